@@ -1,0 +1,46 @@
+# xenia: the two commands that matter are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STATE_DIR ?= ./var
+LISTEN ?= 127.0.0.1:8080
+DRIVER ?= sim
+
+.PHONY: run test lint typecheck unit bench system-deps clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+## run: start the daemon on the simulator with embedded state under ./var
+run: $(BIN)/.installed
+	$(BIN)/xenia serve --listen $(LISTEN) --state-dir $(STATE_DIR) --driver $(DRIVER)
+
+## system-deps: Debian packages the tests use (idempotent)
+system-deps:
+	bash scripts/system-deps
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+unit: $(BIN)/.installed
+	$(BIN)/pytest -q
+
+## test: install everything, then ruff, mypy and pytest
+test: system-deps $(BIN)/.installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+## bench: every benchmark, printing figures and ratios against its peer
+bench: $(BIN)/.installed
+	bash scripts/system-deps bench
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

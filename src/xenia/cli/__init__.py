@@ -1,0 +1,1 @@
+"""The ``xenia`` command line."""

@@ -1,0 +1,39 @@
+"""XenAPI class ``network``: A virtual network"""
+
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+
+FIELDS = (
+    RUN('uuid', 'string', doc='Unique identifier/object reference'),
+    RW('name_label', 'string', '', role=Role.POOL_OPERATOR, doc='a human-readable name'),
+    RW('name_description', 'string', '', role=Role.POOL_OPERATOR, doc='a notes field containing human-readable description'),
+    RUN('allowed_operations', 'enum network_operations set', [], doc='list of the operations allowed in this state. This list is advisory only and the server state may have changed by the time this field is read by a client.'),
+    RUN('current_operations', '(string -> enum network_operations) map', {}, doc='links each of the running tasks using this object (by reference) to a current_operation enum which describes the nature of the task.'),
+    RUN('VIFs', 'VIF ref set', doc='list of connected vifs'),
+    RUN('PIFs', 'PIF ref set', doc='list of connected pifs'),
+    RW('MTU', 'int', 1500, doc='MTU in octets'),
+    RW('other_config', '(string -> string) map', role=Role.POOL_OPERATOR, doc='additional configuration'),
+    INS('bridge', 'string', '', doc='name of the bridge corresponding to this network on the local host'),
+    INS('managed', 'bool', True, doc='true if the bridge is managed by xapi'),
+    RUN('blobs', '(string -> blob ref) map', {}, doc='Binary blobs associated with this network'),
+    RW('tags', 'string set', [], role=Role.VM_OPERATOR, doc='user-specified tags for categorization purposes'),
+    RUN('default_locking_mode', 'enum network_default_locking_mode', 'unlocked', doc='The network will use this value to determine the behaviour of all VIFs where locking_mode = default'),
+    RUN('assigned_ips', '(VIF ref -> string) map', {}, doc='The IP addresses assigned to VIFs on networks that have active xapi-managed DHCP'),
+    RUN('purpose', 'enum network_purpose set', [], doc='Set of purposes for which the server will use this network'),
+)
+
+ENUMS = (
+    EnumDef('network_operations', ('attaching',)),
+    EnumDef('network_default_locking_mode', ('unlocked', 'disabled')),
+    EnumDef('network_purpose', ('nbd', 'insecure_nbd')),
+)
+
+NETWORK = ClassDef(
+    'network',
+    'A virtual network',
+    FIELDS,
+    messages=(),
+    enums=ENUMS,
+    has_constructor=True,
+    ctor_role=Role.VM_ADMIN,
+    has_destructor=True,
+)

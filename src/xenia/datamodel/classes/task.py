@@ -1,0 +1,36 @@
+"""XenAPI class ``task``: A long-running asynchronous task"""
+
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+
+FIELDS = (
+    RUN('uuid', 'string', doc='Unique identifier/object reference'),
+    RUN('name_label', 'string', '', doc='a human-readable name'),
+    RUN('name_description', 'string', '', doc='a notes field containing human-readable description'),
+    RUN('allowed_operations', 'enum task_allowed_operations set', [], doc='list of the operations allowed in this state. This list is advisory only and the server state may have changed by the time this field is read by a client.'),
+    RUN('current_operations', '(string -> enum task_allowed_operations) map', {}, doc='links each of the running tasks using this object (by reference) to a current_operation enum which describes the nature of the task.'),
+    RUN('created', 'datetime', doc='Time task was created'),
+    RUN('finished', 'datetime', doc='Time task finished (i.e. succeeded or failed). If task-status is pending, then the value of this field has no meaning'),
+    RUN('status', 'enum task_status_type', doc='current status of the task'),
+    RUN('resident_on', 'host ref', doc='the host on which the task is running'),
+    RUN('progress', 'float', doc='This field contains the estimated fraction of the task which is complete. This field should not be used to determine whether the task is complete - for this the status field of the task should be used.'),
+    RUN('type', 'string', doc='if the task has completed successfully, this field contains the type of the encoded result (i.e. name of the class whose reference is in the result field). Undefined otherwise.'),
+    RUN('result', 'string', doc='if the task has completed successfully, this field contains the result value (either Void or an object reference). Undefined otherwise.'),
+    RUN('error_info', 'string set', doc='if the task has failed, this field contains the set of associated error strings. Undefined otherwise.'),
+    RW('other_config', '(string -> string) map', {}, role=Role.POOL_OPERATOR, doc='additional configuration'),
+    RUN('subtask_of', 'task ref', 'Null', doc='Ref pointing to the task this is a substask of.'),
+    RUN('subtasks', 'task ref set', doc='List pointing to all the substasks.'),
+    RUN('backtrace', 'string', '()', doc='Function call trace for debugging.'),
+)
+
+ENUMS = (
+    EnumDef('task_allowed_operations', ('cancel', 'destroy')),
+    EnumDef('task_status_type', ('pending', 'success', 'failure', 'cancelling', 'cancelled')),
+)
+
+TASK = ClassDef(
+    'task',
+    'A long-running asynchronous task',
+    FIELDS,
+    messages=(),
+    enums=ENUMS,
+)

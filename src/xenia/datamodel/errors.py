@@ -1,0 +1,97 @@
+"""The wire errors xenia sends: code and ordered parameter names, as xapi declares them.
+
+Every error leaves the server as ``[CODE, param...]`` with every element a
+string.  :class:`ApiError` is the one exception type that carries such an error
+through the code; anything else that escapes a handler becomes INTERNAL_ERROR.
+"""
+
+from __future__ import annotations
+
+from xenia.datamodel.meta import ErrorDef
+
+
+def _e(code: str, *params: str, doc: str = "") -> ErrorDef:
+    return ErrorDef(code, tuple(params), doc)
+
+
+ERRORS: dict[str, ErrorDef] = {
+    e.code: e
+    for e in (
+        # protocol, session, generic
+        _e("MESSAGE_METHOD_UNKNOWN", "method"),
+        _e("MESSAGE_PARAMETER_COUNT_MISMATCH", "method", "expected", "received"),
+        _e("MESSAGE_REMOVED"),
+        _e("NOT_IMPLEMENTED", "function"),
+        _e("INTERNAL_ERROR", "message"),
+        _e("HANDLE_INVALID", "class", "handle"),
+        _e("UUID_INVALID", "type", "uuid"),
+        _e("SESSION_INVALID", "handle"),
+        _e("SESSION_AUTHENTICATION_FAILED"),
+        _e("SESSION_NOT_REGISTERED", "handle"),
+        _e("PERMISSION_DENIED", "message"),
+        _e("RBAC_PERMISSION_DENIED", "permission", "message"),
+        _e("FIELD_TYPE_ERROR", "field"),
+        _e("INVALID_VALUE", "field", "value"),
+        _e("VALUE_NOT_SUPPORTED", "field", "value", "reason"),
+        _e("MAP_DUPLICATE_KEY", "type", "param_name", "uuid", "key"),
+        _e("OPERATION_NOT_ALLOWED", "reason"),
+        _e("OPERATION_BLOCKED", "ref", "code"),
+        _e("OTHER_OPERATION_IN_PROGRESS", "class", "object", "operation_type", "operation_ref"),
+        _e("LICENCE_RESTRICTION", "feature"),
+        _e("TASK_CANCELLED", "task"),
+        _e("EVENTS_LOST"),
+        _e("EVENT_SUBSCRIPTION_PARSE_FAILURE", "subscription"),
+        _e("EVENT_FROM_TOKEN_PARSE_FAILURE", "token"),
+        _e("OBJECT_NOLONGER_EXISTS"),
+        _e("USER_IS_NOT_LOCAL_SUPERUSER", "msg"),
+        _e("HOST_IS_SLAVE", "master"),
+        # VM and resources
+        _e("VM_BAD_POWER_STATE", "vm", "expected", "actual"),
+        _e("VM_IS_TEMPLATE", "vm"),
+        _e("VM_IS_SNAPSHOT", "vm"),
+        _e("VM_HVM_REQUIRED", "vm"),
+        _e("VM_MISSING_PV_DRIVERS", "vm"),
+        _e("HOST_NOT_ENOUGH_FREE_MEMORY", "needed", "available"),
+        _e("NO_HOSTS_AVAILABLE"),
+        _e("BOOTLOADER_FAILED", "vm", "msg"),
+        _e("UNKNOWN_BOOTLOADER", "vm", "bootloader"),
+        _e("SR_FULL", "requested", "maximum"),
+        _e("SR_HAS_PBD", "sr"),
+        _e("SR_OPERATION_NOT_SUPPORTED", "sr"),
+        _e("VDI_IN_USE", "vdi", "operation"),
+        _e("VDI_READONLY", "vdi"),
+        _e("VBD_NOT_EMPTY", "vbd"),
+        _e("VBD_IS_EMPTY", "vbd"),
+        _e("VBD_NOT_REMOVABLE_MEDIA", "vbd"),
+        _e("DEVICE_ALREADY_ATTACHED", "device"),
+        _e("DEVICE_ALREADY_DETACHED", "device"),
+        _e("CANNOT_DESTROY_SYSTEM_NETWORK", "network"),
+        _e("VIF_IN_USE", "network", "VIF"),
+        _e("VM_CANNOT_DELETE_DEFAULT_TEMPLATE", "vm"),
+        _e("HOST_OFFLINE", "host"),
+    )
+}
+
+
+class ApiError(Exception):
+    """A XenAPI error: raised anywhere, sent to the client as ``[code, *params]``."""
+
+    def __init__(self, code: str, *params: object) -> None:
+        self.code = code
+        self.params = [str(p) for p in params]
+        super().__init__(code, *self.params)
+
+    @property
+    def description(self) -> list[str]:
+        return [self.code, *self.params]
+
+    def __str__(self) -> str:
+        return str(self.description)
+
+
+def internal(message: str) -> ApiError:
+    return ApiError("INTERNAL_ERROR", message)
+
+
+def handle_invalid(cls: str, ref: str) -> ApiError:
+    return ApiError("HANDLE_INVALID", cls, ref)
