@@ -8,7 +8,11 @@ import sys
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xenia", description="xenia: a XenAPI toolstack")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from xenia.cli import serve, user
+
+    serve.add_commands(sub)
+    user.add_commands(sub)
     return parser
 
 

@@ -64,7 +64,7 @@ class Type:
             case Kind.MAP:
                 return f"({self.key} -> {self.elem}) map"
             case _:
-                return self.kind.value
+                return str(self.kind.value)
 
     def zero(self) -> Any:
         """The value a field of this type holds when nothing else is known."""
@@ -155,6 +155,8 @@ class Field:
     write_role: Role = Role.VM_ADMIN
     #: xapi keeps some fields internal: they are in the db but never on the wire.
     hidden: bool = False
+    #: the setters also admit the TLS-client-certificate role
+    write_client_cert: bool = False
 
     @property
     def type(self) -> Type:
@@ -255,6 +257,13 @@ class ClassDef:
     ctor_role: Role = Role.VM_ADMIN
     #: getters of these classes also admit the TLS-client-certificate role
     client_cert: bool = True
+    #: objects of the class live in the db (events are not objects)
+    in_db: bool = True
+    #: whether xapi generates the implicit messages (``message`` declares its readers explicitly)
+    implicit: bool = True
+    has_get_by_name_label: bool = True
+    #: objects survive a daemon restart (xapi keeps sessions and tasks in memory only)
+    persistent: bool = True
     #: fields by name, derived
     by_name: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 
@@ -274,10 +283,10 @@ class ClassDef:
 
 
 def RW(name: str, type_text: str, default: Any = None, *, doc: str = "", role: Role = Role.VM_ADMIN,
-       has_default: bool | None = None) -> Field:
+       has_default: bool | None = None, client_cert: bool = False) -> Field:
     """A read-write field (implicit setters exist)."""
     return Field(name, type_text, Qualifier.RW, doc, default,
-                 default is not None if has_default is None else has_default, role)
+                 default is not None if has_default is None else has_default, role, write_client_cert=client_cert)
 
 
 def INS(name: str, type_text: str, default: Any = None, *, doc: str = "", has_default: bool | None = None,

@@ -24,4 +24,5 @@ EVENT = ClassDef(
     enums=ENUMS,
     has_get_all=False,
     client_cert=False,
+    in_db=False,
 )

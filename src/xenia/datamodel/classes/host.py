@@ -1,6 +1,6 @@
 """XenAPI class ``host``: A physical host"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -88,6 +88,23 @@ HOST = ClassDef(
     'host',
     'A physical host',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'get_servertime',
+        (P('host ref', 'host', 'The host whose clock should be queried'),),
+        result='datetime',
+        doc="This call queries the host's clock for the current time",
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'get_server_localtime',
+        (P('host ref', 'host', 'The host whose clock should be queried'),),
+        result='datetime',
+        doc="This call queries the host's clock for the current time in the host's local timezone",
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    ),
     enums=ENUMS,
 )

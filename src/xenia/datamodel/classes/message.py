@@ -1,6 +1,6 @@
 """XenAPI class ``message``: An message for the attention of the administrator"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role  # noqa: F401
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -20,6 +20,64 @@ MESSAGE = ClassDef(
     'message',
     'An message for the attention of the administrator',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'get_all',
+        (),
+        result='message ref set',
+        doc='',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'get_all_records',
+        (),
+        result='(message ref -> message record) map',
+        doc='',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'get_record',
+        (P('message ref', 'self', 'The reference to the message'),),
+        result='message record',
+        doc='',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'get_by_uuid',
+        (P('string', 'uuid', 'The uuid of the message'),),
+        result='message ref',
+        doc='',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'destroy',
+        (P('message ref', 'self', 'The reference of the message to destroy'),),
+        result='void',
+        doc='',
+        min_role=Role.POOL_OPERATOR,
+    ),
+    Message(
+        'get_all_records_where',
+        (P('string', 'expr', 'The expression to match (not currently used)'),),
+        result='(message ref -> message record) map',
+        doc='',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'get_since',
+        (P('datetime', 'since', 'The cutoff time'),),
+        result='(message ref -> message record) map',
+        doc='',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+
+    ),
+    implicit=False,
     enums=ENUMS,
 )

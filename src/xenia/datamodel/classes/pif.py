@@ -1,6 +1,6 @@
 """XenAPI class ``PIF``: A physical network interface (note separate VLANs are represented as several PIFs)"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),

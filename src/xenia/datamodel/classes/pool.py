@@ -1,6 +1,6 @@
 """XenAPI class ``pool``: Pool-wide information"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -24,7 +24,7 @@ FIELDS = (
     RW('health_check_config', '(string -> string) map', {}, role=Role.POOL_OPERATOR, doc='Configuration for the automatic health check feature'),
     RUN('wlb_url', 'string', '', doc='Url for the configured workload balancing host'),
     RUN('wlb_username', 'string', '', doc='Username for accessing the workload balancing host'),
-    RW('wlb_enabled', 'bool', False, role=Role.POOL_OPERATOR, doc='true if workload balancing is enabled on the pool, false otherwise'),
+    RW('wlb_enabled', 'bool', False, role=Role.POOL_OPERATOR, client_cert=True, doc='true if workload balancing is enabled on the pool, false otherwise'),
     RW('wlb_verify_cert', 'bool', False, role=Role.POOL_OPERATOR, doc='true if communication with the WLB server should enforce TLS certificate verification.'),
     RUN('redo_log_enabled', 'bool', False, doc='true a redo-log is to be used other than when HA is enabled, false otherwise'),
     RUN('redo_log_vdi', 'VDI ref', 'OpaqueRef:NULL', doc='indicates the VDI to use for the redo-log other than when HA is enabled'),
@@ -74,4 +74,5 @@ POOL = ClassDef(
     FIELDS,
     messages=(),
     enums=ENUMS,
+    has_get_by_name_label=False,
 )

@@ -1,6 +1,6 @@
 """XenAPI class ``session``: A session"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role  # noqa: F401
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -19,6 +19,8 @@ FIELDS = (
     INS('parent', 'session ref', 'OpaqueRef:NULL', doc='references the parent session that created this session'),
     RUN('originator', 'string', '', doc='a key string provided by a API user to distinguish itself from other users sharing the same login name'),
     RUN('client_certificate', 'bool', False, doc='indicates whether this session was authenticated using a client certificate'),
+    # xenia-internal: the role of the logged-in user, and whether the session came over the local socket
+    RUN('role', 'string', '', hidden=True),
 )
 
 ENUMS = (
@@ -28,7 +30,41 @@ SESSION = ClassDef(
     'session',
     'A session',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'login_with_password',
+        (P('string', 'uname', 'Username for login.'), P('string', 'pwd', 'Password for login.'), P('string', 'version', 'Client API version.', default='1.1'), P('string', 'originator', 'Key string for distinguishing different API users sharing the same login name.', default='')),
+        result='session ref',
+        doc='Attempt to authenticate the user, returning a session reference if successful',
+        errors=('SESSION_AUTHENTICATION_FAILED', 'HOST_IS_SLAVE',),
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+        session_first=False,
+    ),
+    Message(
+        'logout',
+        (),
+        result='void',
+        doc='Log out of a session',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'change_password',
+        (P('string', 'old_pwd', 'Old password for account'), P('string', 'new_pwd', 'New password for account')),
+        result='void',
+        doc='Change the account password; if your session is authenticated with root privileges then the old_pwd is validated and the new_pwd is set regardless',
+        min_role=Role.POOL_ADMIN,
+    ),
+    Message(
+        'local_logout',
+        (),
+        result='void',
+        doc='Log out of local session.',
+        min_role=Role.POOL_ADMIN,
+    ),
+    ),
     enums=ENUMS,
     has_get_all=False,
+    persistent=False,
 )

@@ -20,6 +20,8 @@ FIELDS = (
     RUN('subtask_of', 'task ref', 'Null', doc='Ref pointing to the task this is a substask of.'),
     RUN('subtasks', 'task ref set', doc='List pointing to all the substasks.'),
     RUN('backtrace', 'string', '()', doc='Function call trace for debugging.'),
+    # xenia-internal: the session that owns the task (xapi hides this field too)
+    RUN('session', 'session ref', 'OpaqueRef:NULL', hidden=True),
 )
 
 ENUMS = (
@@ -33,4 +35,5 @@ TASK = ClassDef(
     FIELDS,
     messages=(),
     enums=ENUMS,
+    persistent=False,
 )

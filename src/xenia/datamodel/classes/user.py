@@ -7,6 +7,9 @@ FIELDS = (
     INS('short_name', 'string', doc='short name (e.g. userid)'),
     RW('fullname', 'string', role=Role.POOL_ADMIN, doc='full name'),
     RW('other_config', '(string -> string) map', {}, role=Role.POOL_ADMIN, doc='additional configuration'),
+    # xenia-internal: the password hash and role; never on the wire
+    RUN('password_hash', 'string', '', hidden=True),
+    RUN('role', 'string', 'read-only', hidden=True),
 )
 
 ENUMS = (

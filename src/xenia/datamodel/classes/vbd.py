@@ -1,6 +1,6 @@
 """XenAPI class ``VBD``: A virtual block device"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),

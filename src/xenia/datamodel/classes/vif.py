@@ -1,6 +1,6 @@
 """XenAPI class ``VIF``: A virtual network interface"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),

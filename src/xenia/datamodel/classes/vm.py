@@ -1,6 +1,6 @@
 """XenAPI class ``VM``: A virtual machine (or 'guest')."""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -109,7 +109,17 @@ VM = ClassDef(
     'VM',
     "A virtual machine (or 'guest').",
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'clone',
+        (P('VM ref', 'vm', 'The VM to be cloned'), P('string', 'new_name', 'The name of the cloned VM')),
+        result='VM ref',
+        doc="Clones the specified VM, making a new VM. Clone automatically exploits the capabilities of the underlying storage repository in which the VM's disk images are stored (e.g. Copy on Write). This function can only be called when the VM is in the Halted State.",
+        errors=('VM_BAD_POWER_STATE', 'SR_FULL', 'OPERATION_NOT_ALLOWED', 'LICENCE_RESTRICTION',),
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
     has_constructor=True,
     ctor_role=Role.VM_ADMIN,

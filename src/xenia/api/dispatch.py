@@ -1,0 +1,138 @@
+"""Dispatch: from (method name, params) to a result or a XenAPI error.
+
+The checks run in xapi's order: invalid UTF-8 in any parameter, method name,
+parameter count, unmarshalling, session, role, and only then the handler.  The
+same dispatcher serves XML-RPC and JSON-RPC; the codecs only frame what it
+returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from xenia.api.codec import xmlrpc
+from xenia.api.context import App, Call
+from xenia.api.methods import Method, build_table
+from xenia.api.sessions import ActiveSession
+from xenia.api.unmarshal import BadEnum, TypeMismatch, has_invalid_utf8, unmarshal
+from xenia.datamodel.errors import ApiError
+from xenia.datamodel.meta import Kind, Type, parse_type
+
+log = logging.getLogger(__name__)
+
+_STRING_SET = parse_type("string set")
+_TASK_REF = parse_type("task ref")
+
+
+@dataclass(slots=True)
+class Reply:
+    ok: bool
+    value: Any = None
+    type: Type | None = None
+    error: list[str] | None = None
+    #: xapi answers ``system.listMethods`` without the Status envelope
+    bare: bool = False
+
+
+def _record_fields(app: App) -> xmlrpc.RecordFields:
+    def fields(cls: str) -> list[tuple[str, Type]]:
+        return [(f.name, f.type) for f in app.model.wire_fields(cls)]
+
+    return fields
+
+
+class Dispatcher:
+    def __init__(self, app: App, table: dict[str, Method] | None = None) -> None:
+        self.app = app
+        self.table = table if table is not None else build_table(app.model)
+        self.aliases = {f"{m.cls}_{m.message.name}": m for m in self.table.values()}
+        self.encoders = xmlrpc.Encoders(_record_fields(app))
+        app.services["dispatcher"] = self
+
+    def lookup(self, name: str) -> tuple[Method | None, bool]:
+        """The method for a wire name, and whether it was called as ``Async.``."""
+        if name.startswith("Async."):
+            return self.table.get(name[len("Async.") :]), True
+        method = self.table.get(name)
+        if method is None:
+            method = self.aliases.get(name)
+        return method, False
+
+    async def call(self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False) -> Reply:
+        try:
+            return await self._call(name, params, local, bad_utf8)
+        except ApiError as e:
+            return Reply(False, error=e.description)
+        except Exception as e:  # every non-API failure becomes INTERNAL_ERROR; the daemon goes on
+            log.exception("internal error in %s", name)
+            return Reply(False, error=["INTERNAL_ERROR", f"{type(e).__name__}: {e}"])
+
+    async def _call(self, name: str, params: list[Any], local: bool, bad_utf8: bool) -> Reply:
+        if bad_utf8:
+            bad = has_invalid_utf8(params)
+            if bad is not None:
+                raise ApiError("INVALID_VALUE", "Invalid UTF-8 string in parameter", bad)
+        if name == "system.listMethods":
+            return Reply(True, sorted(self.table), _STRING_SET, bare=True)
+        if name.startswith("system.isAlive"):
+            return Reply(True, params[0] if params else "", None)
+        method, is_async = self.lookup(name)
+        if method is None:
+            if params:
+                self.app.sessions.check(params[0])
+            raise ApiError("MESSAGE_METHOD_UNKNOWN", name)
+        if is_async and not method.message.is_async:
+            raise ApiError("Fault", f"No async mode for this operation (rpc: {name})")
+        args, session_ref = self._unmarshal(method, params)
+        session: ActiveSession | None = None
+        if method.session_first:
+            session = self.app.sessions.check(session_ref)
+            if not session.superuser and session.role < method.min_role:
+                raise ApiError(
+                    "RBAC_PERMISSION_DENIED",
+                    method.permission,
+                    f"No permission in user session. (Roles with this permission: {method.roles_text})",
+                )
+        call = Call(self.app, method, session, local)
+        if is_async:
+            tasks = self.app.services["tasks"]
+            task_ref: str = tasks.spawn(call, args)
+            return Reply(True, task_ref, _TASK_REF)
+        result = method.handler(call, *args)
+        if method.is_coroutine:
+            result = await result
+        return Reply(True, "" if method.result.kind is Kind.VOID else result, method.result)
+
+    def _unmarshal(self, method: Method, params: list[Any]) -> tuple[list[Any], Any]:
+        offset = 1 if method.session_first else 0
+        given = len(params) - offset
+        if not (method.required <= given <= len(method.params)):
+            raise ApiError("MESSAGE_PARAMETER_COUNT_MISMATCH", method.wire, method.required, max(given, 0))
+        session_ref = params[0] if offset else None
+        if offset and not isinstance(session_ref, str):
+            raise ApiError("SESSION_INVALID", str(session_ref))
+        args: list[Any] = []
+        for i, param in enumerate(method.params):
+            if i < given:
+                value = params[offset + i]
+                try:
+                    args.append(unmarshal(value, param.type))
+                except TypeMismatch as e:
+                    raise ApiError(
+                        "INTERNAL_ERROR", f"type error in parameter {param.name}: expected {e.expected}, got {e.value!r}"
+                    ) from None
+                except BadEnum as e:
+                    raise ApiError("INVALID_VALUE", param.name, e.value) from None
+            else:
+                args.append(param.default)
+        return args, session_ref
+
+    def encode_xml(self, reply: Reply) -> bytes:
+        if not reply.ok:
+            assert reply.error is not None
+            return xmlrpc.failure(reply.error)
+        enc = self.encoders.for_type(reply.type) if reply.type is not None else xmlrpc.encode_any
+        body = enc(reply.value)
+        return xmlrpc.bare(body) if reply.bare else xmlrpc.success(body)

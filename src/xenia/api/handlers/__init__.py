@@ -1,0 +1,8 @@
+"""Hand-written handlers of explicit messages, one module per class.
+
+Importing this package registers every handler in :data:`xenia.api.methods.HANDLERS`.
+"""
+
+from xenia.api.handlers import host, message, session, vm, xenia_ext
+
+__all__ = ["host", "message", "session", "vm", "xenia_ext"]

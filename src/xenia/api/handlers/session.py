@@ -1,0 +1,41 @@
+"""session: login, logout and password changes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from xenia.api.auth import hash_password, verify_password
+from xenia.api.context import Call
+from xenia.api.methods import handler
+from xenia.datamodel.errors import ApiError
+
+
+@handler("session.login_with_password")
+async def login_with_password(call: Call, uname: str, pwd: str, version: str, originator: str) -> str:
+    return await call.app.sessions.login(uname, pwd, originator, call.local)
+
+
+@handler("session.logout")
+def logout(call: Call) -> None:
+    call.app.sessions.logout(call.session_ref)
+
+
+@handler("session.local_logout")
+def local_logout(call: Call) -> None:
+    call.app.sessions.logout(call.session_ref)
+
+
+@handler("session.change_password")
+async def change_password(call: Call, old_pwd: str, new_pwd: str) -> None:
+    """Change the password of the session's user; root sessions need not know the old one."""
+    session = call.session
+    assert session is not None
+    db = call.db
+    user_ref = next((r for r in db.refs("user") if db.get("user", r)["short_name"] == session.user), None)
+    if user_ref is None:
+        raise ApiError("SESSION_AUTHENTICATION_FAILED", session.user, "no such local user")
+    if not session.superuser:
+        ok = await asyncio.to_thread(verify_password, old_pwd, db.get("user", user_ref)["password_hash"])
+        if not ok:
+            raise ApiError("SESSION_AUTHENTICATION_FAILED", session.user, "Authentication failure")
+    db.set("user", user_ref, "password_hash", await asyncio.to_thread(hash_password, new_pwd))

@@ -1,0 +1,67 @@
+"""xenia's own calls, outside the XenAPI datamodel: local user administration.
+
+They live under the ``xenia.`` prefix so they can never collide with a XenAPI
+name, and only the local superuser may call them.  The ``xenia user`` command
+uses them over the local socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from xenia.api.auth import hash_password
+from xenia.api.context import Call
+from xenia.api.methods import extension
+from xenia.datamodel.errors import ApiError
+from xenia.datamodel.meta import Role
+
+
+def _require_root(call: Call) -> None:
+    if call.session is None or not call.session.superuser:
+        raise ApiError("USER_IS_NOT_LOCAL_SUPERUSER", call.session.user if call.session else "")
+
+
+def _find(call: Call, name: str) -> str | None:
+    db = call.db
+    return next((r for r in db.refs("user") if db.get("user", r)["short_name"] == name), None)
+
+
+@extension("xenia.user_add", ("string name", "string password", "string role"))
+async def user_add(call: Call, name: str, password: str, role: str) -> str:
+    _require_root(call)
+    try:
+        Role.from_wire(role)
+    except KeyError:
+        raise ApiError("INVALID_VALUE", "role", role) from None
+    if not name or _find(call, name) is not None:
+        raise ApiError("INVALID_VALUE", "name", name)
+    digest = await asyncio.to_thread(hash_password, password)
+    return call.db.create("user", {"short_name": name, "fullname": name, "password_hash": digest, "role": role})
+
+
+@extension("xenia.user_passwd", ("string name", "string password"))
+async def user_passwd(call: Call, name: str, password: str) -> None:
+    _require_root(call)
+    ref = _find(call, name)
+    if ref is None:
+        raise ApiError("INVALID_VALUE", "name", name)
+    call.db.set("user", ref, "password_hash", await asyncio.to_thread(hash_password, password))
+
+
+@extension("xenia.user_del", ("string name",))
+def user_del(call: Call, name: str) -> None:
+    _require_root(call)
+    ref = _find(call, name)
+    if ref is None or name == "root":
+        raise ApiError("INVALID_VALUE", "name", name)
+    call.db.destroy("user", ref)
+    for session in list(call.app.sessions.active.values()):
+        if session.user == name:
+            call.app.sessions.logout(session.ref)
+
+
+@extension("xenia.user_list", (), result="(string -> string) map")
+def user_list(call: Call) -> dict[str, str]:
+    _require_root(call)
+    db = call.db
+    return {db.get("user", r)["short_name"]: db.get("user", r)["role"] for r in db.refs("user")}

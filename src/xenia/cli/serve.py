@@ -1,0 +1,42 @@
+"""``xenia serve``: run the daemon in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("serve", help="run the xenia daemon in the foreground")
+    p.add_argument("--listen", default="127.0.0.1:8080", help="TCP address for the API, HOST:PORT ('' for none)")
+    p.add_argument("--socket", type=Path, default=None, help="local unix socket (default <state-dir>/xapi.sock)")
+    p.add_argument("--state-dir", type=Path, default=Path("var"), help="where the db, SRs and sockets live")
+    p.add_argument("--driver", default="sim", choices=["sim"], help="the driver that runs the machines")
+    p.add_argument("--durability", default="normal", choices=["normal", "full"],
+                   help="normal survives a crash of the daemon, full also a power cut")  # fmt: skip
+    p.add_argument("--auth-fail-delay", type=float, default=5.0, help="seconds before a failed login answers")
+    p.add_argument("--session-idle-timeout", type=float, default=24 * 3600.0, help="seconds before idle sessions end")
+    p.add_argument("--sessions-per-user", type=int, default=500, help="cap per user name (oldest go first)")
+    p.add_argument("--sessions-per-originator", type=int, default=500, help="cap per originator (oldest go first)")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from xenia.api.sessions import SessionLimits
+    from xenia.daemon import DaemonConfig, serve
+
+    limits = SessionLimits(
+        idle_timeout=args.session_idle_timeout,
+        cap_per_user=args.sessions_per_user,
+        cap_per_originator=args.sessions_per_originator,
+        auth_fail_delay=args.auth_fail_delay,
+    )
+    config = DaemonConfig(
+        state_dir=args.state_dir.resolve(),
+        listen=args.listen or None,
+        socket=args.socket,
+        driver=args.driver,
+        durability=args.durability,
+        limits=limits,
+    )
+    return serve(config)

@@ -1,0 +1,110 @@
+"""``xenia serve``: assemble the daemon and run it until SIGTERM or SIGINT.
+
+Order matters: the db is loaded (and created on first start) before any socket
+listens, so the first request already sees every committed object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xenia.api.context import App
+from xenia.api.dispatch import Dispatcher
+from xenia.api.server import ApiServer
+from xenia.api.sessions import SessionLimits, SessionManager
+from xenia.api.tasks import TaskManager
+from xenia.datamodel import MODEL
+from xenia.db import Db, SqliteBackend
+from xenia.firstboot import initialise
+
+log = logging.getLogger("xenia")
+
+DB_FILE = "xenia.db"
+
+
+@dataclass
+class DaemonConfig:
+    state_dir: Path
+    listen: str | None = "127.0.0.1:8080"
+    socket: Path | None = None
+    driver: str = "sim"
+    durability: str = "normal"
+    limits: SessionLimits = field(default_factory=SessionLimits)
+    faults: list[str] = field(default_factory=list)
+
+    @property
+    def socket_path(self) -> Path:
+        return self.socket if self.socket is not None else self.state_dir / "xapi.sock"
+
+
+class Daemon:
+    def __init__(self, config: DaemonConfig) -> None:
+        self.config = config
+        self.stopping = asyncio.Event()
+        self.api: ApiServer | None = None
+        self.port: int | None = None
+        self.app: App | None = None
+
+    async def start(self) -> None:
+        cfg = self.config
+        cfg.state_dir.mkdir(parents=True, exist_ok=True)
+        db = Db(MODEL, SqliteBackend(cfg.state_dir / DB_FILE, cfg.durability))
+        loaded = db.load()
+        identity = initialise(db, cfg.state_dir)
+        sessions = SessionManager(db, identity.host_ref, cfg.limits)
+        app = self.app = App(db, sessions, identity.host_ref, identity.pool_ref, cfg.state_dir)
+        app.services["tasks"] = TaskManager(identity.host_ref)
+        dispatcher = Dispatcher(app)
+        self.api = ApiServer(dispatcher)
+        await self.api.listen_unix(cfg.socket_path)
+        if cfg.listen:
+            host, _, port = cfg.listen.rpartition(":")
+            self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
+        self._announce(loaded, identity.generated_password)
+        asyncio.get_running_loop().create_task(self._housekeeping())
+
+    def _announce(self, loaded: int, generated_password: str | None) -> None:
+        cfg = self.config
+        lines = [f"xenia: {loaded} objects loaded from {cfg.state_dir / DB_FILE}; driver {cfg.driver}"]
+        if self.port is not None:
+            host = cfg.listen.rpartition(":")[0] if cfg.listen else "127.0.0.1"
+            lines.append(f"xenia: XenAPI at http://{host}:{self.port}/ (XML-RPC) and /jsonrpc (JSON-RPC)")
+        lines.append(f"xenia: local socket {cfg.socket_path} (root without a password)")
+        if generated_password is not None:
+            lines.append(f"xenia: log in as root with password {generated_password}")
+            lines.append(f"xenia: (saved in {cfg.state_dir / 'root-password'}, mode 0600)")
+        else:
+            lines.append(f"xenia: log in as root (password from XENIA_ROOT_PASSWORD or {cfg.state_dir}/root-password)")
+        print("\n".join(lines), flush=True)
+
+    async def _housekeeping(self) -> None:
+        assert self.app is not None
+        while not self.stopping.is_set():
+            try:
+                await asyncio.wait_for(self.stopping.wait(), timeout=60)
+            except TimeoutError:
+                self.app.sessions.expire_idle()
+
+    async def stop(self) -> None:
+        if self.api is not None:
+            await self.api.close()
+        if self.app is not None:
+            self.app.db.backend.close()
+
+    async def run(self) -> None:
+        await self.start()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        await self.stopping.wait()
+        await self.stop()
+
+
+def serve(config: DaemonConfig) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(Daemon(config).run())
+    return 0

@@ -1,0 +1,372 @@
+"""The object database: tables in memory, indexes, one change feed, a durable backend.
+
+Records hold only *stored* fields; a set such as ``VM.VBDs`` is derived from the
+index on ``VBD.VM`` whenever it is read, so it can never disagree with the VBDs
+themselves.  Writes happen in batches: a batch either commits as a whole (in
+memory, then durably in the backend, then on the change feed) or is undone.
+Batches never span an ``await``: callers make their writes in one synchronous
+stretch, so no other coroutine sees half a batch.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from xenia.datamodel import Model
+from xenia.datamodel.errors import ApiError
+from xenia.datamodel.meta import NULL_REF, ClassDef, Kind
+from xenia.db.backend import Backend, MemoryBackend, StoredObject
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of the change feed: an object was added, modified or deleted."""
+
+    gen: int
+    cls: str
+    op: str  # "add" | "mod" | "del"
+    ref: str
+    #: for "del": the last record, since the object can no longer be read
+    last: Record | None = None
+
+
+Subscriber = Callable[[list[Change]], None]
+
+
+def new_ref() -> str:
+    return f"OpaqueRef:{uuidlib.uuid4()}"
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+class _Table:
+    __slots__ = ("cls", "rows", "by_uuid", "by_name", "by_ref_field", "ref_fields", "has_name")
+
+    def __init__(self, cls: ClassDef, stored: list[str], ref_fields: list[str]) -> None:
+        self.cls = cls
+        self.rows: dict[str, Record] = {}
+        self.by_uuid: dict[str, str] = {}
+        self.has_name = "name_label" in cls.by_name
+        self.by_name: dict[str, dict[str, None]] = {}
+        self.ref_fields = ref_fields
+        #: field -> target ref -> ordered set of our refs
+        self.by_ref_field: dict[str, dict[str, dict[str, None]]] = {f: {} for f in ref_fields}
+
+    def index(self, ref: str, rec: Record) -> None:
+        u = rec.get("uuid")
+        if u:
+            self.by_uuid[u] = ref
+        if self.has_name:
+            self.by_name.setdefault(rec.get("name_label", ""), {})[ref] = None
+        for f in self.ref_fields:
+            target = rec.get(f, NULL_REF)
+            if target != NULL_REF:
+                self.by_ref_field[f].setdefault(target, {})[ref] = None
+
+    def unindex(self, ref: str, rec: Record) -> None:
+        u = rec.get("uuid")
+        if u and self.by_uuid.get(u) == ref:
+            del self.by_uuid[u]
+        if self.has_name:
+            _discard(self.by_name, rec.get("name_label", ""), ref)
+        for f in self.ref_fields:
+            target = rec.get(f, NULL_REF)
+            if target != NULL_REF:
+                _discard(self.by_ref_field[f], target, ref)
+
+
+def _discard(index: dict[str, dict[str, None]], key: str, ref: str) -> None:
+    bucket = index.get(key)
+    if bucket is not None:
+        bucket.pop(ref, None)
+        if not bucket:
+            del index[key]
+
+
+class Db:
+    """The tables of every class in the model, with their indexes and change feed."""
+
+    def __init__(self, model: Model, backend: Backend | None = None) -> None:
+        self.model = model
+        self.backend: Backend = backend if backend is not None else MemoryBackend()
+        self.tables: dict[str, _Table] = {}
+        self.class_of: dict[str, str] = {}
+        #: generation of the last change to each object (drives caches and events)
+        self.version: dict[str, int] = {}
+        self.gen = 0
+        self._subscribers: list[Subscriber] = []
+        self._batch: _Batch | None = None
+        #: ref -> (version, wire record): records are shared while unchanged, so callers must not mutate them
+        self._records: dict[str, tuple[int, Record]] = {}
+        #: relations by the class whose reference field feeds them: cls -> [(field, target cls, set field)]
+        self._feeds: dict[str, list[tuple[str, str]]] = {}
+        for rel in model.relations:
+            self._feeds.setdefault(rel.other_cls, []).append((rel.ref_field, rel.cls))
+        for name, cls in model.classes.items():
+            if not cls.in_db:
+                continue
+            stored = [f.name for f in model.stored_fields(name)]
+            ref_fields = [f.name for f in cls.fields if f.type.kind is Kind.REF and f.name in stored]
+            self.tables[name] = _Table(cls, stored, ref_fields)
+
+    # ----------------------------------------------------------------- loading
+
+    def load(self) -> int:
+        """Fill the tables from the backend; returns the number of objects loaded."""
+        count = 0
+        for obj in self.backend.load():
+            table = self.tables.get(obj.cls)
+            if table is None:
+                continue
+            rec = self._conform(obj.cls, obj.record)
+            table.rows[obj.ref] = rec
+            table.index(obj.ref, rec)
+            self.class_of[obj.ref] = obj.cls
+            self.version[obj.ref] = 0
+            count += 1
+        return count
+
+    def _conform(self, cls: str, rec: Record) -> Record:
+        """Bring a stored record to the current schema: new fields get defaults, gone ones go."""
+        out: Record = {}
+        for f in self.model.stored_fields(cls):
+            out[f.name] = rec[f.name] if f.name in rec else f.initial()
+        return out
+
+    # ------------------------------------------------------------------- reads
+
+    def table(self, cls: str) -> _Table:
+        return self.tables[cls]
+
+    def exists(self, cls: str, ref: str) -> bool:
+        return ref in self.tables[cls].rows
+
+    def get(self, cls: str, ref: str) -> Record:
+        """The stored record (do not mutate); HANDLE_INVALID if there is none."""
+        try:
+            return self.tables[cls].rows[ref]
+        except KeyError:
+            raise ApiError("HANDLE_INVALID", cls, ref) from None
+
+    def refs(self, cls: str) -> list[str]:
+        return list(self.tables[cls].rows)
+
+    def field(self, cls: str, ref: str, name: str) -> Any:
+        rec = self.get(cls, ref)
+        if name in rec:
+            return rec[name]
+        return self.derived(cls, ref, name)
+
+    def derived(self, cls: str, ref: str, name: str) -> list[str]:
+        rel = self.model.derived[(cls, name)]
+        other = self.tables.get(rel.other_cls)
+        if other is None:
+            return []
+        return list(other.by_ref_field[rel.ref_field].get(ref, ()))
+
+    def record(self, cls: str, ref: str) -> Record:
+        """The whole record as clients see it: stored fields plus derived sets, hidden fields left out.
+
+        The result is cached until the object changes and shared between callers: do not mutate it.
+        """
+        cached = self._records.get(ref)
+        if cached is not None and cached[0] == self.version.get(ref, -1):
+            return cached[1]
+        rec = self.get(cls, ref)
+        out: Record = {}
+        for f in self.model.wire_fields(cls):
+            name = f.name
+            if name in rec:
+                out[name] = rec[name]
+            elif (cls, name) in self.model.derived:
+                out[name] = self.derived(cls, ref, name)
+            else:
+                out[name] = f.initial()
+        if self._batch is None and ref in self.version:
+            self._records[ref] = (self.version[ref], out)
+        return out
+
+    def by_uuid(self, cls: str, uuid: str) -> str:
+        try:
+            return self.tables[cls].by_uuid[uuid]
+        except KeyError:
+            raise ApiError("UUID_INVALID", cls, uuid) from None
+
+    def by_name_label(self, cls: str, label: str) -> list[str]:
+        return list(self.tables[cls].by_name.get(label, ()))
+
+    def referrers(self, cls: str, field: str, target: str) -> list[str]:
+        """Objects of ``cls`` whose reference ``field`` names ``target`` (an index lookup)."""
+        return list(self.tables[cls].by_ref_field[field].get(target, ()))
+
+    # ------------------------------------------------------------------ writes
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group writes: all commit (durably, then on the change feed) or none do."""
+        if self._batch is not None:
+            yield
+            return
+        batch = self._batch = _Batch()
+        try:
+            yield
+        except BaseException:
+            self._batch = None
+            self._undo(batch)
+            raise
+        self._batch = None
+        self._commit(batch)
+
+    def create(self, cls: str, values: Record | None = None, ref: str | None = None) -> str:
+        """Add an object; omitted fields take their defaults, ``uuid`` a fresh one."""
+        table = self.tables[cls]
+        ref = ref or new_ref()
+        rec: Record = {}
+        given = values or {}
+        for f in self.model.stored_fields(cls):
+            rec[f.name] = given[f.name] if f.name in given else f.initial()
+        if "uuid" in rec and not rec["uuid"]:
+            rec["uuid"] = new_uuid()
+        with self.batch():
+            self._note(cls, ref, None)
+            table.rows[ref] = rec
+            table.index(ref, rec)
+            self.class_of[ref] = cls
+            self._touch(cls, ref, "add")
+            self._touch_related(cls, rec)
+        return ref
+
+    def update(self, cls: str, ref: str, **values: Any) -> None:
+        """Change some stored fields of an object."""
+        table = self.tables[cls]
+        old = self.get(cls, ref)
+        new = dict(old)
+        new.update(values)
+        with self.batch():
+            self._note(cls, ref, old)
+            table.unindex(ref, old)
+            table.rows[ref] = new
+            table.index(ref, new)
+            self._touch(cls, ref, "mod")
+            self._touch_related_change(cls, old, new)
+
+    def set(self, cls: str, ref: str, name: str, value: Any) -> None:
+        self.update(cls, ref, **{name: value})
+
+    def destroy(self, cls: str, ref: str) -> None:
+        table = self.tables[cls]
+        old = self.get(cls, ref)
+        with self.batch():
+            self._note(cls, ref, old)
+            table.unindex(ref, old)
+            del table.rows[ref]
+            self.class_of.pop(ref, None)
+            self._touch(cls, ref, "del", last=old)
+            self._touch_related(cls, old)
+
+    # ------------------------------------------------------------ change feed
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback`` with each committed batch of changes; returns an unsubscribe function."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback)
+
+    # ---------------------------------------------------------------- internals
+
+    def _note(self, cls: str, ref: str, old: Record | None) -> None:
+        batch = self._batch
+        assert batch is not None
+        if ref not in batch.undo:
+            batch.undo[ref] = (cls, old)
+
+    def _touch(self, cls: str, ref: str, op: str, last: Record | None = None) -> None:
+        batch = self._batch
+        assert batch is not None
+        self._records.pop(ref, None)
+        prev = batch.ops.get(ref)
+        if prev is None:
+            batch.ops[ref] = (cls, op, last)
+        elif op == "del":
+            batch.ops[ref] = (cls, "del" if prev[1] != "add" else "gone", last)
+        # add then mod stays add; mod then mod stays mod
+
+    def _touch_related(self, cls: str, rec: Record) -> None:
+        """The derived sets on the other side of ``rec``'s reference fields changed."""
+        for ref_field, target_cls in self._feeds.get(cls, ()):
+            target = rec.get(ref_field, NULL_REF)
+            if target != NULL_REF and target in self.tables[target_cls].rows:
+                self._touch(target_cls, target, "mod")
+
+    def _touch_related_change(self, cls: str, old: Record, new: Record) -> None:
+        for ref_field, target_cls in self._feeds.get(cls, ()):
+            a, b = old.get(ref_field, NULL_REF), new.get(ref_field, NULL_REF)
+            if a != b:
+                for target in (a, b):
+                    if target != NULL_REF and target in self.tables[target_cls].rows:
+                        self._touch(target_cls, target, "mod")
+
+    def _undo(self, batch: _Batch) -> None:
+        for ref in batch.ops:
+            self._records.pop(ref, None)
+        for ref, (cls, old) in reversed(list(batch.undo.items())):
+            table = self.tables[cls]
+            current = table.rows.pop(ref, None)
+            if current is not None:
+                table.unindex(ref, current)
+            if old is None:
+                self.class_of.pop(ref, None)
+            else:
+                table.rows[ref] = old
+                table.index(ref, old)
+                self.class_of[ref] = cls
+
+    def _commit(self, batch: _Batch) -> None:
+        if not batch.ops:
+            return
+        upserts: list[StoredObject] = []
+        deletes: list[str] = []
+        for ref, (cls, op, _last) in batch.ops.items():
+            if not self.tables[cls].cls.persistent:
+                continue
+            if op in ("del", "gone"):
+                deletes.append(ref)
+            elif ref in batch.undo or op == "add":
+                upserts.append(StoredObject(cls, ref, self.tables[cls].rows[ref]))
+        if upserts or deletes:
+            try:
+                self.backend.write(upserts, deletes)
+            except BaseException:
+                self._undo(batch)
+                raise
+        changes: list[Change] = []
+        for ref, (cls, op, last) in batch.ops.items():
+            if op == "gone":
+                self.version.pop(ref, None)
+                continue
+            self.gen += 1
+            if op == "del":
+                self.version.pop(ref, None)
+                self._records.pop(ref, None)
+            else:
+                self.version[ref] = self.gen
+            changes.append(Change(self.gen, cls, op, ref, last))
+        for subscriber in list(self._subscribers):
+            subscriber(changes)
+
+
+class _Batch:
+    __slots__ = ("ops", "undo")
+
+    def __init__(self) -> None:
+        #: ref -> (class, op, last record for deletes), in order of first touch
+        self.ops: dict[str, tuple[str, str, Record | None]] = {}
+        #: ref -> (class, record before the batch or None if it did not exist)
+        self.undo: dict[str, tuple[str, Record | None]] = {}
