@@ -106,5 +106,10 @@ class Daemon:
 
 def serve(config: DaemonConfig) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(Daemon(config).run())
+    try:
+        import uvloop  # the faster event loop, when installed (a dependency of xenia)
+    except ImportError:
+        asyncio.run(Daemon(config).run())
+    else:
+        uvloop.run(Daemon(config).run())
     return 0

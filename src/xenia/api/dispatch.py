@@ -9,6 +9,7 @@ returns.
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,11 @@ class Reply:
     bare: bool = False
 
 
+def _internal(name: str, e: Exception) -> Reply:
+    log.error("internal error in %s", name, exc_info=e)
+    return Reply(False, error=["INTERNAL_ERROR", f"{type(e).__name__}: {e}"])
+
+
 def _record_fields(app: App) -> xmlrpc.RecordFields:
     def fields(cls: str) -> list[tuple[str, Type]]:
         return [(f.name, f.type) for f in app.model.wire_fields(cls)]
@@ -61,23 +67,52 @@ class Dispatcher:
         return method, False
 
     async def call(self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False) -> Reply:
+        """Serve one call (the general path, for callers that can always await)."""
+        reply = self.call_nowait(name, params, local=local, bad_utf8=bad_utf8)
+        return reply if isinstance(reply, Reply) else await reply
+
+    def call_nowait(
+        self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False
+    ) -> Reply | Coroutine[Any, Any, Reply]:
+        """Serve a call without a coroutine when its handler is synchronous (most getters and setters).
+
+        Returns the reply, or a coroutine to await when the handler is asynchronous.
+        """
         try:
-            return await self._call(name, params, local, bad_utf8)
+            call, args = self._prepare(name, params, local, bad_utf8)
+            if isinstance(call, Reply):
+                return call
+            method = call.method
+            if method.is_coroutine:
+                return self._finish_async(call, args)
+            return self._reply(method, method.handler(call, *args))
         except ApiError as e:
             return Reply(False, error=e.description)
         except Exception as e:  # every non-API failure becomes INTERNAL_ERROR; the daemon goes on
-            log.exception("internal error in %s", name)
-            return Reply(False, error=["INTERNAL_ERROR", f"{type(e).__name__}: {e}"])
+            return _internal(name, e)
 
-    async def _call(self, name: str, params: list[Any], local: bool, bad_utf8: bool) -> Reply:
+    async def _finish_async(self, call: Call, args: list[Any]) -> Reply:
+        try:
+            return self._reply(call.method, await call.method.handler(call, *args))
+        except ApiError as e:
+            return Reply(False, error=e.description)
+        except Exception as e:
+            return _internal(call.method.wire, e)
+
+    @staticmethod
+    def _reply(method: Method, result: Any) -> Reply:
+        return Reply(True, "" if method.result.kind is Kind.VOID else result, method.result)
+
+    def _prepare(self, name: str, params: list[Any], local: bool, bad_utf8: bool) -> tuple[Call | Reply, list[Any]]:
+        """Every check before the handler, in xapi's order; a Reply when the call ends here."""
         if bad_utf8:
             bad = has_invalid_utf8(params)
             if bad is not None:
                 raise ApiError("INVALID_VALUE", "Invalid UTF-8 string in parameter", bad)
         if name == "system.listMethods":
-            return Reply(True, sorted(self.table), _STRING_SET, bare=True)
+            return Reply(True, sorted(self.table), _STRING_SET, bare=True), []
         if name.startswith("system.isAlive"):
-            return Reply(True, params[0] if params else "", None)
+            return Reply(True, params[0] if params else "", None), []
         method, is_async = self.lookup(name)
         if method is None:
             if params:
@@ -97,13 +132,9 @@ class Dispatcher:
                 )
         call = Call(self.app, method, session, local)
         if is_async:
-            tasks = self.app.services["tasks"]
-            task_ref: str = tasks.spawn(call, args)
-            return Reply(True, task_ref, _TASK_REF)
-        result = method.handler(call, *args)
-        if method.is_coroutine:
-            result = await result
-        return Reply(True, "" if method.result.kind is Kind.VOID else result, method.result)
+            task_ref: str = self.app.services["tasks"].spawn(call, args)
+            return Reply(True, task_ref, _TASK_REF), []
+        return call, args
 
     def _unmarshal(self, method: Method, params: list[Any]) -> tuple[list[Any], Any]:
         offset = 1 if method.session_first else 0

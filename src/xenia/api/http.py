@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -183,59 +184,82 @@ def error_page(status: int, reason: str) -> Response:
     return Response(status, body, "text/html", close=True)
 
 
-Handler = Callable[[Request, bool], Awaitable[Response]]
+Handler = Callable[[Request, bool], "Response | Awaitable[Response]"]
 
 
 class HttpProtocol(asyncio.Protocol):
-    """One connection: parse requests, serve them one at a time, in order."""
+    """One connection: parse requests and answer them one at a time, in order.
+
+    A request whose handler is synchronous is answered inside ``data_received``
+    (no task, no queue); one that must wait runs as a task, and requests that
+    arrive meanwhile wait their turn.
+    """
 
     def __init__(self, handler: Handler, local: bool) -> None:
         self.handler = handler
         self.local = local
         self.parser = RequestParser()
         self.transport: asyncio.Transport | None = None
-        self.queue: asyncio.Queue[Request | None] = asyncio.Queue()
-        self.worker: asyncio.Task[None] | None = None
+        self.pending: deque[Request] = deque()
+        self.busy = False
+        self.fatal: Response | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        self.worker = asyncio.get_running_loop().create_task(self._serve())
+        self.transport = transport  # type: ignore[assignment]  # uvloop's transports do not subclass asyncio's
 
     def data_received(self, data: bytes) -> None:
         try:
-            for req in self.parser.feed(data):
-                self.queue.put_nowait(req)
+            self.pending.extend(self.parser.feed(data))
         except HttpError as e:
-            self.queue.put_nowait(None)
-            self._fatal = error_page(e.status, e.reason)
+            self.fatal = error_page(e.status, e.reason)
             if self.transport is not None:
                 self.transport.pause_reading()
-
-    _fatal: Response | None = None
+        if not self.busy:
+            self._pump()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
-        self.queue.put_nowait(None)
+        self.pending.clear()
 
-    async def _serve(self) -> None:
-        while True:
-            req = await self.queue.get()
-            if req is None:
-                break
+    def _pump(self) -> None:
+        while self.pending and self.transport is not None:
+            req = self.pending.popleft()
             try:
-                resp = await self.handler(req, self.local)
+                resp = self.handler(req, self.local)
             except Exception:
                 log.exception("HTTP handler failed")
                 resp = error_page(500, "internal error")
-            transport = self.transport
-            if transport is None:
-                return  # the client left; its call has run to completion, the answer goes nowhere
-            keep = req.keep_alive and not resp.close
-            transport.write(render(resp, keep))
-            if not keep:
-                transport.close()
+            if not isinstance(resp, Response):
+                self.busy = True
+                asyncio.get_running_loop().create_task(self._finish(req, resp))
                 return
-        if self._fatal is not None and self.transport is not None:
-            self.transport.write(render(self._fatal, False))
+            if not self._send(req, resp):
+                return
+        if not self.pending and self.fatal is not None and self.transport is not None:
+            self.transport.write(render(self.fatal, False))
             self.transport.close()
+
+    async def _finish(self, req: Request, pending: Awaitable[Response]) -> None:
+        try:
+            resp = await pending
+        except Exception:
+            log.exception("HTTP handler failed")
+            resp = error_page(500, "internal error")
+        self.busy = False
+        if self.transport is None:
+            return  # the client left; its call ran to completion, the answer goes nowhere
+        if self._send(req, resp):
+            self._pump()
+
+    def _send(self, req: Request, resp: Response) -> bool:
+        """Write one answer; False when the connection is closing after it."""
+        transport = self.transport
+        if transport is None:
+            return False
+        keep = req.keep_alive and not resp.close
+        transport.write(render(resp, keep))
+        if not keep:
+            transport.close()
+            self.transport = None
+            return False
+        return True

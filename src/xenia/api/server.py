@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from pathlib import Path
 
 from xenia.api.codec import jsonrpc, xmlrpc
-from xenia.api.dispatch import Dispatcher
+from xenia.api.dispatch import Dispatcher, Reply
 from xenia.api.http import HttpProtocol, Request, Response, error_page
 
 log = logging.getLogger(__name__)
@@ -22,42 +23,57 @@ _XML = "text/xml"
 _JSON = "application/json"
 
 
+def _json_response(call: jsonrpc.JsonCall, reply: Reply) -> Response:
+    if reply.ok:
+        return Response(200, jsonrpc.success(call, reply.value), _JSON)
+    assert reply.error is not None
+    return Response(200, jsonrpc.failure(call, reply.error), _JSON)
+
+
 class ApiServer:
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.servers: list[asyncio.Server] = []
 
-    async def handle(self, req: Request, local: bool) -> Response:
+    def handle(self, req: Request, local: bool) -> Response | Awaitable[Response]:
+        """Answer a request, synchronously when its handler is (the common case for getters)."""
+        if req.method == "POST":
+            if req.path in ("/", "/RPC2"):
+                return self._xmlrpc(req, local)
+            if req.path in ("/jsonrpc", "/json"):
+                return self._jsonrpc(req, local)
+            return error_page(404, "not found")
         if req.method == "OPTIONS":
             return Response(200, b"", "text/plain", [("Access-Control-Allow-Methods", "POST, OPTIONS")])
         if req.method == "GET" and req.path == "/":
             return Response(200, b"xenia: XenAPI on POST / (XML-RPC) and POST /jsonrpc (JSON-RPC)\n")
-        if req.method != "POST":
-            return error_page(405 if req.path in ("/", "/RPC2", "/jsonrpc") else 404, "not found")
-        if req.path in ("/", "/RPC2"):
-            return await self._xmlrpc(req, local)
-        if req.path in ("/jsonrpc", "/json"):
-            return await self._jsonrpc(req, local)
-        return error_page(404, "not found")
+        return error_page(405 if req.path in ("/", "/RPC2", "/jsonrpc") else 404, "not found")
 
-    async def _xmlrpc(self, req: Request, local: bool) -> Response:
+    def _xmlrpc(self, req: Request, local: bool) -> Response | Awaitable[Response]:
         try:
             method, params, bad_utf8 = xmlrpc.parse_call(req.body)
         except xmlrpc.ParseError as e:
             return error_page(500, f"Xmlrpc.Parse_error: {e}")
-        reply = await self.dispatcher.call(method, params, local=local, bad_utf8=bad_utf8)
-        return Response(200, self.dispatcher.encode_xml(reply), _XML)
+        reply = self.dispatcher.call_nowait(method, params, local=local, bad_utf8=bad_utf8)
+        if isinstance(reply, Reply):
+            return Response(200, self.dispatcher.encode_xml(reply), _XML)
+        return self._xml_later(reply)
 
-    async def _jsonrpc(self, req: Request, local: bool) -> Response:
+    async def _xml_later(self, pending: Awaitable[Reply]) -> Response:
+        return Response(200, self.dispatcher.encode_xml(await pending), _XML)
+
+    def _jsonrpc(self, req: Request, local: bool) -> Response | Awaitable[Response]:
         try:
             call = jsonrpc.parse_call(req.body)
         except jsonrpc.ParseError as e:
             return error_page(500, f"Jsonrpc.Malformed_method_request: {e}")
-        reply = await self.dispatcher.call(call.method, call.params, local=local, bad_utf8=call.bad_utf8)
-        if reply.ok:
-            return Response(200, jsonrpc.success(call, reply.value), _JSON)
-        assert reply.error is not None
-        return Response(200, jsonrpc.failure(call, reply.error), _JSON)
+        reply = self.dispatcher.call_nowait(call.method, call.params, local=local, bad_utf8=call.bad_utf8)
+        if isinstance(reply, Reply):
+            return _json_response(call, reply)
+        return self._json_later(call, reply)
+
+    async def _json_later(self, call: jsonrpc.JsonCall, pending: Awaitable[Reply]) -> Response:
+        return _json_response(call, await pending)
 
     async def listen_tcp(self, host: str, port: int) -> int:
         loop = asyncio.get_running_loop()
