@@ -124,7 +124,7 @@ class Dispatcher:
         session: ActiveSession | None = None
         if method.session_first:
             session = self.app.sessions.check(session_ref)
-            if not session.superuser and session.role < method.min_role:
+            if not session.superuser and (session.role < method.min_role or method.message.root_only):
                 raise ApiError(
                     "RBAC_PERMISSION_DENIED",
                     method.permission,

@@ -90,7 +90,7 @@ def _method(cls: str, msg: Message, fn: Handler) -> Method:
         result=msg.result_type,
         min_role=msg.min_role,
         permission=wire.lower(),
-        roles_text=", ".join(r for r in msg.roles if r != "client-cert"),
+        roles_text=", ".join(r for r in msg.roles if r != "client-cert") or "local root only",
     )
 
 

@@ -215,6 +215,8 @@ class Message:
     is_async: bool = False
     #: login calls take no session as first parameter.
     session_first: bool = True
+    #: no role suffices: only the local superuser (root) may call it
+    root_only: bool = False
 
     @property
     def result_type(self) -> Type:
@@ -222,7 +224,7 @@ class Message:
 
     @property
     def roles(self) -> tuple[str, ...]:
-        return self.min_role.allowed(self.client_cert)
+        return () if self.root_only else self.min_role.allowed(self.client_cert)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ SESSION = ClassDef(
         result='void',
         doc='Change the account password; if your session is authenticated with root privileges then the old_pwd is validated and the new_pwd is set regardless',
         min_role=Role.POOL_ADMIN,
+        root_only=True,
     ),
     Message(
         'local_logout',

@@ -1,0 +1,1 @@
+"""Helpers for testing against a real xenia daemon (shipped so other projects can use them too)."""
