@@ -1,0 +1,100 @@
+"""The db: batches commit whole or not at all, indexes and derived sets follow every write, reload is exact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xenia.datamodel import MODEL
+from xenia.datamodel.errors import ApiError
+from xenia.db import Change, Db, SqliteBackend
+
+
+def test_create_fills_defaults_and_uuid() -> None:
+    db = Db(MODEL)
+    vm = db.create("VM", {"name_label": "a"})
+    rec = db.record("VM", vm)
+    assert rec["name_label"] == "a"
+    assert len(rec["uuid"]) == 36
+    assert rec["power_state"] == "Halted"  # xapi's declared default
+    assert rec["VBDs"] == [] and rec["other_config"] == {}
+    assert db.by_uuid("VM", rec["uuid"]) == vm
+    assert db.by_name_label("VM", "a") == [vm]
+
+
+def test_derived_sets_follow_references() -> None:
+    db = Db(MODEL)
+    vm1, vm2 = db.create("VM"), db.create("VM")
+    vbd = db.create("VBD", {"VM": vm1})
+    assert db.field("VM", vm1, "VBDs") == [vbd]
+    db.set("VBD", vbd, "VM", vm2)  # (not allowed through the API, but the index must follow)
+    assert db.field("VM", vm1, "VBDs") == [] and db.field("VM", vm2, "VBDs") == [vbd]
+    db.destroy("VBD", vbd)
+    assert db.field("VM", vm2, "VBDs") == []
+
+
+def test_failed_batch_is_undone_and_publishes_nothing() -> None:
+    db = Db(MODEL)
+    vm = db.create("VM", {"name_label": "before"})
+    seen: list[Change] = []
+    db.subscribe(seen.extend)
+    with pytest.raises(RuntimeError), db.batch():
+        db.set("VM", vm, "name_label", "after")
+        db.create("VBD", {"VM": vm})
+        raise RuntimeError("boom")
+    assert db.get("VM", vm)["name_label"] == "before"
+    assert db.by_name_label("VM", "after") == []
+    assert db.field("VM", vm, "VBDs") == []
+    assert seen == []
+
+
+def test_change_feed_collapses_a_batch() -> None:
+    db = Db(MODEL)
+    vm = db.create("VM")
+    seen: list[Change] = []
+    db.subscribe(seen.extend)
+    with db.batch():
+        db.set("VM", vm, "name_label", "x")
+        db.set("VM", vm, "name_label", "y")
+        vbd = db.create("VBD", {"VM": vm})
+    assert [(c.cls, c.op, c.ref) for c in seen] == [("VM", "mod", vm), ("VBD", "add", vbd)]
+    assert seen[0].gen < seen[1].gen
+    seen.clear()
+    with db.batch():
+        tmp = db.create("VBD", {"VM": vm})
+        db.destroy("VBD", tmp)
+    assert [(c.cls, c.op) for c in seen] == [("VM", "mod")]
+
+
+def test_records_are_cached_until_changed() -> None:
+    db = Db(MODEL)
+    vm = db.create("VM", {"name_label": "a"})
+    first = db.record("VM", vm)
+    assert db.record("VM", vm) is first
+    db.create("VBD", {"VM": vm})
+    second = db.record("VM", vm)
+    assert second is not first and len(second["VBDs"]) == 1
+
+
+def test_unknown_ref_is_handle_invalid() -> None:
+    db = Db(MODEL)
+    with pytest.raises(ApiError) as info:
+        db.get("VM", "OpaqueRef:nope")
+    assert info.value.description == ["HANDLE_INVALID", "VM", "OpaqueRef:nope"]
+
+
+def test_sqlite_reload_is_exact_and_skips_memory_only_classes(tmp_path: Path) -> None:
+    db = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
+    vm = db.create("VM", {"name_label": "kept", "other_config": {"k": "v"}, "VCPUs_max": 4})
+    vbd = db.create("VBD", {"VM": vm})
+    session = db.create("session", {"auth_user_name": "root"})
+    gone = db.create("VM", {"name_label": "gone"})
+    db.destroy("VM", gone)
+    db.backend.close()
+    again = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
+    assert again.load() == 2
+    assert again.record("VM", vm) == db.record("VM", vm)
+    assert again.field("VM", vm, "VBDs") == [vbd]
+    assert not again.exists("session", session)
+    assert not again.exists("VM", gone)
