@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from xenia.api.codec import jsonrpc, xmlrpc as codec
+from xenia.api.codec import jsonrpc
+from xenia.api.codec import xmlrpc as codec
 from xenia.api.http import HttpError, RequestParser
 from xenia.api.unmarshal import BadEnum, TypeMismatch, unmarshal
 from xenia.datamodel import MODEL
