@@ -605,18 +605,34 @@ class Driver(Protocol):
     hypervisor or open sockets; :meth:`open` does that and adopts existing domains.
     """
 
-    #: The registry name ("sim", "qemu").
-    name: str
-    #: What this driver can do; anything else raises :class:`NotSupported`.
-    capabilities: frozenset[Capability]
+    # Read-only properties in the protocol so that implementations may use plain attributes of
+    # their own concrete types (``self.vm = SimVm(self)``); mutable protocol attributes would be
+    # invariant and reject those.
 
-    host: HostOps
-    vm: VmOps
-    disk: DiskOps
-    net: NetOps
-    console: ConsoleOps
-    metrics: MetricsOps
-    storage: StorageOps
+    @property
+    def name(self) -> str:
+        """The registry name ("sim", "qemu")."""
+        ...
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """What this driver can do; anything else raises :class:`NotSupported`."""
+        ...
+
+    @property
+    def host(self) -> HostOps: ...
+    @property
+    def vm(self) -> VmOps: ...
+    @property
+    def disk(self) -> DiskOps: ...
+    @property
+    def net(self) -> NetOps: ...
+    @property
+    def console(self) -> ConsoleOps: ...
+    @property
+    def metrics(self) -> MetricsOps: ...
+    @property
+    def storage(self) -> StorageOps: ...
 
     async def open(self) -> None:
         """Connect to the backend and adopt the domains recorded in the state directory."""
