@@ -1,0 +1,63 @@
+"""Simulated guest profiles: how the "OS" inside a simulated domain reacts.
+
+The profile is chosen per VM by ``other_config["xenia-sim-guest"]``:
+
+``pv`` (default)  a Linux guest with PV drivers: honours clean shutdown, reboot and balloon
+                  requests after the driver's ``guest-delay`` seconds, then signals attention.
+``no-drivers``    a guest without PV drivers: accepts requests and ignores them, and its
+                  ``memory_actual`` never follows a balloon target (ops must time out / hard stop).
+``crash``         like ``no-drivers``, but crashes ``other_config["xenia-sim-crash-after"]``
+                  seconds (default 30) after it first runs: SHUTDOWN(CRASH) plus attention.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+from xenia.drivers.errors import InvalidArgument
+
+__all__ = ["CRASH_AFTER_KEY", "DEFAULT_CRASH_AFTER", "GUEST_KEY", "GuestProfile", "crash_after", "profile_of"]
+
+#: ``other_config`` key naming the guest profile.
+GUEST_KEY = "xenia-sim-guest"
+#: ``other_config`` key giving a ``crash`` guest's lifetime in seconds.
+CRASH_AFTER_KEY = "xenia-sim-crash-after"
+DEFAULT_CRASH_AFTER = 30.0
+
+
+class GuestProfile(enum.Enum):
+    """The simulated guest's behaviour."""
+
+    PV = "pv"
+    NO_DRIVERS = "no-drivers"
+    CRASH = "crash"
+
+    @property
+    def cooperative(self) -> bool:
+        """Whether the guest honours shutdown, reboot and balloon requests."""
+        return self is GuestProfile.PV
+
+
+def profile_of(other_config: Mapping[str, str]) -> GuestProfile:
+    """The profile a VM's ``other_config`` asks for (:class:`InvalidArgument` if unknown)."""
+    name = other_config.get(GUEST_KEY, GuestProfile.PV.value)
+    try:
+        return GuestProfile(name)
+    except ValueError:
+        known = ", ".join(p.value for p in GuestProfile)
+        raise InvalidArgument(f"other_config[{GUEST_KEY!r}]={name!r}: unknown guest profile; one of {known}") from None
+
+
+def crash_after(other_config: Mapping[str, str]) -> float:
+    """Seconds a ``crash`` guest runs before crashing."""
+    raw = other_config.get(CRASH_AFTER_KEY)
+    if raw is None:
+        return DEFAULT_CRASH_AFTER
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidArgument(f"other_config[{CRASH_AFTER_KEY!r}]={raw!r}: not a number") from None
+    if value < 0:
+        raise InvalidArgument(f"other_config[{CRASH_AFTER_KEY!r}]={raw!r}: negative")
+    return value
