@@ -119,7 +119,16 @@ class VirtualClock:
         self._now = end
 
     async def run_for(self, seconds: float) -> None:
-        """Advance, then let woken tasks run (a few loop turns) before returning."""
+        """Let ready tasks reach their waits, advance, then let woken tasks run.
+
+        Yielding first matters: a task created just before (``create_task(drv.vm.unpause(..))``)
+        must have scheduled its sleep before time moves, or it would sleep from the later time.
+        """
+        await _turns()
         self.advance(seconds)
-        for _ in range(5):
-            await asyncio.sleep(0)
+        await _turns()
+
+
+async def _turns(n: int = 5) -> None:
+    for _ in range(n):
+        await asyncio.sleep(0)
