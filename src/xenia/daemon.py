@@ -19,7 +19,11 @@ from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskManager
 from xenia.datamodel import MODEL
 from xenia.db import Db, SqliteBackend
+from xenia.drivers import registry
+from xenia.drivers.base import Driver
 from xenia.firstboot import initialise
+from xenia.ops.engine import Ops
+from xenia.ops.storage import Storage
 
 log = logging.getLogger("xenia")
 
@@ -35,6 +39,8 @@ class DaemonConfig:
     durability: str = "normal"
     limits: SessionLimits = field(default_factory=SessionLimits)
     faults: list[str] = field(default_factory=list)
+    driver_options: dict[str, str] = field(default_factory=dict)
+    shutdown_timeout: float = 120.0
 
     @property
     def socket_path(self) -> Path:
@@ -48,6 +54,7 @@ class Daemon:
         self.api: ApiServer | None = None
         self.port: int | None = None
         self.app: App | None = None
+        self.driver: Driver | None = None
 
     async def start(self) -> None:
         cfg = self.config
@@ -58,6 +65,7 @@ class Daemon:
         sessions = SessionManager(db, identity.host_ref, cfg.limits)
         app = self.app = App(db, sessions, identity.host_ref, identity.pool_ref, cfg.state_dir)
         app.services["tasks"] = TaskManager(identity.host_ref)
+        await self._start_driver(app)
         dispatcher = Dispatcher(app)
         self.api = ApiServer(dispatcher)
         await self.api.listen_unix(cfg.socket_path)
@@ -66,6 +74,24 @@ class Daemon:
             self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
         self._announce(loaded, identity.generated_password)
         asyncio.get_running_loop().create_task(self._housekeeping())
+
+    async def _start_driver(self, app: App) -> None:
+        """Open the driver (adopting the domains it kept), then bring the db in line with it."""
+        cfg = self.config
+        options = dict(cfg.driver_options)
+        if cfg.faults:
+            options["faults"] = ",".join(cfg.faults)
+        driver = registry.create(cfg.driver, cfg.state_dir, options)
+        await driver.open()
+        self.driver = driver
+        ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout)
+        app.services["ops"] = ops
+        app.services["storage"] = Storage(app.db, driver)
+        info = await driver.host.info()
+        metrics = app.db.get("host", app.host_ref)["metrics"]
+        if app.db.exists("host_metrics", metrics):
+            app.db.set("host_metrics", metrics, "memory_total", info.memory_total)
+        await ops.adopt_all()
 
     def _announce(self, loaded: int, generated_password: str | None) -> None:
         cfg = self.config
@@ -92,6 +118,10 @@ class Daemon:
     async def stop(self) -> None:
         if self.api is not None:
             await self.api.close()
+        if self.app is not None and "ops" in self.app.services:
+            await self.app.services["ops"].close()
+        if self.driver is not None:
+            await self.driver.close()
         if self.app is not None:
             self.app.db.backend.close()
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from xenia.api.context import Call
 from xenia.datamodel.errors import ApiError
+from xenia.db import Db
 from xenia.util.clock import xapi_time
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,17 @@ class TaskManager:
     def __init__(self, host_ref: str) -> None:
         self.host_ref = host_ref
         self.running: dict[str, asyncio.Task[None]] = {}
+        self._cancel: dict[str, asyncio.Event] = {}
+
+    def cancel_event(self, ref: str) -> asyncio.Event:
+        event = self._cancel.get(ref)
+        if event is None:
+            event = self._cancel[ref] = asyncio.Event()
+        return event
+
+    def handle(self, db: Db, ref: str | None) -> TaskHandle | None:
+        """The task an operation runs under, or None for a synchronous call."""
+        return None if ref is None else TaskHandle(self, db, ref)
 
     def spawn(self, call: Call, args: list[Any]) -> str:
         db = call.db
@@ -64,3 +76,23 @@ class TaskManager:
                           error_info=["INTERNAL_ERROR", f"{type(e).__name__}: {e}"], allowed_operations=[])  # fmt: skip
         finally:
             self.running.pop(ref, None)
+            self._cancel.pop(ref, None)
+
+
+class TaskHandle:
+    """What an operation sees of the task it runs under: progress out, cancellation in."""
+
+    def __init__(self, manager: TaskManager, db: Db, ref: str) -> None:
+        self.manager = manager
+        self.db = db
+        self.ref = ref
+
+    def progress(self, fraction: float) -> None:
+        if self.db.exists("task", self.ref):
+            self.db.set("task", self.ref, "progress", round(min(max(fraction, 0.0), 1.0), 4))
+
+    def cancelling(self) -> bool:
+        return self.db.exists("task", self.ref) and self.db.get("task", self.ref)["status"] == "cancelling"
+
+    async def wait_cancel(self) -> None:
+        await self.manager.cancel_event(self.ref).wait()

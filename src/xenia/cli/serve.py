@@ -11,7 +11,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--listen", default="127.0.0.1:8080", help="TCP address for the API, HOST:PORT ('' for none)")
     p.add_argument("--socket", type=Path, default=None, help="local unix socket (default <state-dir>/xapi.sock)")
     p.add_argument("--state-dir", type=Path, default=Path("var"), help="where the db, SRs and sockets live")
-    p.add_argument("--driver", default="sim", choices=["sim"], help="the driver that runs the machines")
+    p.add_argument("--driver", default="sim", choices=["sim", "qemu"], help="the driver that runs the machines")
+    p.add_argument("--driver-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="a driver option (sim: memory=64G, guest-delay=0.5, clock=virtual ...)")
+    p.add_argument("--fault", action="append", default=[], metavar="NAME=ACTION",
+                   help="arm a simulator fault point at start (e.g. vm.create=fail, vm.suspend.write=delay:5)")
+    p.add_argument("--shutdown-timeout", type=float, default=120.0,
+                   help="seconds a clean shutdown or reboot waits for the guest")
     p.add_argument("--durability", default="normal", choices=["normal", "full"],
                    help="normal survives a crash of the daemon, full also a power cut")  # fmt: skip
     p.add_argument("--auth-fail-delay", type=float, default=5.0, help="seconds before a failed login answers")
@@ -38,5 +44,8 @@ def run(args: argparse.Namespace) -> int:
         driver=args.driver,
         durability=args.durability,
         limits=limits,
+        faults=args.fault,
+        driver_options=dict(opt.split("=", 1) for opt in args.driver_option),
+        shutdown_timeout=args.shutdown_timeout,
     )
     return serve(config)

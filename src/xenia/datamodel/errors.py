@@ -69,6 +69,17 @@ ERRORS: dict[str, ErrorDef] = {
         _e("VIF_IN_USE", "network", "VIF"),
         _e("VM_CANNOT_DELETE_DEFAULT_TEMPLATE", "vm"),
         _e("HOST_OFFLINE", "host"),
+        _e("VM_REVERT_FAILED", "vm", "snapshot"),
+        _e("DEVICE_DETACH_REJECTED", "type", "ref", "msg"),
+        _e("VBD_NOT_UNPLUGGABLE", "vbd"),
+        _e("VM_SHUTDOWN_TIMEOUT", "vm", "timeout"),
+        _e("VM_FAILED_SHUTDOWN_ACKNOWLEDGMENT", "vm"),
+        _e("VM_CRASHED", "vm"),
+        _e("PROVISION_ONLY_ALLOWED_ON_TEMPLATE"),
+        _e("REVERT_ONLY_ALLOWED_ON_SNAPSHOT"),
+        _e("VDI_NOT_AVAILABLE", "vdi"),
+        _e("VM_LACKS_FEATURE", "vm"),
+        _e("VM_DUPLICATE_VBD_DEVICE", "vm", "vbd", "device"),
     )
 }
 

@@ -79,6 +79,7 @@ __all__ = [
     "MetricsSample",
     "NetOps",
     "NicMetrics",
+    "PV_FEATURES",
     "NicSpec",
     "RunState",
     "ShutdownReason",
@@ -266,6 +267,14 @@ class DomainState:
     start_time: float
     disks: tuple[DiskState, ...] = ()
     nics: tuple[NicSpec, ...] = ()
+    #: what the guest has told the toolstack it can do, in Xen's terms (``feature-poweroff``,
+    #: ``feature-reboot``, ``feature-suspend``, ``feature-balloon``); ops fills VM_guest_metrics
+    #: from it and refuses clean operations to a guest without them (VM_MISSING_PV_DRIVERS).
+    guest_features: frozenset[str] = frozenset()
+
+
+#: the features a guest with PV drivers (or an ACPI-aware OS) advertises
+PV_FEATURES = frozenset({"feature-poweroff", "feature-reboot", "feature-suspend", "feature-balloon"})
 
 
 @dataclass(frozen=True, slots=True)

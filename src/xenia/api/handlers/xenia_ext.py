@@ -1,4 +1,4 @@
-"""xenia's own calls, outside the XenAPI datamodel: local user administration.
+"""xenia's own calls, outside the XenAPI datamodel: local users and the simulator's fault points.
 
 They live under the ``xenia.`` prefix so they can never collide with a XenAPI
 name, and only the local superuser may call them.  The ``xenia user`` command
@@ -8,12 +8,14 @@ uses them over the local socket.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from xenia.api.auth import hash_password
 from xenia.api.context import Call
 from xenia.api.methods import extension
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import Role
+from xenia.drivers.errors import DriverError
 
 
 def _require_root(call: Call) -> None:
@@ -65,3 +67,32 @@ def user_list(call: Call) -> dict[str, str]:
     _require_root(call)
     db = call.db
     return {db.get("user", r)["short_name"]: db.get("user", r)["role"] for r in db.refs("user")}
+
+
+def _faults(call: Call) -> Any:
+    """The driver's fault points (the simulator has them; a real hypervisor does not)."""
+    _require_root(call)
+    faults = getattr(call.app.services["ops"].driver, "faults", None)
+    if faults is None:
+        raise ApiError("NOT_IMPLEMENTED", "fault points: the driver has none")
+    return faults
+
+
+@extension("xenia.fault_set", ("string name", "string action"))
+def fault_set(call: Call, name: str, action: str) -> None:
+    """Arm a fault point (``vm.create`` ``fail``, ``delay:5``, ``hang``, ``kill``, ``fail-once``)."""
+    try:
+        _faults(call).set(name, action)
+    except DriverError as e:
+        raise ApiError("INVALID_VALUE", name, f"{action}: {e}") from None
+
+
+@extension("xenia.fault_clear", ("string name",))
+def fault_clear(call: Call, name: str) -> None:
+    """Disarm one fault point, or all of them with the name ``*``."""
+    _faults(call).clear(None if name == "*" else name)
+
+
+@extension("xenia.fault_list", (), result="(string -> string) map")
+def fault_list(call: Call) -> dict[str, str]:
+    return {name: str(spec) for name, spec in _faults(call).list().items()}

@@ -1,6 +1,6 @@
 """XenAPI class ``VBD``: A virtual block device"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -37,7 +37,51 @@ VBD = ClassDef(
     'VBD',
     'A virtual block device',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'plug',
+        (P('VBD ref', 'self', 'The VBD to hotplug'),),
+        result='void',
+        doc='Hotplug the specified VBD, dynamically attaching it to the running VM',
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'unplug',
+        (P('VBD ref', 'self', 'The VBD to hot-unplug'),),
+        result='void',
+        doc='Hot-unplug the specified VBD, dynamically unattaching it from the running VM',
+        errors=('DEVICE_DETACH_REJECTED', 'DEVICE_ALREADY_DETACHED',),
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'unplug_force',
+        (P('VBD ref', 'self', 'The VBD to forcibly unplug'),),
+        result='void',
+        doc='Forcibly unplug the specified VBD',
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'insert',
+        (P('VBD ref', 'vbd', 'The vbd representing the CDROM-like device'), P('VDI ref', 'vdi', "The new VDI to 'insert'")),
+        result='void',
+        doc='Insert new media into the device',
+        errors=('VBD_NOT_REMOVABLE_MEDIA', 'VBD_NOT_EMPTY',),
+        min_role=Role.VM_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'eject',
+        (P('VBD ref', 'vbd', 'The vbd representing the CDROM-like device'),),
+        result='void',
+        doc='Remove the media from the device and leave it empty',
+        errors=('VBD_NOT_REMOVABLE_MEDIA', 'VBD_IS_EMPTY',),
+        min_role=Role.VM_OPERATOR,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
     has_constructor=True,
     ctor_role=Role.VM_ADMIN,

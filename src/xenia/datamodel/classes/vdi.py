@@ -1,6 +1,6 @@
 """XenAPI class ``VDI``: A virtual disk image"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -47,7 +47,32 @@ VDI = ClassDef(
     'VDI',
     'A virtual disk image',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'resize',
+        (P('VDI ref', 'vdi', 'The VDI to resize'), P('int', 'size', 'The new size of the VDI')),
+        result='void',
+        doc='Resize the VDI.',
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'clone',
+        (P('VDI ref', 'vdi', 'The VDI to clone'), P('(string -> string) map', 'driver_params', 'Optional parameters that are passed through to the backend driver in order to specify storage-type-specific clone options', default={})),
+        result='VDI ref',
+        doc='Take an exact copy of the VDI and return a reference to the new disk. If any driver_params are specified then these are passed through to the storage-specific substrate driver that implements the clone operation. NB the clone lives in the same Storage Repository as its parent.',
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'snapshot',
+        (P('VDI ref', 'vdi', 'The VDI to snapshot'), P('(string -> string) map', 'driver_params', 'Optional parameters that can be passed through to backend driver in order to specify storage-type-specific snapshot options', default={})),
+        result='VDI ref',
+        doc='Take a read-only snapshot of the VDI, returning a reference to the snapshot. If any driver_params are specified then these are passed through to the storage-specific substrate driver that takes the snapshot. NB the snapshot lives in the same Storage Repository as its parent.',
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
     has_constructor=True,
     ctor_role=Role.VM_ADMIN,

@@ -1,6 +1,6 @@
 """XenAPI class ``VIF``: A virtual network interface"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -43,7 +43,32 @@ VIF = ClassDef(
     'VIF',
     'A virtual network interface',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'plug',
+        (P('VIF ref', 'self', 'The VIF to hotplug'),),
+        result='void',
+        doc='Hotplug the specified VIF, dynamically attaching it to the running VM',
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'unplug',
+        (P('VIF ref', 'self', 'The VIF to hot-unplug'),),
+        result='void',
+        doc='Hot-unplug the specified VIF, dynamically unattaching it from the running VM',
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'unplug_force',
+        (P('VIF ref', 'self', 'The VIF to forcibly unplug'),),
+        result='void',
+        doc='Forcibly unplug the specified VIF',
+        min_role=Role.VM_ADMIN,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
     has_constructor=True,
     ctor_role=Role.VM_ADMIN,

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from xenia.drivers.base import (
+    PV_FEATURES,
     DiskKind,
     DiskMode,
     DiskSpec,
@@ -27,6 +28,7 @@ from xenia.drivers.base import (
     ShutdownReason,
 )
 from xenia.drivers.sim.clock import TimerHandle
+from xenia.drivers.sim.guest import profile_of
 
 __all__ = ["SimDomain", "SimStore", "spec_from_json", "spec_to_json"]
 
@@ -69,6 +71,7 @@ class SimDomain:
             start_time=self.start_time,
             disks=tuple(self.disks[k] for k in sorted(self.disks, key=_devkey)),
             nics=tuple(self.nics[k] for k in sorted(self.nics, key=_devkey)),
+            guest_features=PV_FEATURES if profile_of(self.spec.other_config).cooperative else frozenset(),
         )
 
     def reserved(self) -> int:

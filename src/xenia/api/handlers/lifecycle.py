@@ -1,0 +1,113 @@
+"""VM lifecycle messages: thin handlers that hand each call to the operations layer.
+
+The handlers only translate XenAPI arguments; the checks (power state, other
+operations, templates) and the steps live in :mod:`xenia.ops`.
+"""
+
+from __future__ import annotations
+
+from xenia.api.context import Call
+from xenia.api.methods import handler
+from xenia.datamodel.errors import ApiError
+from xenia.ops.engine import Ops
+from xenia.ops.steps import TaskControl
+from xenia.ops.storage import Storage
+
+
+def ops(call: Call) -> Ops:
+    engine: Ops = call.app.services["ops"]
+    return engine
+
+
+def storage(call: Call) -> Storage:
+    store: Storage = call.app.services["storage"]
+    return store
+
+
+def task(call: Call) -> TaskControl | None:
+    handle: TaskControl | None = call.app.services["tasks"].handle(call.db, call.task)
+    return handle
+
+
+def _this_host(call: Call, host: str) -> None:
+    call.db.get("host", host)
+    if host != call.app.host_ref:
+        raise ApiError("HOST_OFFLINE", host)
+
+
+@handler("VM.start")
+async def start(call: Call, vm: str, start_paused: bool, force: bool) -> None:
+    await ops(call).start(vm, start_paused, task(call), call.task)
+
+
+@handler("VM.start_on")
+async def start_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
+    _this_host(call, host)
+    await ops(call).start(vm, start_paused, task(call), call.task, op="start_on")
+
+
+@handler("VM.pause")
+async def pause(call: Call, vm: str) -> None:
+    await ops(call).pause(vm, task(call), call.task)
+
+
+@handler("VM.unpause")
+async def unpause(call: Call, vm: str) -> None:
+    await ops(call).unpause(vm, task(call), call.task)
+
+
+@handler("VM.clean_shutdown")
+async def clean_shutdown(call: Call, vm: str) -> None:
+    await ops(call).clean_shutdown(vm, task(call), call.task)
+
+
+@handler("VM.hard_shutdown")
+async def hard_shutdown(call: Call, vm: str) -> None:
+    await ops(call).hard_shutdown(vm, task(call), call.task)
+
+
+@handler("VM.shutdown")
+async def shutdown(call: Call, vm: str) -> None:
+    await ops(call).shutdown(vm, task(call), call.task)
+
+
+@handler("VM.clean_reboot")
+async def clean_reboot(call: Call, vm: str) -> None:
+    await ops(call).clean_reboot(vm, task(call), call.task)
+
+
+@handler("VM.hard_reboot")
+async def hard_reboot(call: Call, vm: str) -> None:
+    await ops(call).hard_reboot(vm, task(call), call.task)
+
+
+@handler("VM.suspend")
+async def suspend(call: Call, vm: str) -> None:
+    await ops(call).suspend(vm, task(call), call.task)
+
+
+@handler("VM.resume")
+async def resume(call: Call, vm: str, start_paused: bool, force: bool) -> None:
+    await ops(call).resume(vm, start_paused, task(call), call.task)
+
+
+@handler("VM.resume_on")
+async def resume_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
+    _this_host(call, host)
+    await ops(call).resume(vm, start_paused, task(call), call.task, op="resume_on")
+
+
+@handler("VM.power_state_reset")
+async def power_state_reset(call: Call, vm: str) -> None:
+    """xapi's recovery tool: mark the VM Halted in the db only (refused while its domain runs)."""
+    engine = ops(call)
+    rec = call.db.get("VM", vm)
+    if rec["is_control_domain"]:
+        raise ApiError("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
+    async with engine.lock(rec["uuid"]):
+        await engine.reconcile(rec["uuid"])
+        if call.db.get("VM", vm)["power_state"] in ("Running", "Paused"):
+            raise ApiError("VM_BAD_POWER_STATE", vm, "halted, suspended", call.db.get("VM", vm)["power_state"].lower())
+        from xenia.ops import record
+
+        record.halted(call.db, vm)

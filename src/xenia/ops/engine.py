@@ -1,0 +1,431 @@
+"""The operations layer: every VM lifecycle call as a named plan of steps, run through the driver.
+
+An operation is checked against the lifecycle table, registered in the VM's
+``current_operations`` (so a concurrent call gets OTHER_OPERATION_IN_PROGRESS,
+as from xapi), and run under the VM's lock, so no two operations -- nor an
+operation and a reconciliation -- overlap on one VM while different VMs
+proceed in parallel.  Plans are documented in ``docs/operations.md``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from xenia.datamodel.errors import ApiError
+from xenia.datamodel.meta import NULL_REF
+from xenia.db import Change, Db, new_ref
+from xenia.drivers.base import Capability, DomainState, Driver, RunState, ShutdownReason
+from xenia.drivers.errors import DriverError, NoSuchDomain
+from xenia.ops import lifecycle, record
+from xenia.ops.spec import domain_spec, sr_path
+from xenia.ops.steps import Action, NoTask, Step, TaskControl, run_steps
+
+log = logging.getLogger(__name__)
+
+#: guest features a clean shutdown / reboot needs
+_CLEAN_NEEDS = {"clean_shutdown": "feature-poweroff", "clean_reboot": "feature-reboot"}
+
+
+class Ops:
+    def __init__(self, db: Db, driver: Driver, host: str, *, shutdown_timeout: float = 120.0) -> None:
+        self.db = db
+        self.driver = driver
+        self.host = host
+        self.shutdown_timeout = shutdown_timeout
+        self._locks: dict[str, asyncio.Lock] = {}
+        #: per VM uuid: set when the driver signals attention (wakes operations waiting on the guest)
+        self._signals: dict[str, asyncio.Event] = {}
+        self._pending: set[str] = set()
+        self._unsubscribe = driver.subscribe(self._on_attention)
+        self._background: set[asyncio.Task[None]] = set()
+        self._unwatch_db = db.subscribe(self._on_db_changes)
+
+    def _on_db_changes(self, changes: list[Change]) -> None:
+        """Keep ``allowed_operations`` true whenever a VM changes (a template becomes a VM, say)."""
+        for change in changes:
+            if change.cls == "VM" and change.op != "del" and self.db.exists("VM", change.ref):
+                record.refresh_allowed(self.db, change.ref)
+
+    # ------------------------------------------------------------ plumbing
+
+    def lock(self, vm_uuid: str) -> asyncio.Lock:
+        lock = self._locks.get(vm_uuid)
+        if lock is None:
+            lock = self._locks[vm_uuid] = asyncio.Lock()
+        return lock
+
+    @asynccontextmanager
+    async def operation(self, vm: str, op: str, task_ref: str | None) -> AsyncIterator[str]:
+        """Check ``op`` on ``vm``, show it in ``current_operations``, and hold the VM's lock while it runs."""
+        db = self.db
+        rec = db.get("VM", vm)
+        lifecycle.require(vm, rec, op)
+        key = task_ref or new_ref()
+        with db.batch():
+            db.set("VM", vm, "current_operations", {**rec["current_operations"], key: op})
+            record.refresh_allowed(db, vm)
+        try:
+            async with self.lock(rec["uuid"]):
+                yield key
+        finally:
+            if db.exists("VM", vm):
+                with db.batch():
+                    current = dict(db.get("VM", vm)["current_operations"])
+                    current.pop(key, None)
+                    db.set("VM", vm, "current_operations", current)
+                    record.refresh_allowed(db, vm)
+            await self._update_host_memory()
+
+    async def _update_host_memory(self) -> None:
+        try:
+            record.host_memory(self.db, self.host, await self.driver.host.memory_free())
+        except DriverError as e:
+            log.warning("cannot read host memory: %s", e)
+
+    def _uuid(self, vm: str) -> str:
+        uuid: str = self.db.get("VM", vm)["uuid"]
+        return uuid
+
+    async def _run(self, vm: str, op: str, steps: list[Step], task: TaskControl | None, task_ref: str | None) -> None:
+        await run_steps(f"VM.{op}", vm, steps, task or NoTask(), task_ref or "")
+
+    # ------------------------------------------------------------- steps
+
+    def _check_memory(self, vm: str) -> Step:
+        async def check() -> None:
+            needed = domain_spec(self.db, vm).memory_target
+            free = await self.driver.host.memory_free()
+            if needed > free:
+                raise ApiError("HOST_NOT_ENOUGH_FREE_MEMORY", needed, free)
+
+        return Step("check_resources", check)
+
+    def _create(self, vm: str) -> Step:
+        uuid = self._uuid(vm)
+
+        async def create() -> None:
+            await self.driver.vm.create(domain_spec(self.db, vm))
+
+        return Step("create_domain", create, self._destroy_quietly(uuid))
+
+    def _destroy_quietly(self, uuid: str) -> Action:
+        async def destroy() -> None:
+            try:
+                await self.driver.vm.destroy(uuid)
+            except NoSuchDomain:
+                pass
+
+        return destroy
+
+    def _unpause(self, vm: str) -> Step:
+        uuid = self._uuid(vm)
+        return Step("unpause", lambda: self.driver.vm.unpause(uuid))
+
+    def _destroy(self, vm: str) -> Step:
+        uuid = self._uuid(vm)
+        return Step("destroy_domain", self._destroy_quietly(uuid))
+
+    def _record_live(self, vm: str) -> Step:
+        uuid = self._uuid(vm)
+
+        async def mark() -> None:
+            record.live(self.db, vm, self.host, await self.driver.vm.get_state(uuid))
+
+        return Step("record_state", mark)
+
+    def _record_halted(self, vm: str) -> Step:
+        async def mark() -> None:
+            record.halted(self.db, vm)
+
+        return Step("record_state", mark)
+
+    def _wait_shutdown(self, vm: str, reason: ShutdownReason) -> Step:
+        uuid = self._uuid(vm)
+
+        async def wait() -> None:
+            deadline = asyncio.get_running_loop().time() + self.shutdown_timeout
+            signal = self._signals.setdefault(uuid, asyncio.Event())
+            while True:
+                signal.clear()
+                state = await self.driver.vm.get_state(uuid)
+                if state.run_state is RunState.SHUTDOWN:
+                    if state.shutdown_reason is reason:
+                        return
+                    raise ApiError("VM_CRASHED", vm) if state.shutdown_reason is ShutdownReason.CRASH else (
+                        ApiError("INTERNAL_ERROR", f"guest stopped with {state.shutdown_reason}"))
+                remaining = deadline - asyncio.get_running_loop().time()
+                if remaining <= 0:
+                    raise ApiError("VM_SHUTDOWN_TIMEOUT", vm, self.shutdown_timeout)
+                try:
+                    await asyncio.wait_for(signal.wait(), timeout=min(remaining, 1.0))
+                except TimeoutError:
+                    pass
+
+        return Step(f"wait_{reason.value}", wait)
+
+    def _needs_guest(self, vm: str, op: str) -> None:
+        """A clean operation needs a guest that can be asked (xapi: VM_MISSING_PV_DRIVERS)."""
+        feature = _CLEAN_NEEDS[op]
+        gm = self.db.get("VM", vm)["guest_metrics"]
+        features = self.db.get("VM_guest_metrics", gm)["other"] if self.db.exists("VM_guest_metrics", gm) else {}
+        if feature not in features:
+            raise ApiError("VM_MISSING_PV_DRIVERS", vm)
+
+    # -------------------------------------------------------- operations
+
+    async def start(self, vm: str, paused: bool, task: TaskControl | None = None, task_ref: str | None = None,
+                    op: str = "start") -> None:  # fmt: skip
+        async with self.operation(vm, op, task_ref):
+            steps = [self._check_memory(vm), self._create(vm)]
+            if not paused:
+                steps.append(self._unpause(vm))
+            steps.append(self._record_live(vm))
+            await self._run(vm, op, steps, task, task_ref)
+
+    async def pause(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+        async with self.operation(vm, "pause", task_ref):
+            uuid = self._uuid(vm)
+            steps = [Step("pause", lambda: self.driver.vm.pause(uuid)), self._record_live(vm)]
+            await self._run(vm, "pause", steps, task, task_ref)
+
+    async def unpause(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+        async with self.operation(vm, "unpause", task_ref):
+            await self._run(vm, "unpause", [self._unpause(vm), self._record_live(vm)], task, task_ref)
+
+    async def clean_shutdown(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+        async with self.operation(vm, "clean_shutdown", task_ref):
+            self._needs_guest(vm, "clean_shutdown")
+            uuid = self._uuid(vm)
+            steps = [
+                Step("request_shutdown", lambda: self.driver.vm.request_shutdown(uuid)),
+                self._wait_shutdown(vm, ShutdownReason.POWEROFF),
+                self._destroy(vm),
+                self._record_halted(vm),
+            ]
+            await self._run(vm, "clean_shutdown", steps, task, task_ref)
+
+    async def hard_shutdown(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+        async with self.operation(vm, "hard_shutdown", task_ref):
+            if self.db.get("VM", vm)["power_state"] == "Suspended":
+                steps = [Step("discard_suspend_image", lambda: self._discard_suspend_image(vm)),
+                         self._record_halted(vm)]  # fmt: skip
+            else:
+                steps = [self._destroy(vm), self._record_halted(vm)]
+            await self._run(vm, "hard_shutdown", steps, task, task_ref)
+
+    async def shutdown(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+        """Clean if the guest can be asked, else hard (xapi's VM.shutdown)."""
+        try:
+            if self.db.get("VM", vm)["power_state"] == "Running":
+                self._needs_guest(vm, "clean_shutdown")
+                await self.clean_shutdown(vm, task, task_ref)
+                return
+        except ApiError as e:
+            if e.code not in ("VM_MISSING_PV_DRIVERS", "VM_SHUTDOWN_TIMEOUT"):
+                raise
+        await self.hard_shutdown(vm, task, task_ref)
+
+    async def clean_reboot(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+        async with self.operation(vm, "clean_reboot", task_ref):
+            self._needs_guest(vm, "clean_reboot")
+            uuid = self._uuid(vm)
+            steps = [
+                Step("request_reboot", lambda: self.driver.vm.request_reboot(uuid)),
+                self._wait_shutdown(vm, ShutdownReason.REBOOT),
+                self._destroy(vm),
+                self._create(vm),
+                self._unpause(vm),
+                self._record_live(vm),
+            ]
+            await self._run(vm, "clean_reboot", steps, task, task_ref)
+
+    async def hard_reboot(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+        async with self.operation(vm, "hard_reboot", task_ref):
+            steps = [self._destroy(vm), self._create(vm), self._unpause(vm), self._record_live(vm)]
+            await self._run(vm, "hard_reboot", steps, task, task_ref)
+
+    # --------------------------------------------------- suspend / resume
+
+    def _suspend_sr(self) -> str:
+        pool = self.db.refs("pool")[0]
+        sr: str = self.db.get("pool", pool)["suspend_image_SR"]
+        if sr == NULL_REF or not self.db.exists("SR", sr):
+            sr = self.db.get("pool", pool)["default_SR"]
+        return sr
+
+    async def suspend(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+        async with self.operation(vm, "suspend", task_ref):
+            uuid = self._uuid(vm)
+            db = self.db
+            sr = self._suspend_sr()
+            holder: dict[str, str] = {}
+
+            async def make_vdi() -> None:
+                spec = domain_spec(db, vm)
+                holder["vdi"] = db.create("VDI", {
+                    "name_label": f"Suspend image for {spec.name}", "SR": sr, "type": "suspend",
+                    "virtual_size": spec.memory_static_max, "read_only": False, "sharable": False,
+                })  # fmt: skip
+                db.set("VDI", holder["vdi"], "location", f"{db.get('VDI', holder['vdi'])['uuid']}.suspend")
+
+            async def drop_vdi() -> None:
+                if db.exists("VDI", holder.get("vdi", "")):
+                    db.destroy("VDI", holder["vdi"])
+
+            async def write() -> None:
+                path = sr_path(db, sr) / db.get("VDI", holder["vdi"])["location"]
+                await self.driver.vm.suspend(uuid, str(path))
+
+            async def mark() -> None:
+                record.suspended(db, vm, holder["vdi"])
+
+            steps = [Step("create_suspend_vdi", make_vdi, drop_vdi), Step("write_image", write),
+                     self._destroy(vm), Step("record_state", mark)]  # fmt: skip
+            await self._run(vm, "suspend", steps, task, task_ref)
+
+    async def resume(self, vm: str, paused: bool, task: TaskControl | None = None, task_ref: str | None = None,
+                     op: str = "resume") -> None:  # fmt: skip
+        async with self.operation(vm, op, task_ref):
+            uuid = self._uuid(vm)
+            db = self.db
+
+            async def restore() -> None:
+                vdi = db.get("VM", vm)["suspend_VDI"]
+                path = sr_path(db, db.get("VDI", vdi)["SR"]) / db.get("VDI", vdi)["location"]
+                await self.driver.vm.resume(domain_spec(db, vm), str(path))
+
+            steps = [self._check_memory(vm), Step("restore_domain", restore, self._destroy_quietly(uuid))]
+            if not paused:
+                steps.append(self._unpause(vm))
+            steps += [Step("discard_suspend_image", lambda: self._discard_suspend_image(vm)), self._record_live(vm)]
+            await self._run(vm, op, steps, task, task_ref)
+
+    async def _discard_suspend_image(self, vm: str) -> None:
+        db = self.db
+        vdi = db.get("VM", vm)["suspend_VDI"]
+        with db.batch():
+            db.set("VM", vm, "suspend_VDI", NULL_REF)
+            if db.exists("VDI", vdi):
+                path = sr_path(db, db.get("VDI", vdi)["SR"]) / db.get("VDI", vdi)["location"]
+                db.destroy("VDI", vdi)
+            else:
+                path = None
+        if path is not None:
+            await asyncio.to_thread(lambda: Path(path).unlink(missing_ok=True))
+
+    # --------------------------------------------------------- attention
+
+    def _on_attention(self, vm_uuid: str) -> None:
+        signal = self._signals.get(vm_uuid)
+        if signal is not None:
+            signal.set()
+        if vm_uuid in self._pending:
+            return
+        self._pending.add(vm_uuid)
+        task = asyncio.get_running_loop().create_task(self._attend(vm_uuid))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _attend(self, vm_uuid: str) -> None:
+        # let an operation that is waiting on the guest see the change first
+        await asyncio.sleep(0)
+        async with self.lock(vm_uuid):
+            self._pending.discard(vm_uuid)
+            try:
+                await self.reconcile(vm_uuid)
+            except (DriverError, ApiError) as e:
+                log.warning("reconciling VM %s failed: %s", vm_uuid, e)
+
+    async def reconcile(self, vm_uuid: str) -> None:
+        """Read the driver's state afresh and bring the db in line (caller holds the VM's lock)."""
+        db = self.db
+        try:
+            vm = db.by_uuid("VM", vm_uuid)
+        except ApiError:
+            return
+        try:
+            state: DomainState | None = await self.driver.vm.get_state(vm_uuid)
+        except NoSuchDomain:
+            state = None
+        await self._apply(vm, vm_uuid, state)
+
+    async def _apply(self, vm: str, vm_uuid: str, state: DomainState | None) -> None:
+        db = self.db
+        power = db.get("VM", vm)["power_state"]
+        if state is None:
+            if power in ("Running", "Paused"):
+                record.halted(db, vm)
+            return
+        if state.run_state in (RunState.RUNNING, RunState.PAUSED):
+            record.live(db, vm, self.host, state)
+            return
+        await self._guest_stopped(vm, vm_uuid, state.shutdown_reason)
+
+    async def _guest_stopped(self, vm: str, vm_uuid: str, reason: ShutdownReason | None) -> None:
+        """The guest stopped by itself: follow the VM's actions_after_* (xapi's policy, here, not in the driver)."""
+        db = self.db
+        rec = db.get("VM", vm)
+        if reason is ShutdownReason.SUSPEND and rec["suspend_VDI"] != NULL_REF:
+            await self.driver.vm.destroy(vm_uuid)
+            record.suspended(db, vm, rec["suspend_VDI"])
+            return
+        action = {
+            ShutdownReason.REBOOT: rec["actions_after_reboot"],
+            ShutdownReason.CRASH: rec["actions_after_crash"],
+        }.get(reason or ShutdownReason.POWEROFF, rec["actions_after_shutdown"])
+        if reason is ShutdownReason.CRASH:
+            record.message(db, "VM_CRASHED", vm, f"VM {rec['name_label']} crashed; action: {action}")
+        if action == "preserve":
+            return
+        await self.driver.vm.destroy(vm_uuid)
+        if action in ("restart", "coredump_and_restart", "rename_restart"):
+            try:
+                await self.driver.vm.create(domain_spec(db, vm))
+                await self.driver.vm.unpause(vm_uuid)
+                record.live(db, vm, self.host, await self.driver.vm.get_state(vm_uuid))
+                return
+            except DriverError as e:
+                log.warning("restarting VM %s failed: %s", vm_uuid, e)
+                await self._destroy_quietly(vm_uuid)()
+        record.halted(db, vm)
+
+    async def adopt_all(self) -> None:
+        """At start-up: match the driver's domains with the db (the driver is right about what runs)."""
+        db = self.db
+        domains = {d.vm_uuid: d for d in await self.driver.vm.list_domains()}
+        for vm_uuid, state in domains.items():
+            try:
+                vm = db.by_uuid("VM", vm_uuid)
+            except ApiError:
+                log.warning("destroying domain %s of unknown VM %s", state.domid, vm_uuid)
+                await self._destroy_quietly(vm_uuid)()
+                continue
+            async with self.lock(vm_uuid):
+                await self._apply(vm, vm_uuid, state)
+        for vm in db.refs("VM"):
+            rec = db.get("VM", vm)
+            if rec["current_operations"]:
+                db.set("VM", vm, "current_operations", {})
+            if rec["is_control_domain"]:
+                continue
+            if rec["power_state"] in ("Running", "Paused") and rec["uuid"] not in domains:
+                record.halted(db, vm)
+                record.message(db, "VM_DOMAIN_LOST", vm,
+                               f"The domain of VM {rec['name_label']} was gone when xenia started; "
+                               "the VM is marked Halted.")  # fmt: skip
+            else:
+                record.refresh_allowed(db, vm)
+        await self._update_host_memory()
+
+    def capable(self, capability: Capability) -> bool:
+        return capability in self.driver.capabilities
+
+    async def close(self) -> None:
+        self._unsubscribe()
+        self._unwatch_db()
+        for task in list(self._background):
+            task.cancel()

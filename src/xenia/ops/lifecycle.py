@@ -1,0 +1,117 @@
+"""The VM lifecycle table: which operation is allowed in which power state, and why not.
+
+One table, as xapi's ``xapi_vm_lifecycle.ml``: a new operation must declare
+where it is allowed, and both the checks that refuse a call and the
+``allowed_operations`` field clients read come from it.  Check order follows
+xapi: blocked operations, power state, other operations in progress, templates,
+snapshots, the control domain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xenia.datamodel.errors import ApiError
+
+HALTED, PAUSED, RUNNING, SUSPENDED = "Halted", "Paused", "Running", "Suspended"
+ANY = (HALTED, PAUSED, RUNNING, SUSPENDED)
+
+#: operation -> power states it is allowed in (order is the order errors list them)
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "start": (HALTED,),
+    "start_on": (HALTED,),
+    "pause": (RUNNING,),
+    "unpause": (PAUSED,),
+    "clean_shutdown": (RUNNING,),
+    "hard_shutdown": (PAUSED, SUSPENDED, RUNNING),
+    "shutdown": (PAUSED, SUSPENDED, RUNNING),
+    "clean_reboot": (RUNNING,),
+    "hard_reboot": (PAUSED, RUNNING),
+    "suspend": (RUNNING,),
+    "resume": (SUSPENDED,),
+    "resume_on": (SUSPENDED,),
+    "clone": (HALTED,),
+    "copy": (HALTED,),
+    "snapshot": ANY,
+    "checkpoint": (PAUSED, SUSPENDED, RUNNING),
+    "revert": ANY,
+    "reverting": ANY,
+    "provision": (HALTED,),
+    "destroy": (HALTED, SUSPENDED),
+    "make_into_template": (HALTED,),
+    "power_state_reset": ANY,
+    "changing_dynamic_range": (HALTED, RUNNING),
+    "changing_static_range": (HALTED,),
+    "changing_VCPUs": (HALTED,),
+    "changing_VCPUs_live": (RUNNING,),
+    "changing_memory_live": (RUNNING,),
+    "export": (HALTED, SUSPENDED),
+    "metadata_export": ANY,
+}
+
+#: operations advertised in ``allowed_operations`` (xapi leaves out its internal ones)
+ADVERTISED = (
+    "snapshot", "clone", "copy", "revert", "checkpoint", "provision", "start", "start_on", "pause", "unpause",
+    "clean_shutdown", "clean_reboot", "hard_shutdown", "hard_reboot", "suspend", "resume", "resume_on",
+    "changing_dynamic_range", "changing_static_range", "changing_VCPUs_live", "export", "metadata_export",
+    "make_into_template", "destroy",
+)  # fmt: skip
+
+#: operations that may run side by side on one VM (xapi's compatible sets)
+_COMPATIBLE = ({"clone", "copy", "export"}, {"snapshot", "checkpoint"})
+
+#: what a template may do (xapi: changing_*, clone, copy, export, provision, destroy)
+_TEMPLATE_OK = {"clone", "copy", "export", "metadata_export", "provision", "destroy", "changing_static_range",
+                "changing_dynamic_range", "changing_VCPUs", "make_into_template"}  # fmt: skip
+_SNAPSHOT_OK = {"revert", "reverting", "clone", "copy", "export", "destroy", "hard_shutdown", "metadata_export"}
+_DOM0_OK = {"changing_dynamic_range", "changing_static_range", "metadata_export", "changing_VCPUs_live"}
+
+
+def check(ref: str, rec: dict[str, Any], op: str) -> ApiError | None:
+    """Why ``op`` may not run on the VM now, or None if it may."""
+    blocked = rec.get("blocked_operations", {})
+    if op in blocked:
+        return ApiError("OPERATION_BLOCKED", ref, blocked[op])
+    allowed = ALLOWED.get(op)
+    if allowed is None:
+        return ApiError("OPERATION_NOT_ALLOWED", f"unknown operation {op}")
+    state = rec["power_state"]
+    if state not in allowed:
+        return ApiError("VM_BAD_POWER_STATE", ref, ", ".join(s.lower() for s in allowed), state.lower())
+    current = rec.get("current_operations", {})
+    if current:
+        running = set(current.values())
+        if not any(running | {op} <= group for group in _COMPATIBLE) and not _may_interrupt(op, running):
+            task, other = next(iter(current.items()))
+            return ApiError("OTHER_OPERATION_IN_PROGRESS", "VM", ref, other, task)
+    if rec.get("is_a_template") and not rec.get("is_a_snapshot") and op not in _TEMPLATE_OK:
+        return ApiError("VM_IS_TEMPLATE", ref, op)
+    if rec.get("is_a_snapshot") and op not in _SNAPSHOT_OK:
+        return ApiError("VM_IS_SNAPSHOT", ref, op)
+    if op == "provision" and not rec.get("is_a_template"):
+        return ApiError("PROVISION_ONLY_ALLOWED_ON_TEMPLATE")
+    if op == "revert" and not rec.get("is_a_snapshot"):
+        return ApiError("REVERT_ONLY_ALLOWED_ON_SNAPSHOT")
+    if rec.get("is_control_domain") and op not in _DOM0_OK:
+        return ApiError("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
+    return None
+
+
+def _may_interrupt(op: str, running: set[str]) -> bool:
+    """A hard stop may cut through anything but another hard stop (xapi's rule)."""
+    if op == "hard_shutdown":
+        return "hard_shutdown" not in running
+    if op == "hard_reboot":
+        return not running & {"hard_shutdown", "hard_reboot"}
+    return False
+
+
+def require(ref: str, rec: dict[str, Any], op: str) -> None:
+    error = check(ref, rec, op)
+    if error is not None:
+        raise error
+
+
+def allowed_operations(ref: str, rec: dict[str, Any]) -> list[str]:
+    """The VM's ``allowed_operations``: every advertised operation its checks let through."""
+    return [op for op in ADVERTISED if check(ref, rec, op) is None]

@@ -1,0 +1,110 @@
+"""Mirror what the driver reports into the db: power state, domid, metrics, devices, host memory.
+
+The driver owns runtime facts; these functions are the only writers of their
+copies in the db (``VM.power_state``, ``domid``, ``resident_on``, VM_metrics,
+VM_guest_metrics, ``currently_attached``), each in one batch so clients never
+see half an update.
+"""
+
+from __future__ import annotations
+
+from xenia.datamodel.meta import NULL_REF
+from xenia.db import Db
+from xenia.drivers.base import DomainState, RunState
+from xenia.ops import lifecycle
+from xenia.util.clock import xapi_time
+
+
+def refresh_allowed(db: Db, vm: str) -> None:
+    rec = db.get("VM", vm)
+    allowed = lifecycle.allowed_operations(vm, rec)
+    if allowed != rec["allowed_operations"]:
+        db.set("VM", vm, "allowed_operations", allowed)
+
+
+def _devices_attached(db: Db, vm: str, attached: bool) -> None:
+    for cls in ("VBD", "VIF"):
+        for ref in db.referrers(cls, "VM", vm):
+            if db.get(cls, ref)["currently_attached"] != attached:
+                db.set(cls, ref, "currently_attached", attached)
+
+
+def _metrics(db: Db, vm: str) -> str:
+    ref: str = db.get("VM", vm)["metrics"]
+    if ref == NULL_REF or not db.exists("VM_metrics", ref):
+        ref = db.create("VM_metrics", {})
+        db.set("VM", vm, "metrics", ref)
+    return ref
+
+
+def _guest_metrics(db: Db, vm: str, state: DomainState) -> None:
+    features = sorted(state.guest_features)
+    values = {
+        "PV_drivers_detected": bool(features),
+        "PV_drivers_up_to_date": bool(features),
+        "other": {f: "1" for f in features},
+        "live": True,
+        "last_updated": xapi_time(),
+    }
+    ref = db.get("VM", vm)["guest_metrics"]
+    if ref != NULL_REF and db.exists("VM_guest_metrics", ref):
+        current = db.get("VM_guest_metrics", ref)
+        if any(current[k] != v for k, v in values.items() if k != "last_updated"):
+            db.update("VM_guest_metrics", ref, **values)
+    else:
+        db.set("VM", vm, "guest_metrics", db.create("VM_guest_metrics", values))
+
+
+def live(db: Db, vm: str, host: str, state: DomainState) -> None:
+    """The VM has a live domain in ``state`` (running or paused)."""
+    power = "Paused" if state.run_state is RunState.PAUSED else "Running"
+    with db.batch():
+        db.update("VM", vm, power_state=power, domid=state.domid, resident_on=host)
+        db.update(
+            "VM_metrics",
+            _metrics(db, vm),
+            memory_actual=state.memory_actual,
+            VCPUs_number=state.vcpus,
+            start_time=xapi_time(state.start_time),
+            state=[power.lower()],
+            last_updated=xapi_time(),
+        )
+        _guest_metrics(db, vm, state)
+        _devices_attached(db, vm, True)
+        refresh_allowed(db, vm)
+
+
+def halted(db: Db, vm: str) -> None:
+    """The VM has no domain and no suspend image."""
+    with db.batch():
+        db.update("VM", vm, power_state="Halted", domid=-1, resident_on=NULL_REF, scheduled_to_be_resident_on=NULL_REF)
+        db.update("VM_metrics", _metrics(db, vm), memory_actual=0, VCPUs_number=0, state=["halted"])
+        gm = db.get("VM", vm)["guest_metrics"]
+        if gm != NULL_REF and db.exists("VM_guest_metrics", gm):
+            db.destroy("VM_guest_metrics", gm)
+            db.set("VM", vm, "guest_metrics", NULL_REF)
+        _devices_attached(db, vm, False)
+        refresh_allowed(db, vm)
+
+
+def suspended(db: Db, vm: str, suspend_vdi: str) -> None:
+    with db.batch():
+        halted(db, vm)
+        db.update("VM", vm, power_state="Suspended", suspend_VDI=suspend_vdi)
+        db.update("VM_metrics", _metrics(db, vm), state=["suspended"])
+        refresh_allowed(db, vm)
+
+
+def host_memory(db: Db, host: str, free: int) -> None:
+    metrics = db.get("host", host)["metrics"]
+    if metrics != NULL_REF and db.exists("host_metrics", metrics) and db.get("host_metrics", metrics)["memory_free"] != free:
+        db.update("host_metrics", metrics, memory_free=free, last_updated=xapi_time())
+
+
+def message(db: Db, name: str, vm: str, body: str, priority: int = 3) -> str:
+    """A message object for the administrator (xapi's alerts)."""
+    return db.create(
+        "message",
+        {"name": name, "priority": priority, "cls": "VM", "obj_uuid": db.get("VM", vm)["uuid"],
+         "timestamp": xapi_time(), "body": body},
+    )  # fmt: skip

@@ -1,0 +1,100 @@
+"""Running an operation's steps: progress, cancellation at safe points, undo on failure.
+
+A step is a name, an action and (where one exists) the action that undoes it.
+When a step fails, the steps done so far are undone in reverse order and the
+error names the step.  Between steps -- and while a step waits -- the task may
+be cancelled; the step in flight is abandoned (drivers change nothing before
+their fault points, so abandoning before the change is safe), everything done
+is undone, and the caller gets TASK_CANCELLED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from xenia.datamodel.errors import ApiError
+from xenia.drivers.errors import DriverError
+from xenia.ops.errors import to_api_error
+
+log = logging.getLogger(__name__)
+
+Action = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    do: Action
+    undo: Action | None = None
+
+
+class TaskControl(Protocol):
+    """What a running operation may ask of the task it runs under."""
+
+    def progress(self, fraction: float) -> None: ...
+
+    def cancelling(self) -> bool: ...
+
+    async def wait_cancel(self) -> None: ...
+
+
+class NoTask:
+    """For synchronous calls: no progress to report, nobody to cancel."""
+
+    def progress(self, fraction: float) -> None:
+        pass
+
+    def cancelling(self) -> bool:
+        return False
+
+    async def wait_cancel(self) -> None:
+        await asyncio.Event().wait()
+
+
+async def run_steps(operation: str, vm: str, steps: list[Step], task: TaskControl, task_ref: str = "") -> None:
+    done: list[Step] = []
+    total = len(steps)
+    for index, step in enumerate(steps):
+        try:
+            if task.cancelling():
+                raise ApiError("TASK_CANCELLED", task_ref)
+            await _one(step, task, task_ref)
+        except DriverError as e:
+            await _undo(operation, done)
+            raise to_api_error(e, vm=vm, step=step.name, operation=operation) from e
+        except (ApiError, asyncio.CancelledError):
+            await _undo(operation, done)
+            raise
+        done.append(step)
+        task.progress((index + 1) / total)
+
+
+async def _one(step: Step, task: TaskControl, task_ref: str) -> None:
+    """Run a step, abandoning it if the task is cancelled meanwhile."""
+    work = asyncio.ensure_future(step.do())
+    cancel = asyncio.ensure_future(task.wait_cancel())
+    try:
+        await asyncio.wait({work, cancel}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        cancel.cancel()
+    if not work.done():
+        work.cancel()
+        with contextlib.suppress(asyncio.CancelledError, DriverError):
+            await work
+        raise ApiError("TASK_CANCELLED", task_ref)
+    work.result()
+
+
+async def _undo(operation: str, done: list[Step]) -> None:
+    for step in reversed(done):
+        if step.undo is None:
+            continue
+        try:
+            await step.undo()
+        except (DriverError, ApiError, OSError) as e:
+            log.warning("%s: undoing step %s failed: %s", operation, step.name, e)
