@@ -80,6 +80,8 @@ ERRORS: dict[str, ErrorDef] = {
         _e("VDI_NOT_AVAILABLE", "vdi"),
         _e("VM_LACKS_FEATURE", "vm"),
         _e("VM_DUPLICATE_VBD_DEVICE", "vm", "vbd", "device"),
+        _e("HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN"),
+        _e("MEMORY_CONSTRAINT_VIOLATION", "constraint"),
     )
 }
 
