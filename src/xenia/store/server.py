@@ -88,6 +88,7 @@ class StoreServer:
         self.journal = journal
         self._server: asyncio.AbstractServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._conns: set[Connection] = set()
 
     @classmethod
     async def start(
@@ -118,9 +119,12 @@ class StoreServer:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
+        conn = Connection(self.engine, reader, writer)
+        self._conns.add(conn)
         try:
-            await Connection(self.engine, reader, writer).serve()
+            await conn.serve()
         finally:
+            self._conns.discard(conn)
             self._tasks.discard(task)
 
     def client(self, domid: int = 0) -> StoreClient:
@@ -131,8 +135,8 @@ class StoreServer:
         """Stop listening, drop connections, write a final snapshot."""
         if self._server is not None:
             self._server.close()
-            for task in list(self._tasks):
-                task.cancel()
+            for conn in list(self._conns):
+                conn.writer.close()  # the reader sees EOF and the connection winds down
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self._server.wait_closed()
             self._server = None
