@@ -194,7 +194,7 @@ class Engine:
         :raises XsError: with the errno name xenstore replies with.
         """
         tx = self._tx(session, tx_id) if tx_id else None
-        path = paths.resolve(raw_path, session.domid)
+        path = paths.resolve(raw_path, session.domid, allow_special=kind in ("get_perms", "set_perms"))
         if tx is not None:
             return self._tx_request(tx, kind, path, arg)
         ed = Editor(self.head.root)
