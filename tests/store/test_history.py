@@ -26,7 +26,7 @@ def test_thinning_is_bounded_and_dense_recently() -> None:
     assert max(gaps) > 1  # sparser further back
 
 
-def test_log_show_diff_at_through_cli(daemon: Daemon, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_log_show_diff_at_through_cli(daemon: Daemon, capsys) -> None:
     c = daemon.client()
     c.write("/h/a", "1")
     c.write("/other", "x")

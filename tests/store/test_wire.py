@@ -65,7 +65,7 @@ def test_ids_echoed_and_errors(daemon: Daemon) -> None:
     s.close()
 
 
-def test_oversized_packet_drops_only_that_connection(daemon: Daemon, dom0) -> None:  # type: ignore[no-untyped-def]
+def test_oversized_packet_drops_only_that_connection(daemon: Daemon, dom0) -> None:
     s = socket.socket(socket.AF_UNIX)
     s.connect(str(daemon.socket))
     s.sendall(struct.pack("<IIII", Op.WRITE, 0, 0, 100000) + b"x" * 100)
@@ -75,7 +75,7 @@ def test_oversized_packet_drops_only_that_connection(daemon: Daemon, dom0) -> No
     assert dom0.read("/still") == b"alive"
 
 
-def test_disconnect_mid_packet_and_in_transaction(daemon: Daemon, dom0) -> None:  # type: ignore[no-untyped-def]
+def test_disconnect_mid_packet_and_in_transaction(daemon: Daemon, dom0) -> None:
     s = socket.socket(socket.AF_UNIX)
     s.connect(str(daemon.socket))
     raw(s, Op.TRANSACTION_START, b"\0")
@@ -85,7 +85,7 @@ def test_disconnect_mid_packet_and_in_transaction(daemon: Daemon, dom0) -> None:
     assert dom0.read("/after") == b"ok"
 
 
-def test_reply_too_big_is_e2big(dom0) -> None:  # type: ignore[no-untyped-def]
+def test_reply_too_big_is_e2big(dom0) -> None:
     tx = dom0.start()
     for i in range(300):
         dom0.write(f"/big/name-number-{i:05d}", "", tx)
@@ -95,7 +95,7 @@ def test_reply_too_big_is_e2big(dom0) -> None:  # type: ignore[no-untyped-def]
     assert exc.value.name == "E2BIG"
 
 
-def test_directory_part_paging(dom0) -> None:  # type: ignore[no-untyped-def]
+def test_directory_part_paging(dom0) -> None:
     names = [f"n{i:06d}" for i in range(700)]
     tx = dom0.start()
     for n in names:
@@ -115,7 +115,7 @@ def test_directory_part_paging(dom0) -> None:  # type: ignore[no-untyped-def]
     assert [g.decode() for g in got] == names
 
 
-def test_quota_and_feature_messages(dom0) -> None:  # type: ignore[no-untyped-def]
+def test_quota_and_feature_messages(dom0) -> None:
     assert b"nodes" in dom0.request(Op.GET_QUOTA, b"")
     dom0.request(Op.SET_QUOTA, b"nodes\0005\0")
     assert dom0.request(Op.GET_QUOTA, b"nodes\0") == b"5\0"

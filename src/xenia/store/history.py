@@ -93,9 +93,11 @@ class History:
         return commits[idx], (commits[idx - 1] if idx else None)
 
     def at(self, when: float) -> Commit | None:
-        """The newest retained commit made at or before ``when``."""
+        """The newest retained commit made at or before ``when`` (compared at the microsecond precision
+        that :meth:`Commit.stamp` prints, so a printed stamp finds its own commit)."""
         commits = self.commits()
-        idx = bisect.bisect_right(commits, when, key=lambda c: c.time)
+        micros = round(when * 1e6)
+        idx = bisect.bisect_right(commits, micros, key=lambda c: _micros(c.time))
         return commits[idx - 1] if idx else None
 
     def log(self, path: str | None = None) -> Iterator[tuple[Commit, Commit | None]]:
@@ -111,6 +113,12 @@ class History:
                 if new is old:
                     continue
             yield c, parent
+
+
+def _micros(t: float) -> int:
+    """Exact integer microseconds of the instant :meth:`Commit.stamp` prints for ``t``."""
+    d = dt.datetime.fromtimestamp(t, dt.UTC)
+    return int(d.replace(microsecond=0).timestamp()) * 1_000_000 + d.microsecond
 
 
 @dataclass(frozen=True, slots=True)
