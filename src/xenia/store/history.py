@@ -1,0 +1,209 @@
+"""Commit history with RRD-style thinning: dense for recent commits, sparser further back, bounded.
+
+Every change of the head is a :class:`Commit` holding the whole :class:`~xenia.store.tree.Root` (free,
+the tree is persistent), its author, a message and the time. A commit does not point at its parent:
+that pointer would keep every commit alive. The parent of a retained commit is the retained commit just
+before it, so when thinning drops commits, their changes are squashed into the next retained one.
+
+Thinning works like an RRD's archives: tier 0 keeps the last ``recent`` commits; a commit that falls out
+of tier ``t`` enters tier ``t+1`` only if its sequence number is a multiple of ``2**(t+1)``, so each
+tier is half as dense and covers twice the span of the previous one; the last tier drops its oldest.
+Memory is bounded by ``recent + tiers * per_tier`` commits whatever the number of commits made.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .paths import split
+from .perms import format_perms
+from .tree import Node, Root, iter_nodes, lookup
+
+__all__ = ["Change", "Commit", "History", "diff_trees"]
+
+
+@dataclass(slots=True)
+class Commit:
+    """One state of the store. ``seq`` numbers every commit ever made (also the ones thinned away)."""
+
+    seq: int
+    root: Root
+    time: float
+    domid: int
+    conn: int
+    message: str
+
+    def author(self) -> str:
+        return f"dom{self.domid} (connection {self.conn})"
+
+    def stamp(self) -> str:
+        return dt.datetime.fromtimestamp(self.time, dt.UTC).isoformat(timespec="microseconds")
+
+
+class History:
+    """The retained commits, oldest first on iteration."""
+
+    def __init__(self, recent: int = 1024, tiers: int = 6, per_tier: int = 512) -> None:
+        self.recent = recent
+        self.per_tier = per_tier
+        self._tiers: list[deque[Commit]] = [deque() for _ in range(tiers + 1)]
+        self._ordered: list[Commit] | None = None
+        #: commits ever appended
+        self.total = 0
+
+    def append(self, commit: Commit) -> None:
+        """Add the newest commit, thinning older tiers as needed (amortised O(tiers))."""
+        self.total += 1
+        self._ordered = None
+        carry = commit
+        for t, tier in enumerate(self._tiers):
+            if t and carry.seq % (1 << t):
+                return  # thinned: its changes now belong to the next retained commit
+            tier.append(carry)
+            if len(tier) <= (self.recent if t == 0 else self.per_tier):
+                return
+            carry = tier.popleft()
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self._tiers)
+
+    @property
+    def capacity(self) -> int:
+        return self.recent + (len(self._tiers) - 1) * self.per_tier
+
+    def commits(self) -> list[Commit]:
+        """Retained commits, oldest first."""
+        if self._ordered is None:
+            out: list[Commit] = []
+            for tier in reversed(self._tiers):
+                out.extend(tier)
+            self._ordered = out
+        return self._ordered
+
+    def get(self, seq: int) -> tuple[Commit, Commit | None]:
+        """The retained commit ``seq`` and its parent (previous retained commit); KeyError if thinned."""
+        commits = self.commits()
+        idx = bisect.bisect_left(commits, seq, key=lambda c: c.seq)
+        if idx == len(commits) or commits[idx].seq != seq:
+            raise KeyError(seq)
+        return commits[idx], (commits[idx - 1] if idx else None)
+
+    def at(self, when: float) -> Commit | None:
+        """The newest retained commit made at or before ``when`` (compared at the microsecond precision
+        that :meth:`Commit.stamp` prints, so a printed stamp finds its own commit)."""
+        commits = self.commits()
+        micros = round(when * 1e6)
+        idx = bisect.bisect_right(commits, micros, key=lambda c: _micros(c.time))
+        return commits[idx - 1] if idx else None
+
+    def log(self, path: str | None = None) -> Iterator[tuple[Commit, Commit | None]]:
+        """Newest first: (commit, parent) pairs, only those that changed ``path`` or below when given."""
+        commits = self.commits()
+        parts = split(path) if path else None
+        for i in range(len(commits) - 1, -1, -1):
+            parent = commits[i - 1] if i else None
+            c = commits[i]
+            if parts is not None:
+                new = lookup(c.root.tree, parts)
+                old = lookup(parent.root.tree, parts) if parent else None
+                if new is old:
+                    continue
+            yield c, parent
+
+
+def _micros(t: float) -> int:
+    """Exact integer microseconds of the instant :meth:`Commit.stamp` prints for ``t``."""
+    d = dt.datetime.fromtimestamp(t, dt.UTC)
+    return int(d.replace(microsecond=0).timestamp()) * 1_000_000 + d.microsecond
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A node whose own record differs between two trees (``old``/``new`` None = absent)."""
+
+    path: str
+    old: Node | None
+    new: Node | None
+
+
+def diff_trees(old: Node | None, new: Node | None, path: str = "/") -> Iterator[Change]:
+    """Nodes added, removed or changed (value or ACL), pre-order; shared subtrees are skipped at once."""
+    if old is new:
+        return
+    if old is None or new is None or old.value != new.value or old.perms != new.perms:
+        yield Change(path, old, new)
+    prefix = "" if path == "/" else path
+    old_children = old.children if old is not None else {}
+    new_children = new.children if new is not None else {}
+    for name, child in new_children.items():
+        yield from diff_trees(old_children.get(name), child, f"{prefix}/{name}")
+    for name, child in old_children.items():
+        if name not in new_children:
+            yield from diff_trees(child, None, f"{prefix}/{name}")
+
+
+def _show_value(value: bytes) -> str:
+    return repr(value)[2:-1]
+
+
+def format_change(ch: Change) -> str:
+    """One line: ``+ path = value [perms]``, ``- path`` or ``~ path: old -> new``."""
+    if ch.old is None:
+        assert ch.new is not None
+        return f"+ {ch.path} = \"{_show_value(ch.new.value)}\" [{_perm_text(ch.new)}]"
+    if ch.new is None:
+        return f"- {ch.path}"
+    parts = []
+    if ch.old.value != ch.new.value:
+        parts.append(f"\"{_show_value(ch.old.value)}\" -> \"{_show_value(ch.new.value)}\"")
+    if ch.old.perms != ch.new.perms:
+        parts.append(f"[{_perm_text(ch.old)}] -> [{_perm_text(ch.new)}]")
+    return f"~ {ch.path}: " + " ".join(parts)
+
+
+def _perm_text(node: Node) -> str:
+    return format_perms(node.perms).decode().rstrip("\0").replace("\0", " ")
+
+
+def format_log(history: History, path: str | None = None, limit: int | None = None) -> str:
+    lines = []
+    for n, (c, parent) in enumerate(history.log(path)):
+        if limit is not None and n >= limit:
+            break
+        squashed = c.seq - parent.seq - 1 if parent else 0
+        extra = f" (+{squashed} squashed)" if squashed > 0 else ""
+        lines.append(f"{c.seq} {c.stamp()} {c.author()} {c.message}{extra}")
+    return "".join(line + "\n" for line in lines)
+
+
+def format_show(history: History, seq: int) -> str:
+    c, parent = history.get(seq)
+    head = [
+        f"commit {c.seq}",
+        f"parent {parent.seq}" if parent else "parent (none retained)",
+        f"author {c.author()}",
+        f"date   {c.stamp()}",
+        "",
+        f"    {c.message}",
+        "",
+    ]
+    body = [format_change(ch) for ch in diff_trees(parent.root.tree if parent else None, c.root.tree)]
+    return "".join(line + "\n" for line in head + body)
+
+
+def format_diff(history: History, a: int, b: int) -> str:
+    ca, _ = history.get(a)
+    cb, _ = history.get(b)
+    return "".join(format_change(ch) + "\n" for ch in diff_trees(ca.root.tree, cb.root.tree))
+
+
+def format_subtree(root: Root, path: str) -> str:
+    """``path = "value"`` for the node and its descendants (like ``xenstore-ls -f``)."""
+    node = lookup(root.tree, split(path))
+    if node is None:
+        return ""
+    return "".join(f"{p} = \"{_show_value(n.value)}\"\n" for p, n in iter_nodes(node, path))

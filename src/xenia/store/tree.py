@@ -1,0 +1,296 @@
+"""The persistent tree and the indices that live in the same root.
+
+A :class:`Node` is never mutated once built: a change copies the nodes on the path from the root to the
+changed node and shares everything else. Taking a snapshot (a transaction's branch, a history commit) is
+therefore keeping a reference to a :class:`Root` -- it costs nothing.
+
+A :class:`Root` bundles the tree with the indices derived from it (domain name -> domids, VM uuid ->
+domids) and per-domain node counts for quotas. They are updated by the same :class:`Editor` that changes
+the tree, so an index can never disagree with the tree of the same commit (seed 004's "consistent
+indices").
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+
+from .perms import Perms
+
+__all__ = ["EMPTY", "Editor", "Node", "Root", "iter_nodes", "lookup"]
+
+_gen = itertools.count(1)
+
+
+class Node:
+    """One xenstore node: value bytes, ACL, children in creation order. Treat as immutable.
+
+    ``gen`` is a fresh stamp per node version; DIRECTORY_PART reports it so a client paging through a
+    directory can tell that the directory changed under it.
+    """
+
+    __slots__ = ("value", "perms", "children", "gen")
+
+    def __init__(self, value: bytes, perms: Perms, children: dict[str, Node], gen: int | None = None) -> None:
+        self.value = value
+        self.perms = perms
+        #: never mutated after construction; a dict keeps creation order
+        self.children = children
+        self.gen = next(_gen) if gen is None else gen
+
+    def same_record(self, other: Node | None) -> bool:
+        """Same value, ACL and child names: what cxenstored's per-node generation check compares."""
+        return (
+            other is not None
+            and self.value == other.value
+            and self.perms == other.perms
+            and self.children.keys() == other.children.keys()
+        )
+
+
+#: shared child map of every leaf (never mutated)
+EMPTY: dict[str, Node] = {}
+
+
+def lookup(tree: Node, parts: list[str]) -> Node | None:
+    """The node at ``parts`` or None."""
+    node: Node | None = tree
+    for name in parts:
+        assert node is not None
+        node = node.children.get(name)
+        if node is None:
+            return None
+    return node
+
+
+def iter_nodes(node: Node, path: str) -> Iterator[tuple[str, Node]]:
+    """Depth-first (pre-order) walk yielding absolute paths and nodes."""
+    stack = [(path, node)]
+    while stack:
+        p, n = stack.pop()
+        yield p, n
+        prefix = "" if p == "/" else p
+        for name, child in reversed(list(n.children.items())):
+            stack.append((f"{prefix}/{name}", child))
+
+
+class Root:
+    """A tree plus its indices; immutable once frozen by an :class:`Editor`."""
+
+    __slots__ = ("tree", "names", "uuids", "dom_name", "dom_uuid", "owned")
+
+    def __init__(
+        self,
+        tree: Node,
+        names: dict[str, tuple[int, ...]],
+        uuids: dict[str, tuple[int, ...]],
+        dom_name: dict[int, str],
+        dom_uuid: dict[int, str],
+        owned: dict[int, int],
+    ) -> None:
+        self.tree = tree
+        #: domain name -> domids carrying it (xenstore does not enforce uniqueness)
+        self.names = names
+        #: VM uuid (last component of /local/domain/<id>/vm) -> domids
+        self.uuids = uuids
+        self.dom_name = dom_name
+        self.dom_uuid = dom_uuid
+        #: nodes owned per unprivileged domain, for the nodes quota
+        self.owned = owned
+
+    @classmethod
+    def empty(cls, tree: Node) -> Root:
+        ed = Editor(cls(tree, {}, {}, {}, {}, {}))
+        ed.rebuild()
+        return ed.freeze()
+
+
+def _domid_of(parts: list[str]) -> int | None:
+    if len(parts) >= 3 and parts[0] == "local" and parts[1] == "domain" and parts[2].isdigit():
+        return int(parts[2])
+    return None
+
+
+class Editor:
+    """Builds the next :class:`Root` from a base one; copies each index dict at most once.
+
+    Callers (the engine) do the permission and quota checks; the editor only changes structure and keeps
+    the derived data in step.
+    """
+
+    def __init__(self, base: Root) -> None:
+        self.tree = base.tree
+        self._base = base
+        self._names = base.names
+        self._uuids = base.uuids
+        self._dom_name = base.dom_name
+        self._dom_uuid = base.dom_uuid
+        self._owned = base.owned
+        self._copied_index = False
+        self._copied_owned = False
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def get(self, parts: list[str]) -> Node | None:
+        return lookup(self.tree, parts)
+
+    def missing(self, parts: list[str]) -> tuple[int, Node]:
+        """How many nodes along ``parts`` do not exist yet, and the deepest existing one."""
+        node = self.tree
+        for i, name in enumerate(parts):
+            child = node.children.get(name)
+            if child is None:
+                return len(parts) - i, node
+            node = child
+        return 0, node
+
+    def owned(self, domid: int) -> int:
+        return self._owned.get(domid, 0)
+
+    # -- changing --------------------------------------------------------------------------------------
+
+    def put(
+        self,
+        parts: list[str],
+        value: bytes | None,
+        perms: Perms | None,
+        create_perms: Callable[[Perms], Perms],
+    ) -> list[int]:
+        """Set the value and/or ACL of the node at ``parts``, creating it and missing ancestors.
+
+        ``None`` keeps the current value/ACL (or, for a new node, an empty value / ``create_perms`` of the
+        parent's ACL). Returns the depths of the nodes created (for watch and quota bookkeeping).
+        """
+        chain: list[Node | None] = [self.tree]
+        for name in parts:
+            cur = chain[-1]
+            chain.append(cur.children.get(name) if cur is not None else None)
+        # permissions of created nodes flow down from the deepest existing ancestor
+        acl: list[Perms] = [self.tree.perms]
+        created: list[int] = []
+        for depth in range(1, len(parts) + 1):
+            node = chain[depth]
+            if node is None:
+                acl.append(create_perms(acl[-1]))
+                created.append(depth)
+            else:
+                acl.append(node.perms)
+        old = chain[-1]
+        new_perms = perms if perms is not None else acl[-1]
+        if old is None:
+            new = Node(value if value is not None else b"", new_perms, EMPTY)
+        else:
+            new = Node(value if value is not None else old.value, new_perms, old.children)
+            if perms is not None and perms[0].domid != old.perms[0].domid:
+                self._count(old.perms[0].domid, -1)
+                self._count(perms[0].domid, +1)
+        for depth in created[:-1] if old is None else created:
+            self._count(acl[depth][0].domid, +1)
+        if old is None:
+            self._count(new_perms[0].domid, +1)
+        for depth in range(len(parts) - 1, -1, -1):
+            anc = chain[depth]
+            if anc is None:
+                anc = Node(b"", acl[depth], EMPTY)
+            children = dict(anc.children)
+            children[parts[depth]] = new
+            new = Node(anc.value, anc.perms, children)
+        self.tree = new
+        self._reindex(parts, removed=False)
+        return created
+
+    def remove(self, parts: list[str]) -> Node | None:
+        """Remove the subtree at ``parts`` (not the root); returns it, or None if it was absent."""
+        assert parts
+        chain: list[Node] = [self.tree]
+        for name in parts[:-1]:
+            child = chain[-1].children.get(name)
+            if child is None:
+                return None
+            chain.append(child)
+        gone = chain[-1].children.get(parts[-1])
+        if gone is None:
+            return None
+        for _, n in iter_nodes(gone, "/"):
+            self._count(n.perms[0].domid, -1)
+        children = dict(chain[-1].children)
+        del children[parts[-1]]
+        new = Node(chain[-1].value, chain[-1].perms, children)
+        for depth in range(len(parts) - 2, -1, -1):
+            anc = chain[depth]
+            children = dict(anc.children)
+            children[parts[depth]] = new
+            new = Node(anc.value, anc.perms, children)
+        self.tree = new
+        self._reindex(parts, removed=True)
+        return gone
+
+    def freeze(self) -> Root:
+        return Root(self.tree, self._names, self._uuids, self._dom_name, self._dom_uuid, self._owned)
+
+    # -- derived data ----------------------------------------------------------------------------------
+
+    def _count(self, domid: int, delta: int) -> None:
+        if domid == 0:
+            return
+        if not self._copied_owned:
+            self._owned = dict(self._owned)
+            self._copied_owned = True
+        left = self._owned.get(domid, 0) + delta
+        if left:
+            self._owned[domid] = left
+        else:
+            self._owned.pop(domid, None)
+
+    def _copy_index(self) -> None:
+        if not self._copied_index:
+            self._names = dict(self._names)
+            self._uuids = dict(self._uuids)
+            self._dom_name = dict(self._dom_name)
+            self._dom_uuid = dict(self._dom_uuid)
+            self._copied_index = True
+
+    def _reindex(self, parts: list[str], removed: bool) -> None:
+        domid = _domid_of(parts)
+        if domid is not None:
+            if len(parts) == 3 or (len(parts) == 4 and parts[3] in ("name", "vm")):
+                self._index_domain(domid)
+        elif removed and len(parts) < 3 and parts == ["local", "domain"][: len(parts)]:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Recompute every index from the tree (after removing /local or /local/domain)."""
+        self._copy_index()
+        for d in (self._names, self._uuids, self._dom_name, self._dom_uuid):
+            d.clear()
+        domains = lookup(self.tree, ["local", "domain"])
+        if domains is not None:
+            for name in domains.children:
+                if name.isdigit():
+                    self._index_domain(int(name))
+
+    def _index_domain(self, domid: int) -> None:
+        self._copy_index()
+        base = ["local", "domain", str(domid)]
+        name_node = lookup(self.tree, [*base, "name"])
+        vm_node = lookup(self.tree, [*base, "vm"])
+        name = name_node.value.decode("utf-8", "replace") if name_node is not None else None
+        uuid = vm_node.value.decode("utf-8", "replace").rsplit("/", 1)[-1] if vm_node is not None else None
+        _set_entry(self._names, self._dom_name, domid, name)
+        _set_entry(self._uuids, self._dom_uuid, domid, uuid)
+
+
+def _set_entry(forward: dict[str, tuple[int, ...]], backward: dict[int, str], domid: int, key: str | None) -> None:
+    old = backward.get(domid)
+    if old == key:
+        return
+    if old is not None:
+        left = tuple(d for d in forward.get(old, ()) if d != domid)
+        if left:
+            forward[old] = left
+        else:
+            forward.pop(old, None)
+        del backward[domid]
+    if key is not None:
+        forward[key] = tuple(sorted((*forward.get(key, ()), domid)))
+        backward[domid] = key
