@@ -24,6 +24,7 @@ from xenia.drivers.base import Driver
 from xenia.firstboot import initialise
 from xenia.ops.engine import Ops
 from xenia.ops.storage import Storage
+from xenia.store import StoreServer
 
 log = logging.getLogger("xenia")
 
@@ -55,6 +56,7 @@ class Daemon:
         self.port: int | None = None
         self.app: App | None = None
         self.driver: Driver | None = None
+        self.store: StoreServer | None = None
 
     async def start(self) -> None:
         cfg = self.config
@@ -81,10 +83,16 @@ class Daemon:
         options = dict(cfg.driver_options)
         if cfg.faults:
             options["faults"] = ",".join(cfg.faults)
+        self.store = await StoreServer.start(cfg.state_dir, cfg.state_dir / "xenstored.sock")
+        store = self.store.client(0)
+        app.services["store"] = self.store
         driver = registry.create(cfg.driver, cfg.state_dir, options)
         await driver.open()
         self.driver = driver
-        ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout)
+        attach = getattr(driver, "attach_store", None)
+        if attach is not None:
+            attach(self.store.client(0))
+        ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout, store=store)
         app.services["ops"] = ops
         app.services["storage"] = Storage(app.db, driver)
         info = await driver.host.info()
@@ -100,6 +108,7 @@ class Daemon:
             host = cfg.listen.rpartition(":")[0] if cfg.listen else "127.0.0.1"
             lines.append(f"xenia: XenAPI at http://{host}:{self.port}/ (XML-RPC) and /jsonrpc (JSON-RPC)")
         lines.append(f"xenia: local socket {cfg.socket_path} (root without a password)")
+        lines.append(f"xenia: xenstore at {cfg.state_dir / 'xenstored.sock'} (XENSTORED_PATH for xenstore-* tools)")
         if generated_password is not None:
             lines.append(f"xenia: log in as root with password {generated_password}")
             lines.append(f"xenia: (saved in {cfg.state_dir / 'root-password'}, mode 0600)")
@@ -122,6 +131,8 @@ class Daemon:
             await self.app.services["ops"].close()
         if self.driver is not None:
             await self.driver.close()
+        if self.store is not None:
+            await self.store.close()
         if self.app is not None:
             self.app.db.backend.close()
 

@@ -10,9 +10,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xenia", description="xenia: a XenAPI toolstack")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     from xenia.cli import serve, user
+    from xenia.store import cli as store_cli
 
     serve.add_commands(sub)
     user.add_commands(sub)
+    store_cli.add_commands(sub)
     return parser
 
 

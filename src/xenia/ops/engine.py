@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
 from xenia.db import Change, Db, new_ref
 from xenia.drivers.base import Capability, DomainState, Driver, RunState, ShutdownReason
 from xenia.drivers.errors import DriverError, NoSuchDomain
-from xenia.ops import lifecycle, record
+from xenia.ops import guestkeys, lifecycle, record
 from xenia.ops.spec import domain_spec, sr_path
 from xenia.ops.steps import Action, NoTask, Step, TaskControl, run_steps
+from xenia.store.client import StoreClient
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +33,15 @@ _CLEAN_NEEDS = {"clean_shutdown": "feature-poweroff", "clean_reboot": "feature-r
 
 
 class Ops:
-    def __init__(self, db: Db, driver: Driver, host: str, *, shutdown_timeout: float = 120.0) -> None:
+    def __init__(self, db: Db, driver: Driver, host: str, *, shutdown_timeout: float = 120.0,
+                 store: StoreClient | None = None) -> None:  # fmt: skip
         self.db = db
         self.driver = driver
         self.host = host
+        #: the store, as dom0: guest-visible keys of running VMs live there
+        self.store = store
+        #: the name each running VM has in the store, so only real renames are written
+        self._store_names: dict[str, str] = {}
         self.shutdown_timeout = shutdown_timeout
         self._locks: dict[str, asyncio.Lock] = {}
         #: per VM uuid: set when the driver signals attention (wakes operations waiting on the guest)
@@ -49,6 +56,16 @@ class Ops:
         for change in changes:
             if change.cls == "VM" and change.op != "del" and self.db.exists("VM", change.ref):
                 record.refresh_allowed(self.db, change.ref)
+                rec = self.db.get("VM", change.ref)
+                live = rec["domid"] >= 0 and not rec["is_control_domain"]
+                if self.store is not None and live and self._store_names.get(change.ref) != rec["name_label"]:
+                    self._store_names[change.ref] = rec["name_label"]
+                    self._spawn(guestkeys.rename(self.store, rec["domid"], rec["uuid"], rec["name_label"]))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # ------------------------------------------------------------ plumbing
 
@@ -127,7 +144,37 @@ class Ops:
 
     def _destroy(self, vm: str) -> Step:
         uuid = self._uuid(vm)
-        return Step("destroy_domain", self._destroy_quietly(uuid))
+        quietly = self._destroy_quietly(uuid)
+
+        async def destroy() -> None:
+            await self._forget_keys(vm)
+            await quietly()
+
+        return Step("destroy_domain", destroy)
+
+    async def _forget_keys(self, vm: str) -> None:
+        """Remove the guest-visible keys of the VM's current domain (as the db knows it)."""
+        domid = self.db.get("VM", vm)["domid"]
+        if self.store is not None and domid >= 0:
+            await guestkeys.remove_keys(self.store, domid, self._uuid(vm))
+
+    def _write_keys(self, vm: str) -> Step:
+        uuid = self._uuid(vm)
+        written: list[int] = []
+
+        async def write() -> None:
+            if self.store is None:
+                return
+            domid = (await self.driver.vm.get_state(uuid)).domid
+            await guestkeys.write_keys(self.store, self.db, vm, domid)
+            self._store_names[vm] = self.db.get("VM", vm)["name_label"]
+            written.append(domid)
+
+        async def remove() -> None:
+            if self.store is not None and written:
+                await guestkeys.remove_keys(self.store, written[0], uuid)
+
+        return Step("write_store_keys", write, remove)
 
     def _record_live(self, vm: str) -> Step:
         uuid = self._uuid(vm)
@@ -180,7 +227,7 @@ class Ops:
     async def start(self, vm: str, paused: bool, task: TaskControl | None = None, task_ref: str | None = None,
                     op: str = "start") -> None:  # fmt: skip
         async with self.operation(vm, op, task_ref):
-            steps = [self._check_memory(vm), self._create(vm)]
+            steps = [self._check_memory(vm), self._create(vm), self._write_keys(vm)]
             if not paused:
                 steps.append(self._unpause(vm))
             steps.append(self._record_live(vm))
@@ -238,6 +285,7 @@ class Ops:
                 self._wait_shutdown(vm, ShutdownReason.REBOOT),
                 self._destroy(vm),
                 self._create(vm),
+                self._write_keys(vm),
                 self._unpause(vm),
                 self._record_live(vm),
             ]
@@ -245,7 +293,8 @@ class Ops:
 
     async def hard_reboot(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
         async with self.operation(vm, "hard_reboot", task_ref):
-            steps = [self._destroy(vm), self._create(vm), self._unpause(vm), self._record_live(vm)]
+            steps = [self._destroy(vm), self._create(vm), self._write_keys(vm), self._unpause(vm),
+                     self._record_live(vm)]  # fmt: skip
             await self._run(vm, "hard_reboot", steps, task, task_ref)
 
     # --------------------------------------------------- suspend / resume
@@ -298,7 +347,8 @@ class Ops:
                 path = sr_path(db, db.get("VDI", vdi)["SR"]) / db.get("VDI", vdi)["location"]
                 await self.driver.vm.resume(domain_spec(db, vm), str(path))
 
-            steps = [self._check_memory(vm), Step("restore_domain", restore, self._destroy_quietly(uuid))]
+            steps = [self._check_memory(vm), Step("restore_domain", restore, self._destroy_quietly(uuid)),
+                     self._write_keys(vm)]  # fmt: skip
             if not paused:
                 steps.append(self._unpause(vm))
             steps += [Step("discard_suspend_image", lambda: self._discard_suspend_image(vm)), self._record_live(vm)]
@@ -326,9 +376,7 @@ class Ops:
         if vm_uuid in self._pending:
             return
         self._pending.add(vm_uuid)
-        task = asyncio.get_running_loop().create_task(self._attend(vm_uuid))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._spawn(self._attend(vm_uuid))
 
     async def _attend(self, vm_uuid: str) -> None:
         # let an operation that is waiting on the guest see the change first
@@ -358,6 +406,7 @@ class Ops:
         power = db.get("VM", vm)["power_state"]
         if state is None:
             if power in ("Running", "Paused"):
+                await self._forget_keys(vm)
                 record.halted(db, vm)
             return
         if state.run_state in (RunState.RUNNING, RunState.PAUSED):
@@ -369,6 +418,7 @@ class Ops:
         """The guest stopped by itself: follow the VM's actions_after_* (xapi's policy, here, not in the driver)."""
         db = self.db
         rec = db.get("VM", vm)
+        await self._forget_keys(vm)
         if reason is ShutdownReason.SUSPEND and rec["suspend_VDI"] != NULL_REF:
             await self.driver.vm.destroy(vm_uuid)
             record.suspended(db, vm, rec["suspend_VDI"])
@@ -384,7 +434,9 @@ class Ops:
         await self.driver.vm.destroy(vm_uuid)
         if action in ("restart", "coredump_and_restart", "rename_restart"):
             try:
-                await self.driver.vm.create(domain_spec(db, vm))
+                state = await self.driver.vm.create(domain_spec(db, vm))
+                if self.store is not None:
+                    await guestkeys.write_keys(self.store, db, vm, state.domid)
                 await self.driver.vm.unpause(vm_uuid)
                 record.live(db, vm, self.host, await self.driver.vm.get_state(vm_uuid))
                 return
@@ -413,6 +465,7 @@ class Ops:
             if rec["is_control_domain"]:
                 continue
             if rec["power_state"] in ("Running", "Paused") and rec["uuid"] not in domains:
+                await self._forget_keys(vm)
                 record.halted(db, vm)
                 record.message(db, "VM_DOMAIN_LOST", vm,
                                f"The domain of VM {rec['name_label']} was gone when xenia started; "

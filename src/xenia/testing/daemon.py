@@ -35,6 +35,9 @@ class DaemonProcess:
         self._tmp = None
         if state_dir is None:
             self._tmp = tempfile.mkdtemp(prefix="xenia", dir="/tmp")
+            while "_" in self._tmp:  # the SDK's unix transport reads "_" as "/"
+                os.rmdir(self._tmp)
+                self._tmp = tempfile.mkdtemp(prefix="xenia", dir="/tmp")
             state_dir = Path(self._tmp)
         self.state_dir = state_dir
         self.port = free_port()

@@ -23,7 +23,7 @@ import logging
 import os
 import socket
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -54,6 +54,10 @@ from xenia.drivers.sim.faults import Faults
 from xenia.drivers.sim.guest import GuestProfile, crash_after, profile_of
 from xenia.drivers.sim.state import SimDomain, SimStore, spec_from_json, spec_to_json
 from xenia.drivers.sim.storage import SimStorage
+from xenia.drivers.sim.xsguest import StoreGuests
+
+if TYPE_CHECKING:
+    from xenia.store.client import StoreClient
 
 __all__ = ["SUSPEND_FORMAT", "SimDriver", "parse_size"]
 
@@ -137,6 +141,8 @@ class SimDriver:
         self.state_dir = Path(config.state_dir) / "sim"
 
         self._store: SimStore | None = None
+        #: set by :meth:`attach_store`: guests then talk through the store
+        self.guests: StoreGuests | None = None
         self._domains: dict[str, SimDomain] = {}
         self._reserved = 0
         self._last_domid = 0
@@ -164,6 +170,21 @@ class SimDriver:
             self._last_domid = max(self._last_domid, dom.domid)
             if dom.pending is not None and dom.run_state is RunState.RUNNING:
                 self._arm(dom, dom.pending, dom.pending_due - self.clock.now())
+
+    def attach_store(self, store: StoreClient) -> None:
+        """Let cooperative guests take requests through the store (see :mod:`.xsguest`)."""
+        self.guests = StoreGuests(self, store)
+        for dom in self._domains.values():
+            if dom.run_state is not RunState.SHUTDOWN and GuestProfile(dom.profile).cooperative:
+                self.guests.spawn(self.guests.boot(dom.spec.vm_uuid, dom.domid))
+
+    def guest_request(self, vm_uuid: str, domid: int, reason: ShutdownReason) -> None:
+        """A guest read a shutdown/reboot request from the store: it acts after its delay."""
+        dom = self._domains.get(vm_uuid)
+        if dom is None or dom.domid != domid or dom.run_state is RunState.SHUTDOWN:
+            return
+        self.arm(dom, reason.value, self.guest_delay)
+        self.save(dom)
 
     async def close(self) -> None:
         """Cancel timers and close the table. Domains stay recorded for the next :meth:`open`."""
@@ -269,9 +290,13 @@ class SimDriver:
         self._last_domid = dom.domid
         self._domains[spec.vm_uuid] = dom
         self._reserved += dom.reserved()
+        if self.guests is not None and GuestProfile(dom.profile).cooperative:
+            self.guests.spawn(self.guests.boot(spec.vm_uuid, dom.domid))
         return dom
 
     def remove_domain(self, dom: SimDomain) -> None:
+        if self.guests is not None:
+            self.guests.spawn(self.guests.gone(dom.spec.vm_uuid))
         self.cancel_pending(dom)
         self.store.delete(dom.spec.vm_uuid)
         del self._domains[dom.spec.vm_uuid]
@@ -327,6 +352,8 @@ class SimDriver:
     def on_running(self, dom: SimDomain) -> None:
         """Bookkeeping when a domain (re)starts running: counters, pending and crash timers."""
         dom.running_since = self.clock.now()
+        if self.guests is not None and GuestProfile(dom.profile).cooperative:
+            self.guests.spawn(self.guests.report(dom.domid))
         if dom.pending is not None:
             self._arm(dom, dom.pending, dom.pending_due - self.clock.now())
         elif GuestProfile(dom.profile) is GuestProfile.CRASH:
@@ -426,7 +453,9 @@ class SimVm:
         sim.get(vm_uuid)
         await sim.faults.hit(point)
         dom = sim.get_in(vm_uuid, (RunState.RUNNING,))
-        if GuestProfile(dom.profile).cooperative:
+        if sim.guests is not None:
+            await sim.guests.request(dom.domid, action)
+        elif GuestProfile(dom.profile).cooperative:
             sim.arm(dom, action.value, sim.guest_delay)
             sim.save(dom)
 
