@@ -3,6 +3,6 @@
 Importing this package registers every handler in :data:`xenia.api.methods.HANDLERS`.
 """
 
-from xenia.api.handlers import host, message, session, vm, xenia_ext
+from xenia.api.handlers import event, host, message, session, task, vm, xenia_ext
 
-__all__ = ["host", "message", "session", "vm", "xenia_ext"]
+__all__ = ["event", "host", "message", "session", "task", "vm", "xenia_ext"]
