@@ -111,15 +111,18 @@ class TaskContext:
             raise ApiError("TASK_CANCELLED", top.ref)
 
     async def step(self, fraction: float | None = None) -> None:
-        """A safe step: (wait ``step_delay`` in tests,) stop here if cancelled, else record progress."""
+        """A safe step between two parts of the work: ``fraction`` of it is done; stop here if cancelled.
+
+        (With ``step_delay`` set, for tests, the step first waits that long.)
+        """
         if self._manager is None:
             return
+        if fraction is not None:
+            self.progress(fraction)
         delay = self._manager.limits.step_delay
         if delay > 0:
             await self.guard(asyncio.sleep(delay))
         self.check_cancelled()
-        if fraction is not None:
-            self.progress(fraction)
 
     def set_cancellable(self, cancellable: bool) -> None:
         """Past the point of no return, ``task.cancel`` answers OPERATION_NOT_ALLOWED instead."""
