@@ -36,7 +36,7 @@ def login(daemon: DaemonProcess) -> XenAPI.Session:
 
 def vm_with_devices(api: Any) -> str:
     """A halted VM with two disks and two NICs: cloning it takes five steps."""
-    vm = api.VM.clone(api.VM.get_by_name_label("Generic Linux BIOS")[0], "source")
+    vm: str = api.VM.clone(api.VM.get_by_name_label("Generic Linux BIOS")[0], "source")
     api.VM.set_is_a_template(vm, False)
     sr = api.pool.get_default_SR(api.pool.get_all()[0])
     network = api.network.get_all()[0]

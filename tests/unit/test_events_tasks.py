@@ -41,7 +41,7 @@ async def test_progress_only_rises_and_steps_stop_when_cancelled() -> None:
     tasks.finish(task.ref, error=e.value.description)
     rec = db.get("task", task.ref)
     assert rec["status"] == "cancelled" and rec["error_info"] == ["TASK_CANCELLED", task.ref]
-    assert rec["progress"] == 0.25 and rec["allowed_operations"] == [] and rec["current_operations"] == {}
+    assert rec["progress"] == 0.5 and rec["allowed_operations"] == [] and rec["current_operations"] == {}
 
 
 @pytest.mark.asyncio
