@@ -114,6 +114,11 @@ def make_token(gen: int) -> str:
     return f"{gen:020d},{0:020d}"
 
 
+def _expire(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
 class _Waiter:
     __slots__ = ("fut", "keys", "session")
 
@@ -150,6 +155,11 @@ class EventHub:
         self._by_session: dict[str, set[_Waiter]] = {}
         self.registrations: dict[str, _Registration] = {}
         self._snapshots: dict[tuple[str, int], str] = {}
+        #: answers already built at the current generation, by (subscription, since): a thousand
+        #: watchers of the same thing woken by one change share one answer (and its encoding)
+        self._answers: dict[tuple[Subscription, int | None], dict[str, Any]] = {}
+        self._answers_gen = -1
+        self._xml: dict[int, tuple[dict[str, Any], str]] = {}
         self._encoders: xmlrpc.Encoders | None = None
         self.closed = False
         self._unsubscribe = db.subscribe(self.on_changes)
@@ -265,11 +275,11 @@ class EventHub:
         for key in keys:
             self._waiters.setdefault(key, set()).add(w)
         self._by_session.setdefault(session, set()).add(w)
+        timer = asyncio.get_running_loop().call_later(timeout, _expire, fut)
         try:
-            await asyncio.wait_for(fut, timeout)
-        except TimeoutError:
-            pass
+            await fut
         finally:
+            timer.cancel()
             self._forget(w)
 
     async def _sleep(self, session: str, timeout: float) -> None:
@@ -301,6 +311,21 @@ class EventHub:
     def waiting(self) -> int:
         return sum(len(ws) for ws in self._by_session.values())
 
+    def answer(self, subs: Subscription, since: int | None) -> dict[str, Any]:
+        """The ``event.from`` result for ``subs`` since ``since``, shared while nothing changes."""
+        if self._answers_gen != self.current:
+            self._answers.clear()
+            self._xml.clear()
+            self._answers_gen = self.current
+        key = (subs, since)
+        batch = self._answers.get(key)
+        if batch is None:
+            events, gen = self.collect(subs, since)
+            batch = {"events": events, "valid_ref_counts": self.valid_ref_counts(), "token": make_token(gen)}
+            if len(self._answers) < 1024:
+                self._answers[key] = batch
+        return batch
+
     async def from_(self, session: str, classes: list[str], token: str, timeout: float) -> dict[str, Any]:
         """``event.from``: the events since ``token``, waiting up to ``timeout`` for the first."""
         subs = parse_subscription(classes)
@@ -308,11 +333,11 @@ class EventHub:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            events, gen = self.collect(subs, since)
+            batch = self.answer(subs, since)
             remaining = deadline - loop.time()
-            if events or since is None or remaining <= 0 or self.closed:
-                return {"events": events, "valid_ref_counts": self.valid_ref_counts(), "token": make_token(gen)}
-            since = gen  # nothing it watches changed up to here: no need to look there again
+            if batch["events"] or since is None or remaining <= 0 or self.closed:
+                return batch
+            since = self.current  # nothing it watches changed up to here: no need to look there again
             await self.wait(subs, session, remaining)
             self._check_session(session)
             await asyncio.sleep(self.limits.batch_delay)  # 0: let changes already queued commit too
@@ -355,9 +380,7 @@ class EventHub:
             reg.cursor = gen
             if events:
                 stamp = f"{time.time():.6f}"
-                for ev in events:
-                    ev["timestamp"] = stamp
-                return events
+                return [{**ev, "timestamp": stamp} for ev in events]
             await self.wait(subs, session, 60.0)
             self._check_session(session)
             await asyncio.sleep(self.limits.batch_delay)
@@ -425,6 +448,16 @@ class EventHub:
         return text
 
     def encode_batch(self, batch: dict[str, Any]) -> str:
+        """Encoded once per shared answer (the cache holds the batch, so its id stays its own)."""
+        hit = self._xml.get(id(batch))
+        if hit is not None and hit[0] is batch:
+            return hit[1]
+        text = self._encode_batch(batch)
+        if len(self._xml) < 1024:
+            self._xml[id(batch)] = (batch, text)
+        return text
+
+    def _encode_batch(self, batch: dict[str, Any]) -> str:
         events = "".join(self.encode_event(ev) for ev in batch["events"])
         counts = "".join(f"<member><name>{k}</name><value><i4>{v}</i4></value></member>"
                          for k, v in batch["valid_ref_counts"].items())  # fmt: skip
