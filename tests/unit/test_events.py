@@ -196,3 +196,11 @@ async def test_batching_baseline_waits_before_answering() -> None:
     db.set("VM", vm, "name_label", "x")
     await watch
     assert loop.time() - start >= 0.05  # the fixed delay xapi adds (a lower bound: behaviour, not speed)
+
+
+@pytest.mark.asyncio
+async def test_a_timeout_that_is_not_a_positive_number_answers_at_once() -> None:
+    db, h = hub()
+    token = make_token(h.current)
+    for timeout in (0.0, -1.0, float("nan")):
+        assert (await h.from_("s", ["vm"], token, timeout))["events"] == []

@@ -330,6 +330,8 @@ class EventHub:
         """``event.from``: the events since ``token``, waiting up to ``timeout`` for the first."""
         subs = parse_subscription(classes)
         since = parse_token(token)
+        if not timeout > 0:  # also NaN
+            timeout = 0.0
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
