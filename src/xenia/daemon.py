@@ -14,9 +14,10 @@ from pathlib import Path
 
 from xenia.api.context import App
 from xenia.api.dispatch import Dispatcher
+from xenia.api.events import EventHub, EventLimits
 from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
-from xenia.api.tasks import TaskManager
+from xenia.api.tasks import TaskLimits, TaskManager
 from xenia.datamodel import MODEL
 from xenia.db import Db, SqliteBackend
 from xenia.drivers import registry
@@ -42,6 +43,8 @@ class DaemonConfig:
     faults: list[str] = field(default_factory=list)
     driver_options: dict[str, str] = field(default_factory=dict)
     shutdown_timeout: float = 120.0
+    tasks: TaskLimits = field(default_factory=TaskLimits)
+    events: EventLimits = field(default_factory=EventLimits)
 
     @property
     def socket_path(self) -> Path:
@@ -66,9 +69,13 @@ class Daemon:
         identity = initialise(db, cfg.state_dir)
         sessions = SessionManager(db, identity.host_ref, cfg.limits)
         app = self.app = App(db, sessions, identity.host_ref, identity.pool_ref, cfg.state_dir)
-        app.services["tasks"] = TaskManager(identity.host_ref)
+        tasks = app.services["tasks"] = TaskManager(db, identity.host_ref, cfg.tasks)
+        hub = app.services["events"] = EventHub(db, cfg.events, is_active=sessions.active.__contains__)
+        sessions.on_end += [tasks.session_ended, hub.session_ended]
+        tasks.start()
         await self._start_driver(app)
         dispatcher = Dispatcher(app)
+        hub.install(dispatcher.encoders)
         self.api = ApiServer(dispatcher)
         await self.api.listen_unix(cfg.socket_path)
         if cfg.listen:
@@ -125,6 +132,9 @@ class Daemon:
                 self.app.sessions.expire_idle()
 
     async def stop(self) -> None:
+        if self.app is not None:
+            self.app.services["events"].close()
+            self.app.services["tasks"].stop()
         if self.api is not None:
             await self.api.close()
         if self.app is not None and "ops" in self.app.services:

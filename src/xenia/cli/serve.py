@@ -24,11 +24,23 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--session-idle-timeout", type=float, default=24 * 3600.0, help="seconds before idle sessions end")
     p.add_argument("--sessions-per-user", type=int, default=500, help="cap per user name (oldest go first)")
     p.add_argument("--sessions-per-originator", type=int, default=500, help="cap per originator (oldest go first)")
+    p.add_argument("--tasks-per-session", type=int, default=200, help="finished tasks kept per session")
+    p.add_argument("--task-completed-timeout", type=float, default=65 * 60.0,
+                   help="seconds a finished task is kept")  # fmt: skip
+    p.add_argument("--task-gc-interval", type=float, default=60.0, help="seconds between task collections")
+    p.add_argument("--task-step-delay", type=float, default=0.0,
+                   help="(tests, demos) seconds every step of an operation waits, so it can be cancelled midway")
+    p.add_argument("--event-batch-delay", type=float, default=0.0,
+                   help="seconds event.from waits after a change before answering (xapi: 0.05; for comparison)")
+    p.add_argument("--event-horizon", type=int, default=50_000,
+                   help="deletions remembered for event.from/next; older tokens get EVENTS_LOST")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from xenia.api.events import EventLimits
     from xenia.api.sessions import SessionLimits
+    from xenia.api.tasks import TaskLimits
     from xenia.daemon import DaemonConfig, serve
 
     limits = SessionLimits(
@@ -47,5 +59,8 @@ def run(args: argparse.Namespace) -> int:
         faults=args.fault,
         driver_options=dict(opt.split("=", 1) for opt in args.driver_option),
         shutdown_timeout=args.shutdown_timeout,
+        tasks=TaskLimits(completed_timeout=args.task_completed_timeout, finished_per_session=args.tasks_per_session,
+                         gc_interval=args.task_gc_interval, step_delay=args.task_step_delay),
+        events=EventLimits(max_tombstones=args.event_horizon, batch_delay=args.event_batch_delay),
     )
     return serve(config)

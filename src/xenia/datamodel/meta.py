@@ -90,12 +90,16 @@ class Type:
 
 
 EPOCH = "19700101T00:00:00Z"
+#: the one result type xapi spells as prose: what ``event.from`` returns (events, valid_ref_counts, token)
+EVENT_BATCH = "an event batch"
 NULL_REF = "OpaqueRef:NULL"
 
 
 def parse_type(text: str) -> Type:
     """Parse xapi's spelling of a type, e.g. ``(string -> enum vm_operations) map``."""
     text = text.strip()
+    if text == EVENT_BATCH:
+        return Type(Kind.RECORD, name=EVENT_BATCH)
     if text.endswith(" set"):
         return Type(Kind.SET, elem=parse_type(text[: -len(" set")]))
     if text.endswith(" map") and text.startswith("("):

@@ -28,6 +28,8 @@ from xenia.store.client import StoreClient
 
 log = logging.getLogger(__name__)
 
+#: operations that only read their VM, so several may run on it at once
+_SHARED = frozenset({"clone", "copy", "snapshot", "export"})
 #: guest features a clean shutdown / reboot needs
 _CLEAN_NEEDS = {"clean_shutdown": "feature-poweroff", "clean_reboot": "feature-reboot"}
 
@@ -76,18 +78,21 @@ class Ops:
         return lock
 
     @asynccontextmanager
-    async def operation(self, vm: str, op: str, task_ref: str | None) -> AsyncIterator[str]:
+    async def operation(self, vm: str, op: str, task: TaskControl | None = None) -> AsyncIterator[str]:
         """Check ``op`` on ``vm``, show it in ``current_operations``, and hold the VM's lock while it runs."""
         db = self.db
         rec = db.get("VM", vm)
         lifecycle.require(vm, rec, op)
-        key = task_ref or new_ref()
+        key = task.ref if task is not None and task.ref != NULL_REF else new_ref()
         with db.batch():
             db.set("VM", vm, "current_operations", {**rec["current_operations"], key: op})
             record.refresh_allowed(db, vm)
         try:
-            async with self.lock(rec["uuid"]):
-                yield key
+            if op in _SHARED:
+                yield key  # reads the VM only: runs beside its kin (xapi's compatible operations)
+            else:
+                async with self.lock(rec["uuid"]):
+                    yield key
         finally:
             if db.exists("VM", vm):
                 with db.batch():
@@ -107,8 +112,8 @@ class Ops:
         uuid: str = self.db.get("VM", vm)["uuid"]
         return uuid
 
-    async def _run(self, vm: str, op: str, steps: list[Step], task: TaskControl | None, task_ref: str | None) -> None:
-        await run_steps(f"VM.{op}", vm, steps, task or NoTask(), task_ref or "")
+    async def _run(self, vm: str, op: str, steps: list[Step], task: TaskControl | None) -> None:
+        await run_steps(f"VM.{op}", vm, steps, task or NoTask())
 
     # ------------------------------------------------------------- steps
 
@@ -224,27 +229,27 @@ class Ops:
 
     # -------------------------------------------------------- operations
 
-    async def start(self, vm: str, paused: bool, task: TaskControl | None = None, task_ref: str | None = None,
+    async def start(self, vm: str, paused: bool, task: TaskControl | None = None,
                     op: str = "start") -> None:  # fmt: skip
-        async with self.operation(vm, op, task_ref):
+        async with self.operation(vm, op, task):
             steps = [self._check_memory(vm), self._create(vm), self._write_keys(vm)]
             if not paused:
                 steps.append(self._unpause(vm))
             steps.append(self._record_live(vm))
-            await self._run(vm, op, steps, task, task_ref)
+            await self._run(vm, op, steps, task)
 
-    async def pause(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
-        async with self.operation(vm, "pause", task_ref):
+    async def pause(self, vm: str, task: TaskControl | None = None) -> None:
+        async with self.operation(vm, "pause", task):
             uuid = self._uuid(vm)
             steps = [Step("pause", lambda: self.driver.vm.pause(uuid)), self._record_live(vm)]
-            await self._run(vm, "pause", steps, task, task_ref)
+            await self._run(vm, "pause", steps, task)
 
-    async def unpause(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
-        async with self.operation(vm, "unpause", task_ref):
-            await self._run(vm, "unpause", [self._unpause(vm), self._record_live(vm)], task, task_ref)
+    async def unpause(self, vm: str, task: TaskControl | None = None) -> None:
+        async with self.operation(vm, "unpause", task):
+            await self._run(vm, "unpause", [self._unpause(vm), self._record_live(vm)], task)
 
-    async def clean_shutdown(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
-        async with self.operation(vm, "clean_shutdown", task_ref):
+    async def clean_shutdown(self, vm: str, task: TaskControl | None = None) -> None:
+        async with self.operation(vm, "clean_shutdown", task):
             self._needs_guest(vm, "clean_shutdown")
             uuid = self._uuid(vm)
             steps = [
@@ -253,31 +258,31 @@ class Ops:
                 self._destroy(vm),
                 self._record_halted(vm),
             ]
-            await self._run(vm, "clean_shutdown", steps, task, task_ref)
+            await self._run(vm, "clean_shutdown", steps, task)
 
-    async def hard_shutdown(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
-        async with self.operation(vm, "hard_shutdown", task_ref):
+    async def hard_shutdown(self, vm: str, task: TaskControl | None = None) -> None:
+        async with self.operation(vm, "hard_shutdown", task):
             if self.db.get("VM", vm)["power_state"] == "Suspended":
                 steps = [Step("discard_suspend_image", lambda: self._discard_suspend_image(vm)),
                          self._record_halted(vm)]  # fmt: skip
             else:
                 steps = [self._destroy(vm), self._record_halted(vm)]
-            await self._run(vm, "hard_shutdown", steps, task, task_ref)
+            await self._run(vm, "hard_shutdown", steps, task)
 
-    async def shutdown(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
+    async def shutdown(self, vm: str, task: TaskControl | None = None) -> None:
         """Clean if the guest can be asked, else hard (xapi's VM.shutdown)."""
         try:
             if self.db.get("VM", vm)["power_state"] == "Running":
                 self._needs_guest(vm, "clean_shutdown")
-                await self.clean_shutdown(vm, task, task_ref)
+                await self.clean_shutdown(vm, task)
                 return
         except ApiError as e:
             if e.code not in ("VM_MISSING_PV_DRIVERS", "VM_SHUTDOWN_TIMEOUT"):
                 raise
-        await self.hard_shutdown(vm, task, task_ref)
+        await self.hard_shutdown(vm, task)
 
-    async def clean_reboot(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
-        async with self.operation(vm, "clean_reboot", task_ref):
+    async def clean_reboot(self, vm: str, task: TaskControl | None = None) -> None:
+        async with self.operation(vm, "clean_reboot", task):
             self._needs_guest(vm, "clean_reboot")
             uuid = self._uuid(vm)
             steps = [
@@ -289,13 +294,13 @@ class Ops:
                 self._unpause(vm),
                 self._record_live(vm),
             ]
-            await self._run(vm, "clean_reboot", steps, task, task_ref)
+            await self._run(vm, "clean_reboot", steps, task)
 
-    async def hard_reboot(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
-        async with self.operation(vm, "hard_reboot", task_ref):
+    async def hard_reboot(self, vm: str, task: TaskControl | None = None) -> None:
+        async with self.operation(vm, "hard_reboot", task):
             steps = [self._destroy(vm), self._create(vm), self._write_keys(vm), self._unpause(vm),
                      self._record_live(vm)]  # fmt: skip
-            await self._run(vm, "hard_reboot", steps, task, task_ref)
+            await self._run(vm, "hard_reboot", steps, task)
 
     # --------------------------------------------------- suspend / resume
 
@@ -306,8 +311,8 @@ class Ops:
             sr = self.db.get("pool", pool)["default_SR"]
         return sr
 
-    async def suspend(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
-        async with self.operation(vm, "suspend", task_ref):
+    async def suspend(self, vm: str, task: TaskControl | None = None) -> None:
+        async with self.operation(vm, "suspend", task):
             uuid = self._uuid(vm)
             db = self.db
             sr = self._suspend_sr()
@@ -334,11 +339,11 @@ class Ops:
 
             steps = [Step("create_suspend_vdi", make_vdi, drop_vdi), Step("write_image", write),
                      self._destroy(vm), Step("record_state", mark)]  # fmt: skip
-            await self._run(vm, "suspend", steps, task, task_ref)
+            await self._run(vm, "suspend", steps, task)
 
-    async def resume(self, vm: str, paused: bool, task: TaskControl | None = None, task_ref: str | None = None,
+    async def resume(self, vm: str, paused: bool, task: TaskControl | None = None,
                      op: str = "resume") -> None:  # fmt: skip
-        async with self.operation(vm, op, task_ref):
+        async with self.operation(vm, op, task):
             uuid = self._uuid(vm)
             db = self.db
 
@@ -352,7 +357,7 @@ class Ops:
             if not paused:
                 steps.append(self._unpause(vm))
             steps += [Step("discard_suspend_image", lambda: self._discard_suspend_image(vm)), self._record_live(vm)]
-            await self._run(vm, op, steps, task, task_ref)
+            await self._run(vm, op, steps, task)
 
     async def _discard_suspend_image(self, vm: str) -> None:
         db = self.db

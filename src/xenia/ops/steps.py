@@ -11,11 +11,10 @@ is undone, and the caller gets TASK_CANCELLED.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from xenia.datamodel.errors import ApiError
 from xenia.drivers.errors import DriverError
@@ -24,6 +23,7 @@ from xenia.ops.errors import to_api_error
 log = logging.getLogger(__name__)
 
 Action = Callable[[], Awaitable[None]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,36 +34,39 @@ class Step:
 
 
 class TaskControl(Protocol):
-    """What a running operation may ask of the task it runs under."""
+    """What a running operation may ask of the task it runs under (``xenia.api.tasks.TaskContext``)."""
+
+    ref: str
+
+    @property
+    def cancelling(self) -> bool: ...
 
     def progress(self, fraction: float) -> None: ...
 
-    def cancelling(self) -> bool: ...
-
-    async def wait_cancel(self) -> None: ...
+    async def guard(self, aw: Awaitable[T]) -> T: ...
 
 
 class NoTask:
-    """For synchronous calls: no progress to report, nobody to cancel."""
+    """For callers outside the API (start-up, tests): no progress to report, nobody to cancel."""
+
+    ref = "OpaqueRef:NULL"
+    cancelling = False
 
     def progress(self, fraction: float) -> None:
         pass
 
-    def cancelling(self) -> bool:
-        return False
-
-    async def wait_cancel(self) -> None:
-        await asyncio.Event().wait()
+    async def guard(self, aw: Awaitable[T]) -> T:
+        return await aw
 
 
-async def run_steps(operation: str, vm: str, steps: list[Step], task: TaskControl, task_ref: str = "") -> None:
+async def run_steps(operation: str, vm: str, steps: list[Step], task: TaskControl) -> None:
     done: list[Step] = []
     total = len(steps)
     for index, step in enumerate(steps):
         try:
-            if task.cancelling():
-                raise ApiError("TASK_CANCELLED", task_ref)
-            await _one(step, task, task_ref)
+            if task.cancelling:
+                raise ApiError("TASK_CANCELLED", task.ref)
+            await task.guard(step.do())
         except DriverError as e:
             await _undo(operation, done)
             raise to_api_error(e, vm=vm, step=step.name, operation=operation) from e
@@ -72,22 +75,6 @@ async def run_steps(operation: str, vm: str, steps: list[Step], task: TaskContro
             raise
         done.append(step)
         task.progress((index + 1) / total)
-
-
-async def _one(step: Step, task: TaskControl, task_ref: str) -> None:
-    """Run a step, abandoning it if the task is cancelled meanwhile."""
-    work = asyncio.ensure_future(step.do())
-    cancel = asyncio.ensure_future(task.wait_cancel())
-    try:
-        await asyncio.wait({work, cancel}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        cancel.cancel()
-    if not work.done():
-        work.cancel()
-        with contextlib.suppress(asyncio.CancelledError, DriverError):
-            await work
-        raise ApiError("TASK_CANCELLED", task_ref)
-    work.result()
 
 
 async def _undo(operation: str, done: list[Step]) -> None:

@@ -223,6 +223,11 @@ class Encoders:
         self._record_fields = record_fields
         self._cache: dict[Type, Encoder] = {}
 
+    def define(self, t: Type, enc: Encoder) -> None:
+        """Encode values of ``t`` with ``enc``: for results the datamodel cannot describe field by field
+        (``event.from``'s batch, whose snapshots are records of any class)."""
+        self._cache[t] = enc
+
     def for_type(self, t: Type) -> Encoder:
         enc = self._cache.get(t)
         if enc is None:

@@ -3,6 +3,8 @@
 Importing this package registers every handler in :data:`xenia.api.methods.HANDLERS`.
 """
 
-from xenia.api.handlers import devices, host, lifecycle, message, session, vdi, vm, vm_config, xenia_ext
+from xenia.api.handlers import devices, event, host, lifecycle, message, session, task, vdi, vm, vm_config, xenia_ext
 
-__all__ = ["devices", "host", "lifecycle", "message", "session", "vdi", "vm", "vm_config", "xenia_ext"]
+__all__ = [
+    "devices", "event", "host", "lifecycle", "message", "session", "task", "vdi", "vm", "vm_config", "xenia_ext",
+]  # fmt: skip

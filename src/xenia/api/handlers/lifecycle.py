@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from xenia.api.context import Call
 from xenia.api.methods import handler
+from xenia.api.tasks import task_context
 from xenia.datamodel.errors import ApiError
 from xenia.ops.engine import Ops
 from xenia.ops.steps import TaskControl
@@ -24,9 +25,8 @@ def storage(call: Call) -> Storage:
     return store
 
 
-def task(call: Call) -> TaskControl | None:
-    handle: TaskControl | None = call.app.services["tasks"].handle(call.db, call.task)
-    return handle
+def task(call: Call) -> TaskControl:
+    return task_context(call)
 
 
 def _this_host(call: Call, host: str) -> None:
@@ -37,64 +37,64 @@ def _this_host(call: Call, host: str) -> None:
 
 @handler("VM.start")
 async def start(call: Call, vm: str, start_paused: bool, force: bool) -> None:
-    await ops(call).start(vm, start_paused, task(call), call.task)
+    await ops(call).start(vm, start_paused, task(call))
 
 
 @handler("VM.start_on")
 async def start_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
     _this_host(call, host)
-    await ops(call).start(vm, start_paused, task(call), call.task, op="start_on")
+    await ops(call).start(vm, start_paused, task(call), op="start_on")
 
 
 @handler("VM.pause")
 async def pause(call: Call, vm: str) -> None:
-    await ops(call).pause(vm, task(call), call.task)
+    await ops(call).pause(vm, task(call))
 
 
 @handler("VM.unpause")
 async def unpause(call: Call, vm: str) -> None:
-    await ops(call).unpause(vm, task(call), call.task)
+    await ops(call).unpause(vm, task(call))
 
 
 @handler("VM.clean_shutdown")
 async def clean_shutdown(call: Call, vm: str) -> None:
-    await ops(call).clean_shutdown(vm, task(call), call.task)
+    await ops(call).clean_shutdown(vm, task(call))
 
 
 @handler("VM.hard_shutdown")
 async def hard_shutdown(call: Call, vm: str) -> None:
-    await ops(call).hard_shutdown(vm, task(call), call.task)
+    await ops(call).hard_shutdown(vm, task(call))
 
 
 @handler("VM.shutdown")
 async def shutdown(call: Call, vm: str) -> None:
-    await ops(call).shutdown(vm, task(call), call.task)
+    await ops(call).shutdown(vm, task(call))
 
 
 @handler("VM.clean_reboot")
 async def clean_reboot(call: Call, vm: str) -> None:
-    await ops(call).clean_reboot(vm, task(call), call.task)
+    await ops(call).clean_reboot(vm, task(call))
 
 
 @handler("VM.hard_reboot")
 async def hard_reboot(call: Call, vm: str) -> None:
-    await ops(call).hard_reboot(vm, task(call), call.task)
+    await ops(call).hard_reboot(vm, task(call))
 
 
 @handler("VM.suspend")
 async def suspend(call: Call, vm: str) -> None:
-    await ops(call).suspend(vm, task(call), call.task)
+    await ops(call).suspend(vm, task(call))
 
 
 @handler("VM.resume")
 async def resume(call: Call, vm: str, start_paused: bool, force: bool) -> None:
-    await ops(call).resume(vm, start_paused, task(call), call.task)
+    await ops(call).resume(vm, start_paused, task(call))
 
 
 @handler("VM.resume_on")
 async def resume_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
     _this_host(call, host)
-    await ops(call).resume(vm, start_paused, task(call), call.task, op="resume_on")
+    await ops(call).resume(vm, start_paused, task(call), op="resume_on")
 
 
 @handler("VM.power_state_reset")

@@ -1,6 +1,6 @@
 """XenAPI class ``task``: A long-running asynchronous task"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role  # noqa: F401
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -33,7 +33,65 @@ TASK = ClassDef(
     'task',
     'A long-running asynchronous task',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'set_error_info',
+        (P('task ref', 'self', 'Reference to the task object'), P('string set', 'value', 'Task error info to be set')),
+        result='void',
+        doc='Set the task error info',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'set_result',
+        (P('task ref', 'self', 'Reference to the task object'), P('string', 'value', 'Task result to be set')),
+        result='void',
+        doc='Set the task result',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'set_progress',
+        (P('task ref', 'self', 'Reference to the task object'), P('float', 'value', 'Task progress value to be set')),
+        result='void',
+        doc='Set the task progress',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'set_status',
+        (P('task ref', 'self', 'Reference to the task object'), P('enum task_status_type', 'value', 'task status value to be set')),
+        result='void',
+        doc='Set the task status',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'cancel',
+        (P('task ref', 'task', 'The task'),),
+        result='void',
+        doc='Request that a task be cancelled. Note that a task may fail to be cancelled and may complete or fail normally and note that, even when a task does cancel, it might take an arbitrary amount of time.',
+        errors=('OPERATION_NOT_ALLOWED',),
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'destroy',
+        (P('task ref', 'self', 'Reference to the task object'),),
+        result='void',
+        doc='Destroy the task object',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'create',
+        (P('string', 'label', 'short label for the new task'), P('string', 'description', 'longer description for the new task')),
+        result='task ref',
+        doc='Create a new task object which must be manually destroyed.',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    ),
     enums=ENUMS,
     persistent=False,
 )

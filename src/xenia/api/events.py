@@ -1,0 +1,472 @@
+"""Events: ``event.from`` (and the older ``event.register``/``next``) fed by the db's one change feed.
+
+The hub keeps one small structure, the *change log*: for every object changed
+since the daemon started, one entry (generation of its last change, whether it
+was created or deleted since), ordered by that generation.  A change moves its
+object's entry to the end, so the objects changed since any token are exactly a
+suffix of the log: answering ``event.from`` costs the changes since the token,
+never a scan of the db, and several changes to one object are one entry -- one
+``mod`` carrying the latest snapshot.  Entries of live objects are bounded by
+the db's size; deletions are kept as tombstones up to ``max_tombstones``, and
+a token older than the oldest tombstone dropped (or than the daemon itself)
+can no longer be answered exactly: it gets ``EVENTS_LOST``, and the client
+re-reads everything with the empty token.
+
+Waiting callers sleep on futures indexed by what they watch (``*``, a class, an
+object); a commit wakes only the matching ones, at once -- there is no polling
+and no fixed batching delay (``batch_delay`` restores xapi's 50 ms, for
+comparison).  An idle watcher costs one future.  ``event.next`` sessions are a
+cursor into the same log, so a client that never reads holds no queue at all.
+
+Tokens are ``"%020d,%020d"`` as xapi writes them.  The first number is the
+generation *plus a base taken from the clock at start-up*, so tokens of an
+earlier run of the daemon are always below this run's and are recognised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from xenia.api.codec import xmlrpc
+from xenia.datamodel.errors import ApiError
+from xenia.datamodel.meta import EVENT_BATCH, Kind, Type, parse_type
+from xenia.db import Change, Db
+
+#: classes that never generate events (xapi: session, user, and internal ones)
+SILENT = frozenset({"session", "user"})
+
+BATCH_TYPE = parse_type(EVENT_BATCH)
+EVENT_TYPE = Type(Kind.RECORD, name="event")
+
+
+@dataclass
+class EventLimits:
+    #: deletions remembered; older tokens get EVENTS_LOST
+    max_tombstones: int = 50_000
+    #: seconds to wait after a wake-up before answering: 0 in xenia, 0.05 in xapi (the baseline)
+    batch_delay: float = 0.0
+
+
+class _Entry:
+    __slots__ = ("cls", "created", "deleted", "gen")
+
+    def __init__(self, cls: str, gen: int, created: int, deleted: bool) -> None:
+        self.cls = cls
+        self.gen = gen
+        self.created = created
+        self.deleted = deleted
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """What a caller watches: everything, some classes (lowercase), some objects."""
+
+    everything: bool
+    classes: frozenset[str]
+    refs: frozenset[str]
+
+    @property
+    def keys(self) -> list[str]:
+        """Where its waiters are filed."""
+        if self.everything:
+            return ["*"]
+        return [*self.classes, *(f"/{r}" for r in self.refs)]
+
+    def matches(self, cls: str, ref: str) -> bool:
+        return self.everything or cls in self.classes or ref in self.refs
+
+
+def parse_subscription(classes: Iterable[str]) -> Subscription:
+    """``["*"]``, ``["VM", "task"]``, ``["vm/OpaqueRef:..."]``; ``a/b/c`` is a parse failure."""
+    everything = False
+    names: set[str] = set()
+    refs: set[str] = set()
+    for sub in classes:
+        if sub == "*":
+            everything = True
+            continue
+        cls, sep, ref = sub.partition("/")
+        if not cls or "/" in ref or (sep and not ref):
+            raise ApiError("EVENT_SUBSCRIPTION_PARSE_FAILURE", sub)
+        if sep:
+            refs.add(ref)
+        else:
+            names.add(cls.lower())
+    return Subscription(everything, frozenset(names), frozenset(refs))
+
+
+def parse_token(token: str) -> int | None:
+    """The generation in a token; None for the empty token ("from the beginning")."""
+    if token == "":
+        return None
+    first, sep, second = token.partition(",")
+    if sep and first.isdigit() and second.isdigit():
+        return int(first)
+    raise ApiError("EVENT_FROM_TOKEN_PARSE_FAILURE", token)
+
+
+def make_token(gen: int) -> str:
+    return f"{gen:020d},{0:020d}"
+
+
+def _expire(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+class _Waiter:
+    __slots__ = ("fut", "keys", "session")
+
+    def __init__(self, fut: asyncio.Future[None], keys: list[str], session: str) -> None:
+        self.fut = fut
+        self.keys = keys
+        self.session = session
+
+
+@dataclass
+class _Registration:
+    """An ``event.register`` session: its subscriptions and how far ``event.next`` has read."""
+
+    classes: list[str]
+    cursor: int
+
+
+class EventHub:
+    def __init__(self, db: Db, limits: EventLimits | None = None, base: int | None = None,
+                 is_active: Callable[[str], bool] | None = None) -> None:  # fmt: skip
+        self.db = db
+        #: whether a session is still valid (blocked calls of a session that ended answer SESSION_INVALID)
+        self.is_active = is_active or (lambda _session: True)
+        self.limits = limits or EventLimits()
+        #: added to the db's generations; microseconds since the epoch at start-up
+        self.base = base if base is not None else time.time_ns() // 1000
+        self.log: dict[str, _Entry] = {}
+        self.tombstones: deque[tuple[int, str]] = deque()
+        #: the oldest generation a token may name and still be answered exactly
+        self.floor = self.base
+        self.lower = {name: name.lower() for name in db.tables}
+        self.upper = {low: name for name, low in self.lower.items()}
+        self._waiters: dict[str, set[_Waiter]] = {}
+        self._by_session: dict[str, set[_Waiter]] = {}
+        self.registrations: dict[str, _Registration] = {}
+        self._snapshots: dict[tuple[str, int], str] = {}
+        #: answers already built at the current generation, by (subscription, since): a thousand
+        #: watchers of the same thing woken by one change share one answer (and its encoding)
+        self._answers: dict[tuple[Subscription, int | None], dict[str, Any]] = {}
+        self._answers_gen = -1
+        self._xml: dict[int, tuple[dict[str, Any], str]] = {}
+        self._encoders: xmlrpc.Encoders | None = None
+        self.closed = False
+        self._unsubscribe = db.subscribe(self.on_changes)
+
+    @property
+    def current(self) -> int:
+        return self.base + self.db.gen
+
+    # ------------------------------------------------------------ change feed
+
+    def on_changes(self, changes: list[Change]) -> None:
+        """Record a committed batch and wake whoever watches what it touched."""
+        touched: set[str] = set()
+        log = self.log
+        for ch in changes:
+            if ch.cls in SILENT:
+                continue
+            gen = self.base + ch.gen
+            entry = log.pop(ch.ref, None)
+            if entry is None:
+                entry = _Entry(ch.cls, gen, gen if ch.op == "add" else self.base, False)
+            entry.gen = gen
+            if ch.op == "add":
+                entry.created, entry.deleted = gen, False
+            elif ch.op == "del":
+                entry.deleted = True
+                self.tombstones.append((gen, ch.ref))
+            log[ch.ref] = entry
+            touched.add(self.lower[ch.cls])
+            touched.add(f"/{ch.ref}")
+        self._prune()
+        if touched:
+            self._wake(touched)
+
+    def _prune(self) -> None:
+        while len(self.tombstones) > self.limits.max_tombstones:
+            gen, ref = self.tombstones.popleft()
+            entry = self.log.get(ref)
+            if entry is not None and entry.deleted and entry.gen == gen:
+                del self.log[ref]
+            self.floor = max(self.floor, gen)
+
+    def _wake(self, keys: Iterable[str]) -> None:
+        waiters = self._waiters
+        for key in ("*", *keys):
+            for w in waiters.pop(key, ()):
+                if not w.fut.done():
+                    w.fut.set_result(None)
+
+    # ---------------------------------------------------------------- reading
+
+    def collect(self, subs: Subscription, since: int | None) -> tuple[list[dict[str, Any]], int]:
+        """Events matching ``subs`` since generation ``since`` (None: every object as ``add``), oldest
+        first, one per object; and the generation they bring the caller to."""
+        now = self.current
+        if since is None:
+            return self._everything(subs), now
+        if since < self.floor or since > now:
+            raise ApiError("EVENTS_LOST")
+        out: list[dict[str, Any]] = []
+        db = self.db
+        for ref, e in reversed(self.log.items()):
+            if e.gen <= since:
+                break
+            cls = self.lower[e.cls]
+            if not subs.matches(cls, ref):
+                continue
+            if e.deleted:
+                if e.created <= since:
+                    out.append({"id": str(e.gen), "timestamp": "0.0", "class": cls, "operation": "del", "ref": ref})
+                continue
+            op = "add" if e.created > since else "mod"
+            out.append({"id": str(e.gen), "timestamp": "0.0", "class": cls, "operation": op, "ref": ref,
+                        "snapshot": db.record(e.cls, ref)})  # fmt: skip
+        out.reverse()
+        return out, now
+
+    def _everything(self, subs: Subscription) -> list[dict[str, Any]]:
+        db = self.db
+        out: list[dict[str, Any]] = []
+        for name, table in db.tables.items():
+            cls = self.lower[name]
+            if name in SILENT or not (subs.everything or cls in subs.classes):
+                continue
+            for ref in table.rows:
+                out.append(self._add(name, ref))
+        for ref in subs.refs:
+            owner = db.class_of.get(ref)
+            if owner is not None and owner not in SILENT and not (subs.everything or self.lower[owner] in subs.classes):
+                out.append(self._add(owner, ref))
+        return out
+
+    def _add(self, cls: str, ref: str) -> dict[str, Any]:
+        entry = self.log.get(ref)
+        gen = entry.gen if entry is not None else self.base
+        return {"id": str(gen), "timestamp": "0.0", "class": self.lower[cls], "operation": "add", "ref": ref,
+                "snapshot": self.db.record(cls, ref)}  # fmt: skip
+
+    def valid_ref_counts(self) -> dict[str, int]:
+        return {self.lower[name]: len(t.rows) for name, t in self.db.tables.items() if name not in SILENT}
+
+    # ---------------------------------------------------------------- waiting
+
+    async def wait(self, subs: Subscription, session: str, timeout: float) -> None:
+        """Until something ``subs`` watches changes, the session ends, or ``timeout`` passes."""
+        keys = subs.keys
+        if not keys or timeout <= 0:
+            if timeout > 0:
+                await self._sleep(session, timeout)
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        w = _Waiter(fut, keys, session)
+        for key in keys:
+            self._waiters.setdefault(key, set()).add(w)
+        self._by_session.setdefault(session, set()).add(w)
+        timer = asyncio.get_running_loop().call_later(timeout, _expire, fut)
+        try:
+            await fut
+        finally:
+            timer.cancel()
+            self._forget(w)
+
+    async def _sleep(self, session: str, timeout: float) -> None:
+        """Wait on nothing but the session's end (an empty subscription list)."""
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        w = _Waiter(fut, [], session)
+        self._by_session.setdefault(session, set()).add(w)
+        try:
+            await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            pass
+        finally:
+            self._forget(w)
+
+    def _forget(self, w: _Waiter) -> None:
+        for key in w.keys:
+            bucket = self._waiters.get(key)
+            if bucket is not None:
+                bucket.discard(w)
+                if not bucket:
+                    del self._waiters[key]
+        mine = self._by_session.get(w.session)
+        if mine is not None:
+            mine.discard(w)
+            if not mine:
+                del self._by_session[w.session]
+
+    @property
+    def waiting(self) -> int:
+        return sum(len(ws) for ws in self._by_session.values())
+
+    def answer(self, subs: Subscription, since: int | None) -> dict[str, Any]:
+        """The ``event.from`` result for ``subs`` since ``since``, shared while nothing changes."""
+        if self._answers_gen != self.current:
+            self._answers.clear()
+            self._xml.clear()
+            self._answers_gen = self.current
+        key = (subs, since)
+        batch = self._answers.get(key)
+        if batch is None:
+            events, gen = self.collect(subs, since)
+            batch = {"events": events, "valid_ref_counts": self.valid_ref_counts(), "token": make_token(gen)}
+            if len(self._answers) < 1024:
+                self._answers[key] = batch
+        return batch
+
+    async def from_(self, session: str, classes: list[str], token: str, timeout: float) -> dict[str, Any]:
+        """``event.from``: the events since ``token``, waiting up to ``timeout`` for the first."""
+        subs = parse_subscription(classes)
+        since = parse_token(token)
+        if not timeout > 0:  # also NaN
+            timeout = 0.0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            batch = self.answer(subs, since)
+            remaining = deadline - loop.time()
+            if batch["events"] or since is None or remaining <= 0 or self.closed:
+                return batch
+            since = self.current  # nothing it watches changed up to here: no need to look there again
+            await self.wait(subs, session, remaining)
+            self._check_session(session)
+            await asyncio.sleep(self.limits.batch_delay)  # 0: let changes already queued commit too
+
+    def _check_session(self, session: str) -> None:
+        if not self.is_active(session):
+            raise ApiError("SESSION_INVALID", session)
+
+    # ------------------------------------------------------ register / next
+
+    def register(self, session: str, classes: list[str]) -> None:
+        parse_subscription(classes)
+        reg = self.registrations.get(session)
+        if reg is None:
+            self.registrations[session] = _Registration(list(classes), self.current)
+        else:
+            reg.classes.extend(c for c in classes if c not in reg.classes)
+
+    def unregister(self, session: str, classes: list[str]) -> None:
+        reg = self.registrations.get(session)
+        if reg is not None:
+            reg.classes = [c for c in reg.classes if c not in classes]
+
+    async def next(self, session: str) -> list[dict[str, Any]]:
+        """``event.next``: every event since the last call, waiting for the first.
+
+        A session that fell behind the log's horizon gets EVENTS_LOST once, and
+        reads on from the present (after re-reading the objects it cares about).
+        """
+        while True:
+            reg = self.registrations.get(session)
+            if reg is None:
+                raise ApiError("SESSION_NOT_REGISTERED", session)
+            subs = parse_subscription(reg.classes)
+            try:
+                events, gen = self.collect(subs, reg.cursor)
+            except ApiError:
+                reg.cursor = self.current
+                raise
+            reg.cursor = gen
+            if events:
+                stamp = f"{time.time():.6f}"
+                return [{**ev, "timestamp": stamp} for ev in events]
+            await self.wait(subs, session, 60.0)
+            self._check_session(session)
+            await asyncio.sleep(self.limits.batch_delay)
+
+    # -------------------------------------------------------------- injecting
+
+    def inject(self, cls: str, ref: str) -> str:
+        """Touch an object; the token returned is just before that change, so ``event.from`` with it
+        returns at least the touch."""
+        name = cls if cls in self.db.tables else self.upper.get(cls.lower())
+        if name is None or not self.db.exists(name, ref):
+            raise ApiError("HANDLE_INVALID", cls, ref)
+        self.db.update(name, ref)
+        return make_token(self.current - 1)
+
+    # -------------------------------------------------------------- lifecycle
+
+    def session_ended(self, session: str) -> None:
+        """Wake the session's blocked calls (they answer SESSION_INVALID) and drop its registration."""
+        self.registrations.pop(session, None)
+        for w in list(self._by_session.get(session, ())):
+            if not w.fut.done():
+                w.fut.set_result(None)
+
+    def close(self) -> None:
+        """At shutdown: blocked calls answer at once with what they have."""
+        self.closed = True
+        for ws in list(self._by_session.values()):
+            for w in list(ws):
+                if not w.fut.done():
+                    w.fut.set_result(None)
+        self._unsubscribe()
+
+    # --------------------------------------------------------------- encoding
+
+    def install(self, encoders: xmlrpc.Encoders) -> None:
+        """Teach the XML-RPC encoder the event batch: snapshots are typed records of their own class."""
+        self._encoders = encoders
+        encoders.define(BATCH_TYPE, self.encode_batch)
+        encoders.define(EVENT_TYPE, self.encode_event)
+
+    def encode_event(self, ev: dict[str, Any]) -> str:
+        esc = xmlrpc.escape
+        parts = ["<value><struct>"]
+        for key in ("id", "timestamp", "class", "operation", "ref"):
+            parts.append(f"<member><name>{key}</name><value>{esc(ev[key])}</value></member>")
+        if "snapshot" in ev:
+            parts.append("<member><name>snapshot</name>")
+            parts.append(self._snapshot(ev))
+            parts.append("</member>")
+        parts.append("</struct></value>")
+        return "".join(parts)
+
+    def _snapshot(self, ev: dict[str, Any]) -> str:
+        """The encoded record, shared by every watcher that gets this version of the object."""
+        key = (ev["ref"], int(ev["id"]))
+        text = self._snapshots.get(key)
+        if text is None:
+            assert self._encoders is not None
+            cls = self.upper[ev["class"]]
+            text = self._encoders.for_type(Type(Kind.RECORD, name=cls))(ev["snapshot"])
+            if len(self._snapshots) >= 4096:
+                self._snapshots.clear()
+            self._snapshots[key] = text
+        return text
+
+    def encode_batch(self, batch: dict[str, Any]) -> str:
+        """Encoded once per shared answer (the cache holds the batch, so its id stays its own)."""
+        hit = self._xml.get(id(batch))
+        if hit is not None and hit[0] is batch:
+            return hit[1]
+        text = self._encode_batch(batch)
+        if len(self._xml) < 1024:
+            self._xml[id(batch)] = (batch, text)
+        return text
+
+    def _encode_batch(self, batch: dict[str, Any]) -> str:
+        events = "".join(self.encode_event(ev) for ev in batch["events"])
+        counts = "".join(f"<member><name>{k}</name><value><i4>{v}</i4></value></member>"
+                         for k, v in batch["valid_ref_counts"].items())  # fmt: skip
+        return ("<value><struct><member><name>events</name><value><array><data>" + events
+                + "</data></array></value></member><member><name>valid_ref_counts</name><value><struct>" + counts
+                + f"</struct></value></member><member><name>token</name><value>{batch['token']}</value></member>"
+                + "</struct></value>")  # fmt: skip
+
+
+__all__ = ["EventHub", "EventLimits", "Subscription", "make_token", "parse_subscription", "parse_token"]

@@ -1,0 +1,351 @@
+"""Events through the official SDK (and JSON-RPC): what a watcher sees, and when it must resynchronise.
+
+The central test runs the loop from xapi's example script (``event_from(["*"],
+token, 30.0)``) against another client's workload and keeps a mirror of every
+object from the events alone; at the end the mirror must equal the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import XenAPI
+
+from xenia.client import Failure
+from xenia.client import Session as JsonSession
+from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
+from xenia.testing.longpoll import AioRpc, RpcFailure
+
+HORIZON = 200
+#: XenAPI class names by the lowercase names events use
+CLASSES = {c.lower(): c for c in ("pool", "host", "host_cpu", "host_metrics", "VM", "VM_metrics", "VM_guest_metrics",
+                                  "VBD", "VBD_metrics", "VDI", "SR", "PBD", "VIF", "network", "PIF", "console",
+                                  "task", "message", "role")}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def daemon() -> Iterator[DaemonProcess]:
+    with DaemonProcess(extra_args=["--event-horizon", str(HORIZON)]) as d:
+        yield d
+
+
+def login(daemon: DaemonProcess) -> XenAPI.Session:
+    s = XenAPI.Session(daemon.url)
+    s.xenapi.login_with_password("root", ROOT_PASSWORD, "1.0", "xen-api-scripts-watch-all-events.py")
+    return s
+
+
+def template(api: Any) -> str:
+    ref: str = api.VM.get_by_name_label("Generic Linux BIOS")[0]
+    return ref
+
+
+class Mirror:
+    """Every object as the events describe it, with the checks a careful client would make."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, tuple[str, dict[str, Any]]] = {}
+        self.last_id = 0
+        self.events = 0
+
+    def apply(self, batch: dict[str, Any], first: bool) -> None:
+        refs = [ev["ref"] for ev in batch["events"]]
+        assert len(refs) == len(set(refs)), "an object twice in one batch"
+        for ev in batch["events"]:
+            self.events += 1
+            ref, op = ev["ref"], ev["operation"]
+            if not first:
+                assert int(ev["id"]) > self.last_id, "events out of order"
+                self.last_id = int(ev["id"])
+            if op == "add":
+                assert ref not in self.objects, f"add of a known object {ref}"
+                self.objects[ref] = (ev["class"], ev["snapshot"])
+            elif op == "mod":
+                assert ref in self.objects, f"mod of an unknown object {ref}"
+                self.objects[ref] = (ev["class"], ev["snapshot"])
+            else:
+                assert op == "del" and "snapshot" not in ev
+                assert self.objects.pop(ref)[0] == ev["class"]
+
+    def watch(self, api: Any, stop: threading.Event, pause: float, done: threading.Event) -> None:
+        token = ""
+        while not stop.is_set():
+            out = api.event_from(["*"], token, 30.0)
+            self.apply(out, first=token == "")
+            token = out["token"]
+            pool = [snap for cls, snap in self.objects.values() if cls == "pool"]
+            if pool and pool[0]["other_config"].get("workload") == "done":
+                done.set()
+                return
+            time.sleep(pause)
+
+
+def workload(api: Any) -> None:
+    """Another client's calls: clones (sync and Async), edits, devices, deletions, a client task."""
+    sr = api.pool.get_default_SR(api.pool.get_all()[0])
+    network = api.network.get_all()[0]
+    vms = [api.VM.clone(template(api), f"w{i}") for i in range(6)]
+    for i, vm in enumerate(vms):
+        api.VM.set_is_a_template(vm, False)
+        api.VM.set_name_description(vm, f"vm {i}")
+        vdi = api.VDI.create({"name_label": f"d{i}", "SR": sr, "virtual_size": str(2**30), "type": "user",
+                              "sharable": False, "read_only": False, "other_config": {}})  # fmt: skip
+        api.VBD.create({"VM": vm, "VDI": vdi, "userdevice": "0", "bootable": True, "mode": "RW", "type": "Disk",
+                        "empty": False, "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})
+        api.VIF.create({"device": "0", "network": network, "VM": vm, "MAC": "", "MTU": "1500", "other_config": {},
+                        "qos_algorithm_type": "", "qos_algorithm_params": {}})
+    task = api.Async.VM.clone(vms[0], "async copy")
+    while api.task.get_status(task) == "pending":
+        time.sleep(0.05)
+    copy = api.task.get_result(task)[len("<value>") : -len("</value>")]
+    for n in range(20):
+        api.VM.set_name_label(vms[1], f"renamed {n}")
+    for vm in vms[3:]:
+        for vbd in api.VM.get_VBDs(vm):
+            vdi = api.VBD.get_VDI(vbd)
+            api.VBD.destroy(vbd)
+            api.VDI.destroy(vdi)
+        for vif in api.VM.get_VIFs(vm):
+            api.VIF.destroy(vif)
+        api.VM.destroy(vm)
+    api.VM.add_tags(copy, "copied")
+    api.task.destroy(task)
+    client_task = api.task.create("upload", "")
+    api.task.set_progress(client_task, 0.5)
+    api.VM.destroy(api.VM.clone(template(api), "short-lived"))
+    api.pool.add_to_other_config(api.pool.get_all()[0], "workload", "done")
+
+
+def server_state(api: Any) -> dict[str, tuple[str, dict[str, Any]]]:
+    state: dict[str, tuple[str, dict[str, Any]]] = {}
+    for low, cls in CLASSES.items():
+        for ref, rec in api.xenapi_request(f"{cls}.get_all_records", ()).items():
+            state[ref] = (low, rec)
+    return state
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.3], ids=["eager", "lagging"])
+def test_a_watcher_sees_every_change_in_order_none_missing_none_twice(daemon: DaemonProcess, pause: float) -> None:
+    watcher, writer = login(daemon), login(daemon)
+    mirror, stop, done = Mirror(), threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            mirror.watch(watcher.xenapi, stop, pause, done)
+        except BaseException as e:
+            errors.append(e)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        workload(writer.xenapi)
+        done.wait(60)
+    finally:
+        stop.set()
+        thread.join(60)
+    assert not errors, errors
+    assert done.is_set()
+    assert mirror.objects == server_state(writer)
+    assert mirror.events > 50
+    print(f"pause {pause}: {mirror.events} events")
+    writer.xenapi.pool.remove_from_other_config(writer.xenapi.pool.get_all()[0], "workload")
+
+
+def test_empty_token_gives_every_object_with_records_as_get_record(xapi: XenAPI.Session) -> None:
+    api = xapi.xenapi
+    out = api.event_from(["*"], "", 30.0)
+    adds: dict[str, int] = {}
+    for ev in out["events"]:
+        assert ev["operation"] == "add"
+        adds[ev["class"]] = adds.get(ev["class"], 0) + 1
+        if ev["class"] == "vm":
+            assert ev["snapshot"] == api.VM.get_record(ev["ref"])  # typed as the record: ints, DateTimes, bools
+    counts = {cls: int(n) for cls, n in out["valid_ref_counts"].items()}
+    assert {cls: n for cls, n in counts.items() if n} == adds
+    assert "session" not in counts and "user" not in counts
+    token = out["token"]
+    assert len(token) == 41 and token[20] == "," and token.replace(",", "").isdigit()
+
+
+def test_a_burst_on_one_object_is_one_mod_with_the_latest_snapshot(xapi: XenAPI.Session) -> None:
+    api = xapi.xenapi
+    vm = api.VM.clone(template(api), "bursty")
+    token = api.event_from(["vm"], "", 30.0)["token"]
+    for i in range(30):
+        api.VM.set_name_label(vm, f"bursty {i}")
+    events = api.event_from(["vm"], token, 30.0)["events"]
+    assert [(ev["operation"], ev["ref"]) for ev in events] == [("mod", vm)]
+    assert events[0]["snapshot"]["name_label"] == "bursty 29"
+    api.VM.destroy(vm)
+
+
+def test_subscriptions_by_class_and_object_and_what_does_not_parse(xapi: XenAPI.Session) -> None:
+    api = xapi.xenapi
+    a, b = api.VM.clone(template(api), "a"), api.VM.clone(template(api), "b")
+    token = api.event_from(["VM"], "", 30.0)["token"]
+    api.VM.set_name_label(a, "a2")
+    api.VM.set_name_label(b, "b2")
+    only_a = api.event_from([f"vm/{a}"], token, 5)  # an int timeout is accepted too
+    assert [ev["ref"] for ev in only_a["events"]] == [a]
+    assert [ev["ref"] for ev in api.event_from(["VM"], token, 5.0)["events"]] == [a, b]
+    assert api.event_from(["task"], token, 0.1)["events"] == []
+    for bad in (["vm/a/b"], ["/x"]):
+        with pytest.raises(XenAPI.Failure) as e:
+            api.event_from(bad, token, 1.0)
+        assert e.value.details == ["EVENT_SUBSCRIPTION_PARSE_FAILURE", bad[0]]
+    with pytest.raises(XenAPI.Failure) as e:
+        api.event_from(["vm"], "yesterday", 1.0)
+    assert e.value.details == ["EVENT_FROM_TOKEN_PARSE_FAILURE", "yesterday"]
+    api.VM.destroy(a)
+    api.VM.destroy(b)
+
+
+def test_a_blocked_watcher_wakes_on_a_change_and_times_out_without_one(xapi: XenAPI.Session,
+                                                                        daemon: DaemonProcess) -> None:  # fmt: skip
+    api = xapi.xenapi
+    vm = api.VM.clone(template(api), "waker")
+    token = api.event_from([f"vm/{vm}"], "", 30.0)["token"]
+    got: list[dict[str, Any]] = []
+    watcher = login(daemon)
+    thread = threading.Thread(target=lambda: got.append(watcher.xenapi.event_from([f"vm/{vm}"], token, 60.0)))
+    thread.start()
+    time.sleep(0.2)
+    api.VM.set_name_label(vm, "woken")
+    thread.join(60)
+    assert [ev["snapshot"]["name_label"] for ev in got[0]["events"]] == ["woken"]
+    quiet = api.event_from([f"vm/{vm}"], got[0]["token"], 0.2)
+    assert quiet["events"] == [] and quiet["token"] >= got[0]["token"]
+    api.VM.destroy(vm)
+
+
+def test_logout_wakes_a_blocked_call_with_session_invalid(daemon: DaemonProcess) -> None:
+    client = JsonSession(daemon.url)
+    handle = client.login("root", ROOT_PASSWORD)
+    token = client.call("event.from", handle, ["vm"], "", 1.0)["token"]
+    failures: list[Failure] = []
+
+    def block() -> None:
+        try:
+            client.call("event.from", handle, ["vm"], token, 60.0)
+        except Failure as e:
+            failures.append(e)
+
+    thread = threading.Thread(target=block)
+    thread.start()
+    time.sleep(0.2)
+    other = JsonSession(daemon.url)
+    other.call("session.logout", handle)
+    thread.join(60)
+    assert failures and failures[0].details == ["SESSION_INVALID", handle]
+
+
+def test_register_next_unregister_and_events_lost_when_behind(xapi: XenAPI.Session, daemon: DaemonProcess) -> None:
+    api = xapi.xenapi
+    with pytest.raises(XenAPI.Failure) as e:
+        api.event.next()
+    assert e.value.details == ["SESSION_NOT_REGISTERED", xapi._session]
+    api.event.register(["VM"])
+    vm = api.VM.clone(template(api), "legacy")
+    # the template shows the clone in its current_operations meanwhile (mod events, as from xapi)
+    events = [ev for ev in api.event.next() if ev["ref"] == vm]
+    assert [(ev["class"], ev["operation"], ev["ref"]) for ev in events] == [("vm", "add", vm)]
+    assert events[0]["snapshot"]["name_label"] == "legacy" and float(events[0]["timestamp"]) > 0
+    other = login(daemon).xenapi
+    for _ in range(HORIZON // 2 + 10):  # a VM and its metrics: two deletions each
+        other.VM.destroy(other.VM.clone(template(other), "churn"))
+    with pytest.raises(XenAPI.Failure) as e:
+        api.event.next()
+    assert e.value.details == ["EVENTS_LOST"]
+    other.VM.set_name_label(vm, "after the loss")
+    assert [ev["snapshot"]["name_label"] for ev in api.event.next()] == ["after the loss"]
+    api.event.unregister(["VM"])
+    api.VM.destroy(vm)
+
+
+def test_inject_returns_a_token_before_the_touch(xapi: XenAPI.Session) -> None:
+    api = xapi.xenapi
+    vm = template(api)
+    token = api.event.inject("VM", vm)
+    events = api.event_from(["vm"], token, 1.0)["events"]
+    assert [(ev["operation"], ev["ref"]) for ev in events] == [("mod", vm)]
+    assert int(api.event.get_current_id()) > int(token.split(",")[0])
+    with pytest.raises(XenAPI.Failure) as e:
+        api.event.inject("VM", "OpaqueRef:nope")
+    assert e.value.details == ["HANDLE_INVALID", "VM", "OpaqueRef:nope"]
+
+
+def test_json_rpc_event_from(daemon: DaemonProcess) -> None:
+    with JsonSession(daemon.url) as client:
+        client.login("root", ROOT_PASSWORD)
+        out = client.xenapi.event_from(["host"], "", 1.0)
+        assert [ev["class"] for ev in out["events"]] == ["host"]
+        assert isinstance(out["valid_ref_counts"]["host"], int)
+        assert out["events"][0]["snapshot"]["API_version_major"] == 2
+
+
+def test_a_token_from_before_a_restart_gets_events_lost() -> None:
+    with DaemonProcess() as d:
+        api = login(d).xenapi
+        token = api.event_from(["*"], "", 1.0)["token"]
+        d.stop()
+        d.start()
+        api = login(d).xenapi
+        with pytest.raises(XenAPI.Failure) as e:
+            api.event_from(["*"], token, 1.0)
+        assert e.value.details == ["EVENTS_LOST"]
+        fresh = api.event_from(["*"], "", 1.0)
+        assert fresh["token"] > token and fresh["events"]
+
+
+def rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_a_thousand_concurrent_long_polls(daemon: DaemonProcess) -> None:
+    assert daemon.proc is not None
+    pid = daemon.proc.pid
+
+    async def run() -> tuple[list[Any], int]:
+        admin = await AioRpc("127.0.0.1", daemon.port).connect()
+        await admin.login("root", ROOT_PASSWORD, "thousand-watchers")
+        tmpl = (await admin.xenapi("VM.get_by_name_label", "Generic Linux BIOS"))[0]
+        vm = await admin.xenapi("VM.clone", tmpl, "watched")
+        token = (await admin.xenapi("event.from", ["vm"], "", 1.0))["token"]
+        watchers = [await AioRpc("127.0.0.1", daemon.port).connect() for _ in range(1000)]
+        for w in watchers:
+            w.session = admin.session
+        before = rss_kib(pid)
+        polls = [asyncio.ensure_future(w.xenapi("event.from", [f"vm/{vm}"], token, 60.0)) for w in watchers]
+        await asyncio.sleep(1.0)  # let them all park (a late one still sees the change: its token predates it)
+        grown = rss_kib(pid) - before
+        await admin.xenapi("VM.set_name_label", vm, "seen by all")
+        results = await asyncio.gather(*polls, return_exceptions=True)
+        latest = await admin.xenapi("event.from", [f"vm/{vm}"], token, 1.0)
+        again = [asyncio.ensure_future(w.xenapi("event.from", [f"vm/{vm}"], latest["token"], 60.0))
+                 for w in watchers[:100]]  # fmt: skip
+        await asyncio.sleep(0.5)
+        await admin.call("session.logout", admin.session)
+        ended = await asyncio.gather(*again, return_exceptions=True)
+        for w in [*watchers, admin]:
+            await w.close()
+        return [*results, *ended], grown
+
+    out, grown = asyncio.run(run())
+    results, ended = out[:1000], out[1000:]
+    for r in results:
+        assert not isinstance(r, BaseException), r
+        assert [(ev["operation"], ev["snapshot"]["name_label"]) for ev in r["events"]] == [("mod", "seen by all")]
+    assert all(isinstance(e, RpcFailure) and e.details[0] == "SESSION_INVALID" for e in ended)
+    assert grown < 64 * 1024, f"1000 idle watchers cost {grown} KiB"
+    print(f"1000 idle watchers: +{grown} KiB")
+
