@@ -91,7 +91,24 @@ class Ops:
         return uuid
 
     async def _run(self, vm: str, op: str, steps: list[Step], task: TaskControl | None, task_ref: str | None) -> None:
-        await run_steps(f"VM.{op}", vm, steps, task or NoTask(), task_ref or "")
+        try:
+            await run_steps(f"VM.{op}", vm, steps, task or NoTask(), task_ref or "")
+        except BaseException:
+            await self._settle(vm)
+            raise
+
+    async def _settle(self, vm: str) -> None:
+        """After a failed plan, read the driver afresh: a step without undo (destroy) may have changed what runs.
+
+        A reboot whose create fails after its destroy leaves no domain; without this the VM would stay
+        Running in the db.  The caller holds the VM's lock.
+        """
+        if not self.db.exists("VM", vm):
+            return
+        try:
+            await self.reconcile(self._uuid(vm))
+        except (DriverError, ApiError) as e:
+            log.warning("reconciling VM %s after a failed operation failed: %s", vm, e)
 
     # ------------------------------------------------------------- steps
 
