@@ -235,15 +235,22 @@ class Ops:
             await self._run(vm, "hard_shutdown", steps, task, task_ref)
 
     async def shutdown(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
-        """Clean if the guest can be asked, else hard (xapi's VM.shutdown)."""
+        """Clean if the guest can be asked, else hard; a clean attempt that fails falls back to hard too.
+
+        As xapi's VM.shutdown: the call is checked as ``shutdown`` first (so it is refused as a whole,
+        never half-way), then ``clean_shutdown`` is tried and any failure of it -- no drivers, a timeout,
+        a failed step -- ends in ``hard_shutdown``.
+        """
+        lifecycle.require(vm, self.db.get("VM", vm), "shutdown")
         try:
             if self.db.get("VM", vm)["power_state"] == "Running":
                 self._needs_guest(vm, "clean_shutdown")
                 await self.clean_shutdown(vm, task, task_ref)
                 return
         except ApiError as e:
-            if e.code not in ("VM_MISSING_PV_DRIVERS", "VM_SHUTDOWN_TIMEOUT"):
+            if e.code == "TASK_CANCELLED":
                 raise
+            log.warning("VM.shutdown: clean shutdown of %s failed (%s); shutting it down hard", vm, e.code)
         await self.hard_shutdown(vm, task, task_ref)
 
     async def clean_reboot(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
