@@ -250,7 +250,7 @@ class Ops:
         except ApiError as e:
             if e.code == "TASK_CANCELLED":
                 raise
-            log.warning("VM.shutdown: clean shutdown of %s failed (%s); shutting it down hard", vm, e.code)
+            log.info("VM.shutdown: clean shutdown of %s failed (%s); shutting it down hard", vm, e.code)
         await self.hard_shutdown(vm, task, task_ref)
 
     async def clean_reboot(self, vm: str, task: TaskControl | None = None, task_ref: str | None = None) -> None:
@@ -363,6 +363,8 @@ class Ops:
                 await self.reconcile(vm_uuid)
             except (DriverError, ApiError) as e:
                 log.warning("reconciling VM %s failed: %s", vm_uuid, e)
+            # a guest that stopped (or was restarted, or ballooned) changed what the host has free
+            await self._update_host_memory()
 
     async def reconcile(self, vm_uuid: str) -> None:
         """Read the driver's state afresh and bring the db in line (caller holds the VM's lock)."""
