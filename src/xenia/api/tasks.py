@@ -20,6 +20,7 @@ of them, and with their session when it ends.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -145,6 +146,9 @@ class TaskContext:
             stop.cancel()
         if not work.done():
             work.cancel()
+            # let the abandoned work finish unwinding before anything is undone
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await work
             self.check_cancelled()
         return work.result()
 

@@ -113,7 +113,24 @@ class Ops:
         return uuid
 
     async def _run(self, vm: str, op: str, steps: list[Step], task: TaskControl | None) -> None:
-        await run_steps(f"VM.{op}", vm, steps, task or NoTask())
+        try:
+            await run_steps(f"VM.{op}", vm, steps, task or NoTask())
+        except BaseException:
+            await self._settle(vm)
+            raise
+
+    async def _settle(self, vm: str) -> None:
+        """After a failed plan, read the driver afresh: a step without undo (destroy) may have changed what runs.
+
+        A reboot whose create fails after its destroy leaves no domain; without this the VM would stay
+        Running in the db.  The caller holds the VM's lock.
+        """
+        if not self.db.exists("VM", vm):
+            return
+        try:
+            await self.reconcile(self._uuid(vm))
+        except (DriverError, ApiError) as e:
+            log.warning("reconciling VM %s after a failed operation failed: %s", vm, e)
 
     # ------------------------------------------------------------- steps
 
@@ -270,15 +287,22 @@ class Ops:
             await self._run(vm, "hard_shutdown", steps, task)
 
     async def shutdown(self, vm: str, task: TaskControl | None = None) -> None:
-        """Clean if the guest can be asked, else hard (xapi's VM.shutdown)."""
+        """Clean if the guest can be asked, else hard; a clean attempt that fails falls back to hard too.
+
+        As xapi's VM.shutdown: the call is checked as ``shutdown`` first (so it is refused as a whole,
+        never half-way), then ``clean_shutdown`` is tried and any failure of it -- no drivers, a timeout,
+        a failed step -- ends in ``hard_shutdown``.
+        """
+        lifecycle.require(vm, self.db.get("VM", vm), "shutdown")
         try:
             if self.db.get("VM", vm)["power_state"] == "Running":
                 self._needs_guest(vm, "clean_shutdown")
                 await self.clean_shutdown(vm, task)
                 return
         except ApiError as e:
-            if e.code not in ("VM_MISSING_PV_DRIVERS", "VM_SHUTDOWN_TIMEOUT"):
+            if e.code == "TASK_CANCELLED":
                 raise
+            log.info("VM.shutdown: clean shutdown of %s failed (%s); shutting it down hard", vm, e.code)
         await self.hard_shutdown(vm, task)
 
     async def clean_reboot(self, vm: str, task: TaskControl | None = None) -> None:
@@ -392,6 +416,8 @@ class Ops:
                 await self.reconcile(vm_uuid)
             except (DriverError, ApiError) as e:
                 log.warning("reconciling VM %s failed: %s", vm_uuid, e)
+            # a guest that stopped (or was restarted, or ballooned) changed what the host has free
+            await self._update_host_memory()
 
     async def reconcile(self, vm_uuid: str) -> None:
         """Read the driver's state afresh and bring the db in line (caller holds the VM's lock)."""

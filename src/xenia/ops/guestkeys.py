@@ -10,9 +10,11 @@ guest can answer in ``control/`` and ``data/``.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from xenia.db import Db
+from xenia.store import XsError
 from xenia.store.client import StoreClient, StoreTransaction
 
 KiB = 1024
@@ -60,7 +62,8 @@ async def write_keys(store: StoreClient, db: Db, vm: str, domid: int) -> None:
             await tx.set_perms(f"{base}/{sub}", [f"n{domid}", "r0"])
 
     await store.transact(body)
-    await store.introduce(domid)
+    with contextlib.suppress(XsError):  # already introduced (an adopted domain's keys rewritten)
+        await store.introduce(domid)
 
 
 async def remove_keys(store: StoreClient, domid: int, vm_uuid: str) -> None:
@@ -70,7 +73,8 @@ async def remove_keys(store: StoreClient, domid: int, vm_uuid: str) -> None:
                 await tx.rm(path)
 
     await store.transact(body)
-    await store.release(domid)
+    with contextlib.suppress(XsError):  # never introduced to this store (it restarted meanwhile)
+        await store.release(domid)
 
 
 async def rename(store: StoreClient, domid: int, vm_uuid: str, name: str) -> None:

@@ -65,18 +65,20 @@ class Storage:
         for vbd in db.referrers("VBD", "VDI", vdi):
             if db.get("VBD", vbd)["currently_attached"]:
                 raise ApiError("VDI_IN_USE", vdi, "destroy")
-        path = vdi_path(db, vdi)
-        with db.batch():
-            for vbd in db.referrers("VBD", "VDI", vdi):
-                db.update("VBD", vbd, VDI=NULL_REF, empty=True)
-            db.destroy("VDI", vdi)
+        # the image first, as xapi asks the SM before it drops the record: a failure leaves both
         if self.has_files and db.get("SR", rec["SR"])["type"] == "file":
             try:
-                await self.driver.storage.destroy_image(path)
+                await self.driver.storage.destroy_image(vdi_path(db, vdi))
             except NoSuchImage:
                 pass
             except DriverError as e:
                 raise _storage_error(e, "destroy_image", "VDI.destroy") from e
+        if not db.exists("VDI", vdi):
+            return
+        with db.batch():
+            for vbd in db.referrers("VBD", "VDI", vdi):
+                db.update("VBD", vbd, VDI=NULL_REF, empty=True)
+            db.destroy("VDI", vdi)
 
     async def resize_vdi(self, vdi: str, size: int) -> None:
         db = self.db

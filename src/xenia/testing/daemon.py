@@ -27,6 +27,15 @@ def free_port() -> int:
         return port
 
 
+def _state_tmpdir() -> str:
+    """A fresh directory under /tmp whose name has no underscore (mkdtemp's random part may have one)."""
+    while True:
+        path = tempfile.mkdtemp(prefix="xenia", dir="/tmp")
+        if "_" not in path:
+            return path
+        os.rmdir(path)
+
+
 class DaemonProcess:
     """A ``xenia serve`` child process; ``start()`` returns once it answers."""
 
@@ -34,10 +43,7 @@ class DaemonProcess:
                  env: dict[str, str] | None = None) -> None:  # fmt: skip
         self._tmp = None
         if state_dir is None:
-            self._tmp = tempfile.mkdtemp(prefix="xenia", dir="/tmp")
-            while "_" in self._tmp:  # the SDK's unix transport reads "_" as "/"
-                os.rmdir(self._tmp)
-                self._tmp = tempfile.mkdtemp(prefix="xenia", dir="/tmp")
+            self._tmp = _state_tmpdir()
             state_dir = Path(self._tmp)
         self.state_dir = state_dir
         self.port = free_port()

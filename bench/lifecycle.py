@@ -1,0 +1,228 @@
+"""Lifecycle latency against the number of running VMs, on the simulator (issue 3).
+
+LightVM's paper plots, for xl, VM creation time growing with the number of guests already
+running. This bench measures xenia's curve: a real ``xenia serve`` (simulator, 16 TiB of host
+memory, guests that act at once) is filled with N running VMs, and at N = 10, 1 000 and 10 000 it
+times VM.start, VM.hard_shutdown and VM.clean_shutdown of fresh VMs (median and p95), the start
+throughput of several clients at once, and the daemon's RSS growth per running VM.
+
+    python bench/lifecycle.py            # 10, 1 000, 10 000 running VMs
+    python bench/lifecycle.py --quick    # 10, 100, 1 000
+    python bench/lifecycle.py --levels 10,5000 --samples 50 --profile
+
+Clients speak JSON-RPC over the local socket (``xenia.client``), several threads in parallel while
+populating. ``--profile`` runs the daemon under cProfile and prints its top functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from xenia.client import Session
+from xenia.testing.daemon import DaemonProcess
+
+
+class ProfiledDaemon(DaemonProcess):
+    """The daemon under cProfile (stats written to ``<state>/daemon.prof`` on SIGTERM)."""
+
+    def __init__(self, state_dir: Path, extra_args: list[str]) -> None:
+        super().__init__(state_dir=state_dir, extra_args=extra_args)
+        self.prof = state_dir / "daemon.prof"
+        runner = state_dir / "profiled_serve.py"
+        runner.write_text(
+            "import cProfile, signal, sys\n"
+            "from xenia.cli.main import main\n"
+            "p = cProfile.Profile()\n"
+            "def stop(*_):\n"
+            f"    p.disable(); p.dump_stats({str(self.prof)!r}); sys.exit(0)\n"
+            "signal.signal(signal.SIGTERM, stop)\n"
+            "p.enable()\n"
+            "try:\n"
+            "    sys.argv = ['xenia'] + sys.argv[1:]; main()\n"
+            "finally:\n"
+            f"    p.disable(); p.dump_stats({str(self.prof)!r})\n"
+        )
+        self._runner = runner
+
+    def start(self, timeout: float = 60.0) -> DaemonProcess:
+        # DaemonProcess runs ``python -m xenia.cli.main serve ...``; swap in the profiling runner
+        import subprocess
+
+        real_popen = subprocess.Popen
+
+        def popen(args: list[str], **kw: Any) -> Any:
+            args = [args[0], str(self._runner), *args[3:]]
+            return real_popen(args, **kw)
+
+        subprocess.Popen = popen  # type: ignore[assignment,misc]
+        try:
+            return super().start(timeout)
+        finally:
+            subprocess.Popen = real_popen  # type: ignore[misc]
+
+
+def connect(daemon: DaemonProcess) -> Session:
+    session = Session(str(daemon.socket_path), timeout=600)
+    session.login("root", "")
+    return session
+
+
+def rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+class Pool:
+    """A few client sessions, one per thread, to keep the daemon busy while populating."""
+
+    def __init__(self, daemon: DaemonProcess, size: int) -> None:
+        self.local = threading.local()
+        self.daemon = daemon
+        self.executor = ThreadPoolExecutor(size)
+
+    def session(self) -> Session:
+        s: Session | None = getattr(self.local, "session", None)
+        if s is None:
+            s = self.local.session = connect(self.daemon)
+        return s
+
+    def map(self, fn: Callable[[Session, int], Any], count: int) -> list[Any]:
+        return list(self.executor.map(lambda i: fn(self.session(), i), range(count)))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def time_each(session: Session, method: str, vms: list[str], *extra: Any) -> list[float]:
+    """Call ``method`` on each VM in turn; the latency of each call."""
+    out: list[float] = []
+    for vm in vms:
+        t = time.perf_counter()
+        session.call(method, session.handle, vm, *extra)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def on_each(pool: Pool, method: str, vms: list[str], *extra: Any) -> None:
+    """Call ``method`` on every VM, spread over the pool's clients."""
+
+    def one(session: Session, i: int) -> None:
+        session.call(method, session.handle, vms[i], *extra)
+
+    pool.map(one, len(vms))
+
+
+def clone_and_start(pool: Pool, base: str, first: int, count: int) -> None:
+    def one(session: Session, i: int) -> None:
+        vm = session.call("VM.clone", session.handle, base, f"bench-{first + i}")
+        session.call("VM.start", session.handle, vm, False, False)
+
+    pool.map(one, count)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="levels 10, 100, 1000")
+    parser.add_argument("--levels", default=None, help="comma-separated numbers of running VMs")
+    parser.add_argument("--samples", type=int, default=100, help="timed starts/shutdowns per level")
+    parser.add_argument("--clients", type=int, default=4, help="parallel clients for populating and throughput")
+    parser.add_argument("--profile", action="store_true", help="run the daemon under cProfile and print its top")
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")] if args.levels else [10, 100, 1000] if args.quick else [
+        10, 1000, 10000]  # fmt: skip
+    samples = min(args.samples, 30) if args.quick and args.samples == 100 else args.samples
+
+    state = Path(tempfile.mkdtemp(prefix="xeniabench", dir="/tmp"))
+    extra = ["--driver-option", "memory=16T", "--driver-option", "guest-delay=0"]
+    daemon: DaemonProcess = ProfiledDaemon(state, extra) if args.profile else DaemonProcess(state, extra)
+    daemon.start()
+    assert daemon.proc is not None
+    pid = daemon.proc.pid
+    print(f"xenia lifecycle bench: daemon pid {pid}, state {state}, {os.cpu_count()} CPUs, "
+          f"{samples} samples per level, {args.clients} clients", flush=True)  # fmt: skip
+    try:
+        s = connect(daemon)
+        h = s.handle
+        template = s.call("VM.get_by_name_label", h, "Other install media")[0]
+        base = s.call("VM.clone", h, template, "bench-base")
+        s.call("VM.set_is_a_template", h, base, False)
+        pool = Pool(daemon, args.clients)
+
+        rows: list[dict[str, Any]] = []
+        running = 0
+        rss_at: dict[int, int] = {}
+        for level in levels:
+            t0 = time.perf_counter()
+            batch = level - running
+            clone_and_start(pool, base, running, batch)
+            running = level
+            populate = time.perf_counter() - t0
+            rss_at[level] = rss(pid)
+            # fresh halted VMs for the timed calls (not counted as running between samples)
+            fresh = [s.call("VM.clone", h, base, f"probe-{level}-{i}") for i in range(samples)]
+            starts = time_each(s, "VM.start", fresh, False, False)
+            hard = time_each(s, "VM.hard_shutdown", fresh)
+            time_each(s, "VM.start", fresh, False, False)
+            clean = time_each(s, "VM.clean_shutdown", fresh)
+            # throughput: every client starts its share of the fresh VMs at once
+            t = time.perf_counter()
+            on_each(pool, "VM.start", fresh, False, False)
+            rate = len(fresh) / (time.perf_counter() - t)
+            on_each(pool, "VM.hard_shutdown", fresh)
+            on_each(pool, "VM.destroy", fresh)
+            rows.append({"level": level, "populate": populate, "batch": batch, "start": starts, "hard": hard,
+                         "clean": clean, "rate": rate})  # fmt: skip
+            print(f"  {level:>6} running: populated +{batch} in {populate:.1f} s "
+                  f"({batch / populate if populate else 0:.0f} clone+start/s); start median "
+                  f"{statistics.median(starts) * 1e3:.2f} ms", flush=True)  # fmt: skip
+
+        print()
+        print(f"{'running VMs':>12} | {'start med':>9} {'p95':>8} | {'hard_shutdown':>13} {'p95':>8} | "
+              f"{'clean_shutdown':>14} {'p95':>8} | {'starts/s':>8} | {'RSS':>8}")  # fmt: skip
+        print("-" * 106)
+        for r in rows:
+            ms = [statistics.median(r["start"]), percentile(r["start"], 0.95), statistics.median(r["hard"]),
+                  percentile(r["hard"], 0.95), statistics.median(r["clean"]), percentile(r["clean"], 0.95)]  # fmt: skip
+            print(f"{r['level']:>12} | {ms[0] * 1e3:>7.2f}ms {ms[1] * 1e3:>6.2f}ms | {ms[2] * 1e3:>11.2f}ms "
+                  f"{ms[3] * 1e3:>6.2f}ms | {ms[4] * 1e3:>12.2f}ms {ms[5] * 1e3:>6.2f}ms | {r['rate']:>8.0f} | "
+                  f"{rss_at[r['level']] / 2**20:>6.0f}MB")  # fmt: skip
+        first, last = rows[0], rows[-1]
+        for key, label in (("start", "VM.start"), ("hard", "VM.hard_shutdown"), ("clean", "VM.clean_shutdown")):
+            ratio = statistics.median(last[key]) / statistics.median(first[key])
+            print(f"flatness {label}: median at {last['level']} / at {first['level']} = {ratio:.2f}")
+        print(f"flatness starts/s: at {last['level']} / at {first['level']} = {last['rate'] / first['rate']:.2f}")
+        lo, hi = levels[0], levels[-1]
+        per_vm = (rss_at[hi] - rss_at[lo]) / (hi - lo)
+        print(f"daemon RSS growth per running VM: {per_vm / 1024:.1f} KiB "
+              f"({rss_at[lo] / 2**20:.0f} MB at {lo}, {rss_at[hi] / 2**20:.0f} MB at {hi})")  # fmt: skip
+        total_populate = sum(r["populate"] for r in rows)
+        print(f"populating {hi} VMs (clone + start each, {args.clients} clients) took {total_populate:.0f} s")
+    finally:
+        daemon.stop()
+        if args.profile and isinstance(daemon, ProfiledDaemon) and daemon.prof.exists():
+            print("\ndaemon profile, top 25 by own time:")
+            pstats.Stats(str(daemon.prof), stream=sys.stdout).sort_stats("tottime").print_stats(25)
+        daemon.cleanup()
+        import shutil
+
+        shutil.rmtree(state, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
