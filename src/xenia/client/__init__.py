@@ -18,11 +18,25 @@ sans-I/O core (:mod:`xenia.client.protocol`, :mod:`xenia.client.tasks`).
 
 from __future__ import annotations
 
-from xenia.client.aio import AsyncSession, connect_async
+from typing import TYPE_CHECKING, Any
+
 from xenia.client.errors import ClientError, ConfigError, ConnectionFailed, Failure, ProtocolError
 from xenia.client.settings import DEV_SOCKET, SYSTEM_SOCKET, ConnectionSettings, resolve_settings
 from xenia.client.sync import Session, connect
 from xenia.client.tasks import EventBatch, EventRecord, TaskRecord, parse_result
+
+if TYPE_CHECKING:
+    from xenia.client.aio import AsyncSession, connect_async
+
+
+def __getattr__(name: str) -> Any:
+    """The asyncio half loads on first use: the CLI and other sync callers never pay for importing asyncio."""
+    if name in ("AsyncSession", "connect_async"):
+        from xenia.client import aio
+
+        return getattr(aio, name)
+    raise AttributeError(f"module 'xenia.client' has no attribute {name!r}")
+
 
 #: kept for callers of the first client, which defaulted to the development socket
 DEFAULT_SOCKET = DEV_SOCKET

@@ -11,7 +11,6 @@ back to polling ``task.get_record`` when the server has no ``event.from``.
 
 from __future__ import annotations
 
-import xmlrpc.client
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -124,6 +123,8 @@ def parse_result(fragment: str) -> Any:
     """A task's ``result``: xapi stores it as an XML-RPC ``<value>`` fragment; give back the value."""
     if not fragment.strip():
         return ""
+    import xmlrpc.client  # only tasks with results need it; keeps the import cost off every command
+
     doc = f"<?xml version='1.0'?><methodResponse><params><param>{fragment}</param></params></methodResponse>"
     try:
         values, _ = xmlrpc.client.loads(doc)
