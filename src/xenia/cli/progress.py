@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from xenia.cli.framework import Context
+from xenia.client import Failure
 
 BAR_WIDTH = 30
 
@@ -55,8 +56,17 @@ def wait(ctx: Context, task: str, label: str) -> Any:
 
 
 def run_task(ctx: Context, method: str, *params: Any) -> Any:
-    """Run ``method`` as a task; with ``--async`` print the task ref and return None."""
-    task: str = ctx.call(f"Async.{method}", *params)
+    """Run ``method`` as a task; with ``--async`` print the task ref and return None.
+
+    A server without the ``Async.`` form of a message gets the plain call (no
+    progress) unless ``--async`` was asked for.
+    """
+    try:
+        task: str = ctx.call(f"Async.{method}", *params)
+    except Failure as e:
+        if ctx.async_ or e.code != "MESSAGE_METHOD_UNKNOWN" or e.params[:1] != [f"Async.{method}"]:
+            raise
+        return ctx.call(method, *params)
     if ctx.async_:
         ctx.out.write(task + "\n")
         return None
