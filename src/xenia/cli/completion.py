@@ -109,4 +109,4 @@ def completion(ctx: Context) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     register(sub, XeCommand("completion", "print a shell completion script: eval \"$(xenia completion bash)\"",
-                            completion, words="shell", offline=True))  # fmt: skip
+                            completion, words="shell"))  # fmt: skip

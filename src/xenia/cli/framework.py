@@ -54,8 +54,6 @@ class XeCommand:
     words: str | None = None
     #: the command starts a task: --async and progress options apply
     task: bool = False
-    #: the command needs no daemon (completion)
-    offline: bool = False
 
 
 #: every registered xe-style command, by name (completion reads it)
