@@ -14,7 +14,8 @@ ROLES = ["pool-admin", "pool-operator", "vm-power-admin", "vm-admin", "vm-operat
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("user", help="manage local users (run as root on the host)")
-    p.add_argument("--socket", default=None, help="the daemon's local socket (default $XENIA_URL or var/xapi.sock)")
+    p.add_argument("--socket", default=None,
+                   help="the daemon's local socket (default $XENIA_URL, else ./var/xapi.sock, else /var/lib/xenia/xapi.sock)")  # fmt: skip
     users = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     add = users.add_parser("add", help="add a user")
     add.add_argument("name")

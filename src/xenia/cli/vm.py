@@ -1,0 +1,273 @@
+"""VM commands beyond the generic ones: install, uninstall, the power lifecycle, CD media.
+
+Selectors follow xe: ``vm=`` (a name or a uuid), ``uuid=``, ``name-label=``;
+when several VMs match, ``--multiple`` acts on each, otherwise it is an error.
+Lifecycle calls run as tasks (see :mod:`xenia.cli.progress`), so ``--async``
+prints the task ref and the default waits with a progress bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+from xenia.cli.fields import NULL_REF, parse_bool
+from xenia.cli.framework import CliFailure, Context, UsageError, XeCommand, register
+from xenia.cli.objects import by_uuid
+from xenia.cli.output import print_json, print_minimal
+from xenia.cli.progress import run_task, wait
+from xenia.client import Failure
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+SELECTORS = ("vm", "uuid", "name-label")
+
+Rec = dict[str, Any]
+
+
+def _lookup(ctx: Context, text: str, want_template: bool, uuids: bool = True) -> list[tuple[str, Rec]]:
+    """VMs (or templates) whose uuid (if ``uuids``) or name is ``text``; snapshots never match."""
+    if uuids and (UUID.match(text) or text.startswith("OpaqueRef:")):
+        try:
+            ref, rec = by_uuid(ctx, "VM", text)
+            return [(ref, rec)] if not rec["is_a_snapshot"] else []
+        except Failure as e:
+            if e.code not in ("UUID_INVALID", "HANDLE_INVALID"):
+                raise
+    out = []
+    for ref in ctx.call("VM.get_by_name_label", text):
+        rec = ctx.call("VM.get_record", ref)
+        if bool(rec["is_a_template"]) == want_template and not rec["is_a_snapshot"]:
+            out.append((ref, rec))
+    return out
+
+
+def select_vms(ctx: Context) -> list[tuple[str, Rec]]:
+    given = [(k, ctx.kv[k]) for k in SELECTORS if k in ctx.kv]
+    if not given:
+        raise UsageError(f"{ctx.command.name}: say which VM: vm=NAME-OR-UUID, uuid= or name-label=")
+    if len(given) > 1:
+        raise UsageError(f"{ctx.command.name}: give only one of vm=, uuid=, name-label=")
+    key, text = given[0]
+    if key == "uuid":
+        vms = [by_uuid(ctx, "VM", text)]
+    else:
+        vms = _lookup(ctx, text, want_template=False, uuids=key == "vm")
+    if not vms:
+        raise CliFailure(f"no VM matches {key}={text}", "UUID_INVALID")
+    if len(vms) > 1 and not ctx.args.multiple:
+        raise UsageError(f"{len(vms)} VMs match {key}={text}: use uuid= or --multiple")
+    return vms
+
+
+def _flag(ctx: Context, name: str) -> bool:
+    try:
+        return parse_bool(ctx.kv.get(name, "false"))
+    except ValueError as e:
+        raise UsageError(f"{name}: {e}") from None
+
+
+# ---------------------------------------------------------------------------- lifecycle
+
+Choice = Callable[[Context], tuple[str, tuple[Any, ...]]]
+
+
+def lifecycle(name: str, help: str, choose: Choice, extra: tuple[str, ...] = ()) -> XeCommand:
+    def run(ctx: Context) -> int:
+        method, params = choose(ctx)
+        for ref, _ in select_vms(ctx):
+            run_task(ctx, method, ref, *params)
+        return 0
+
+    return XeCommand(name, help, run, params=SELECTORS + extra, task=True)
+
+
+def _start_args(ctx: Context) -> tuple[Any, ...]:
+    return (_flag(ctx, "paused"), _flag(ctx, "force"))
+
+
+LIFECYCLE = (
+    lifecycle("vm-start", "start a halted VM [paused=true] [force=true]",
+              lambda ctx: ("VM.start", _start_args(ctx)), ("paused", "force")),
+    lifecycle("vm-shutdown", "shut a VM down: clean, or hard with force=true",
+              lambda ctx: ("VM.hard_shutdown" if _flag(ctx, "force") else "VM.clean_shutdown", ()), ("force",)),
+    lifecycle("vm-reboot", "reboot a VM: clean, or hard with force=true",
+              lambda ctx: ("VM.hard_reboot" if _flag(ctx, "force") else "VM.clean_reboot", ()), ("force",)),
+    lifecycle("vm-suspend", "suspend a running VM to disk", lambda ctx: ("VM.suspend", ())),
+    lifecycle("vm-resume", "resume a suspended VM [paused=true] [force=true]",
+              lambda ctx: ("VM.resume", _start_args(ctx)), ("paused", "force")),
+    lifecycle("vm-pause", "pause a running VM", lambda ctx: ("VM.pause", ())),
+    lifecycle("vm-unpause", "unpause a paused VM", lambda ctx: ("VM.unpause", ())),
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- install / uninstall
+
+
+def _template(ctx: Context, text: str) -> str:
+    found = _lookup(ctx, text, want_template=True)
+    found = [(r, v) for r, v in found if v["is_a_template"]]
+    if not found:
+        raise CliFailure(f"no template matches template={text}", "UUID_INVALID")
+    if len(found) > 1:
+        raise UsageError(f"{len(found)} templates are named {text!r}: give the uuid")
+    return found[0][0]
+
+
+def _point_disks_at(ctx: Context, vm: str, sr_uuid: str) -> None:
+    """Make every disk of the provision spec (``other_config["disks"]``) go to this SR, as xe's sr-uuid= does."""
+    spec = ctx.call("VM.get_other_config", vm).get("disks")
+    if not spec:
+        return
+    try:
+        root = ET.fromstring(spec)
+    except ET.ParseError as e:
+        raise CliFailure(f"the template's disks spec is not XML: {e}") from None
+    for disk in root.iter("disk"):
+        disk.set("sr", sr_uuid)
+    ctx.call("VM.remove_from_other_config", vm, "disks")
+    ctx.call("VM.add_to_other_config", vm, "disks", ET.tostring(root, encoding="unicode"))
+
+
+def install(ctx: Context) -> int:
+    template = _template(ctx, ctx.kv["template"])
+    sr_uuid = ctx.kv.get("sr-uuid")
+    if sr_uuid:
+        by_uuid(ctx, "SR", sr_uuid)  # UUID_INVALID before anything is created
+    vm: str = wait(ctx, ctx.call("Async.VM.clone", template, ctx.kv["new-name-label"]), "VM.clone")
+    try:
+        if "new-name-description" in ctx.kv:
+            ctx.call("VM.set_name_description", vm, ctx.kv["new-name-description"])
+        if sr_uuid:
+            _point_disks_at(ctx, vm, sr_uuid)
+        # provisioning is for templates (xapi: PROVISION_ONLY_ALLOWED_ON_TEMPLATE), so it comes first
+        try:
+            wait(ctx, ctx.call("Async.VM.provision", vm), "VM.provision")
+        except Failure as e:
+            if e.code != "MESSAGE_METHOD_UNKNOWN":
+                raise
+            ctx.err.write("xenia: note: the daemon has no VM.provision yet; the VM is installed without disks\n")
+        ctx.call("VM.set_is_a_template", vm, False)
+    except BaseException:
+        try:
+            _destroy_with_disks(ctx, vm)  # no half-installed VM left behind
+        except Exception as cleanup:
+            ctx.err.write(f"xenia: could not remove the half-installed VM {vm}: {cleanup}\n")
+        raise
+    ctx.out.write(ctx.call("VM.get_uuid", vm) + "\n")
+    return 0
+
+
+def clone(ctx: Context) -> int:
+    """xe's vm-clone: a fast copy of a halted VM (or template), printed as its uuid."""
+    for ref, _ in select_vms(ctx):
+        new = run_task(ctx, "VM.clone", ref, ctx.kv["new-name-label"])
+        if new is not None:  # None: --async printed the task instead
+            ctx.out.write(ctx.call("VM.get_uuid", new) + "\n")
+    return 0
+
+
+def _disks(ctx: Context, rec: Rec) -> list[str]:
+    """The VDIs that belong to a VM: its disks (not CDs) and its suspend image."""
+    vdis = []
+    for vbd in rec["VBDs"]:
+        vbd_rec = ctx.call("VBD.get_record", vbd)
+        if vbd_rec["type"] != "CD" and vbd_rec["VDI"] != NULL_REF:
+            vdis.append(vbd_rec["VDI"])
+    if rec.get("suspend_VDI", NULL_REF) != NULL_REF:
+        vdis.append(rec["suspend_VDI"])
+    return vdis
+
+
+def _destroy_with_disks(ctx: Context, vm: str) -> list[tuple[str, str]]:
+    """Destroy the VM, then each of its disks that no other VM uses; return what went, as (class, uuid)."""
+    rec = ctx.call("VM.get_record", vm)
+    vdis = _disks(ctx, rec)
+    ctx.call("VM.destroy", vm)
+    gone = [("VM", str(rec["uuid"]))]
+    for vdi in vdis:
+        vdi_rec = ctx.call("VDI.get_record", vdi)
+        if vdi_rec["VBDs"]:
+            ctx.err.write(f"xenia: VDI {vdi_rec['uuid']} kept: another VM uses it\n")
+            continue
+        ctx.call("VDI.destroy", vdi)
+        gone.append(("VDI", str(vdi_rec["uuid"])))
+    return gone
+
+
+def uninstall(ctx: Context) -> int:
+    force = _flag(ctx, "force")
+    gone: list[tuple[str, str]] = []
+    for ref, rec in select_vms(ctx):
+        if rec["is_control_domain"]:
+            raise CliFailure("the control domain cannot be uninstalled", "OPERATION_NOT_ALLOWED")
+        if rec["power_state"] != "Halted" and force:
+            wait(ctx, ctx.call("Async.VM.hard_shutdown", ref), "VM.hard_shutdown")
+        gone += _destroy_with_disks(ctx, ref)
+    if ctx.json:
+        print_json(ctx.out, [{"class": cls, "uuid": uuid} for cls, uuid in gone])
+    elif ctx.minimal:
+        print_minimal(ctx.out, [uuid for _, uuid in gone])
+    else:
+        for cls, uuid in gone:
+            ctx.out.write(f"{cls} {uuid} destroyed\n")
+    return 0
+
+
+# ---------------------------------------------------------------------------- CD media
+
+
+def _cd_drives(ctx: Context, rec: Rec) -> list[tuple[str, Rec]]:
+    drives = [(vbd, ctx.call("VBD.get_record", vbd)) for vbd in rec["VBDs"]]
+    return sorted(((r, v) for r, v in drives if v["type"] == "CD"), key=lambda d: d[1]["userdevice"])
+
+
+def _iso(ctx: Context, name: str) -> str:
+    """The VDI named ``name``, preferring those on ISO SRs."""
+    vdis = ctx.call("VDI.get_by_name_label", name)
+    if not vdis:
+        raise CliFailure(f"no VDI is named {name!r}", "UUID_INVALID")
+    for vdi in vdis:
+        sr = ctx.call("VDI.get_SR", vdi)
+        if sr != NULL_REF and ctx.call("SR.get_content_type", sr) == "iso":
+            return str(vdi)
+    return str(vdis[0])
+
+
+def cd_insert(ctx: Context) -> int:
+    vdi = _iso(ctx, ctx.kv["cd-name"])
+    for _ref, rec in select_vms(ctx):
+        drives = _cd_drives(ctx, rec)
+        if not drives:
+            raise CliFailure(f"VM {rec['uuid']} has no CD drive", "VM_NO_EMPTY_CD_VBD")
+        empty = [d for d in drives if d[1]["empty"]]
+        vbd = (empty or drives)[0][0]  # a full drive: let the daemon say VBD_NOT_EMPTY
+        run_task(ctx, "VBD.insert", vbd, vdi)
+    return 0
+
+
+def cd_eject(ctx: Context) -> int:
+    for _ref, rec in select_vms(ctx):
+        drives = _cd_drives(ctx, rec)
+        if not drives:
+            raise CliFailure(f"VM {rec['uuid']} has no CD drive", "VM_NO_CD_DRIVE")
+        full = [d for d in drives if not d[1]["empty"]]
+        run_task(ctx, "VBD.eject", (full or drives)[0][0])  # all empty: let the daemon say VBD_IS_EMPTY
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    register(sub, XeCommand("vm-install", "install a VM from a template: clone, un-template, provision disks", install,
+                            params=("template", "new-name-label", "new-name-description", "sr-uuid"),
+                            required=("template", "new-name-label")))  # fmt: skip
+    register(sub, XeCommand("vm-uninstall", "destroy a VM and its disks (not CDs); force=true shuts it down first",
+                            uninstall, params=SELECTORS + ("force",)))  # fmt: skip
+    register(sub, XeCommand("vm-clone", "copy a halted VM quickly (disks copy-on-write); prints the new uuid", clone,
+                            params=SELECTORS + ("new-name-label",), required=("new-name-label",), task=True))  # fmt: skip
+    for command in LIFECYCLE:
+        register(sub, command)
+    register(sub, XeCommand("vm-cd-insert", "put an ISO (by VDI name) in the VM's CD drive", cd_insert,
+                            params=SELECTORS + ("cd-name",), required=("cd-name",), task=True))  # fmt: skip
+    register(sub, XeCommand("vm-cd-eject", "eject the VM's CD", cd_eject, params=SELECTORS, task=True))
