@@ -21,6 +21,8 @@ builds a fresh image and everything else reuses the cached one.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gzip
 import hashlib
 import io
@@ -38,6 +40,7 @@ __all__ = [
     "READY_MARKER",
     "GuestImage",
     "GuestImageUnavailable",
+    "SerialConsole",
     "build_guest_image",
     "guest_other_config",
     "make_test_image",
@@ -306,3 +309,72 @@ def make_test_image(path: Path, size: int = 64 * 1024 * 1024) -> str:
     else:
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", str(path), str(size)], check=True)
     return str(path)
+
+
+class SerialConsole:
+    """A test's view of the guest's serial console (the driver's ``vt100`` unix socket).
+
+    It reads continuously in a background task (a console nobody drains stalls the guest's
+    output, qemu.md §8) and lets a test wait for text or run a shell command.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._changed = asyncio.Event()
+        self._writer: asyncio.StreamWriter | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._seq = 0
+        #: Offset in the output from which :meth:`wait_for` searches.
+        self.mark = 0
+
+    async def connect(self, path: str) -> None:
+        reader, self._writer = await asyncio.open_unix_connection(path)
+        self._task = asyncio.create_task(self._pump(reader))
+
+    async def _pump(self, reader: asyncio.StreamReader) -> None:
+        while chunk := await reader.read(65536):
+            self._buffer += chunk
+            self._changed.set()
+        self._changed.set()
+
+    @property
+    def output(self) -> str:
+        """Everything read so far."""
+        return self._buffer.decode(errors="replace")
+
+    async def wait_for(self, text: str, timeout: float = 120.0) -> str:
+        """Wait until ``text`` appears after :attr:`mark`; move the mark past it; return the output
+        between the old mark and the end of ``text``."""
+        needle = text.encode()
+        async with asyncio.timeout(timeout):
+            while True:
+                at = self._buffer.find(needle, self.mark)
+                if at >= 0:
+                    seen = bytes(self._buffer[self.mark : at + len(needle)])
+                    self.mark = at + len(needle)
+                    return seen.decode(errors="replace")
+                if self._task is not None and self._task.done():
+                    raise EOFError(f"console closed before {text!r} appeared")
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def run(self, command: str, timeout: float = 60.0) -> tuple[int, str]:
+        """Run ``command`` in the guest shell; return its exit status and output."""
+        assert self._writer is not None
+        self._seq += 1
+        tag = f"XENIA-DONE-{self._seq}"
+        # The marker is printed by echo, so the echoed command line itself never matches it.
+        self._writer.write(f"{command}; echo {tag[:6]}''{tag[6:]}=$?\n".encode())
+        await self._writer.drain()
+        seen = await self.wait_for(f"{tag}=", timeout)
+        status = await self.wait_for("\n", timeout)
+        body = seen.split("\n", 1)[1] if "\n" in seen else ""
+        return int(status.strip()), body[: body.rfind(tag)]
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
