@@ -77,7 +77,10 @@ class QemuDisk:
             except BackendFailure as exc:
                 if "locked" in str(exc):
                     raise InvalidState(
-                        vm_uuid, "cd-locked", ("cd-unlocked",), detail=f"the guest has locked the tray of CD {userdevice}"
+                        vm_uuid,
+                        "cd-locked",
+                        ("cd-unlocked",),
+                        detail=f"the guest has locked the tray of CD {userdevice}",
                     ) from exc
                 raise
             dom.record.media[userdevice] = None

@@ -360,9 +360,7 @@ class QemuDriver:
         image_fd = os.open(image, os.O_RDONLY | os.O_CLOEXEC) if image is not None else None
         try:
             formats = {
-                d.userdevice: image_format(d.path)
-                for d in spec.disks
-                if d.path is not None and d.kind is DiskKind.DISK
+                d.userdevice: image_format(d.path) for d in spec.disks if d.path is not None and d.kind is DiskKind.DISK
             }
             opts = LaunchOptions(
                 qmp_fd=qmp_sock.fileno(),
@@ -386,7 +384,9 @@ class QemuDriver:
         try:
             await dom.qmp.connect(str(paths.qmp), timeout=START_TIMEOUT)
         except QMPError as exc:
-            raise BackendFailure(f"QEMU for VM {spec.vm_uuid} did not start: {self._log_tail(paths)}", cause=exc) from exc
+            raise BackendFailure(
+                f"QEMU for VM {spec.vm_uuid} did not start: {self._log_tail(paths)}", cause=exc
+            ) from exc
 
     @staticmethod
     def _log_tail(paths: DomainPaths) -> str:
@@ -448,4 +448,3 @@ class QemuDriver:
             if record.shutdown_reason is None:
                 record.shutdown_reason = ShutdownReason.CRASH
         self.domains[record.spec.vm_uuid] = dom
-

@@ -34,7 +34,13 @@ def spec_to_json(spec: DomainSpec) -> dict[str, Any]:
         "memory_dynamic_max": spec.memory_dynamic_max,
         "memory_target": spec.memory_target,
         "disks": [
-            {"userdevice": d.userdevice, "path": d.path, "kind": d.kind.value, "mode": d.mode.value, "bootable": d.bootable}
+            {
+                "userdevice": d.userdevice,
+                "path": d.path,
+                "kind": d.kind.value,
+                "mode": d.mode.value,
+                "bootable": d.bootable,
+            }
             for d in spec.disks
         ],
         "nics": [{"device": n.device, "mac": n.mac, "bridge": n.bridge, "mtu": n.mtu} for n in spec.nics],

@@ -352,5 +352,3 @@ class EventQueue:
     def clear(self) -> None:
         """Drop every queued event."""
         self._events.clear()
-
-
