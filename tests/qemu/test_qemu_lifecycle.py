@@ -127,6 +127,7 @@ async def test_suspend_to_file_and_resume_keeps_memory(
         await driver.vm.unpause(vm)
         status, out = await console.run("cat /tmp/marker")
         assert status == 0 and "marker-1337" in out
+        assert driver.timings.recent("suspend") and driver.timings.recent("resume")
     finally:
         await console.close()
 

@@ -64,6 +64,7 @@ from xenia.drivers.qemu.qmp import QMPError
 from xenia.drivers.qemu.record import DomainRecord
 from xenia.drivers.qemu.storage import QemuStorage, image_format
 from xenia.drivers.qemu.suspend import restore_from_file, save_to_file
+from xenia.drivers.qemu.timing import Timings
 
 __all__ = ["QemuDriver"]
 
@@ -121,7 +122,8 @@ class QemuVm:
         self._d = driver
 
     async def create(self, spec: DomainSpec) -> DomainState:
-        return await self._d.launch(spec, None)
+        with self._d.timings.measure("create", spec.vm_uuid):
+            return await self._d.launch(spec, None)
 
     async def resume(self, spec: DomainSpec, path: str) -> DomainState:
         self._d.need(Capability.SUSPEND)
@@ -132,20 +134,23 @@ class QemuVm:
             raise NoSuchImage(path, cause=exc) from exc
         if magic != b"QEVM":
             raise NoSuchImage(path)
-        return await self._d.launch(spec, path)
+        with self._d.timings.measure("resume", spec.vm_uuid):
+            return await self._d.launch(spec, path)
 
     async def unpause(self, vm_uuid: str) -> None:
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
-            await dom.require(RunState.PAUSED)
-            await dom.execute("cont")
+            with self._d.timings.measure("unpause", vm_uuid):
+                await dom.require(RunState.PAUSED)
+                await dom.execute("cont")
 
     async def pause(self, vm_uuid: str) -> None:
         self._d.need(Capability.PAUSE)
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
-            await dom.require(RunState.RUNNING)
-            await dom.execute("stop")
+            with self._d.timings.measure("pause", vm_uuid):
+                await dom.require(RunState.RUNNING)
+                await dom.execute("stop")
 
     async def request_shutdown(self, vm_uuid: str) -> None:
         self._d.need(Capability.CLEAN_SHUTDOWN)
@@ -171,15 +176,17 @@ class QemuVm:
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
             await dom.require(RunState.RUNNING, RunState.PAUSED)
-            dom.expect_host_reset()
-            await dom.execute("system_reset")
+            with self._d.timings.measure("reset", vm_uuid):
+                dom.expect_host_reset()
+                await dom.execute("system_reset")
 
     async def suspend(self, vm_uuid: str, path: str) -> None:
         self._d.need(Capability.SUSPEND)
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
             state = await dom.require(RunState.RUNNING, RunState.PAUSED)
-            await save_to_file(dom, path, was_running=state is RunState.RUNNING)
+            with self._d.timings.measure("suspend", vm_uuid):
+                await save_to_file(dom, path, was_running=state is RunState.RUNNING)
             dom.record.shutdown_reason = ShutdownReason.SUSPEND
             dom.persist()
         self._d.notify(vm_uuid)
@@ -233,6 +240,8 @@ class QemuDriver:
         #: VMs whose QEMU was recorded in the state directory but had died when :meth:`open` ran.
         self.vanished: list[str] = []
         self._subscribers: list[AttentionCallback] = []
+        #: Durations of recent lifecycle steps (create, resume, unpause, pause, suspend, reset, destroy).
+        self.timings = Timings()
         self.host = QemuHost(self)
         self.vm = QemuVm(self)
         self.disk = QemuDisk(self)
@@ -401,7 +410,8 @@ class QemuDriver:
     async def destroy(self, vm_uuid: str) -> None:
         dom = self.domain(vm_uuid)
         async with dom.lock:
-            await self._discard(dom)
+            with self.timings.measure("destroy", vm_uuid):
+                await self._discard(dom)
 
     async def _discard(self, dom: Domain) -> None:
         """Kill the process (if any), wait for its exit, delete its directory, forget it."""
