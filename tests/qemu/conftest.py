@@ -30,12 +30,13 @@ def guest_spec(
     disks: tuple[DiskSpec, ...] = (),
     nics: tuple[NicSpec, ...] = (),
     vnc: bool = False,
+    vcpus_max: int = 1,
 ) -> DomainSpec:
     """A spec booting the test guest (or only firmware when ``image`` is None)."""
     return DomainSpec(
         vm_uuid=str(uuid.uuid4()),
         name="qemu-test",
-        vcpus_max=1,
+        vcpus_max=vcpus_max,
         vcpus_at_startup=1,
         memory_static_max=memory,
         memory_dynamic_min=memory // 2,

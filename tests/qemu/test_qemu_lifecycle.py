@@ -9,7 +9,7 @@ import pytest
 from conftest import guest_spec, wait_until
 
 from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, RunState, ShutdownReason
-from xenia.drivers.errors import InvalidState, NoSuchDomain, NoSuchImage
+from xenia.drivers.errors import InvalidArgument, InvalidState, NoSuchDomain, NoSuchImage
 from xenia.drivers.qemu import QemuDriver
 from xenia.testing.guest import READY_MARKER, GuestImage, SerialConsole, make_test_image
 
@@ -201,3 +201,23 @@ async def test_qemu_dying_is_reported_as_a_crash_at_once(driver: QemuDriver, gue
     await wait_until(noticed)
     st = await driver.vm.get_state(spec.vm_uuid)
     assert st.run_state is RunState.SHUTDOWN and st.shutdown_reason is ShutdownReason.CRASH
+
+
+async def test_vcpu_hotplug_with_a_guest(driver: QemuDriver, guest_image: GuestImage) -> None:
+    vm, console = await boot(driver, guest_image, vcpus_max=2)
+    try:
+        await driver.vm.set_vcpus(vm, 2)
+        assert (await driver.vm.get_state(vm)).vcpus == 2
+        status, _ = await console.run("test -d /sys/devices/system/cpu/cpu1")
+        assert status == 0
+        await driver.vm.set_vcpus(vm, 1)  # requested; done when the guest has released the vCPU
+
+        async def released() -> bool:
+            return (await driver.vm.get_state(vm)).vcpus == 1
+
+        await wait_until(released)
+        for bad in (0, 3):
+            with pytest.raises(InvalidArgument):
+                await driver.vm.set_vcpus(vm, bad)
+    finally:
+        await console.close()

@@ -76,7 +76,6 @@ class Domain:
         #: Set by destroy so the exit is not reported as a crash.
         self.destroying = False
         self._notify = notify
-        self._vcpu_tids: list[int] | None = None
         self._shutdown_repeat: asyncio.Task[None] | None = None
         #: A suspend image opened for ``-incoming`` (closed when the domain goes).
         self.incoming_fd: int | None = None
@@ -224,17 +223,24 @@ class Domain:
             return self.record.spec.memory_static_max
 
     async def vcpu_threads(self) -> list[int]:
-        """Host thread ids of the vCPUs (cached: they change only with vCPU hotplug)."""
-        if self._vcpu_tids is None:
-            cpus = await self.execute("query-cpus-fast")
-            self._vcpu_tids = [int(c["thread-id"]) for c in sorted(cpus, key=lambda c: int(c["cpu-index"]))]
-        return self._vcpu_tids
+        """Host thread ids of the vCPUs, in vCPU index order (read afresh: hot-plug changes them)."""
+        cpus = await self.execute("query-cpus-fast")
+        return [int(c["thread-id"]) for c in sorted(cpus, key=lambda c: int(c["cpu-index"]))]
+
+    async def vcpu_count(self) -> int:
+        """vCPUs present now (the spec's count once the process has gone)."""
+        if self.exited:
+            return self.record.spec.vcpus_at_startup
+        try:
+            return len(await self.qmp.execute("query-cpus-fast"))
+        except QMPError:
+            return self.record.spec.vcpus_at_startup
 
     async def state(self) -> DomainState:
         """Read the domain's facts afresh."""
         run_state, reason = self.run_state(await self.status())
         spec = self.record.spec
-        vcpus = spec.vcpus_at_startup
+        vcpus = await self.vcpu_count()
         disks = tuple(
             DiskState(
                 userdevice=d.userdevice,

@@ -23,6 +23,7 @@ import shutil
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 from xenia.drivers.base import (
     AttentionCallback,
@@ -41,6 +42,7 @@ from xenia.drivers.errors import (
     DomainExists,
     DriverError,
     InvalidArgument,
+    InvalidState,
     NoSuchDomain,
     NoSuchImage,
     NotEnoughMemory,
@@ -85,6 +87,7 @@ CAPABILITIES = frozenset(
         Capability.HARD_RESET,
         Capability.SUSPEND,
         Capability.BALLOON,
+        Capability.VCPU_HOTPLUG,
         Capability.CD_MEDIA_CHANGE,
         Capability.CONSOLE,
         Capability.METRICS,
@@ -207,7 +210,34 @@ class QemuVm:
             dom.persist()
 
     async def set_vcpus(self, vm_uuid: str, count: int) -> None:
+        """Hot-add vCPUs at once (``device_add`` into free slots); hot-removal of vCPUs that were
+        hot-added is *requested* (``device_del``) and completes when the guest releases them."""
         self._d.need(Capability.VCPU_HOTPLUG)
+        dom = self._d.domain(vm_uuid)
+        vcpus_max = dom.record.spec.vcpus_max
+        if not 1 <= count <= vcpus_max:
+            raise InvalidArgument(f"VCPU values must satisfy 0 < VCPUs <= VCPUs_max ({vcpus_max}), got {count}")
+        async with dom.lock:
+            await dom.require(RunState.RUNNING, RunState.PAUSED)
+            slots = await dom.execute("query-hotpluggable-cpus")
+            plugged = [s for s in slots if "qom-path" in s]
+            free = sorted((s for s in slots if "qom-path" not in s), key=_slot_key)
+            for slot in free[: max(0, count - len(plugged))]:
+                props = slot["props"]
+                await dom.execute("device_add", {"driver": slot["type"], "id": _vcpu_id(props), **props})
+            surplus = len(plugged) - count
+            if surplus > 0:
+                removable = sorted(
+                    (s for s in plugged if str(s["qom-path"]).startswith("/machine/peripheral/")),
+                    key=_slot_key,
+                    reverse=True,
+                )
+                if len(removable) < surplus:
+                    raise InvalidState(
+                        vm_uuid, f"{len(plugged)} vcpus", (), detail="only hot-plugged vCPUs can be removed"
+                    )
+                for slot in removable[:surplus]:
+                    await dom.execute("device_del", {"id": str(slot["qom-path"]).rsplit("/", 1)[1]})
 
     async def get_state(self, vm_uuid: str) -> DomainState:
         return await self._d.domain(vm_uuid).state()
@@ -215,6 +245,15 @@ class QemuVm:
     async def list_domains(self) -> list[DomainState]:
         domains = sorted(self._d.domains.values(), key=lambda d: d.domid)
         return list(await asyncio.gather(*(d.state() for d in domains)))
+
+
+def _slot_key(slot: dict[str, Any]) -> tuple[int, ...]:
+    props = slot["props"]
+    return tuple(int(props.get(k, 0)) for k in ("socket-id", "die-id", "core-id", "thread-id"))
+
+
+def _vcpu_id(props: dict[str, Any]) -> str:
+    return "vcpu-" + "-".join(str(props.get(k, 0)) for k in ("socket-id", "die-id", "core-id", "thread-id"))
 
 
 class QemuDriver:
