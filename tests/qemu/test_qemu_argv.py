@@ -36,8 +36,8 @@ def spec(**kw: object) -> DomainSpec:
 
 OPTS = LaunchOptions(qmp_fd=3, serial_fd=4, pidfile="/var/lib/xenia/qemu/d7/qemu.pid")
 
-CASES: dict[str, tuple[DomainSpec, LaunchOptions, frozenset[str]]] = {
-    "minimal": (spec(platform={"vnc": "false"}), OPTS, frozenset()),
+CASES: dict[str, tuple[DomainSpec, LaunchOptions]] = {
+    "minimal": (spec(platform={"vnc": "false"}), OPTS),
     "full": (
         spec(
             disks=(
@@ -55,8 +55,8 @@ CASES: dict[str, tuple[DomainSpec, LaunchOptions, frozenset[str]]] = {
             pidfile="/var/lib/xenia/qemu/d7/qemu.pid",
             accel=Accel.KVM,
             disk_formats={"0": "qcow2", "1": "raw"},
+            tap_fds={"1": 7},
         ),
-        frozenset({"br-lan"}),
     ),
     "ide-kernel-resume": (
         spec(
@@ -69,15 +69,14 @@ CASES: dict[str, tuple[DomainSpec, LaunchOptions, frozenset[str]]] = {
             },
         ),
         LaunchOptions(qmp_fd=5, serial_fd=6, pidfile="/run/x/d9/qemu.pid", incoming=True, vnc_display=3),
-        frozenset(),
     ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden_argv(name: str) -> None:
-    domain_spec, opts, bridges = CASES[name]
-    text = "\n".join(build_argv(domain_spec, opts, host_bridges=bridges)) + "\n"
+    domain_spec, opts = CASES[name]
+    text = "\n".join(build_argv(domain_spec, opts)) + "\n"
     path = GOLDEN / f"{name}.argv"
     if os.environ.get("XENIA_REGEN_GOLDEN"):
         path.write_text(text)
@@ -85,8 +84,8 @@ def test_golden_argv(name: str) -> None:
 
 
 def test_argv_is_deterministic() -> None:
-    domain_spec, opts, bridges = CASES["full"]
-    assert build_argv(domain_spec, opts, host_bridges=bridges) == build_argv(domain_spec, opts, host_bridges=bridges)
+    domain_spec, opts = CASES["full"]
+    assert build_argv(domain_spec, opts) == build_argv(domain_spec, opts)
 
 
 @pytest.mark.parametrize(

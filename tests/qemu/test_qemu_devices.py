@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import guest_spec
 
-from xenia.drivers.base import ConsoleProtocol, DiskSpec
+from xenia.drivers.base import ConsoleProtocol, DiskSpec, NicSpec
 from xenia.drivers.errors import InvalidArgument
 from xenia.drivers.qemu import QemuDriver
+from xenia.drivers.qemu.net import tap_name
 from xenia.drivers.registry import create
 from xenia.testing.guest import READY_MARKER, GuestImage, SerialConsole, make_test_image
 
@@ -55,3 +59,40 @@ async def test_metrics_follow_guest_activity(driver: QemuDriver, guest_image: Gu
         assert second.memory_actual == spec.memory_static_max
     finally:
         await console.close()
+
+
+@pytest.fixture
+def bridge() -> Iterator[str]:
+    """A private Linux bridge for the test (removed afterwards)."""
+    name = f"xqbr{os.getpid() % 100000}"
+    subprocess.run(["ip", "link", "add", "name", name, "type", "bridge"], check=True)
+    try:
+        yield name
+    finally:
+        subprocess.run(["ip", "link", "del", name], check=False)
+
+
+@pytest.mark.asyncio
+async def test_nic_on_a_host_bridge_is_a_tap_with_counters(
+    driver: QemuDriver, guest_image: GuestImage, bridge: str
+) -> None:
+    nic = NicSpec("0", "02:00:00:00:77:01", bridge)
+    spec = guest_spec(guest_image, nics=(nic, NicSpec("1", "02:00:00:00:77:02", "no-such-bridge")))
+    await driver.vm.create(spec)
+    tap = tap_name(driver.domains[spec.vm_uuid].domid, "0")
+    assert Path(f"/sys/class/net/{tap}/master").resolve().name == bridge
+    console = SerialConsole()
+    await console.connect(str(driver.domains[spec.vm_uuid].paths.serial))
+    try:
+        await driver.vm.unpause(spec.vm_uuid)
+        await console.wait_for(READY_MARKER)
+        before = {m.vm_uuid: m for m in (await driver.metrics.sample()).domains}[spec.vm_uuid]
+        # ARP requests for an address nobody has: guest transmit traffic onto the bridge.
+        await console.run("ip link set eth0 up && ip addr add 198.18.77.2/24 dev eth0 && ping -c 2 -W 1 198.18.77.1")
+        after = {m.vm_uuid: m for m in (await driver.metrics.sample()).domains}[spec.vm_uuid]
+        assert [n.device for n in after.nics] == ["0", "1"]
+        assert after.nics[0].tx_bytes > before.nics[0].tx_bytes
+    finally:
+        await console.close()
+    await driver.vm.destroy(spec.vm_uuid)
+    assert not Path(f"/sys/class/net/{tap}").exists()  # the tap went with QEMU

@@ -79,6 +79,8 @@ class LaunchOptions:
         the driver so this function stays free of I/O.
     :param incoming: start waiting for a migration stream (``-incoming defer``), for resume.
     :param vnc_display: first VNC display number to try (port 5900 + n) on 127.0.0.1.
+    :param tap_fds: tap device descriptor per NIC ``device`` for NICs on a host bridge (opened by
+        the driver, see :mod:`.net`); every other NIC gets user networking.
     """
 
     qmp_fd: int
@@ -89,6 +91,7 @@ class LaunchOptions:
     disk_formats: Mapping[str, str] = field(default_factory=dict)
     incoming: bool = False
     vnc_display: int = 0
+    tap_fds: Mapping[str, int] = field(default_factory=dict)
 
 
 def option_escape(value: str) -> str:
@@ -189,21 +192,19 @@ def _disk_args(spec: DomainSpec, disk: DiskSpec, fmt: str, ide_slot: int) -> lis
     return args
 
 
-def _nic_args(nic: NicSpec, bridges: frozenset[str]) -> list[str]:
+def _nic_args(nic: NicSpec, tap_fds: Mapping[str, int]) -> list[str]:
     nid = nic_id(nic.device)
-    if nic.bridge in bridges:
-        netdev = f"bridge,id=net{nic.device},br={option_escape(nic.bridge)}"
+    if nic.device in tap_fds:
+        netdev = f"tap,id=net{nic.device},fd={tap_fds[nic.device]}"
     else:
         netdev = f"user,id=net{nic.device}"
     mtu = f",host_mtu={nic.mtu}" if nic.mtu != 1500 else ""
     return ["-netdev", netdev, "-device", f"virtio-net-pci,id={nid},netdev=net{nic.device},mac={nic.mac}{mtu}"]
 
 
-def build_argv(spec: DomainSpec, opts: LaunchOptions, *, host_bridges: frozenset[str] = frozenset()) -> list[str]:
+def build_argv(spec: DomainSpec, opts: LaunchOptions) -> list[str]:
     """Return the full QEMU argv (binary first) for ``spec``.
 
-    :param host_bridges: Linux bridges that exist on the host; a NIC whose ``bridge`` is one of
-        them is connected to it (``-netdev bridge``), any other NIC gets user networking.
     :raises InvalidArgument: the spec is inconsistent (vCPU/memory order, duplicate devices, ...).
     """
     validate(spec)
@@ -251,7 +252,7 @@ def build_argv(spec: DomainSpec, opts: LaunchOptions, *, host_bridges: frozenset
         if disk.kind is DiskKind.DISK:
             ide_slot += 1
     for nic in spec.nics:
-        argv += _nic_args(nic, host_bridges)
+        argv += _nic_args(nic, opts.tap_fds)
     if spec.platform.get(PLATFORM_VNC, "true").lower() not in ("false", "0", "no"):
         argv += ["-device", "VGA,id=video0", "-vnc", f"127.0.0.1:{opts.vnc_display},to=1000"]
     if opts.incoming:

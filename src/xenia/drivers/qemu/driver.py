@@ -53,6 +53,7 @@ from xenia.drivers.qemu.devices import QemuConsole, QemuDisk, QemuNet
 from xenia.drivers.qemu.domain import Domain
 from xenia.drivers.qemu.host import host_info, meminfo, probe_accel
 from xenia.drivers.qemu.metrics import QemuMetrics
+from xenia.drivers.qemu.net import host_bridges, open_tap, tap_name
 from xenia.drivers.qemu.process import (
     DomainPaths,
     ExitWatch,
@@ -96,13 +97,6 @@ CAPABILITIES = frozenset(
         Capability.SNAPSHOT,
     }
 )
-
-
-def _host_bridges() -> frozenset[str]:
-    try:
-        return frozenset(p.name for p in Path("/sys/class/net").iterdir() if (p / "bridge").exists())
-    except OSError:
-        return frozenset()
 
 
 class QemuHost:
@@ -406,7 +400,12 @@ class QemuDriver:
         qmp_sock = bind_listener(paths.qmp)
         serial_sock = bind_listener(paths.serial)
         image_fd = os.open(image, os.O_RDONLY | os.O_CLOEXEC) if image is not None else None
+        taps: dict[str, int] = {}
         try:
+            bridges = host_bridges()
+            for nic in spec.nics:
+                if nic.bridge in bridges:
+                    taps[nic.device] = open_tap(tap_name(dom.domid, nic.device), nic.bridge, nic.mtu)
             formats = {
                 d.userdevice: image_format(d.path) for d in spec.disks if d.path is not None and d.kind is DiskKind.DISK
             }
@@ -418,14 +417,18 @@ class QemuDriver:
                 binary=self.binary,
                 disk_formats=formats,
                 incoming=image is not None,
+                tap_fds=taps,
             )
-            argv = build_argv(spec, opts, host_bridges=_host_bridges())
+            argv = build_argv(spec, opts)
             dom.persist()
-            fds = [qmp_sock.fileno(), serial_sock.fileno()] + ([image_fd] if image_fd is not None else [])
+            fds = [qmp_sock.fileno(), serial_sock.fileno(), *taps.values()]
+            fds += [image_fd] if image_fd is not None else []
             proc = spawn(argv, log=paths.log, pass_fds=fds)
         finally:
             qmp_sock.close()
             serial_sock.close()
+            for fd in taps.values():
+                os.close(fd)
         dom.pid = proc.pid
         dom.incoming_fd = image_fd
         dom.watch = ExitWatch(proc.pid, dom.on_exit, child=proc)

@@ -8,9 +8,9 @@ are read concurrently:
 * Memory: the balloon's ``actual``; ``memory_internal_free`` is not reported (it needs the
   balloon's guest-stats polling, which a guest without the driver never fills).
 * Disks: ``query-blockstats`` (bytes and operations, by qdev id ``vbd<userdevice>``).
-* NICs: QEMU 7.2 has no NIC counters in QMP. A NIC on a host bridge is a tap device whose host
-  counters could be read from sysfs; with user networking there are none, so NICs are listed
-  with zero counters (documented in ``docs/qemu.md``).
+* NICs: QEMU 7.2 has no NIC counters in QMP. A NIC on a host bridge is a tap device made by the
+  driver, whose host counters are read from sysfs; with user networking there is no host device
+  and no counter, so such NICs are listed with zero counters (documented in ``docs/qemu.md``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from xenia.drivers.base import Capability, DiskKind, DiskMetrics, DomainMetrics, MetricsSample, NicMetrics
 from xenia.drivers.qemu.argv import disk_id
 from xenia.drivers.qemu.domain import Domain
+from xenia.drivers.qemu.net import tap_counters, tap_name
 from xenia.drivers.qemu.qmp import QMPError
 
 if TYPE_CHECKING:
@@ -78,7 +79,12 @@ async def _sample_domain(dom: Domain) -> DomainMetrics:
         for d in spec.disks
         if d.kind is DiskKind.DISK or d.kind is DiskKind.CD
     )
-    nics = tuple(NicMetrics(device=n.device, rx_bytes=0, tx_bytes=0) for n in spec.nics)
+    nics = tuple(
+        NicMetrics(device=n.device, rx_bytes=c[0], tx_bytes=c[1])
+        if (c := tap_counters(tap_name(dom.domid, n.device))) is not None
+        else NicMetrics(device=n.device, rx_bytes=0, tx_bytes=0)
+        for n in spec.nics
+    )
     return DomainMetrics(
         vm_uuid=spec.vm_uuid,
         domid=dom.domid,
