@@ -6,6 +6,7 @@ one line to :data:`HARNESSES`. Every test in this directory then runs against it
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -84,11 +85,55 @@ def _sim_harness(options: Mapping[str, str]) -> HarnessFactory:
     return factory
 
 
+def _qemu_harness() -> HarnessFactory:
+    """Real QEMU processes (TCG unless KVM can really boot a guest), the test guest of
+    :mod:`xenia.testing.guest` as the cooperative guest, and real time."""
+
+    @contextlib.asynccontextmanager
+    async def factory(tmp: Path) -> AsyncIterator[Harness]:
+        from xenia.drivers.qemu import QemuDriver
+        from xenia.testing.guest import build_guest_image, guest_other_config, make_test_image
+
+        image = await asyncio.to_thread(build_guest_image)
+        work = tmp / "work"
+        work.mkdir()
+        config = DriverConfig(state_dir=tmp / "state", options={"accel": "auto"})
+        current: list[QemuDriver] = [QemuDriver(config)]
+        await current[0].open()
+
+        async def make_image(name: str) -> str:
+            return await asyncio.to_thread(make_test_image, work / name)
+
+        async def reopen() -> Driver:
+            await current[0].close()
+            current[0] = QemuDriver(config)
+            await current[0].open()
+            return current[0]
+
+        try:
+            yield Harness(
+                driver=current[0],
+                workdir=work,
+                make_image=make_image,
+                settle=asyncio.sleep,
+                reopen=reopen,
+                cooperative=guest_other_config(image),
+                guest_delay=12.0,
+            )
+        finally:
+            for state in await current[0].vm.list_domains():  # never leave QEMU processes behind
+                await current[0].vm.destroy(state.vm_uuid)
+            await current[0].close()
+
+    return factory
+
+
 #: Driver name -> harness factory. Adding a driver is one line here.
 HARNESSES: dict[str, HarnessFactory] = {
     "sim": _sim_harness({}),
     # The simulator with every optional capability off: checks the NotSupported side of each test.
     "sim-minimal": _sim_harness({"disable": ",".join(c.value for c in Capability)}),
+    "qemu": _qemu_harness(),
 }
 
 

@@ -1,1 +1,1 @@
-"""Helpers for testing against a real xenia daemon (shipped so other projects can use them too)."""
+"""Helpers for testing against a real xenia daemon and real guests (shipped so other projects can use them too)."""
