@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import destroy_all, guest_spec
+from tests.qemu.conftest import destroy_all, guest_spec
 
 from xenia.drivers.base import DriverConfig, RunState
 from xenia.drivers.qemu import QemuDriver
