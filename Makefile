@@ -40,7 +40,7 @@ test: system-deps $(BIN)/.installed
 ## bench: every benchmark, printing figures and ratios against its peer
 bench: $(BIN)/.installed
 	bash scripts/system-deps bench
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	for b in bench/[!_]*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

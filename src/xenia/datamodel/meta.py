@@ -167,8 +167,14 @@ class Field:
         return _type_cache(self.type_text)
 
     def initial(self) -> Any:
-        """The value a new object gets when the creator says nothing."""
+        """The value a new object gets when the creator says nothing.
+
+        xapi declares a few reference defaults as ``Null``; on the wire a null reference is
+        always ``OpaqueRef:NULL``.
+        """
         value = self.default if self.has_default else self.type.zero()
+        if value == "Null" and self.type.kind is Kind.REF:
+            return NULL_REF
         return _copy(value)
 
 

@@ -222,6 +222,8 @@ class Encoders:
     def __init__(self, record_fields: RecordFields) -> None:
         self._record_fields = record_fields
         self._cache: dict[Type, Encoder] = {}
+        #: id(record) -> (record, its encoding); holding the record keeps its id from being reused
+        self._encoded: dict[int, tuple[Any, str]] = {}
 
     def define(self, t: Type, enc: Encoder) -> None:
         """Encode values of ``t`` with ``enc``: for results the datamodel cannot describe field by field
@@ -264,10 +266,26 @@ class Encoders:
                 return self._record(t.name)
         raise AssertionError(t)
 
+    #: encoded records kept, at most, before the cache starts afresh
+    CACHE_LIMIT = 25_000
+
     def _record(self, cls: str) -> Encoder:
         parts: list[tuple[str, str, Encoder]] | None = None
+        cache = self._encoded
 
         def encode(rec: Any) -> str:
+            # the db hands out one shared, never-mutated dict per object version, so identity
+            # says "unchanged": a record is encoded once per change, not once per read
+            hit = cache.get(id(rec))
+            if hit is not None and hit[0] is rec:
+                return hit[1]
+            text = build(rec)
+            if len(cache) >= self.CACHE_LIMIT:
+                cache.clear()
+            cache[id(rec)] = (rec, text)
+            return text
+
+        def build(rec: Any) -> str:
             nonlocal parts
             if parts is None:
                 parts = [
