@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.qemu.conftest import destroy_all, guest_spec
 
+from tests.qemu.conftest import destroy_all, guest_spec
 from xenia.drivers.base import DriverConfig, RunState
 from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.qemu.process import pid_alive

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.qemu.conftest import guest_spec
 
+from tests.qemu.conftest import guest_spec
 from xenia.drivers.base import ConsoleProtocol, DiskSpec, NicSpec
 from xenia.drivers.errors import InvalidArgument
 from xenia.drivers.qemu import QemuDriver

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.qemu.conftest import guest_spec, wait_until
 
+from tests.qemu.conftest import guest_spec, wait_until
 from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, RunState, ShutdownReason
 from xenia.drivers.errors import InvalidArgument, InvalidState, NoSuchDomain, NoSuchImage
 from xenia.drivers.qemu import QemuDriver
