@@ -45,8 +45,9 @@ MiB = 1024 * 1024
 PLATFORM_DISK_BUS = "disk-bus"
 #: ``platform`` key: ``false`` leaves out the graphical (VNC) console.
 PLATFORM_VNC = "vnc"
-#: ``other_config`` keys for direct kernel boot (XenAPI ``PV_kernel``/``PV_ramdisk``/``PV_args``
-#: are not in :class:`DomainSpec`, so ops passes them here).
+#: ``other_config`` keys for direct kernel boot, used when :attr:`DomainSpec.kernel` is not set
+#: (ops fills that from XenAPI ``PV_kernel``/``PV_ramdisk``/``PV_args``; these keys predate it and
+#: serve tests and benchmarks that build specs by hand).
 OTHER_KERNEL = "xenia-qemu-kernel"
 OTHER_INITRD = "xenia-qemu-initrd"
 OTHER_CMDLINE = "xenia-qemu-cmdline"
@@ -145,13 +146,19 @@ def validate(spec: DomainSpec) -> None:
 
 
 def _boot_args(spec: DomainSpec) -> list[str]:
-    kernel = spec.other_config.get(OTHER_KERNEL)
+    """``-kernel``/``-initrd``/``-append`` from the spec's kernel fields, else from ``other_config``."""
+    kernel: str | None
+    if spec.kernel:
+        kernel, initrd, cmdline = spec.kernel, spec.initrd, spec.cmdline
+    else:
+        kernel = spec.other_config.get(OTHER_KERNEL)
+        initrd, cmdline = spec.other_config.get(OTHER_INITRD), spec.other_config.get(OTHER_CMDLINE, "")
     if not kernel:
         return []
     args = ["-kernel", kernel]
-    if initrd := spec.other_config.get(OTHER_INITRD):
+    if initrd:
         args += ["-initrd", initrd]
-    if cmdline := spec.other_config.get(OTHER_CMDLINE):
+    if cmdline:
         args += ["-append", cmdline]
     return args
 
