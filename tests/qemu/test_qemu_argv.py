@@ -121,3 +121,7 @@ def test_kernel_fields_boot_directly_and_win_over_other_config() -> None:
     bare = build_argv(spec(kernel="/k/vmlinuz"), OPTS)
     assert "-kernel" in bare and "-initrd" not in bare and "-append" not in bare
     assert build_argv(spec(other_config=legacy), OPTS).count("/old/vmlinuz") == 1
+    # the kernel loader's ROM holds bootindex 0: bootable disks get none (QEMU refuses duplicates)
+    disks = (DiskSpec("0", "/srv/os.qcow2", bootable=True), DiskSpec("3", None, DiskKind.CD, bootable=True))
+    assert not any("bootindex" in a for a in build_argv(spec(kernel="/k/vmlinuz", disks=disks), OPTS))
+    assert any("bootindex=0" in a for a in build_argv(spec(disks=disks), OPTS))

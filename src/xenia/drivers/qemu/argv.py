@@ -145,14 +145,17 @@ def validate(spec: DomainSpec) -> None:
         raise InvalidArgument(f"platform {PLATFORM_DISK_BUS} must be virtio or ide, got {bus!r}")
 
 
-def _boot_args(spec: DomainSpec) -> list[str]:
-    """``-kernel``/``-initrd``/``-append`` from the spec's kernel fields, else from ``other_config``."""
-    kernel: str | None
+def _kernel(spec: DomainSpec) -> tuple[str | None, str | None, str]:
+    """Kernel, initrd and command line to boot directly: the spec's fields, else ``other_config``'s."""
     if spec.kernel:
-        kernel, initrd, cmdline = spec.kernel, spec.initrd, spec.cmdline
-    else:
-        kernel = spec.other_config.get(OTHER_KERNEL)
-        initrd, cmdline = spec.other_config.get(OTHER_INITRD), spec.other_config.get(OTHER_CMDLINE, "")
+        return spec.kernel, spec.initrd, spec.cmdline
+    oc = spec.other_config
+    return oc.get(OTHER_KERNEL) or None, oc.get(OTHER_INITRD), oc.get(OTHER_CMDLINE, "")
+
+
+def _boot_args(spec: DomainSpec) -> list[str]:
+    """``-kernel``/``-initrd``/``-append`` for direct kernel boot."""
+    kernel, initrd, cmdline = _kernel(spec)
     if not kernel:
         return []
     args = ["-kernel", kernel]
@@ -164,8 +167,12 @@ def _boot_args(spec: DomainSpec) -> list[str]:
 
 
 def _bootindex(spec: DomainSpec, disk: DiskSpec) -> str:
-    """``,bootindex=N`` for bootable disks, ordered by ``boot_order`` (c = disk, d = CD)."""
-    if not disk.bootable:
+    """``,bootindex=N`` for bootable disks, ordered by ``boot_order`` (c = disk, d = CD).
+
+    None when a kernel is booted directly: QEMU gives its loader ROM bootindex 0 and refuses a
+    second device with it, and the firmware never reaches a disk after the kernel anyway.
+    """
+    if not disk.bootable or _kernel(spec)[0]:
         return ""
     letter = "d" if disk.kind is DiskKind.CD else "c"
     rank = spec.boot_order.find(letter)
