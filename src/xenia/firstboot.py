@@ -19,6 +19,8 @@ from xenia.api.auth import generate_password, hash_password
 from xenia.datamodel import API_VERSION_MAJOR, API_VERSION_MINOR, API_VERSION_VENDOR
 from xenia.datamodel.meta import NULL_REF, Role
 from xenia.db import Db
+from xenia.ops.spec import sr_path
+from xenia.ops.storage import scan_iso_sr
 from xenia.util.clock import xapi_time
 
 GiB = 1024**3
@@ -192,12 +194,42 @@ TEMPLATES = (
 )
 
 
+ISO_SR_NAME = "ISO library"
+
+
+def iso_sr(db: Db, host: str, state_dir: Path) -> str:
+    """The local ISO SR (``<state dir>/sr/iso``), made if missing, its VDIs rescanned from the files.
+
+    Every xapi host has a place for install media; here it is a directory: ``.iso`` files copied
+    into it are VDIs after the next start or ``SR.scan``, ready for ``VBD.insert`` and
+    ``xenia vm-cd-insert cd-name=<file name>``.  A db made before this SR existed gets it too.
+    """
+    for sr in db.refs("SR"):
+        if db.get("SR", sr)["type"] == "iso" and db.get("SR", sr)["other_config"].get("xenia-local-iso") == "true":
+            break
+    else:
+        path = state_dir / "sr" / "iso"
+        with db.batch():
+            sr = db.create(
+                "SR",
+                {"name_label": ISO_SR_NAME, "name_description": f"ISO files under {path}", "type": "iso",
+                 "content_type": "iso", "shared": False, "physical_size": 0,
+                 "other_config": {"path": str(path), "xenia-local-iso": "true"}, "sm_config": {"path": str(path)}},
+            )  # fmt: skip
+            db.create("PBD", {"host": host, "SR": sr, "device_config": {"location": str(path)},
+                              "currently_attached": True})  # fmt: skip
+    sr_path(db, sr).mkdir(parents=True, exist_ok=True)
+    scan_iso_sr(db, sr)
+    return sr
+
+
 def initialise(db: Db, state_dir: Path) -> HostIdentity:
     """Create the first objects if the db is new; return this host and its pool either way."""
     hosts = db.refs("host")
     if hosts:
         pool = db.refs("pool")[0]
         refresh_host(db, hosts[0])
+        iso_sr(db, hosts[0], state_dir)
         return HostIdentity(hosts[0], pool)
     password = os.environ.get("XENIA_ROOT_PASSWORD")
     generated = None
@@ -271,6 +303,7 @@ def initialise(db: Db, state_dir: Path) -> HostIdentity:
         for name, desc, mem, vcpus, hvm, disk in TEMPLATES:
             _template(db, name, desc, memory=mem * MiB, vcpus=vcpus, hvm=hvm, disk_gib=disk)
     refresh_host(db, host)
+    iso_sr(db, host, state_dir)
     if generated is not None:
         path = state_dir / "root-password"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.qemu.conftest import destroy_all, guest_spec
+from tests.qemu.conftest import destroy_all, guest_spec, wait_until
 from xenia.drivers.base import DriverConfig, RunState
 from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.qemu.process import pid_alive
@@ -33,7 +33,14 @@ async def test_new_instance_adopts_running_qemus_and_reports_dead_ones_gone(
         await first.vm.unpause(running.vm_uuid)
         await console.wait_for(READY_MARKER)
         await console.run("echo survived > /tmp/adopt")
+
+        async def guest_listens() -> bool:  # its OS handles the power button (set shortly after boot)
+            return bool((await first.vm.get_state(running.vm_uuid)).guest_features)
+
+        await wait_until(guest_listens)
         before = {d.vm_uuid: d for d in await first.vm.list_domains()}
+        assert before[running.vm_uuid].guest_features == {"feature-poweroff", "feature-reboot"}
+        assert before[paused.vm_uuid].guest_features == frozenset()  # firmware alone listens to nothing
         doomed_pid = first.domains[doomed.vm_uuid].pid
         assert doomed_pid is not None
         await first.close()  # the daemon goes away; its QEMUs stay

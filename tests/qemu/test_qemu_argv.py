@@ -108,3 +108,20 @@ def test_inconsistent_specs_are_rejected(bad: dict[str, object]) -> None:
 
 def test_option_escape_doubles_commas() -> None:
     assert option_escape("/a,b,,c") == "/a,,b,,,,c"
+
+
+def test_kernel_fields_boot_directly_and_win_over_other_config() -> None:
+    """``DomainSpec.kernel``/``initrd``/``cmdline`` (XenAPI PV_kernel/PV_ramdisk/PV_args) give
+    ``-kernel``/``-initrd``/``-append``; the older ``other_config`` keys are a fallback only."""
+    legacy = {"xenia-qemu-kernel": "/old/vmlinuz", "xenia-qemu-initrd": "/old/initrd"}
+    argv = build_argv(spec(kernel="/k/vmlinuz", initrd="/k/initrd.gz", cmdline="console=ttyS0", other_config=legacy),
+                      OPTS)  # fmt: skip
+    at = argv.index("-kernel")
+    assert argv[at : at + 6] == ["-kernel", "/k/vmlinuz", "-initrd", "/k/initrd.gz", "-append", "console=ttyS0"]
+    bare = build_argv(spec(kernel="/k/vmlinuz"), OPTS)
+    assert "-kernel" in bare and "-initrd" not in bare and "-append" not in bare
+    assert build_argv(spec(other_config=legacy), OPTS).count("/old/vmlinuz") == 1
+    # the kernel loader's ROM holds bootindex 0: bootable disks get none (QEMU refuses duplicates)
+    disks = (DiskSpec("0", "/srv/os.qcow2", bootable=True), DiskSpec("3", None, DiskKind.CD, bootable=True))
+    assert not any("bootindex" in a for a in build_argv(spec(kernel="/k/vmlinuz", disks=disks), OPTS))
+    assert any("bootindex=0" in a for a in build_argv(spec(disks=disks), OPTS))

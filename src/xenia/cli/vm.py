@@ -248,6 +248,16 @@ def cd_insert(ctx: Context) -> int:
     return 0
 
 
+def cd_add(ctx: Context) -> int:
+    """A CD drive holding the ISO ``cd-name`` at position ``device`` (xe's vm-cd-add), on a halted VM."""
+    vdi = _iso(ctx, ctx.kv["cd-name"])
+    for ref, _rec in select_vms(ctx):
+        ctx.call("VBD.create", {"VM": ref, "VDI": vdi, "userdevice": ctx.kv["device"], "bootable": False,
+                                "mode": "RO", "type": "CD", "empty": False, "other_config": {},
+                                "qos_algorithm_type": "", "qos_algorithm_params": {}})  # fmt: skip
+    return 0
+
+
 def cd_eject(ctx: Context) -> int:
     for _ref, rec in select_vms(ctx):
         drives = _cd_drives(ctx, rec)
@@ -270,4 +280,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         register(sub, command)
     register(sub, XeCommand("vm-cd-insert", "put an ISO (by VDI name) in the VM's CD drive", cd_insert,
                             params=SELECTORS + ("cd-name",), required=("cd-name",), task=True))  # fmt: skip
+    register(sub, XeCommand("vm-cd-add", "add a CD drive holding an ISO (by VDI name) at position device=", cd_add,
+                            params=SELECTORS + ("cd-name", "device"), required=("cd-name", "device")))  # fmt: skip
     register(sub, XeCommand("vm-cd-eject", "eject the VM's CD", cd_eject, params=SELECTORS, task=True))

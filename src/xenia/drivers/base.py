@@ -186,6 +186,11 @@ class DomainSpec:
     :param other_config: XenAPI ``VM.other_config``. The simulator reads its guest profile from
         the key ``xenia-sim-guest`` (see ``docs/drivers.md``).
     :param boot_order: XenAPI ``HVM_boot_params["order"]`` letters (c = disk, d = CD, n = net).
+    :param kernel: a kernel file on the host to boot directly instead of firmware looking for a
+        boot device (XenAPI ``VM.PV_kernel``); ``None`` boots from the disks/CDs by ``boot_order``.
+        Drivers that cannot boot a kernel directly ignore it (the simulator has no guest code).
+    :param initrd: the initial ramdisk for ``kernel`` (XenAPI ``VM.PV_ramdisk``).
+    :param cmdline: the kernel command line for ``kernel`` (XenAPI ``VM.PV_args``).
     """
 
     vm_uuid: str
@@ -201,6 +206,9 @@ class DomainSpec:
     platform: Mapping[str, str] = field(default_factory=dict)
     other_config: Mapping[str, str] = field(default_factory=dict)
     boot_order: str = "cd"
+    kernel: str | None = None
+    initrd: str | None = None
+    cmdline: str = ""
 
 
 # --------------------------------------------------------------------------------------------

@@ -50,6 +50,13 @@ def nic_spec(db: Db, vif: str) -> NicSpec:
 
 
 def domain_spec(db: Db, vm: str) -> DomainSpec:
+    """The domain a VM asks for.
+
+    A non-empty ``PV_kernel`` boots that host file directly, with ``PV_ramdisk`` and ``PV_args``
+    (xapi boots a PV/PVH guest this way when ``PV_bootloader`` is empty). xenia honours it for
+    any ``domain_type``: QEMU boots a kernel the same way whatever the firmware, and a VM made
+    from an HVM template should not need a type change to run a kernel the user gave it.
+    """
     rec = db.get("VM", vm)
     static_max = rec["memory_static_max"]
     dyn_max = rec["memory_dynamic_max"] or static_max
@@ -69,4 +76,7 @@ def domain_spec(db: Db, vm: str) -> DomainSpec:
         platform=dict(rec["platform"]),
         other_config=dict(rec["other_config"]),
         boot_order=rec["HVM_boot_params"].get("order", "cd"),
+        kernel=rec["PV_kernel"] or None,
+        initrd=(rec["PV_ramdisk"] or None) if rec["PV_kernel"] else None,
+        cmdline=rec["PV_args"] if rec["PV_kernel"] else "",
     )

@@ -18,7 +18,7 @@ from xenia.db import Db
 from xenia.drivers.base import Capability, Driver
 from xenia.drivers.errors import DriverError, NoSuchImage
 from xenia.ops.errors import to_api_error
-from xenia.ops.spec import vdi_path
+from xenia.ops.spec import sr_path, vdi_path
 from xenia.util.clock import xapi_time
 
 _DISK = re.compile(r"<disk\s+([^>]*?)/?>")
@@ -146,3 +146,38 @@ class Storage:
         if spec:
             db.set("VM", vm, "other_config", {k: v for k, v in rec["other_config"].items() if k != "disks"})
         return created
+
+
+def scan_iso_sr(db: Db, sr: str) -> None:
+    """Make the VDIs of an ``iso`` SR match the ``.iso`` files in its directory (xapi's ISO SR scan).
+
+    The files are the truth: a user copies an ISO into the directory, a scan shows it as a VDI
+    named after the file (read-only, ``location`` = file name, so VBD.insert finds it); a VDI
+    whose file is gone is removed, after emptying the CD drives that held it (or, while a running
+    VM's drive holds it, kept with ``missing`` set, as xapi does).  Nothing is read
+    from the files but their names and sizes.
+    """
+    root = sr_path(db, sr)
+    try:
+        files = {p.name: p.stat().st_size for p in root.iterdir() if p.suffix.lower() == ".iso" and p.is_file()}
+    except OSError:
+        files = {}
+    known = {db.get("VDI", vdi)["location"]: vdi for vdi in db.referrers("VDI", "SR", sr)}
+    with db.batch():
+        for name, vdi in known.items():
+            vbds = db.referrers("VBD", "VDI", vdi)
+            if name not in files and any(db.get("VBD", vbd)["currently_attached"] for vbd in vbds):
+                db.set("VDI", vdi, "missing", True)  # a running guest still has it open: keep it, flagged
+            elif name not in files:
+                for vbd in vbds:
+                    db.update("VBD", vbd, VDI=NULL_REF, empty=True)
+                db.destroy("VDI", vdi)
+            elif db.get("VDI", vdi)["missing"] or db.get("VDI", vdi)["virtual_size"] != files[name]:
+                db.update("VDI", vdi, virtual_size=files[name], physical_utilisation=files[name], missing=False)
+        for name, size in sorted(files.items()):
+            if name not in known:
+                db.create("VDI", {"name_label": name, "SR": sr, "location": name, "type": "user", "read_only": True,
+                                  "sharable": True, "virtual_size": size, "physical_utilisation": size})  # fmt: skip
+        total = sum(files.values())
+        if db.get("SR", sr)["physical_utilisation"] != total:
+            db.update("SR", sr, physical_utilisation=total, virtual_allocation=total)

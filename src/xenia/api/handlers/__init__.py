@@ -3,8 +3,21 @@
 Importing this package registers every handler in :data:`xenia.api.methods.HANDLERS`.
 """
 
-from xenia.api.handlers import devices, event, host, lifecycle, message, session, task, vdi, vm, vm_config, xenia_ext
+from xenia.api.handlers import (
+    devices,
+    event,
+    host,
+    lifecycle,
+    message,
+    session,
+    sr,
+    task,
+    vdi,
+    vm,
+    vm_config,
+    xenia_ext,
+)  # fmt: skip
 
 __all__ = [
-    "devices", "event", "host", "lifecycle", "message", "session", "task", "vdi", "vm", "vm_config", "xenia_ext",
+    "devices", "event", "host", "lifecycle", "message", "session", "sr", "task", "vdi", "vm", "vm_config", "xenia_ext",
 ]  # fmt: skip

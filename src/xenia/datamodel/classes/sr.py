@@ -1,6 +1,6 @@
 """XenAPI class ``SR``: A storage repository"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -34,6 +34,15 @@ SR = ClassDef(
     'SR',
     'A storage repository',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'scan',
+        (P('SR ref', 'sr', 'The SR to scan'),),
+        result='void',
+        doc='Refreshes the list of VDIs associated with an SR',
+        min_role=Role.VM_POWER_ADMIN,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
 )

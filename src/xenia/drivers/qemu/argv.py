@@ -45,8 +45,9 @@ MiB = 1024 * 1024
 PLATFORM_DISK_BUS = "disk-bus"
 #: ``platform`` key: ``false`` leaves out the graphical (VNC) console.
 PLATFORM_VNC = "vnc"
-#: ``other_config`` keys for direct kernel boot (XenAPI ``PV_kernel``/``PV_ramdisk``/``PV_args``
-#: are not in :class:`DomainSpec`, so ops passes them here).
+#: ``other_config`` keys for direct kernel boot, used when :attr:`DomainSpec.kernel` is not set
+#: (ops fills that from XenAPI ``PV_kernel``/``PV_ramdisk``/``PV_args``; these keys predate it and
+#: serve tests and benchmarks that build specs by hand).
 OTHER_KERNEL = "xenia-qemu-kernel"
 OTHER_INITRD = "xenia-qemu-initrd"
 OTHER_CMDLINE = "xenia-qemu-cmdline"
@@ -144,21 +145,34 @@ def validate(spec: DomainSpec) -> None:
         raise InvalidArgument(f"platform {PLATFORM_DISK_BUS} must be virtio or ide, got {bus!r}")
 
 
+def _kernel(spec: DomainSpec) -> tuple[str | None, str | None, str]:
+    """Kernel, initrd and command line to boot directly: the spec's fields, else ``other_config``'s."""
+    if spec.kernel:
+        return spec.kernel, spec.initrd, spec.cmdline
+    oc = spec.other_config
+    return oc.get(OTHER_KERNEL) or None, oc.get(OTHER_INITRD), oc.get(OTHER_CMDLINE, "")
+
+
 def _boot_args(spec: DomainSpec) -> list[str]:
-    kernel = spec.other_config.get(OTHER_KERNEL)
+    """``-kernel``/``-initrd``/``-append`` for direct kernel boot."""
+    kernel, initrd, cmdline = _kernel(spec)
     if not kernel:
         return []
     args = ["-kernel", kernel]
-    if initrd := spec.other_config.get(OTHER_INITRD):
+    if initrd:
         args += ["-initrd", initrd]
-    if cmdline := spec.other_config.get(OTHER_CMDLINE):
+    if cmdline:
         args += ["-append", cmdline]
     return args
 
 
 def _bootindex(spec: DomainSpec, disk: DiskSpec) -> str:
-    """``,bootindex=N`` for bootable disks, ordered by ``boot_order`` (c = disk, d = CD)."""
-    if not disk.bootable:
+    """``,bootindex=N`` for bootable disks, ordered by ``boot_order`` (c = disk, d = CD).
+
+    None when a kernel is booted directly: QEMU gives its loader ROM bootindex 0 and refuses a
+    second device with it, and the firmware never reaches a disk after the kernel anyway.
+    """
+    if not disk.bootable or _kernel(spec)[0]:
         return ""
     letter = "d" if disk.kind is DiskKind.CD else "c"
     rank = spec.boot_order.find(letter)

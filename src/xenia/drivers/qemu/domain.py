@@ -54,6 +54,15 @@ _SHUTDOWN_REASONS = {
 }
 
 BALLOON_SLACK = 1024 * 1024
+
+#: What a guest that listens to the ACPI power button can do, in Xen's terms: it powers off on
+#: ``system_powerdown`` and, having an OS with a keyboard driver, reboots on Ctrl-Alt-Del.
+ACPI_FEATURES = frozenset({"feature-poweroff", "feature-reboot"})
+#: PM1_EN (at the PM block base + 2) bit the OS sets when it handles the fixed power button.
+PWRBTN_EN = 0x0100
+#: How often the power-button bit is read until the guest sets it (slower after the first minutes:
+#: a guest without ACPI, e.g. firmware alone, may never set it).
+FEATURE_POLL, FEATURE_POLL_SLOW, FEATURE_POLL_FAST_FOR = 0.5, 5.0, 180.0
 #: Seconds after a host reset during which a guest RESET is taken as the firmware's own.
 HOST_RESET_WINDOW = 2.0
 
@@ -82,6 +91,10 @@ class Domain:
         #: Until this loop time, a guest RESET is the firmware finishing a host reset.
         self._host_reset_until = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
+        #: What the guest can do (see :meth:`probe_features`); reported in :class:`DomainState`.
+        self.guest_features: frozenset[str] = frozenset()
+        self._pm_base = 0
+        self._feature_watch: asyncio.Task[None] | None = None
 
     @property
     def vm_uuid(self) -> str:
@@ -124,6 +137,9 @@ class Domain:
             self._stop_repeating()
         elif event.name == "RESET":
             self._on_reset(bool(event.data.get("guest", False)))
+            if self.guest_features:  # a reset machine has no OS listening until one boots again
+                self.guest_features = frozenset()
+                self.watch_features()
         elif event.name == "GUEST_PANICKED" and self.record.shutdown_reason is None:
             self.record.shutdown_reason = ShutdownReason.CRASH
             self.persist()
@@ -262,11 +278,57 @@ class Domain:
             start_time=self.record.start_time,
             disks=disks,
             nics=spec.nics,
+            guest_features=self.guest_features if run_state is not RunState.SHUTDOWN else frozenset(),
         )
 
     def cd(self, userdevice: str) -> str:
         """The qdev id of CD drive ``userdevice``."""
         return disk_id(userdevice)
+
+    # ------------------------------------------------------------------------------------------
+    # What the guest can do
+
+    async def probe_features(self) -> bool:
+        """Read whether the guest OS handles the ACPI power button; set :attr:`guest_features`.
+
+        Xen guests advertise ``feature-poweroff`` in xenstore; a QEMU guest advertises nothing,
+        but an OS that installs a power-button handler enables the fixed power-button event
+        (PWRBTN_EN in the ICH9 PM1_EN register). That register is device state in QEMU, read
+        here with the monitor's port read, so "the guest will honour ``system_powerdown``" is a
+        fact the driver can see, not a guess: firmware alone and a booting kernel leave it clear.
+        """
+        if self.exited:
+            return False
+        if not self._pm_base:
+            lpc = await self.qmp.execute("qom-get", {"path": "/machine", "property": "acpi-device"})
+            self._pm_base = int(await self.qmp.execute("qom-get", {"path": str(lpc), "property": "pm_io_base"}))
+            if not self._pm_base:
+                return False  # the firmware has not placed the PM block yet
+        out = await self.qmp.execute("human-monitor-command", {"command-line": f"i/h {self._pm_base + 2:#x}"})
+        enabled = bool(int(str(out).rsplit("=", 1)[1], 16) & PWRBTN_EN)
+        self.guest_features = ACPI_FEATURES if enabled else frozenset()
+        return enabled
+
+    def watch_features(self) -> None:
+        """Read the power-button bit until the guest sets it, then signal attention (ops records
+        the features in VM_guest_metrics, which clean shutdown and reboot require)."""
+        if self._feature_watch is not None:
+            self._feature_watch.cancel()
+        self._feature_watch = asyncio.get_running_loop().create_task(self._watch_features())
+
+    async def _watch_features(self) -> None:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            while not self.exited and not self.destroying:
+                if await self.probe_features():
+                    self._notify(self.vm_uuid)
+                    return
+                fast = loop.time() - started < FEATURE_POLL_FAST_FOR
+                await asyncio.sleep(FEATURE_POLL if fast else FEATURE_POLL_SLOW)
+        except (QMPError, ValueError, IndexError) as exc:  # the process went, or a QEMU without the bit
+            if not self.exited and not self.destroying:
+                log.info("VM %s: cannot read the guest's ACPI power-button state: %s", self.vm_uuid, exc)
 
     # ------------------------------------------------------------------------------------------
     # Requests that must reach a guest that may still be booting
@@ -321,5 +383,8 @@ class Domain:
     def close(self) -> None:
         """Forget the process without touching it (driver close: the domain keeps running)."""
         self._stop_repeating()
+        if self._feature_watch is not None:
+            self._feature_watch.cancel()
+            self._feature_watch = None
         if self.watch is not None:
             self.watch.close()

@@ -387,6 +387,7 @@ class QemuDriver:
                 await restore_from_file(dom, image)
             if spec.memory_target < spec.memory_static_max:
                 await dom.execute("balloon", {"value": spec.memory_target})
+            await self._features(dom)
             return await dom.state()
         except BaseException as exc:
             await self._discard(dom)
@@ -440,6 +441,18 @@ class QemuDriver:
             raise BackendFailure(
                 f"QEMU for VM {spec.vm_uuid} did not start: {self._log_tail(paths)}", cause=exc
             ) from exc
+
+    @staticmethod
+    async def _features(dom: Domain) -> None:
+        """Know at once what a resumed or adopted guest can do (its PM state came with it); watch
+        a new one until its OS says."""
+        try:
+            if await dom.probe_features():
+                return
+        except (QMPError, ValueError, IndexError) as exc:
+            log.info("VM %s: cannot read the guest's ACPI power-button state: %s", dom.vm_uuid, exc)
+            return
+        dom.watch_features()
 
     @staticmethod
     def _log_tail(paths: DomainPaths) -> str:
@@ -507,4 +520,6 @@ class QemuDriver:
             log.warning("VM %s: cannot reconnect to QEMU %d (%s); reporting it crashed", record.spec.vm_uuid, pid, exc)
             if record.shutdown_reason is None:
                 record.shutdown_reason = ShutdownReason.CRASH
+        else:
+            await self._features(dom)
         self.domains[record.spec.vm_uuid] = dom

@@ -47,6 +47,9 @@ def spec_to_json(spec: DomainSpec) -> dict[str, Any]:
         "platform": dict(spec.platform),
         "other_config": dict(spec.other_config),
         "boot_order": spec.boot_order,
+        "kernel": spec.kernel,
+        "initrd": spec.initrd,
+        "cmdline": spec.cmdline,
     }
 
 
@@ -69,6 +72,9 @@ def spec_from_json(obj: dict[str, Any]) -> DomainSpec:
         platform=obj["platform"],
         other_config=obj["other_config"],
         boot_order=obj["boot_order"],
+        kernel=obj.get("kernel"),
+        initrd=obj.get("initrd"),
+        cmdline=obj.get("cmdline", ""),
     )
 
 

@@ -116,6 +116,9 @@ def spec_to_json(s: DomainSpec) -> dict[str, Any]:
         "platform": dict(s.platform),
         "other_config": dict(s.other_config),
         "boot_order": s.boot_order,
+        "kernel": s.kernel,
+        "initrd": s.initrd,
+        "cmdline": s.cmdline,
     }
 
 
@@ -138,6 +141,9 @@ def spec_from_json(j: dict[str, Any]) -> DomainSpec:
         platform=j["platform"],
         other_config=j["other_config"],
         boot_order=j["boot_order"],
+        kernel=j.get("kernel"),
+        initrd=j.get("initrd"),
+        cmdline=j.get("cmdline", ""),
     )
 
 
