@@ -10,6 +10,7 @@ from xenia.api.context import Call
 from xenia.api.methods import handler
 from xenia.api.tasks import task_context
 from xenia.datamodel.errors import ApiError
+from xenia.ops import record
 from xenia.ops.engine import Ops
 from xenia.ops.steps import TaskControl
 from xenia.ops.storage import Storage
@@ -108,6 +109,4 @@ async def power_state_reset(call: Call, vm: str) -> None:
         await engine.reconcile(rec["uuid"])
         if call.db.get("VM", vm)["power_state"] in ("Running", "Paused"):
             raise ApiError("VM_BAD_POWER_STATE", vm, "halted, suspended", call.db.get("VM", vm)["power_state"].lower())
-        from xenia.ops import record
-
         record.halted(call.db, vm)
