@@ -37,6 +37,8 @@ class Change:
 
 
 Subscriber = Callable[[list[Change]], None]
+#: called with the (class, ref) pairs a batch touched, while the batch can still take writes
+Finisher = Callable[[list[tuple[str, str]]], None]
 
 
 def new_ref() -> str:
@@ -103,6 +105,7 @@ class Db:
         self.version: dict[str, int] = {}
         self.gen = 0
         self._subscribers: list[Subscriber] = []
+        self._finishers: list[Finisher] = []
         self._batch: _Batch | None = None
         #: ref -> (version, wire record): records are shared while unchanged, so callers must not mutate them
         self._records: dict[str, tuple[int, Record]] = {}
@@ -218,6 +221,8 @@ class Db:
         batch = self._batch = _Batch()
         try:
             yield
+            for finish in self._finishers:
+                finish([(cls, ref) for ref, (cls, _op, _last) in list(batch.ops.items())])
         except BaseException:
             self._batch = None
             self._undo(batch)
@@ -273,6 +278,13 @@ class Db:
             self._touch_related(cls, old)
 
     # ------------------------------------------------------------ change feed
+
+    def add_finisher(self, finish: Finisher) -> Callable[[], None]:
+        """Call ``finish(touched)`` at the end of every batch, before it commits: what it writes joins
+        the batch (derived fields such as ``allowed_operations`` change in the same commit and event).
+        Returns a function that removes it."""
+        self._finishers.append(finish)
+        return lambda: self._finishers.remove(finish)
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback`` with each committed batch of changes; returns an unsubscribe function."""

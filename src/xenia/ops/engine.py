@@ -52,12 +52,19 @@ class Ops:
         self._unsubscribe = driver.subscribe(self._on_attention)
         self._background: set[asyncio.Task[None]] = set()
         self._unwatch_db = db.subscribe(self._on_db_changes)
+        self._unfinish = db.add_finisher(self._refresh_allowed)
+
+    def _refresh_allowed(self, touched: list[tuple[str, str]]) -> None:
+        """Keep ``allowed_operations`` true in the same commit as any change to a VM (a template
+        becoming a VM, a power state, an operation starting): the one place that maintains it."""
+        for cls, ref in touched:
+            if cls == "VM" and self.db.exists("VM", ref):
+                record.refresh_allowed(self.db, ref)
 
     def _on_db_changes(self, changes: list[Change]) -> None:
-        """Keep ``allowed_operations`` true whenever a VM changes (a template becomes a VM, say)."""
+        """A running VM's new name goes to the store (with its index) after the db committed it."""
         for change in changes:
             if change.cls == "VM" and change.op != "del" and self.db.exists("VM", change.ref):
-                record.refresh_allowed(self.db, change.ref)
                 rec = self.db.get("VM", change.ref)
                 live = rec["domid"] >= 0 and not rec["is_control_domain"]
                 if self.store is not None and live and self._store_names.get(change.ref) != rec["name_label"]:
@@ -84,9 +91,7 @@ class Ops:
         rec = db.get("VM", vm)
         lifecycle.require(vm, rec, op)
         key = task.ref if task is not None and task.ref != NULL_REF else new_ref()
-        with db.batch():
-            db.set("VM", vm, "current_operations", {**rec["current_operations"], key: op})
-            record.refresh_allowed(db, vm)
+        db.set("VM", vm, "current_operations", {**rec["current_operations"], key: op})
         try:
             if op in _SHARED:
                 yield key  # reads the VM only: runs beside its kin (xapi's compatible operations)
@@ -95,11 +100,9 @@ class Ops:
                     yield key
         finally:
             if db.exists("VM", vm):
-                with db.batch():
-                    current = dict(db.get("VM", vm)["current_operations"])
-                    current.pop(key, None)
-                    db.set("VM", vm, "current_operations", current)
-                    record.refresh_allowed(db, vm)
+                current = dict(db.get("VM", vm)["current_operations"])
+                current.pop(key, None)
+                db.set("VM", vm, "current_operations", current)
             await self._update_host_memory()
 
     async def _update_host_memory(self) -> None:
@@ -511,5 +514,6 @@ class Ops:
     async def close(self) -> None:
         self._unsubscribe()
         self._unwatch_db()
+        self._unfinish()
         for task in list(self._background):
             task.cancel()

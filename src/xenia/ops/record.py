@@ -16,6 +16,7 @@ from xenia.util.clock import xapi_time
 
 
 def refresh_allowed(db: Db, vm: str) -> None:
+    """Recompute a VM's ``allowed_operations`` (ops runs this at the end of every batch touching a VM)."""
     rec = db.get("VM", vm)
     allowed = lifecycle.allowed_operations(vm, rec)
     if allowed != rec["allowed_operations"]:
@@ -71,7 +72,6 @@ def live(db: Db, vm: str, host: str, state: DomainState) -> None:
         )
         _guest_metrics(db, vm, state)
         _devices_attached(db, vm, True)
-        refresh_allowed(db, vm)
 
 
 def halted(db: Db, vm: str) -> None:
@@ -84,7 +84,6 @@ def halted(db: Db, vm: str) -> None:
             db.destroy("VM_guest_metrics", gm)
             db.set("VM", vm, "guest_metrics", NULL_REF)
         _devices_attached(db, vm, False)
-        refresh_allowed(db, vm)
 
 
 def suspended(db: Db, vm: str, suspend_vdi: str) -> None:
@@ -92,7 +91,6 @@ def suspended(db: Db, vm: str, suspend_vdi: str) -> None:
         halted(db, vm)
         db.update("VM", vm, power_state="Suspended", suspend_VDI=suspend_vdi)
         db.update("VM_metrics", _metrics(db, vm), state=["suspended"])
-        refresh_allowed(db, vm)
 
 
 def host_memory(db: Db, host: str, free: int) -> None:
