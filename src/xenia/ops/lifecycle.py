@@ -67,34 +67,43 @@ _SNAPSHOT_OK = {"revert", "reverting", "clone", "copy", "export", "destroy", "ha
 _DOM0_OK = {"changing_dynamic_range", "changing_static_range", "metadata_export", "changing_VCPUs_live"}
 
 
-def check(ref: str, rec: dict[str, Any], op: str) -> ApiError | None:
-    """Why ``op`` may not run on the VM now, or None if it may."""
+def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | None:
+    """Why ``op`` may not run on the VM now, as ``(code, *params)``, or None if it may.
+
+    A plain tuple, because ``allowed_operations`` asks this for every operation after every change
+    and needs only the yes or no."""
     blocked = rec.get("blocked_operations", {})
     if op in blocked:
-        return ApiError("OPERATION_BLOCKED", ref, blocked[op])
+        return ("OPERATION_BLOCKED", ref, blocked[op])
     allowed = ALLOWED.get(op)
     if allowed is None:
-        return ApiError("OPERATION_NOT_ALLOWED", f"unknown operation {op}")
+        return ("OPERATION_NOT_ALLOWED", f"unknown operation {op}")
     state = rec["power_state"]
     if state not in allowed:
-        return ApiError("VM_BAD_POWER_STATE", ref, ", ".join(s.lower() for s in allowed), state.lower())
+        return ("VM_BAD_POWER_STATE", ref, ", ".join(s.lower() for s in allowed), state.lower())
     current = rec.get("current_operations", {})
     if current:
         running = set(current.values())
         if not any(running | {op} <= group for group in _COMPATIBLE) and not _may_interrupt(op, running):
             task, other = next(iter(current.items()))
-            return ApiError("OTHER_OPERATION_IN_PROGRESS", "VM", ref, other, task)
+            return ("OTHER_OPERATION_IN_PROGRESS", "VM", ref, other, task)
     if rec.get("is_a_template") and not rec.get("is_a_snapshot") and op not in _TEMPLATE_OK:
-        return ApiError("VM_IS_TEMPLATE", ref, op)
+        return ("VM_IS_TEMPLATE", ref, op)
     if rec.get("is_a_snapshot") and op not in _SNAPSHOT_OK:
-        return ApiError("VM_IS_SNAPSHOT", ref, op)
+        return ("VM_IS_SNAPSHOT", ref, op)
     if op == "provision" and not rec.get("is_a_template"):
-        return ApiError("PROVISION_ONLY_ALLOWED_ON_TEMPLATE")
+        return ("PROVISION_ONLY_ALLOWED_ON_TEMPLATE",)
     if op == "revert" and not rec.get("is_a_snapshot"):
-        return ApiError("REVERT_ONLY_ALLOWED_ON_SNAPSHOT")
+        return ("REVERT_ONLY_ALLOWED_ON_SNAPSHOT",)
     if rec.get("is_control_domain") and op not in _DOM0_OK:
-        return ApiError("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
+        return ("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
     return None
+
+
+def check(ref: str, rec: dict[str, Any], op: str) -> ApiError | None:
+    """Why ``op`` may not run on the VM now, or None if it may."""
+    refusal = _refusal(ref, rec, op)
+    return None if refusal is None else ApiError(str(refusal[0]), *refusal[1:])
 
 
 def _may_interrupt(op: str, running: set[str]) -> bool:
@@ -114,4 +123,4 @@ def require(ref: str, rec: dict[str, Any], op: str) -> None:
 
 def allowed_operations(ref: str, rec: dict[str, Any]) -> list[str]:
     """The VM's ``allowed_operations``: every advertised operation its checks let through."""
-    return [op for op in ADVERTISED if check(ref, rec, op) is None]
+    return [op for op in ADVERTISED if _refusal(ref, rec, op) is None]
