@@ -154,7 +154,6 @@ class EventHub:
         self._waiters: dict[str, set[_Waiter]] = {}
         self._by_session: dict[str, set[_Waiter]] = {}
         self.registrations: dict[str, _Registration] = {}
-        self._snapshots: dict[tuple[str, int], str] = {}
         #: answers already built at the current generation, by (subscription, since): a thousand
         #: watchers of the same thing woken by one change share one answer (and its encoding)
         self._answers: dict[tuple[Subscription, int | None], dict[str, Any]] = {}
@@ -437,17 +436,10 @@ class EventHub:
         return "".join(parts)
 
     def _snapshot(self, ev: dict[str, Any]) -> str:
-        """The encoded record, shared by every watcher that gets this version of the object."""
-        key = (ev["ref"], int(ev["id"]))
-        text = self._snapshots.get(key)
-        if text is None:
-            assert self._encoders is not None
-            cls = self.upper[ev["class"]]
-            text = self._encoders.for_type(Type(Kind.RECORD, name=cls))(ev["snapshot"])
-            if len(self._snapshots) >= 4096:
-                self._snapshots.clear()
-            self._snapshots[key] = text
-        return text
+        """The encoded record: the record encoder keeps one encoding per version of an object, so
+        every watcher that gets this version shares it."""
+        assert self._encoders is not None
+        return self._encoders.for_type(Type(Kind.RECORD, name=self.upper[ev["class"]]))(ev["snapshot"])
 
     def encode_batch(self, batch: dict[str, Any]) -> str:
         """Encoded once per shared answer (the cache holds the batch, so its id stays its own)."""
