@@ -18,8 +18,13 @@ from dataclasses import dataclass
 from xenia.api.auth import verify_password
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Role
-from xenia.db import Db, Record
+from xenia.db import Db
 from xenia.util.clock import xapi_time
+
+
+def find_user(db: Db, name: str) -> str | None:
+    """The local user with this short name (a handful of users: a scan is fine)."""
+    return next((ref for ref in db.refs("user") if db.get("user", ref)["short_name"] == name), None)
 
 
 @dataclass
@@ -61,21 +66,14 @@ class SessionManager:
     async def login(self, uname: str, password: str, originator: str, local: bool) -> str:
         if local:
             return self._open(uname or "root", originator, Role.POOL_ADMIN, superuser=True, user_ref=NULL_REF)
-        user_ref, user = self._find_user(uname)
+        user_ref = find_user(self.db, uname)
+        user = None if user_ref is None else self.db.get("user", user_ref)
         ok = user is not None and await asyncio.to_thread(verify_password, password, user["password_hash"])
-        if not ok or user is None:
+        if not ok or user is None or user_ref is None:
             await asyncio.sleep(self.limits.auth_fail_delay)
             raise ApiError("SESSION_AUTHENTICATION_FAILED", uname, "Authentication failure")
-        role = Role.from_wire(user["role"])
         superuser = uname == "root"
-        return self._open(uname, originator, role, superuser, NULL_REF if superuser else user_ref)
-
-    def _find_user(self, uname: str) -> tuple[str, Record | None]:
-        for ref in self.db.refs("user"):
-            rec = self.db.get("user", ref)
-            if rec["short_name"] == uname:
-                return ref, rec
-        return NULL_REF, None
+        return self._open(uname, originator, Role.from_wire(user["role"]), superuser, NULL_REF if superuser else user_ref)
 
     def _open(self, uname: str, originator: str, role: Role, superuser: bool, user_ref: str) -> str:
         now_wall = xapi_time()

@@ -7,6 +7,7 @@ import asyncio
 from xenia.api.auth import hash_password, verify_password
 from xenia.api.context import Call
 from xenia.api.methods import handler
+from xenia.api.sessions import find_user
 from xenia.datamodel.errors import ApiError
 
 
@@ -31,7 +32,7 @@ async def change_password(call: Call, old_pwd: str, new_pwd: str) -> None:
     session = call.session
     assert session is not None
     db = call.db
-    user_ref = next((r for r in db.refs("user") if db.get("user", r)["short_name"] == session.user), None)
+    user_ref = find_user(db, session.user)
     if user_ref is None:
         raise ApiError("SESSION_AUTHENTICATION_FAILED", session.user, "no such local user")
     if not session.superuser:

@@ -13,6 +13,7 @@ from typing import Any
 from xenia.api.auth import hash_password
 from xenia.api.context import Call
 from xenia.api.methods import extension
+from xenia.api.sessions import find_user
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import Role
 from xenia.drivers.errors import DriverError
@@ -23,11 +24,6 @@ def _require_root(call: Call) -> None:
         raise ApiError("USER_IS_NOT_LOCAL_SUPERUSER", call.session.user if call.session else "")
 
 
-def _find(call: Call, name: str) -> str | None:
-    db = call.db
-    return next((r for r in db.refs("user") if db.get("user", r)["short_name"] == name), None)
-
-
 @extension("xenia.user_add", ("string name", "string password", "string role"))
 async def user_add(call: Call, name: str, password: str, role: str) -> str:
     _require_root(call)
@@ -35,7 +31,7 @@ async def user_add(call: Call, name: str, password: str, role: str) -> str:
         Role.from_wire(role)
     except KeyError:
         raise ApiError("INVALID_VALUE", "role", role) from None
-    if not name or _find(call, name) is not None:
+    if not name or find_user(call.db, name) is not None:
         raise ApiError("INVALID_VALUE", "name", name)
     digest = await asyncio.to_thread(hash_password, password)
     return call.db.create("user", {"short_name": name, "fullname": name, "password_hash": digest, "role": role})
@@ -44,7 +40,7 @@ async def user_add(call: Call, name: str, password: str, role: str) -> str:
 @extension("xenia.user_passwd", ("string name", "string password"))
 async def user_passwd(call: Call, name: str, password: str) -> None:
     _require_root(call)
-    ref = _find(call, name)
+    ref = find_user(call.db, name)
     if ref is None:
         raise ApiError("INVALID_VALUE", "name", name)
     call.db.set("user", ref, "password_hash", await asyncio.to_thread(hash_password, password))
@@ -53,7 +49,7 @@ async def user_passwd(call: Call, name: str, password: str) -> None:
 @extension("xenia.user_del", ("string name",))
 def user_del(call: Call, name: str) -> None:
     _require_root(call)
-    ref = _find(call, name)
+    ref = find_user(call.db, name)
     if ref is None or name == "root":
         raise ApiError("INVALID_VALUE", "name", name)
     call.db.destroy("user", ref)
