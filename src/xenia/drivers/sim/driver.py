@@ -222,9 +222,14 @@ class SimDriver:
 
     @property
     def store(self) -> SimStore:
+        self.require_open()
+        assert self._store is not None
+        return self._store
+
+    def require_open(self) -> None:
+        """Raise :class:`InvalidState` unless :meth:`open` has been called (and not :meth:`close`)."""
         if self._store is None:
             raise InvalidState("-", "closed", detail="the sim driver is not open")
-        return self._store
 
     def require(self, cap: Capability) -> None:
         """Raise :class:`NotSupported` unless ``cap`` is declared."""
@@ -232,7 +237,7 @@ class SimDriver:
             raise NotSupported(cap.value, driver=self.name)
 
     def get(self, vm_uuid: str) -> SimDomain:
-        self.store  # noqa: B018  (raises when closed)
+        self.require_open()
         dom = self._domains.get(vm_uuid)
         if dom is None:
             raise NoSuchDomain(vm_uuid)
@@ -416,7 +421,7 @@ class SimVm:
 
     async def create(self, spec: DomainSpec) -> DomainState:
         sim = self._sim
-        sim.store  # noqa: B018  (raises when closed)
+        sim.require_open()
         await sim.faults.hit("vm.create")
         disks = await self._check_new(spec, spec.memory_target)
         dom = sim.add_domain(
@@ -512,7 +517,7 @@ class SimVm:
     async def resume(self, spec: DomainSpec, path: str) -> DomainState:
         sim = self._sim
         sim.require(Capability.SUSPEND)
-        sim.store  # noqa: B018  (raises when closed)
+        sim.require_open()
         await sim.faults.hit("vm.resume.read")
         image = await asyncio.to_thread(_read_image, path)
         saved = spec_from_json(image["spec"])
@@ -564,7 +569,7 @@ class SimVm:
         return self._sim.get(vm_uuid).state()
 
     async def list_domains(self) -> list[DomainState]:
-        self._sim.store  # noqa: B018  (raises when closed)
+        self._sim.require_open()
         return [d.state() for d in self._sim.domains()]
 
 
