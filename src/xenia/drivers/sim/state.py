@@ -19,7 +19,6 @@ from xenia.drivers.base import (
     PV_FEATURES,
     DiskKind,
     DiskMode,
-    DiskSpec,
     DiskState,
     DomainSpec,
     DomainState,
@@ -29,6 +28,7 @@ from xenia.drivers.base import (
 )
 from xenia.drivers.sim.clock import TimerHandle
 from xenia.drivers.sim.guest import profile_of
+from xenia.drivers.specjson import spec_from_json, spec_to_json
 
 __all__ = ["SimDomain", "SimStore", "spec_from_json", "spec_to_json"]
 
@@ -88,63 +88,12 @@ def _devkey(device: str) -> tuple[int, str]:
     return (int(device), device) if device.isdigit() else (1 << 30, device)
 
 
-def _disk_spec_json(d: DiskSpec) -> dict[str, Any]:
-    return {"u": d.userdevice, "p": d.path, "k": d.kind.value, "m": d.mode.value, "b": d.bootable}
-
-
 def _nic_json(n: NicSpec) -> dict[str, Any]:
     return {"d": n.device, "mac": n.mac, "br": n.bridge, "mtu": n.mtu}
 
 
 def _nic_from(j: dict[str, Any]) -> NicSpec:
     return NicSpec(device=j["d"], mac=j["mac"], bridge=j["br"], mtu=j["mtu"])
-
-
-def spec_to_json(s: DomainSpec) -> dict[str, Any]:
-    """A DomainSpec as plain JSON data (also used in suspend images)."""
-    return {
-        "vm_uuid": s.vm_uuid,
-        "name": s.name,
-        "vcpus_max": s.vcpus_max,
-        "vcpus_at_startup": s.vcpus_at_startup,
-        "memory_static_max": s.memory_static_max,
-        "memory_dynamic_min": s.memory_dynamic_min,
-        "memory_dynamic_max": s.memory_dynamic_max,
-        "memory_target": s.memory_target,
-        "disks": [_disk_spec_json(d) for d in s.disks],
-        "nics": [_nic_json(n) for n in s.nics],
-        "platform": dict(s.platform),
-        "other_config": dict(s.other_config),
-        "boot_order": s.boot_order,
-        "kernel": s.kernel,
-        "initrd": s.initrd,
-        "cmdline": s.cmdline,
-    }
-
-
-def spec_from_json(j: dict[str, Any]) -> DomainSpec:
-    """Inverse of :func:`spec_to_json`."""
-    return DomainSpec(
-        vm_uuid=j["vm_uuid"],
-        name=j["name"],
-        vcpus_max=j["vcpus_max"],
-        vcpus_at_startup=j["vcpus_at_startup"],
-        memory_static_max=j["memory_static_max"],
-        memory_dynamic_min=j["memory_dynamic_min"],
-        memory_dynamic_max=j["memory_dynamic_max"],
-        memory_target=j["memory_target"],
-        disks=tuple(
-            DiskSpec(userdevice=d["u"], path=d["p"], kind=DiskKind(d["k"]), mode=DiskMode(d["m"]), bootable=d["b"])
-            for d in j["disks"]
-        ),
-        nics=tuple(_nic_from(n) for n in j["nics"]),
-        platform=j["platform"],
-        other_config=j["other_config"],
-        boot_order=j["boot_order"],
-        kernel=j.get("kernel"),
-        initrd=j.get("initrd"),
-        cmdline=j.get("cmdline", ""),
-    )
 
 
 def _domain_to_json(d: SimDomain) -> bytes:
