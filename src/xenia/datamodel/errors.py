@@ -100,11 +100,3 @@ class ApiError(Exception):
 
     def __str__(self) -> str:
         return str(self.description)
-
-
-def internal(message: str) -> ApiError:
-    return ApiError("INTERNAL_ERROR", message)
-
-
-def handle_invalid(cls: str, ref: str) -> ApiError:
-    return ApiError("HANDLE_INVALID", cls, ref)

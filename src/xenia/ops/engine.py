@@ -10,6 +10,7 @@ proceed in parallel.  Plans are documented in ``docs/operations.md``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from typing import Any
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
 from xenia.db import Change, Db, new_ref
-from xenia.drivers.base import Capability, DomainState, Driver, RunState, ShutdownReason
+from xenia.drivers.base import DomainState, Driver, RunState, ShutdownReason
 from xenia.drivers.errors import DriverError, NoSuchDomain
 from xenia.ops import guestkeys, lifecycle, record
 from xenia.ops.spec import domain_spec, sr_path
@@ -156,10 +157,8 @@ class Ops:
 
     def _destroy_quietly(self, uuid: str) -> Action:
         async def destroy() -> None:
-            try:
+            with contextlib.suppress(NoSuchDomain):
                 await self.driver.vm.destroy(uuid)
-            except NoSuchDomain:
-                pass
 
         return destroy
 
@@ -507,9 +506,6 @@ class Ops:
             else:
                 record.refresh_allowed(db, vm)
         await self._update_host_memory()
-
-    def capable(self, capability: Capability) -> bool:
-        return capability in self.driver.capabilities
 
     async def close(self) -> None:
         self._unsubscribe()

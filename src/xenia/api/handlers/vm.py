@@ -30,10 +30,6 @@ def random_mac() -> str:
     return ":".join(f"{o:02x}" for o in octets)
 
 
-def power_state_error(db: Db, vm: str, expected: str) -> ApiError:
-    return ApiError("VM_BAD_POWER_STATE", vm, expected, db.get("VM", vm)["power_state"].lower())
-
-
 def create_vm(db: Db, values: Record) -> str:
     with db.batch():
         values = {**values, "power_state": "Halted", "domid": -1, "metrics": db.create("VM_metrics", {})}
