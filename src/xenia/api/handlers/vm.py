@@ -171,7 +171,9 @@ async def revert(call: Call, snapshot: str) -> None:
 
 @handler("VM.provision")
 async def provision(call: Call, vm: str) -> None:
+    """As xapi's ``Xapi_vm.provision``: the VM stops being a template first, then gets its disks."""
     async with ops(call).operation(vm, "provision", task_context(call)):
+        call.db.set("VM", vm, "is_a_template", False)
         await storage(call).provision(vm)
 
 
