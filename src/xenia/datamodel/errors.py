@@ -82,6 +82,23 @@ ERRORS: dict[str, ErrorDef] = {
         _e("VM_DUPLICATE_VBD_DEVICE", "vm", "vbd", "device"),
         _e("HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN"),
         _e("MEMORY_CONSTRAINT_VIOLATION", "constraint"),
+        _e("HOST_CANNOT_ATTACH_NETWORK", "host", "network"),
+        _e("HOST_DISABLED", "host"),
+        _e("HOST_NOT_ENOUGH_PCPUS", "vcpus", "pcpus"),
+        _e("HOST_NOT_LIVE"),
+        _e("NETWORK_SRIOV_INSUFFICIENT_CAPACITY", "network"),
+        _e("SUSPEND_VDI_REPLACEMENT_IS_NOT_IDENTICAL"),
+        _e("VBD_TRAY_LOCKED", "vbd"),
+        _e("VDI_INCOMPATIBLE_TYPE", "vdi", "type"),
+        _e("VM_BIOS_STRINGS_ALREADY_SET"),
+        _e("VM_HOST_INCOMPATIBLE_VERSION", "host", "vm"),
+        _e("VM_HOST_INCOMPATIBLE_VIRTUAL_HARDWARE_PLATFORM_VERSION", "host", "host_versions", "vm", "vm_version"),
+        _e("VM_INCOMPATIBLE_WITH_THIS_HOST", "vm", "host", "reason"),
+        _e("VM_REQUIRES_GPU", "vm", "GPU_group"),
+        _e("VM_REQUIRES_IOMMU", "host"),
+        _e("VM_REQUIRES_NETWORK", "vm", "network"),
+        _e("VM_REQUIRES_SR", "vm", "sr"),
+        _e("VM_REQUIRES_VGPU", "vm", "GPU_group", "vGPU_type"),
     )
 }
 

@@ -15,9 +15,11 @@ from xenia.api.handlers import (
     vdi,
     vm,
     vm_config,
+    vm_query,
+    vm_settings,
     xenia_ext,
 )  # fmt: skip
 
 __all__ = [
-    "devices", "event", "host", "lifecycle", "message", "session", "sr", "task", "vdi", "vm", "vm_config", "xenia_ext",
+    "devices", "event", "host", "lifecycle", "message", "session", "sr", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip
