@@ -23,6 +23,7 @@ from xenia.db import Change, Db, new_ref
 from xenia.drivers.base import DomainState, Driver, RunState, ShutdownReason
 from xenia.drivers.errors import DriverError, NoSuchDomain
 from xenia.ops import guestkeys, lifecycle, record
+from xenia.ops.guestagent import GuestAgents
 from xenia.ops.spec import domain_spec, sr_path
 from xenia.ops.steps import Action, NoTask, Step, TaskControl, run_steps
 from xenia.store.client import StoreClient
@@ -43,6 +44,8 @@ class Ops:
         self.host = host
         #: the store, as dom0: guest-visible keys of running VMs live there
         self.store = store
+        #: what each running VM's guest agent reports through the store, read into its guest metrics
+        self.agents = GuestAgents(db, store) if store is not None else None
         #: the name each running VM has in the store, so only real renames are written
         self._store_names: dict[str, str] = {}
         self.shutdown_timeout = shutdown_timeout
@@ -179,6 +182,8 @@ class Ops:
     async def _forget_keys(self, vm: str) -> None:
         """Remove the guest-visible keys of the VM's current domain (as the db knows it)."""
         domid = self.db.get("VM", vm)["domid"]
+        if self.agents is not None:
+            await self.agents.forget(vm)
         if self.store is not None and domid >= 0:
             await guestkeys.remove_keys(self.store, domid, self._uuid(vm))
 
@@ -193,12 +198,19 @@ class Ops:
             await guestkeys.write_keys(self.store, self.db, vm, domid)
             self._store_names[vm] = self.db.get("VM", vm)["name_label"]
             written.append(domid)
+            await self._follow_agent(vm, domid)
 
         async def remove() -> None:
+            if self.agents is not None:
+                await self.agents.forget(vm)
             if self.store is not None and written:
                 await guestkeys.remove_keys(self.store, written[0], uuid)
 
         return Step("write_store_keys", write, remove)
+
+    async def _follow_agent(self, vm: str, domid: int) -> None:
+        if self.agents is not None:
+            await self.agents.follow(vm, domid)
 
     def _record_live(self, vm: str) -> Step:
         uuid = self._uuid(vm)
@@ -444,6 +456,7 @@ class Ops:
             return
         if state.run_state in (RunState.RUNNING, RunState.PAUSED):
             record.live(db, vm, self.host, state)
+            await self._follow_agent(vm, state.domid)
             return
         await self._guest_stopped(vm, vm_uuid, state.shutdown_reason)
 
@@ -470,6 +483,7 @@ class Ops:
                 state = await self.driver.vm.create(domain_spec(db, vm))
                 if self.store is not None:
                     await guestkeys.write_keys(self.store, db, vm, state.domid)
+                    await self._follow_agent(vm, state.domid)
                 await self.driver.vm.unpause(vm_uuid)
                 record.live(db, vm, self.host, await self.driver.vm.get_state(vm_uuid))
                 return
@@ -508,6 +522,8 @@ class Ops:
         await self._update_host_memory()
 
     async def close(self) -> None:
+        if self.agents is not None:
+            await self.agents.close()
         self._unsubscribe()
         self._unwatch_db()
         self._unfinish()

@@ -358,7 +358,7 @@ class SimDriver:
         """Bookkeeping when a domain (re)starts running: counters, pending and crash timers."""
         dom.running_since = self.clock.now()
         if self.guests is not None and GuestProfile(dom.profile).cooperative:
-            self.guests.spawn(self.guests.report(dom.domid))
+            self.guests.spawn(self.guests.report(dom.domid, tuple(dom.nics.values()), dom.memory_actual))
         if dom.pending is not None:
             self._arm(dom, dom.pending, dom.pending_due - self.clock.now())
         elif GuestProfile(dom.profile) is GuestProfile.CRASH:

@@ -10,10 +10,12 @@ store (unit tests of the driver alone) requests go to the guest directly.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from xenia.drivers.base import ShutdownReason
+from xenia.drivers.base import NicSpec, ShutdownReason
 
 if TYPE_CHECKING:
     from xenia.drivers.sim.driver import SimDriver
@@ -23,6 +25,32 @@ log = logging.getLogger(__name__)
 
 #: what a guest does for each value a toolstack writes to control/shutdown
 _REQUESTS = {"poweroff": ShutdownReason.POWEROFF, "halt": ShutdownReason.POWEROFF, "reboot": ShutdownReason.REBOOT}
+
+
+#: the OS a simulated guest's agent reports, under the keys xe-guest-utilities writes
+GUEST_OS = {
+    "data/os_name": "xenia simulated Linux",
+    "data/os_uname": "6.1.0-xenia-sim",
+    "data/os_distro": "debian",
+    "data/os_majorver": "12",
+    "data/os_minorver": "0",
+    "attr/PVAddons/MajorVersion": "8",
+    "attr/PVAddons/MinorVersion": "4",
+    "attr/PVAddons/MicroVersion": "0",
+    "attr/PVAddons/BuildVersion": "1",
+    "attr/PVAddons/Application": "xenia-sim-guest",
+}
+
+
+def guest_addresses(mac: str) -> tuple[str, str]:
+    """A simulated NIC's addresses, fixed by its MAC so scripts see the same ones every boot:
+    IPv4 ``10.<last three octets>`` (kept off .0 and .255) and the IPv6 link-local EUI-64 address."""
+    octets = [int(x, 16) for x in mac.split(":")]
+    last = min(max(octets[5], 1), 254)
+    ipv4 = f"10.{octets[3]}.{octets[4]}.{last}"
+    eui = bytes([octets[0] ^ 0x02, *octets[1:3], 0xFF, 0xFE, *octets[3:6]])
+    ipv6 = ipaddress.IPv6Address(bytes.fromhex("fe80000000000000") + eui)
+    return ipv4, str(ipv6)
 
 
 class StoreGuests:
@@ -50,14 +78,25 @@ class StoreGuests:
     async def request(self, domid: int, action: ShutdownReason) -> None:
         await self.store.write(f"/local/domain/{domid}/control/shutdown", action.value)
 
-    async def report(self, domid: int) -> None:
-        """What a guest agent writes once it runs: its OS and that its data is fresh."""
+    async def report(self, domid: int, nics: Sequence[NicSpec], memory_bytes: int) -> None:
+        """What a guest agent (xe-guest-utilities, xen-guest-agent) writes once it runs: its OS,
+        its agent's version, its memory and each NIC's addresses (``attr/vif/<device>/ipv4/0``,
+        the agents' current layout), then ``data/updated`` last, which toolstacks watch."""
         base = f"/local/domain/{domid}"
-        if await self.store.exists(base):
-            await self.store.write(f"{base}/data/os_name", "xenia simulated Linux")
-            await self.store.write(f"{base}/data/updated", "1")
-            for feature in ("feature-poweroff", "feature-reboot", "feature-suspend", "feature-balloon"):
-                await self.store.write(f"{base}/control/{feature}", "1")
+        if not await self.store.exists(base):
+            return
+        keys = dict(GUEST_OS)
+        keys["data/meminfo_total"] = str(memory_bytes // 1024)
+        keys["data/meminfo_free"] = str(memory_bytes // 1024 * 3 // 4)
+        for nic in nics:
+            ipv4, ipv6 = guest_addresses(nic.mac)
+            keys[f"attr/vif/{nic.device}/ipv4/0"] = ipv4
+            keys[f"attr/vif/{nic.device}/ipv6/0"] = ipv6
+        for feature in ("feature-poweroff", "feature-reboot", "feature-suspend", "feature-balloon"):
+            keys[f"control/{feature}"] = "1"
+        for key, value in keys.items():
+            await self.store.write(f"{base}/{key}", value)
+        await self.store.write(f"{base}/data/updated", "1")
 
     async def _on_control(self, vm_uuid: str, domid: int, path: str) -> None:
         value = await self.store.read_str(path, default="")
