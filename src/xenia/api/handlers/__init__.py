@@ -9,8 +9,10 @@ from xenia.api.handlers import (
     host,
     lifecycle,
     message,
+    network_config,
     session,
     sr,
+    storage_config,
     task,
     vdi,
     vm,
@@ -21,5 +23,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "devices", "event", "host", "lifecycle", "message", "session", "sr", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "devices", "event", "host", "lifecycle", "message", "network_config", "session", "sr", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip

@@ -22,7 +22,7 @@ def _running(call: Call, vm: str) -> None:
         raise ApiError("VM_BAD_POWER_STATE", vm, "running", state.lower())
 
 
-async def _device_op(call: Call, cls: str, ref: str, op: str, attached: bool | None) -> None:
+async def device_op(call: Call, cls: str, ref: str, op: str, attached: bool | None) -> None:
     """Run one device step on the VM's domain, under the VM's lock; ``attached`` is the new db state."""
     db = call.db
     rec = db.get(cls, ref)
@@ -52,7 +52,7 @@ async def _device_op(call: Call, cls: str, ref: str, op: str, attached: bool | N
 async def vbd_plug(call: Call, vbd: str) -> None:
     if call.db.get("VBD", vbd)["currently_attached"]:
         raise ApiError("DEVICE_ALREADY_ATTACHED", vbd)
-    await _device_op(call, "VBD", vbd, "plug", True)
+    await device_op(call, "VBD", vbd, "plug", True)
 
 
 async def _vbd_unplug(call: Call, vbd: str, force: bool) -> None:
@@ -61,7 +61,7 @@ async def _vbd_unplug(call: Call, vbd: str, force: bool) -> None:
         raise ApiError("DEVICE_ALREADY_DETACHED", vbd)
     if not rec["unpluggable"] and not force:
         raise ApiError("VBD_NOT_UNPLUGGABLE", vbd)
-    await _device_op(call, "VBD", vbd, "unplug", False)
+    await device_op(call, "VBD", vbd, "unplug", False)
 
 
 @handler("VBD.unplug")
@@ -78,14 +78,14 @@ async def vbd_unplug_force(call: Call, vbd: str) -> None:
 async def vif_plug(call: Call, vif: str) -> None:
     if call.db.get("VIF", vif)["currently_attached"]:
         raise ApiError("DEVICE_ALREADY_ATTACHED", vif)
-    await _device_op(call, "VIF", vif, "plug", True)
+    await device_op(call, "VIF", vif, "plug", True)
 
 
 @handler("VIF.unplug")
 async def vif_unplug(call: Call, vif: str) -> None:
     if not call.db.get("VIF", vif)["currently_attached"]:
         raise ApiError("DEVICE_ALREADY_DETACHED", vif)
-    await _device_op(call, "VIF", vif, "unplug", False)
+    await device_op(call, "VIF", vif, "unplug", False)
 
 
 @handler("VIF.unplug_force")

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from xenia.drivers.base import NicSpec, ShutdownReason
+from xenia.drivers.sim.state import SIM_AGENT_FEATURES
+from xenia.store import XsError
 
 if TYPE_CHECKING:
     from xenia.drivers.sim.driver import SimDriver
@@ -58,6 +60,8 @@ class StoreGuests:
         self.sim = sim
         self.store = store
         self.watches: dict[str, tuple[int, Watch]] = {}
+        self.ip_watches: dict[str, Watch] = {}
+        self._updates = 0
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def boot(self, vm_uuid: str, domid: int) -> None:
@@ -69,11 +73,20 @@ class StoreGuests:
             await self._on_control(vm_uuid, domid, path)
 
         self.watches[vm_uuid] = (domid, await self.store.watch(path, on_control, token=f"sim-{domid}"))
+        settings = f"/local/domain/{domid}/xenserver/device/vif"
+
+        async def on_setting(changed: str, token: str) -> None:
+            await self._apply_ip_settings(domid, settings)
+
+        self.ip_watches[vm_uuid] = await self.store.watch(settings, on_setting, token=f"sim-ip-{domid}")
 
     async def gone(self, vm_uuid: str) -> None:
         entry = self.watches.pop(vm_uuid, None)
         if entry is not None:
             await self.store.unwatch(entry[1])
+        ip_watch = self.ip_watches.pop(vm_uuid, None)
+        if ip_watch is not None:
+            await self.store.unwatch(ip_watch)
 
     async def request(self, domid: int, action: ShutdownReason) -> None:
         await self.store.write(f"/local/domain/{domid}/control/shutdown", action.value)
@@ -92,11 +105,37 @@ class StoreGuests:
             ipv4, ipv6 = guest_addresses(nic.mac)
             keys[f"attr/vif/{nic.device}/ipv4/0"] = ipv4
             keys[f"attr/vif/{nic.device}/ipv6/0"] = ipv6
-        for feature in ("feature-poweroff", "feature-reboot", "feature-suspend", "feature-balloon"):
+        for feature in sorted(SIM_AGENT_FEATURES):
             keys[f"control/{feature}"] = "1"
         for key, value in keys.items():
             await self.store.write(f"{base}/{key}", value)
-        await self.store.write(f"{base}/data/updated", "1")
+        await self._updated(base)
+
+    async def _updated(self, base: str) -> None:
+        self._updates += 1
+        await self.store.write(f"{base}/data/updated", str(self._updates))
+
+    async def _apply_ip_settings(self, domid: int, settings: str) -> None:
+        """The guest agent applies a static address the toolstack set (``VIF.configure_ipv4/6``)
+        and reports it as the NIC's first address, as xe-guest-utilities does."""
+        base = f"/local/domain/{domid}"
+        try:
+            vifs = await self.store.directory(settings)
+        except XsError:
+            return
+        changed = False
+        for vif in vifs:
+            for suffix, version in (("", "ipv4"), ("6", "ipv6")):
+                key = f"{settings}/{vif}/static-ip-setting"
+                if await self.store.read_str(f"{key}/enabled{suffix}", default="0") != "1":
+                    continue
+                address = (await self.store.read_str(f"{key}/address{suffix}", default="") or "").split("/")[0]
+                target = f"{base}/attr/vif/{vif}/{version}/0"
+                if address and await self.store.read_str(target, default="") != address:
+                    await self.store.write(target, address)
+                    changed = True
+        if changed:
+            await self._updated(base)
 
     async def _on_control(self, vm_uuid: str, domid: int, path: str) -> None:
         value = await self.store.read_str(path, default="")
