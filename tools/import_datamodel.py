@@ -108,6 +108,8 @@ def message_decl(m: dict[str, Any], indent: str = "    ", sync: set[bool] | None
     if m["errors"]:
         lines.append(f"{indent}    errors=({', '.join(repr(e['name']) for e in m['errors'])},),")
     lines.append(f"{indent}    min_role={role_expr(min_role(m['roles']))},")
+    if not m["roles"]:
+        lines.append(f"{indent}    root_only=True,")
     if "client-cert" in m["roles"]:
         lines.append(f"{indent}    client_cert=True,")
     if not any(p["name"] == "session_id" for p in m["params"]):

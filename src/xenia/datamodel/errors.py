@@ -82,6 +82,7 @@ ERRORS: dict[str, ErrorDef] = {
         _e("VM_DUPLICATE_VBD_DEVICE", "vm", "vbd", "device"),
         _e("HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN"),
         _e("MEMORY_CONSTRAINT_VIOLATION", "constraint"),
+        _e("CANNOT_EVACUATE_HOST", "errors"),
         _e("SR_HAS_NO_PBDS", "sr"),
         _e("ADDRESS_VIOLATES_LOCKING_CONSTRAINT", "address"),
         _e("INVALID_CIDR_ADDRESS_SPECIFIED", "parameter"),
