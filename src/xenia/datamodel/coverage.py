@@ -103,7 +103,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("pool.*telemetry*", TELEMETRY),
     ("pool.*guest_agent_config", NOT_YET), ("pool.send_test_post", NOT_YET), ("pool.set_local_auth_max_threads", NOT_YET),
     ("VM.checkpoint", NOT_YET), ("VM.compute_memory_overhead", NOT_YET), ("VM.maximise_memory", NOT_YET),
-    ("VM.set_VCPUs_number_live", NOT_YET), ("VM.snapshot_with_quiesce", NOT_YET), ("VM.wait_memory_target_live", NOT_YET),
+    ("VM.snapshot_with_quiesce", NOT_YET), ("VM.wait_memory_target_live", NOT_YET),
 )  # fmt: skip
 
 

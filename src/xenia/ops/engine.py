@@ -56,6 +56,8 @@ class Ops:
         self._unsubscribe = driver.subscribe(self._on_attention)
         self._background: set[asyncio.Task[None]] = set()
         self._unwatch_db = db.subscribe(self._on_db_changes)
+        #: operations this driver cannot carry out, left out of every VM's allowed_operations
+        self.cannot = lifecycle.unsupported({c.value for c in driver.capabilities})
         self._unfinish = db.add_finisher(self._refresh_allowed)
 
     def _refresh_allowed(self, touched: list[tuple[str, str]]) -> None:
@@ -63,7 +65,7 @@ class Ops:
         becoming a VM, a power state, an operation starting): the one place that maintains it."""
         for cls, ref in touched:
             if cls == "VM" and self.db.exists("VM", ref):
-                record.refresh_allowed(self.db, ref)
+                record.refresh_allowed(self.db, ref, self.cannot)
 
     def _on_db_changes(self, changes: list[Change]) -> None:
         """A running VM's new name goes to the store (with its index) after the db committed it."""
@@ -250,6 +252,18 @@ class Ops:
 
         return Step(f"wait_{reason.value}", wait)
 
+    def _request(self, vm: str, name: str, ask: Action, task: TaskControl | None) -> Step:
+        """Ask the guest to stop or reboot.  A request the guest has been given cannot be taken back
+        (it may already be acting on it), so from here on the task cannot be cancelled: ``task.cancel``
+        answers OPERATION_NOT_ALLOWED instead of claiming a cancellation the guest would ignore."""
+
+        async def request() -> None:
+            if task is not None:
+                task.set_cancellable(False)
+            await ask()
+
+        return Step(name, request)
+
     def _needs_guest(self, vm: str, op: str) -> None:
         """A clean operation needs a guest that can be asked (xapi: VM_MISSING_PV_DRIVERS)."""
         feature = _CLEAN_NEEDS[op]
@@ -284,7 +298,7 @@ class Ops:
             self._needs_guest(vm, "clean_shutdown")
             uuid = self._uuid(vm)
             steps = [
-                Step("request_shutdown", lambda: self.driver.vm.request_shutdown(uuid)),
+                self._request(vm, "request_shutdown", lambda: self.driver.vm.request_shutdown(uuid), task),
                 self._wait_shutdown(vm, ShutdownReason.POWEROFF),
                 self._destroy(vm),
                 self._record_halted(vm),
@@ -324,7 +338,7 @@ class Ops:
             self._needs_guest(vm, "clean_reboot")
             uuid = self._uuid(vm)
             steps = [
-                Step("request_reboot", lambda: self.driver.vm.request_reboot(uuid)),
+                self._request(vm, "request_reboot", lambda: self.driver.vm.request_reboot(uuid), task),
                 self._wait_shutdown(vm, ShutdownReason.REBOOT),
                 self._destroy(vm),
                 self._create(vm),
@@ -518,7 +532,7 @@ class Ops:
                                f"The domain of VM {rec['name_label']} was gone when xenia started; "
                                "the VM is marked Halted.")  # fmt: skip
             else:
-                record.refresh_allowed(db, vm)
+                record.refresh_allowed(db, vm, self.cannot)
         await self._update_host_memory()
 
     async def close(self) -> None:

@@ -11,7 +11,7 @@ from xenia.api.handlers.lifecycle import ops
 from xenia.api.methods import handler
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
-from xenia.drivers.errors import DriverError
+from xenia.drivers.errors import DriverError, InvalidState
 from xenia.ops.errors import to_api_error
 from xenia.ops.spec import disk_spec, nic_spec, vdi_path
 
@@ -135,6 +135,10 @@ async def eject(call: Call, vbd: str) -> None:
         async with engine.lock(uuid):
             try:
                 await engine.driver.disk.eject(uuid, db.get("VBD", vbd)["userdevice"])
+            except InvalidState as e:
+                if e.actual == "cd-locked":
+                    raise ApiError("VBD_TRAY_LOCKED", vbd) from e  # xapi's answer for a tray the guest locked
+                raise to_api_error(e, vm=vm, step="eject_media", operation="VBD.eject") from e
             except DriverError as e:
                 raise to_api_error(e, vm=vm, step="eject_media", operation="VBD.eject") from e
     db.update("VBD", vbd, VDI=NULL_REF, empty=True)

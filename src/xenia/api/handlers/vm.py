@@ -21,7 +21,7 @@ _NOT_CLONED = {"uuid", "snapshots", "snapshot_of", "parent", "is_a_snapshot", "s
                "snapshot_metadata", "transportable_snapshot_id", "metrics", "guest_metrics", "suspend_VDI",
                "resident_on", "scheduled_to_be_resident_on", "domid", "power_state", "allowed_operations",
                "current_operations", "VBDs", "VIFs", "consoles", "crash_dumps", "VTPMs", "VUSBs", "VGPUs",
-               "attached_PCIs", "last_booted_record", "last_boot_CPU_flags"}  # fmt: skip
+               "attached_PCIs", "last_booted_record", "last_boot_CPU_flags", "is_default_template"}  # fmt: skip
 
 
 def random_mac() -> str:

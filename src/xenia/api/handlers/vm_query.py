@@ -81,7 +81,7 @@ def assert_operation_valid(call: Call, self: str, op: str) -> None:
 
 @handler("VM.update_allowed_operations")
 def update_allowed_operations(call: Call, self: str) -> None:
-    record.refresh_allowed(call.db, self)
+    record.refresh_allowed(call.db, self, call.app.services["ops"].cannot)
 
 
 def _can_boot_here(db: Db, vm: str, host: str, free: int) -> None:
