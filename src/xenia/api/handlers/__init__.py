@@ -10,9 +10,11 @@ from xenia.api.handlers import (
     lifecycle,
     message,
     network_config,
+    pool,
     role,
     session,
     sr,
+    sr_manage,
     storage_config,
     task,
     vdi,
@@ -24,5 +26,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "devices", "event", "host", "lifecycle", "message", "network_config", "role", "session", "sr", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "devices", "event", "host", "lifecycle", "message", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip
