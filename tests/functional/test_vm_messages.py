@@ -167,3 +167,25 @@ def test_suspend_vdi_only_identical_and_only_suspended(api: Any, vm: str) -> Non
 def test_deprecated_messages_answer_as_xapi(api: Any, vm: str, call: str, args: tuple[str, ...],
                                             expected: list[str]) -> None:  # fmt: skip
     assert error(getattr(api.VM, call), vm, *args) == expected
+
+
+def test_a_vm_on_local_storage_is_not_agile(api: Any, vm: str) -> None:
+    """xapi's ``vm_assert_agile``: disks on an SR that is not shared tie the VM to its host."""
+    disk = next(api.VBD.get_VDI(b) for b in api.VM.get_VBDs(vm) if api.VBD.get_type(b) == "Disk")
+    sr = api.VDI.get_SR(disk)
+    assert api.SR.get_shared(sr) is False
+    assert error(api.VM.assert_agile, vm) == ["HA_CONSTRAINT_VIOLATION_SR_NOT_SHARED", sr]
+    api.SR.set_shared(sr, True)  # every host of this pool (the one) has it plugged
+    try:
+        api.VM.assert_agile(vm)
+    finally:
+        api.SR.set_shared(sr, False)
+
+
+def test_memory_accounting(api: Any, vm: str) -> None:
+    overhead = int(api.VM.compute_memory_overhead(vm))
+    assert overhead == int(api.VM.get_memory_overhead(vm))
+    mib = 1 << 20
+    total = 3 * 1024 * mib + 12345
+    best = int(api.VM.maximise_memory(vm, str(total), False))
+    assert best % mib == 0 and best + overhead <= total < best + overhead + mib

@@ -66,7 +66,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("pool.rotate_secret", POOLS), ("host.declare_dead", POOLS), ("host.destroy", POOLS), ("host.power_on", POOLS),
     ("host.set_power_on_mode", POOLS), ("host.migrate_receive", POOLS), ("host.sync_data", POOLS),
     ("VM.pool_migrate", POOLS), ("VM.migrate_send", POOLS), ("VM.assert_can_migrate", POOLS),
-    ("VM.assert_agile", POOLS), ("VDI.pool_migrate", POOLS),
+    ("VDI.pool_migrate", POOLS),
     ("pool.detect_nonhomogeneous_external_auth", POOLS), ("host.set_cpu_features", POOLS),
     ("host.reset_cpu_features", POOLS),
     ("session.slave_local_login_with_password", SESSIONS), ("session.create_from_db_file", SESSIONS),
@@ -100,7 +100,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("role.get_permissions", PERMISSION_OBJECTS), ("role.get_by_permission", PERMISSION_OBJECTS),
     ("pool.*telemetry*", TELEMETRY),
     ("pool.*guest_agent_config", NOT_YET), ("pool.send_test_post", NOT_YET), ("pool.set_local_auth_max_threads", NOT_YET),
-    ("VM.checkpoint", NOT_YET), ("VM.compute_memory_overhead", NOT_YET), ("VM.maximise_memory", NOT_YET),
+    ("VM.checkpoint", NOT_YET),
     ("VM.snapshot_with_quiesce", NOT_YET), ("VM.wait_memory_target_live", NOT_YET),
 )  # fmt: skip
 

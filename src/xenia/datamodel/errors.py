@@ -82,6 +82,8 @@ ERRORS: dict[str, ErrorDef] = {
         _e("VM_DUPLICATE_VBD_DEVICE", "vm", "vbd", "device"),
         _e("HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN"),
         _e("MEMORY_CONSTRAINT_VIOLATION", "constraint"),
+        _e("HA_CONSTRAINT_VIOLATION_NETWORK_NOT_SHARED", "network"),
+        _e("HA_CONSTRAINT_VIOLATION_SR_NOT_SHARED", "SR"),
         _e("SR_BACKEND_FAILURE", "status", "stdout", "stderr"),
         _e("VDI_NOT_SPARSE", "vdi"),
         _e("VDI_TOO_SMALL", "vdi", "minimum size"),

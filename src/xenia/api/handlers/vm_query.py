@@ -125,3 +125,52 @@ def get_cooperative(call: Call, self: str) -> bool:
     """Deprecated in xapi, which answers true for every VM."""
     call.db.get("VM", self)
     return True
+
+
+def _properly_shared(db: Db, cls: str, ref: str) -> bool:
+    """xapi's ``Agility``: every enabled host sees the SR (a plugged PBD of a shared SR) or network (a PIF)."""
+    enabled = {h for h in db.refs("host") if db.get("host", h)["enabled"]}
+    if cls == "SR":
+        if not db.get("SR", ref)["shared"]:
+            return False
+        seen = {db.get("PBD", p)["host"] for p in db.referrers("PBD", "SR", ref) if db.get("PBD", p)["currently_attached"]}
+    else:
+        seen = {db.get("PIF", p)["host"] for p in db.referrers("PIF", "network", ref)}
+    return enabled <= seen
+
+
+@handler("VM.assert_agile")
+def assert_agile(call: Call, self: str) -> None:
+    """Whether the VM could run on any host of the pool: its disks on shared SRs, its NICs on networks
+    every host has (xapi's ``vm_assert_agile``)."""
+    db = call.db
+    db.get("VM", self)
+    for vbd in db.referrers("VBD", "VM", self):
+        rec = db.get("VBD", vbd)
+        if rec["empty"] or not db.exists("VDI", rec["VDI"]):
+            continue
+        sr = db.get("VDI", rec["VDI"])["SR"]
+        if not _properly_shared(db, "SR", sr):
+            raise ApiError("HA_CONSTRAINT_VIOLATION_SR_NOT_SHARED", sr)
+    for vif in db.referrers("VIF", "VM", self):
+        network = db.get("VIF", vif)["network"]
+        if not _properly_shared(db, "network", network):
+            raise ApiError("HA_CONSTRAINT_VIOLATION_NETWORK_NOT_SHARED", network)
+
+
+@handler("VM.compute_memory_overhead")
+def compute_memory_overhead(call: Call, vm: str) -> int:
+    """What xenia accounts for the VM beyond its own memory: its ``memory_overhead`` (xapi computes
+    Xen's shadow-memory model here; KVM and the simulator have no such model, and xenia's memory
+    checks count the VM's memory only)."""
+    overhead: int = call.db.get("VM", vm)["memory_overhead"]
+    return overhead
+
+
+@handler("VM.maximise_memory")
+def maximise_memory(call: Call, self: str, total: int, approximate: bool) -> int:
+    """The largest ``memory_static_max`` whose footprint (it plus the overhead) fits in ``total``,
+    rounded down to a MiB, as xapi's bisection answers."""
+    overhead: int = call.db.get("VM", self)["memory_overhead"]
+    mib = 1 << 20
+    return max(0, (total - overhead) // mib * mib)
