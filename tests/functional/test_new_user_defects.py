@@ -1,7 +1,7 @@
 """Defects a new user met (issue 10, item 7), each through the official SDK against a real daemon.
 
 - ``allowed_operations`` lists only what works: operations xenia has no message for
-  (checkpoint, export, metadata_export) never, and driver-dependent ones (live vCPUs, ballooning)
+  (export, metadata_export) never, and driver-dependent ones (live vCPUs, ballooning)
   only where the driver can; the ones listed then succeed.
 - A CD tray the guest locked answers xapi's VBD_TRAY_LOCKED [vbd].
 - A clean shutdown the guest has been asked for cannot be cancelled (task.cancel answers
@@ -66,7 +66,7 @@ def test_allowed_operations_of_a_running_vm_all_work(sim: DaemonProcess) -> None
     vm = new_vm(api, "listed")
     api.VM.start(vm, False, False)
     allowed = set(api.VM.get_allowed_operations(vm))
-    assert not allowed & {"checkpoint", "export", "metadata_export"}  # no message serves them
+    assert not allowed & {"export", "metadata_export"}  # no message serves them
     assert {"changing_dynamic_range", "changing_VCPUs_live"} <= allowed  # the simulator can do both
     api.VM.set_VCPUs_number_live(vm, "3")
     assert api.VM.get_VCPUs_at_startup(vm) == "3"
@@ -81,13 +81,14 @@ def test_allowed_operations_of_a_running_vm_all_work(sim: DaemonProcess) -> None
 
 
 def test_a_driver_without_ballooning_or_hotplug_does_not_list_them() -> None:
-    with DaemonProcess(extra_args=["--driver-option", "disable=balloon,vcpu_hotplug"]) as d:
+    with DaemonProcess(extra_args=["--driver-option", "disable=balloon,vcpu_hotplug,suspend"]) as d:
         api = session(d).xenapi
         vm = new_vm(api, "fixed")
         assert "changing_dynamic_range" in api.VM.get_allowed_operations(vm)  # halted: a db change
         api.VM.start(vm, False, False)
         allowed = api.VM.get_allowed_operations(vm)
         assert "changing_dynamic_range" not in allowed and "changing_VCPUs_live" not in allowed
+        assert "checkpoint" not in allowed and "suspend" not in allowed
         assert error(api.VM.set_VCPUs_number_live, vm, "2")[0] == "OPERATION_NOT_ALLOWED"
 
 
@@ -149,3 +150,21 @@ def test_step_delay_slows_lifecycle_steps_so_a_start_can_be_cancelled() -> None:
         api.task.cancel(task)
         assert finished(api, task)["status"] == "cancelled"
         assert api.VM.get_power_state(vm) == "Running"
+
+
+def test_checkpoint_keeps_the_vm_running_and_the_snapshot_suspended(sim: DaemonProcess) -> None:
+    """xapi: a checkpoint is a snapshot with the memory image; the VM carries on."""
+    api = session(sim).xenapi
+    vm = new_vm(api, "checkpointed")
+    assert error(api.VM.checkpoint, vm, "too early") == ["VM_BAD_POWER_STATE", vm, "paused, suspended, running",
+                                                         "halted"]  # fmt: skip
+    api.VM.start(vm, False, False)
+    assert "checkpoint" in api.VM.get_allowed_operations(vm)
+    cp = api.VM.checkpoint(vm, "with memory")
+    assert api.VM.get_power_state(vm) == "Running"
+    rec = api.VM.get_record(cp)
+    assert rec["is_a_snapshot"] is True and rec["snapshot_of"] == vm and rec["power_state"] == "Suspended"
+    image = rec["suspend_VDI"]
+    assert api.VDI.get_type(image) == "suspend"
+    assert cp in api.VM.get_snapshots(vm)
+    api.VM.hard_shutdown(vm)

@@ -82,6 +82,8 @@ ERRORS: dict[str, ErrorDef] = {
         _e("VM_DUPLICATE_VBD_DEVICE", "vm", "vbd", "device"),
         _e("HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN"),
         _e("MEMORY_CONSTRAINT_VIOLATION", "constraint"),
+        _e("VM_CHECKPOINT_RESUME_FAILED", "vm"),
+        _e("VM_CHECKPOINT_SUSPEND_FAILED", "vm"),
         _e("HA_CONSTRAINT_VIOLATION_NETWORK_NOT_SHARED", "network"),
         _e("HA_CONSTRAINT_VIOLATION_SR_NOT_SHARED", "SR"),
         _e("SR_BACKEND_FAILURE", "status", "stdout", "stderr"),

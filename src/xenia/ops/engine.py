@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -392,6 +392,58 @@ class Ops:
             steps = [Step("create_suspend_vdi", make_vdi, drop_vdi), Step("write_image", write),
                      self._destroy(vm), Step("record_state", mark)]  # fmt: skip
             await self._run(vm, "suspend", steps, task)
+
+    async def checkpoint_live(self, vm: str, snapshot: Callable[[], Awaitable[str]],
+                              discard: Callable[[str], Awaitable[None]], task: TaskControl | None = None,
+                              ) -> tuple[str, str]:  # fmt: skip
+        """A running or paused VM's memory image and disk snapshot, taken while it is briefly
+        suspended (as xapi's checkpoint: suspend, snapshot the disks, resume).  The caller holds the
+        operation; returns the snapshot VM and the VDI holding the memory image."""
+        uuid = self._uuid(vm)
+        db = self.db
+        paused = db.get("VM", vm)["power_state"] == "Paused"
+        sr = self._suspend_sr()
+        made: dict[str, str] = {}
+
+        async def make_vdi() -> None:
+            spec = domain_spec(db, vm)
+            made["vdi"] = db.create("VDI", {
+                "name_label": f"Checkpoint image for {spec.name}", "SR": sr, "type": "suspend",
+                "virtual_size": spec.memory_static_max, "read_only": False, "sharable": False,
+            })  # fmt: skip
+            db.set("VDI", made["vdi"], "location", f"{db.get('VDI', made['vdi'])['uuid']}.suspend")
+
+        def image_path() -> Path:
+            location: str = db.get("VDI", made["vdi"])["location"]
+            return sr_path(db, sr) / location
+
+        async def drop_vdi() -> None:
+            if db.exists("VDI", made.get("vdi", "")):
+                path = image_path()
+                db.destroy("VDI", made["vdi"])
+                await asyncio.to_thread(lambda: path.unlink(missing_ok=True))
+
+        async def write() -> None:
+            await self.driver.vm.suspend(uuid, str(image_path()))
+
+        async def disks() -> None:
+            made["snapshot"] = await snapshot()
+
+        async def drop_disks() -> None:
+            if "snapshot" in made:
+                await discard(made["snapshot"])
+
+        async def restore() -> None:
+            await self.driver.vm.resume(domain_spec(db, vm), str(image_path()))
+
+        steps = [Step("create_checkpoint_vdi", make_vdi, drop_vdi), Step("write_image", write), self._destroy(vm),
+                 Step("snapshot_disks", disks, drop_disks),
+                 Step("restore_domain", restore, self._destroy_quietly(uuid)), self._write_keys(vm)]  # fmt: skip
+        if not paused:
+            steps.append(self._unpause(vm))
+        steps.append(self._record_live(vm))
+        await self._run(vm, "checkpoint", steps, task)
+        return made["snapshot"], made["vdi"]
 
     async def resume(self, vm: str, paused: bool, task: TaskControl | None = None,
                      op: str = "resume") -> None:  # fmt: skip

@@ -129,13 +129,13 @@ def require(ref: str, rec: dict[str, Any], op: str) -> None:
 
 
 #: advertised operations xenia has no message or handler for yet: never listed
-NOT_SERVED = frozenset({"checkpoint", "export", "metadata_export"})
+NOT_SERVED = frozenset({"export", "metadata_export"})
 #: driver capability -> the operations that need it (``changing_dynamic_range`` only on a live VM)
 _NEEDS: dict[str, tuple[str, ...]] = {
     "pause": ("pause", "unpause"),
     "clean_shutdown": ("clean_shutdown",),
     "clean_reboot": ("clean_reboot",),
-    "suspend": ("suspend", "resume", "resume_on"),
+    "suspend": ("suspend", "resume", "resume_on", "checkpoint"),
     "vcpu_hotplug": ("changing_VCPUs_live",),
     "balloon": ("changing_dynamic_range:live",),
 }
