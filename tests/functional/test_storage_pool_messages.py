@@ -107,3 +107,18 @@ def test_pool_of_one(api: Any) -> None:
     assert error(api.pool.set_igmp_snooping_enabled, pool, True) == ["OPENVSWITCH_NOT_ACTIVE"]
     assert error(api.pool.set_vswitch_controller, "192.0.2.1") == [
         "OPERATION_NOT_ALLOWED", "host not configured for vswitch operation"]  # fmt: skip
+
+
+@pytest.mark.parametrize("call, args", [
+    ("enable_cbt", ()), ("disable_cbt", ()), ("data_destroy", ()), ("list_changed_blocks", (NULL,)),
+    ("set_on_boot", ("reset",)), ("resize_online", (str(2 * GiB),)),
+])  # fmt: skip
+def test_features_xenias_srs_lack_answer_as_xapi(api: Any, call: str, args: tuple[str, ...]) -> None:
+    """xapi's ``check_sm_feature_error``: SR_OPERATION_NOT_SUPPORTED [sr] when the SR's SM lacks the feature."""
+    sr = api.pool.get_default_SR(api.pool.get_all()[0])
+    vdi = new_vdi(api, sr, call)
+    try:
+        assert error(getattr(api.VDI, call), vdi, *args) == ["SR_OPERATION_NOT_SUPPORTED", sr]
+        assert api.VDI.get_on_boot(vdi) == "persist" and api.VDI.get_cbt_enabled(vdi) is False
+    finally:
+        api.VDI.destroy(vdi)

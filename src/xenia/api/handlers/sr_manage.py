@@ -204,3 +204,17 @@ async def introduce_vdi(call: Call, uuid: str, name_label: str, name_description
     ref = db.create("VDI", record)
     db.update("VDI", ref, location=location, physical_utilisation=physical_utilisation, managed=managed)
     return ref
+
+
+def _sm_lacks(wire: str) -> None:
+    def refuse(call: Call, vdi: str, *args: object) -> None:
+        """xapi's ``check_sm_feature_error``: the SR's storage manager lacks the feature this needs
+        (changed-block tracking, reset on boot, online resize), which neither of xenia's SR types has."""
+        raise ApiError("SR_OPERATION_NOT_SUPPORTED", call.db.get("VDI", vdi)["SR"])
+
+    handler(wire)(refuse)
+
+
+for _wire in ("VDI.enable_cbt", "VDI.disable_cbt", "VDI.data_destroy", "VDI.list_changed_blocks", "VDI.set_on_boot",
+              "VDI.resize_online"):  # fmt: skip
+    _sm_lacks(_wire)
