@@ -189,3 +189,18 @@ def test_memory_accounting(api: Any, vm: str) -> None:
     total = 3 * 1024 * mib + 12345
     best = int(api.VM.maximise_memory(vm, str(total), False))
     assert best % mib == 0 and best + overhead <= total < best + overhead + mib
+
+
+def test_wait_memory_target_live(api: Any, vm: str) -> None:
+    assert error(api.VM.wait_memory_target_live, vm) == ["VM_BAD_POWER_STATE", vm, "running, paused", "halted"]
+    api.VM.start(vm, False, False)
+    api.VM.wait_memory_target_live(vm)  # a simulated guest without a pending balloon is at its target
+    metrics = api.VM.get_metrics(vm)
+    assert abs(int(api.VM_metrics.get_memory_actual(metrics)) - int(api.VM.get_memory_target(vm))) <= 1 << 20
+
+
+def test_snapshot_with_quiesce_was_removed(api: Any, vm: str) -> None:
+    """xapi removed VSS support: VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED after the snapshot checks."""
+    assert error(api.VM.snapshot_with_quiesce, vm, "q") == ["VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED", vm]
+    template = api.VM.get_by_name_label("Generic Linux BIOS")[0]
+    assert error(api.VM.snapshot_with_quiesce, template, "q")[0] == "VM_IS_TEMPLATE"

@@ -99,7 +99,6 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("role.get_permissions", PERMISSION_OBJECTS), ("role.get_by_permission", PERMISSION_OBJECTS),
     ("pool.*telemetry*", TELEMETRY),
     ("pool.*guest_agent_config", NOT_YET), ("pool.send_test_post", NOT_YET), ("pool.set_local_auth_max_threads", NOT_YET),
-    ("VM.snapshot_with_quiesce", NOT_YET), ("VM.wait_memory_target_live", NOT_YET),
 )  # fmt: skip
 
 

@@ -8,10 +8,12 @@ xapi's wording); ``VCPUs_max`` changes only while halted.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from xenia.api.context import Call
 from xenia.api.methods import handler
+from xenia.api.tasks import task_context
 from xenia.datamodel.errors import ApiError
 from xenia.drivers.errors import DriverError
 from xenia.ops import lifecycle
@@ -138,3 +140,41 @@ def set_vcpus_at_startup(call: Call, vm: str, value: int) -> None:
 def set_actions_after_crash(call: Call, vm: str, value: str) -> None:
     call.db.set("VM", vm, "actions_after_crash", value)
 
+
+
+#: xapi's tolerance and default time-out for ``wait_memory_target_live``
+_TARGET_TOLERANCE = 1 << 20
+_TARGET_TIMEOUT = 256.0
+
+
+@handler("VM.wait_memory_target_live")
+async def wait_memory_target_live(call: Call, self: str) -> None:
+    """Wait until the running guest's memory is within 1 MiB of its balloon target, then record it
+    in the metrics (xapi: VM_MEMORY_TARGET_WAIT_TIMEOUT [task] after 256 s, TASK_CANCELLED [task])."""
+    db = call.db
+    rec = db.get("VM", self)
+    if rec["power_state"] not in ("Running", "Paused"):
+        raise ApiError("VM_BAD_POWER_STATE", self, "running, paused", rec["power_state"].lower())
+    engine: Ops = call.app.services["ops"]
+    task = task_context(call)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + _TARGET_TIMEOUT
+    while True:
+        try:
+            state = await engine.driver.vm.get_state(rec["uuid"])
+        except DriverError as e:
+            raise to_api_error(e, vm=self, step="stat", operation="VM.wait_memory_target_live") from e
+        if abs(state.memory_actual - state.memory_target) <= _TARGET_TOLERANCE:
+            if db.exists("VM_metrics", rec["metrics"]):
+                db.set("VM_metrics", rec["metrics"], "memory_actual", state.memory_actual)
+            return
+        if loop.time() > deadline:
+            raise ApiError("VM_MEMORY_TARGET_WAIT_TIMEOUT", task.ref)
+        await task.guard(asyncio.sleep(0.2))
+
+
+@handler("VM.snapshot_with_quiesce")
+def snapshot_with_quiesce(call: Call, vm: str, new_name: str) -> str:
+    """xapi removed VSS support: after the checks a snapshot makes, VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED."""
+    _require(call, vm, "snapshot")
+    raise ApiError("VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED", vm)
