@@ -281,7 +281,7 @@ def initialise(db: Db, state_dir: Path) -> HostIdentity:
             {"name_label": "Pool-wide network associated with eth0", "bridge": "xenbr0", "MTU": 1500,
              "other_config": {"automatic": "true"}},
         )  # fmt: skip
-        db.create("PIF", {"device": "eth0", "host": host, "network": network, "MTU": 1500, "physical": True,
+        db.create("PIF", {"device": "eth0", "host": host, "network": network, "MTU": 1500, "physical": True, "VLAN": -1,
                           "management": True, "currently_attached": True, "IP": "127.0.0.1"})  # fmt: skip
         pool = db.create(
             "pool",

@@ -96,3 +96,17 @@ def test_calls_xapi_does_not_implement(api: Any, host: str, call: str, expected:
 
 def test_list_methods_as_xapi(api: Any) -> None:
     assert error(api.host.list_methods) == ["NOT_IMPLEMENTED", "list_method"]
+
+
+def test_the_management_pif(api: Any, host: str) -> None:
+    """xapi: a physical PIF cannot be destroyed (PIF_IS_PHYSICAL), the management one not forgotten
+    nor given another address type (PIF_IS_MANAGEMENT_IFACE)."""
+    pif = api.host.get_management_interface(host)
+    assert api.PIF.get_VLAN(pif) == "-1" and api.PIF.get_physical(pif) is True
+    assert error(api.PIF.destroy, pif) == ["PIF_IS_PHYSICAL"]
+    assert error(api.PIF.forget, pif) == ["PIF_IS_MANAGEMENT_IFACE", pif]
+    assert error(api.PIF.set_primary_address_type, pif, "IPv6") == ["PIF_IS_MANAGEMENT_IFACE", pif]
+    api.PIF.set_disallow_unplug(pif, True)
+    assert api.PIF.get_disallow_unplug(pif) is True
+    api.PIF.set_disallow_unplug(pif, False)
+    assert pif in api.PIF.get_all()

@@ -18,6 +18,7 @@ from xenia.api.handlers.devices import device_op
 from xenia.api.implicit import add_to_set, remove_from_set
 from xenia.api.methods import handler
 from xenia.datamodel.errors import ApiError
+from xenia.datamodel.meta import NULL_REF
 from xenia.db import Db
 
 _VERSION = {"ipv4": 4, "ipv6": 6}
@@ -174,3 +175,43 @@ def remove_purpose(call: Call, self: str, value: str) -> None:
     current = call.db.get("network", self)["purpose"]
     if value in current:
         call.db.set("network", self, "purpose", [p for p in current if p != value])
+
+
+def _not_management(db: Db, pif: str) -> None:
+    if db.get("PIF", pif)["management"]:
+        raise ApiError("PIF_IS_MANAGEMENT_IFACE", pif)
+
+
+@handler("PIF.destroy")
+def destroy_pif(call: Call, self: str) -> None:
+    """Only VLAN PIFs are destroyed (through their VLAN); xenia's PIFs are physical interfaces."""
+    rec = call.db.get("PIF", self)
+    if rec["physical"] or rec["VLAN"] < 0 or rec["VLAN_master_of"] == NULL_REF:
+        raise ApiError("PIF_IS_PHYSICAL")
+
+
+@handler("PIF.forget")
+def forget_pif(call: Call, self: str) -> None:
+    """Drop the record of an interface (never the management one).  xenia does not configure the
+    host's interfaces, so there is nothing to bring down first, as xapi would."""
+    db = call.db
+    _not_management(db, self)
+    forget_pif_record(call, self)
+
+
+@handler("PIF.db_forget")
+def forget_pif_record(call: Call, self: str) -> None:
+    """The record only (xenia serves no PIF_metrics objects to remove with it)."""
+    call.db.get("PIF", self)
+    call.db.destroy("PIF", self)
+
+
+@handler("PIF.set_disallow_unplug")
+def set_disallow_unplug(call: Call, self: str, value: bool) -> None:
+    call.db.set("PIF", self, "disallow_unplug", value)
+
+
+@handler("PIF.set_primary_address_type")
+def set_primary_address_type(call: Call, self: str, primary_address_type: str) -> None:
+    _not_management(call.db, self)
+    call.db.set("PIF", self, "primary_address_type", primary_address_type)
