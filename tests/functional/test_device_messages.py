@@ -178,3 +178,21 @@ def test_vbd_mode_only_while_halted_and_attachable(api: Any, vm: str) -> None:
     api.VDI.set_read_only(vdi, False)
     api.VM.start(vm, False, False)
     assert error(api.VBD.set_mode, vbd, "RO") == ["VM_BAD_POWER_STATE", vm, "halted", "running"]
+
+
+def test_plain_storage_settings(api: Any, vm: str) -> None:
+    vdi = next(api.VBD.get_VDI(b) for b in api.VM.get_VBDs(vm) if api.VBD.get_type(b) == "Disk")
+    api.VDI.set_allow_caching(vdi, True)
+    assert api.VDI.get_allow_caching(vdi) is True
+    api.VDI.set_allow_caching(vdi, False)
+    sr = api.VDI.get_SR(vdi)
+    size = api.SR.get_physical_size(sr)
+    api.SR.set_physical_size(sr, "12345")
+    assert api.SR.get_physical_size(sr) == "12345"
+    api.SR.set_physical_size(sr, size)
+    pbd = api.SR.get_PBDs(sr)[0]
+    config = api.PBD.get_device_config(pbd)
+    api.PBD.set_device_config(pbd, {**config, "note": "kept"})
+    assert api.PBD.get_device_config(pbd)["note"] == "kept"
+    api.PBD.set_device_config(pbd, config)
+

@@ -110,3 +110,16 @@ def test_the_management_pif(api: Any, host: str) -> None:
     assert api.PIF.get_disallow_unplug(pif) is True
     api.PIF.set_disallow_unplug(pif, False)
     assert pif in api.PIF.get_all()
+
+
+def test_db_forget_drops_a_pif_record_without_checks() -> None:
+    """xapi's ``PIF.db_forget`` is ``Db.PIF.destroy``: even the management PIF's record goes."""
+    with DaemonProcess() as d:
+        session = XenAPI.Session(d.url)
+        session.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "pif-forget")
+        api = session.xenapi
+        host = api.host.get_all()[0]
+        pif = api.host.get_management_interface(host)
+        api.PIF.db_forget(pif)
+        assert pif not in api.PIF.get_all()
+        assert error(api.host.get_management_interface, host)[0] == "INTERNAL_ERROR"
