@@ -8,6 +8,8 @@ On a pool of one, ``designate_new_master`` of the master, ``sync_database`` and
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,3 +124,32 @@ def test_features_xenias_srs_lack_answer_as_xapi(api: Any, call: str, args: tupl
         assert api.VDI.get_on_boot(vdi) == "persist" and api.VDI.get_cbt_enabled(vdi) is False
     finally:
         api.VDI.destroy(vdi)
+
+
+def test_guest_agent_config_is_checked_and_published(api: Any, daemon: DaemonProcess) -> None:
+    """xapi: only ``auto_update_enabled`` (true/false) and ``auto_update_url`` (http/https) are valid,
+    else INVALID_VALUE ["guest_agent_config", "<key> = <value>"]; xenopsd publishes them under
+    /guest_agent_features for the guests' agents."""
+    pool = api.pool.get_all()[0]
+    assert error(api.pool.add_to_guest_agent_config, pool, "colour", "blue") == [
+        "INVALID_VALUE", "guest_agent_config", "colour = blue"]  # fmt: skip
+    assert error(api.pool.add_to_guest_agent_config, pool, "auto_update_url", "ftp://x") == [
+        "INVALID_VALUE", "guest_agent_config", "auto_update_url = ftp://x"]  # fmt: skip
+    api.pool.add_to_guest_agent_config(pool, "auto_update_enabled", "true")
+    api.pool.add_to_guest_agent_config(pool, "auto_update_url", "https://updates.example/agent")
+    assert api.pool.get_guest_agent_config(pool) == {"auto_update_enabled": "true",
+                                                     "auto_update_url": "https://updates.example/agent"}  # fmt: skip
+    env = {**os.environ, "XENSTORED_PATH": str(daemon.state_dir / "xenstored.sock")}
+
+    def read(path: str) -> str:
+        return subprocess.run(["xenstore-read", path], env=env, capture_output=True, text=True, timeout=30,
+                              check=True).stdout.strip()  # fmt: skip
+
+    base = "/guest_agent_features/Guest_agent_auto_update/parameters"
+    assert read(f"{base}/enabled") == "1"
+    assert read(f"{base}/update_url") == "https://updates.example/agent"
+    api.pool.remove_from_guest_agent_config(pool, "auto_update_url")
+    api.pool.remove_from_guest_agent_config(pool, "auto_update_enabled")
+    assert api.pool.get_guest_agent_config(pool) == {}
+    gone = subprocess.run(["xenstore-read", f"{base}/enabled"], env=env, capture_output=True, timeout=30)
+    assert gone.returncode != 0
