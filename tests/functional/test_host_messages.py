@@ -123,3 +123,20 @@ def test_db_forget_drops_a_pif_record_without_checks() -> None:
         api.PIF.db_forget(pif)
         assert pif not in api.PIF.get_all()
         assert error(api.host.get_management_interface, host)[0] == "INTERNAL_ERROR"
+
+
+def test_shutdown_agent_stops_the_daemon_and_vms_carry_on() -> None:
+    with DaemonProcess() as d:
+        session = XenAPI.Session(d.url)
+        session.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "shutdown-agent")
+        api = session.xenapi
+        vm = api.VM.clone(api.VM.get_by_name_label("Other install media")[0], "outlives")
+        api.VM.provision(vm)
+        api.VM.start(vm, False, False)
+        api.host.shutdown_agent()
+        assert d.proc is not None
+        assert d.proc.wait(timeout=60) == 0  # a clean stop, as on SIGTERM
+        d.start()  # the same state: the VM was adopted, still running
+        session = XenAPI.Session(d.url)
+        session.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "shutdown-agent")
+        assert session.xenapi.VM.get_power_state(vm) == "Running"

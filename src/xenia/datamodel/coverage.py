@@ -90,7 +90,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("host.reboot", MACHINE), ("host.shutdown", MACHINE), ("host.set_hostname_live", MACHINE),
     ("host.set_iscsi_iqn", MACHINE), ("host.*management_reconfigure", MACHINE), ("host.management_disable", MACHINE),
     ("pool.management_reconfigure", MACHINE), ("host.syslog_reconfigure", MACHINE), ("*_display", MACHINE),
-    ("host.restart_agent", MACHINE), ("host.shutdown_agent", MACHINE), ("host.bugreport_upload", MACHINE),
+    ("host.restart_agent", MACHINE), ("host.bugreport_upload", MACHINE),
     ("host.get_system_status_capabilities", MACHINE), ("host.set_numa_affinity_policy", MACHINE),
     ("PIF.*plug", MACHINE), ("PIF.*reconfigure_ip*", MACHINE), ("PIF.scan", MACHINE), ("PIF.*introduce", MACHINE),
     ("PIF.set_property", MACHINE),

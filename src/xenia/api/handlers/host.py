@@ -3,6 +3,9 @@ memory and configuration queries, as ``xapi_host.ml`` answers them."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import time
 
 from xenia.api.context import Call
@@ -142,3 +145,10 @@ def _not_implemented(wire: str, name: str) -> None:
 for _wire, _name in (("host.get_log", "get_log"), ("host.dmesg_clear", "dmesg_clear"),
                      ("host.list_methods", "list_method")):  # fmt: skip
     _not_implemented(_wire, _name)
+
+
+@handler("host.shutdown_agent")
+def shutdown_agent(call: Call) -> None:
+    """Stop the toolstack a second after answering, as xapi's fuse does; running VMs carry on and are
+    adopted when xenia starts again."""
+    asyncio.get_running_loop().call_later(1.0, os.kill, os.getpid(), signal.SIGTERM)

@@ -242,6 +242,14 @@ HOST = ClassDef(
         min_role=Role.READ_ONLY,
         client_cert=True,
     ),
+    Message(
+        'shutdown_agent',
+        (),
+        result='void',
+        doc='Shuts the agent down after a 10 second pause. WARNING: this is a dangerous operation. Any operations in progress will be aborted, and unrecoverable data loss may occur. The caller is responsible for ensuring that there are no operations in progress when this method is called.',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
     ),
     enums=ENUMS,
 )
