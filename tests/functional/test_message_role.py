@@ -62,3 +62,12 @@ def test_permissions_by_role(api: Any) -> None:
     holders = {api.role.get_name_label(r) for r in api.role.get_by_permission_name_label("vm.start")}
     assert holders == {"vm-operator", "vm-admin", "vm-power-admin", "pool-operator", "pool-admin"}
     assert api.role.get_by_permission_name_label("no.such_permission") == []
+
+
+
+def test_no_external_subjects(api: Any) -> None:
+    """Without external authentication there are no subjects: the list is empty and logging one out
+    ends no session (the caller's own keeps working)."""
+    assert api.session.get_all_subject_identifiers() == []
+    api.session.logout_subject_identifier("S-1-5-21-0-0-0-1000")
+    assert api.pool.get_all() != []

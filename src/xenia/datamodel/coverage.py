@@ -59,7 +59,6 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("pool.enable_redo_log", HA), ("pool.disable_redo_log", HA),
     ("*wlb*", WLB), ("pool.send_wlb_configuration", WLB), ("pool.deconfigure_wlb", WLB),
     ("*external_auth*", EXT_AUTH), ("pool.set_ext_auth_max_threads", EXT_AUTH),
-    ("session.get_all_subject_identifiers", EXT_AUTH), ("session.logout_subject_identifier", EXT_AUTH),
     ("*.apply_edition", LICENSING), ("host.license_*", LICENSING), ("pool.get_license_state", LICENSING),
     ("pool.join", POOLS), ("pool.join_force", POOLS), ("pool.eject", POOLS),
     ("pool.emergency_*", POOLS),
