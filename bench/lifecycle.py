@@ -160,7 +160,7 @@ def main() -> int:
         h = s.handle
         template = s.call("VM.get_by_name_label", h, "Other install media")[0]
         base = s.call("VM.clone", h, template, "bench-base")
-        s.call("VM.set_is_a_template", h, base, False)
+        s.call("VM.provision", h, base)  # un-templates it, as xapi
         pool = Pool(daemon, args.clients)
 
         rows: list[dict[str, Any]] = []

@@ -7,13 +7,18 @@ they are implemented).  Re-run it only to start a new class module::
     python tools/import_datamodel.py ../shared/reference/xenapi.json CLASS...
 
 It prints the module to stdout.  ``--message CLASS.NAME`` prints the declaration
-of one explicit message instead, to paste into a module.
+of one explicit message instead, to paste into a module.  The dump does not say which
+messages have an ``Async.`` form; with ``--xapi-repo`` (a clone or bare mirror of
+xen-api) the tool reads it from the ``call`` declarations in ``ocaml/idl`` (xapi's
+default is ``[`Session; `Async]``; ``~flags:[`Session]`` makes a message sync only).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import subprocess
 import sys
 from typing import Any
 
@@ -73,7 +78,26 @@ def field_line(f: dict[str, Any], write_role: str | None) -> str:
     return f"    {q}({', '.join(args)}),"
 
 
-def message_decl(m: dict[str, Any], indent: str = "    ") -> str:
+def sync_only(repo: str) -> dict[str, set[bool]]:
+    """Per message name, whether its ``call`` blocks in ``ocaml/idl`` are sync only (a name
+    several classes use may have both answers: then the caller must look)."""
+    files = subprocess.run(["git", "-C", repo, "ls-tree", "--name-only", "HEAD", "ocaml/idl/"],
+                           capture_output=True, text=True, check=True).stdout.split()  # fmt: skip
+    found: dict[str, set[bool]] = {}
+    for path in files:
+        if not re.search(r"/datamodel[^/]*\.ml$", path):
+            continue
+        text = subprocess.run(["git", "-C", repo, "show", f"HEAD:{path}"], capture_output=True, text=True,
+                              check=True).stdout  # fmt: skip
+        for block in re.split(r"\bcall\b", text)[1:]:
+            name = re.search(r'~name:"([^"]+)"', block)
+            if name:
+                flags = re.search(r"~flags:\[([^\]]*)\]", block[: name.start() + 400])
+                found.setdefault(name.group(1), set()).add(flags is not None and "Async" not in flags.group(1))
+    return found
+
+
+def message_decl(m: dict[str, Any], indent: str = "    ", sync: set[bool] | None = None) -> str:
     params = [p for p in m["params"] if p["name"] != "session_id"]
     lines = [f"{indent}Message("]
     lines.append(f"{indent}    {m['name']!r},")
@@ -84,10 +108,16 @@ def message_decl(m: dict[str, Any], indent: str = "    ") -> str:
     if m["errors"]:
         lines.append(f"{indent}    errors=({', '.join(repr(e['name']) for e in m['errors'])},),")
     lines.append(f"{indent}    min_role={role_expr(min_role(m['roles']))},")
+    if not m["roles"]:
+        lines.append(f"{indent}    root_only=True,")
     if "client-cert" in m["roles"]:
         lines.append(f"{indent}    client_cert=True,")
     if not any(p["name"] == "session_id" for p in m["params"]):
         lines.append(f"{indent}    session_first=False,")
+    if sync == {False}:
+        lines.append(f"{indent}    is_async=True,")
+    elif sync == {True, False}:
+        lines.append(f"{indent}    # is_async: some classes' {m['name']} are async, some not: look in ocaml/idl")
     lines.append(f"{indent}),")
     return "\n".join(lines)
 
@@ -136,11 +166,13 @@ def main() -> None:
     ap.add_argument("dump")
     ap.add_argument("classes", nargs="*")
     ap.add_argument("--message", action="append", default=[])
+    ap.add_argument("--xapi-repo", help="xen-api git repository, to tell which messages are async")
     args = ap.parse_args()
     dump = {c["name"]: c for c in json.load(open(args.dump))}
+    sync = sync_only(args.xapi_repo) if args.xapi_repo else {}
     for spec in args.message:
         cls, _, name = spec.partition(".")
-        print(message_decl(next(m for m in dump[cls]["messages"] if m["name"] == name)))
+        print(message_decl(next(m for m in dump[cls]["messages"] if m["name"] == name), sync=sync.get(name)))
     for name in args.classes:
         sys.stdout.write(class_module(dump[name]))
 

@@ -164,6 +164,7 @@ def _template(db: Db, name: str, description: str, *, memory: int, vcpus: int, h
             "name_label": name,
             "name_description": description,
             "is_a_template": True,
+            "is_default_template": True,
             "user_version": 1,
             "memory_static_max": memory,
             "memory_dynamic_max": memory,
@@ -184,6 +185,15 @@ def _template(db: Db, name: str, description: str, *, memory: int, vcpus: int, h
             "metrics": db.create("VM_metrics", {}),
         },
     )
+
+
+def _mark_default_templates(db: Db) -> None:
+    """Templates made by an older xenia carry only ``other_config:default_template``; give them the
+    field too, as xapi's db upgrade does."""
+    for vm in db.refs("VM"):
+        rec = db.get("VM", vm)
+        if rec["is_a_template"] and rec["other_config"].get("default_template") == "true" and not rec["is_default_template"]:
+            db.set("VM", vm, "is_default_template", True)
 
 
 TEMPLATES = (
@@ -230,6 +240,7 @@ def initialise(db: Db, state_dir: Path) -> HostIdentity:
         pool = db.refs("pool")[0]
         refresh_host(db, hosts[0])
         iso_sr(db, hosts[0], state_dir)
+        _mark_default_templates(db)
         return HostIdentity(hosts[0], pool)
     password = os.environ.get("XENIA_ROOT_PASSWORD")
     generated = None
@@ -270,7 +281,7 @@ def initialise(db: Db, state_dir: Path) -> HostIdentity:
             {"name_label": "Pool-wide network associated with eth0", "bridge": "xenbr0", "MTU": 1500,
              "other_config": {"automatic": "true"}},
         )  # fmt: skip
-        db.create("PIF", {"device": "eth0", "host": host, "network": network, "MTU": 1500, "physical": True,
+        db.create("PIF", {"device": "eth0", "host": host, "network": network, "MTU": 1500, "physical": True, "VLAN": -1,
                           "management": True, "currently_attached": True, "IP": "127.0.0.1"})  # fmt: skip
         pool = db.create(
             "pool",

@@ -37,7 +37,6 @@ def new_vm(api: Any, name: str) -> str:
     template = api.VM.get_by_name_label("Generic Linux BIOS")[0]
     vm: str = api.VM.clone(template, name)
     api.VM.provision(vm)
-    api.VM.set_is_a_template(vm, False)
     return vm
 
 

@@ -69,7 +69,6 @@ def make_vm(api: Any, name: str) -> Vm:
     template = api.VM.get_by_name_label("Generic Linux BIOS")[0]
     vm = api.VM.clone(template, name)
     api.VM.provision(vm)
-    api.VM.set_is_a_template(vm, False)
     pool = api.pool.get_all()[0]
     sr = api.pool.get_default_SR(pool)
     net = api.network.get_all()[0]

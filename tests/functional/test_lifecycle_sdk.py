@@ -32,7 +32,6 @@ def install(api: Any, name: str, profile: str = "pv") -> str:
     template = api.VM.get_by_name_label("Generic Linux BIOS")[0]
     vm = api.VM.clone(template, name)
     api.VM.provision(vm)
-    api.VM.set_is_a_template(vm, False)
     api.VM.add_to_other_config(vm, "xenia-sim-guest", profile)
     return str(vm)
 
@@ -51,6 +50,21 @@ def uninstall(api: Any, vm: str) -> None:
     api.VM.destroy(vm)
     for vdi in disks:
         api.VDI.destroy(vdi)
+
+
+@pytest.mark.parametrize("template", ["Generic Linux BIOS", "Other install media"])
+def test_provision_makes_the_clone_a_vm(api: Any, template: str) -> None:
+    """clone -> provision -> start is how xe vm-install and Ansible make a VM: xapi's provision
+    sets is_a_template false as its first step, with or without disks to create."""
+    vm = api.VM.clone(api.VM.get_by_name_label(template)[0], f"installed from {template}")
+    assert api.VM.get_is_a_template(vm) is True
+    api.VM.provision(vm)
+    assert api.VM.get_is_a_template(vm) is False
+    assert "start" in api.VM.get_allowed_operations(vm)
+    api.VM.start(vm, False, False)
+    assert api.VM.get_power_state(vm) == "Running"
+    assert error(api.VM.provision, vm)[0] == "VM_BAD_POWER_STATE"
+    uninstall(api, vm)
 
 
 def test_whole_life(api: Any) -> None:

@@ -39,7 +39,6 @@ def test_keys_follow_the_vm_and_guests_answer_through_the_store(sim: DaemonProce
     api = session.xenapi
     vm = api.VM.clone(api.VM.get_by_name_label("Generic Linux BIOS")[0], "in-the-store")
     api.VM.provision(vm)
-    api.VM.set_is_a_template(vm, False)
     api.VM.start(vm, False, False)
     domid = api.VM.get_domid(vm)
     base = f"/local/domain/{domid}"

@@ -84,7 +84,6 @@ def install(api: Any, name: str, image: GuestImage | None, memory: int = 256 * M
     template = api.VM.get_by_name_label("Generic Linux BIOS")[0]
     vm = api.VM.clone(template, name)
     api.VM.provision(vm)
-    api.VM.set_is_a_template(vm, False)
     api.VM.set_memory_limits(vm, str(memory), str(memory), str(memory), str(memory))
     if image is not None:
         api.VM.set_PV_kernel(vm, str(image.kernel))

@@ -149,7 +149,7 @@ def install(ctx: Context) -> int:
             if e.code != "MESSAGE_METHOD_UNKNOWN":
                 raise
             ctx.err.write("xenia: note: the daemon has no VM.provision yet; the VM is installed without disks\n")
-        ctx.call("VM.set_is_a_template", vm, False)
+            ctx.call("VM.set_is_a_template", vm, False)  # what VM.provision would have done first
     except BaseException:
         try:
             _destroy_with_disks(ctx, vm)  # no half-installed VM left behind

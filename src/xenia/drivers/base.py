@@ -493,8 +493,9 @@ class VmOps(Protocol):
     async def set_memory_target(self, vm_uuid: str, target: int) -> None:
         """Set the balloon target in bytes; the guest moves ``memory_actual`` towards it later.
 
-        Attention is signalled when the guest reaches the target. The target must lie within the
-        domain's dynamic range (:class:`InvalidArgument`). Needs :attr:`Capability.BALLOON`.
+        Attention is signalled when the guest reaches the target. The target must be positive and
+        at most ``memory_static_max`` (:class:`InvalidArgument`); the dynamic range, which a client
+        may change while the domain runs, is the ops layer's to check. Needs :attr:`Capability.BALLOON`.
         """
         ...
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from xenia.db import Change, Db, new_ref
 from xenia.drivers.base import DomainState, Driver, RunState, ShutdownReason
 from xenia.drivers.errors import DriverError, NoSuchDomain
 from xenia.ops import guestkeys, lifecycle, record
+from xenia.ops.guestagent import GuestAgents
 from xenia.ops.spec import domain_spec, sr_path
 from xenia.ops.steps import Action, NoTask, Step, TaskControl, run_steps
 from xenia.store.client import StoreClient
@@ -43,6 +44,8 @@ class Ops:
         self.host = host
         #: the store, as dom0: guest-visible keys of running VMs live there
         self.store = store
+        #: what each running VM's guest agent reports through the store, read into its guest metrics
+        self.agents = GuestAgents(db, store) if store is not None else None
         #: the name each running VM has in the store, so only real renames are written
         self._store_names: dict[str, str] = {}
         self.shutdown_timeout = shutdown_timeout
@@ -53,6 +56,8 @@ class Ops:
         self._unsubscribe = driver.subscribe(self._on_attention)
         self._background: set[asyncio.Task[None]] = set()
         self._unwatch_db = db.subscribe(self._on_db_changes)
+        #: operations this driver cannot carry out, left out of every VM's allowed_operations
+        self.cannot = lifecycle.unsupported({c.value for c in driver.capabilities})
         self._unfinish = db.add_finisher(self._refresh_allowed)
 
     def _refresh_allowed(self, touched: list[tuple[str, str]]) -> None:
@@ -60,7 +65,7 @@ class Ops:
         becoming a VM, a power state, an operation starting): the one place that maintains it."""
         for cls, ref in touched:
             if cls == "VM" and self.db.exists("VM", ref):
-                record.refresh_allowed(self.db, ref)
+                record.refresh_allowed(self.db, ref, self.cannot)
 
     def _on_db_changes(self, changes: list[Change]) -> None:
         """A running VM's new name goes to the store (with its index) after the db committed it."""
@@ -179,6 +184,8 @@ class Ops:
     async def _forget_keys(self, vm: str) -> None:
         """Remove the guest-visible keys of the VM's current domain (as the db knows it)."""
         domid = self.db.get("VM", vm)["domid"]
+        if self.agents is not None:
+            await self.agents.forget(vm)
         if self.store is not None and domid >= 0:
             await guestkeys.remove_keys(self.store, domid, self._uuid(vm))
 
@@ -193,12 +200,19 @@ class Ops:
             await guestkeys.write_keys(self.store, self.db, vm, domid)
             self._store_names[vm] = self.db.get("VM", vm)["name_label"]
             written.append(domid)
+            await self._follow_agent(vm, domid)
 
         async def remove() -> None:
+            if self.agents is not None:
+                await self.agents.forget(vm)
             if self.store is not None and written:
                 await guestkeys.remove_keys(self.store, written[0], uuid)
 
         return Step("write_store_keys", write, remove)
+
+    async def _follow_agent(self, vm: str, domid: int) -> None:
+        if self.agents is not None:
+            await self.agents.follow(vm, domid)
 
     def _record_live(self, vm: str) -> Step:
         uuid = self._uuid(vm)
@@ -238,6 +252,18 @@ class Ops:
 
         return Step(f"wait_{reason.value}", wait)
 
+    def _request(self, vm: str, name: str, ask: Action, task: TaskControl | None) -> Step:
+        """Ask the guest to stop or reboot.  A request the guest has been given cannot be taken back
+        (it may already be acting on it), so from here on the task cannot be cancelled: ``task.cancel``
+        answers OPERATION_NOT_ALLOWED instead of claiming a cancellation the guest would ignore."""
+
+        async def request() -> None:
+            if task is not None:
+                task.set_cancellable(False)
+            await ask()
+
+        return Step(name, request)
+
     def _needs_guest(self, vm: str, op: str) -> None:
         """A clean operation needs a guest that can be asked (xapi: VM_MISSING_PV_DRIVERS)."""
         feature = _CLEAN_NEEDS[op]
@@ -272,7 +298,7 @@ class Ops:
             self._needs_guest(vm, "clean_shutdown")
             uuid = self._uuid(vm)
             steps = [
-                Step("request_shutdown", lambda: self.driver.vm.request_shutdown(uuid)),
+                self._request(vm, "request_shutdown", lambda: self.driver.vm.request_shutdown(uuid), task),
                 self._wait_shutdown(vm, ShutdownReason.POWEROFF),
                 self._destroy(vm),
                 self._record_halted(vm),
@@ -312,7 +338,7 @@ class Ops:
             self._needs_guest(vm, "clean_reboot")
             uuid = self._uuid(vm)
             steps = [
-                Step("request_reboot", lambda: self.driver.vm.request_reboot(uuid)),
+                self._request(vm, "request_reboot", lambda: self.driver.vm.request_reboot(uuid), task),
                 self._wait_shutdown(vm, ShutdownReason.REBOOT),
                 self._destroy(vm),
                 self._create(vm),
@@ -366,6 +392,58 @@ class Ops:
             steps = [Step("create_suspend_vdi", make_vdi, drop_vdi), Step("write_image", write),
                      self._destroy(vm), Step("record_state", mark)]  # fmt: skip
             await self._run(vm, "suspend", steps, task)
+
+    async def checkpoint_live(self, vm: str, snapshot: Callable[[], Awaitable[str]],
+                              discard: Callable[[str], Awaitable[None]], task: TaskControl | None = None,
+                              ) -> tuple[str, str]:  # fmt: skip
+        """A running or paused VM's memory image and disk snapshot, taken while it is briefly
+        suspended (as xapi's checkpoint: suspend, snapshot the disks, resume).  The caller holds the
+        operation; returns the snapshot VM and the VDI holding the memory image."""
+        uuid = self._uuid(vm)
+        db = self.db
+        paused = db.get("VM", vm)["power_state"] == "Paused"
+        sr = self._suspend_sr()
+        made: dict[str, str] = {}
+
+        async def make_vdi() -> None:
+            spec = domain_spec(db, vm)
+            made["vdi"] = db.create("VDI", {
+                "name_label": f"Checkpoint image for {spec.name}", "SR": sr, "type": "suspend",
+                "virtual_size": spec.memory_static_max, "read_only": False, "sharable": False,
+            })  # fmt: skip
+            db.set("VDI", made["vdi"], "location", f"{db.get('VDI', made['vdi'])['uuid']}.suspend")
+
+        def image_path() -> Path:
+            location: str = db.get("VDI", made["vdi"])["location"]
+            return sr_path(db, sr) / location
+
+        async def drop_vdi() -> None:
+            if db.exists("VDI", made.get("vdi", "")):
+                path = image_path()
+                db.destroy("VDI", made["vdi"])
+                await asyncio.to_thread(lambda: path.unlink(missing_ok=True))
+
+        async def write() -> None:
+            await self.driver.vm.suspend(uuid, str(image_path()))
+
+        async def disks() -> None:
+            made["snapshot"] = await snapshot()
+
+        async def drop_disks() -> None:
+            if "snapshot" in made:
+                await discard(made["snapshot"])
+
+        async def restore() -> None:
+            await self.driver.vm.resume(domain_spec(db, vm), str(image_path()))
+
+        steps = [Step("create_checkpoint_vdi", make_vdi, drop_vdi), Step("write_image", write), self._destroy(vm),
+                 Step("snapshot_disks", disks, drop_disks),
+                 Step("restore_domain", restore, self._destroy_quietly(uuid)), self._write_keys(vm)]  # fmt: skip
+        if not paused:
+            steps.append(self._unpause(vm))
+        steps.append(self._record_live(vm))
+        await self._run(vm, "checkpoint", steps, task)
+        return made["snapshot"], made["vdi"]
 
     async def resume(self, vm: str, paused: bool, task: TaskControl | None = None,
                      op: str = "resume") -> None:  # fmt: skip
@@ -444,6 +522,7 @@ class Ops:
             return
         if state.run_state in (RunState.RUNNING, RunState.PAUSED):
             record.live(db, vm, self.host, state)
+            await self._follow_agent(vm, state.domid)
             return
         await self._guest_stopped(vm, vm_uuid, state.shutdown_reason)
 
@@ -470,6 +549,7 @@ class Ops:
                 state = await self.driver.vm.create(domain_spec(db, vm))
                 if self.store is not None:
                     await guestkeys.write_keys(self.store, db, vm, state.domid)
+                    await self._follow_agent(vm, state.domid)
                 await self.driver.vm.unpause(vm_uuid)
                 record.live(db, vm, self.host, await self.driver.vm.get_state(vm_uuid))
                 return
@@ -504,10 +584,12 @@ class Ops:
                                f"The domain of VM {rec['name_label']} was gone when xenia started; "
                                "the VM is marked Halted.")  # fmt: skip
             else:
-                record.refresh_allowed(db, vm)
+                record.refresh_allowed(db, vm, self.cannot)
         await self._update_host_memory()
 
     async def close(self) -> None:
+        if self.agents is not None:
+            await self.agents.close()
         self._unsubscribe()
         self._unwatch_db()
         self._unfinish()

@@ -60,7 +60,8 @@ ADVERTISED = (
 #: operations that may run side by side on one VM (xapi's compatible sets)
 _COMPATIBLE = ({"clone", "copy", "export"}, {"snapshot", "checkpoint"})
 
-#: what a template may do (xapi: changing_*, clone, copy, export, provision, destroy)
+#: what a template may do (xapi: changing_*, clone, copy, export, provision, and destroy unless it is a
+#: default template)
 _TEMPLATE_OK = {"clone", "copy", "export", "metadata_export", "provision", "destroy", "changing_static_range",
                 "changing_dynamic_range", "changing_VCPUs", "make_into_template"}  # fmt: skip
 _SNAPSHOT_OK = {"revert", "reverting", "clone", "copy", "export", "destroy", "hard_shutdown", "metadata_export"}
@@ -87,7 +88,8 @@ def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | Non
         if not any(running | {op} <= group for group in _COMPATIBLE) and not _may_interrupt(op, running):
             task, other = next(iter(current.items()))
             return ("OTHER_OPERATION_IN_PROGRESS", "VM", ref, other, task)
-    if rec.get("is_a_template") and not rec.get("is_a_snapshot") and op not in _TEMPLATE_OK:
+    if rec.get("is_a_template") and not rec.get("is_a_snapshot") and (
+            op not in _TEMPLATE_OK or (op == "destroy" and is_default_template(rec))):
         return ("VM_IS_TEMPLATE", ref, op)
     if rec.get("is_a_snapshot") and op not in _SNAPSHOT_OK:
         return ("VM_IS_SNAPSHOT", ref, op)
@@ -98,6 +100,11 @@ def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | Non
     if rec.get("is_control_domain") and op not in _DOM0_OK:
         return ("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
     return None
+
+
+def is_default_template(rec: dict[str, Any]) -> bool:
+    """xapi's test: the field, or the older ``other_config:default_template`` flag."""
+    return bool(rec.get("is_default_template")) or rec.get("other_config", {}).get("default_template") == "true"
 
 
 def check(ref: str, rec: dict[str, Any], op: str) -> ApiError | None:
@@ -121,6 +128,29 @@ def require(ref: str, rec: dict[str, Any], op: str) -> None:
         raise error
 
 
-def allowed_operations(ref: str, rec: dict[str, Any]) -> list[str]:
-    """The VM's ``allowed_operations``: every advertised operation its checks let through."""
-    return [op for op in ADVERTISED if _refusal(ref, rec, op) is None]
+#: advertised operations xenia has no message or handler for yet: never listed
+NOT_SERVED = frozenset({"export", "metadata_export"})
+#: driver capability -> the operations that need it (``changing_dynamic_range`` only on a live VM)
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "pause": ("pause", "unpause"),
+    "clean_shutdown": ("clean_shutdown",),
+    "clean_reboot": ("clean_reboot",),
+    "suspend": ("suspend", "resume", "resume_on", "checkpoint"),
+    "vcpu_hotplug": ("changing_VCPUs_live",),
+    "balloon": ("changing_dynamic_range:live",),
+}
+
+
+def unsupported(capabilities: set[str] | frozenset[str]) -> frozenset[str]:
+    """What the driver cannot do, as operation names (``op:live`` when only a live VM cannot)."""
+    missing = {op for cap, ops in _NEEDS.items() if cap not in capabilities for op in ops}
+    return frozenset(missing | NOT_SERVED)
+
+
+def allowed_operations(ref: str, rec: dict[str, Any], cannot: frozenset[str] = NOT_SERVED) -> list[str]:
+    """The VM's ``allowed_operations``: every advertised operation its checks let through and
+    xenia can carry out here (``cannot``: from :func:`unsupported`), so clients never see an
+    operation that then fails for want of a handler or a driver feature."""
+    live = rec["power_state"] in (RUNNING, PAUSED)
+    return [op for op in ADVERTISED
+            if op not in cannot and not (live and f"{op}:live" in cannot) and _refusal(ref, rec, op) is None]  # fmt: skip

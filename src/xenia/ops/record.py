@@ -15,10 +15,11 @@ from xenia.ops import lifecycle
 from xenia.util.clock import xapi_time
 
 
-def refresh_allowed(db: Db, vm: str) -> None:
-    """Recompute a VM's ``allowed_operations`` (ops runs this at the end of every batch touching a VM)."""
+def refresh_allowed(db: Db, vm: str, cannot: frozenset[str] = lifecycle.NOT_SERVED) -> None:
+    """Recompute a VM's ``allowed_operations`` (ops runs this at the end of every batch touching a VM);
+    ``cannot``: the operations the driver cannot carry out (:func:`lifecycle.unsupported`)."""
     rec = db.get("VM", vm)
-    allowed = lifecycle.allowed_operations(vm, rec)
+    allowed = lifecycle.allowed_operations(vm, rec, cannot)
     if allowed != rec["allowed_operations"]:
         db.set("VM", vm, "allowed_operations", allowed)
 

@@ -3,7 +3,7 @@
 A step is a name, an action and (where one exists) the action that undoes it.
 When a step fails, the steps done so far are undone in reverse order and the
 error names the step.  Between steps -- and while a step waits -- the task may
-be cancelled; the step in flight is abandoned (drivers change nothing before
+be cancelled (and ``--task-step-delay`` slows each step there); the step in flight is abandoned (drivers change nothing before
 their fault points, so abandoning before the change is safe), everything done
 is undone, and the caller gets TASK_CANCELLED.
 """
@@ -43,6 +43,10 @@ class TaskControl(Protocol):
 
     def progress(self, fraction: float) -> None: ...
 
+    async def step(self, fraction: float | None = None) -> None: ...
+
+    def set_cancellable(self, cancellable: bool) -> None: ...
+
     async def guard(self, aw: Awaitable[T]) -> T: ...
 
 
@@ -55,6 +59,12 @@ class NoTask:
     def progress(self, fraction: float) -> None:
         pass
 
+    async def step(self, fraction: float | None = None) -> None:
+        pass
+
+    def set_cancellable(self, cancellable: bool) -> None:
+        pass
+
     async def guard(self, aw: Awaitable[T]) -> T:
         return await aw
 
@@ -64,8 +74,7 @@ async def run_steps(operation: str, vm: str, steps: list[Step], task: TaskContro
     total = len(steps)
     for index, step in enumerate(steps):
         try:
-            if task.cancelling:
-                raise ApiError("TASK_CANCELLED", task.ref)
+            await task.step()  # a safe point: cancelled here, or slowed by --task-step-delay
             await task.guard(step.do())
         except DriverError as e:
             await _undo(operation, done)

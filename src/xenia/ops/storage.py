@@ -9,6 +9,7 @@ copying, snapshotting and reverting VMs build on these.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -29,10 +30,42 @@ def _storage_error(e: DriverError, step: str, operation: str) -> ApiError:
     return to_api_error(e, vm="", step=step, operation=operation)
 
 
+def refresh_sr_usage(db: Db, sr: str) -> None:
+    """An SR's sizes follow its VDIs, as the SM reports them to xapi: ``virtual_allocation`` sums the
+    VDIs' virtual sizes, ``physical_utilisation`` their physical use (the images xenia made, not the
+    other files of the filesystem), ``physical_size`` is the size of the filesystem holding the SR."""
+    vdis = [db.get("VDI", vdi) for vdi in db.referrers("VDI", "SR", sr)]
+    values: dict[str, int] = {
+        "virtual_allocation": sum(v["virtual_size"] for v in vdis),
+        "physical_utilisation": sum(v["physical_utilisation"] for v in vdis),
+    }
+    try:
+        fs = os.statvfs(sr_path(db, sr))
+        values["physical_size"] = fs.f_blocks * fs.f_frsize
+    except (OSError, ApiError):
+        pass
+    rec = db.get("SR", sr)
+    if any(rec[k] != v for k, v in values.items()):
+        db.update("SR", sr, **values)
+
+
 class Storage:
     def __init__(self, db: Db, driver: Driver) -> None:
         self.db = db
         self.driver = driver
+        self._unfinish = db.add_finisher(self._refresh_usage)
+        for sr in db.refs("SR"):
+            with db.batch():
+                refresh_sr_usage(db, sr)
+
+    def _refresh_usage(self, touched: list[tuple[str, str]]) -> None:
+        """Keep SR sizes true in the same commit as any change to a VDI (made, resized, removed)."""
+        if any(cls == "VDI" for cls, _ in touched):
+            for sr in self.db.refs("SR"):
+                refresh_sr_usage(self.db, sr)
+
+    def close(self) -> None:
+        self._unfinish()
 
     @property
     def has_files(self) -> bool:
@@ -178,6 +211,3 @@ def scan_iso_sr(db: Db, sr: str) -> None:
             if name not in known:
                 db.create("VDI", {"name_label": name, "SR": sr, "location": name, "type": "user", "read_only": True,
                                   "sharable": True, "virtual_size": size, "physical_utilisation": size})  # fmt: skip
-        total = sum(files.values())
-        if db.get("SR", sr)["physical_utilisation"] != total:
-            db.update("SR", sr, physical_utilisation=total, virtual_allocation=total)

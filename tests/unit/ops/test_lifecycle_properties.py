@@ -151,7 +151,6 @@ class Lifecycle(RuleBasedStateMachine):
         self.names += 1
         vm = self.call("VM.clone", self.template, f"vm-{self.names}")
         self.call("VM.provision", vm)
-        self.call("VM.set_is_a_template", vm, False)
         if not drivers:
             self.call("VM.add_to_other_config", vm, "xenia-sim-guest", "no-drivers")
         self.vms.append(Model(vm, self.db.get("VM", vm)["uuid"], "Halted", drivers))

@@ -33,6 +33,13 @@ class FakeTask:
     def cancelling(self) -> bool:
         return self.cancel.is_set()
 
+    async def step(self, fraction: float | None = None) -> None:
+        if self.cancel.is_set():
+            raise ApiError("TASK_CANCELLED", self.ref)
+
+    def set_cancellable(self, cancellable: bool) -> None:
+        self.cancellable = cancellable
+
     async def guard(self, aw: Awaitable[T]) -> T:
         work = asyncio.ensure_future(aw)
         stop = asyncio.ensure_future(self.cancel.wait())

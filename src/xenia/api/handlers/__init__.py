@@ -9,15 +9,22 @@ from xenia.api.handlers import (
     host,
     lifecycle,
     message,
+    network_config,
+    pool,
+    role,
     session,
     sr,
+    sr_manage,
+    storage_config,
     task,
     vdi,
     vm,
     vm_config,
+    vm_query,
+    vm_settings,
     xenia_ext,
 )  # fmt: skip
 
 __all__ = [
-    "devices", "event", "host", "lifecycle", "message", "session", "sr", "task", "vdi", "vm", "vm_config", "xenia_ext",
+    "devices", "event", "host", "lifecycle", "message", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip

@@ -11,7 +11,7 @@ from xenia.api.handlers.lifecycle import ops
 from xenia.api.methods import handler
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
-from xenia.drivers.errors import DriverError
+from xenia.drivers.errors import DriverError, InvalidState
 from xenia.ops.errors import to_api_error
 from xenia.ops.spec import disk_spec, nic_spec, vdi_path
 
@@ -22,7 +22,7 @@ def _running(call: Call, vm: str) -> None:
         raise ApiError("VM_BAD_POWER_STATE", vm, "running", state.lower())
 
 
-async def _device_op(call: Call, cls: str, ref: str, op: str, attached: bool | None) -> None:
+async def device_op(call: Call, cls: str, ref: str, op: str, attached: bool | None) -> None:
     """Run one device step on the VM's domain, under the VM's lock; ``attached`` is the new db state."""
     db = call.db
     rec = db.get(cls, ref)
@@ -52,7 +52,7 @@ async def _device_op(call: Call, cls: str, ref: str, op: str, attached: bool | N
 async def vbd_plug(call: Call, vbd: str) -> None:
     if call.db.get("VBD", vbd)["currently_attached"]:
         raise ApiError("DEVICE_ALREADY_ATTACHED", vbd)
-    await _device_op(call, "VBD", vbd, "plug", True)
+    await device_op(call, "VBD", vbd, "plug", True)
 
 
 async def _vbd_unplug(call: Call, vbd: str, force: bool) -> None:
@@ -61,7 +61,7 @@ async def _vbd_unplug(call: Call, vbd: str, force: bool) -> None:
         raise ApiError("DEVICE_ALREADY_DETACHED", vbd)
     if not rec["unpluggable"] and not force:
         raise ApiError("VBD_NOT_UNPLUGGABLE", vbd)
-    await _device_op(call, "VBD", vbd, "unplug", False)
+    await device_op(call, "VBD", vbd, "unplug", False)
 
 
 @handler("VBD.unplug")
@@ -78,14 +78,14 @@ async def vbd_unplug_force(call: Call, vbd: str) -> None:
 async def vif_plug(call: Call, vif: str) -> None:
     if call.db.get("VIF", vif)["currently_attached"]:
         raise ApiError("DEVICE_ALREADY_ATTACHED", vif)
-    await _device_op(call, "VIF", vif, "plug", True)
+    await device_op(call, "VIF", vif, "plug", True)
 
 
 @handler("VIF.unplug")
 async def vif_unplug(call: Call, vif: str) -> None:
     if not call.db.get("VIF", vif)["currently_attached"]:
         raise ApiError("DEVICE_ALREADY_DETACHED", vif)
-    await _device_op(call, "VIF", vif, "unplug", False)
+    await device_op(call, "VIF", vif, "unplug", False)
 
 
 @handler("VIF.unplug_force")
@@ -135,6 +135,10 @@ async def eject(call: Call, vbd: str) -> None:
         async with engine.lock(uuid):
             try:
                 await engine.driver.disk.eject(uuid, db.get("VBD", vbd)["userdevice"])
+            except InvalidState as e:
+                if e.actual == "cd-locked":
+                    raise ApiError("VBD_TRAY_LOCKED", vbd) from e  # xapi's answer for a tray the guest locked
+                raise to_api_error(e, vm=vm, step="eject_media", operation="VBD.eject") from e
             except DriverError as e:
                 raise to_api_error(e, vm=vm, step="eject_media", operation="VBD.eject") from e
     db.update("VBD", vbd, VDI=NULL_REF, empty=True)

@@ -10,7 +10,7 @@ from xenia.api.context import Call
 from xenia.api.methods import handler
 from xenia.api.tasks import task_context
 from xenia.datamodel.errors import ApiError
-from xenia.ops import record
+from xenia.ops import lifecycle, record
 from xenia.ops.engine import Ops
 from xenia.ops.steps import TaskControl
 from xenia.ops.storage import Storage
@@ -36,14 +36,24 @@ def _this_host(call: Call, host: str) -> None:
         raise ApiError("HOST_OFFLINE", host)
 
 
+def _placeable(call: Call, vm: str, op: str, host: str | None = None) -> None:
+    """After the VM's own checks, a disabled host takes no new VM: a named host answers
+    HOST_DISABLED, a call that lets xapi choose NO_HOSTS_AVAILABLE (no other host to choose)."""
+    lifecycle.require(vm, call.db.get("VM", vm), op)
+    if not call.db.get("host", call.app.host_ref)["enabled"]:
+        raise ApiError("HOST_DISABLED", host) if host is not None else ApiError("NO_HOSTS_AVAILABLE")
+
+
 @handler("VM.start")
 async def start(call: Call, vm: str, start_paused: bool, force: bool) -> None:
+    _placeable(call, vm, "start")
     await ops(call).start(vm, start_paused, task(call))
 
 
 @handler("VM.start_on")
 async def start_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
     _this_host(call, host)
+    _placeable(call, vm, "start_on", host)
     await ops(call).start(vm, start_paused, task(call), op="start_on")
 
 
@@ -89,12 +99,14 @@ async def suspend(call: Call, vm: str) -> None:
 
 @handler("VM.resume")
 async def resume(call: Call, vm: str, start_paused: bool, force: bool) -> None:
+    _placeable(call, vm, "resume")
     await ops(call).resume(vm, start_paused, task(call))
 
 
 @handler("VM.resume_on")
 async def resume_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
     _this_host(call, host)
+    _placeable(call, vm, "resume_on", host)
     await ops(call).resume(vm, start_paused, task(call), op="resume_on")
 
 

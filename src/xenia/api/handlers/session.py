@@ -40,3 +40,16 @@ async def change_password(call: Call, old_pwd: str, new_pwd: str) -> None:
         if not ok:
             raise ApiError("SESSION_AUTHENTICATION_FAILED", session.user, "Authentication failure")
     db.set("user", user_ref, "password_hash", await asyncio.to_thread(hash_password, new_pwd))
+
+
+@handler("session.get_all_subject_identifiers")
+def get_all_subject_identifiers(call: Call) -> list[str]:
+    """The subjects (external users and groups) with a session: xenia authenticates local users only,
+    so there are none, which is xapi's answer without external authentication."""
+    return []
+
+
+@handler("session.logout_subject_identifier")
+def logout_subject_identifier(call: Call, subject_identifier: str) -> None:
+    """End the sessions of an external subject: local users are no subjects, so none ends (xapi never
+    ends local superuser sessions this way either)."""

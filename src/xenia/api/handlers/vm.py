@@ -21,7 +21,7 @@ _NOT_CLONED = {"uuid", "snapshots", "snapshot_of", "parent", "is_a_snapshot", "s
                "snapshot_metadata", "transportable_snapshot_id", "metrics", "guest_metrics", "suspend_VDI",
                "resident_on", "scheduled_to_be_resident_on", "domid", "power_state", "allowed_operations",
                "current_operations", "VBDs", "VIFs", "consoles", "crash_dumps", "VTPMs", "VUSBs", "VGPUs",
-               "attached_PCIs", "last_booted_record", "last_boot_CPU_flags"}  # fmt: skip
+               "attached_PCIs", "last_booted_record", "last_boot_CPU_flags", "is_default_template"}  # fmt: skip
 
 
 def random_mac() -> str:
@@ -139,6 +139,36 @@ async def snapshot(call: Call, vm: str, new_name: str, ignore_vdis: list[str]) -
         return await copy_vm(call, vm, new_name, "snapshot", ignore_vdis=tuple(ignore_vdis))
 
 
+async def _discard_snapshot(call: Call, snapshot: str) -> None:
+    """Remove a snapshot VM made by a checkpoint that then failed, with the disks made for it."""
+    db = call.db
+    if not db.exists("VM", snapshot):
+        return
+    disks = [db.get("VBD", b)["VDI"] for b in db.referrers("VBD", "VM", snapshot) if db.get("VBD", b)["type"] != "CD"]
+    destroy_vm(db, snapshot)
+    for vdi in disks:
+        if db.exists("VDI", vdi):
+            await storage(call).destroy_vdi(vdi)
+
+
+@handler("VM.checkpoint")
+async def checkpoint(call: Call, vm: str, new_name: str) -> str:
+    """A snapshot with the memory image: the snapshot VM is Suspended with the image as its
+    ``suspend_VDI`` (xapi's checkpoint); the VM itself carries on as it was."""
+    db = call.db
+    engine = ops(call)
+    task = task_context(call)
+    async with engine.operation(vm, "checkpoint", task):
+        if db.get("VM", vm)["power_state"] == "Suspended":
+            new = await copy_vm(call, vm, new_name, "snapshot")
+            image = await storage(call).copy_vdi(db.get("VM", vm)["suspend_VDI"], "clone")
+        else:
+            new, image = await engine.checkpoint_live(
+                vm, lambda: copy_vm(call, vm, new_name, "snapshot"), lambda ref: _discard_snapshot(call, ref), task)
+        db.update("VM", new, power_state="Suspended", suspend_VDI=image)
+        return new
+
+
 @handler("VM.revert")
 async def revert(call: Call, snapshot: str) -> None:
     """Give the snapshot's VM the snapshot's configuration and fresh copies of its disks (halted)."""
@@ -171,7 +201,9 @@ async def revert(call: Call, snapshot: str) -> None:
 
 @handler("VM.provision")
 async def provision(call: Call, vm: str) -> None:
+    """As xapi's ``Xapi_vm.provision``: the VM stops being a template first, then gets its disks."""
     async with ops(call).operation(vm, "provision", task_context(call)):
+        call.db.set("VM", vm, "is_a_template", False)
         await storage(call).provision(vm)
 
 

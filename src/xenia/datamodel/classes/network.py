@@ -1,6 +1,6 @@
 """XenAPI class ``network``: A virtual network"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -31,7 +31,33 @@ NETWORK = ClassDef(
     'network',
     'A virtual network',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'set_default_locking_mode',
+        (P('network ref', 'network', 'The network'), P('enum network_default_locking_mode', 'value', 'The default locking mode for VIFs attached to this network.')),
+        result='void',
+        doc='Set the default locking mode for VIFs attached to this network',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'add_purpose',
+        (P('network ref', 'self', 'The network'), P('enum network_purpose', 'value', 'The purpose to add')),
+        result='void',
+        doc='Give a network a new purpose (if not present already)',
+        errors=('NETWORK_INCOMPATIBLE_PURPOSES',),
+        min_role=Role.POOL_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'remove_purpose',
+        (P('network ref', 'self', 'The network'), P('enum network_purpose', 'value', 'The purpose to remove')),
+        result='void',
+        doc='Remove a purpose from a network (if present)',
+        min_role=Role.POOL_ADMIN,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
     has_constructor=True,
     ctor_role=Role.VM_ADMIN,

@@ -1,6 +1,6 @@
 """XenAPI class ``PBD``: The physical block devices through which hosts access SRs"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role  # noqa: F401
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -18,7 +18,33 @@ PBD = ClassDef(
     'PBD',
     'The physical block devices through which hosts access SRs',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'plug',
+        (P('PBD ref', 'self', 'The PBD to activate'),),
+        result='void',
+        doc='Activate the specified PBD, causing the referenced SR to be attached and scanned',
+        errors=('SR_UNKNOWN_DRIVER',),
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'unplug',
+        (P('PBD ref', 'self', 'The PBD to deactivate'),),
+        result='void',
+        doc='Deactivate the specified PBD, causing the referenced SR to be detached and nolonger scanned',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'set_device_config',
+        (P('PBD ref', 'self', 'The PBD to modify'), P('(string -> string) map', 'value', "The new value of the PBD's device_config")),
+        result='void',
+        doc="Sets the PBD's device_config field",
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
     has_constructor=True,
     ctor_role=Role.POOL_OPERATOR,

@@ -1,6 +1,6 @@
 """XenAPI class ``PIF``: A physical network interface (note separate VLANs are represented as several PIFs)"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -51,6 +51,51 @@ PIF = ClassDef(
     'PIF',
     'A physical network interface (note separate VLANs are represented as several PIFs)',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'destroy',
+        (P('PIF ref', 'self', 'the PIF object to destroy'),),
+        result='void',
+        doc='Destroy the PIF object (provided it is a VLAN interface). This call is deprecated: use VLAN.destroy or Bond.destroy instead',
+        errors=('PIF_IS_PHYSICAL',),
+        min_role=Role.POOL_OPERATOR,
+        # is_async: some classes' destroy are async, some not: look in ocaml/idl
+        is_async=True,
+    ),
+    Message(
+        'forget',
+        (P('PIF ref', 'self', 'The PIF object to destroy'),),
+        result='void',
+        doc='Destroy the PIF object matching a particular network interface',
+        errors=('PIF_TUNNEL_STILL_EXISTS', 'CLUSTERING_ENABLED',),
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'db_forget',
+        (P('PIF ref', 'self', 'The ref of the PIF whose database record should be destroyed'),),
+        result='void',
+        doc='Destroy a PIF database record.',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'set_disallow_unplug',
+        (P('PIF ref', 'self', 'Reference to the object'), P('bool', 'value', 'New value to set')),
+        result='void',
+        doc='Set whether unplugging the PIF is allowed',
+        errors=('OTHER_OPERATION_IN_PROGRESS', 'CLUSTERING_ENABLED',),
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'set_primary_address_type',
+        (P('PIF ref', 'self', 'the PIF object to reconfigure'), P('enum primary_address_type', 'primary_address_type', 'Whether to prefer IPv4 or IPv6 connections')),
+        result='void',
+        doc='Change the primary address type used by this PIF',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
 )

@@ -1,6 +1,6 @@
 """XenAPI class ``pool``: Pool-wide information"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -72,7 +72,72 @@ POOL = ClassDef(
     'pool',
     'Pool-wide information',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'sync_database',
+        (),
+        result='void',
+        doc='Forcibly synchronise the database now',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'designate_new_master',
+        (P('host ref', 'host', 'The host who should become the new master'),),
+        result='void',
+        doc='Perform an orderly handover of the role of master to the referenced host.',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'recover_slaves',
+        (),
+        result='host ref set',
+        doc='Instruct a pool master, M, to try and contact its slaves and, if slaves are in emergency mode, reset their master address to M.',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'has_extension',
+        (P('pool ref', 'self', 'The pool'), P('string', 'name', 'The name of the API call')),
+        result='bool',
+        doc='Return true if the extension is available on the pool',
+        min_role=Role.POOL_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'set_igmp_snooping_enabled',
+        (P('pool ref', 'self', 'The pool'), P('bool', 'value', 'Enable or disable IGMP Snooping on the pool')),
+        result='void',
+        doc='Enable or disable IGMP Snooping on the pool.',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'set_vswitch_controller',
+        (P('string', 'address', 'IP address of the vswitch controller.'),),
+        result='void',
+        doc='Set the IP address of the vswitch controller.',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'add_to_guest_agent_config',
+        (P('pool ref', 'self', 'The pool'), P('string', 'key', 'The key to add'), P('string', 'value', 'The value to add')),
+        result='void',
+        doc='Add a key-value pair to the pool-wide guest agent configuration',
+        min_role=Role.POOL_ADMIN,
+        is_async=True,
+    ),
+    Message(
+        'remove_from_guest_agent_config',
+        (P('pool ref', 'self', 'The pool'), P('string', 'key', 'The key to remove')),
+        result='void',
+        doc='Remove a key-value pair from the pool-wide guest agent configuration',
+        min_role=Role.POOL_ADMIN,
+        is_async=True,
+    ),
+    ),
     enums=ENUMS,
     has_get_by_name_label=False,
 )

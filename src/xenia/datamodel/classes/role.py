@@ -1,6 +1,6 @@
 """XenAPI class ``role``: A set of permissions associated with a subject"""
 
-from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Role  # noqa: F401
+from xenia.datamodel.meta import INS, RUN, RW, ClassDef, EnumDef, Message, P, Role  # noqa: F401
 
 FIELDS = (
     RUN('uuid', 'string', doc='Unique identifier/object reference'),
@@ -17,6 +17,23 @@ ROLE = ClassDef(
     'role',
     'A set of permissions associated with a subject',
     FIELDS,
-    messages=(),
+    messages=(
+    Message(
+        'get_permissions_name_label',
+        (P('role ref', 'self', 'a reference to a role'),),
+        result='string set',
+        doc='This call returns a list of permission names given a role',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    Message(
+        'get_by_permission_name_label',
+        (P('string', 'label', 'The short friendly name of the role'),),
+        result='role ref set',
+        doc='This call returns a list of roles given a permission name',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+    ),
+    ),
     enums=ENUMS,
 )

@@ -194,11 +194,8 @@ class QemuVm:
         self._d.need(Capability.BALLOON)
         dom = self._d.domain(vm_uuid)
         spec = dom.record.spec
-        if not spec.memory_dynamic_min <= target <= spec.memory_dynamic_max:
-            raise InvalidArgument(
-                f"memory target {target} outside the dynamic range "
-                f"[{spec.memory_dynamic_min}, {spec.memory_dynamic_max}]"
-            )
+        if not 0 < target <= spec.memory_static_max:
+            raise InvalidArgument(f"memory target {target} outside (0, {spec.memory_static_max}]")
         async with dom.lock:
             await dom.require(RunState.RUNNING, RunState.PAUSED)
             await dom.execute("balloon", {"value": target})

@@ -20,6 +20,7 @@ from xenia.drivers.base import (
     RunState,
 )
 from xenia.drivers.errors import DeviceExists, InvalidState, NoSuchDevice, NoSuchImage
+from xenia.drivers.sim.guest import tray_locked
 
 if TYPE_CHECKING:
     from xenia.drivers.sim.driver import SimDriver
@@ -97,6 +98,9 @@ class SimDisk:
         if cd.path is None:
             raise InvalidState(vm_uuid, "cd-empty", ("cd-full",), detail=f"CD drive {userdevice} is empty")
         dom = sim.get(vm_uuid)
+        if tray_locked(dom.spec.other_config):
+            raise InvalidState(vm_uuid, "cd-locked", ("cd-unlocked",),
+                               detail=f"the guest has locked the tray of CD {userdevice}")  # fmt: skip
         dom.disks[userdevice] = DiskState(userdevice, None, cd.kind, cd.mode, tray_open=True)
         sim.save(dom)
 

@@ -358,7 +358,7 @@ class SimDriver:
         """Bookkeeping when a domain (re)starts running: counters, pending and crash timers."""
         dom.running_since = self.clock.now()
         if self.guests is not None and GuestProfile(dom.profile).cooperative:
-            self.guests.spawn(self.guests.report(dom.domid))
+            self.guests.spawn(self.guests.report(dom.domid, tuple(dom.nics.values()), dom.memory_actual))
         if dom.pending is not None:
             self._arm(dom, dom.pending, dom.pending_due - self.clock.now())
         elif GuestProfile(dom.profile) is GuestProfile.CRASH:
@@ -542,9 +542,9 @@ class SimVm:
         await sim.faults.hit("vm.balloon")
         dom = sim.get_in(vm_uuid, _LIVE)
         spec = dom.spec
-        if not spec.memory_dynamic_min <= target <= spec.memory_dynamic_max:
+        if not 0 < target <= spec.memory_static_max:
             raise InvalidArgument(
-                f"memory target {target} outside [{spec.memory_dynamic_min}, {spec.memory_dynamic_max}]"
+                f"memory target {target} outside (0, {spec.memory_static_max}]"
             )
         extra = max(dom.memory_actual, target) - dom.reserved()
         if extra > sim.memory_free():

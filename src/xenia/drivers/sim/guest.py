@@ -8,6 +8,9 @@ The profile is chosen per VM by ``other_config["xenia-sim-guest"]``:
                   ``memory_actual`` never follows a balloon target (ops must time out / hard stop).
 ``crash``         like ``no-drivers``, but crashes ``other_config["xenia-sim-crash-after"]``
                   seconds (default 30) after it first runs: SHUTDOWN(CRASH) plus attention.
+
+Whatever the profile, ``other_config["xenia-sim-cd-locked"] = "true"`` makes the guest keep its CD
+trays locked (as a Linux guest does while the disc is mounted): ejecting fails as QEMU's does.
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ from collections.abc import Mapping
 
 from xenia.drivers.errors import InvalidArgument
 
-__all__ = ["CRASH_AFTER_KEY", "DEFAULT_CRASH_AFTER", "GUEST_KEY", "GuestProfile", "crash_after", "profile_of"]
+__all__ = ["CD_LOCKED_KEY", "CRASH_AFTER_KEY", "DEFAULT_CRASH_AFTER", "GUEST_KEY", "GuestProfile", "crash_after",
+           "profile_of", "tray_locked"]
 
 #: ``other_config`` key naming the guest profile.
 GUEST_KEY = "xenia-sim-guest"
 #: ``other_config`` key giving a ``crash`` guest's lifetime in seconds.
 CRASH_AFTER_KEY = "xenia-sim-crash-after"
 DEFAULT_CRASH_AFTER = 30.0
+#: ``other_config`` key: "true" when the guest keeps its CD trays locked.
+CD_LOCKED_KEY = "xenia-sim-cd-locked"
 
 
 class GuestProfile(enum.Enum):
@@ -61,3 +67,8 @@ def crash_after(other_config: Mapping[str, str]) -> float:
     if value < 0:
         raise InvalidArgument(f"other_config[{CRASH_AFTER_KEY!r}]={raw!r}: negative")
     return value
+
+
+def tray_locked(other_config: Mapping[str, str]) -> bool:
+    """Whether the guest keeps its CD trays locked."""
+    return other_config.get(CD_LOCKED_KEY) == "true"

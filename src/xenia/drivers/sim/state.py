@@ -33,6 +33,10 @@ from xenia.drivers.specjson import spec_from_json, spec_to_json
 __all__ = ["SimDomain", "SimStore", "spec_from_json", "spec_to_json"]
 
 
+#: a cooperative simulated guest also runs a guest agent that applies static IP settings
+SIM_AGENT_FEATURES = PV_FEATURES | {"feature-static-ip-setting"}
+
+
 @dataclass(slots=True, eq=False)
 class SimDomain:
     """One simulated domain (mutable; only the driver touches it)."""
@@ -71,7 +75,7 @@ class SimDomain:
             start_time=self.start_time,
             disks=tuple(self.disks[k] for k in sorted(self.disks, key=_devkey)),
             nics=tuple(self.nics[k] for k in sorted(self.nics, key=_devkey)),
-            guest_features=PV_FEATURES if profile_of(self.spec.other_config).cooperative else frozenset(),
+            guest_features=SIM_AGENT_FEATURES if profile_of(self.spec.other_config).cooperative else frozenset(),
         )
 
     def reserved(self) -> int:

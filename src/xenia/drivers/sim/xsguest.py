@@ -10,10 +10,14 @@ store (unit tests of the driver alone) requests go to the guest directly.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from xenia.drivers.base import ShutdownReason
+from xenia.drivers.base import NicSpec, ShutdownReason
+from xenia.drivers.sim.state import SIM_AGENT_FEATURES
+from xenia.store import XsError
 
 if TYPE_CHECKING:
     from xenia.drivers.sim.driver import SimDriver
@@ -25,11 +29,39 @@ log = logging.getLogger(__name__)
 _REQUESTS = {"poweroff": ShutdownReason.POWEROFF, "halt": ShutdownReason.POWEROFF, "reboot": ShutdownReason.REBOOT}
 
 
+#: the OS a simulated guest's agent reports, under the keys xe-guest-utilities writes
+GUEST_OS = {
+    "data/os_name": "xenia simulated Linux",
+    "data/os_uname": "6.1.0-xenia-sim",
+    "data/os_distro": "debian",
+    "data/os_majorver": "12",
+    "data/os_minorver": "0",
+    "attr/PVAddons/MajorVersion": "8",
+    "attr/PVAddons/MinorVersion": "4",
+    "attr/PVAddons/MicroVersion": "0",
+    "attr/PVAddons/BuildVersion": "1",
+    "attr/PVAddons/Application": "xenia-sim-guest",
+}
+
+
+def guest_addresses(mac: str) -> tuple[str, str]:
+    """A simulated NIC's addresses, fixed by its MAC so scripts see the same ones every boot:
+    IPv4 ``10.<last three octets>`` (kept off .0 and .255) and the IPv6 link-local EUI-64 address."""
+    octets = [int(x, 16) for x in mac.split(":")]
+    last = min(max(octets[5], 1), 254)
+    ipv4 = f"10.{octets[3]}.{octets[4]}.{last}"
+    eui = bytes([octets[0] ^ 0x02, *octets[1:3], 0xFF, 0xFE, *octets[3:6]])
+    ipv6 = ipaddress.IPv6Address(bytes.fromhex("fe80000000000000") + eui)
+    return ipv4, str(ipv6)
+
+
 class StoreGuests:
     def __init__(self, sim: SimDriver, store: StoreClient) -> None:
         self.sim = sim
         self.store = store
         self.watches: dict[str, tuple[int, Watch]] = {}
+        self.ip_watches: dict[str, Watch] = {}
+        self._updates = 0
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def boot(self, vm_uuid: str, domid: int) -> None:
@@ -41,23 +73,69 @@ class StoreGuests:
             await self._on_control(vm_uuid, domid, path)
 
         self.watches[vm_uuid] = (domid, await self.store.watch(path, on_control, token=f"sim-{domid}"))
+        settings = f"/local/domain/{domid}/xenserver/device/vif"
+
+        async def on_setting(changed: str, token: str) -> None:
+            await self._apply_ip_settings(domid, settings)
+
+        self.ip_watches[vm_uuid] = await self.store.watch(settings, on_setting, token=f"sim-ip-{domid}")
 
     async def gone(self, vm_uuid: str) -> None:
         entry = self.watches.pop(vm_uuid, None)
         if entry is not None:
             await self.store.unwatch(entry[1])
+        ip_watch = self.ip_watches.pop(vm_uuid, None)
+        if ip_watch is not None:
+            await self.store.unwatch(ip_watch)
 
     async def request(self, domid: int, action: ShutdownReason) -> None:
         await self.store.write(f"/local/domain/{domid}/control/shutdown", action.value)
 
-    async def report(self, domid: int) -> None:
-        """What a guest agent writes once it runs: its OS and that its data is fresh."""
+    async def report(self, domid: int, nics: Sequence[NicSpec], memory_bytes: int) -> None:
+        """What a guest agent (xe-guest-utilities, xen-guest-agent) writes once it runs: its OS,
+        its agent's version, its memory and each NIC's addresses (``attr/vif/<device>/ipv4/0``,
+        the agents' current layout), then ``data/updated`` last, which toolstacks watch."""
         base = f"/local/domain/{domid}"
-        if await self.store.exists(base):
-            await self.store.write(f"{base}/data/os_name", "xenia simulated Linux")
-            await self.store.write(f"{base}/data/updated", "1")
-            for feature in ("feature-poweroff", "feature-reboot", "feature-suspend", "feature-balloon"):
-                await self.store.write(f"{base}/control/{feature}", "1")
+        if not await self.store.exists(base):
+            return
+        keys = dict(GUEST_OS)
+        keys["data/meminfo_total"] = str(memory_bytes // 1024)
+        keys["data/meminfo_free"] = str(memory_bytes // 1024 * 3 // 4)
+        for nic in nics:
+            ipv4, ipv6 = guest_addresses(nic.mac)
+            keys[f"attr/vif/{nic.device}/ipv4/0"] = ipv4
+            keys[f"attr/vif/{nic.device}/ipv6/0"] = ipv6
+        for feature in sorted(SIM_AGENT_FEATURES):
+            keys[f"control/{feature}"] = "1"
+        for key, value in keys.items():
+            await self.store.write(f"{base}/{key}", value)
+        await self._updated(base)
+
+    async def _updated(self, base: str) -> None:
+        self._updates += 1
+        await self.store.write(f"{base}/data/updated", str(self._updates))
+
+    async def _apply_ip_settings(self, domid: int, settings: str) -> None:
+        """The guest agent applies a static address the toolstack set (``VIF.configure_ipv4/6``)
+        and reports it as the NIC's first address, as xe-guest-utilities does."""
+        base = f"/local/domain/{domid}"
+        try:
+            vifs = await self.store.directory(settings)
+        except XsError:
+            return
+        changed = False
+        for vif in vifs:
+            for suffix, version in (("", "ipv4"), ("6", "ipv6")):
+                key = f"{settings}/{vif}/static-ip-setting"
+                if await self.store.read_str(f"{key}/enabled{suffix}", default="0") != "1":
+                    continue
+                address = (await self.store.read_str(f"{key}/address{suffix}", default="") or "").split("/")[0]
+                target = f"{base}/attr/vif/{vif}/{version}/0"
+                if address and await self.store.read_str(target, default="") != address:
+                    await self.store.write(target, address)
+                    changed = True
+        if changed:
+            await self._updated(base)
 
     async def _on_control(self, vm_uuid: str, domid: int, path: str) -> None:
         value = await self.store.read_str(path, default="")

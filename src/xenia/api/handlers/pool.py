@@ -1,0 +1,102 @@
+"""pool: the messages whose answer on a pool of one host is xapi's own.
+
+A pool of one has no other member to sync its database to, to hand the master role to, or to
+recover; xenia's bridges are not Open vSwitch, so the vswitch settings answer as xapi does on a
+host without it.  The pool's guest-agent configuration is published in the store where xenopsd
+puts it for guest agents (``/guest_agent_features``).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from xenia.api.context import Call
+from xenia.api.implicit import add_to_map, remove_from_map
+from xenia.api.methods import handler
+from xenia.datamodel.errors import ApiError
+from xenia.store.client import StoreTransaction
+
+
+@handler("pool.sync_database")
+def sync_database(call: Call) -> None:
+    """xapi flushes its db to every other member; every committed write is already durable here."""
+
+
+@handler("pool.designate_new_master")
+def designate_new_master(call: Call, host: str) -> None:
+    """The one host is the master already: nothing to hand over (xapi does nothing on the master)."""
+    call.db.get("host", host)
+
+
+@handler("pool.recover_slaves")
+def recover_slaves(call: Call) -> list[str]:
+    """No slaves to recover: the list of recovered hosts is empty."""
+    return []
+
+
+@handler("pool.has_extension")
+def has_extension(call: Call, self: str, name: str) -> bool:
+    """True when every host has the extension; xenia's host has none."""
+    call.db.get("pool", self)
+    return False
+
+
+@handler("pool.set_igmp_snooping_enabled")
+def set_igmp_snooping_enabled(call: Call, self: str, value: bool) -> None:
+    call.db.get("pool", self)
+    raise ApiError("OPENVSWITCH_NOT_ACTIVE")
+
+
+@handler("pool.set_vswitch_controller")
+def set_vswitch_controller(call: Call, address: str) -> None:
+    raise ApiError("OPERATION_NOT_ALLOWED", "host not configured for vswitch operation")
+
+
+def _valid_guest_agent_setting(key: str, value: str) -> bool:
+    """xapi's ``guest_agent_config_requirements``: a boolean, or an http(s) URL."""
+    if key == "auto_update_enabled":
+        return value in ("true", "false")
+    if key == "auto_update_url":
+        return urllib.parse.urlsplit(value).scheme in ("http", "https")
+    return False
+
+
+async def _publish_guest_agent_features(call: Call, config: dict[str, str]) -> None:
+    """Where xenopsd puts them for guest agents to read: ``/guest_agent_features/<feature>/`` (licensed,
+    and the parameters: ``enabled`` 1/0, ``update_url``), readable by every domain."""
+    store = call.app.services["ops"].store
+    if store is None:
+        return
+    root = "/guest_agent_features"
+    parameters: dict[str, str] = {}
+    if "auto_update_enabled" in config:
+        parameters["enabled"] = "1" if config["auto_update_enabled"] == "true" else "0"
+    if "auto_update_url" in config:
+        parameters["update_url"] = config["auto_update_url"]
+    keys = {root: "", f"{root}/VSS": "", f"{root}/VSS/parameters": "", f"{root}/VSS/licensed": "1",
+            f"{root}/Guest_agent_auto_update": "", f"{root}/Guest_agent_auto_update/parameters": "",
+            f"{root}/Guest_agent_auto_update/licensed": "1"}  # fmt: skip
+    keys.update({f"{root}/Guest_agent_auto_update/parameters/{k}": v for k, v in parameters.items()})
+
+    async def body(tx: StoreTransaction) -> None:
+        if await tx.exists(root):
+            await tx.rm(root)
+        for path, value in keys.items():
+            await tx.write(path, value)
+            await tx.set_perms(path, ["r0"])
+
+    await store.transact(body)
+
+
+@handler("pool.add_to_guest_agent_config")
+async def add_to_guest_agent_config(call: Call, self: str, key: str, value: str) -> None:
+    if not _valid_guest_agent_setting(key, value):
+        raise ApiError("INVALID_VALUE", "guest_agent_config", f"{key} = {value}")
+    add_to_map(call.db, "pool", self, "guest_agent_config", key, value)
+    await _publish_guest_agent_features(call, call.db.get("pool", self)["guest_agent_config"])
+
+
+@handler("pool.remove_from_guest_agent_config")
+async def remove_from_guest_agent_config(call: Call, self: str, key: str) -> None:
+    remove_from_map(call.db, "pool", self, "guest_agent_config", key)
+    await _publish_guest_agent_features(call, call.db.get("pool", self)["guest_agent_config"])
