@@ -94,6 +94,7 @@ def _message(call: ApiCall) -> Iterator[str]:
 
 
 def extensions_page() -> str:
+    from xenia.api import handlers  # noqa: F401 - importing registers the extensions
     from xenia.api.methods import EXTENSIONS
 
     lines = [HEADER, "# xenia's extensions", "",
