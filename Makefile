@@ -6,7 +6,7 @@ STATE_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 DRIVER ?= sim
 
-.PHONY: run test lint typecheck unit bench system-deps clean
+.PHONY: run test lint typecheck unit bench system-deps schema generate clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ test: system-deps $(BIN)/.installed
 bench: $(BIN)/.installed
 	bash scripts/system-deps bench
 	for b in bench/[!_]*.py; do $(BIN)/python $$b || exit 1; done
+
+## generate: write what comes from the datamodel (the typed client, docs/api/) after changing it
+generate: $(BIN)/.installed
+	$(BIN)/python -m xenia.bindings.python_client
+	$(BIN)/python -m xenia.bindings.apidoc docs/api
+
+## schema: record the datamodel's schema after changing it (db migrations start from recorded schemas)
+schema: $(BIN)/.installed
+	$(BIN)/python -c "from xenia.db.migrate import record_current; print(record_current())"
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
 from xenia.datamodel import MODEL
 from xenia.db import Db, SqliteBackend
+from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
 from xenia.firstboot import initialise
@@ -160,7 +162,12 @@ def serve(config: DaemonConfig) -> int:
     try:
         import uvloop  # the faster event loop, when installed (a dependency of xenia)
     except ImportError:
-        asyncio.run(Daemon(config).run())
+        runner = asyncio.run
     else:
-        uvloop.run(Daemon(config).run())
+        runner = uvloop.run
+    try:
+        runner(Daemon(config).run())
+    except SchemaError as e:
+        print(f"xenia: cannot start on {config.state_dir / DB_FILE}: {e}", file=sys.stderr, flush=True)
+        return 2
     return 0

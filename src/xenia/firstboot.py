@@ -18,6 +18,7 @@ import xenia
 from xenia.api.auth import generate_password, hash_password
 from xenia.datamodel import API_VERSION_MAJOR, API_VERSION_MINOR, API_VERSION_VENDOR
 from xenia.datamodel.meta import NULL_REF, Role
+from xenia.datamodel.schema import schema_hash
 from xenia.db import Db
 from xenia.ops.spec import sr_path
 from xenia.ops.storage import scan_iso_sr
@@ -81,7 +82,7 @@ def software_version() -> dict[str, str]:
         "xen": "none",
         "linux": platform.release(),
         "network_backend": "bridge",
-        "db_schema": "xenia-1",
+        "db_schema": schema_hash(),
     }
 
 

@@ -19,6 +19,8 @@ from typing import Any
 from xenia.datamodel import Model
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, ClassDef, Kind
+from xenia.datamodel.schema import schema_hash
+from xenia.db import migrate
 from xenia.db.backend import Backend, MemoryBackend, StoredObject
 
 Record = dict[str, Any]
@@ -123,26 +125,34 @@ class Db:
     # ----------------------------------------------------------------- loading
 
     def load(self) -> int:
-        """Fill the tables from the backend; returns the number of objects loaded."""
+        """Fill the tables from the backend; returns the number of objects loaded.
+
+        A db written under another datamodel schema is migrated first (and the
+        migrated objects written back), or refused with :class:`SchemaError`;
+        a record whose fields are not exactly the schema's is refused too.
+        """
+        current = schema_hash(self.model)
+        objects = list(self.backend.load())
+        written_under = self.backend.get_meta(migrate.META_KEY)
+        if written_under is None:
+            written_under = migrate.RELEASE_0_1_0 if objects else current
+        if written_under != current:
+            objects = migrate.migrate(objects, written_under, self.model)
+            self.backend.write(objects, ())
+        self.backend.set_meta(migrate.META_KEY, current)
+        fields = migrate.stored_schema(self.model)
         count = 0
-        for obj in self.backend.load():
+        for obj in objects:
             table = self.tables.get(obj.cls)
             if table is None:
-                continue
-            rec = self._conform(obj.cls, obj.record)
-            table.rows[obj.ref] = rec
-            table.index(obj.ref, rec)
+                raise migrate.SchemaError(f"the db holds a {obj.cls} object, a class this datamodel does not store")
+            migrate.check_record(obj, fields[obj.cls])
+            table.rows[obj.ref] = obj.record
+            table.index(obj.ref, obj.record)
             self.class_of[obj.ref] = obj.cls
             self.version[obj.ref] = 0
             count += 1
         return count
-
-    def _conform(self, cls: str, rec: Record) -> Record:
-        """Bring a stored record to the current schema: new fields get defaults, gone ones go."""
-        out: Record = {}
-        for f in self.model.stored_fields(cls):
-            out[f.name] = rec[f.name] if f.name in rec else f.initial()
-        return out
 
     # ------------------------------------------------------------------- reads
 
