@@ -165,4 +165,18 @@ def test_checkpoint_keeps_the_vm_running_and_the_snapshot_suspended(sim: DaemonP
     image = rec["suspend_VDI"]
     assert api.VDI.get_type(image) == "suspend"
     assert cp in api.VM.get_snapshots(vm)
+    # reverting to a checkpoint gives the VM back suspended, with a copy of the memory image
+    api.VM.hard_shutdown(vm)
+    api.VM.revert(cp)
+    assert api.VM.get_power_state(vm) == "Suspended"
+    assert api.VM.get_suspend_VDI(vm) not in ("OpaqueRef:NULL", image)
+    api.VM.resume(vm, False, False)
+    assert api.VM.get_power_state(vm) == "Running"
+    # a suspended VM's checkpoint copies its image; the VM still resumes from its own
+    api.VM.suspend(vm)
+    second = api.VM.checkpoint(vm, "of a suspended VM")
+    assert api.VM.get_power_state(second) == "Suspended"
+    assert api.VM.get_suspend_VDI(second) != api.VM.get_suspend_VDI(vm)
+    api.VM.resume(vm, False, False)
+    assert api.VM.get_power_state(vm) == "Running"
     api.VM.hard_shutdown(vm)

@@ -9,8 +9,10 @@ copying, snapshotting and reverting VMs build on these.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import shutil
 from typing import Any
 
 from xenia.datamodel.errors import ApiError
@@ -154,6 +156,22 @@ class Storage:
                 db.destroy("VDI", ref)
                 raise _storage_error(e, f"{how}_image", f"VDI.{how}") from e
             db.set("VDI", ref, "physical_utilisation", info.physical_utilisation)
+        return ref
+
+    async def copy_suspend_image(self, vdi: str) -> str:
+        """A copy of a memory image (a checkpoint's or a suspended VM's): the image is the driver's own
+        stream, not a disk, so its bytes are copied as they are."""
+        db = self.db
+        src = db.get("VDI", vdi)
+        with db.batch():
+            ref = db.create("VDI", {k: src[k] for k in ("name_label", "name_description", "SR", "virtual_size", "type",
+                                                        "sharable", "read_only", "other_config")})  # fmt: skip
+            db.set("VDI", ref, "location", f"{db.get('VDI', ref)['uuid']}.suspend")
+        try:
+            await asyncio.to_thread(shutil.copyfile, vdi_path(db, vdi), vdi_path(db, ref))
+        except OSError as e:
+            db.destroy("VDI", ref)
+            raise ApiError("SR_BACKEND_FAILURE", "copy", src["location"], str(e)) from e
         return ref
 
     async def provision(self, vm: str) -> list[str]:

@@ -13,7 +13,7 @@ from xenia.api.tasks import task_context
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Qualifier
 from xenia.db import Db, Record
-from xenia.ops import lifecycle
+from xenia.ops import lifecycle, record
 from xenia.util.clock import xapi_time
 
 #: VM fields that describe one instance and are not copied by clone
@@ -161,7 +161,7 @@ async def checkpoint(call: Call, vm: str, new_name: str) -> str:
     async with engine.operation(vm, "checkpoint", task):
         if db.get("VM", vm)["power_state"] == "Suspended":
             new = await copy_vm(call, vm, new_name, "snapshot")
-            image = await storage(call).copy_vdi(db.get("VM", vm)["suspend_VDI"], "clone")
+            image = await storage(call).copy_suspend_image(db.get("VM", vm)["suspend_VDI"])
         else:
             new, image = await engine.checkpoint_live(
                 vm, lambda: copy_vm(call, vm, new_name, "snapshot"), lambda ref: _discard_snapshot(call, ref), task)
@@ -171,7 +171,8 @@ async def checkpoint(call: Call, vm: str, new_name: str) -> str:
 
 @handler("VM.revert")
 async def revert(call: Call, snapshot: str) -> None:
-    """Give the snapshot's VM the snapshot's configuration and fresh copies of its disks (halted)."""
+    """Give the snapshot's VM the snapshot's configuration and fresh copies of its disks: halted, or,
+    from a checkpoint, suspended with a copy of its memory image (as xapi), ready to resume."""
     db = call.db
     engine = ops(call)
     lifecycle.require(snapshot, db.get("VM", snapshot), "revert")
@@ -197,6 +198,9 @@ async def revert(call: Call, snapshot: str) -> None:
         for vdi in old_disks:
             if vdi != NULL_REF and db.exists("VDI", vdi) and not db.referrers("VBD", "VDI", vdi):
                 await storage(call).destroy_vdi(vdi)
+        image = db.get("VM", snapshot)["suspend_VDI"]
+        if db.get("VM", snapshot)["power_state"] == "Suspended" and db.exists("VDI", image):
+            record.suspended(db, vm, await storage(call).copy_suspend_image(image))
 
 
 @handler("VM.provision")
