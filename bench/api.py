@@ -56,6 +56,7 @@ from _common import (
     libvirt_available,
     measure,
     run_libvirt_worker,
+    xenia_command,
 )
 
 PASSWORD = "bench-root-password"
@@ -472,14 +473,6 @@ class Bench:
             sizes=sizes, clients=self.args.clients, python=sys.version.split()[0],
         )  # fmt: skip
         return self.res
-
-
-def xenia_command() -> list[str]:
-    """``xenia`` from the same venv as this interpreter, or ``python -m xenia.cli.main``."""
-    script = Path(sys.executable).parent / "xenia"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "xenia.cli.main"]
 
 
 def _ints(text: str) -> list[int]:
