@@ -67,4 +67,4 @@ def test_every_readme_quote_names_a_benchmark_of_the_project() -> None:
         assert q.lines, f"line {q.line_number}: a bench marker with no quoted output"
         scripts = [w for w in shlex.split(q.command) if w.startswith("bench/") and w.endswith(".py")]
         assert scripts and all((ROOT / s).exists() for s in scripts), q.command
-        assert all(readme.numbers(line) for line in q.lines), f"line {q.line_number}: a quoted line without figures"
+        assert any(readme.numbers(line) for line in q.lines), f"line {q.line_number}: a quote without figures"
