@@ -6,7 +6,7 @@ STATE_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 DRIVER ?= sim
 
-.PHONY: run test lint typecheck unit bench system-deps schema generate clean
+.PHONY: run test lint typecheck unit bench bench-check system-deps schema generate clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ generate: $(BIN)/.installed
 ## schema: record the datamodel's schema after changing it (db migrations start from recorded schemas)
 schema: $(BIN)/.installed
 	$(BIN)/python -c "from xenia.db.migrate import record_current; print(record_current())"
+
+## bench-check: run each benchmark the README quotes; fail if a quoted figure moved more than 2x
+bench-check: $(BIN)/.installed
+	bash scripts/system-deps bench
+	$(BIN)/python bench/_readme.py check README.md
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

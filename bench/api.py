@@ -20,6 +20,14 @@ xenia (lean client, keep-alive)      libvirt (python3-libvirt, own connection)
                                      ``getAllDomainStats()``)
 ===================================  ============================================
 
+Both sides on the same transport: xenia's clients on its local unix socket,
+libvirt's on libvirtd's (``--transport tcp`` puts xenia's on TCP instead).
+Beside the lean client (which checks answers without decoding them, so the
+figure is the server's) stand: a client that decodes every answer as a real
+one does; reads right after a change, which the server's encoding cache
+cannot serve; and the server's CPU per call (from /proc), so a reader sees
+what each call costs the server and not only how many fit in a second.
+
 Ratios are xenia/libvirt: above 1 means xenia served more calls per second.
 The goals of the issue are printed beside the figures, never asserted: a noisy
 shared machine must not turn a benchmark into a flaky test.
@@ -56,6 +64,7 @@ from _common import (
     libvirt_available,
     measure,
     run_libvirt_worker,
+    xenia_command,
 )
 
 PASSWORD = "bench-root-password"
@@ -111,8 +120,19 @@ def json_call(conn: LeanConnection, method: str, params: list[Any]) -> Any:
     return doc["result"]
 
 
-def xenia_factory(address: Any, request: bytes, marker: bytes) -> OpFactory:
-    """Each client opens its own keep-alive connection and resends ``request``; answers are checked, not decoded."""
+def xenia_factory(address: Any, request: bytes, marker: bytes, decode: str | None = None) -> OpFactory:
+    """Each client opens its own keep-alive connection and resends ``request``.
+
+    The lean client (``decode`` None) checks each answer without decoding it,
+    so the figure is the server's; with ``decode`` ("json" or "xml") each answer
+    is decoded as a real client does (orjson, or ``xmlrpc.client.loads`` as the
+    XenAPI SDK), so the figure is what such a client sees.
+    """
+    decoder: Callable[[bytes], object] | None = None
+    if decode == "json":
+        decoder = orjson.loads
+    elif decode == "xml":
+        decoder = xmlrpc.client.loads
 
     def factory() -> Op:
         conn = LeanConnection(address)
@@ -121,10 +141,43 @@ def xenia_factory(address: Any, request: bytes, marker: bytes) -> OpFactory:
             body = conn.call(request)
             if marker not in body[:200]:
                 raise CallFailed(body[:300].decode(errors="replace"))
+            if decoder is not None:
+                decoder(body)
 
         return op
 
     return factory
+
+
+def changing_factory(address: Any, proto: str, session: str, vm: str, then: str | None) -> OpFactory:
+    """A client that changes ``vm`` (its name) and then, when ``then`` is given, calls ``then`` on it.
+
+    Measured beside the change alone, it gives the cost of a read that the
+    server's encoding cache cannot serve: the record changed just before.
+    """
+    marker = JSON_OK if proto == "json" else XML_OK
+
+    def factory() -> Op:
+        conn = LeanConnection(address)
+        counter = iter(range(MAX_CHANGES))
+
+        def op() -> None:
+            change = request_for(proto, "VM.set_name_label", [session, vm, f"changed-{next(counter)}"])
+            requests = [change]
+            if then is not None:
+                requests.append(request_for(proto, then, [session, vm] if then != "VM.get_all_records" else [session]))
+            for request in requests:
+                body = conn.call(request)
+                if marker not in body[:200]:
+                    raise CallFailed(body[:300].decode(errors="replace"))
+
+        return op
+
+    return factory
+
+
+#: a changing client stops (with an error) after this many changes; far beyond any timed run
+MAX_CHANGES = 100_000_000
 
 
 # ------------------------------------------------------------------ population
@@ -224,6 +277,25 @@ def _cpu(m: Measurement | None) -> str:
     return f"{m.extra['server_cpu']:.2f}"
 
 
+def _server_us(m: Measurement) -> float:
+    """Server CPU per call in microseconds (0 when the server's CPU was not sampled)."""
+    cores = m.extra.get("server_cpu")
+    if not cores or not m.calls:
+        return 0.0
+    return float(cores) * m.seconds / m.calls * 1e6
+
+
+def _cpu_per_call(m: Measurement) -> str:
+    return f"server CPU {_server_us(m):.0f} us/call" if m.extra.get("server_cpu") is not None else "server CPU -"
+
+
+def _rounds(m: Measurement) -> str:
+    rates = m.extra.get("round_rates")
+    if not rates:
+        return "1 round"
+    return f"rounds {min(rates):,.0f}..{max(rates):,.0f}/s"
+
+
 def print_table(res: Results) -> None:
     head = (f"{'xenia call':<18} {'VMs':>6} {'cl':>2} {'XML-RPC/s':>10} {'JSON-RPC/s':>10} {'libvirt/s':>10} "
             f"{'XML/lv':>6} {'JSON/lv':>7}  {'cpu x/j/lv':<14} libvirt counterpart")  # fmt: skip
@@ -273,6 +345,11 @@ class Bench:
         self.session = ""
         self.refs: list[str] = []
         self.lv_domains = 0
+
+    @property
+    def address(self) -> Any:
+        """Where the timed xenia clients connect: the unix socket (as libvirt's clients do), or TCP."""
+        return self.xenia.socket_path if self.args.transport == "unix" else self.xenia.tcp
 
     # -- lifecycle
 
@@ -331,7 +408,7 @@ class Bench:
                       warmup: int) -> Measurement:  # fmt: skip
         request = request_for(proto, method, [self.session, *params])
         marker = JSON_OK if proto == "json" else XML_OK
-        factory = xenia_factory(self.xenia.tcp, request, marker)
+        factory = xenia_factory(self.address, request, marker)
         return measure(factory, clients, seconds, warmup, server_pid=self.xenia.pid)
 
     def libvirt_measure(self, op: str, clients: int, seconds: float, warmup: int) -> Measurement:
@@ -389,7 +466,7 @@ class Bench:
                         self.res.rows.append(Row(method, n, clients, xml, js, what, lv))
 
     def _figures(self, method: str, n: int, clients: int, proto: str, m: Measurement) -> None:
-        note = f"p50 {m.p50_ms:.2f} ms, p99 {m.p99_ms:.2f} ms"
+        note = f"p50 {m.p50_ms:.2f} ms, p99 {m.p99_ms:.2f} ms; {_cpu_per_call(m)}; {_rounds(m)}"
         if method == "VM.get_name_label" and proto == "json" and clients == 1:
             verdict = "met" if m.rate >= GOAL_GETTER_JSON_1 else "NOT met"
             note += f"; goal >= {GOAL_GETTER_JSON_1:,.0f} calls/s: {verdict}"
@@ -398,7 +475,42 @@ class Bench:
     def _lv_figure(self, op: str, what: str, n: int, clients: int, lv: Measurement,
                    xml: Measurement, js: Measurement) -> None:  # fmt: skip
         ratios = f"xenia/libvirt: XML-RPC {xml.rate / lv.rate:.2f}, JSON-RPC {js.rate / lv.rate:.2f} (goal >= 1)"
-        self.res.figure(f"libvirt.{op}.n{n}.c{clients}", lv.rate, "calls/s", f"{what}; {ratios}")
+        self.res.figure(f"libvirt.{op}.n{n}.c{clients}", lv.rate, "calls/s",
+                        f"{what}; {ratios}; {_cpu_per_call(lv)}; {_rounds(lv)}")  # fmt: skip
+
+    def decoding_client(self, n: int) -> None:
+        """The lean client's calls again, one client, each answer decoded as a real client decodes it."""
+        print("\n== one client that decodes every answer (orjson for JSON-RPC, xmlrpc.client as the SDK)", flush=True)
+        target = self.refs[len(self.refs) // 2]
+        for method, params in (("VM.get_name_label", [target]), ("VM.get_record", [target]),
+                               ("VM.get_all_records", [])):  # fmt: skip
+            for proto in ("xml", "json"):
+                request = request_for(proto, method, [self.session, *params])
+                marker = JSON_OK if proto == "json" else XML_OK
+                factory = xenia_factory(self.address, request, marker, decode=proto)
+                m = measure(factory, 1, self.args.duration, 1, server_pid=self.xenia.pid)
+                self.res.figure(f"xenia.{proto}.{method}.n{n}.c1.decoded", m.rate, "calls/s",
+                                f"p50 {m.p50_ms:.2f} ms; client CPU {m.extra['client_cpu']:.2f} cores")  # fmt: skip
+
+    def after_changes(self, n: int) -> None:
+        """Reads the encoding cache cannot serve: each follows a change to the record it reads.
+
+        Measured as (change + read) minus (change alone), both timed in this run
+        by one client: the extra time and server CPU the read costs.
+        """
+        print("\n== reads right after a change (uncached): (set_name_label + read) - set_name_label alone", flush=True)
+        target = self.refs[len(self.refs) // 2]
+        for read in ("VM.get_record", "VM.get_all_records"):
+            for proto in ("xml", "json"):
+                both = measure(changing_factory(self.address, proto, self.session, target, read), 1,
+                               self.args.duration, 1, server_pid=self.xenia.pid)  # fmt: skip
+                alone = measure(changing_factory(self.address, proto, self.session, target, None), 1,
+                                self.args.duration, 1, server_pid=self.xenia.pid)  # fmt: skip
+                extra_ms = (1 / both.rate - 1 / alone.rate) * 1e3
+                cpu = _server_us(both) - _server_us(alone)
+                self.res.figure(f"xenia.{proto}.{read}.n{n}.after_change", extra_ms, "ms per read",
+                                f"server CPU {cpu:.0f} us per read; {both.calls} change+read pairs, "
+                                f"{alone.calls} changes alone")  # fmt: skip
 
     def single_all_records(self, n: int) -> None:
         """One VM.get_all_records of every VM, timed end to end: on the wire only, and decoded by a client."""
@@ -406,7 +518,7 @@ class Bench:
         repeats = self.args.repeats
         for proto in ("xml", "json"):
             request = request_for(proto, "VM.get_all_records", [self.session])
-            conn = LeanConnection(self.xenia.tcp)
+            conn = LeanConnection(self.address)
             wire: list[float] = []
             decoded: list[float] = []
             size = 0
@@ -446,7 +558,11 @@ class Bench:
 
         def factory(method: str) -> OpFactory:
             def make() -> Op:
-                s = XenAPI.Session(f"http://127.0.0.1:{self.xenia.port}/")
+                if self.args.transport == "unix":
+                    url = "http://" + self.xenia.socket_path.replace("/", "_") + "/"
+                    s = XenAPI.Session(url, transport=XenAPI.UDSTransport())
+                else:
+                    s = XenAPI.Session(f"http://127.0.0.1:{self.xenia.port}/")
                 s.xenapi.login_with_password("root", PASSWORD, "1.0", "xenia-bench-sdk")
                 fn: Callable[[str], object] = getattr(s.xenapi.VM, method)
                 return lambda: fn(target)
@@ -465,6 +581,8 @@ class Bench:
             self.run_size(n)
             if i == 0:
                 self.sdk(n)
+                self.decoding_client(n)
+        self.after_changes(sizes[-1])
         self.single_all_records(sizes[-1])
         self.res.meta.update(
             cores=os.cpu_count(), loadavg_start=load0, loadavg_end=os.getloadavg(), duration=self.args.duration,
@@ -472,14 +590,6 @@ class Bench:
             sizes=sizes, clients=self.args.clients, python=sys.version.split()[0],
         )  # fmt: skip
         return self.res
-
-
-def xenia_command() -> list[str]:
-    """``xenia`` from the same venv as this interpreter, or ``python -m xenia.cli.main``."""
-    script = Path(sys.executable).parent / "xenia"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "xenia.cli.main"]
 
 
 def _ints(text: str) -> list[int]:
@@ -496,6 +606,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clients", type=_ints, default=[1, 8], help="concurrent clients, comma-separated (1,8)")
     p.add_argument("--repeats", type=int, default=3, help="repeats of the single get_all_records timing")
     p.add_argument("--no-libvirt", action="store_true", help="measure xenia only")
+    p.add_argument("--transport", choices=["unix", "tcp"], default="unix",
+                   help="xenia's timed clients on its unix socket (as libvirt's, default) or on TCP")  # fmt: skip
     p.add_argument("--skip-libvirt-ops", type=lambda s: set(s.split(",")), default=set(),
                    help="libvirt counterparts to leave out, e.g. all_stats,list")  # fmt: skip
     p.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
@@ -528,6 +640,9 @@ def _terminate_as_interrupt() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     base = Path(tempfile.mkdtemp(prefix="xenia-bench-"))
+    while "_" in str(base):  # the SDK's unix transport spells "/" as "_" in its URL
+        base.rmdir()
+        base = Path(tempfile.mkdtemp(prefix="xenia-bench-"))
     os.chmod(base, 0o755)  # libvirtd runs as 'nobody' below it
     began = time.monotonic()
     bench = Bench(args, base)

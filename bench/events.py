@@ -1,8 +1,11 @@
 """How soon does ``event.from`` wake a watcher after a change, and how many changes does it deliver?
 
 Runs two real daemons in one run: xenia as it is (a change wakes watchers at
-once) and the baseline, the same event machinery switched to xapi's fixed
-50 ms batching (``--event-batch-delay 0.05``).  For 1, 100 and 1000 watchers
+once) and the baseline, which is xenia itself with a fixed 50 ms delay before
+each answer (``--event-batch-delay 0.05``): xapi's ``event.from`` rule emulated
+in xenia, not xapi.  It isolates what the rule costs in wake-up latency and
+nothing else; the throughput figure is xenia's alone, since under continuous
+writes a batching delay never sleeps and cannot change it.  For 1, 100 and 1000 watchers
 (asyncio JSON-RPC long-polls, one connection each) it measures the time from
 just before a client's ``VM.set_name_label`` is sent to the moment each watcher
 has the event (median and p99), then the changes per second delivered while
@@ -19,6 +22,8 @@ import asyncio
 import statistics
 import time
 from dataclasses import dataclass, field
+
+from _common import load_average
 
 from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 from xenia.testing.longpoll import AioRpc
@@ -123,7 +128,7 @@ async def throughput(port: int, session: str, vms: list[str], watchers: int, sec
     return made / elapsed, got / watchers / elapsed
 
 
-async def measure(port: int, counts: list[int], rounds: int) -> Figures:
+async def measure(port: int, counts: list[int], rounds: int, with_throughput: bool) -> Figures:
     admin = await AioRpc(HOST, port).connect()
     await admin.login("root", ROOT_PASSWORD, "bench-events")
     tmpl = (await admin.xenapi("VM.get_by_name_label", "Generic Linux BIOS"))[0]
@@ -131,14 +136,15 @@ async def measure(port: int, counts: list[int], rounds: int) -> Figures:
     figures = Figures()
     for n in counts:
         figures.latency[n] = await latency(port, admin.session, vms[0], n, rounds if n < 1000 else max(5, rounds // 3))
-    figures.changes_per_s, figures.delivered_per_s = await throughput(port, admin.session, vms, 10, 3.0)
+    if with_throughput:
+        figures.changes_per_s, figures.delivered_per_s = await throughput(port, admin.session, vms, 10, 3.0)
     await admin.close()
     return figures
 
 
 def run_mode(batch_delay: float, counts: list[int], rounds: int) -> Figures:
     with DaemonProcess(extra_args=["--event-batch-delay", str(batch_delay)]) as d:
-        return asyncio.run(measure(d.port, counts, rounds))
+        return asyncio.run(measure(d.port, counts, rounds, with_throughput=batch_delay == 0))
 
 
 def main() -> None:
@@ -147,22 +153,24 @@ def main() -> None:
     args = ap.parse_args()
     counts = [1, 100, 1000]
     rounds = 10 if args.quick else 40
+    before = load_average()
     xenia = run_mode(0.0, counts, rounds)
     xapi = run_mode(0.05, counts, rounds)
+    after = load_average()
     ms = 1000.0
     print("event.from wake-up latency, change sent -> watcher has it (ms)")
-    print(f"{'watchers':>9} | {'xenia median':>12} {'p99':>8} | {'50ms-batch median':>17} {'p99':>8} | {'ratio':>6}")
+    print(f"before the run: {before}; after: {after}")
+    print("baseline: xenia with a fixed 50 ms delay before each event.from answer (xapi's rule, emulated)")
+    print(f"{'watchers':>9} | {'xenia median':>12} {'p99':>8} | {'50ms-delay median':>17} {'p99':>8} | {'ratio':>6}")
     for n in counts:
         a, b = xenia.latency[n], xapi.latency[n]
         ma, mb = statistics.median(a) * ms, statistics.median(b) * ms
         print(f"{n:>9} | {ma:>12.2f} {pct(a, 0.99) * ms:>8.2f} | {mb:>17.2f} {pct(b, 0.99) * ms:>8.2f} |"
               f" {mb / ma:>5.1f}x")
     print()
-    print("throughput with 10 watchers of every VM, 4 writers changing 50 VMs")
-    for label, f in (("xenia", xenia), ("50ms-batch", xapi)):
-        print(f"{label:>10}: {f.changes_per_s:8.0f} changes/s made, {f.delivered_per_s:8.0f} events/s delivered "
-              f"per watcher (bursts on one VM collapse into one event)")
-    print(f"ratio (xenia / baseline, changes/s made): {xenia.changes_per_s / xapi.changes_per_s:.2f}x")
+    print("throughput with 10 watchers of every VM, 4 writers changing 50 VMs (xenia alone: no peer)")
+    print(f"{xenia.changes_per_s:8.0f} changes/s made, {xenia.delivered_per_s:8.0f} events/s delivered "
+          "per watcher (bursts on one VM collapse into one event)")
 
 
 if __name__ == "__main__":

@@ -3,21 +3,60 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
 from tests.cli.conftest import Xe
 from xenia.client import Session
+from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 
 ALL_LISTS = ["vm", "template", "snapshot", "vbd", "vif", "vdi", "sr", "pbd", "network", "pif", "host", "pool", "task"]
 
 
+#: list command -> the API class it lists and which of its records (as xe's *-list commands choose them)
+LISTED: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
+    "vm": ("VM", lambda r: not r["is_a_template"] and not r["is_a_snapshot"]),
+    "template": ("VM", lambda r: r["is_a_template"] and not r["is_a_snapshot"]),
+    "snapshot": ("VM", lambda r: r["is_a_snapshot"]),
+    **{cls: (api_cls, lambda _r: True) for cls, api_cls in (
+        ("vbd", "VBD"), ("vif", "VIF"), ("vdi", "VDI"), ("sr", "SR"), ("pbd", "PBD"), ("network", "network"),
+        ("pif", "PIF"), ("host", "host"), ("pool", "pool"), ("task", "task"))},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def populated(daemon: DaemonProcess) -> Iterator[None]:
+    """At least one object of every listed class: a VM with a disk and a NIC, its snapshot, a task.
+
+    The session stays open while the tests run: a task goes with the session that made it."""
+    with Session(daemon.url) as s:
+        s.login("root", ROOT_PASSWORD)
+        x = s.xenapi
+        vm = x.VM.clone(x.VM.get_by_name_label("Debian Bookworm 12")[0], "listed")
+        x.VM.provision(vm)
+        network = x.network.get_all()[0]
+        x.VIF.create({"VM": vm, "network": network, "device": "0", "MAC": "", "MTU": 1500, "other_config": {},
+                      "qos_algorithm_type": "", "qos_algorithm_params": {}})  # fmt: skip
+        task = s.call("Async.VM.snapshot", s.handle, vm, "listed-snap")  # the task stays until destroyed
+        deadline = time.monotonic() + 60
+        while s.call("task.get_status", s.handle, task) == "pending":
+            assert time.monotonic() < deadline, "the snapshot task never finished"
+            time.sleep(0.05)
+        assert s.call("task.get_status", s.handle, task) == "success"
+        yield
+
+
 @pytest.mark.parametrize("cls", ALL_LISTS)
-def test_every_list_answers_json(xe: Xe, cls: str) -> None:
+def test_every_list_answers_json_with_every_object(xe: Xe, api: Session, populated: None, cls: str) -> None:
+    api_cls, chosen = LISTED[cls]
+    records = api.call(f"{api_cls}.get_all_records", api.handle)
+    expected = {rec["uuid"] for rec in records.values() if chosen(rec)}
+    assert expected, f"nothing to list for {cls}: the check would be vacuous"
     rows = json.loads(xe.ok(f"{cls}-list", "--json").out)
-    assert isinstance(rows, list)
-    for row in rows:
-        assert "uuid" in row
+    assert {row["uuid"] for row in rows} == expected
 
 
 def test_vm_list_hides_templates_and_shows_dom0(xe: Xe, api: Session) -> None:

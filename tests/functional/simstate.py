@@ -8,13 +8,14 @@ XenAPI view with the driver's, as an administrator would compare ``xe vm-list`` 
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from xenia.ops import lifecycle
+from tests.xapi_lifecycle import expected_allowed_operations
 
 #: the driver's run state a live VM's power_state must match
 _RUN_STATE = {"Running": "running", "Paused": "paused"}
@@ -60,7 +61,7 @@ def forget_domain(state_dir: Path, vm_uuid: str) -> None:
 
 
 def assert_consistent(api: Any, vm: str, state_dir: Path) -> dict[str, Any]:
-    """The VM's record agrees with the driver and with the lifecycle table; no operation is left behind.
+    """The VM's record agrees with the driver and with xapi's lifecycle rules; no operation is left behind.
 
     ``api`` is ``XenAPI.Session(...).xenapi``. Returns the VM's record.
     """
@@ -77,7 +78,7 @@ def assert_consistent(api: Any, vm: str, state_dir: Path) -> dict[str, Any]:
         assert domid == -1
     assert (power == "Suspended") == (rec["suspend_VDI"] != "OpaqueRef:NULL")
     assert rec["current_operations"] == {}
-    assert sorted(rec["allowed_operations"]) == sorted(lifecycle.allowed_operations(vm, rec))
+    assert_allowed_operations(api, vm)
     actual = int(api.VM_metrics.get_memory_actual(rec["metrics"]))
     assert (actual > 0) == (power in _RUN_STATE), f"{power} VM with memory_actual {actual}"
     if power not in _RUN_STATE:
@@ -85,6 +86,30 @@ def assert_consistent(api: Any, vm: str, state_dir: Path) -> dict[str, Any]:
         assert not any(api.VIF.get_currently_attached(vif) for vif in rec["VIFs"])
     assert_host_memory(api, state_dir)
     return rec
+
+
+def assert_allowed_operations(api: Any, vm: str) -> None:
+    """``allowed_operations`` is what xapi's rules allow, given the guest's reports and boot mode.
+
+    The VM record and its metrics are read in separate calls, so a guest report that lands in
+    between is seen in one and not the other: the reads are repeated until they come from one state.
+    """
+    for _ in range(50):
+        before = _guest_records(api, vm)
+        rec = api.VM.get_record(vm)
+        after = _guest_records(api, vm)
+        if before == after:
+            got, want = set(rec["allowed_operations"]), expected_allowed_operations(vm, rec, *after)
+            assert got == want, f"allowed_operations: xenia only {sorted(got - want)}, xapi only {sorted(want - got)}"
+            return
+        time.sleep(0.02)
+    raise AssertionError("the guest's reports never stood still")
+
+
+def _guest_records(api: Any, vm: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    gm, metrics = api.VM.get_guest_metrics(vm), api.VM.get_metrics(vm)
+    return (None if gm == "OpaqueRef:NULL" else api.VM_guest_metrics.get_record(gm),
+            None if metrics == "OpaqueRef:NULL" else api.VM_metrics.get_record(metrics))  # fmt: skip
 
 
 def assert_host_memory(api: Any, state_dir: Path) -> None:

@@ -213,11 +213,14 @@ def test_a_blocked_watcher_wakes_on_a_change_and_times_out_without_one(xapi: Xen
     token = api.event_from([f"vm/{vm}"], "", 30.0)["token"]
     got: list[dict[str, Any]] = []
     watcher = login(daemon)
-    thread = threading.Thread(target=lambda: got.append(watcher.xenapi.event_from([f"vm/{vm}"], token, 60.0)))
+    # a 600 s wait: a watcher that is not woken would still return the change, but only when it times out
+    thread = threading.Thread(target=lambda: got.append(watcher.xenapi.event_from([f"vm/{vm}"], token, 600.0)),
+                              daemon=True)  # fmt: skip
     thread.start()
     time.sleep(0.2)
     api.VM.set_name_label(vm, "woken")
     thread.join(60)
+    assert not thread.is_alive(), "the change did not wake the blocked event.from"
     assert [ev["snapshot"]["name_label"] for ev in got[0]["events"]] == ["woken"]
     quiet = api.event_from([f"vm/{vm}"], got[0]["token"], 0.2)
     assert quiet["events"] == [] and quiet["token"] >= got[0]["token"]
@@ -232,16 +235,18 @@ def test_logout_wakes_a_blocked_call_with_session_invalid(daemon: DaemonProcess)
 
     def block() -> None:
         try:
-            client.call("event.from", handle, ["vm"], token, 60.0)
+            client.call("event.from", handle, ["vm"], token, 600.0)
         except Failure as e:
             failures.append(e)
 
-    thread = threading.Thread(target=block)
+    thread = threading.Thread(target=block, daemon=True)
     thread.start()
     time.sleep(0.2)
     other = JsonSession(daemon.url)
     other.call("session.logout", handle)
+    # woken by the logout, not by its 600 s timeout running out (the wait below is a bound, not a measurement)
     thread.join(60)
+    assert not thread.is_alive(), "logout did not wake the blocked event.from"
     assert failures and failures[0].details == ["SESSION_INVALID", handle]
 
 

@@ -148,8 +148,12 @@ def test_templates_and_dom0_refuse_lifecycle(api: Any) -> None:
     template = api.VM.get_by_name_label("Other install media")[0]
     assert error(api.VM.start, template, False, False) == ["VM_IS_TEMPLATE", template, "start"]
     dom0 = [v for v, r in api.VM.get_all_records().items() if r["is_control_domain"]][0]
-    assert error(api.VM.hard_shutdown, dom0)[0] == "OPERATION_NOT_ALLOWED"
-    assert error(api.VM.destroy, dom0)[0] in ("OPERATION_NOT_ALLOWED", "VM_BAD_POWER_STATE")
+    # xapi (xapi_vm_lifecycle.ml, check_operation_error): the power state first, then the control domain
+    assert error(api.VM.hard_shutdown, dom0) == ["OPERATION_NOT_ALLOWED", "This operation is not allowed on a control domain"]
+    assert error(api.VM.destroy, dom0) == ["VM_BAD_POWER_STATE", dom0, "halted, suspended", "running"]
+    assert error(api.VM.set_VCPUs_number_live, dom0, "1") == ["OPERATION_NOT_ALLOWED",
+                                                                "This operation is not allowed on a control domain"]
+    assert error(api.VM.power_state_reset, dom0) == ["CANNOT_RESET_CONTROL_DOMAIN", dom0]
 
 
 def test_host_memory_is_accounted(api: Any) -> None:

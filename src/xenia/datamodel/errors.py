@@ -35,6 +35,7 @@ ERRORS: dict[str, ErrorDef] = {
         _e("VALUE_NOT_SUPPORTED", "field", "value", "reason"),
         _e("MAP_DUPLICATE_KEY", "type", "param_name", "uuid", "key"),
         _e("OPERATION_NOT_ALLOWED", "reason"),
+        _e("CANNOT_RESET_CONTROL_DOMAIN", "vm"),
         _e("OPERATION_BLOCKED", "ref", "code"),
         _e("OTHER_OPERATION_IN_PROGRESS", "class", "object", "operation_type", "operation_ref"),
         _e("LICENCE_RESTRICTION", "feature"),

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 #: operations that only read their VM, so several may run on it at once
 _SHARED = frozenset({"clone", "copy", "snapshot", "export"})
 #: guest features a clean shutdown / reboot needs
+#: records whose changes can change what a VM allows, and the VM field that points at them
+_VM_FACTS = {"VM_guest_metrics": "guest_metrics", "VM_metrics": "metrics"}
 _CLEAN_NEEDS = {"clean_shutdown": "feature-poweroff", "clean_reboot": "feature-reboot"}
 
 
@@ -63,9 +65,16 @@ class Ops:
     def _refresh_allowed(self, touched: list[tuple[str, str]]) -> None:
         """Keep ``allowed_operations`` true in the same commit as any change to a VM (a template
         becoming a VM, a power state, an operation starting): the one place that maintains it."""
+        db = self.db
+        vms: set[str] = set()
         for cls, ref in touched:
-            if cls == "VM" and self.db.exists("VM", ref):
-                record.refresh_allowed(self.db, ref, self.cannot)
+            if cls == "VM":
+                vms.add(ref)
+            elif cls in _VM_FACTS:  # a guest's features or boot mode changed: what it allows follows
+                vms.update(db.referrers("VM", _VM_FACTS[cls], ref))
+        for vm in vms:
+            if db.exists("VM", vm):
+                record.refresh_allowed(db, vm, self.cannot)
 
     def _on_db_changes(self, changes: list[Change]) -> None:
         """A running VM's new name goes to the store (with its index) after the db committed it."""
@@ -576,6 +585,7 @@ class Ops:
             if rec["current_operations"]:
                 db.set("VM", vm, "current_operations", {})
             if rec["is_control_domain"]:
+                record.refresh_allowed(db, vm, self.cannot)
                 continue
             if rec["power_state"] in ("Running", "Paused") and rec["uuid"] not in domains:
                 await self._forget_keys(vm)

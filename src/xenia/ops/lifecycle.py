@@ -9,6 +9,7 @@ snapshots, the control domain.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from xenia.datamodel.errors import ApiError
@@ -63,9 +64,14 @@ _COMPATIBLE = ({"clone", "copy", "export"}, {"snapshot", "checkpoint"})
 #: what a template may do (xapi: changing_*, clone, copy, export, provision, and destroy unless it is a
 #: default template)
 _TEMPLATE_OK = {"clone", "copy", "export", "metadata_export", "provision", "destroy", "changing_static_range",
-                "changing_dynamic_range", "changing_VCPUs", "make_into_template"}  # fmt: skip
+                "changing_dynamic_range", "changing_VCPUs"}  # fmt: skip
 _SNAPSHOT_OK = {"revert", "reverting", "clone", "copy", "export", "destroy", "hard_shutdown", "metadata_export"}
-_DOM0_OK = {"changing_dynamic_range", "changing_static_range", "metadata_export", "changing_VCPUs_live"}
+#: what a control domain may do (xapi_vm_lifecycle.ml's list; changing_VCPUs and destroy are refused for dom0)
+_CONTROL_DOMAIN_OK = {"data_source_op", "changing_memory_live", "awaiting_memory_live", "metadata_export",
+                      "changing_dynamic_range", "changing_memory_limits", "changing_static_range", "start",
+                      "start_on"}  # fmt: skip
+#: operations a control domain may also do while running (xapi's allowed_power_states)
+_CONTROL_DOMAIN_RUNNING = {"changing_VCPUs", "changing_static_range", "changing_memory_limits"}
 
 
 def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | None:
@@ -80,6 +86,8 @@ def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | Non
     if allowed is None:
         return ("OPERATION_NOT_ALLOWED", f"unknown operation {op}")
     state = rec["power_state"]
+    if rec.get("is_control_domain") and op in _CONTROL_DOMAIN_RUNNING:
+        allowed = (*allowed, RUNNING)
     if state not in allowed:
         return ("VM_BAD_POWER_STATE", ref, ", ".join(s.lower() for s in allowed), state.lower())
     current = rec.get("current_operations", {})
@@ -97,8 +105,13 @@ def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | Non
         return ("PROVISION_ONLY_ALLOWED_ON_TEMPLATE",)
     if op == "revert" and not rec.get("is_a_snapshot"):
         return ("REVERT_ONLY_ALLOWED_ON_SNAPSHOT",)
-    if rec.get("is_control_domain") and op not in _DOM0_OK:
-        return ("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
+    if rec.get("is_control_domain"):
+        if op in ("changing_VCPUs", "destroy"):  # xapi says "dom0" for these; xenia's one control domain is dom0
+            return ("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
+        if op not in _CONTROL_DOMAIN_OK:
+            return ("OPERATION_NOT_ALLOWED", "This operation is not allowed on a control domain")
+        if op == "changing_dynamic_range" and state == RUNNING:  # xenia's difference: see docs/api.md
+            return ("OPERATION_NOT_ALLOWED", "xenia does not balloon the control domain")
     return None
 
 
@@ -147,10 +160,50 @@ def unsupported(capabilities: set[str] | frozenset[str]) -> frozenset[str]:
     return frozenset(missing | NOT_SERVED)
 
 
-def allowed_operations(ref: str, rec: dict[str, Any], cannot: frozenset[str] = NOT_SERVED) -> list[str]:
-    """The VM's ``allowed_operations``: every advertised operation its checks let through and
-    xenia can carry out here (``cannot``: from :func:`unsupported`), so clients never see an
-    operation that then fails for want of a handler or a driver feature."""
+@dataclass(frozen=True, slots=True)
+class Guest:
+    """What a running guest told xapi about itself, as ``check_op_for_feature`` reads it."""
+
+    #: ``VM_guest_metrics.other``: ``feature-*`` flags, ``data-cant-suspend-reason``
+    other: dict[str, str]
+    #: a guest agent reported its version (``PV_drivers_version`` has ``major``)
+    pv_drivers: bool
+    #: ``VM_metrics.current_domain_type`` is PV, PV-in-PVH or PVH
+    booted_pv: bool
+
+    def lacks(self, feature: str) -> bool:
+        return self.other.get(feature) != "1"
+
+
+NO_GUEST = Guest({}, False, False)
+
+
+def _feature_refusal(rec: dict[str, Any], op: str, guest: Guest) -> str | None:
+    """xapi's strict ``check_op_for_feature``: the operations a live guest must support, for ``allowed_operations``."""
+    live = rec["power_state"] in (RUNNING, PAUSED)
+    implicit = not live or guest.booted_pv or guest.pv_drivers
+    if op in ("suspend", "checkpoint") and live:
+        if "data-cant-suspend-reason" in guest.other:
+            return "VM_NON_SUSPENDABLE"
+        return None if implicit or not guest.lacks("feature-suspend") else "VM_LACKS_FEATURE"
+    if implicit:
+        return None
+    if op == "clean_shutdown" and guest.lacks("feature-shutdown") and guest.lacks("feature-poweroff"):
+        return "VM_LACKS_FEATURE"
+    if op == "clean_reboot" and guest.lacks("feature-shutdown") and guest.lacks("feature-reboot"):
+        return "VM_LACKS_FEATURE"
+    if op == "changing_VCPUs_live" and guest.lacks("feature-vcpu-hotplug"):
+        return "VM_LACKS_FEATURE"
+    return None
+
+
+def allowed_operations(ref: str, rec: dict[str, Any], cannot: frozenset[str] = NOT_SERVED,
+                       guest: Guest = NO_GUEST) -> list[str]:  # fmt: skip
+    """The VM's ``allowed_operations``: every advertised operation its checks (and, as xapi's
+    strict check, the guest's features) let through and xenia can carry out here (``cannot``: from
+    :func:`unsupported`), so clients never see an operation that then fails for want of a handler,
+    a driver feature or a guest that answers."""
     live = rec["power_state"] in (RUNNING, PAUSED)
     return [op for op in ADVERTISED
-            if op not in cannot and not (live and f"{op}:live" in cannot) and _refusal(ref, rec, op) is None]  # fmt: skip
+            if op not in cannot and not (live and f"{op}:live" in cannot) and _refusal(ref, rec, op) is None
+            and _feature_refusal(rec, op, guest) is None]  # fmt: skip

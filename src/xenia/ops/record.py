@@ -16,12 +16,26 @@ from xenia.util.clock import xapi_time
 
 
 def refresh_allowed(db: Db, vm: str, cannot: frozenset[str] = lifecycle.NOT_SERVED) -> None:
-    """Recompute a VM's ``allowed_operations`` (ops runs this at the end of every batch touching a VM);
-    ``cannot``: the operations the driver cannot carry out (:func:`lifecycle.unsupported`)."""
+    """Recompute a VM's ``allowed_operations`` (ops runs this at the end of every batch touching a VM
+    or its metrics); ``cannot``: the operations the driver cannot carry out (:func:`lifecycle.unsupported`)."""
     rec = db.get("VM", vm)
-    allowed = lifecycle.allowed_operations(vm, rec, cannot)
+    allowed = lifecycle.allowed_operations(vm, rec, cannot, _guest(db, rec))
     if allowed != rec["allowed_operations"]:
         db.set("VM", vm, "allowed_operations", allowed)
+
+
+def _guest(db: Db, rec: dict[str, object]) -> lifecycle.Guest:
+    """What the guest reported (its guest metrics) and how it booted (its metrics), for the feature checks."""
+    gm, metrics = rec["guest_metrics"], rec["metrics"]
+    other: dict[str, str] = {}
+    pv_drivers = booted_pv = False
+    if isinstance(gm, str) and gm != NULL_REF and db.exists("VM_guest_metrics", gm):
+        grec = db.get("VM_guest_metrics", gm)
+        other = grec["other"]
+        pv_drivers = "major" in grec["PV_drivers_version"]
+    if isinstance(metrics, str) and metrics != NULL_REF and db.exists("VM_metrics", metrics):
+        booted_pv = db.get("VM_metrics", metrics)["current_domain_type"] in ("pv", "pv_in_pvh", "pvh")
+    return lifecycle.Guest(other, pv_drivers, booted_pv)
 
 
 def _devices_attached(db: Db, vm: str, attached: bool) -> None:

@@ -115,8 +115,8 @@ async def power_state_reset(call: Call, vm: str) -> None:
     """xapi's recovery tool: mark the VM Halted in the db only (refused while its domain runs)."""
     engine = ops(call)
     rec = call.db.get("VM", vm)
-    if rec["is_control_domain"]:
-        raise ApiError("OPERATION_NOT_ALLOWED", "This operation is not allowed on dom0")
+    if rec["is_control_domain"]:  # xapi's CA-31428
+        raise ApiError("CANNOT_RESET_CONTROL_DOMAIN", vm)
     async with engine.lock(rec["uuid"]):
         await engine.reconcile(rec["uuid"])
         if call.db.get("VM", vm)["power_state"] in ("Running", "Paused"):
