@@ -23,7 +23,7 @@ system-deps:
 	bash scripts/system-deps
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench examples
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
@@ -33,7 +33,7 @@ unit: $(BIN)/.installed
 
 ## test: install everything, then ruff, mypy and pytest
 test: system-deps $(BIN)/.installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
