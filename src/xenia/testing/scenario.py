@@ -28,6 +28,8 @@ One description for ``xenia sim --scenario lab.toml`` and for the pytest plugin'
 
     [server]
     api_version = "2.20"        # the API version the host presents (default: xenia's)
+    listen = "127.0.0.1:8080"   # xenia sim only (--listen overrides)
+    password = "secret"         # root's password, xenia sim only (--password overrides)
 
 Everything is made through the XenAPI, as a client would, then the fault points are armed (last,
 so they never break the set-up).  A scenario is data: parse it with :meth:`Scenario.from_dict`
@@ -123,6 +125,9 @@ class Scenario:
     faults: tuple[tuple[str, str], ...] = ()
     #: "MAJOR.MINOR" the host presents as its API version
     api_version: tuple[int, int] | None = None
+    #: where ``xenia sim`` listens and root's password (its flags override these)
+    listen: str | None = None
+    password: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
@@ -131,13 +136,17 @@ class Scenario:
         unknown = set(data) - known
         if unknown:
             raise ScenarioError(f"unknown sections {sorted(unknown)}; known: {sorted(known)}")
+        server = data.get("server", {})
+        _check_keys("[server]", server, ("api_version", "listen", "password"))
         return cls(
             host=_host(data),
             builtin_templates=_builtin(data.get("templates", {})),
             templates=tuple(_template(t) for t in _tables(data, "template")),
             vms=tuple(_vm(v) for v in _tables(data, "vm")),
             faults=_faults(data.get("faults", {})),
-            api_version=_api_version(data.get("server", {}).get("api_version")),
+            api_version=_api_version(server.get("api_version")),
+            listen=server.get("listen"),
+            password=server.get("password"),
         )
 
     def validate(self) -> None:
