@@ -6,7 +6,7 @@ STATE_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 DRIVER ?= sim
 
-.PHONY: run test lint typecheck unit bench system-deps schema generate clean
+.PHONY: run test lint typecheck unit bench system-deps schema generate clean dist dist-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,5 +51,14 @@ generate: $(BIN)/.installed
 schema: $(BIN)/.installed
 	$(BIN)/python -c "from xenia.db.migrate import record_current; print(record_current())"
 
+## dist: the wheel and sdist, in dist/
+dist: $(BIN)/.installed
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+
+## dist-check: the wheel in a fresh venv (no dev extras) gives a working `xenia sim` and pytest plugin
+dist-check: $(BIN)/.installed
+	$(BIN)/pytest -q -p no:cacheprovider tests/plugin/test_wheel.py
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) var dist .mypy_cache .pytest_cache .ruff_cache
