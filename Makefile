@@ -5,6 +5,10 @@ BIN = $(VENV)/bin
 STATE_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 DRIVER ?= sim
+ANSIBLE_VERSION = 12.3.0
+# third-party suites run against xenia (tests/thirdparty); kept across clones and venvs, fetched once
+THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
+export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
 .PHONY: run test lint typecheck unit bench system-deps schema generate clean dist dist-check
 
@@ -13,6 +17,10 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
+
+## community.general's xenserver code and its unit tests (from the ansible sdist on PyPI), for tests/thirdparty
+$(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION): scripts/fetch-ansible-xenserver | $(BIN)/.installed
+	PIP=$(BIN)/pip bash scripts/fetch-ansible-xenserver $(ANSIBLE_VERSION) $(THIRDPARTY)
 
 ## run: start the daemon on the simulator with embedded state under ./var
 run: $(BIN)/.installed
@@ -28,11 +36,11 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-unit: $(BIN)/.installed
+unit: $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
 	$(BIN)/pytest -q
 
 ## test: install everything, then ruff, mypy and pytest
-test: system-deps $(BIN)/.installed
+test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 	$(BIN)/pytest -q

@@ -72,7 +72,7 @@ def test_stop_falls_back_to_hard_shutdown_when_the_guest_cannot_be_asked(xenapi_
     assert api.VM.get_power_state(vm) == "Halted"
 
 
-@pytest.mark.xenapi(vms=1, power_state="Running", faults={"vm.suspend.write": "delay:0.3"})
+@pytest.mark.xenapi(vms=1, power_state="Running", faults={"vm.suspend.write": "delay:0.15"})
 def test_a_slow_suspend_runs_as_a_task_and_is_awaited_by_events(xenapi_session):
     api = xenapi_session.xenapi
     vm = api.VM.get_by_name_label("vm-1")[0]

@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 DEFAULT_PASSWORD = "xenia"
 #: a simulated guest answers a clean shutdown or reboot this fast unless told otherwise (xenia serve: 2 s)
-DEFAULT_GUEST_DELAY = "0.05"
+DEFAULT_GUEST_DELAY = "0.02"
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
@@ -55,6 +55,8 @@ class Simulator:
     :param listen: TCP ``HOST:PORT`` (port 0: a free one).
     :param faults: fault specs ``NAME=ACTION`` armed from the start (see :mod:`xenia.drivers.sim.faults`).
     :param driver_options: sim driver options (``memory``, ``cpus``, ``guest-delay``, ...).
+    :param auth_fail_delay: seconds a failed login waits before answering (``xenia serve``: 5, to slow
+        password guessing; a test double has nothing to guard, so 0).
     """
 
     def __init__(
@@ -65,7 +67,7 @@ class Simulator:
         listen: str = "127.0.0.1:0",
         faults: Sequence[str] = (),
         driver_options: Mapping[str, str] | None = None,
-        auth_fail_delay: float = 0.2,
+        auth_fail_delay: float = 0.0,
         shutdown_timeout: float = 120.0,
     ) -> None:
         self._tmp: str | None = None
