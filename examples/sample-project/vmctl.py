@@ -98,13 +98,15 @@ def wait_for_power_state(api: Any, vm: str, wanted: str, timeout: float = 30.0) 
 
 
 def wait_task(api: Any, task: str, timeout: float = 30.0) -> str:
-    """Wait for a task by watching its events; returns its result or raises its error as XenAPI.Failure."""
-    began = time.monotonic()
+    """Wait for a task by watching its events; returns its result, raises its error as XenAPI.Failure,
+    or TimeoutError (leaving the task alone) when it is still pending after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
     token = ""
     while api.task.get_status(task) == "pending":
-        token = api.event_from([f"task/{task}"], token, 5.0)["token"]
-        if time.monotonic() - began > timeout:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             raise TimeoutError(f"task {task} still pending after {timeout} s")
+        token = api.event_from([f"task/{task}"], token, min(remaining, 5.0))["token"]
     status = api.task.get_status(task)
     try:
         if status == "success":

@@ -72,14 +72,15 @@ def test_stop_falls_back_to_hard_shutdown_when_the_guest_cannot_be_asked(xenapi_
     assert api.VM.get_power_state(vm) == "Halted"
 
 
-@pytest.mark.xenapi(vms=1, power_state="Running", faults={"vm.suspend.write": "delay:0.15"})
-def test_a_slow_suspend_runs_as_a_task_and_is_awaited_by_events(xenapi_session):
+@pytest.mark.xenapi(vms=1, power_state="Running", faults={"vm.suspend.write": "delay:30"})
+def test_a_slow_suspend_is_given_up_on_and_leaves_the_vm_running(xenapi_session):
     api = xenapi_session.xenapi
     vm = api.VM.get_by_name_label("vm-1")[0]
     task = api.Async.VM.suspend(vm)
+    with pytest.raises(TimeoutError):
+        vmctl.wait_task(api, task, timeout=0.2)
     assert api.task.get_status(task) == "pending"
-    vmctl.wait_task(api, task)
-    assert api.VM.get_power_state(vm) == "Suspended"
+    assert api.VM.get_power_state(vm) == "Running"
 
 
 @pytest.mark.xenapi(vms=1)
@@ -88,7 +89,7 @@ def test_waiting_for_a_power_state_watches_events(xenapi_session):
     vm = api.VM.get_by_name_label("vm-1")[0]
     task = api.Async.VM.start(vm, False, False)
     vmctl.wait_for_power_state(api, vm, "Running", timeout=10)
-    assert api.task.get_status(task) in ("pending", "success")
+    vmctl.wait_task(api, task)  # succeeded (a failed task raises its XenAPI error)
     api.Async.VM.clean_shutdown(vm)
     vmctl.wait_for_power_state(api, vm, "Halted", timeout=10)
 
