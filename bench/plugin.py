@@ -11,7 +11,9 @@ Run: .venv/bin/python bench/plugin.py [--copies N]
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,22 +30,27 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "examples" / "sample-project"
 
 
-def suite(copies: int) -> tuple[int, float, float]:
-    """Run ``copies`` copies of the sample tests; returns (tests passed, wall seconds, pytest's seconds)."""
+def suite(copies: int) -> tuple[int, float, float, float]:
+    """Run ``copies`` copies of the sample tests; returns (tests passed, wall seconds, pytest's seconds,
+    CPU seconds of the pytest process: on a busy machine the one figure that does not include waiting
+    for a core)."""
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "sample"
         shutil.copytree(SAMPLE, project)
         source = (project / "tests" / "test_vmctl.py").read_text()
         for i in range(1, copies):
             (project / "tests" / f"test_vmctl_copy{i}.py").write_text(source)
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:hypothesispytest", "-p", "no:asyncio"],
                               cwd=project, capture_output=True, text=True)  # fmt: skip
         wall = time.perf_counter() - began
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     summary = re.search(r"(\d+) passed(?:, .*)? in ([\d.]+)s", proc.stdout)
     if proc.returncode != 0 or summary is None:
         raise SystemExit(f"the suite failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return int(summary.group(1)), wall, float(summary.group(2))
+    return int(summary.group(1)), wall, float(summary.group(2)), cpu
 
 
 def clean_state(rounds: int) -> tuple[list[float], list[float]]:
@@ -76,9 +83,10 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=10, help="copies of the sample tests (11 tests each)")
     parser.add_argument("--rounds", type=int, default=20, help="clean states measured each way")
     args = parser.parse_args()
-    passed, wall, session = suite(args.copies)
+    passed, wall, session, cpu = suite(args.copies)
     print(f"plugin suite: {passed} tests passed; pytest session {session:.2f} s, wall {wall:.2f} s "
-          f"(with interpreter start and imports); {1000 * session / passed:.1f} ms per test")  # fmt: skip
+          f"(with interpreter start and imports), CPU {cpu:.2f} s; {1000 * session / passed:.1f} ms per test; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
     restores, restarts = clean_state(args.rounds)
     r, s = statistics.median(restores), statistics.median(restarts)
     print(f"clean state per test: restore {1000 * r:.1f} ms (median of {len(restores)}), "
