@@ -67,6 +67,11 @@ def test_session_scope_shares_one_state_built_from_the_ini_scenario(tmp_path: Pa
     )
     outcomes, output = run_pytest(project)
     assert outcomes == {"test_first": "passed", "test_second_sees_the_first_ones_change": "passed"}, output
+    # a test that asks for its own state cannot have it when one state serves all: refused, not ignored
+    (project / "test_marked.py").write_text("import pytest\n\n@pytest.mark.xenapi(vms=2)\n"
+                                            "def test_marked(xenapi_server):\n    pass\n")  # fmt: skip
+    outcomes, output = run_pytest(project)
+    assert outcomes == {} and "xenapi markers need function scope" in output, output
 
 
 def test_fixture_parameters_markers_and_runtime_faults(tmp_path: Path) -> None:

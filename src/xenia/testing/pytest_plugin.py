@@ -79,6 +79,15 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under session scope one state serves every test: a test asking for its own would be silently wrong."""
+    if _scope("xenapi_server", config) != "session":
+        return
+    marked = [item.nodeid for item in items if item.get_closest_marker("xenapi") is not None]
+    if marked:
+        raise pytest.UsageError(f"xenapi markers need function scope (xenapi_scope = session here): {marked[:3]}")
+
+
 def _scope(fixture_name: str, config: pytest.Config) -> Literal["function", "session"]:
     scope = config.getoption("xenapi_scope", None) or config.getini("xenapi_scope") or "function"
     if scope == "session":

@@ -193,6 +193,8 @@ def _host(data: Mapping[str, Any]) -> HostSpec:
     cpus = table.get("cpus")
     if cpus is not None and (not isinstance(cpus, int) or cpus <= 0):
         raise ScenarioError(f"[host] cpus={cpus!r}: want a positive integer")
+    if table.get("memory") is not None:
+        _size(table["memory"])
     return HostSpec(name=table.get("name"), memory=table.get("memory"), cpus=cpus)
 
 
@@ -269,7 +271,7 @@ def load(path: Path | str) -> Scenario:
     raw = path.read_bytes()
     if path.suffix in (".yaml", ".yml"):
         try:
-            import yaml  # type: ignore[import-untyped]
+            import yaml
         except ImportError:
             raise ScenarioError(f"{path}: YAML scenarios need PyYAML (pip install pyyaml), or use TOML") from None
         data = yaml.safe_load(raw) or {}
