@@ -92,7 +92,7 @@ def take(daemon: Daemon) -> StateSnapshot:
         last_domid=last_domid,
         faults=sim.faults.list(),
         files=_sr_files(daemon.config.state_dir),
-        store_names=dict(ops._store_names),
+        store_names=ops.store_names(),
     )
 
 
@@ -102,17 +102,13 @@ async def restore(daemon: Daemon, snap: StateSnapshot) -> None:
     app = daemon.app
     sim = _sim(daemon)
     await _end_clients(daemon)
+    await app.services["ops"].reset(snap.store_names)  # before the store and domains: nothing of it runs on
     _restore_files(daemon.config.state_dir, snap.files)
     await _restore_store(daemon, snap)
     await sim.import_domains(snap.domains, snap.last_domid)
     sim.faults.clear()
     for name, spec in snap.faults.items():
         sim.faults.set(name, spec)
-    ops = app.services["ops"]
-    ops._store_names = dict(snap.store_names)
-    ops._locks.clear()
-    ops._signals.clear()
-    ops._pending.clear()
     _restore_db(daemon, snap.objects)
 
 
@@ -123,8 +119,7 @@ async def _end_clients(daemon: Daemon) -> None:
     for ref in list(app.sessions.active):
         app.sessions.logout(ref)
     tasks = app.services["tasks"]
-    ops = app.services["ops"]
-    running = [*tasks.running.values(), *ops._background]
+    running = list(tasks.running.values())
     for task in running:
         task.cancel()
     if running:
