@@ -306,12 +306,12 @@ async def apply(daemon: Daemon, scenario: Scenario) -> None:
         for vm in scenario.vms:
             for name in vm.names():
                 await _make_vm(session, vm, name)
-        if scenario.builtin_templates is not None:
-            await _drop_builtin_templates(session, scenario.builtin_templates)
         for name, action in scenario.faults:
             await session.call_with_session("xenia.fault_set", name, action)
     finally:
         await session.close()
+    if scenario.builtin_templates is not None:
+        _drop_builtin_templates(daemon, scenario.builtin_templates)
     if scenario.api_version is not None:
         _present_api_version(daemon, *scenario.api_version)
 
@@ -327,11 +327,22 @@ async def _templates(session: AsyncSession, scenario: Scenario) -> None:
         await _size_vm(session, ref, t.memory, t.vcpus)
 
 
-async def _drop_builtin_templates(session: AsyncSession, keep: int) -> None:
-    """Destroy the built-in templates past the first ``keep`` (after VMs were cloned from them)."""
-    for name in BUILTIN_TEMPLATES[keep:]:
-        for ref in await session.xenapi.VM.get_by_name_label(name):
-            await session.xenapi.VM.destroy(ref)
+def _drop_builtin_templates(daemon: Daemon, keep: int) -> None:
+    """Remove the built-in templates past the first ``keep`` (after VMs were cloned from them).
+
+    xapi refuses ``VM.destroy`` of a default template (VM_IS_TEMPLATE), so no client can do this: a
+    scenario with fewer templates describes a host that was installed with fewer, and is made in the db.
+    """
+    assert daemon.app is not None
+    db = daemon.app.db
+    drop = set(BUILTIN_TEMPLATES[keep:])
+    with db.batch():
+        for vm in db.refs("VM"):
+            rec = db.get("VM", vm)
+            if rec["is_a_template"] and rec["is_default_template"] and rec["name_label"] in drop:
+                if db.exists("VM_metrics", rec["metrics"]):
+                    db.destroy("VM_metrics", rec["metrics"])
+                db.destroy("VM", vm)
 
 
 async def _one_template(session: AsyncSession, name: str) -> str:
