@@ -5,14 +5,22 @@ BIN = $(VENV)/bin
 STATE_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
 DRIVER ?= sim
+ANSIBLE_VERSION = 12.3.0
+# third-party suites run against xenia (tests/thirdparty); kept across clones and venvs, fetched once
+THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
+export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
-.PHONY: run test lint typecheck unit bench bench-check system-deps schema generate clean
+.PHONY: run test lint typecheck unit bench bench-check system-deps schema generate clean dist dist-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
+
+## community.general's xenserver code and its unit tests (from the ansible sdist on PyPI), for tests/thirdparty
+$(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION): scripts/fetch-ansible-xenserver | $(BIN)/.installed
+	PIP=$(BIN)/pip bash scripts/fetch-ansible-xenserver $(ANSIBLE_VERSION) $(THIRDPARTY)
 
 ## run: start the daemon on the simulator with embedded state under ./var
 run: $(BIN)/.installed
@@ -23,17 +31,17 @@ system-deps:
 	bash scripts/system-deps
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench examples
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-unit: $(BIN)/.installed
+unit: $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
 	$(BIN)/pytest -q
 
 ## test: install everything, then ruff, mypy and pytest
-test: system-deps $(BIN)/.installed
-	$(BIN)/ruff check src tests bench
+test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
+	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
@@ -56,5 +64,14 @@ bench-check: $(BIN)/.installed
 	bash scripts/system-deps bench
 	$(BIN)/python bench/_readme.py check README.md
 
+## dist: the wheel and sdist, in dist/
+dist: $(BIN)/.installed
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+
+## dist-check: the wheel in a fresh venv (no dev extras) gives a working `xenia sim` and pytest plugin
+dist-check: $(BIN)/.installed
+	$(BIN)/pytest -q -p no:cacheprovider tests/plugin/test_wheel.py
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) var dist .mypy_cache .pytest_cache .ruff_cache

@@ -20,7 +20,7 @@ from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
 from xenia.datamodel import MODEL
-from xenia.db import Db, SqliteBackend
+from xenia.db import Db, MemoryBackend, SqliteBackend
 from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
@@ -47,6 +47,15 @@ class DaemonConfig:
     shutdown_timeout: float = 120.0
     tasks: TaskLimits = field(default_factory=TaskLimits)
     events: EventLimits = field(default_factory=EventLimits)
+    #: keep the db, the store tree and the simulator's domains in memory only (throw-away test daemons);
+    #: SR files and sockets still go under ``state_dir``
+    in_memory: bool = False
+    #: the root password of a new db (else $XENIA_ROOT_PASSWORD, else a generated one)
+    root_password: str | None = None
+    #: scrypt's N for that password (None: the default; test doubles lower it so logins cost no time)
+    password_hash_cost: int | None = None
+    #: print where to connect once listening (``xenia serve``); in-process simulators stay quiet
+    announce: bool = True
 
     @property
     def socket_path(self) -> Path:
@@ -66,9 +75,10 @@ class Daemon:
     async def start(self) -> None:
         cfg = self.config
         cfg.state_dir.mkdir(parents=True, exist_ok=True)
-        db = Db(MODEL, SqliteBackend(cfg.state_dir / DB_FILE, cfg.durability))
+        backend = MemoryBackend() if cfg.in_memory else SqliteBackend(cfg.state_dir / DB_FILE, cfg.durability)
+        db = Db(MODEL, backend)
         loaded = db.load()
-        identity = initialise(db, cfg.state_dir)
+        identity = initialise(db, cfg.state_dir, cfg.root_password, cfg.password_hash_cost)
         sessions = SessionManager(db, identity.host_ref, cfg.limits)
         app = self.app = App(db, sessions, identity.host_ref, identity.pool_ref, cfg.state_dir)
         tasks = app.services["tasks"] = TaskManager(db, identity.host_ref, cfg.tasks)
@@ -83,7 +93,8 @@ class Daemon:
         if cfg.listen:
             host, _, port = cfg.listen.rpartition(":")
             self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
-        self._announce(loaded, identity.generated_password)
+        if cfg.announce:
+            self._announce(loaded, identity.generated_password)
         asyncio.get_running_loop().create_task(self._housekeeping())
 
     async def _start_driver(self, app: App) -> None:
@@ -92,7 +103,10 @@ class Daemon:
         options = dict(cfg.driver_options)
         if cfg.faults:
             options["faults"] = ",".join(cfg.faults)
-        self.store = await StoreServer.start(cfg.state_dir, cfg.state_dir / "xenstored.sock")
+        if cfg.in_memory and cfg.driver == "sim":
+            options.setdefault("state", "memory")
+        journal_dir = None if cfg.in_memory else cfg.state_dir
+        self.store = await StoreServer.start(journal_dir, cfg.state_dir / "xenstored.sock")
         store = self.store.client(0)
         app.services["store"] = self.store
         driver = registry.create(cfg.driver, cfg.state_dir, options)

@@ -234,8 +234,12 @@ def iso_sr(db: Db, host: str, state_dir: Path) -> str:
     return sr
 
 
-def initialise(db: Db, state_dir: Path) -> HostIdentity:
-    """Create the first objects if the db is new; return this host and its pool either way."""
+def initialise(db: Db, state_dir: Path, root_password: str | None = None, hash_cost: int | None = None) -> HostIdentity:
+    """Create the first objects if the db is new; return this host and its pool either way.
+
+    A new db's root password is ``root_password``, else $XENIA_ROOT_PASSWORD, else generated;
+    ``hash_cost`` overrides scrypt's N for it (test doubles).
+    """
     hosts = db.refs("host")
     if hosts:
         pool = db.refs("pool")[0]
@@ -243,7 +247,7 @@ def initialise(db: Db, state_dir: Path) -> HostIdentity:
         iso_sr(db, hosts[0], state_dir)
         _mark_default_templates(db)
         return HostIdentity(hosts[0], pool)
-    password = os.environ.get("XENIA_ROOT_PASSWORD")
+    password = root_password or os.environ.get("XENIA_ROOT_PASSWORD")
     generated = None
     if not password:
         password = generated = generate_password()
@@ -310,7 +314,8 @@ def initialise(db: Db, state_dir: Path) -> HostIdentity:
             db.create("role", {"name_label": role.wire, "name_description": f"the {role.wire} role"})
         db.create(
             "user",
-            {"short_name": "root", "fullname": "root", "password_hash": hash_password(password), "role": "pool-admin"},
+            {"short_name": "root", "fullname": "root", "role": "pool-admin",
+             "password_hash": hash_password(password) if hash_cost is None else hash_password(password, hash_cost)},
         )
         for name, desc, mem, vcpus, hvm, disk in TEMPLATES:
             _template(db, name, desc, memory=mem * MiB, vcpus=vcpus, hvm=hvm, disk_gib=disk)

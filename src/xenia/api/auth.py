@@ -16,11 +16,13 @@ import secrets
 _N, _R, _P = 2**14, 8, 1
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, cost: int = _N) -> str:
+    """The stored form of a password; ``cost`` is scrypt's N (a power of two; test doubles lower it so
+    each login costs microseconds: the verifier reads N back from the stored hash)."""
     salt = os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=cost, r=_R, p=_P, dklen=32)
     b64 = base64.b64encode
-    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+    return f"scrypt${cost}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
 
 
 def verify_password(password: str, stored: str) -> bool:

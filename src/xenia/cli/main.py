@@ -22,9 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from xenia.cli import completion, events, objects, serve, user, vm
+    from xenia.cli import completion, events, objects, serve, sim, user, vm
 
     serve.add_commands(sub)
+    sim.add_commands(sub)
     user.add_commands(sub)
     objects.add_commands(sub)
     vm.add_commands(sub)

@@ -597,6 +597,22 @@ class Ops:
                 record.refresh_allowed(db, vm, self.cannot)
         await self._update_host_memory()
 
+    def store_names(self) -> dict[str, str]:
+        """The name each running VM has in the store (part of a test double's snapshot)."""
+        return dict(self._store_names)
+
+    async def reset(self, store_names: dict[str, str]) -> None:
+        """Forget the operations in flight, for a test double's restore (:mod:`xenia.testing.snapshot`):
+        background work is cancelled, VM locks and guest signals dropped, store names set to ``store_names``."""
+        work = list(self._background)
+        for task in work:
+            task.cancel()
+        await asyncio.gather(*work, return_exceptions=True)
+        self._store_names = dict(store_names)
+        self._locks.clear()
+        self._signals.clear()
+        self._pending.clear()
+
     async def close(self) -> None:
         if self.agents is not None:
             await self.agents.close()

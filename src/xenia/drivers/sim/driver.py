@@ -14,6 +14,7 @@ Options (``DriverConfig.options``, all strings):
 ``clock``        ``real`` (default) or ``virtual`` (a fresh :class:`VirtualClock`)
 ``disable``      comma-separated capability values to leave out (e.g. ``pause,suspend``)
 ``faults``       comma-separated ``NAME=ACTION`` fault specs armed at construction
+``state``        ``disk`` (default: ``<state_dir>/sim/domains.sqlite``) or ``memory`` (gone with the process)
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ log = logging.getLogger(__name__)
 GiB = 1024**3
 #: The ``format`` tag of the simulator's suspend images.
 SUSPEND_FORMAT = "xenia-sim-suspend"
-_OPTIONS = frozenset({"memory", "cpus", "hostname", "guest-delay", "clock", "disable", "faults"})
+_OPTIONS = frozenset({"memory", "cpus", "hostname", "guest-delay", "clock", "disable", "faults", "state"})
 _LIVE = (RunState.RUNNING, RunState.PAUSED)
 
 
@@ -139,6 +140,10 @@ class SimDriver:
         self.hostname = opts.get("hostname") or socket.gethostname()
         self.guest_delay = _positive_float("guest-delay", opts.get("guest-delay", "2"))
         self.state_dir = Path(config.state_dir) / "sim"
+        kind = opts.get("state", "disk")
+        if kind not in ("disk", "memory"):
+            raise InvalidArgument(f"option state={kind!r}: want disk or memory")
+        self.in_memory = kind == "memory"
 
         self._store: SimStore | None = None
         #: set by :meth:`attach_store`: guests then talk through the store
@@ -162,7 +167,7 @@ class SimDriver:
         """Open the state table and adopt every recorded domain (re-arming guest timers)."""
         if self._store is not None:
             return
-        self._store = SimStore(self.state_dir)
+        self._store = SimStore(None if self.in_memory else self.state_dir)
         self._last_domid = self._store.last_domid()
         for dom in self._store.load():
             self._domains[dom.spec.vm_uuid] = dom
@@ -208,6 +213,31 @@ class SimDriver:
         return unsubscribe
 
     # -- test and demo hooks --------------------------------------------------------------
+
+    def export_domains(self) -> tuple[list[bytes], int]:
+        """Every domain and the domid counter, for :meth:`import_domains` (snapshots of a test double)."""
+        return self.store.dump()
+
+    async def import_domains(self, domains: list[bytes], last_domid: int) -> None:
+        """Replace every domain with ``domains`` from :meth:`export_domains`, as :meth:`open` adopts them:
+        guest timers re-armed, cooperative guests watching their control key again."""
+        self.require_open()
+        for dom in self._domains.values():
+            if dom.timer is not None:
+                dom.timer.cancel()
+                dom.timer = None
+            if self.guests is not None:
+                await self.guests.gone(dom.spec.vm_uuid)
+        self._domains.clear()
+        self._reserved = 0
+        self._last_domid = last_domid
+        for dom in self.store.replace_all(domains, last_domid):
+            self._domains[dom.spec.vm_uuid] = dom
+            self._reserved += dom.reserved()
+            if dom.pending is not None and dom.run_state is RunState.RUNNING:
+                self._arm(dom, dom.pending, dom.pending_due - self.clock.now())
+            if self.guests is not None and dom.run_state is not RunState.SHUTDOWN and GuestProfile(dom.profile).cooperative:
+                await self.guests.boot(dom.spec.vm_uuid, dom.domid)
 
     def guest_stops(self, vm_uuid: str, reason: ShutdownReason) -> None:
         """Make the guest power off / reboot / crash by itself now (as a real guest may at any time)."""

@@ -155,9 +155,13 @@ def _domain_from_json(raw: bytes) -> SimDomain:
 class SimStore:
     """The simulator's SQLite table of domains plus a persistent domid counter."""
 
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(directory / "domains.sqlite", isolation_level=None)
+    def __init__(self, directory: Path | None) -> None:
+        """Keep the table in ``directory``, or only in memory when it is None (throw-away simulators)."""
+        if directory is None:
+            self._db = sqlite3.connect(":memory:", isolation_level=None)
+        else:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(directory / "domains.sqlite", isolation_level=None)
         # WAL + synchronous=NORMAL: a committed write survives a process kill (the OS has it);
         # only a power cut may lose the last transactions, which a simulator can accept.
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -190,6 +194,22 @@ class SimStore:
             self._db.execute("BEGIN")
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_domid', ?)", (dom.domid,))
             self.put(dom)
+
+    def dump(self) -> tuple[list[bytes], int]:
+        """Every domain as its stored JSON, and the domid counter (a test double's snapshot)."""
+        return [bytes(row[0]) for row in self._db.execute("SELECT data FROM domains")], self.last_domid()
+
+    def replace_all(self, domains: list[bytes], last_domid: int) -> list[SimDomain]:
+        """Make the table hold exactly ``domains`` (from :meth:`dump`) in one transaction; returns them parsed."""
+        parsed = [_domain_from_json(raw) for raw in domains]
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM domains")
+            self._db.executemany(
+                "INSERT INTO domains (uuid, data) VALUES (?, ?)", [(d.spec.vm_uuid, raw) for d, raw in zip(parsed, domains, strict=True)]
+            )
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_domid', ?)", (last_domid,))
+        return parsed
 
     def close(self) -> None:
         self._db.close()
