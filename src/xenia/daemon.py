@@ -25,6 +25,7 @@ from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
 from xenia.firstboot import initialise
+from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.ops.engine import Ops
 from xenia.ops.storage import Storage
 from xenia.store import StoreServer
@@ -47,6 +48,7 @@ class DaemonConfig:
     shutdown_timeout: float = 120.0
     tasks: TaskLimits = field(default_factory=TaskLimits)
     events: EventLimits = field(default_factory=EventLimits)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
 
     @property
     def socket_path(self) -> Path:
@@ -109,6 +111,9 @@ class Daemon:
         if app.db.exists("host_metrics", metrics):
             app.db.set("host_metrics", metrics, "memory_total", info.memory_total)
         await ops.adopt_all()
+        metrics_service = MetricsService(app.db, driver, app.host_ref, cfg.state_dir, cfg.metrics)
+        app.services["metrics"] = metrics_service
+        await metrics_service.start()
 
     def _announce(self, loaded: int, generated_password: str | None) -> None:
         cfg = self.config
@@ -139,6 +144,8 @@ class Daemon:
             self.app.services["tasks"].stop()
         if self.api is not None:
             await self.api.close()
+        if self.app is not None and "metrics" in self.app.services:
+            await self.app.services["metrics"].stop()
         if self.app is not None and "ops" in self.app.services:
             await self.app.services["ops"].close()
         if self.driver is not None:

@@ -180,7 +180,15 @@ def test_time_going_backwards_is_ignored() -> None:
 def test_memory_is_constant_per_source_and_within_xcp_rrdds_sizing() -> None:
     bank = Bank()
     bank.allocate([MEM] * (3 * BLOCK))
-    arrays: list[np.ndarray] = [bank.min, bank.max, bank.last_raw, bank.pdp_value, bank.unknown_sec, bank.type, bank.used]
+    arrays: list[np.ndarray] = [
+        bank.min,
+        bank.max,
+        bank.last_raw,
+        bank.pdp_value,
+        bank.unknown_sec,
+        bank.type,
+        bank.used,
+    ]
     arrays += bank.raw_blocks
     for ring in bank.rings:
         arrays += [ring.acc, ring.unknown, *ring.blocks]

@@ -210,6 +210,8 @@ class Bank:
         self.pdp_value: F64 = np.empty(0)  #: the PDP being prepared (a sum of rate x seconds for DERIVE)
         self.unknown_sec: F64 = np.empty(0)  #: unknown seconds in the PDP being prepared
         self.last_updated: float | None = None
+        #: the rates computed by the last update, per DS (NaN: unknown)
+        self.last_rates: F64 = np.empty(0)
         #: raw rates, one row per update, for window queries: ``raw_blocks[b][row, col]``
         self.raw_rows = raw_rows
         self.raw_blocks: list[F64] = []
@@ -297,6 +299,7 @@ class Bank:
         if interval <= 0:
             return
         rate = self._rates(raw, interval)
+        self.last_rates = rate
         self.last_raw = raw
         self.last_updated = t
         self._record_raw(t, rate)
