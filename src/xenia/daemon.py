@@ -26,6 +26,7 @@ from xenia.drivers import registry
 from xenia.drivers.base import Driver
 from xenia.firstboot import initialise
 from xenia.metrics.collect import MetricsConfig, MetricsService
+from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.storage import Storage
 from xenia.store import StoreServer
@@ -81,6 +82,7 @@ class Daemon:
         dispatcher = Dispatcher(app)
         hub.install(dispatcher.encoders)
         self.api = ApiServer(dispatcher)
+        self.api.get_handler = MetricsHttp(app).handle
         await self.api.listen_unix(cfg.socket_path)
         if cfg.listen:
             host, _, port = cfg.listen.rpartition(":")

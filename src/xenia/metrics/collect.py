@@ -25,6 +25,7 @@ from xenia.db.core import Change
 from xenia.drivers.base import DiskMetrics, Driver, MetricsSample
 from xenia.drivers.errors import DriverError
 from xenia.metrics import persist
+from xenia.metrics.query import reduce_window
 from xenia.metrics.registry import ObjectRrd, Registry
 from xenia.metrics.rrd import Bank
 from xenia.metrics.sources import host_defs, host_layout, host_values, vm_defs, vm_layout, vm_values
@@ -179,6 +180,36 @@ class MetricsService:
             and db.get("host_metrics", metrics)["memory_free"] != sample.host.memory_free
         ):
             db.update("host_metrics", metrics, memory_free=sample.host.memory_free, last_updated=now)
+
+    # -- the cooked query -------------------------------------------------------------------
+
+    def find(self, uuid: str) -> ObjectRrd | None:
+        """The RRD of the host, a VM or an SR with this uuid."""
+        for kind in ("vm", "host", "sr"):
+            obj = self.registry.get(kind, uuid)
+            if obj is not None:
+                return obj
+        return None
+
+    def cooked(
+        self, uuids: list[str], sources: list[str], window: float, reductions: list[str]
+    ) -> dict[str, dict[str, dict[str, float]]]:
+        """``reductions`` of ``sources`` over the last ``window`` seconds, for every object in
+        ``uuids`` (every VM with a domain when empty): uuid -> source -> reduction -> value."""
+        if not uuids:
+            uuids = sorted(self.live_vms)
+        objs = [self.find(u) for u in uuids]
+        idx = np.full((len(objs), len(sources)), -1, dtype=np.int64)
+        for row, obj in enumerate(objs):
+            if obj is not None:
+                pos, oidx = obj.pos, obj.idx
+                idx[row] = [oidx[pos[s]] if s in pos else -1 for s in sources]
+        reduced = reduce_window(self.bank, idx.ravel(), window, reductions)
+        tables = [reduced[r].reshape(len(objs), len(sources)).tolist() for r in reductions]
+        return {
+            u: {s: {r: tables[k][row][col] for k, r in enumerate(reductions)} for col, s in enumerate(sources)}
+            for row, u in enumerate(uuids)
+        }
 
     # -- keeping and dropping --------------------------------------------------------------
 

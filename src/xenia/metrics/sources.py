@@ -49,6 +49,7 @@ def vm_defs(layout: VmLayout) -> tuple[DsDef, ...]:
     out = [DsDef(f"cpu{i}", D, "(fraction)", f"CPU{i} usage", max=1.0) for i in range(vcpus)]
     out += [
         DsDef("cpu_usage", D, "(fraction)", "Domain CPU usage", max=1.0),
+        DsDef("cpu_avg", D, "(fraction)", "Average vCPU usage (xenia; the same as cpu_usage)", max=1.0),
         DsDef("memory", G, "B", "Memory currently allocated to VM"),
         DsDef("memory_target", G, "B", "Target of VM balloon driver"),
         DsDef("memory_internal_free", G, "KiB", "Memory free as reported by the guest"),
@@ -87,7 +88,8 @@ def _latency_us(time_ns: int, ops: int, prev_time_ns: int, prev_ops: int) -> flo
 def vm_values(m: DomainMetrics, prev: tuple[DiskMetrics, ...] | None) -> list[float]:
     """Raw values in :func:`vm_defs` order; ``prev`` is the disks of the previous sample (latency)."""
     cpu = [t / 1e9 for t in m.vcpu_time_ns]
-    out = [*cpu, sum(cpu) / len(cpu) if cpu else NAN, float(m.memory_actual), float(m.memory_target)]
+    avg = sum(cpu) / len(cpu) if cpu else NAN
+    out = [*cpu, avg, avg, float(m.memory_actual), float(m.memory_target)]
     out.append(m.memory_internal_free / 1024 if m.memory_internal_free is not None else NAN)
     before = {d.userdevice: d for d in prev} if prev else {}
     for d in m.disks:
