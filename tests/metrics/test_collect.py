@@ -90,7 +90,14 @@ async def test_sample_feeds_xcp_rrdd_sources(tmp_path: Path) -> None:
         prev = m.disks
         await clock.run_for(5)
     names = [d.name for d in obj.defs]
-    assert names == ["cpu0", "cpu_usage", "cpu_avg", "memory", "memory_target", "memory_internal_free"]  # no disks, no NICs
+    assert names == [
+        "cpu0",
+        "cpu_usage",
+        "cpu_avg",
+        "memory",
+        "memory_target",
+        "memory_internal_free",
+    ]  # no disks, no NICs
     latest = dict(zip(names, bank.latest(obj.idx).tolist(), strict=True))
     assert latest["cpu0"] == pytest.approx(0.75)
     assert latest["cpu_usage"] == pytest.approx(0.75)

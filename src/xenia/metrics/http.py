@@ -94,9 +94,7 @@ class MetricsHttp:
         finally:
             self.app.sessions.logout(session)
 
-    def _serve(
-        self, route: Route, req: Request, query: Query, local: bool, session: str | None
-    ) -> Response:
+    def _serve(self, route: Route, req: Request, query: Query, local: bool, session: str | None) -> Response:
         if not local and session is None:
             try:
                 self.app.sessions.check(_session_id(req, query))
