@@ -22,13 +22,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from xenia.cli import completion, events, objects, serve, user, vm
+    from xenia.cli import completion, events, metrics, objects, serve, user, vm
 
     serve.add_commands(sub)
     user.add_commands(sub)
     objects.add_commands(sub)
     vm.add_commands(sub)
     events.add_commands(sub)
+    metrics.add_commands(sub)
     completion.add_commands(sub)
     from xenia.store import cli as store_cli
 
