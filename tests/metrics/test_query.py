@@ -28,6 +28,22 @@ def test_raw_window_reductions() -> None:
     assert all(math.isnan(got[r][1]) for r in got)  # -1: no such source
 
 
+def test_p95_matches_numpys_with_unknowns() -> None:
+    bank = Bank()
+    idx = bank.allocate([GAUGE] * 3)
+    rng = np.random.default_rng(7)
+    for i in range(30):
+        row = rng.random(3) * 100
+        row[0] = np.nan if i % 3 == 0 else row[0]
+        row[2] = np.nan  # never known
+        bank.update(T0 + i, idx, row)
+    window = bank.raw_window(idx, T0 + 29 - 24.5)  # the rows the query below reduces
+    got = reduce_window(bank, idx, 24.5, ["p95"])["p95"]
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        expected = np.nanpercentile(window, 95, axis=0)
+    assert got[:2] == pytest.approx(expected[:2]) and math.isnan(got[2])
+
+
 def test_long_window_reads_the_archives() -> None:
     bank = Bank(raw_rows=4)  # a raw ring of 4 ticks: anything longer goes to the archives
     idx = bank.allocate([GAUGE])

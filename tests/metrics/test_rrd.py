@@ -197,6 +197,16 @@ def test_memory_is_constant_per_source_and_within_xcp_rrdds_sizing() -> None:
     assert per_ds <= 20 * 1024
 
 
+def test_growing_past_a_block_keeps_every_source_updated() -> None:
+    bank = Bank()
+    first = bank.allocate([MEM] * (BLOCK // 2))
+    second = bank.allocate([MEM] * BLOCK)  # 1.5 blocks in all: the bank grows to two whole ones
+    idx = np.concatenate([first, second])
+    feed(bank, idx, [(T0, [1.0] * len(idx)), (T0 + 5, [2.0] * len(idx))])
+    assert bank.capacity % BLOCK == 0
+    assert bank.latest(idx).tolist() == [2.0] * len(idx)
+
+
 def test_raw_window_holds_per_update_rates() -> None:
     bank = Bank()
     idx = bank.allocate([BYTES, MEM])

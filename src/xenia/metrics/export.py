@@ -239,58 +239,39 @@ def _label(value: str) -> str:
 
 
 class PrometheusCache:
-    """Per object, the series' fixed text (``family{labels} ``) and bank indices, by family.
-
-    Rebuilt for an object only when its name, kind or recorded sources change, so a scrape is
-    one numpy gather of the last rates plus string joins.
-    """
+    """The scrape's fixed text -- per family, each series' ``family{labels} `` and bank index --
+    rebuilt only when the set of objects, their names or their recorded sources change, so a
+    scrape is one numpy gather of the last rates per family plus string joins."""
 
     def __init__(self) -> None:
-        self._objects: dict[tuple[str, str], tuple[tuple[str, int], list[tuple[str, str, int]]]] = {}
+        self._stamp: list[tuple[int, int, str]] = []
+        self._families: list[tuple[str, list[str], np.ndarray]] = []
 
-    def series(self, obj: ObjectRrd, name: str) -> list[tuple[str, str, int]]:
-        key = (obj.kind, obj.uuid)
-        stamp = (name, len(obj.defs))
-        hit = self._objects.get(key)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]
-        base = f'uuid="{obj.uuid}",name="{_label(name)}"'
-        out = []
-        for d, i in zip(obj.defs, obj.idx.tolist(), strict=True):
-            family, extra = _family(obj.kind, d.name)
-            out.append((family, f"{family}{{{base}{extra}}} ", i))
-        self._objects[key] = (stamp, out)
-        return out
-
-    def forget_missing(self, present: set[tuple[str, str]]) -> None:
-        for key in set(self._objects) - present:
-            del self._objects[key]
+    def families(self, objects: Sequence[tuple[ObjectRrd, str]]) -> list[tuple[str, list[str], np.ndarray]]:
+        stamp = [(id(o), len(o.defs), name) for o, name in objects]
+        if stamp == self._stamp:
+            return self._families
+        grouped: dict[str, tuple[list[str], list[int]]] = {}
+        for obj, name in objects:
+            base = f'uuid="{obj.uuid}",name="{_label(name)}"'
+            for d, i in zip(obj.defs, obj.idx.tolist(), strict=True):
+                family, extra = _family(obj.kind, d.name)
+                prefixes, idx = grouped.setdefault(family, ([], []))
+                prefixes.append(f"{family}{{{base}{extra}}} ")
+                idx.append(i)
+        self._families = [(f, p, np.array(i, dtype=np.int64)) for f, (p, i) in sorted(grouped.items())]
+        self._stamp = stamp
+        return self._families
 
 
 def prometheus(bank: Bank, objects: Sequence[tuple[ObjectRrd, str]], cache: PrometheusCache) -> bytes:
-    """Every recorded source's latest rate, grouped by family as the text format requires."""
-    families: dict[str, tuple[list[str], list[int]]] = {}
-    for obj, name in objects:
-        for family, prefix, i in cache.series(obj, name):
-            entry = families.get(family)
-            if entry is None:
-                entry = families[family] = ([], [])
-            entry[0].append(prefix)
-            entry[1].append(i)
-    cache.forget_missing({(o.kind, o.uuid) for o, _ in objects})
+    """Every recorded source's latest rate, grouped by family as the text format requires
+    (``nan``/``inf`` are spellings Prometheus's parser accepts)."""
     rates = bank.last_rates
     out: list[str] = []
-    for family, (prefixes, idx) in sorted(families.items()):
+    for family, prefixes, idx in cache.families(objects):
         out.append(f"# TYPE {family} gauge")
         values = rates[idx].tolist() if len(rates) else [math.nan] * len(idx)
-        out.append("\n".join(map(str.__add__, prefixes, map(_prom_value, values))))
+        out.append("\n".join(map(str.__add__, prefixes, map(repr, values))))
     out.append("")
     return "\n".join(out).encode()
-
-
-def _prom_value(v: float) -> str:
-    if v != v:
-        return "NaN"
-    if math.isinf(v):
-        return "+Inf" if v > 0 else "-Inf"
-    return repr(v)

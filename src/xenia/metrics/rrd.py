@@ -246,7 +246,8 @@ class Bank:
         """Indices for new DSs, with empty (NaN) history; constant memory per DS."""
         need = len(defs) - len(self._free)
         if need > 0:
-            self._grow(max(self.capacity + need, self.capacity + self.capacity // 2, BLOCK))
+            wanted = max(self.capacity + need, self.capacity + self.capacity // 2)
+            self._grow(-(-wanted // BLOCK) * BLOCK)  # whole blocks: every array covers them exactly
         idx = np.array([self._free.pop() for _ in defs], dtype=np.int64)
         self.used[idx] = True
         self.type[idx] = [d.type for d in defs]

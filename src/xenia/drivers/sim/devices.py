@@ -219,7 +219,6 @@ class SimMetrics:
 
 
 def _domain_metrics(dom: SimDomain, w: Workload, secs: float, now: float) -> DomainMetrics:
-    state = dom.state()
     reads, writes = w.disk_read.integral(secs), w.disk_write.integral(secs)
     read_ops, write_ops = int(reads) // w.disk_block, int(writes) // w.disk_block
     rx, tx = int(w.nic_rx.integral(secs)), int(w.nic_tx.integral(secs))
@@ -243,10 +242,10 @@ def _domain_metrics(dom: SimDomain, w: Workload, secs: float, now: float) -> Dom
                 read_ops * w.disk_latency_ns,
                 write_ops * w.disk_latency_ns,
             )
-            for d in state.disks
+            for d in dom.disks.values()
             if d.kind is DiskKind.DISK
         ),
         nics=tuple(
-            NicMetrics(n.device, rx, tx, rx // 800, tx // 800, 0, 0, rx // 50_000_000, 0) for n in state.nics
+            NicMetrics(n.device, rx, tx, rx // 800, tx // 800, 0, 0, rx // 50_000_000, 0) for n in dom.nics.values()
         ),
     )
