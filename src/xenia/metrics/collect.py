@@ -207,18 +207,20 @@ class MetricsService:
         ``uuids`` (every VM with a domain when empty): uuid -> source -> reduction -> value."""
         if not uuids:
             uuids = sorted(self.live_vms)
-        objs = [self.find(u) for u in uuids]
-        idx = np.full((len(objs), len(sources)), -1, dtype=np.int64)
-        for row, obj in enumerate(objs):
-            if obj is not None:
-                pos, oidx = obj.pos, obj.idx
-                idx[row] = [oidx[pos[s]] if s in pos else -1 for s in sources]
-        reduced = reduce_window(self.bank, idx.ravel(), window, reductions)
-        tables = [reduced[r].reshape(len(objs), len(sources)).tolist() for r in reductions]
-        return {
-            u: {s: {r: tables[k][row][col] for k, r in enumerate(reductions)} for col, s in enumerate(sources)}
-            for row, u in enumerate(uuids)
-        }
+        flat: list[int] = []
+        for u in uuids:
+            obj = self.find(u)
+            if obj is None:
+                flat += [-1] * len(sources)
+            else:
+                pos, oidx = obj.pos, obj.idx.tolist()
+                flat += [oidx[pos[s]] if s in pos else -1 for s in sources]
+        reduced = reduce_window(self.bank, np.array(flat, dtype=np.int64), window, reductions)
+        # one small dict per (object, source), then one per object: no per-value Python loop
+        columns = [reduced[r].tolist() for r in reductions]
+        cells = [dict(zip(reductions, values, strict=True)) for values in zip(*columns, strict=True)]
+        n = len(sources)
+        return {u: dict(zip(sources, cells[i * n : (i + 1) * n], strict=True)) for i, u in enumerate(uuids)}
 
     # -- keeping and dropping --------------------------------------------------------------
 
