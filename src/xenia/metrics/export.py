@@ -239,39 +239,43 @@ def _label(value: str) -> str:
 
 
 class PrometheusCache:
-    """The scrape's fixed text -- per family, each series' ``family{labels} `` and bank index --
-    rebuilt only when the set of objects, their names or their recorded sources change, so a
-    scrape is one numpy gather of the last rates per family plus string joins."""
+    """The scrape's fixed text, rebuilt only when the set of objects, their names or their
+    recorded sources change: per family, one ``%``-template holding every series' text
+    (``family{labels} %r``) and the bank indices of its values, so a scrape is one numpy gather
+    and one C-level string formatting per family."""
 
     def __init__(self) -> None:
         self._stamp: list[tuple[int, int, str]] = []
-        self._families: list[tuple[str, list[str], np.ndarray]] = []
+        self._families: list[tuple[str, np.ndarray]] = []
 
-    def families(self, objects: Sequence[tuple[ObjectRrd, str]]) -> list[tuple[str, list[str], np.ndarray]]:
+    def families(self, objects: Sequence[tuple[ObjectRrd, str]]) -> list[tuple[str, np.ndarray]]:
         stamp = [(id(o), len(o.defs), name) for o, name in objects]
         if stamp == self._stamp:
             return self._families
         grouped: dict[str, tuple[list[str], list[int]]] = {}
         for obj, name in objects:
-            base = f'uuid="{obj.uuid}",name="{_label(name)}"'
+            base = f'uuid="{obj.uuid}",name="{_label(name)}"'.replace("%", "%%")
             for d, i in zip(obj.defs, obj.idx.tolist(), strict=True):
                 family, extra = _family(obj.kind, d.name)
                 prefixes, idx = grouped.setdefault(family, ([], []))
-                prefixes.append(f"{family}{{{base}{extra}}} ")
+                prefixes.append(f"{family}{{{base}{extra}}} %r")
                 idx.append(i)
-        self._families = [(f, p, np.array(i, dtype=np.int64)) for f, (p, i) in sorted(grouped.items())]
+        self._families = [
+            (f"# TYPE {f} gauge\n" + "\n".join(p) + "\n", np.array(i, dtype=np.int64))
+            for f, (p, i) in sorted(grouped.items())
+        ]
         self._stamp = stamp
         return self._families
 
 
 def prometheus(bank: Bank, objects: Sequence[tuple[ObjectRrd, str]], cache: PrometheusCache) -> bytes:
     """Every recorded source's latest rate, grouped by family as the text format requires
-    (``nan``/``inf`` are spellings Prometheus's parser accepts)."""
+    (``nan``/``inf``, Python's spellings, are accepted by Prometheus's parser)."""
     rates = bank.last_rates
     out: list[str] = []
-    for family, prefixes, idx in cache.families(objects):
-        out.append(f"# TYPE {family} gauge")
+    for template, idx in cache.families(objects):
         values = rates[idx].tolist() if len(rates) else [math.nan] * len(idx)
-        out.append("\n".join(map(str.__add__, prefixes, map(repr, values))))
-    out.append("")
-    return "\n".join(out).encode()
+        out.append(template % tuple(values))
+    return "".join(out).encode()
+
+
