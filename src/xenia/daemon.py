@@ -25,6 +25,8 @@ from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
 from xenia.firstboot import initialise
+from xenia.metrics.collect import MetricsConfig, MetricsService
+from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.storage import Storage
 from xenia.store import StoreServer
@@ -56,6 +58,7 @@ class DaemonConfig:
     password_hash_cost: int | None = None
     #: print where to connect once listening (``xenia serve``); in-process simulators stay quiet
     announce: bool = True
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
 
     @property
     def socket_path(self) -> Path:
@@ -89,6 +92,7 @@ class Daemon:
         dispatcher = Dispatcher(app)
         hub.install(dispatcher.encoders)
         self.api = ApiServer(dispatcher)
+        self.api.get_handler = MetricsHttp(app).handle
         await self.api.listen_unix(cfg.socket_path)
         if cfg.listen:
             host, _, port = cfg.listen.rpartition(":")
@@ -123,6 +127,9 @@ class Daemon:
         if app.db.exists("host_metrics", metrics):
             app.db.set("host_metrics", metrics, "memory_total", info.memory_total)
         await ops.adopt_all()
+        metrics_service = MetricsService(app.db, driver, app.host_ref, cfg.state_dir, cfg.metrics)
+        app.services["metrics"] = metrics_service
+        await metrics_service.start()
 
     def _announce(self, loaded: int, generated_password: str | None) -> None:
         cfg = self.config
@@ -153,6 +160,8 @@ class Daemon:
             self.app.services["tasks"].stop()
         if self.api is not None:
             await self.api.close()
+        if self.app is not None and "metrics" in self.app.services:
+            await self.app.services["metrics"].stop()
         if self.app is not None and "ops" in self.app.services:
             await self.app.services["ops"].close()
         if self.driver is not None:

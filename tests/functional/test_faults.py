@@ -365,7 +365,7 @@ UNREACHABLE = {
     "vm.balloon": "no live memory call (set_memory_dynamic_range live) is wired to the driver yet",
     "vm.vcpus": "VM.set_VCPUs_number_live is not wired to the driver yet",
     "console.list": "consoles are not read from the driver yet",
-    "metrics.sample": "nothing samples driver metrics yet",
+    "metrics.sample": "sampled by the metrics collector every tick, not by a XenAPI call (tests/metrics)",
 }
 
 

@@ -28,6 +28,8 @@ class Request:
     version: str
     headers: dict[str, str]
     body: bytes = b""
+    #: the raw query string (after ``?``), for GET handlers
+    query: str = ""
 
     @property
     def keep_alive(self) -> bool:
@@ -132,7 +134,8 @@ class RequestParser:
                 raise HttpError(400, "bad content-length")
             if self._need > self.max_body:
                 raise HttpError(413, "request body too large")
-        return Request(method, path.split("?", 1)[0], version, headers)
+        target, _, query = path.partition("?")
+        return Request(method, target, version, headers, query=query)
 
     def _next_chunked(self) -> Request | None:
         assert self._head is not None

@@ -42,12 +42,14 @@ def handler(wire: str) -> Callable[[Handler], Handler]:
 EXTENSIONS: dict[str, tuple[Message, Handler]] = {}
 
 
-def extension(wire: str, params: tuple[str, ...], result: str = "void") -> Callable[[Handler], Handler]:
+def extension(
+    wire: str, params: tuple[str, ...], result: str = "void", min_role: Role = Role.POOL_ADMIN
+) -> Callable[[Handler], Handler]:
     """Register a ``xenia.*`` call; ``params`` are ``"<type> <name>"`` strings."""
 
     def register(fn: Handler) -> Handler:
         plist = tuple(Param(p.rsplit(" ", 1)[0], p.rsplit(" ", 1)[1]) for p in params)
-        EXTENSIONS[wire] = (Message(wire.split(".", 1)[1], plist, result, min_role=Role.POOL_ADMIN), fn)
+        EXTENSIONS[wire] = (Message(wire.split(".", 1)[1], plist, result, min_role=min_role), fn)
         return fn
 
     return register

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from xenia.api.codec import jsonrpc, xmlrpc
 from xenia.api.dispatch import Dispatcher, Reply
-from xenia.api.http import HttpProtocol, Request, Response, error_page
+from xenia.api.http import Handler, HttpProtocol, Request, Response, error_page
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ class ApiServer:
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.servers: list[asyncio.Server] = []
+        #: GET handlers outside the API (the metrics' /rrd_updates, /metrics, ...), if attached
+        self.get_handler: Handler | None = None
 
     def handle(self, req: Request, local: bool) -> Response | Awaitable[Response]:
         """Answer a request, synchronously when its handler is (the common case for getters)."""
@@ -47,6 +49,8 @@ class ApiServer:
             return Response(200, b"", "text/plain", [("Access-Control-Allow-Methods", "POST, OPTIONS")])
         if req.method == "GET" and req.path == "/":
             return Response(200, b"xenia: XenAPI on POST / (XML-RPC) and POST /jsonrpc (JSON-RPC)\n")
+        if req.method == "GET" and self.get_handler is not None:
+            return self.get_handler(req, local)
         return error_page(405 if req.path in ("/", "/RPC2", "/jsonrpc") else 404, "not found")
 
     def _xmlrpc(self, req: Request, local: bool) -> Response | Awaitable[Response]:

@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from xenia.cli import completion, events, objects, serve, sim, user, vm
+    from xenia.cli import completion, events, metrics, objects, serve, sim, user, vm
 
     serve.add_commands(sub)
     sim.add_commands(sub)
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     objects.add_commands(sub)
     vm.add_commands(sub)
     events.add_commands(sub)
+    metrics.add_commands(sub)
     completion.add_commands(sub)
     from xenia.store import cli as store_cli
 

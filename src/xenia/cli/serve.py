@@ -34,6 +34,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="seconds event.from waits after a change before answering (xapi: 0.05; for comparison)")
     p.add_argument("--event-horizon", type=int, default=50_000,
                    help="deletions remembered for event.from/next; older tokens get EVENTS_LOST")
+    p.add_argument("--metrics-tick", type=float, default=5.0, help="seconds between metrics collections")
+    p.add_argument("--metrics-save-interval", type=float, default=300.0,
+                   help="seconds between saves of the RRDs (a crash loses at most this much history)")  # fmt: skip
     p.set_defaults(handler=run)
 
 
@@ -42,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from xenia.api.sessions import SessionLimits
     from xenia.api.tasks import TaskLimits
     from xenia.daemon import DaemonConfig, serve
+    from xenia.metrics.collect import MetricsConfig
 
     limits = SessionLimits(
         idle_timeout=args.session_idle_timeout,
@@ -62,5 +66,6 @@ def run(args: argparse.Namespace) -> int:
         tasks=TaskLimits(completed_timeout=args.task_completed_timeout, finished_per_session=args.tasks_per_session,
                          gc_interval=args.task_gc_interval, step_delay=args.task_step_delay),
         events=EventLimits(max_tombstones=args.event_horizon, batch_delay=args.event_batch_delay),
+        metrics=MetricsConfig(tick=args.metrics_tick, save_interval=args.metrics_save_interval),
     )
     return serve(config)

@@ -58,6 +58,7 @@ class AsyncTask(Generic[T]):
 # -- references: one type per class, so refs of different classes do not mix
 
 ConsoleRef = NewType("ConsoleRef", str)
+DataSourceRef = NewType("DataSourceRef", str)
 EventRef = NewType("EventRef", str)
 HostRef = NewType("HostRef", str)
 HostCpuRef = NewType("HostCpuRef", str)
@@ -126,6 +127,7 @@ VmPowerState = Literal['Halted', 'Paused', 'Running', 'Suspended']
 
 ConsoleRecord = TypedDict("ConsoleRecord", {'uuid': str, 'protocol': ConsoleProtocol, 'location': str, 'VM': VMRef, 'other_config': dict[str, str]})
 ConsoleRecordInput = TypedDict("ConsoleRecordInput", {'other_config': dict[str, str]}, total=False)
+DataSourceRecord = TypedDict("DataSourceRecord", {'name_label': str, 'name_description': str, 'enabled': bool, 'standard': bool, 'units': str, 'min': float, 'max': float, 'value': float})
 EventRecord = TypedDict("EventRecord", {'snapshot': dict[str, Any], 'id': int, 'timestamp': str, 'class': str, 'operation': EventOperation, 'ref': str, 'obj_uuid': str})
 HostRecord = TypedDict("HostRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'memory_overhead': int, 'allowed_operations': list[HostAllowedOperations], 'current_operations': dict[str, HostAllowedOperations], 'API_version_major': int, 'API_version_minor': int, 'API_version_vendor': str, 'API_version_vendor_implementation': dict[str, str], 'enabled': bool, 'software_version': dict[str, str], 'other_config': dict[str, str], 'capabilities': list[str], 'cpu_configuration': dict[str, str], 'sched_policy': str, 'supported_bootloaders': list[str], 'resident_VMs': list[VMRef], 'logging': dict[str, str], 'PIFs': list[PIFRef], 'suspend_image_sr': SRRef, 'crash_dump_sr': SRRef, 'crashdumps': list[str], 'patches': list[str], 'updates': list[str], 'PBDs': list[PBDRef], 'host_CPUs': list[HostCpuRef], 'cpu_info': dict[str, str], 'hostname': str, 'address': str, 'metrics': HostMetricsRef, 'license_params': dict[str, str], 'ha_statefiles': list[str], 'ha_network_peers': list[str], 'blobs': dict[str, str], 'tags': list[str], 'external_auth_type': str, 'external_auth_service_name': str, 'external_auth_configuration': dict[str, str], 'edition': str, 'license_server': dict[str, str], 'bios_strings': dict[str, str], 'power_on_mode': str, 'power_on_config': dict[str, str], 'local_cache_sr': SRRef, 'chipset_info': dict[str, str], 'PCIs': list[str], 'PGPUs': list[str], 'PUSBs': list[str], 'ssl_legacy': bool, 'guest_VCPUs_params': dict[str, str], 'display': HostDisplay, 'virtual_hardware_platform_versions': list[int], 'control_domain': VMRef, 'updates_requiring_reboot': list[str], 'features': list[str], 'iscsi_iqn': str, 'multipathing': bool, 'uefi_certificates': str, 'certificates': list[str], 'editions': list[str], 'pending_guidances': list[UpdateGuidances], 'tls_verification_enabled': bool, 'last_software_update': str, 'https_only': bool, 'latest_synced_updates_applied': LatestSyncedUpdatesAppliedState, 'numa_affinity_policy': HostNumaAffinityPolicy, 'pending_guidances_recommended': list[UpdateGuidances], 'pending_guidances_full': list[UpdateGuidances], 'last_update_hash': str})
 HostCpuRecord = TypedDict("HostCpuRecord", {'uuid': str, 'host': HostRef, 'number': int, 'vendor': str, 'speed': int, 'modelname': str, 'family': int, 'model': int, 'stepping': str, 'flags': str, 'features': str, 'utilisation': float, 'other_config': dict[str, str]})
@@ -227,6 +229,14 @@ class ConsoleApi:
     def remove_from_other_config(self, self_: ConsoleRef, key: str) -> None:
         """``console.remove_from_other_config``"""
         return cast('None', self._call('console.remove_from_other_config', self_, key))
+
+class DataSourceApi:
+    """The messages of ``data_source``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: Caller) -> None:
+        self._call = call
 
 class EventApi:
     """The messages of ``event``."""
@@ -739,6 +749,22 @@ class HostApi:
     def shutdown_agent(self) -> None:
         """Shuts the agent down after a 10 second pause. WARNING: this is a dangerous operation. Any operations in progress will be aborted, and unrecoverable data loss may occur. The caller is responsible for ensuring that there are no operations in progress when this method is called."""
         return cast('None', self._call('host.shutdown_agent'))
+
+    def get_data_sources(self, host: HostRef) -> list[DataSourceRecord]:
+        """``host.get_data_sources``"""
+        return cast('list[DataSourceRecord]', self._call('host.get_data_sources', host))
+
+    def record_data_source(self, host: HostRef, data_source: str) -> None:
+        """Start recording the specified data source"""
+        return cast('None', self._call('host.record_data_source', host, data_source))
+
+    def query_data_source(self, host: HostRef, data_source: str) -> float:
+        """Query the latest value of the specified data source"""
+        return cast('float', self._call('host.query_data_source', host, data_source))
+
+    def forget_data_source_archives(self, host: HostRef, data_source: str) -> None:
+        """Forget the recorded statistics related to the specified data source"""
+        return cast('None', self._call('host.forget_data_source_archives', host, data_source))
 
 class HostCpuApi:
     """The messages of ``host_cpu``."""
@@ -2167,6 +2193,22 @@ class SRApi:
     def update(self, sr: SRRef) -> None:
         """Refresh the fields on the SR object"""
         return cast('None', self._call('SR.update', sr))
+
+    def get_data_sources(self, sr: SRRef) -> list[DataSourceRecord]:
+        """``SR.get_data_sources``"""
+        return cast('list[DataSourceRecord]', self._call('SR.get_data_sources', sr))
+
+    def record_data_source(self, sr: SRRef, data_source: str) -> None:
+        """Start recording the specified data source"""
+        return cast('None', self._call('SR.record_data_source', sr, data_source))
+
+    def query_data_source(self, sr: SRRef, data_source: str) -> float:
+        """Query the latest value of the specified data source"""
+        return cast('float', self._call('SR.query_data_source', sr, data_source))
+
+    def forget_data_source_archives(self, sr: SRRef, data_source: str) -> None:
+        """Forget the recorded statistics related to the specified data source"""
+        return cast('None', self._call('SR.forget_data_source_archives', sr, data_source))
 
 class TaskApi:
     """The messages of ``task``."""
@@ -3964,6 +4006,22 @@ class VMApi:
         """Snapshots the specified VM with quiesce, making a new VM. Snapshot automatically exploits the capabilities of the underlying storage repository in which the VM's disk images are stored (e.g. Copy on Write)."""
         return cast('VMRef', self._call('VM.snapshot_with_quiesce', vm, new_name))
 
+    def get_data_sources(self, self_: VMRef) -> list[DataSourceRecord]:
+        """``VM.get_data_sources``"""
+        return cast('list[DataSourceRecord]', self._call('VM.get_data_sources', self_))
+
+    def record_data_source(self, self_: VMRef, data_source: str) -> None:
+        """Start recording the specified data source"""
+        return cast('None', self._call('VM.record_data_source', self_, data_source))
+
+    def query_data_source(self, self_: VMRef, data_source: str) -> float:
+        """Query the latest value of the specified data source"""
+        return cast('float', self._call('VM.query_data_source', self_, data_source))
+
+    def forget_data_source_archives(self, self_: VMRef, data_source: str) -> None:
+        """Forget the recorded statistics related to the specified data source"""
+        return cast('None', self._call('VM.forget_data_source_archives', self_, data_source))
+
 class VMGuestMetricsApi:
     """The messages of ``VM_guest_metrics``."""
 
@@ -4243,6 +4301,14 @@ class ConsoleAsyncApi:
     async def remove_from_other_config(self, self_: ConsoleRef, key: str) -> None:
         """``console.remove_from_other_config``"""
         return cast('None', await self._call('console.remove_from_other_config', self_, key))
+
+class DataSourceAsyncApi:
+    """The messages of ``data_source``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCaller) -> None:
+        self._call = call
 
 class EventAsyncApi:
     """The messages of ``event``."""
@@ -4755,6 +4821,22 @@ class HostAsyncApi:
     async def shutdown_agent(self) -> None:
         """Shuts the agent down after a 10 second pause. WARNING: this is a dangerous operation. Any operations in progress will be aborted, and unrecoverable data loss may occur. The caller is responsible for ensuring that there are no operations in progress when this method is called."""
         return cast('None', await self._call('host.shutdown_agent'))
+
+    async def get_data_sources(self, host: HostRef) -> list[DataSourceRecord]:
+        """``host.get_data_sources``"""
+        return cast('list[DataSourceRecord]', await self._call('host.get_data_sources', host))
+
+    async def record_data_source(self, host: HostRef, data_source: str) -> None:
+        """Start recording the specified data source"""
+        return cast('None', await self._call('host.record_data_source', host, data_source))
+
+    async def query_data_source(self, host: HostRef, data_source: str) -> float:
+        """Query the latest value of the specified data source"""
+        return cast('float', await self._call('host.query_data_source', host, data_source))
+
+    async def forget_data_source_archives(self, host: HostRef, data_source: str) -> None:
+        """Forget the recorded statistics related to the specified data source"""
+        return cast('None', await self._call('host.forget_data_source_archives', host, data_source))
 
 class HostCpuAsyncApi:
     """The messages of ``host_cpu``."""
@@ -6183,6 +6265,22 @@ class SRAsyncApi:
     async def update(self, sr: SRRef) -> None:
         """Refresh the fields on the SR object"""
         return cast('None', await self._call('SR.update', sr))
+
+    async def get_data_sources(self, sr: SRRef) -> list[DataSourceRecord]:
+        """``SR.get_data_sources``"""
+        return cast('list[DataSourceRecord]', await self._call('SR.get_data_sources', sr))
+
+    async def record_data_source(self, sr: SRRef, data_source: str) -> None:
+        """Start recording the specified data source"""
+        return cast('None', await self._call('SR.record_data_source', sr, data_source))
+
+    async def query_data_source(self, sr: SRRef, data_source: str) -> float:
+        """Query the latest value of the specified data source"""
+        return cast('float', await self._call('SR.query_data_source', sr, data_source))
+
+    async def forget_data_source_archives(self, sr: SRRef, data_source: str) -> None:
+        """Forget the recorded statistics related to the specified data source"""
+        return cast('None', await self._call('SR.forget_data_source_archives', sr, data_source))
 
 class TaskAsyncApi:
     """The messages of ``task``."""
@@ -7980,6 +8078,22 @@ class VMAsyncApi:
         """Snapshots the specified VM with quiesce, making a new VM. Snapshot automatically exploits the capabilities of the underlying storage repository in which the VM's disk images are stored (e.g. Copy on Write)."""
         return cast('VMRef', await self._call('VM.snapshot_with_quiesce', vm, new_name))
 
+    async def get_data_sources(self, self_: VMRef) -> list[DataSourceRecord]:
+        """``VM.get_data_sources``"""
+        return cast('list[DataSourceRecord]', await self._call('VM.get_data_sources', self_))
+
+    async def record_data_source(self, self_: VMRef, data_source: str) -> None:
+        """Start recording the specified data source"""
+        return cast('None', await self._call('VM.record_data_source', self_, data_source))
+
+    async def query_data_source(self, self_: VMRef, data_source: str) -> float:
+        """Query the latest value of the specified data source"""
+        return cast('float', await self._call('VM.query_data_source', self_, data_source))
+
+    async def forget_data_source_archives(self, self_: VMRef, data_source: str) -> None:
+        """Forget the recorded statistics related to the specified data source"""
+        return cast('None', await self._call('VM.forget_data_source_archives', self_, data_source))
+
 class VMGuestMetricsAsyncApi:
     """The messages of ``VM_guest_metrics``."""
 
@@ -9414,6 +9528,7 @@ class TypedClient:
         self.connection = session
         call = session.call_with_session
         self.console = ConsoleApi(call)
+        self.data_source = DataSourceApi(call)
         self.event = EventApi(call)
         self.host = HostApi(call)
         self.host_cpu = HostCpuApi(call)
@@ -9463,6 +9578,7 @@ class AsyncTypedClient:
         self.connection = session
         call = session.call_with_session
         self.console = ConsoleAsyncApi(call)
+        self.data_source = DataSourceAsyncApi(call)
         self.event = EventAsyncApi(call)
         self.host = HostAsyncApi(call)
         self.host_cpu = HostCpuAsyncApi(call)

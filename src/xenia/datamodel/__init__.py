@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from xenia.datamodel.classes import (
     console,
+    data_source,
     event,
     host,
     host_cpu,
@@ -103,7 +104,7 @@ class Model:
 def _build() -> Model:
     modules = (
         session, pool, host, host_cpu, host_metrics, vm, vm_metrics, vm_guest_metrics,
-        vbd, vbd_metrics, vdi, sr, pbd, vif, network, pif, console, task, event, message, role, user,
+        vbd, vbd_metrics, vdi, sr, pbd, vif, network, pif, console, data_source, task, event, message, role, user,
     )  # fmt: skip
     classes: dict[str, ClassDef] = {}
     enums: dict[str, EnumDef] = {}

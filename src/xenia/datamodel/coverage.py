@@ -32,7 +32,7 @@ HA = "needs high availability (HA), which needs a pool"
 LICENSING = "needs licensing (xenia has no editions or licences)"
 WLB = "needs a Workload Balancing server"
 EXT_AUTH = "needs external authentication (Active Directory)"
-RRD = "needs RRD data sources (xenia keeps no round-robin archives)"
+RRD = "backs RRDs up for the pool coordinator; xenia saves them in its state directory on its own schedule (docs/metrics.md)"
 BLOBS = "needs the `blob` class, which xenia does not serve"
 DR = "needs disaster recovery: pool metadata on VDIs of another pool"
 NOT_SERVED_CLASS = "needs a class xenia does not serve (VLAN, Bond, VMSS, VM_appliance, Repository, ...)"
@@ -52,8 +52,7 @@ NOT_YET = "has a meaning on one host but is not served yet"
 #: why a message is not served: first matching ``fnmatch`` pattern on ``class.message`` wins
 REASONS: tuple[tuple[str, str], ...] = (
     ("*.create_new_blob", BLOBS),
-    ("*.get_data_sources", RRD), ("*.record_data_source", RRD), ("*.query_data_source", RRD),
-    ("*.forget_data_source_archives", RRD), ("host.backup_rrds", RRD),
+    ("host.backup_rrds", RRD),
     ("pool.ha_*", HA), ("pool.enable_ha", HA), ("pool.disable_ha", HA), ("pool.set_ha_host_failures_to_tolerate", HA),
     ("host.emergency_ha_disable", HA), ("VM.set_ha_*", HA), ("SR.assert_can_host_ha_statefile", HA),
     ("pool.enable_redo_log", HA), ("pool.disable_redo_log", HA),

@@ -68,6 +68,7 @@ __all__ = [
     "DiskSpec",
     "DiskState",
     "DomainMetrics",
+    "HostSample",
     "DomainSpec",
     "DomainState",
     "Driver",
@@ -79,6 +80,7 @@ __all__ = [
     "MetricsSample",
     "NetOps",
     "NicMetrics",
+    "PifMetrics",
     "PV_FEATURES",
     "NicSpec",
     "RunState",
@@ -326,6 +328,9 @@ class DiskMetrics:
     write_bytes: int
     read_ops: int
     write_ops: int
+    #: cumulative time spent on completed reads / writes (per-request latency = time / ops)
+    read_time_ns: int = 0
+    write_time_ns: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +340,38 @@ class NicMetrics:
     device: str
     rx_bytes: int
     tx_bytes: int
+    rx_packets: int = 0
+    tx_packets: int = 0
+    rx_errors: int = 0
+    tx_errors: int = 0
+    rx_drops: int = 0
+    tx_drops: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PifMetrics:
+    """Cumulative counters of one host network interface."""
+
+    device: str
+    rx_bytes: int
+    tx_bytes: int
+    rx_errors: int = 0
+    tx_errors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HostSample:
+    """The host's counters in a :class:`MetricsSample`.
+
+    :param cpu_busy_ns: cumulative busy (non-idle) time per physical CPU, in nanoseconds.
+    :param loadavg: the 1-minute load average.
+    """
+
+    cpu_busy_ns: tuple[int, ...]
+    memory_total: int
+    memory_free: int
+    loadavg: float
+    pifs: tuple[PifMetrics, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +399,8 @@ class MetricsSample:
     taken_at: float
     host_memory_free: int
     domains: tuple[DomainMetrics, ...]
+    #: the host's own counters (None from a driver that cannot read them)
+    host: HostSample | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,7 +616,8 @@ class MetricsOps(Protocol):
     """Bulk counter reading, one call per collector tick. Needs :attr:`Capability.METRICS`."""
 
     async def sample(self) -> MetricsSample:
-        """Read the counters of every domain at once (running, paused and shutdown ones)."""
+        """Read the counters of every domain and of the host at once (running, paused and shutdown
+        domains), in one bulk call per collector tick: never one round trip per VM per metric."""
         ...
 
 

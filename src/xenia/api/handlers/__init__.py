@@ -4,11 +4,13 @@ Importing this package registers every handler in :data:`xenia.api.methods.HANDL
 """
 
 from xenia.api.handlers import (
+    data_sources,
     devices,
     event,
     host,
     lifecycle,
     message,
+    metrics_ext,
     network_config,
     pool,
     role,
@@ -26,5 +28,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "devices", "event", "host", "lifecycle", "message", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "data_sources", "devices", "event", "host", "lifecycle", "message", "metrics_ext", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip

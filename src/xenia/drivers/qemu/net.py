@@ -17,7 +17,7 @@ import socket
 import struct
 from pathlib import Path
 
-__all__ = ["host_bridges", "open_tap", "tap_counters", "tap_name"]
+__all__ = ["host_bridges", "open_tap", "tap_name", "tap_stats"]
 
 _TUNSETIFF = 0x400454CA
 _IFF_TAP, _IFF_NO_PI, _IFF_VNET_HDR = 0x0002, 0x1000, 0x4000
@@ -65,11 +65,17 @@ def open_tap(name: str, bridge: str, mtu: int) -> int:
     return fd
 
 
-def tap_counters(name: str) -> tuple[int, int] | None:
-    """``(guest rx bytes, guest tx bytes)`` of a tap (the host's tx is the guest's rx), if it exists."""
+def tap_stats(name: str) -> tuple[int, int, int, int, int, int, int, int] | None:
+    """The guest's view of a tap: (rx bytes, tx bytes, rx packets, tx packets, rx errors, tx errors,
+    rx drops, tx drops) -- the host's transmit is the guest's receive -- if the tap exists."""
     stats = Path("/sys/class/net") / name / "statistics"
     with contextlib.suppress(OSError, ValueError):
-        host_rx = int((stats / "rx_bytes").read_text())
-        host_tx = int((stats / "tx_bytes").read_text())
-        return host_tx, host_rx
+
+        def read(counter: str) -> int:
+            return int((stats / counter).read_text())
+
+        return (
+            read("tx_bytes"), read("rx_bytes"), read("tx_packets"), read("rx_packets"),
+            read("tx_errors"), read("rx_errors"), read("tx_dropped"), read("rx_dropped"),
+        )  # fmt: skip
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from typing import TYPE_CHECKING
 
@@ -14,27 +15,27 @@ from xenia.drivers.base import (
     DiskSpec,
     DiskState,
     DomainMetrics,
+    HostSample,
     MetricsSample,
     NicMetrics,
     NicSpec,
+    PifMetrics,
     RunState,
 )
 from xenia.drivers.errors import DeviceExists, InvalidState, NoSuchDevice, NoSuchImage
 from xenia.drivers.sim.guest import tray_locked
+from xenia.drivers.sim.workload import Workload, workload_of
 
 if TYPE_CHECKING:
     from xenia.drivers.sim.driver import SimDriver
+    from xenia.drivers.sim.state import SimDomain
 
 __all__ = ["SimConsole", "SimDisk", "SimMetrics", "SimNet"]
 
 _LIVE = (RunState.RUNNING, RunState.PAUSED)
 
-# Simulated load: every running vCPU is 25 % busy; disks and NICs move a little data each second.
-_CPU_SHARE = 0.25
-_DISK_READ_BPS = 40_960
-_DISK_WRITE_BPS = 20_480
-_NIC_RX_BPS = 2_000
-_NIC_TX_BPS = 1_000
+#: the control domain's own share of every host CPU
+_DOM0_LOAD = 0.02
 
 
 class SimDisk:
@@ -152,14 +153,28 @@ class SimConsole:
 
 
 class SimMetrics:
-    """:class:`~xenia.drivers.base.MetricsOps`: counters derived from each domain's running time.
+    """:class:`~xenia.drivers.base.MetricsOps`: counters integrated from each domain's workload.
 
-    Deriving them (rather than storing them) keeps per-domain state small and the counters
-    monotonic across pause, suspend/resume and daemon restarts.
+    Domain counters are closed-form integrals over the domain's running time
+    (:mod:`.workload`), so they stay monotonic across pause, suspend/resume and daemon restarts
+    without being stored. The host's counters are integrated from one sample to the next
+    (their sum over domains would go backwards when a domain is destroyed).
     """
 
     def __init__(self, sim: SimDriver) -> None:
         self._sim = sim
+        self._workloads: dict[tuple[str, int], Workload] = {}
+        self._host_at: float | None = None
+        self._host_busy = [0.0] * sim.cpu_count
+        self._load = 0.0
+        self._pif = [0.0, 0.0]
+
+    def _workload(self, dom: SimDomain) -> Workload:
+        key = (dom.spec.vm_uuid, dom.vcpus)
+        w = self._workloads.get(key)
+        if w is None:
+            w = self._workloads[key] = workload_of(dom.spec.vm_uuid, dom.vcpus, dom.spec.other_config)
+        return w
 
     async def sample(self) -> MetricsSample:
         sim = self._sim
@@ -167,30 +182,70 @@ class SimMetrics:
         await sim.faults.hit("metrics.sample")
         now = sim.clock.now()
         out: list[DomainMetrics] = []
+        demand = rx = tx = 0.0
         for dom in sim.domains():
+            w = self._workload(dom)
             secs = dom.running_seconds(now)
-            cpu_ns = int(secs * _CPU_SHARE * 1e9)
-            out.append(
-                DomainMetrics(
-                    vm_uuid=dom.spec.vm_uuid,
-                    domid=dom.domid,
-                    vcpu_time_ns=(cpu_ns,) * dom.vcpus,
-                    memory_actual=dom.memory_actual,
-                    memory_target=dom.memory_target,
-                    memory_internal_free=dom.memory_actual // 2 if dom.profile == "pv" else None,
-                    disks=tuple(
-                        DiskMetrics(
-                            d.userdevice,
-                            int(secs * _DISK_READ_BPS),
-                            int(secs * _DISK_WRITE_BPS),
-                            int(secs * _DISK_READ_BPS) // 4096,
-                            int(secs * _DISK_WRITE_BPS) // 4096,
-                        )
-                        for d in dom.state().disks
-                    ),
-                    nics=tuple(
-                        NicMetrics(n.device, int(secs * _NIC_RX_BPS), int(secs * _NIC_TX_BPS)) for n in dom.state().nics
-                    ),
-                )
+            running = dom.running_since is not None
+            if running:
+                demand += sum(c.rate(secs) for c in w.cpu)
+                rx += w.nic_rx.rate(secs) * len(dom.nics)
+                tx += w.nic_tx.rate(secs) * len(dom.nics)
+            out.append(_domain_metrics(dom, w, secs, now))
+        return MetricsSample(
+            taken_at=now, host_memory_free=sim.memory_free(), domains=tuple(out), host=self._host(now, demand, rx, tx)
+        )
+
+    def _host(self, now: float, demand: float, rx: float, tx: float) -> HostSample:
+        """Advance the host's counters by the time since the last sample at today's rates."""
+        sim = self._sim
+        dt = 0.0 if self._host_at is None else max(0.0, now - self._host_at)
+        self._host_at = now
+        n = len(self._host_busy)
+        per_cpu = min(1.0, _DOM0_LOAD + demand / n)
+        for i in range(n):
+            self._host_busy[i] += dt * per_cpu
+        alpha = math.exp(-dt / 60.0)
+        self._load = self._load * alpha + demand * (1 - alpha)
+        self._pif[0] += dt * rx
+        self._pif[1] += dt * tx
+        return HostSample(
+            cpu_busy_ns=tuple(int(b * 1e9) for b in self._host_busy),
+            memory_total=sim.memory_total,
+            memory_free=sim.memory_free(),
+            loadavg=self._load,
+            pifs=(PifMetrics("eth0", int(self._pif[0]), int(self._pif[1])),),
+        )
+
+
+def _domain_metrics(dom: SimDomain, w: Workload, secs: float, now: float) -> DomainMetrics:
+    reads, writes = w.disk_read.integral(secs), w.disk_write.integral(secs)
+    read_ops, write_ops = int(reads) // w.disk_block, int(writes) // w.disk_block
+    rx, tx = int(w.nic_rx.integral(secs)), int(w.nic_tx.integral(secs))
+    free = None
+    if dom.profile == "pv":
+        free = int(dom.memory_actual * w.free_memory.rate(now))
+    return DomainMetrics(
+        vm_uuid=dom.spec.vm_uuid,
+        domid=dom.domid,
+        vcpu_time_ns=tuple(int(c.integral(secs) * 1e9) for c in w.cpu),
+        memory_actual=dom.memory_actual,
+        memory_target=dom.memory_target,
+        memory_internal_free=free,
+        disks=tuple(
+            DiskMetrics(
+                d.userdevice,
+                int(reads),
+                int(writes),
+                read_ops,
+                write_ops,
+                read_ops * w.disk_latency_ns,
+                write_ops * w.disk_latency_ns,
             )
-        return MetricsSample(taken_at=now, host_memory_free=sim.memory_free(), domains=tuple(out))
+            for d in dom.disks.values()
+            if d.kind is DiskKind.DISK
+        ),
+        nics=tuple(
+            NicMetrics(n.device, rx, tx, rx // 800, tx // 800, 0, 0, rx // 50_000_000, 0) for n in dom.nics.values()
+        ),
+    )

@@ -1,0 +1,252 @@
+"""The collector: once per tick, one bulk driver read feeds every RRD, then the live db fields.
+
+Per tick: ``driver.metrics.sample()`` (one call for every domain and the host), one flat list
+of values built from it (:mod:`xenia.metrics.sources`), one :meth:`Bank.update`, and one db
+batch writing the fields xapi keeps live (``VM_metrics.VCPUs_utilisation``,
+``host_cpu.utilisation``, ``host_metrics.memory_free``) where they changed. RRDs are saved
+every ``save_interval`` seconds and on stop (``docs/metrics.md``), restored at start, kept when
+a VM halts and deleted with the VM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xenia.db import Db
+from xenia.db.core import Change
+from xenia.drivers.base import DiskMetrics, Driver, MetricsSample
+from xenia.drivers.errors import DriverError
+from xenia.metrics import persist
+from xenia.metrics.query import reduce_window
+from xenia.metrics.registry import ObjectRrd, Registry
+from xenia.metrics.rrd import Bank
+from xenia.metrics.sources import host_defs, host_layout, host_values, vm_defs, vm_layout, vm_values
+from xenia.util.clock import xapi_time
+
+__all__ = ["MetricsConfig", "MetricsService"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    tick: float = 5.0  #: seconds between collections
+    save_interval: float = 300.0  #: seconds between saves of every changed RRD
+    #: ticks between refreshes of a VM's live db fields; each tick refreshes its share of the VMs,
+    #: so 10 000 VMs cost 10 000 / N db updates (and events) per tick rather than a burst
+    db_refresh_ticks: int = 6
+
+
+class MetricsService:
+    """Owns the bank, the registry and the collection loop of one daemon."""
+
+    def __init__(self, db: Db, driver: Driver, host_ref: str, state_dir: Path, config: MetricsConfig) -> None:
+        self.db = db
+        self.driver = driver
+        self.host_ref = host_ref
+        self.host_uuid: str = db.get("host", host_ref)["uuid"]
+        self.config = config
+        self.root = state_dir / "rrd"
+        self.bank = Bank()
+        self.registry = Registry(self.bank)
+        self._prev_disks: dict[str, tuple[DiskMetrics, ...]] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._unsubscribe: Any = None
+        self._saving = asyncio.Lock()
+        #: the VMs with a domain at the last tick
+        self.live_vms: set[str] = set()
+        self.last_tick_seconds = 0.0
+        self._ticks = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        restored = await asyncio.to_thread(persist.load_all, self.root, self.registry)
+        if restored:
+            log.info("metrics: %d RRDs restored from %s", restored, self.root)
+        self._unsubscribe = self.db.subscribe(self._on_changes)
+        self._tasks = [asyncio.create_task(self._loop()), asyncio.create_task(self._save_loop())]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        await self.save_all()
+
+    async def _loop(self) -> None:
+        while True:
+            started = time.monotonic()
+            await self.tick()
+            await asyncio.sleep(max(0.0, self.config.tick - (time.monotonic() - started)))
+
+    async def _save_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.save_interval)
+            await self.save_all()
+
+    async def tick(self) -> None:
+        """One collection; a failing driver read loses this tick only (it shows as unknown)."""
+        try:
+            sample = await self.driver.metrics.sample()
+        except (DriverError, OSError) as e:
+            log.warning("metrics: sample failed: %s", e)
+            return
+        started = time.perf_counter()
+        self.ingest(sample)
+        self.last_tick_seconds = time.perf_counter() - started
+
+    # -- one tick --------------------------------------------------------------------------
+
+    def ingest(self, sample: MetricsSample) -> None:
+        """Feed one sample to the RRDs and the live db fields."""
+        reg = self.registry
+        feeds: list[np.ndarray] = []
+        values: list[float] = []
+        prev = self._prev_disks
+        running_vcpus = 0
+        live: set[str] = set()
+        for m in sample.domains:
+            obj = reg.obtain("vm", m.vm_uuid)
+            layout = vm_layout(m)
+            if layout != obj.layout:
+                reg.set_layout(obj, layout, vm_defs(layout))
+            feeds.append(obj.feed)
+            values += obj.pick_values(vm_values(m, prev.get(m.vm_uuid)))
+            prev[m.vm_uuid] = m.disks
+            obj.dirty = True
+            live.add(m.vm_uuid)
+            running_vcpus += len(m.vcpu_time_ns)
+        for gone in self.live_vms - live:
+            prev.pop(gone, None)
+        self.live_vms = live
+        host = sample.host
+        if host is not None:
+            obj = reg.obtain("host", self.host_uuid)
+            hlayout = host_layout(host)
+            if hlayout != obj.layout:
+                reg.set_layout(obj, hlayout, host_defs(hlayout))
+            feeds.append(obj.feed)
+            values += obj.pick_values(host_values(host, running_vcpus, len(sample.domains)))
+            obj.dirty = True
+        idx = np.concatenate(feeds) if feeds else np.empty(0, dtype=np.int64)
+        self.bank.update(sample.taken_at, idx, np.array(values, dtype=np.float64))
+        self._refresh_db(sample)
+
+    def rates(self, obj: ObjectRrd, names: list[str]) -> list[float]:
+        """The rates of the last update (NaN where unknown)."""
+        last = self.bank.last_rates
+        return [float(last[obj.index_of(n)]) if n in obj.pos and len(last) else float("nan") for n in names]
+
+    def _refresh_db(self, sample: MetricsSample) -> None:
+        db = self.db
+        now = xapi_time()
+        every = max(1, self.config.db_refresh_ticks)
+        turn = self._ticks % every
+        self._ticks += 1
+        with db.batch():
+            for n, m in enumerate(sample.domains):
+                if n % every != turn:
+                    continue
+                obj = self.registry.get("vm", m.vm_uuid)
+                try:
+                    vm = db.by_uuid("VM", m.vm_uuid)
+                except Exception:
+                    continue
+                metrics = db.get("VM", vm)["metrics"]
+                if obj is None or not db.exists("VM_metrics", metrics):
+                    continue
+                rates = self.rates(obj, [f"cpu{i}" for i in range(len(m.vcpu_time_ns))])
+                util = {i: round(r, 4) for i, r in enumerate(rates) if r == r}
+                if util and util != db.get("VM_metrics", metrics)["VCPUs_utilisation"]:
+                    db.update("VM_metrics", metrics, VCPUs_utilisation=util, last_updated=now)
+            host = self.registry.get("host", self.host_uuid)
+            if sample.host is not None and host is not None:
+                self._refresh_host(host, sample, now)
+
+    def _refresh_host(self, host: ObjectRrd, sample: MetricsSample, now: str) -> None:
+        db = self.db
+        assert sample.host is not None
+        for ref in db.referrers("host_cpu", "host", self.host_ref):
+            number = db.get("host_cpu", ref)["number"]
+            (rate,) = self.rates(host, [f"cpu{number}"])
+            if rate == rate and round(rate, 4) != db.get("host_cpu", ref)["utilisation"]:
+                db.update("host_cpu", ref, utilisation=round(rate, 4))
+        metrics = db.get("host", self.host_ref)["metrics"]
+        if (
+            db.exists("host_metrics", metrics)
+            and db.get("host_metrics", metrics)["memory_free"] != sample.host.memory_free
+        ):
+            db.update("host_metrics", metrics, memory_free=sample.host.memory_free, last_updated=now)
+
+    # -- the cooked query -------------------------------------------------------------------
+
+    def find(self, uuid: str) -> ObjectRrd | None:
+        """The RRD of the host, a VM or an SR with this uuid."""
+        for kind in ("vm", "host", "sr"):
+            obj = self.registry.get(kind, uuid)
+            if obj is not None:
+                return obj
+        return None
+
+    def cooked(
+        self, uuids: list[str], sources: list[str], window: float, reductions: list[str]
+    ) -> dict[str, dict[str, dict[str, float]]]:
+        """``reductions`` of ``sources`` over the last ``window`` seconds, for every object in
+        ``uuids`` (every VM with a domain when empty): uuid -> source -> reduction -> value."""
+        if not uuids:
+            uuids = sorted(self.live_vms)
+        flat: list[int] = []
+        for u in uuids:
+            obj = self.find(u)
+            if obj is None:
+                flat += [-1] * len(sources)
+            else:
+                pos, oidx = obj.pos, obj.idx.tolist()
+                flat += [oidx[pos[s]] if s in pos else -1 for s in sources]
+        reduced = reduce_window(self.bank, np.array(flat, dtype=np.int64), window, reductions)
+        # one small dict per (object, source), then one per object: no per-value Python loop
+        columns = [reduced[r].tolist() for r in reductions]
+        cells = [dict(zip(reductions, values, strict=True)) for values in zip(*columns, strict=True)]
+        n = len(sources)
+        return {u: dict(zip(sources, cells[i * n : (i + 1) * n], strict=True)) for i, u in enumerate(uuids)}
+
+    # -- keeping and dropping --------------------------------------------------------------
+
+    def _on_changes(self, changes: list[Change]) -> None:
+        for c in changes:
+            if c.op == "del" and c.cls in ("VM", "SR") and c.last is not None:
+                kind = c.cls.lower()
+                self.registry.drop(kind, c.last["uuid"])
+                asyncio.get_running_loop().run_in_executor(None, persist.remove, self.root, kind, c.last["uuid"])
+
+    async def save_all(self) -> int:
+        """Save every RRD fed since its last save; returns how many were written."""
+        async with self._saving:
+            todo: list[tuple[str, str, persist.Snapshot]] = []
+            for obj in list(self.registry):
+                if not obj.dirty:
+                    continue
+                snap = persist.snapshot(self.bank, obj)
+                obj.dirty = False
+                if snap is not None:
+                    todo.append((obj.kind, obj.uuid, snap))
+            if todo:
+                await asyncio.to_thread(self._write_all, todo)
+            return len(todo)
+
+    def _write_all(self, todo: list[tuple[str, str, persist.Snapshot]]) -> None:
+        for kind, uuid, snap in todo:
+            if (kind, uuid) in self.registry.objects:  # not destroyed meanwhile
+                persist.save(self.root, kind, uuid, snap)

@@ -1,0 +1,120 @@
+"""Which data sources belong to which object: the host's, each VM's and each SR's RRD.
+
+An :class:`ObjectRrd` is xcp-rrdd's per-object RRD seen through names: its recorded sources
+(indices into the shared :class:`~xenia.metrics.rrd.Bank`), the sources its current layout makes
+available (recorded or not: ``get_data_sources`` lists both), and the *feed plan* that maps the
+flat value list of :mod:`xenia.metrics.sources` onto bank indices, rebuilt only when the layout
+or the set of recorded sources changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from xenia.metrics.rrd import I64, Bank, DsDef
+
+__all__ = ["Key", "ObjectRrd", "Registry", "UnknownSource"]
+
+#: ("host" | "vm" | "sr", uuid)
+Key = tuple[str, str]
+
+
+class UnknownSource(LookupError):
+    """No such data source on this object (xcp-rrdd's ``Invalid_data_source``)."""
+
+
+@dataclass(eq=False)
+class ObjectRrd:
+    kind: str
+    uuid: str
+    #: recorded sources, in the order of their indices
+    defs: list[DsDef] = field(default_factory=list)
+    idx: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    pos: dict[str, int] = field(default_factory=dict)
+    #: every source the current layout offers, in value order (recorded or not)
+    available: tuple[DsDef, ...] = ()
+    layout: object = None
+    #: non-default sources turned on by ``record_data_source``
+    extra: set[str] = field(default_factory=set)
+    #: positions in the value list of the fed sources (None: a prefix of length ``len(feed)``)
+    pick: list[int] | None = None
+    feed: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    #: fed a known value since the last save
+    dirty: bool = False
+
+    def index_of(self, name: str) -> int:
+        try:
+            return int(self.idx[self.pos[name]])
+        except KeyError:
+            raise UnknownSource(name) from None
+
+    def wanted(self, d: DsDef) -> bool:
+        return d.default or d.name in self.extra
+
+    def pick_values(self, values: list[float]) -> list[float]:
+        if self.pick is None:
+            return values[: len(self.feed)]
+        return [values[i] for i in self.pick]
+
+
+class Registry:
+    """The objects with RRDs, over one bank."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.objects: dict[Key, ObjectRrd] = {}
+
+    def __iter__(self) -> Iterator[ObjectRrd]:
+        return iter(self.objects.values())
+
+    def get(self, kind: str, uuid: str) -> ObjectRrd | None:
+        return self.objects.get((kind, uuid))
+
+    def obtain(self, kind: str, uuid: str) -> ObjectRrd:
+        obj = self.objects.get((kind, uuid))
+        if obj is None:
+            obj = self.objects[(kind, uuid)] = ObjectRrd(kind, uuid)
+        return obj
+
+    def add_sources(self, obj: ObjectRrd, defs: Sequence[DsDef]) -> None:
+        new = [d for d in defs if d.name not in obj.pos]
+        if not new:
+            return
+        idx = self.bank.allocate(new)
+        for d in new:
+            obj.pos[d.name] = len(obj.defs)
+            obj.defs.append(d)
+        obj.idx = np.concatenate([obj.idx, idx])
+
+    def set_layout(self, obj: ObjectRrd, layout: object, available: tuple[DsDef, ...]) -> None:
+        """Adopt a new layout: record its default (and asked-for) sources and plan the feed."""
+        obj.available = available
+        self.add_sources(obj, [d for d in available if obj.wanted(d)])
+        pick = [i for i, d in enumerate(available) if d.name in obj.pos]
+        obj.feed = obj.idx[[obj.pos[available[i].name] for i in pick]] if pick else np.empty(0, dtype=np.int64)
+        obj.pick = None if pick == list(range(len(pick))) else pick
+        obj.layout = layout
+
+    def record(self, obj: ObjectRrd, name: str) -> None:
+        """``record_data_source``: start archiving an available source."""
+        d = next((d for d in obj.available if d.name == name), None)
+        if d is None:
+            if name in obj.pos:
+                return
+            raise UnknownSource(name)
+        obj.extra.add(name)
+        self.set_layout(obj, obj.layout, obj.available)
+
+    def forget(self, obj: ObjectRrd, name: str) -> None:
+        """``forget_data_source_archives``: drop a source's history (a default one starts afresh)."""
+        i = obj.index_of(name)
+        self.bank.reset(np.array([i], dtype=np.int64))
+
+    def drop(self, kind: str, uuid: str) -> ObjectRrd | None:
+        obj = self.objects.pop((kind, uuid), None)
+        if obj is not None:
+            self.bank.free(obj.idx)
+        return obj

@@ -1,0 +1,409 @@
+"""The RRD engine: xcp-rrdd's round-robin archives for every data source at once, with numpy.
+
+Pure maths, no I/O. One :class:`Bank` holds every data source (DS) of the host, its VMs and
+its SRs. All of them share one clock (the collector feeds them in one bulk step per tick), so
+each archive's ring has a single head for all DSs, and one :meth:`Bank.update` is a few dozen
+numpy operations over arrays as long as the number of DSs, whatever that number is. xcp-rrdd
+(``ocaml/libs/xapi-rrd/lib/rrd.ml``) does the same arithmetic one DS at a time in OCaml; a
+Python loop per DS would cost far more than the one core percent the issue allows, which is why
+this is written here instead of wrapping rrdtool (one file and one process call per RRD).
+
+Semantics follow ``rrd.ml``:
+
+* a DS is ``GAUGE`` (the value itself), ``ABSOLUTE`` (a count since the last update, divided by
+  the interval) or ``DERIVE`` (a counter: the difference from the last value over the interval);
+* primary data points (PDPs) fall on multiples of ``step`` (5 s); an update spanning several
+  steps fills each of them with the interval's mean rate (a missed tick is no spike);
+* an interval longer than the heartbeat (300 s) makes every PDP in it unknown (NaN);
+* a rate outside ``[min, max]`` is unknown -- a counter that went backwards (a reset, or a wrap)
+  gives a negative DERIVE rate and so NaN, never a spike; a DERIVE rate at most 5 % above its
+  maximum is capped at the maximum (CA-411679, rounding in CPU time accounting);
+* consolidated data points (CDPs) take ``pdp_per_row`` PDPs through AVERAGE, MIN or MAX and are
+  unknown when more than ``xff`` of them were unknown.
+
+Where this differs from ``rrd.ml`` (documented in ``docs/metrics.md``): an unknown GAUGE gives an
+unknown PDP (``rrd.ml`` keeps the previous value, or 0); unknown PDPs are always counted (``rrd.ml``
+stops counting them once every PDP of a CDP is unknown, and then writes the CDP's initial value,
+0.0); MIN and MAX are not rescaled by the AVERAGE renormalisation; an update whose time is not
+after the previous one is ignored (``rrd.ml`` pretends 5 s passed).
+
+Memory is constant per DS: 2 082 doubles of archives (16.3 KiB) plus a short ring of raw rates
+(for window queries finer than 5 s) and a few scalars. Archive rings live in blocks of
+:data:`BLOCK` DSs so the bank grows without copying what it holds.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "ARCHIVES",
+    "BLOCK",
+    "HEARTBEAT",
+    "RAW_ROWS",
+    "STEP",
+    "Archive",
+    "Bank",
+    "Cf",
+    "DsDef",
+    "DsType",
+]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+STEP = 5  #: seconds per primary data point
+HEARTBEAT = 300.0  #: ``minimal_heartbeat``: a longer gap between updates is unknown
+BLOCK = 2048  #: DSs per storage block
+RAW_ROWS = 120  #: raw rates kept per DS (10 minutes at the default 5 s tick)
+DERIVE_SLACK = 1.05  #: DERIVE rates up to 5 % above max are capped, beyond are unknown
+
+
+class DsType(enum.IntEnum):
+    GAUGE = 0
+    ABSOLUTE = 1
+    DERIVE = 2
+
+
+class Cf(enum.Enum):
+    AVERAGE = "AVERAGE"
+    MIN = "MIN"
+    MAX = "MAX"
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """One round-robin archive: ``rows`` CDPs of ``pdp_per_row`` PDPs through ``cf``."""
+
+    cf: Cf
+    rows: int
+    pdp_per_row: int
+    xff: float
+
+    @property
+    def period(self) -> int:
+        """Seconds per row."""
+        return STEP * self.pdp_per_row
+
+
+def _timescale(rows: int, pdps: int) -> tuple[Archive, ...]:
+    return tuple(Archive(cf, rows, pdps, 1.0) for cf in (Cf.AVERAGE, Cf.MIN, Cf.MAX))
+
+
+#: xcp-rrdd's timescales (``rrdd_shared.ml``) with AVERAGE, MIN and MAX, as in a host RRD:
+#: 10 minutes of 5 s, 2 hours of 1 min, a week of 1 h and a year of 1 day.
+ARCHIVES: tuple[Archive, ...] = (
+    (Archive(Cf.AVERAGE, 120, 1, 0.5),) + _timescale(120, 12) + _timescale(168, 720) + _timescale(366, 17280)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DsDef:
+    """What a data source is: xcp-rrdd's ``ds`` plus the data_source record's fields."""
+
+    name: str
+    type: DsType
+    units: str
+    description: str = ""
+    min: float = 0.0
+    max: float = math.inf
+    #: recorded without ``record_data_source`` (xapi's ``standard``)
+    default: bool = True
+
+
+class _Ring:
+    """One archive of every DS: ``blocks[b][row, col]`` for DS ``b * BLOCK + col``."""
+
+    __slots__ = ("acc", "archive", "blocks", "head", "unknown")
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.blocks: list[F64] = []
+        self.head = archive.rows - 1  # the row written last; the next push goes to head + 1
+        self.acc: F64 = np.empty(0)
+        self.unknown: I64 = np.empty(0, dtype=np.int64)
+
+    def init_value(self) -> float:
+        return {Cf.AVERAGE: 0.0, Cf.MIN: math.inf, Cf.MAX: -math.inf}[self.archive.cf]
+
+    def grow(self, capacity: int) -> None:
+        old = len(self.acc)
+        self.acc = np.concatenate([self.acc, np.full(capacity - old, self.init_value())])
+        self.unknown = np.concatenate([self.unknown, np.zeros(capacity - old, dtype=np.int64)])
+        while len(self.blocks) * BLOCK < capacity:
+            self.blocks.append(np.full((self.archive.rows, BLOCK), np.nan))
+
+    def add_pdps(self, count: int, pdps: F64) -> None:
+        """Feed ``count`` PDPs of value ``pdps`` (per DS) into the CDP being prepared."""
+        if count <= 0:
+            return
+        known = ~np.isnan(pdps)
+        self.unknown[~known] += count
+        cf = self.archive.cf
+        if cf is Cf.AVERAGE:
+            self.acc[known] += pdps[known] * count
+        elif cf is Cf.MIN:
+            np.fmin(self.acc, pdps, out=self.acc)
+        else:
+            np.fmax(self.acc, pdps, out=self.acc)
+
+    def finish_cdp(self) -> F64:
+        """The consolidated values of the CDP just completed; then start the next one."""
+        a = self.archive
+        known = a.pdp_per_row - self.unknown
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = self.acc / known if a.cf is Cf.AVERAGE else self.acc.copy()
+        value[(self.unknown > math.floor(a.xff * a.pdp_per_row)) | (known <= 0)] = np.nan
+        self.acc.fill(self.init_value())
+        self.unknown.fill(0)
+        return value
+
+    def push(self, values: F64, times: int = 1) -> None:
+        """Write ``values`` as the next ``times`` rows (at most one full turn)."""
+        rows = self.archive.rows
+        times = min(times, rows)
+        idx = (self.head + 1 + np.arange(times)) % rows
+        self.head = int(idx[-1])
+        for b, block in enumerate(self.blocks):
+            block[idx, :] = values[b * BLOCK : (b + 1) * BLOCK]
+
+    def column(self, ds: int) -> F64:
+        """Every row of one DS, oldest first."""
+        b, col = divmod(ds, BLOCK)
+        return np.roll(self.blocks[b][:, col], -(self.head + 1))
+
+    def columns(self, ds: I64, last: int) -> F64:
+        """The newest ``last`` rows of several DSs, shape (last, len(ds)), oldest first."""
+        rows = self.archive.rows
+        last = min(last, rows)
+        ridx = (self.head - np.arange(last)[::-1]) % rows
+        out = np.empty((last, len(ds)))
+        blk, col = np.divmod(ds, BLOCK)
+        for b in np.unique(blk):
+            sel = blk == b
+            out[:, sel] = self.blocks[int(b)][np.ix_(ridx, col[sel])]
+        return out
+
+
+class Bank:
+    """Every data source of a host, updated together.
+
+    A DS is an index into the bank's arrays, handed out by :meth:`allocate` and returned by
+    :meth:`free`; the bank knows nothing of names or owners (see ``xenia.metrics.registry``).
+    """
+
+    def __init__(self, archives: Sequence[Archive] = ARCHIVES, raw_rows: int = RAW_ROWS) -> None:
+        self.archives = tuple(archives)
+        self.rings = [_Ring(a) for a in self.archives]
+        self.capacity = 0
+        self.used: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self.type: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
+        self.min: F64 = np.empty(0)
+        self.max: F64 = np.empty(0)
+        self.last_raw: F64 = np.empty(0)  #: the last value fed (counters for DERIVE)
+        self.pdp_value: F64 = np.empty(0)  #: the PDP being prepared (a sum of rate x seconds for DERIVE)
+        self.unknown_sec: F64 = np.empty(0)  #: unknown seconds in the PDP being prepared
+        self.last_updated: float | None = None
+        #: the rates computed by the last update, per DS (NaN: unknown)
+        self.last_rates: F64 = np.empty(0)
+        #: raw rates, one row per update, for window queries: ``raw_blocks[b][row, col]``
+        self.raw_rows = raw_rows
+        self.raw_blocks: list[F64] = []
+        self.raw_times: F64 = np.full(raw_rows, np.nan)
+        self.raw_head = raw_rows - 1
+        self._free: list[int] = []
+
+    # -- allocation ------------------------------------------------------------------------
+
+    def _grow(self, capacity: int) -> None:
+        old = self.capacity
+        extra = capacity - old
+
+        def ext(a: npt.NDArray[np.generic], fill: float) -> npt.NDArray[np.generic]:
+            return np.concatenate([a, np.full(extra, fill, dtype=a.dtype)])
+
+        self.used = ext(self.used, False)  # type: ignore[assignment]
+        self.type = ext(self.type, 0)  # type: ignore[assignment]
+        self.min = ext(self.min, 0.0)  # type: ignore[assignment]
+        self.max = ext(self.max, math.inf)  # type: ignore[assignment]
+        self.last_raw = ext(self.last_raw, np.nan)  # type: ignore[assignment]
+        self.pdp_value = ext(self.pdp_value, 0.0)  # type: ignore[assignment]
+        self.unknown_sec = ext(self.unknown_sec, 0.0)  # type: ignore[assignment]
+        for ring in self.rings:
+            ring.grow(capacity)
+        while len(self.raw_blocks) * BLOCK < capacity:
+            self.raw_blocks.append(np.full((self.raw_rows, BLOCK), np.nan))
+        self._free.extend(range(capacity - 1, old - 1, -1))
+        self.capacity = capacity
+
+    def allocate(self, defs: Sequence[DsDef]) -> I64:
+        """Indices for new DSs, with empty (NaN) history; constant memory per DS."""
+        need = len(defs) - len(self._free)
+        if need > 0:
+            wanted = max(self.capacity + need, self.capacity + self.capacity // 2)
+            self._grow(-(-wanted // BLOCK) * BLOCK)  # whole blocks: every array covers them exactly
+        idx = np.array([self._free.pop() for _ in defs], dtype=np.int64)
+        self.used[idx] = True
+        self.type[idx] = [d.type for d in defs]
+        self.min[idx] = [d.min for d in defs]
+        self.max[idx] = [d.max for d in defs]
+        self.reset(idx)
+        return idx
+
+    def reset(self, idx: I64) -> None:
+        """Forget the history of some DSs (``forget_data_source_archives``)."""
+        self.last_raw[idx] = np.nan
+        self.pdp_value[idx] = 0.0
+        last = self.last_updated
+        self.unknown_sec[idx] = 0.0 if last is None else last - math.floor(last / STEP) * STEP
+        blk, col = np.divmod(idx, BLOCK)
+        for ring in self.rings:
+            ring.acc[idx] = ring.init_value()
+            # the part of the current CDP before this DS existed is unknown
+            ring.unknown[idx] = self._pdps_into_cdp(ring.archive)
+            for b in np.unique(blk):
+                ring.blocks[int(b)][:, col[blk == b]] = np.nan
+        for b in np.unique(blk):
+            self.raw_blocks[int(b)][:, col[blk == b]] = np.nan
+
+    def _pdps_into_cdp(self, archive: Archive) -> int:
+        if self.last_updated is None:
+            return 0
+        return int(self.last_updated // STEP) % archive.pdp_per_row
+
+    def free(self, idx: I64) -> None:
+        """Give DSs back; their indices are reused by later allocations."""
+        self.used[idx] = False
+        self._free.extend(int(i) for i in idx)
+
+    # -- the update ------------------------------------------------------------------------
+
+    def update(self, t: float, idx: I64, values: F64) -> None:
+        """Feed the values of DSs ``idx`` read at time ``t``; every other DS is unknown now."""
+        raw = np.full(self.capacity, np.nan)
+        raw[idx] = values
+        last = self.last_updated
+        if last is None:  # the first update only sets the counters' starting points
+            self.last_updated = t
+            self.last_raw = raw
+            self.unknown_sec.fill(t - math.floor(t / STEP) * STEP)  # the PDP before t is unknown
+            for ring in self.rings:  # and so are the PDPs of each CDP before t
+                ring.unknown.fill(self._pdps_into_cdp(ring.archive))
+            return
+        interval = t - last
+        if interval <= 0:
+            return
+        rate = self._rates(raw, interval)
+        self.last_rates = rate
+        self.last_raw = raw
+        self.last_updated = t
+        self._record_raw(t, rate)
+
+        proc = math.floor(last / STEP) * STEP  # start of the PDP the last update was in
+        occu = math.floor(t / STEP) * STEP  # start of the PDP this update is in
+        elapsed = (occu - proc) // STEP  # PDPs completed by this update
+        pre, post = (interval - (t - occu), t - occu) if elapsed > 0 else (interval, 0.0)
+
+        unknown = np.isnan(rate)
+        derive = self.type == DsType.DERIVE
+        self.unknown_sec[unknown] += pre
+        known_derive = derive & ~unknown
+        self.pdp_value[known_derive] += pre * rate[known_derive]
+        self.pdp_value[~derive] = rate[~derive]
+        if elapsed == 0:
+            return
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pdps = np.where(derive, self.pdp_value / (occu - proc - self.unknown_sec), self.pdp_value)
+        pdps[derive & (self.unknown_sec >= occu - proc)] = np.nan
+        if interval > HEARTBEAT:
+            pdps[:] = np.nan
+        pdps = self._bound(pdps)
+        for ring in self.rings:
+            self._consolidate(ring, proc, int(elapsed), pdps)
+
+        # start the PDP this update is in with its share of the interval
+        self.unknown_sec = np.where(unknown, post, 0.0)
+        self.pdp_value = np.where(derive, np.where(unknown, 0.0, post * rate), rate)
+
+    def _rates(self, raw: F64, interval: float) -> F64:
+        if interval > HEARTBEAT:
+            return np.full(self.capacity, np.nan)
+        t = self.type
+        rate = np.where(t == DsType.GAUGE, raw, raw / interval)
+        derive = t == DsType.DERIVE
+        rate[derive] = (raw[derive] - self.last_raw[derive]) / interval
+        return self._bound(rate)
+
+    def _bound(self, values: F64) -> F64:
+        """Unknown outside [min, max]; DERIVE up to 5 % above max is capped (``rrd.ml``)."""
+        over = (self.type == DsType.DERIVE) & (values > self.max) & (values < self.max * DERIVE_SLACK)
+        values = np.where(over, self.max, values)
+        with np.errstate(invalid="ignore"):
+            values[(values < self.min) | (values > self.max)] = np.nan
+        return values
+
+    @staticmethod
+    def _consolidate(ring: _Ring, proc: int, elapsed: int, pdps: F64) -> None:
+        """``rra_update``: feed ``elapsed`` PDPs, writing every CDP they complete."""
+        per = ring.archive.pdp_per_row
+        to_finish = per - (proc // STEP) % per  # PDPs the CDP in preparation still needs
+        ring.add_pdps(min(to_finish, elapsed), pdps)
+        if elapsed < to_finish:
+            return
+        completed = (elapsed - to_finish) // per + 1
+        ring.push(ring.finish_cdp())
+        if completed > 1:  # CDPs made only of this update's PDPs are the PDP value itself
+            ring.add_pdps(per, pdps)
+            ring.push(ring.finish_cdp(), completed - 1)
+        ring.add_pdps((elapsed - to_finish) % per, pdps)
+
+    def _record_raw(self, t: float, rate: F64) -> None:
+        self.raw_head = (self.raw_head + 1) % self.raw_rows
+        self.raw_times[self.raw_head] = t
+        for b, block in enumerate(self.raw_blocks):
+            block[self.raw_head, :] = rate[b * BLOCK : (b + 1) * BLOCK]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def cdp_time(self, archive: Archive) -> int:
+        """Time of the newest row of ``archive`` (the end of its period), 0 before any update."""
+        if self.last_updated is None:
+            return 0
+        return math.floor(self.last_updated / archive.period) * archive.period
+
+    def latest(self, idx: I64, ring: int = 0) -> F64:
+        """The newest row of archive ``ring`` for DSs ``idx`` (xcp-rrdd's ``query_named_ds``)."""
+        row: F64 = self.rings[ring].columns(idx, 1)[0]
+        return row
+
+    def raw_window(self, idx: I64, since: float) -> F64:
+        """Raw rates of DSs ``idx`` from updates after ``since``, shape (updates, len(idx))."""
+        rows = self.raw_rows
+        order = (self.raw_head - np.arange(rows)[::-1]) % rows
+        times = self.raw_times[order]
+        ridx = order[times > since]
+        out = np.empty((len(ridx), len(idx)))
+        blk, col = np.divmod(idx, BLOCK)
+        for b in np.unique(blk):
+            sel = blk == b
+            out[:, sel] = self.raw_blocks[int(b)][np.ix_(ridx, col[sel])]
+        return out
+
+    def raw_span(self) -> float:
+        """Seconds of history the raw ring holds (0 before two updates)."""
+        times = self.raw_times[~np.isnan(self.raw_times)]
+        if self.last_updated is None or len(times) < 2:
+            return 0.0
+        return float(self.last_updated - times.min())
+
+    def bytes_per_ds(self) -> int:
+        """Memory one DS costs, whatever the number of DSs."""
+        doubles = sum(a.rows for a in self.archives) + self.raw_rows + 5 + 2 * len(self.archives)
+        return doubles * 8 + 2  # + the type (int8) and the in-use flag

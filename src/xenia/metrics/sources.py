@@ -1,0 +1,152 @@
+"""xcp-rrdd's data sources: their names, types and units, and their values from a driver sample.
+
+A VM's or the host's sources depend only on its *layout* (vCPU count, disk and NIC devices,
+PIF names), so the definitions are built once per layout and cached, and every tick produces
+just a flat list of floats in the same order. Names follow xcp-rrdd (``rrdp-cpu``,
+``rrdp-squeezed``, ``rrdp-iostat``, ``rrdp-netdev``); the ``vif_<N>_{rx,tx}_{packets,drops}``
+sources are xenia's, not xapi's, and are not recorded by default.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from xenia.drivers.base import DiskMetrics, DomainMetrics, HostSample
+from xenia.metrics.rrd import DsDef, DsType
+
+__all__ = ["disk_name", "host_defs", "host_layout", "host_values", "vm_defs", "vm_layout", "vm_values"]
+
+NAN = math.nan
+D, G = DsType.DERIVE, DsType.GAUGE
+MIB = float(1 << 20)
+
+VmLayout = tuple[int, tuple[str, ...], tuple[str, ...]]
+HostLayout = tuple[int, tuple[str, ...]]
+
+
+def disk_name(userdevice: str) -> str:
+    """The backend device name xcp-rrdd uses for a VBD (``xvda`` for userdevice 0)."""
+    if userdevice.isdigit():
+        n = int(userdevice)
+        letters = ""
+        while True:
+            letters = chr(ord("a") + n % 26) + letters
+            n = n // 26 - 1
+            if n < 0:
+                return "xvd" + letters
+    return userdevice
+
+
+def vm_layout(m: DomainMetrics) -> VmLayout:
+    return (len(m.vcpu_time_ns), tuple(d.userdevice for d in m.disks), tuple(n.device for n in m.nics))
+
+
+@functools.lru_cache(maxsize=1024)
+def vm_defs(layout: VmLayout) -> tuple[DsDef, ...]:
+    """Every source of a VM of this layout, recorded ones by default first."""
+    vcpus, disks, nics = layout
+    out = [DsDef(f"cpu{i}", D, "(fraction)", f"CPU{i} usage", max=1.0) for i in range(vcpus)]
+    out += [
+        DsDef("cpu_usage", D, "(fraction)", "Domain CPU usage", max=1.0),
+        DsDef("cpu_avg", D, "(fraction)", "Average vCPU usage (xenia; the same as cpu_usage)", max=1.0),
+        DsDef("memory", G, "B", "Memory currently allocated to VM"),
+        DsDef("memory_target", G, "B", "Target of VM balloon driver"),
+        DsDef("memory_internal_free", G, "KiB", "Memory free as reported by the guest"),
+    ]
+    for u in disks:
+        v = disk_name(u)
+        out += [
+            DsDef(f"vbd_{v}_read", D, "B/s", f"Reads from device {v} in bytes per second"),
+            DsDef(f"vbd_{v}_write", D, "B/s", f"Writes to device {v} in bytes per second"),
+            DsDef(f"vbd_{v}_read_latency", G, "μs", f"Reads from device {v} latency"),
+            DsDef(f"vbd_{v}_write_latency", G, "μs", f"Writes to device {v} latency"),
+            DsDef(f"vbd_{v}_iops_read", D, "requests/s", f"Read requests per second on device {v}"),
+            DsDef(f"vbd_{v}_iops_write", D, "requests/s", f"Write requests per second on device {v}"),
+            DsDef(f"vbd_{v}_iops_total", D, "requests/s", f"I/O requests per second on device {v}"),
+            DsDef(f"vbd_{v}_io_throughput_read", D, "MiB/s", f"Data read from device {v}, in MiB/s"),
+            DsDef(f"vbd_{v}_io_throughput_write", D, "MiB/s", f"Data written to device {v}, in MiB/s"),
+            DsDef(f"vbd_{v}_io_throughput_total", D, "MiB/s", f"All I/O on device {v}, in MiB/s"),
+        ]
+    for n in nics:
+        out += [
+            DsDef(f"vif_{n}_rx", D, "B/s", f"Bytes per second received on virtual interface number '{n}'"),
+            DsDef(f"vif_{n}_tx", D, "B/s", f"Bytes per second transmitted on virtual interface number '{n}'"),
+        ]
+    for n in nics:
+        for what in ("rx_errors", "tx_errors", "rx_packets", "tx_packets", "rx_drops", "tx_drops"):
+            unit = "err/s" if "errors" in what else "packets/s"
+            out.append(DsDef(f"vif_{n}_{what}", D, unit, f"{what} per second on VIF {n}", default=False))
+    return tuple(out)
+
+
+def _latency_us(time_ns: int, ops: int, prev_time_ns: int, prev_ops: int) -> float:
+    done = ops - prev_ops
+    return (time_ns - prev_time_ns) / done / 1000.0 if done > 0 else 0.0
+
+
+def vm_values(m: DomainMetrics, prev: tuple[DiskMetrics, ...] | None) -> list[float]:
+    """Raw values in :func:`vm_defs` order; ``prev`` is the disks of the previous sample (latency)."""
+    cpu = [t / 1e9 for t in m.vcpu_time_ns]
+    avg = sum(cpu) / len(cpu) if cpu else NAN
+    out = [*cpu, avg, avg, float(m.memory_actual), float(m.memory_target)]
+    out.append(m.memory_internal_free / 1024 if m.memory_internal_free is not None else NAN)
+    before = {d.userdevice: d for d in prev} if prev else {}
+    for d in m.disks:
+        p = before.get(d.userdevice)
+        rl = _latency_us(d.read_time_ns, d.read_ops, p.read_time_ns, p.read_ops) if p else NAN
+        wl = _latency_us(d.write_time_ns, d.write_ops, p.write_time_ns, p.write_ops) if p else NAN
+        rb, wb = float(d.read_bytes), float(d.write_bytes)
+        out += [rb, wb, rl, wl, float(d.read_ops), float(d.write_ops), float(d.read_ops + d.write_ops)]
+        out += [rb / MIB, wb / MIB, (rb + wb) / MIB]
+    for n in m.nics:
+        out += [float(n.rx_bytes), float(n.tx_bytes)]
+    for n in m.nics:
+        out += [float(n.rx_errors), float(n.tx_errors), float(n.rx_packets), float(n.tx_packets)]
+        out += [float(n.rx_drops), float(n.tx_drops)]
+    return out
+
+
+def host_layout(h: HostSample) -> HostLayout:
+    return (len(h.cpu_busy_ns), tuple(p.device for p in h.pifs))
+
+
+@functools.lru_cache(maxsize=64)
+def host_defs(layout: HostLayout) -> tuple[DsDef, ...]:
+    cpus, pifs = layout
+    out = [DsDef(f"cpu{i}", D, "(fraction)", f"Physical cpu usage for cpu {i}", max=1.0) for i in range(cpus)]
+    out += [
+        DsDef("cpu_avg", D, "(fraction)", "Average physical cpu usage", max=1.0),
+        DsDef("loadavg", G, "(fraction)", "Domain0 loadavg"),
+        DsDef("memory_total_kib", G, "KiB", "Total amount of memory in use"),
+        DsDef("memory_free_kib", G, "KiB", "Total amount of free memory"),
+        DsDef("running_vcpus", G, "count", "The total number of running vCPUs per host"),
+        DsDef("running_domains", G, "count", "The total number of running domains per host"),
+    ]
+    for p in pifs:
+        out += [
+            DsDef(f"pif_{p}_rx", D, "B/s", f"Bytes per second received on physical interface {p}"),
+            DsDef(f"pif_{p}_tx", D, "B/s", f"Bytes per second sent on physical interface {p}"),
+        ]
+    out += [
+        DsDef("pif_aggr_rx", D, "B/s", "Bytes per second received on all physical interfaces"),
+        DsDef("pif_aggr_tx", D, "B/s", "Bytes per second sent on all physical interfaces"),
+    ]
+    for p in pifs:
+        out += [
+            DsDef(f"pif_{p}_rx_errors", D, "err/s", f"Receive errors per second on physical interface {p}", default=False),
+            DsDef(f"pif_{p}_tx_errors", D, "err/s", f"Transmit errors per second on physical interface {p}", default=False),
+        ]  # fmt: skip
+    return tuple(out)
+
+
+def host_values(h: HostSample, running_vcpus: int, running_domains: int) -> list[float]:
+    cpu = [t / 1e9 for t in h.cpu_busy_ns]
+    out = [*cpu, sum(cpu) / len(cpu) if cpu else NAN, h.loadavg, h.memory_total / 1024, h.memory_free / 1024]
+    out += [float(running_vcpus), float(running_domains)]
+    for p in h.pifs:
+        out += [float(p.rx_bytes), float(p.tx_bytes)]
+    out += [float(sum(p.rx_bytes for p in h.pifs)), float(sum(p.tx_bytes for p in h.pifs))]
+    for p in h.pifs:
+        out += [float(p.rx_errors), float(p.tx_errors)]
+    return out

@@ -1,0 +1,84 @@
+"""RRDs survive a restart and a SIGKILL (losing at most one save interval), are kept when a VM
+halts and are deleted with the VM -- through the real daemon, as xapi keeps a halted VM's RRD.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import XenAPI
+
+from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
+
+from .test_api import get, make_vm, wait_for
+
+ARGS = ["--metrics-tick", "1", "--metrics-save-interval", "1"]
+SAVE_INTERVAL = 1.0
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+
+
+def login(daemon: DaemonProcess) -> tuple[Any, str]:
+    session = XenAPI.Session(daemon.url)
+    session.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-metrics-persistence")
+    return session.xenapi, session._session
+
+
+def cpu_rows(daemon: DaemonProcess, sid: str, uuid: str) -> dict[int, float] | None:
+    """Time -> value of the known cpu0 rows of the VM's 5 s archive (None: no RRD)."""
+    status, _, body = get(f"{daemon.url}/vm_rrd?session_id={sid}&uuid={uuid}")
+    if status == 404:
+        return None
+    root = ET.fromstring(body)
+    col = [d.findtext("name") for d in root.findall("ds")].index("cpu0")
+    rows = root.findall("rra")[0].findall("database/row")
+    newest = int(root.findtext("lastupdate") or "") // 5 * 5
+    out = {}
+    for j, row in enumerate(rows):
+        v = float(row.findall("v")[col].text or "")
+        if not math.isnan(v):
+            out[newest - 5 * (len(rows) - 1 - j)] = v
+    return out
+
+
+def test_rrds_survive_sigkill_and_restart_and_halt_and_go_with_the_vm(state: Path) -> None:
+    daemon = DaemonProcess(state_dir=state, extra_args=ARGS).start()
+    try:
+        api, sid = login(daemon)
+        vm = make_vm(api, "kept", {"xenia-sim-cpu": "0.5"})
+        uuid = api.VM.get_uuid(vm)
+        api.VM.start(vm, False, False)
+        before = wait_for(lambda: r if (r := cpu_rows(daemon, sid, uuid)) and len(r) >= 2 else None, "2 rows")
+        time.sleep(2 * SAVE_INTERVAL + 1)  # a save after the rows above were read
+        daemon.kill()
+
+        daemon.start()
+        api, sid = login(daemon)
+        after = cpu_rows(daemon, sid, uuid)
+        assert after is not None
+        assert {t: after.get(t) for t in before} == before  # nothing older than one save interval lost
+
+        api.VM.hard_shutdown(vm)
+        halted = cpu_rows(daemon, sid, uuid)
+        assert halted is not None and set(before) <= set(halted)  # a halted VM keeps its history
+        daemon.stop()
+
+        daemon.start()  # a clean restart keeps it too
+        api, sid = login(daemon)
+        restarted = cpu_rows(daemon, sid, uuid)
+        assert restarted is not None and {t: restarted.get(t) for t in before} == before
+
+        api.VM.destroy(vm)
+        assert cpu_rows(daemon, sid, uuid) is None
+        assert wait_for(lambda: True if not (state / "rrd" / "vm" / f"{uuid}.npz").exists() else None, "file gone")
+    finally:
+        daemon.cleanup()
