@@ -58,8 +58,11 @@ class Quotas:
     transactions: int = 10
     transaction_nodes: int = 1024
     node_permissions: int = 5
+    #: bytes of replies and watch events waiting for a domain's connections; a watch event that would
+    #: exceed it is dropped (cxenstored's hard ``memory`` quota, 2.5 MiB, applied to queued output)
+    memory: int = 2560 * 1024
 
-    NAMES = ("nodes", "node-size", "watches", "transactions", "transaction-nodes", "node-permissions")
+    NAMES = ("nodes", "node-size", "watches", "transactions", "transaction-nodes", "node-permissions", "memory")
 
     def get(self, name: str) -> int:
         if name not in self.NAMES:
@@ -86,6 +89,8 @@ class Stats:
     conflicts_read: int = 0
     conflicts_write: int = 0
     conflicts_strict: int = 0
+    #: watch events not queued: an identical one was waiting, or the receiver's memory quota was full
+    events_dropped: int = 0
 
     def text(self) -> str:
         return " ".join(f"{k}={v}" for k, v in vars(self).items())
