@@ -9,52 +9,18 @@ Debian tools.
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from xenia.store.sockclient import SyncClient
 from xenia.store.wire import HEADER, Op
+
+from .conftest import StoreProcess
 
 WATCHES = 30
 TOKEN = "t" * 3900
 WRITES = 3000
 #: far below what 3 000 writes x 30 watches x 4 KiB events would take unbounded (~360 MiB)
 RSS_BOUND = 64 * 2**20
-
-
-class StoreProcess:
-    def __init__(self, state: Path) -> None:
-        self.socket = state / "xenstored.sock"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "xenia.store.cli", "store-serve", "--state-dir", str(state)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-        assert self.proc.stdout is not None
-        assert "listening" in self.proc.stdout.readline()
-
-    def rss(self) -> int:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        raise AssertionError("no VmRSS")
-
-    def tool(self, *argv: str) -> str:
-        env = dict(os.environ, XENSTORED_PATH=str(self.socket))
-        return subprocess.run(list(argv), env=env, capture_output=True, text=True, check=True, timeout=60).stdout
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StoreProcess]:
-    p = StoreProcess(tmp_path)
-    yield p
-    p.proc.terminate()
-    p.proc.wait(timeout=30)
 
 
 def frame(op: int, payload: bytes, req: int = 1) -> bytes:

@@ -37,8 +37,14 @@ def _serve(args: argparse.Namespace) -> int:
         await stop.wait()
         await server.close()
 
+    from .persist import JournalError
+
     logging.basicConfig(level=logging.INFO)
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except JournalError as exc:
+        print(f"xenia store-serve: cannot load the store's state: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -68,6 +68,12 @@ class History:
                 return
             carry = tier.popleft()
 
+    def reset(self) -> None:
+        """Forget every commit (a restore starts a new line)."""
+        for tier in self._tiers:
+            tier.clear()
+        self._ordered = None
+
     def __len__(self) -> int:
         return sum(len(t) for t in self._tiers)
 
