@@ -15,6 +15,7 @@ import pytest
 
 from xenia.store.errors import XsError
 from xenia.store.sockclient import SyncClient
+from xenia.store.wire import Op
 
 from .conftest import StoreProcess
 
@@ -34,7 +35,7 @@ def test_stub_domain_write_under_its_target_survives(store: StoreProcess) -> Non
     with SyncClient(store.socket) as dom0:
         dom0.write("/local/domain/5/device-model", "")
         dom0.set_perms("/local/domain/5/device-model", ["n5"])
-        dom0.request(19, b"7\x005\x00")  # SET_TARGET: domain 7 is the stub domain of domain 5
+        dom0.request(Op.SET_TARGET, b"7\x005\x00")  # SET_TARGET: domain 7 is the stub domain of domain 5
     with SyncClient(store.socket) as stub:
         stub.control("act-as", "7")
         stub.write("/local/domain/5/device-model/state", "running")  # acknowledged via the target's rights
@@ -53,7 +54,7 @@ def test_guest_writes_above_default_quota_after_set_quota_survive(store: StorePr
     with SyncClient(store.socket) as dom0:
         dom0.write("/local/domain/9/data", "")
         dom0.set_perms("/local/domain/9/data", ["n9"])
-        dom0.request(26, b"nodes\x003000\x00")  # SET_QUOTA above the default of 1000
+        dom0.request(Op.SET_QUOTA, b"nodes\x003000\x00")  # SET_QUOTA above the default of 1000
     with SyncClient(store.socket) as guest:
         guest.control("act-as", "9")
         for i in range(1200):
@@ -64,7 +65,7 @@ def test_guest_writes_above_default_quota_after_set_quota_survive(store: StorePr
             got = sum(len(dom0.directory(f"/local/domain/9/data/{d}")) for d in range(12))
             assert got == 1200
             assert dom0.read("/local/domain/9/data/11/99") == b"1199"
-            assert dom0.request(25, b"nodes\x00") == b"3000\x00"
+            assert dom0.request(Op.GET_QUOTA, b"nodes\x00") == b"3000\x00"
     finally:
         store.kill()
 
