@@ -342,11 +342,18 @@ class Engine:
             raise XsError("EACCES")
         if not s.privileged:
             q = self.quotas
-            size = 16 + len(value or b"") + 8 * len(nearest.perms)
-            if missing == 0:
-                size += sum(len(n) + 1 for n in nearest.children)
-            if q.node_size and size > q.node_size:
-                raise XsError("ENOSPC", "node too large")
+            if q.node_size:
+                # cxenstored checks the size of every node record a guest's request rewrites
+                # (write_node_raw): the written node, and the parent whose child list gains a name
+                if missing == 0:
+                    size = _record_size(nearest, value if value is not None else nearest.value)
+                else:
+                    size = max(
+                        16 + len(value or b"") + 8 * len(nearest.perms),
+                        _record_size(nearest, nearest.value) + len(parts[len(parts) - missing]) + 1,
+                    )
+                if size > q.node_size:
+                    raise XsError("ENOSPC", "node too large")
             if q.nodes and missing and ed.owned(s.domid) + missing > q.nodes:
                 raise XsError("ENOSPC", "too many nodes")
         owner = s.domid
@@ -689,6 +696,11 @@ class Engine:
 
     def snapshot(self) -> list[tuple[str, bytes, Perms]]:
         return [(p, n.value, n.perms) for p, n in iter_nodes(self.head.root.tree, "/")]
+
+
+def _record_size(node: Node, value: bytes) -> int:
+    """cxenstored's size of a node record: header, permissions, value, NUL-terminated child names."""
+    return 16 + 8 * len(node.perms) + len(value) + sum(len(n) + 1 for n in node.children)
 
 
 def _same_content(a: Node | None, b: Node | None) -> bool:
