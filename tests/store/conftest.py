@@ -78,13 +78,17 @@ def run_tool(daemon: Daemon, *argv: str, check: bool = True, input: str | None =
 class StoreProcess:
     """``xenia store-serve`` as its own process: for RSS readings, SIGKILL and resource limits."""
 
-    def __init__(self, state: Path) -> None:
+    def __init__(self, state: Path, log: Path | None = None) -> None:
         self.state = state
         self.socket = state / "xenstored.sock"
+        self.log = log
+        stderr = log.open("a") if log is not None else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "xenia.store.cli", "store-serve", "--state-dir", str(state)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=state,
         )  # fmt: skip
+        if log is not None:
+            stderr.close()  # type: ignore[union-attr]
         assert self.proc.stdout is not None
         assert "listening" in self.proc.stdout.readline()
 
