@@ -33,7 +33,7 @@ from . import paths
 from .errors import XsError
 from .history import Commit, History
 from .perms import DEFAULT_PERMS, Perms, allows, parse_perm_strings, with_owner
-from .tree import EMPTY, Editor, Node, Root, iter_nodes, lookup
+from .tree import EMPTY, Editor, Node, Root, child_names, iter_nodes, lookup
 
 __all__ = ["Effect", "Engine", "Event", "Mode", "Quotas", "Session", "Sink", "Stats", "Transaction", "WatchReg", "effects"]
 
@@ -299,7 +299,7 @@ class Engine:
         if kind == "read":
             return self._get(ed, s, parts, "r").value
         if kind == "directory":
-            return tuple(self._get(ed, s, parts, "r").children)
+            return tuple(child_names(self._get(ed, s, parts, "r").children))
         if kind == "get_perms":
             return self._get(ed, s, parts, "r").perms
         if kind == "write":

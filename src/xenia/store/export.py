@@ -20,7 +20,7 @@ from dulwich.repo import Repo
 
 from .engine import Engine
 from .history import History
-from .tree import Node
+from .tree import Node, iter_children
 
 __all__ = ["export_git", "install"]
 
@@ -49,7 +49,7 @@ class _Builder:
         t = Tree()
         t.add(b".value", _FILE, self.blob(node.value))
         t.add(b".perms", _FILE, self.blob("".join(f"{p}\n" for p in node.perms).encode()))
-        for name, child in node.children.items():
+        for name, child in iter_children(node.children):
             t.add(name.encode(), _DIR, self.tree(child))
         self.objects.append(t)
         self._trees[id(node)] = (node, t.id)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .paths import split
 from .perms import format_perms
-from .tree import Node, Root, iter_nodes, lookup
+from .tree import EMPTY, Children, Node, Root, iter_children, iter_nodes, lookup
 
 __all__ = ["Change", "Commit", "History", "diff_trees"]
 
@@ -143,11 +143,13 @@ def diff_trees(old: Node | None, new: Node | None, path: str = "/") -> Iterator[
     if old is None or new is None or old.value != new.value or old.perms != new.perms:
         yield Change(path, old, new)
     prefix = "" if path == "/" else path
-    old_children = old.children if old is not None else {}
-    new_children = new.children if new is not None else {}
-    for name, child in new_children.items():
+    old_children: Children = old.children if old is not None else EMPTY
+    new_children: Children = new.children if new is not None else EMPTY
+    if old_children is new_children:
+        return
+    for name, child in iter_children(new_children):
         yield from diff_trees(old_children.get(name), child, f"{prefix}/{name}")
-    for name, child in old_children.items():
+    for name, child in iter_children(old_children):
         if name not in new_children:
             yield from diff_trees(child, None, f"{prefix}/{name}")
 
