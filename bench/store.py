@@ -27,7 +27,7 @@ import tracemalloc
 from pathlib import Path
 
 from xenia.store.engine import Engine
-from xenia.store.history import History
+from xenia.store.history import History, Retention
 from xenia.store.sockclient import SyncClient
 from xenia.store.tree import iter_nodes
 
@@ -125,7 +125,7 @@ def bench_lookups(d: Daemon, exe: Path, sizes: list[int]) -> None:
 def bench_memory(domains: int) -> None:
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    e = Engine(history=History(recent=1, tiers=0, per_tier=1))
+    e = Engine(history=History(Retention(recent=1, tiers=())))
     s = e.open_session(lambda p, t: None)
     for d in range(1, domains + 1):
         tx = e.transaction_start(s)

@@ -118,6 +118,9 @@ class Sink(Protocol):
 
     def state(self, change: dict[str, Any]) -> None: ...
 
+    def applied(self) -> None:
+        """Called once a journaled commit took effect."""
+
 
 def effects(old: Node, new: Node, events: list[Event]) -> list[Effect]:
     """The effects that turn ``old`` into ``new``, from the commit's events (in request order).
@@ -472,7 +475,7 @@ class Engine:
     def _commit(self, root: Root, s: Session, message: str, events: list[Event]) -> None:
         """Make ``root`` the head -- after the journal has it: if the journal write fails the change is
         not applied and the client gets EIO."""
-        commit = Commit(self._seq + 1, root, time.time(), s.domid, s.id, message)
+        commit = Commit(self._seq + 1, root, time.time(), s.domid, s.id, message, _cost(events))
         if self.sink is not None:
             try:
                 self.sink.commit(commit, effects(self.head.root.tree, root.tree, events))
@@ -482,6 +485,8 @@ class Engine:
         self.head = commit
         self.history.append(commit)
         self.stats.commits += 1
+        if self.sink is not None:
+            self.sink.applied()
 
     def _state(self, change: dict[str, Any]) -> None:
         """Journal a change of state that later requests depend on (targets, quotas, special ACLs,
@@ -634,13 +639,16 @@ class Engine:
 
     # == restore ======================================================================================
 
-    def restore(self, seq: int, nodes: list[tuple[str, bytes, Perms]], state: dict[str, Any]) -> None:
-        """Start from a snapshot: commit ``seq`` holding ``nodes`` (pre-order) and the engine state."""
+    def restore(
+        self, seq: int, nodes: list[tuple[str, bytes, Perms]], state: dict[str, Any], when: float | None = None
+    ) -> None:
+        """Start from a snapshot: commit ``seq`` (made at ``when``) holding ``nodes`` (pre-order) and the
+        engine state."""
         ed = Editor(Root.empty(Node(b"", DEFAULT_PERMS, EMPTY)))
         for path, value, perms in nodes:
             ed.put(paths.split(path), value, perms, lambda p: p)
         self._seq = seq
-        self.head = Commit(seq, ed.freeze(), time.time(), 0, 0, "restored from snapshot")
+        self.head = Commit(seq, ed.freeze(), time.time() if when is None else when, 0, 0, "restored from snapshot")
         self.history.reset()
         self.history.append(self.head)
         self.quotas = Quotas(**state.get("quotas", {}))
@@ -691,11 +699,21 @@ class Engine:
             else:
                 raise ValueError(f"commit {seq}: unknown effect {e[0]!r}")
         self._seq = seq
-        self.head = Commit(seq, ed.freeze(), when, domid, conn, message)
+        self.head = Commit(seq, ed.freeze(), when, domid, conn, message, 200 + NODE_COST * 4 * len(fx))
         self.history.append(self.head)
 
     def snapshot(self) -> list[tuple[str, bytes, Perms]]:
         return [(p, n.value, n.perms) for p, n in iter_nodes(self.head.root.tree, "/")]
+
+
+#: estimated bytes a commit allocates per node on a changed path (a node, its child map's new copy or
+#: trie path); calibrated with bench/store.py's history figures
+NODE_COST = 320
+
+
+def _cost(events: list[Event]) -> int:
+    """The history's estimate of the bytes one commit keeps alive: the path copied for each event."""
+    return 200 + sum((ev.path.count("/") + 1) * NODE_COST for ev in events)
 
 
 def _record_size(node: Node, value: bytes) -> int:

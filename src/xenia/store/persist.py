@@ -1,22 +1,26 @@
-"""Persistence: a snapshot of the tree and engine state, plus a checksummed journal of what came after.
+"""Persistence: snapshots of the tree and engine state, and checksummed commit logs after each.
 
-The journal records *effects*, not requests: each commit is one record holding the nodes it created or
-changed (value and ACL as they ended up) and the subtrees it removed, with its sequence number, time,
-author and message. Replaying effects needs no permission or quota check, so a restart reproduces
-exactly what was acknowledged, whatever SET_TARGET or SET_QUOTA allowed at the time; those, the special
-paths' ACLs and introduced domains are journaled too (as state records), because later requests depend
-on them. Replayed commits re-enter the history, so ``store-log`` spans a restart.
+The state directory holds pairs ``snapshot-<S>.json`` (the head at commit S, with the engine state) and
+``journal-<S>.log`` (every commit after S, until the next snapshot). The logs are append-only and record
+*effects*, not requests: each commit is one record holding the nodes it created or changed (value and
+ACL as they ended up) and the subtrees it removed, with its sequence number, time, author and message.
+Replaying effects needs no permission or quota check, so a restart reproduces exactly what was
+acknowledged, whatever SET_TARGET or SET_QUOTA allowed at the time; those, the special paths' ACLs and
+introduced domains are journaled too (as state records), because later requests depend on them.
+
+Start-up restores the oldest snapshot kept and replays every log from there, so the commits re-enter the
+history (thinned by its retention as they go) and ``store-log``, ``store-at``, ``store-diff`` and the git
+export span restarts, clean or SIGKILL. Every ``compact_after`` commits (and on a clean close) a new
+snapshot starts a new log; pairs beyond the newest ``keep_segments`` are deleted, which bounds both the
+disk and the replay at start-up.
 
 Each record is one line, ``<crc32 hex> <json>\\n``, written with a single ``write`` before the change is
 applied in memory: when the write fails (a full disk) the partial line is cut off again and the client
 gets EIO with nothing applied. On load, a last record without its newline is a torn write: the file is
-truncated to the last good record before anything is appended. Any other bad record, or a record that
-does not apply, stops the start-up with :class:`JournalError` -- skipping it would silently drop or
-invent acknowledged writes.
-
-When the journal grows past ``compact_after`` records (and on a clean close) a new snapshot is written
-atomically (temporary file, fsync, rename) and the journal starts over. Open transactions are not
-persisted: they abort on restart, as in Xen. Values are bytes, stored as latin-1 text (lossless).
+truncated to the last good record before anything is appended. Any other bad record, a record that does
+not apply, or a gap in the sequence stops the start-up with :class:`JournalError` -- skipping it would
+silently drop or invent acknowledged writes. Open transactions are not persisted: they abort on restart,
+as in Xen. Values are bytes, stored as latin-1 text (lossless).
 """
 
 from __future__ import annotations
@@ -79,79 +83,116 @@ def _unframe(line: bytes) -> Any:
 
 
 class Journal:
-    """Owns ``<dir>/snapshot.json`` and ``<dir>/journal.log`` for one engine; the engine's sink."""
+    """Owns the snapshots and logs in ``directory`` for one engine; the engine's sink."""
 
-    def __init__(self, directory: Path, compact_after: int = 100_000) -> None:
+    def __init__(self, directory: Path, compact_after: int = 50_000, keep_segments: int = 2) -> None:
         self.dir = directory
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.snapshot_path = directory / "snapshot.json"
-        self.journal_path = directory / "journal.log"
-        self.legacy_path = directory / "journal.jsonl"
         self.compact_after = compact_after
+        self.keep_segments = max(1, keep_segments)
         self._records = 0
         self._size = 0
         self._fd: int | None = None
+        self._base = 0
         self._engine: Engine | None = None
         self._perms = _PermsCodec()
+
+    def snapshot_path(self, seq: int) -> Path:
+        return self.dir / f"snapshot-{seq}.json"
+
+    def journal_path(self, seq: int | None = None) -> Path:
+        """The log after snapshot ``seq`` (default: the one being appended to)."""
+        return self.dir / f"journal-{self._base if seq is None else seq}.log"
+
+    def _seqs(self, prefix: str, suffix: str) -> list[int]:
+        out = []
+        for p in self.dir.glob(f"{prefix}-*{suffix}"):
+            middle = p.name[len(prefix) + 1 : -len(suffix)]
+            if middle.isdigit():
+                out.append(int(middle))
+        return sorted(out)
 
     # -- loading -----------------------------------------------------------------------------------------
 
     def load(self, engine: Engine) -> None:
         """Restore ``engine`` from disk (if anything is there) and become its sink.
 
-        :raises JournalError: on a corrupt snapshot or journal, or a record that does not apply.
+        :raises JournalError: on a corrupt snapshot or log, a record that does not apply, or a gap.
         """
-        snap_seq = 0
-        if self.snapshot_path.exists():
-            try:
-                snap = orjson.loads(self.snapshot_path.read_bytes())
-                snap_seq = int(snap.get("seq", 0))
-                nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
-                engine.restore(snap_seq, nodes, snap.get("state", {}))
-            except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
-                raise JournalError(f"{self.snapshot_path}: unreadable snapshot: {exc}") from exc
-        if self.journal_path.exists():
-            self._replay(engine, snap_seq)
-        legacy = self.legacy_path.exists()
+        for tmp in self.dir.glob("*.tmp"):
+            tmp.unlink()  # a snapshot cut short: the log before it has everything
+        snaps = self._seqs("snapshot", ".json")
+        logs = self._seqs("journal", ".log")
+        legacy = (self.dir / "journal.jsonl").exists() or (self.dir / "snapshot.json").exists()
         if legacy:
-            self._replay_legacy(engine)
-        self._fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        self._size = os.fstat(self._fd).st_size
+            self._load_legacy(engine)
+        elif snaps:
+            self._restore(engine, snaps[0])
+        elif logs and logs[0] != 0:
+            raise JournalError(f"{self.dir}: journal-{logs[0]}.log without its snapshot")
+        for seq in [s for s in logs if s < engine.head.seq]:
+            self.journal_path(seq).unlink()  # its snapshot was deleted first: a pruning cut short
+        logs = [s for s in logs if s >= engine.head.seq]
+        for seq in logs:
+            if seq < engine.head.seq:
+                raise JournalError(f"{self.dir}: journal-{seq}.log overlaps commit {engine.head.seq}")
+            if seq > engine.head.seq:
+                raise JournalError(f"{self.dir}: commits {engine.head.seq + 1}..{seq} are missing")
+            self._replay(engine, self.journal_path(seq))
         self._engine = engine
         engine.sink = self
         engine.control_hooks["snapshot"] = lambda args: self.compact(engine)
+        if self.snapshot_path(engine.head.seq).exists() or logs:
+            # go on appending to the last log (or start the one after the newest snapshot)
+            self._base = engine.head.seq if self.snapshot_path(engine.head.seq).exists() else logs[-1]
+            self._fd = os.open(self.journal_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._size = os.fstat(self._fd).st_size
+        else:
+            self.compact(engine)
         if legacy:
             self.compact(engine)
-            self.legacy_path.unlink()
+            (self.dir / "journal.jsonl").unlink(missing_ok=True)
+            (self.dir / "snapshot.json").unlink(missing_ok=True)
 
-    def _replay(self, engine: Engine, snap_seq: int) -> None:
-        data = self.journal_path.read_bytes()
+    def _restore(self, engine: Engine, seq: int) -> None:
+        path = self.snapshot_path(seq)
+        try:
+            snap = orjson.loads(path.read_bytes())
+            nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
+            if int(snap["seq"]) != seq:
+                raise ValueError(f"holds commit {snap['seq']}")
+            engine.restore(seq, nodes, snap.get("state", {}), snap.get("time"))
+        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+            raise JournalError(f"{path}: unreadable snapshot: {exc}") from exc
+
+    def _replay(self, engine: Engine, path: Path) -> None:
+        data = path.read_bytes()
         pos = 0
+        self._records = 0
         while pos < len(data):
             nl = data.find(b"\n", pos)
             if nl < 0:
                 # a torn last record (a write cut short): drop it so new records follow good ones
-                log.warning("%s: truncating a torn last record at byte %d", self.journal_path, pos)
-                with self.journal_path.open("r+b") as f:
+                log.warning("%s: truncating a torn last record at byte %d", path, pos)
+                with path.open("r+b") as f:
                     f.truncate(pos)
                     f.flush()
                     os.fsync(f.fileno())
                 return
             try:
-                record = _unframe(data[pos:nl])
-                self._apply(engine, record, snap_seq)
+                self._apply(engine, _unframe(data[pos:nl]))
             except (ValueError, KeyError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
-                raise JournalError(f"{self.journal_path}: record at byte {pos}: {exc}") from exc
+                raise JournalError(f"{path}: record at byte {pos}: {exc}") from exc
             self._records += 1
             pos = nl + 1
 
-    def _apply(self, engine: Engine, record: dict[str, Any], snap_seq: int) -> None:
+    def _apply(self, engine: Engine, record: dict[str, Any]) -> None:
         if "k" in record:
             engine.replay_state(record)
             return
         seq = int(record["s"])
-        if seq <= snap_seq:
-            return  # already in the snapshot (a crash between the snapshot and the journal's reset)
+        if seq != engine.head.seq + 1:
+            raise ValueError(f"commit {seq} does not follow commit {engine.head.seq}")
         fx: list[Effect] = []
         for e in record["e"]:
             if e[0] == "p":
@@ -160,24 +201,35 @@ class Journal:
                 fx.append((e[0], e[1]))
         engine.replay_commit(seq, float(record["t"]), int(record["d"]), int(record["c"]), str(record["m"]), fx)
 
-    def _replay_legacy(self, engine: Engine) -> None:
-        """The request journal of earlier versions (``journal.jsonl``), replayed once and converted."""
-        with self.legacy_path.open("rb") as f:
+    def _load_legacy(self, engine: Engine) -> None:
+        """The snapshot and request journal of earlier versions, replayed once and converted."""
+        snapshot = self.dir / "snapshot.json"
+        if snapshot.exists():
+            try:
+                snap = orjson.loads(snapshot.read_bytes())
+                nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
+            except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+                raise JournalError(f"{snapshot}: unreadable snapshot: {exc}") from exc
+            engine.restore(0, nodes, {})
+        path = self.dir / "journal.jsonl"
+        if not path.exists():
+            return
+        with path.open("rb") as f:
             for n, line in enumerate(f):
                 try:
                     entry = orjson.loads(line)
                 except orjson.JSONDecodeError:
-                    log.warning("%s: ignoring a torn last line %d", self.legacy_path, n)
+                    log.warning("%s: ignoring a torn last line %d", path, n)
                     break
-                for kind, path, arg, domid in entry:
+                for kind, p, arg, domid in entry:
                     if kind == "write" and arg is not None:
                         arg = arg.encode("latin-1")
                     elif kind == "set_perms":
                         arg = self._perms.decode(arg)
                     try:
-                        engine.request(Session(domid, lambda e, t: None), kind, path, arg)
+                        engine.request(Session(domid, lambda e, t: None), kind, p, arg)
                     except XsError as exc:
-                        raise JournalError(f"{self.legacy_path}: line {n}: {kind} {path}: {exc}") from exc
+                        raise JournalError(f"{path}: line {n}: {kind} {p}: {exc}") from exc
 
     # -- writing (the engine's sink) -------------------------------------------------------------------------
 
@@ -203,26 +255,30 @@ class Journal:
         fx = [["p", e[1], e[2].decode("latin-1"), enc(e[3])] if e[0] == "p" else list(e) for e in effects]
         record = {"s": commit.seq, "t": commit.time, "d": commit.domid, "c": commit.conn, "m": commit.message, "e": fx}
         self._append(_frame(record))
-        if self._records >= self.compact_after and self._engine is not None:
-            self._compact_soon()
 
     def state(self, change: dict[str, Any]) -> None:
         self._append(_frame(change))
 
-    def _compact_soon(self) -> None:
+    def applied(self) -> None:
+        """After a commit took effect: time for a snapshot? (Not before: the snapshot must hold it.)"""
+        if self._records < self.compact_after or self._engine is None:
+            return
         try:
-            self.compact(self._engine)  # type: ignore[arg-type]
+            self.compact(self._engine)
         except OSError:
             log.exception("snapshot failed; the journal keeps growing until one succeeds")
 
     # -- snapshots ---------------------------------------------------------------------------------------
 
     def compact(self, engine: Engine) -> str:
-        """Write a snapshot of the head (and the engine state) and reset the journal."""
+        """Write a snapshot of the head (and the engine state), start a new log after it, and delete the
+        pairs older than the newest ``keep_segments``."""
+        seq = engine.head.seq
         enc = self._perms.encode
         nodes = [(p, v.decode("latin-1"), enc(perms)) for p, v, perms in engine.snapshot()]
-        snap = {"format": FORMAT, "seq": engine.head.seq, "nodes": nodes, "state": engine.state()}
-        tmp = self.snapshot_path.with_suffix(".tmp")
+        snap = {"format": FORMAT, "seq": seq, "time": engine.head.time, "nodes": nodes, "state": engine.state()}
+        path = self.snapshot_path(seq)
+        tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -232,19 +288,27 @@ class Journal:
         except OSError:
             tmp.unlink(missing_ok=True)
             raise
-        os.replace(tmp, self.snapshot_path)
+        os.replace(tmp, path)
         if self._fd is not None:
-            os.ftruncate(self._fd, 0)
-        self._size = 0
+            os.close(self._fd)
+        self._base = seq
+        self._fd = os.open(self.journal_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._size = os.fstat(self._fd).st_size
         self._records = 0
-        return f"snapshot of {len(nodes)} nodes"
+        snaps = self._seqs("snapshot", ".json")
+        for old in snaps[: -self.keep_segments - 1] if len(snaps) > self.keep_segments + 1 else []:
+            self.snapshot_path(old).unlink(missing_ok=True)
+            self.journal_path(old).unlink(missing_ok=True)
+        return f"snapshot of {len(nodes)} nodes at commit {seq}"
 
     def close(self, engine: Engine) -> None:
-        try:
-            self.compact(engine)
-        except OSError:
-            log.exception("final snapshot failed; the journal has every commit")
+        if self._records:
+            try:
+                self.compact(engine)
+            except OSError:
+                log.exception("final snapshot failed; the journal has every commit")
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
         engine.sink = None
+
