@@ -17,6 +17,7 @@ from pathlib import Path
 from .client import StoreClient
 from .dispatch import dispatch
 from .engine import Engine, Mode
+from .history import History, Retention
 from .persist import Journal
 from .wire import PAYLOAD_MAX, Decoder, Op, Packet, ProtocolError, encode
 
@@ -241,11 +242,17 @@ class StoreServer:
 
     @classmethod
     async def start(
-        cls, state_dir: Path | None, socket_path: Path | None = None, *, mode: Mode = Mode.MERGE
+        cls,
+        state_dir: Path | None,
+        socket_path: Path | None = None,
+        *,
+        mode: Mode = Mode.MERGE,
+        retention: Retention | None = None,
     ) -> StoreServer:
         """Load the state from ``state_dir/store`` (None = in memory only) and listen on ``socket_path``
-        (default ``state_dir/xenstored.sock``)."""
-        engine = Engine(mode=mode)
+        (default ``state_dir/xenstored.sock``). ``retention`` bounds the history (default
+        :class:`~xenia.store.history.Retention`)."""
+        engine = Engine(history=History(retention), mode=mode)
         journal = None
         if state_dir is not None:
             journal = Journal(Path(state_dir) / "store")

@@ -14,7 +14,8 @@ stamp of its creation, which survives its later versions: DIRECTORY's creation o
 sorted by it, the rule the reference's notes recommend instead of a shared order list.
 
 A :class:`Root` bundles the tree with the indices derived from it (domain name -> domids, VM uuid ->
-domids) and per-domain node counts for quotas. They are updated by the same :class:`Editor` that changes
+domids) and per-domain node counts for quotas, all persistent maps too, so a commit that changes one
+entry does not copy the 10 000 others. They are updated by the same :class:`Editor` that changes
 the tree, so an index can never disagree with the tree of the same commit (seed 004's "consistent
 indices").
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from typing import Union
+from typing import Any, Union
 
 import immutables
 
@@ -142,11 +143,11 @@ class Root:
     def __init__(
         self,
         tree: Node,
-        names: dict[str, tuple[int, ...]],
-        uuids: dict[str, tuple[int, ...]],
-        dom_name: dict[int, str],
-        dom_uuid: dict[int, str],
-        owned: dict[int, int],
+        names: immutables.Map[str, tuple[int, ...]],
+        uuids: immutables.Map[str, tuple[int, ...]],
+        dom_name: immutables.Map[int, str],
+        dom_uuid: immutables.Map[int, str],
+        owned: immutables.Map[int, int],
     ) -> None:
         self.tree = tree
         #: domain name -> domids carrying it (xenstore does not enforce uniqueness)
@@ -160,7 +161,8 @@ class Root:
 
     @classmethod
     def empty(cls, tree: Node) -> Root:
-        ed = Editor(cls(tree, {}, {}, {}, {}, {}))
+        m: immutables.Map[Any, Any] = immutables.Map()
+        ed = Editor(cls(tree, m, m, m, m, m))
         ed.rebuild()
         return ed.freeze()
 
@@ -186,8 +188,6 @@ class Editor:
         self._dom_name = base.dom_name
         self._dom_uuid = base.dom_uuid
         self._owned = base.owned
-        self._copied_index = False
-        self._copied_owned = False
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -288,22 +288,11 @@ class Editor:
     def _count(self, domid: int, delta: int) -> None:
         if domid == 0:
             return
-        if not self._copied_owned:
-            self._owned = dict(self._owned)
-            self._copied_owned = True
         left = self._owned.get(domid, 0) + delta
         if left:
-            self._owned[domid] = left
-        else:
-            self._owned.pop(domid, None)
-
-    def _copy_index(self) -> None:
-        if not self._copied_index:
-            self._names = dict(self._names)
-            self._uuids = dict(self._uuids)
-            self._dom_name = dict(self._dom_name)
-            self._dom_uuid = dict(self._dom_uuid)
-            self._copied_index = True
+            self._owned = self._owned.set(domid, left)
+        elif domid in self._owned:
+            self._owned = self._owned.delete(domid)
 
     def _reindex(self, parts: list[str], removed: bool) -> None:
         domid = _domid_of(parts)
@@ -315,9 +304,8 @@ class Editor:
 
     def rebuild(self) -> None:
         """Recompute every index from the tree (after removing /local or /local/domain)."""
-        self._copy_index()
-        for d in (self._names, self._uuids, self._dom_name, self._dom_uuid):
-            d.clear()
+        self._names = self._uuids = immutables.Map()
+        self._dom_name = self._dom_uuid = immutables.Map()
         domains = lookup(self.tree, ["local", "domain"])
         if domains is not None:
             for name in domains.children:
@@ -325,27 +313,27 @@ class Editor:
                     self._index_domain(int(name))
 
     def _index_domain(self, domid: int) -> None:
-        self._copy_index()
         base = ["local", "domain", str(domid)]
         name_node = lookup(self.tree, [*base, "name"])
         vm_node = lookup(self.tree, [*base, "vm"])
         name = name_node.value.decode("utf-8", "replace") if name_node is not None else None
         uuid = vm_node.value.decode("utf-8", "replace").rsplit("/", 1)[-1] if vm_node is not None else None
-        _set_entry(self._names, self._dom_name, domid, name)
-        _set_entry(self._uuids, self._dom_uuid, domid, uuid)
+        self._names, self._dom_name = _set_entry(self._names, self._dom_name, domid, name)
+        self._uuids, self._dom_uuid = _set_entry(self._uuids, self._dom_uuid, domid, uuid)
 
 
-def _set_entry(forward: dict[str, tuple[int, ...]], backward: dict[int, str], domid: int, key: str | None) -> None:
+def _set_entry(
+    forward: immutables.Map[str, tuple[int, ...]], backward: immutables.Map[int, str], domid: int, key: str | None
+) -> tuple[immutables.Map[str, tuple[int, ...]], immutables.Map[int, str]]:
+    """The index pair with ``domid``'s entry set to ``key`` (None = removed)."""
     old = backward.get(domid)
     if old == key:
-        return
+        return forward, backward
     if old is not None:
         left = tuple(d for d in forward.get(old, ()) if d != domid)
-        if left:
-            forward[old] = left
-        else:
-            forward.pop(old, None)
-        del backward[domid]
+        forward = forward.set(old, left) if left else forward.delete(old)
+        backward = backward.delete(domid)
     if key is not None:
-        forward[key] = tuple(sorted((*forward.get(key, ()), domid)))
-        backward[domid] = key
+        forward = forward.set(key, tuple(sorted((*forward.get(key, ()), domid))))
+        backward = backward.set(domid, key)
+    return forward, backward
