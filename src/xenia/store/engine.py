@@ -149,7 +149,10 @@ def effects(old: Node, new: Node, events: list[Event]) -> list[Effect]:
             if n is None:
                 break
             o = o.children.get(name) if o is not None else None
-            fresh = o is None or o.value != n.value or o.perms != n.perms
+            # identity first: an unchanged record shares its value and (interned) ACL objects
+            fresh = o is None or (o.value is not n.value and o.value != n.value) or (
+                o.perms is not n.perms and o.perms != n.perms
+            )
             if fresh or removed:
                 path = "/" + "/".join(parts[:depth])
                 if fresh or any(paths.is_ancestor_or_self(r, path) for r in removed):

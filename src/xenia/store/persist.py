@@ -54,6 +54,7 @@ class _PermsCodec:
 
     def __init__(self) -> None:
         self._dec: dict[tuple[str, ...], Perms] = {}
+        self._enc: dict[Perms, list[str]] = {}
 
     def decode(self, items: list[str]) -> Perms:
         key = tuple(items)
@@ -62,9 +63,13 @@ class _PermsCodec:
             got = self._dec[key] = intern(tuple(Perm(t[0], int(t[1:])) for t in items))
         return got
 
-    @staticmethod
-    def encode(perms: Perms) -> list[str]:
-        return [str(p) for p in perms]
+    def encode(self, perms: Perms) -> list[str]:
+        got = self._enc.get(perms)
+        if got is None:
+            got = [str(p) for p in perms]
+            if len(self._enc) < 10_000:
+                self._enc[perms] = got
+        return got
 
 
 def _frame(obj: Any) -> bytes:
