@@ -9,7 +9,8 @@ Prints: read/write ops/s over the socket (peer: the same requests in process, no
 simulated VM start/stop benchmark in merge mode beside the same workload under cxenstored's conflict rule
 (``strict`` mode: any touched node changed -> EAGAIN) with the time ratio and abort rates; domain name
 lookups at 10 and 10 000 domains, index vs libxl's scan; memory per node (peer: cxenstored's accounting
-formula); the history's size after 1 000 000 commits.
+formula); memory per domain at 10 000 domains with the default history beside the tree alone (issue 12's
+probe); the history's size after 1 000 000 commits at that many domains.
 
 Needs gcc and libxen-dev (``bash scripts/system-deps``); the C load generator is embedded below and
 compiled into a temporary directory.
