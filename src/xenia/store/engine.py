@@ -648,8 +648,7 @@ class Engine:
         """Start from a snapshot: commit ``seq`` (made at ``when``) holding ``nodes`` (pre-order) and the
         engine state."""
         ed = Editor(Root.empty(Node(b"", DEFAULT_PERMS, EMPTY)))
-        for path, value, perms in nodes:
-            ed.put(paths.split(path), value, perms, lambda p: p)
+        ed.put_many([(paths.split(path), value, perms) for path, value, perms in nodes])
         self._seq = seq
         self.head = Commit(seq, ed.freeze(), time.time() if when is None else when, 0, 0, "restored from snapshot")
         self.history.reset()
@@ -693,14 +692,20 @@ class Engine:
         if seq <= self._seq:
             raise ValueError(f"commit {seq} replayed after commit {self._seq}")
         ed = Editor(self.head.root)
+        puts: list[tuple[list[str], bytes, Perms]] = []
         for e in fx:
             if e[0] == "p":
-                ed.put(paths.split(e[1]), e[2], e[3], lambda p: p)
+                puts.append((paths.split(e[1]), e[2], e[3]))
             elif e[0] == "r":
+                if puts:  # records before a removal take effect before it
+                    ed.put_many(puts)
+                    puts = []
                 if ed.remove(paths.split(e[1])) is None:
                     raise ValueError(f"commit {seq} removes {e[1]}, which does not exist")
             else:
                 raise ValueError(f"commit {seq}: unknown effect {e[0]!r}")
+        if puts:
+            ed.put_many(puts)
         self._seq = seq
         self.head = Commit(seq, ed.freeze(), when, domid, conn, message, 200 + NODE_COST * 4 * len(fx))
         self.history.append(self.head)

@@ -90,7 +90,7 @@ def _unframe(line: bytes) -> Any:
 class Journal:
     """Owns the snapshots and logs in ``directory`` for one engine; the engine's sink."""
 
-    def __init__(self, directory: Path, compact_after: int = 50_000, keep_segments: int = 2) -> None:
+    def __init__(self, directory: Path, compact_after: int = 20_000, keep_segments: int = 1) -> None:
         self.dir = directory
         self.dir.mkdir(parents=True, exist_ok=True)
         self.compact_after = compact_after
