@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from xenia.store.errors import XsError
@@ -45,7 +47,7 @@ def test_journal_replay_without_clean_shutdown(daemon: Daemon) -> None:
     assert e.request(s, "directory", "/j") == tuple(str(i) for i in range(20) if i != 5)
 
 
-def test_replay_across_segments_rebuilds_tree_order_indices_and_history(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_replay_across_segments_rebuilds_tree_order_indices_and_history(tmp_path: Path) -> None:
     """Hundreds of domains (a persistent child map), removals, re-creations and an owner change, over
     several snapshot/log pairs: a fresh engine loaded from the files equals the one that wrote them."""
     from xenia.store.engine import Engine
