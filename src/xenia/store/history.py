@@ -105,8 +105,9 @@ class History:
         span, res = self.retention.tiers[t - 1]
         tier = self._tiers[t]
         if tier and int(tier[-1].time // res) == int(commit.time // res):
-            # same slot: the later commit stands for it; the earlier one's changes are squashed into it
-            self.bytes -= tier[-1].cost
+            # same slot: the later commit stands for it; the earlier one's changes are squashed into it,
+            # and so is its cost (the later tree may still hold them: the estimate stays an upper bound)
+            commit.cost += tier[-1].cost
             tier[-1] = commit
         else:
             tier.append(commit)
