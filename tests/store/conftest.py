@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -72,3 +73,44 @@ def run_tool(daemon: Daemon, *argv: str, check: bool = True, input: str | None =
     """Run a Debian xenstore-* tool against the daemon."""
     env = dict(os.environ, XENSTORED_PATH=str(daemon.socket))
     return subprocess.run(list(argv), env=env, capture_output=True, text=True, check=check, timeout=60, input=input)
+
+
+class StoreProcess:
+    """``xenia store-serve`` as its own process: for RSS readings, SIGKILL and resource limits."""
+
+    def __init__(self, state: Path, log: Path | None = None) -> None:
+        self.state = state
+        self.socket = state / "xenstored.sock"
+        self.log = log
+        stderr = log.open("a") if log is not None else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "xenia.store.cli", "store-serve", "--state-dir", str(state)],
+            stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=state,
+        )  # fmt: skip
+        if log is not None:
+            stderr.close()  # type: ignore[union-attr]
+        assert self.proc.stdout is not None
+        assert "listening" in self.proc.stdout.readline()
+
+    def rss(self) -> int:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        raise AssertionError("no VmRSS")
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+
+    def tool(self, *argv: str) -> str:
+        env = dict(os.environ, XENSTORED_PATH=str(self.socket))
+        return subprocess.run(list(argv), env=env, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[StoreProcess]:
+    p = StoreProcess(tmp_path)
+    yield p
+    if p.proc.poll() is None:
+        p.proc.terminate()
+        p.proc.wait(timeout=30)

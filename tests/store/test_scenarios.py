@@ -356,3 +356,28 @@ def test_rm_frees_quota(daemon: Daemon, dom0: SyncClient) -> None:
     assert err(g.write, "c", "") == "ENOSPC"
     g.rm("a")
     g.write("c", "")
+
+
+def test_node_size_quota_counts_the_parents_child_list(daemon: Daemon, dom0: SyncClient) -> None:
+    """cxenstored checks every node record a guest's request rewrites against node-size (2048), the
+    parent whose child list gains a name included. So a guest cannot grow a directory until dom0's
+    DIRECTORY of it no longer fits a reply (4096 bytes, E2BIG)."""
+    make_domain(dom0, 8)
+    dom0.write("/local/domain/8/shared", "")
+    dom0.set_perms("/local/domain/8/shared", ["n0", "b8"])  # dom0's node, writable by the guest
+    g = daemon.client(8)
+    dom0.request(Op.SET_QUOTA, b"nodes\x00100\x00")
+    name = "c" * 200
+    accepted = 0
+    for i in range(30):
+        try:
+            g.write(f"shared/{i:02d}{name}", "")
+        except XsError as exc:
+            assert exc.name == "ENOSPC"
+            break
+        accepted += 1
+    # record = 16-byte header + 8 per permission (two) + empty value + each child name and its NUL
+    record = 16 + 8 * 2 + 203 * accepted
+    assert record <= 2048 < record + 203
+    assert len(dom0.directory("/local/domain/8/shared")) == accepted
+    dom0.write(f"/local/domain/8/shared/{name}", "")  # dom0 is never limited

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .engine import Mode
 from .errors import XsError
+from .history import Retention
 from .sockclient import SyncClient, socket_path
 
 __all__ = ["add_commands", "main"]
@@ -26,8 +27,9 @@ def _serve(args: argparse.Namespace) -> int:
     from .server import StoreServer
 
     async def run() -> None:
+        retention = Retention(recent=args.history_recent, budget=int(args.history_budget_mib * 2**20))
         server = await StoreServer.start(
-            Path(args.state_dir), Path(args.socket) if args.socket else None, mode=Mode(args.mode)
+            Path(args.state_dir), Path(args.socket) if args.socket else None, mode=Mode(args.mode), retention=retention
         )
         print(f"xenia store listening on {server.socket_path}", flush=True)
         stop = asyncio.Event()
@@ -37,8 +39,14 @@ def _serve(args: argparse.Namespace) -> int:
         await stop.wait()
         await server.close()
 
+    from .persist import JournalError
+
     logging.basicConfig(level=logging.INFO)
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except JournalError as exc:
+        print(f"xenia store-serve: cannot load the store's state: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -81,6 +89,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     p = subparsers.add_parser("store-serve", help="run the xenstore-compatible store daemon alone")
     common(p)
     p.add_argument("--mode", choices=[m.value for m in Mode], default="merge", help="transaction conflict rule")
+    p.add_argument("--history-recent", type=int, default=Retention.recent, help="recent commits all kept (default %(default)s)")
+    p.add_argument(
+        "--history-budget-mib", type=float, default=Retention.budget / 2**20,
+        help="estimated memory of the retained history, MiB (default %(default)s)",
+    )  # fmt: skip
     p.set_defaults(handler=_serve)
 
     p = subparsers.add_parser("store-log", help="list retained store commits, newest first")

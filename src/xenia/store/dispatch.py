@@ -197,7 +197,7 @@ def _set_quota(engine: Engine, s: Session, p: Packet) -> bytes:
     fields = split_strings(p.payload)
     if len(fields) not in (2, 3):
         raise XsError("EINVAL")
-    engine.quotas.set(fields[-2].decode("ascii", "replace"), _int(fields[-1], 0, 2**31))
+    engine.set_quota(s, fields[-2].decode("ascii", "replace"), _int(fields[-1], 0, 2**31))
     return OK
 
 

@@ -27,15 +27,15 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from . import paths
 from .errors import XsError
 from .history import Commit, History
-from .perms import DEFAULT_PERMS, Perms, allows, with_owner
-from .tree import EMPTY, Editor, Node, Root, iter_nodes, lookup
+from .perms import DEFAULT_PERMS, Perms, allows, parse_perm_strings, with_owner
+from .tree import EMPTY, Editor, Node, Root, child_names, iter_nodes, lookup
 
-__all__ = ["Engine", "Event", "Mode", "Quotas", "Session", "Stats", "Transaction", "WatchReg"]
+__all__ = ["Effect", "Engine", "Event", "Mode", "Quotas", "Session", "Sink", "Stats", "Transaction", "WatchReg", "effects"]
 
 Result = Any  # bytes | tuple[str, ...] | Perms | str ("OK" or an errno name)
 MUTATING = frozenset({"write", "mkdir", "rm", "set_perms"})
@@ -58,8 +58,11 @@ class Quotas:
     transactions: int = 10
     transaction_nodes: int = 1024
     node_permissions: int = 5
+    #: bytes of replies and watch events waiting for a domain's connections; a watch event that would
+    #: exceed it is dropped (cxenstored's hard ``memory`` quota, 2.5 MiB, applied to queued output)
+    memory: int = 2560 * 1024
 
-    NAMES = ("nodes", "node-size", "watches", "transactions", "transaction-nodes", "node-permissions")
+    NAMES = ("nodes", "node-size", "watches", "transactions", "transaction-nodes", "node-permissions", "memory")
 
     def get(self, name: str) -> int:
         if name not in self.NAMES:
@@ -86,6 +89,8 @@ class Stats:
     conflicts_read: int = 0
     conflicts_write: int = 0
     conflicts_strict: int = 0
+    #: watch events not queued: an identical one was waiting, or the receiver's memory quota was full
+    events_dropped: int = 0
 
     def text(self) -> str:
         return " ".join(f"{k}={v}" for k, v in vars(self).items())
@@ -97,6 +102,62 @@ class Event:
 
     path: str
     removed: Node | None = None
+
+
+#: what a commit did to the tree, as the journal records it: ``("p", path, value, perms)`` = the node's
+#: record after the commit (created or changed), ``("r", path)`` = subtree removed. Replaying effects needs
+#: no permission or quota check, so a restart reproduces exactly what was acknowledged.
+Effect = tuple[Any, ...]
+
+
+class Sink(Protocol):
+    """Where commits and state changes go before they take effect (the journal). Raising OSError from
+    either method refuses the change: the client gets EIO and nothing is applied."""
+
+    def commit(self, commit: Commit, effects: list[Effect]) -> None: ...
+
+    def state(self, change: dict[str, Any]) -> None: ...
+
+    def applied(self) -> None:
+        """Called once a journaled commit took effect."""
+
+
+def effects(old: Node, new: Node, events: list[Event]) -> list[Effect]:
+    """The effects that turn ``old`` into ``new``, from the commit's events (in request order).
+
+    For a written node, every node on its path whose record is new or changed is included (implicitly
+    created parents carry their own owner), plus nodes re-created under a subtree removed earlier in the
+    same commit. Values and ACLs are taken from ``new``; a node removed later in the commit is skipped.
+    O(depth) per event, whatever the directory sizes.
+    """
+    out: list[Effect] = []
+    removed: list[str] = []
+    for ev in events:
+        if ev.removed is not None:
+            out.append(("r", ev.path))
+            removed.append(ev.path)
+            continue
+        parts = paths.split(ev.path)
+        if not parts:
+            out.append(("p", "/", new.value, new.perms))
+            continue
+        n: Node | None = new
+        o: Node | None = old
+        for depth, name in enumerate(parts, 1):
+            assert n is not None
+            n = n.children.get(name)
+            if n is None:
+                break
+            o = o.children.get(name) if o is not None else None
+            # identity first: an unchanged record shares its value and (interned) ACL objects
+            fresh = o is None or (o.value is not n.value and o.value != n.value) or (
+                o.perms is not n.perms and o.perms != n.perms
+            )
+            if fresh or removed:
+                path = "/" + "/".join(parts[:depth])
+                if fresh or any(paths.is_ancestor_or_self(r, path) for r in removed):
+                    out.append(("p", path, n.value, n.perms))
+    return out
 
 
 @dataclass(eq=False)
@@ -166,8 +227,8 @@ class Engine:
         self._tx_ids = itertools.count(1)
         #: extra CONTROL commands installed by the server (snapshot, export): name -> fn(args) -> text
         self.control_hooks: dict[str, Callable[[list[str]], str]] = {}
-        #: called with (commit, [(kind, path, arg, domid)]) after every commit; the journal hooks in here
-        self.on_commit: Callable[[Commit, list[tuple[str, str, Any, int]]], None] | None = None
+        #: the journal: every commit and state change is written there before it takes effect
+        self.sink: Sink | None = None
 
     # == sessions ======================================================================================
 
@@ -201,7 +262,7 @@ class Engine:
         events: list[Event] = []
         result = self._apply(ed, session, kind, path, arg, events)
         if kind in MUTATING and ed.tree is not self.head.root.tree:
-            self._commit(ed.freeze(), session, f"{kind} {path}", [(kind, path, arg, session.domid)])
+            self._commit(ed.freeze(), session, f"{kind} {path}", events)
             self.stats.direct += 1
             self._fire(events)
         return result
@@ -244,7 +305,7 @@ class Engine:
         if kind == "read":
             return self._get(ed, s, parts, "r").value
         if kind == "directory":
-            return tuple(self._get(ed, s, parts, "r").children)
+            return tuple(child_names(self._get(ed, s, parts, "r").children))
         if kind == "get_perms":
             return self._get(ed, s, parts, "r").perms
         if kind == "write":
@@ -287,11 +348,18 @@ class Engine:
             raise XsError("EACCES")
         if not s.privileged:
             q = self.quotas
-            size = 16 + len(value or b"") + 8 * len(nearest.perms)
-            if missing == 0:
-                size += sum(len(n) + 1 for n in nearest.children)
-            if q.node_size and size > q.node_size:
-                raise XsError("ENOSPC", "node too large")
+            if q.node_size:
+                # cxenstored checks the size of every node record a guest's request rewrites
+                # (write_node_raw): the written node, and the parent whose child list gains a name
+                if missing == 0:
+                    size = _record_size(nearest, value if value is not None else nearest.value)
+                else:
+                    size = max(
+                        16 + len(value or b"") + 8 * len(nearest.perms),
+                        _record_size(nearest, nearest.value) + len(parts[len(parts) - missing]) + 1,
+                    )
+                if size > q.node_size:
+                    raise XsError("ENOSPC", "node too large")
             if q.nodes and missing and ed.owned(s.domid) + missing > q.nodes:
                 raise XsError("ENOSPC", "too many nodes")
         owner = s.domid
@@ -339,6 +407,7 @@ class Engine:
         if kind == "set_perms":
             if not s.privileged:
                 raise XsError("EACCES")
+            self._state({"k": "special", "path": path, "perms": [str(p) for p in arg]})
             self.special_perms[path] = arg
             return "OK"
         raise XsError("EINVAL", f"{kind} on a special path")
@@ -365,15 +434,14 @@ class Engine:
             self.stats.read_only += 1
             return
         message = f"transaction {tx.id}: {len(tx.ops)} requests"
-        journal = [(k, p, a, session.domid) for k, p, a, r in tx.ops if k in MUTATING and r == "OK"]
         if self.head is tx.base:
+            self._commit(tx.editor.freeze(), session, message, tx.events)
             self.stats.fast_forwards += 1
-            self._commit(tx.editor.freeze(), session, message, journal)
             self._fire(tx.events)
             return
         root, events = self._merge(tx)
+        self._commit(root, session, message + " (merged)", events)
         self.stats.merges += 1
-        self._commit(root, session, message + " (merged)", journal)
         self._fire(events)
 
     def _conflict(self, counter: str, detail: str) -> XsError:
@@ -407,13 +475,36 @@ class Engine:
                 raise self._conflict("conflicts_read", f"{kind} {path} now answers differently")
         return ed.freeze(), events
 
-    def _commit(self, root: Root, s: Session, message: str, journal: list[tuple[str, str, Any, int]]) -> None:
+    def _commit(self, root: Root, s: Session, message: str, events: list[Event]) -> None:
+        """Make ``root`` the head -- after the journal has it: if the journal write fails the change is
+        not applied and the client gets EIO."""
+        commit = Commit(self._seq + 1, root, time.time(), s.domid, s.id, message, _cost(events))
+        if self.sink is not None:
+            try:
+                self.sink.commit(commit, effects(self.head.root.tree, root.tree, events))
+            except OSError as exc:
+                raise XsError("EIO", f"journal write failed: {exc}") from None
         self._seq += 1
-        self.head = Commit(self._seq, root, time.time(), s.domid, s.id, message)
-        self.history.append(self.head)
+        self.head = commit
+        self.history.append(commit)
         self.stats.commits += 1
-        if self.on_commit is not None:
-            self.on_commit(self.head, journal)
+        if self.sink is not None:
+            self.sink.applied()
+
+    def _state(self, change: dict[str, Any]) -> None:
+        """Journal a change of state that later requests depend on (targets, quotas, special ACLs,
+        introduced domains) before it is applied."""
+        if self.sink is not None:
+            try:
+                self.sink.state(change)
+            except OSError as exc:
+                raise XsError("EIO", f"journal write failed: {exc}") from None
+
+    def set_quota(self, s: Session, name: str, value: int) -> None:
+        self._need_priv(s)
+        self.quotas.get(name)
+        self._state({"k": "quota", "name": name, "value": value})
+        self.quotas.set(name, value)
 
     # == watches ======================================================================================
 
@@ -501,6 +592,8 @@ class Engine:
     def introduce(self, s: Session, domid: int, gfn: int = 0) -> None:
         self._need_priv(s)
         new = domid not in self.domains
+        if self.domains.get(domid) != gfn:
+            self._state({"k": "introduce", "domid": domid, "gfn": gfn})
         self.domains[domid] = gfn
         if new:
             self._fire_special("@introduceDomain", domid)
@@ -509,6 +602,7 @@ class Engine:
         self._need_priv(s)
         if domid not in self.domains:
             raise XsError("ENOENT", f"domain {domid} not introduced")
+        self._state({"k": "release", "domid": domid})
         del self.domains[domid]
         self.targets.pop(domid, None)
         self._fire_special("@releaseDomain", domid)
@@ -520,6 +614,7 @@ class Engine:
 
     def set_target(self, s: Session, domid: int, target: int) -> None:
         self._need_priv(s)
+        self._state({"k": "target", "domid": domid, "target": target})
         self.targets[domid] = target
 
     def is_introduced(self, s: Session, domid: int) -> bool:
@@ -547,27 +642,91 @@ class Engine:
 
     # == restore ======================================================================================
 
-    def load(self, nodes: list[tuple[str, bytes, Perms]], journal: list[tuple[str, str, Any, int]]) -> None:
-        """Rebuild the head from a snapshot (pre-order node list) and replay the journal after it."""
-        ed = Editor(self.head.root)
-        for path, value, perms in nodes:
-            ed.put(paths.split(path), value, perms, lambda p: p)
-        self._seq += 1
-        self.head = Commit(self._seq, ed.freeze(), time.time(), 0, 0, "restored from snapshot")
+    def restore(
+        self, seq: int, nodes: list[tuple[str, bytes, Perms]], state: dict[str, Any], when: float | None = None
+    ) -> None:
+        """Start from a snapshot: commit ``seq`` (made at ``when``) holding ``nodes`` (pre-order) and the
+        engine state."""
+        ed = Editor(Root.empty(Node(b"", DEFAULT_PERMS, EMPTY)))
+        ed.put_many([(paths.split(path), value, perms) for path, value, perms in nodes])
+        self._seq = seq
+        self.head = Commit(seq, ed.freeze(), time.time() if when is None else when, 0, 0, "restored from snapshot")
+        self.history.reset()
         self.history.append(self.head)
-        for kind, path, arg, domid in journal:
-            s = Session(domid, lambda e, t: None)
-            ed = Editor(self.head.root)
-            try:
-                self._apply(ed, s, kind, path, arg, [])
-            except XsError:
-                continue
-            self._seq += 1
-            self.head = Commit(self._seq, ed.freeze(), time.time(), domid, 0, f"replayed {kind} {path}")
-            self.history.append(self.head)
+        self.quotas = Quotas(**state.get("quotas", {}))
+        self.targets = {int(k): v for k, v in state.get("targets", {}).items()}
+        self.domains = {int(k): v for k, v in state.get("domains", {}).items()}
+        for path, perms in state.get("special", {}).items():
+            self.special_perms[path] = parse_perm_strings(perms)
+
+    def state(self) -> dict[str, Any]:
+        """The state a snapshot keeps beside the tree."""
+        return {
+            "quotas": vars(self.quotas).copy(),
+            "targets": {str(k): v for k, v in self.targets.items()},
+            "domains": {str(k): v for k, v in self.domains.items()},
+            "special": {p: [str(x) for x in perms] for p, perms in self.special_perms.items()},
+        }
+
+    def replay_state(self, change: dict[str, Any]) -> None:
+        """Apply one journaled state change. :raises ValueError: on a record that does not fit."""
+        kind = change["k"]
+        if kind == "quota":
+            self.quotas.set(change["name"], int(change["value"]))
+        elif kind == "target":
+            self.targets[int(change["domid"])] = int(change["target"])
+        elif kind == "special":
+            self.special_perms[change["path"]] = parse_perm_strings(change["perms"])
+        elif kind == "introduce":
+            self.domains[int(change["domid"])] = int(change["gfn"])
+        elif kind == "release":
+            self.domains.pop(int(change["domid"]), None)
+            self.targets.pop(int(change["domid"]), None)
+        else:
+            raise ValueError(f"unknown state record {kind!r}")
+
+    def replay_commit(self, seq: int, when: float, domid: int, conn: int, message: str, fx: list[Effect]) -> None:
+        """Re-make one journaled commit. :raises ValueError: when an effect does not apply (a removal of
+        a node that is not there, a sequence number out of order): the journal does not match the
+        snapshot, and guessing would lose or invent acknowledged writes."""
+        if seq <= self._seq:
+            raise ValueError(f"commit {seq} replayed after commit {self._seq}")
+        ed = Editor(self.head.root)
+        puts: list[tuple[list[str], bytes, Perms]] = []
+        for e in fx:
+            if e[0] == "p":
+                puts.append((paths.split(e[1]), e[2], e[3]))
+            elif e[0] == "r":
+                if puts:  # records before a removal take effect before it
+                    ed.put_many(puts)
+                    puts = []
+                if ed.remove(paths.split(e[1])) is None:
+                    raise ValueError(f"commit {seq} removes {e[1]}, which does not exist")
+            else:
+                raise ValueError(f"commit {seq}: unknown effect {e[0]!r}")
+        if puts:
+            ed.put_many(puts)
+        self._seq = seq
+        self.head = Commit(seq, ed.freeze(), when, domid, conn, message, 200 + NODE_COST * 4 * len(fx))
+        self.history.append(self.head)
 
     def snapshot(self) -> list[tuple[str, bytes, Perms]]:
         return [(p, n.value, n.perms) for p, n in iter_nodes(self.head.root.tree, "/")]
+
+
+#: estimated bytes a commit allocates per node on a changed path (a node, its child map's new copy or
+#: trie path); calibrated with bench/store.py's history figures
+NODE_COST = 320
+
+
+def _cost(events: list[Event]) -> int:
+    """The history's estimate of the bytes one commit keeps alive: the path copied for each event."""
+    return 200 + sum((ev.path.count("/") + 1) * NODE_COST for ev in events)
+
+
+def _record_size(node: Node, value: bytes) -> int:
+    """cxenstored's size of a node record: header, permissions, value, NUL-terminated child names."""
+    return 16 + 8 * len(node.perms) + len(value) + sum(len(n) + 1 for n in node.children)
 
 
 def _same_content(a: Node | None, b: Node | None) -> bool:

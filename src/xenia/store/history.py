@@ -1,14 +1,19 @@
-"""Commit history with RRD-style thinning: dense for recent commits, sparser further back, bounded.
+"""Commit history with progressive, bounded retention: every recent commit, thinner with age, a byte budget.
 
 Every change of the head is a :class:`Commit` holding the whole :class:`~xenia.store.tree.Root` (free,
-the tree is persistent), its author, a message and the time. A commit does not point at its parent:
-that pointer would keep every commit alive. The parent of a retained commit is the retained commit just
-before it, so when thinning drops commits, their changes are squashed into the next retained one.
+the tree is persistent: a commit allocates only the path to what changed), its author, a message and the
+time. A commit does not point at its parent: that pointer would keep every commit alive. The parent of a
+retained commit is the retained commit just before it, so when thinning drops commits, their changes are
+squashed into the next retained one.
 
-Thinning works like an RRD's archives: tier 0 keeps the last ``recent`` commits; a commit that falls out
-of tier ``t`` enters tier ``t+1`` only if its sequence number is a multiple of ``2**(t+1)``, so each
-tier is half as dense and covers twice the span of the previous one; the last tier drops its oldest.
-Memory is bounded by ``recent + tiers * per_tier`` commits whatever the number of commits made.
+Retention works like an RRD's archives (seed 004's "RRD-style constant size library to maintain
+progressive history"), with bounds in :class:`Retention`: tier 0 keeps the last ``recent`` commits, all
+of them. A commit leaving it enters the first time tier, which keeps one commit (the last) per
+``resolution`` seconds for ``span`` seconds -- by default one a second for an hour, one a minute for a
+day, one an hour for thirty days; a commit older than a tier's span moves to the next tier, and out of
+the last one it is dropped. On top, the estimated bytes of all retained commits stay within ``budget``:
+past it the oldest go first. Memory is bounded by the budget and by ``recent`` plus the tiers'
+span/resolution slots, whatever the number of commits made.
 """
 
 from __future__ import annotations
@@ -17,18 +22,19 @@ import bisect
 import datetime as dt
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .paths import split
 from .perms import format_perms
-from .tree import Node, Root, iter_nodes, lookup
+from .tree import EMPTY, Children, Node, Root, iter_children, iter_nodes, lookup
 
-__all__ = ["Change", "Commit", "History", "diff_trees"]
+__all__ = ["Change", "Commit", "History", "Retention", "diff_trees"]
 
 
 @dataclass(slots=True)
 class Commit:
-    """One state of the store. ``seq`` numbers every commit ever made (also the ones thinned away)."""
+    """One state of the store. ``seq`` numbers every commit ever made (also the ones thinned away);
+    ``cost`` estimates the bytes this commit allocated (the history's byte budget counts it)."""
 
     seq: int
     root: Root
@@ -36,6 +42,7 @@ class Commit:
     domid: int
     conn: int
     message: str
+    cost: int = 0
 
     def author(self) -> str:
         return f"dom{self.domid} (connection {self.conn})"
@@ -44,36 +51,90 @@ class Commit:
         return dt.datetime.fromtimestamp(self.time, dt.UTC).isoformat(timespec="microseconds")
 
 
+@dataclass
+class Retention:
+    """The bounds of the history (settings of ``store-serve`` and :meth:`StoreServer.start`)."""
+
+    #: every one of the last ``recent`` commits is kept
+    recent: int = 1024
+    #: then (span seconds, one commit per resolution seconds), from recent to old
+    tiers: tuple[tuple[float, float], ...] = ((3600.0, 1.0), (86400.0, 60.0), (30 * 86400.0, 3600.0))
+    #: estimated bytes of all retained commits
+    budget: int = 64 * 2**20
+    #: per-tier slot limits derived from span/resolution (computed)
+    slots: tuple[int, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slots = tuple(int(span // res) + 1 for span, res in self.tiers)
+
+
 class History:
     """The retained commits, oldest first on iteration."""
 
-    def __init__(self, recent: int = 1024, tiers: int = 6, per_tier: int = 512) -> None:
-        self.recent = recent
-        self.per_tier = per_tier
-        self._tiers: list[deque[Commit]] = [deque() for _ in range(tiers + 1)]
+    def __init__(self, retention: Retention | None = None) -> None:
+        self.retention = retention if retention is not None else Retention()
+        self._tiers: list[deque[Commit]] = [deque() for _ in range(len(self.retention.tiers) + 1)]
         self._ordered: list[Commit] | None = None
         #: commits ever appended
         self.total = 0
+        #: estimated bytes of the retained commits
+        self.bytes = 0
+
+    @property
+    def recent(self) -> int:
+        return self.retention.recent
 
     def append(self, commit: Commit) -> None:
-        """Add the newest commit, thinning older tiers as needed (amortised O(tiers))."""
+        """Add the newest commit; older ones move down the tiers or go (amortised O(tiers))."""
         self.total += 1
         self._ordered = None
-        carry = commit
-        for t, tier in enumerate(self._tiers):
-            if t and carry.seq % (1 << t):
-                return  # thinned: its changes now belong to the next retained commit
-            tier.append(carry)
-            if len(tier) <= (self.recent if t == 0 else self.per_tier):
+        self.bytes += commit.cost
+        recent = self._tiers[0]
+        recent.append(commit)
+        if len(recent) > self.retention.recent:
+            self._offer(1, recent.popleft(), commit.time)
+        budget = self.retention.budget
+        while self.bytes > budget and len(self) > 1:
+            self._drop_oldest()
+
+    def _offer(self, t: int, commit: Commit, now: float) -> None:
+        """``commit`` left tier ``t - 1``: keep it in tier ``t`` (one per resolution slot) or drop it."""
+        if t >= len(self._tiers):
+            self.bytes -= commit.cost
+            return
+        span, res = self.retention.tiers[t - 1]
+        tier = self._tiers[t]
+        if tier and int(tier[-1].time // res) == int(commit.time // res):
+            # same slot: the later commit stands for it; the earlier one's changes are squashed into it,
+            # and so is its cost (the later tree may still hold them: the estimate stays an upper bound)
+            commit.cost += tier[-1].cost
+            tier[-1] = commit
+        else:
+            tier.append(commit)
+        while tier and (tier[0].time < now - span or len(tier) > self.retention.slots[t - 1]):
+            self._offer(t + 1, tier.popleft(), now)
+
+    def _drop_oldest(self) -> None:
+        for tier in reversed(self._tiers):
+            if tier:
+                self.bytes -= tier.popleft().cost
+                self._ordered = None
                 return
-            carry = tier.popleft()
+
+    def reset(self) -> None:
+        """Forget every commit (a restore starts a new line)."""
+        for tier in self._tiers:
+            tier.clear()
+        self._ordered = None
+        self.bytes = 0
 
     def __len__(self) -> int:
         return sum(len(t) for t in self._tiers)
 
     @property
     def capacity(self) -> int:
-        return self.recent + (len(self._tiers) - 1) * self.per_tier
+        """The most commits the tiers can hold (the byte budget may allow fewer)."""
+        return self.retention.recent + sum(self.retention.slots)
 
     def commits(self) -> list[Commit]:
         """Retained commits, oldest first."""
@@ -137,11 +198,13 @@ def diff_trees(old: Node | None, new: Node | None, path: str = "/") -> Iterator[
     if old is None or new is None or old.value != new.value or old.perms != new.perms:
         yield Change(path, old, new)
     prefix = "" if path == "/" else path
-    old_children = old.children if old is not None else {}
-    new_children = new.children if new is not None else {}
-    for name, child in new_children.items():
+    old_children: Children = old.children if old is not None else EMPTY
+    new_children: Children = new.children if new is not None else EMPTY
+    if old_children is new_children:
+        return
+    for name, child in iter_children(new_children):
         yield from diff_trees(old_children.get(name), child, f"{prefix}/{name}")
-    for name, child in old_children.items():
+    for name, child in iter_children(old_children):
         if name not in new_children:
             yield from diff_trees(child, None, f"{prefix}/{name}")
 

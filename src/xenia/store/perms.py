@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from .errors import XsError
 
-__all__ = ["Perm", "Perms", "format_perms", "parse_perms", "allows", "with_owner"]
+__all__ = ["Perm", "Perms", "format_perms", "parse_perm_strings", "parse_perms", "allows", "with_owner"]
 
 _MODES = {"n": "", "r": "r", "w": "w", "b": "rw"}
 
@@ -55,6 +55,11 @@ def parse_perms(fields: list[bytes]) -> Perms:
             raise XsError("EINVAL", f"bad domid in {text!r}")
         out.append(Perm(text[0], domid))
     return intern(tuple(out))
+
+
+def parse_perm_strings(items: list[str]) -> Perms:
+    """Parse the text form ``["n0", "r5"]`` (snapshots and the journal)."""
+    return parse_perms([t.encode() for t in items])
 
 
 def format_perms(perms: Perms) -> bytes:

@@ -1,109 +1,319 @@
-"""Persistence: a snapshot of the tree plus a journal of the requests committed since.
+"""Persistence: snapshots of the tree and engine state, and checksummed commit logs after each.
 
-Each commit appends one JSON line listing the mutating requests it applied, with the acting domid;
-restart loads the snapshot and replays the journal through the engine, so the tree and its indices come
-back exactly. When the journal grows past ``compact_after`` lines (and on a clean close) a new snapshot is
-written atomically (temporary file + rename) and the journal starts over. Open transactions are not
-persisted: they abort on restart, as in Xen. Values are bytes, stored as latin-1 text (lossless).
+The state directory holds pairs ``snapshot-<S>.json`` (the head at commit S, with the engine state) and
+``journal-<S>.log`` (every commit after S, until the next snapshot). The logs are append-only and record
+*effects*, not requests: each commit is one record holding the nodes it created or changed (value and
+ACL as they ended up) and the subtrees it removed, with its sequence number, time, author and message.
+Replaying effects needs no permission or quota check, so a restart reproduces exactly what was
+acknowledged, whatever SET_TARGET or SET_QUOTA allowed at the time; those, the special paths' ACLs and
+introduced domains are journaled too (as state records), because later requests depend on them.
+
+Start-up restores the oldest snapshot kept and replays every log from there, so the commits re-enter the
+history (thinned by its retention as they go) and ``store-log``, ``store-at``, ``store-diff`` and the git
+export span restarts, clean or SIGKILL. Every ``compact_after`` commits (and on a clean close) a new
+snapshot starts a new log; pairs beyond the newest ``keep_segments`` are deleted, which bounds both the
+disk and the replay at start-up.
+
+Each record is one line, ``<crc32 hex> <json>\\n``, written with a single ``write`` before the change is
+applied in memory: when the write fails (a full disk) the partial line is cut off again and the client
+gets EIO with nothing applied. On load, a last record without its newline is a torn write: the file is
+truncated to the last good record before anything is appended. Any other bad record, a record that does
+not apply, or a gap in the sequence stops the start-up with :class:`JournalError` -- skipping it would
+silently drop or invent acknowledged writes. Open transactions are not persisted: they abort on restart,
+as in Xen. Values are bytes, stored as latin-1 text (lossless).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import zlib
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
-from .engine import Engine
+from .engine import Effect, Engine, Session
+from .errors import XsError
 from .history import Commit
 from .perms import Perm, Perms, intern
 
-__all__ = ["Journal"]
+__all__ = ["Journal", "JournalError"]
+
+log = logging.getLogger(__name__)
+
+FORMAT = 2
 
 
-def _enc_arg(kind: str, arg: Any) -> Any:
-    if kind == "write":
-        return None if arg is None else arg.decode("latin-1")
-    if kind == "set_perms":
-        return [str(p) for p in arg]
-    return None
+class JournalError(Exception):
+    """The state directory cannot be loaded without losing or inventing acknowledged writes."""
 
 
-def _dec_perms(items: list[str]) -> Perms:
-    return intern(tuple(Perm(t[0], int(t[1:])) for t in items))
+class _PermsCodec:
+    """Perms <-> ``["n0", "r5"]``, cached: a tree carries a handful of distinct ACLs."""
+
+    def __init__(self) -> None:
+        self._dec: dict[tuple[str, ...], Perms] = {}
+        self._enc: dict[Perms, list[str]] = {}
+
+    def decode(self, items: list[str]) -> Perms:
+        key = tuple(items)
+        got = self._dec.get(key)
+        if got is None:
+            got = self._dec[key] = intern(tuple(Perm(t[0], int(t[1:])) for t in items))
+        return got
+
+    def encode(self, perms: Perms) -> list[str]:
+        got = self._enc.get(perms)
+        if got is None:
+            got = [str(p) for p in perms]
+            if len(self._enc) < 10_000:
+                self._enc[perms] = got
+        return got
 
 
-def _dec_arg(kind: str, arg: Any) -> Any:
-    if kind == "write":
-        return None if arg is None else arg.encode("latin-1")
-    if kind == "set_perms":
-        return _dec_perms(arg)
-    return None
+def _frame(obj: Any) -> bytes:
+    body = orjson.dumps(obj)
+    return b"%08x %s\n" % (zlib.crc32(body), body)
+
+
+def _unframe(line: bytes) -> Any:
+    """The record in one line (without its newline); ValueError when the checksum or JSON is wrong."""
+    if len(line) < 10 or line[8:9] != b" ":
+        raise ValueError("no checksum")
+    body = line[9:]
+    if int(line[:8], 16) != zlib.crc32(body):
+        raise ValueError("checksum mismatch")
+    return orjson.loads(body)
 
 
 class Journal:
-    """Owns ``<dir>/snapshot.json`` and ``<dir>/journal.jsonl`` for one engine."""
+    """Owns the snapshots and logs in ``directory`` for one engine; the engine's sink."""
 
-    def __init__(self, directory: Path, compact_after: int = 100_000) -> None:
+    def __init__(self, directory: Path, compact_after: int = 20_000, keep_segments: int = 1) -> None:
         self.dir = directory
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.snapshot_path = directory / "snapshot.json"
-        self.journal_path = directory / "journal.jsonl"
         self.compact_after = compact_after
-        self._lines = 0
-        self._file: IO[bytes] | None = None
+        self.keep_segments = max(1, keep_segments)
+        self._records = 0
+        self._size = 0
+        self._fd: int | None = None
+        self._base = 0
         self._engine: Engine | None = None
+        self._perms = _PermsCodec()
+
+    def snapshot_path(self, seq: int) -> Path:
+        return self.dir / f"snapshot-{seq}.json"
+
+    def journal_path(self, seq: int | None = None) -> Path:
+        """The log after snapshot ``seq`` (default: the one being appended to)."""
+        return self.dir / f"journal-{self._base if seq is None else seq}.log"
+
+    def _seqs(self, prefix: str, suffix: str) -> list[int]:
+        out = []
+        for p in self.dir.glob(f"{prefix}-*{suffix}"):
+            middle = p.name[len(prefix) + 1 : -len(suffix)]
+            if middle.isdigit():
+                out.append(int(middle))
+        return sorted(out)
+
+    # -- loading -----------------------------------------------------------------------------------------
 
     def load(self, engine: Engine) -> None:
-        """Restore ``engine`` from disk (if anything is there) and start journaling its commits."""
-        nodes: list[tuple[str, bytes, Perms]] = []
-        if self.snapshot_path.exists():
-            for path, value, perms in orjson.loads(self.snapshot_path.read_bytes())["nodes"]:
-                nodes.append((path, value.encode("latin-1"), _dec_perms(perms)))
-        ops: list[tuple[str, str, Any, int]] = []
-        if self.journal_path.exists():
-            with self.journal_path.open("rb") as f:
-                for line in f:
-                    try:
-                        entry = orjson.loads(line)
-                    except orjson.JSONDecodeError:
-                        break  # a torn last line from a crash: everything before it is good
-                    ops.extend((k, p, _dec_arg(k, a), d) for k, p, a, d in entry)
-                    self._lines += 1
-        if nodes or ops:
-            engine.load(nodes, ops)
-        self._file = self.journal_path.open("ab")
-        self._engine = engine
-        engine.on_commit = self.record
-        engine.control_hooks["snapshot"] = lambda args: self.compact(engine)
+        """Restore ``engine`` from disk (if anything is there) and become its sink.
 
-    def record(self, commit: Commit, ops: list[tuple[str, str, Any, int]]) -> None:
-        assert self._file is not None
-        self._file.write(orjson.dumps([[k, p, _enc_arg(k, a), d] for k, p, a, d in ops]) + b"\n")
-        self._file.flush()
-        self._lines += 1
-        if self._lines >= self.compact_after and self._engine is not None:
+        :raises JournalError: on a corrupt snapshot or log, a record that does not apply, or a gap.
+        """
+        for tmp in self.dir.glob("*.tmp"):
+            tmp.unlink()  # a snapshot cut short: the log before it has everything
+        snaps = self._seqs("snapshot", ".json")
+        logs = self._seqs("journal", ".log")
+        legacy = (self.dir / "journal.jsonl").exists() or (self.dir / "snapshot.json").exists()
+        if legacy:
+            self._load_legacy(engine)
+        elif snaps:
+            self._restore(engine, snaps[0])
+        elif logs and logs[0] != 0:
+            raise JournalError(f"{self.dir}: journal-{logs[0]}.log without its snapshot")
+        for seq in [s for s in logs if s < engine.head.seq]:
+            self.journal_path(seq).unlink()  # its snapshot was deleted first: a pruning cut short
+        logs = [s for s in logs if s >= engine.head.seq]
+        for seq in logs:
+            if seq < engine.head.seq:
+                raise JournalError(f"{self.dir}: journal-{seq}.log overlaps commit {engine.head.seq}")
+            if seq > engine.head.seq:
+                raise JournalError(f"{self.dir}: commits {engine.head.seq + 1}..{seq} are missing")
+            self._replay(engine, self.journal_path(seq))
+        self._engine = engine
+        engine.sink = self
+        engine.control_hooks["snapshot"] = lambda args: self.compact(engine)
+        if self.snapshot_path(engine.head.seq).exists() or logs:
+            # go on appending to the last log (or start the one after the newest snapshot)
+            self._base = engine.head.seq if self.snapshot_path(engine.head.seq).exists() else logs[-1]
+            self._fd = os.open(self.journal_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._size = os.fstat(self._fd).st_size
+        else:
+            self.compact(engine)
+        if legacy:
+            self.compact(engine)
+            (self.dir / "journal.jsonl").unlink(missing_ok=True)
+            (self.dir / "snapshot.json").unlink(missing_ok=True)
+
+    def _restore(self, engine: Engine, seq: int) -> None:
+        path = self.snapshot_path(seq)
+        try:
+            snap = orjson.loads(path.read_bytes())
+            nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
+            if int(snap["seq"]) != seq:
+                raise ValueError(f"holds commit {snap['seq']}")
+            engine.restore(seq, nodes, snap.get("state", {}), snap.get("time"))
+        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+            raise JournalError(f"{path}: unreadable snapshot: {exc}") from exc
+
+    def _replay(self, engine: Engine, path: Path) -> None:
+        data = path.read_bytes()
+        pos = 0
+        self._records = 0
+        while pos < len(data):
+            nl = data.find(b"\n", pos)
+            if nl < 0:
+                # a torn last record (a write cut short): drop it so new records follow good ones
+                log.warning("%s: truncating a torn last record at byte %d", path, pos)
+                with path.open("r+b") as f:
+                    f.truncate(pos)
+                    f.flush()
+                    os.fsync(f.fileno())
+                return
+            try:
+                self._apply(engine, _unframe(data[pos:nl]))
+            except (ValueError, KeyError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
+                raise JournalError(f"{path}: record at byte {pos}: {exc}") from exc
+            self._records += 1
+            pos = nl + 1
+
+    def _apply(self, engine: Engine, record: dict[str, Any]) -> None:
+        if "k" in record:
+            engine.replay_state(record)
+            return
+        seq = int(record["s"])
+        if seq != engine.head.seq + 1:
+            raise ValueError(f"commit {seq} does not follow commit {engine.head.seq}")
+        fx: list[Effect] = []
+        for e in record["e"]:
+            if e[0] == "p":
+                fx.append(("p", e[1], e[2].encode("latin-1"), self._perms.decode(e[3])))
+            else:
+                fx.append((e[0], e[1]))
+        engine.replay_commit(seq, float(record["t"]), int(record["d"]), int(record["c"]), str(record["m"]), fx)
+
+    def _load_legacy(self, engine: Engine) -> None:
+        """The snapshot and request journal of earlier versions, replayed once and converted."""
+        snapshot = self.dir / "snapshot.json"
+        if snapshot.exists():
+            try:
+                snap = orjson.loads(snapshot.read_bytes())
+                nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
+            except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+                raise JournalError(f"{snapshot}: unreadable snapshot: {exc}") from exc
+            engine.restore(0, nodes, {})
+        path = self.dir / "journal.jsonl"
+        if not path.exists():
+            return
+        with path.open("rb") as f:
+            for n, line in enumerate(f):
+                try:
+                    entry = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    log.warning("%s: ignoring a torn last line %d", path, n)
+                    break
+                for kind, p, arg, domid in entry:
+                    if kind == "write" and arg is not None:
+                        arg = arg.encode("latin-1")
+                    elif kind == "set_perms":
+                        arg = self._perms.decode(arg)
+                    try:
+                        engine.request(Session(domid, lambda e, t: None), kind, p, arg)
+                    except XsError as exc:
+                        raise JournalError(f"{path}: line {n}: {kind} {p}: {exc}") from exc
+
+    # -- writing (the engine's sink) -------------------------------------------------------------------------
+
+    def _append(self, data: bytes) -> None:
+        """Write one record, or nothing: on failure the partial record is cut off and OSError raised."""
+        assert self._fd is not None
+        view = memoryview(data)
+        try:
+            while view:
+                n = os.write(self._fd, view)
+                view = view[n:]
+        except OSError:
+            try:
+                os.ftruncate(self._fd, self._size)
+            except OSError:
+                log.exception("cannot cut a partial journal record; it is dropped at the next start")
+            raise
+        self._size += len(data)
+        self._records += 1
+
+    def commit(self, commit: Commit, effects: list[Effect]) -> None:
+        enc = self._perms.encode
+        fx = [["p", e[1], e[2].decode("latin-1"), enc(e[3])] if e[0] == "p" else list(e) for e in effects]
+        record = {"s": commit.seq, "t": commit.time, "d": commit.domid, "c": commit.conn, "m": commit.message, "e": fx}
+        self._append(_frame(record))
+
+    def state(self, change: dict[str, Any]) -> None:
+        self._append(_frame(change))
+
+    def applied(self) -> None:
+        """After a commit took effect: time for a snapshot? (Not before: the snapshot must hold it.)"""
+        if self._records < self.compact_after or self._engine is None:
+            return
+        try:
             self.compact(self._engine)
+        except OSError:
+            log.exception("snapshot failed; the journal keeps growing until one succeeds")
+
+    # -- snapshots ---------------------------------------------------------------------------------------
 
     def compact(self, engine: Engine) -> str:
-        """Write a snapshot of the head and truncate the journal."""
-        nodes = [(p, v.decode("latin-1"), [str(x) for x in perms]) for p, v, perms in engine.snapshot()]
-        tmp = self.snapshot_path.with_suffix(".tmp")
-        with tmp.open("wb") as f:
-            f.write(orjson.dumps({"nodes": nodes}))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.snapshot_path)
-        if self._file is not None:
-            self._file.close()
-        self._file = self.journal_path.open("wb")
-        self._lines = 0
-        return f"snapshot of {len(nodes)} nodes"
+        """Write a snapshot of the head (and the engine state), start a new log after it, and delete the
+        pairs older than the newest ``keep_segments``."""
+        seq = engine.head.seq
+        enc = self._perms.encode
+        nodes = [(p, v.decode("latin-1"), enc(perms)) for p, v, perms in engine.snapshot()]
+        snap = {"format": FORMAT, "seq": seq, "time": engine.head.time, "nodes": nodes, "state": engine.state()}
+        path = self.snapshot_path(seq)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(orjson.dumps(snap))
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp, path)
+        if self._fd is not None:
+            os.close(self._fd)
+        self._base = seq
+        self._fd = os.open(self.journal_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._size = os.fstat(self._fd).st_size
+        self._records = 0
+        snaps = self._seqs("snapshot", ".json")
+        for old in snaps[: -self.keep_segments - 1] if len(snaps) > self.keep_segments + 1 else []:
+            self.snapshot_path(old).unlink(missing_ok=True)
+            self.journal_path(old).unlink(missing_ok=True)
+        return f"snapshot of {len(nodes)} nodes at commit {seq}"
 
     def close(self, engine: Engine) -> None:
-        self.compact(engine)
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        engine.on_commit = None
+        if self._records:
+            try:
+                self.compact(engine)
+            except OSError:
+                log.exception("final snapshot failed; the journal has every commit")
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        engine.sink = None
+
