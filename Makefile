@@ -10,7 +10,7 @@ ANSIBLE_VERSION = 12.3.0
 THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
 export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
-.PHONY: run test lint typecheck unit bench bench-check system-deps schema generate clean dist dist-check
+.PHONY: run test lint typecheck unit bench bench-check fuzz system-deps schema generate clean dist dist-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+## fuzz: the fuzzers (tests/fuzz) with a longer budget than under `make test`
+fuzz: $(BIN)/.installed
+	XENIA_FUZZ_SECONDS=$${XENIA_FUZZ_SECONDS:-60} $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 ## bench: every benchmark, printing figures and ratios against its peer
 bench: $(BIN)/.installed
