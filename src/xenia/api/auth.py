@@ -56,6 +56,15 @@ async def verify_password_async(password: str, stored: str) -> bool:
     return await asyncio.get_running_loop().run_in_executor(_POOL, verify_password, password, stored)
 
 
+def unmatchable_hash() -> str:
+    """A stored-hash string with this module's parameters that no password matches (random salt and digest).
+
+    Checking a password against it costs exactly what checking a real one does, without the cost of
+    hashing anything to make it: what a login for an unknown user name is checked against."""
+    b64 = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${b64(os.urandom(16)).decode()}${b64(os.urandom(32)).decode()}"
+
+
 def refuse_empty(param: str, password: str) -> None:
     """An empty password is never set: over TCP it would let anyone in (the local socket needs none)."""
     if password == "":

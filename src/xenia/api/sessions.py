@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NoReturn
 
-from xenia.api.auth import hash_password, verify_password_async
+from xenia.api.auth import unmatchable_hash, verify_password_async
 from xenia.api.faillock import LockoutPolicy, LoginGuard
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Role
@@ -89,7 +88,7 @@ class SessionManager:
         self.groups: dict[Group, dict[str, None]] = {}
         self.guard = LoginGuard(self.limits.lockout)
         #: what an unknown user name's password is checked against, so that it costs the same
-        self._dummy_hash = hash_password(secrets.token_urlsafe(12))
+        self._dummy_hash = unmatchable_hash()
         #: called with a session ref when it ends (tasks and event registrations are collected)
         self.on_end: list[Callable[[str], None]] = []
 
