@@ -32,13 +32,13 @@ from xenia.datamodel.meta import NULL_REF, Role
 from xenia.db import Db
 from xenia.util.clock import xapi_time
 
+log = logging.getLogger(__name__)
+
 
 def find_user(db: Db, name: str) -> str | None:
     """The local user with this short name (a handful of users: a scan is fine)."""
     return next((ref for ref in db.refs("user") if db.get("user", ref)["short_name"] == name), None)
 
-
-log = logging.getLogger(__name__)
 
 #: a session group: ("originator", name), ("user", name) or ("anonymous", "")
 Group = tuple[str, str]
@@ -103,7 +103,7 @@ class SessionManager:
         if local:
             return self._open(uname or "root", originator, Role.POOL_ADMIN, superuser=True, user_ref=NULL_REF)
         if self.guard.locked(uname, address):
-            log.warning("login refused for %r from %s: locked after repeated failures", uname, address or "?")
+            log.debug("login refused for %r from %s: locked out", uname, address or "?")
             await self._refuse(uname)
         user_ref = find_user(self.db, uname)
         user = None if user_ref is None else self.db.get("user", user_ref)
@@ -111,6 +111,8 @@ class SessionManager:
         matches = await verify_password_async(password, stored)
         if not matches or password == "" or user is None or user_ref is None:
             self.guard.failed(uname, address)
+            if self.guard.locked(uname, address):
+                log.warning("failed login for %r from %s: locked out after repeated failures", uname, address or "?")
             await self._refuse(uname)
         self.guard.succeeded(uname)
         superuser = uname == "root"
