@@ -252,12 +252,13 @@ def test_failed_logins_delay_no_other_client() -> None:
             refused_login(daemon, "root", f"guess{i}", f"127.0.1.{i}")
             answered.append("guess")
 
+        # logged in first: the guesses lock root's name over TCP, which is the point of the lockout
+        other = sdk(daemon, "root", ROOT_PASSWORD, "127.0.0.9")
+        local = Session(str(daemon.socket_path))
+        local.login("root", "")
         guesses = [threading.Thread(target=guess, args=(i,)) for i in range(10)]
         for t in guesses:
             t.start()
-        local = Session(str(daemon.socket_path))
-        local.login("root", "")
-        other = sdk(daemon, "root", ROOT_PASSWORD, "127.0.0.9")
         assert other.xenapi.pool.get_all() and local.call_with_session("pool.get_all")
         answered.append("benign")
         for t in guesses:
