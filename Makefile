@@ -10,7 +10,7 @@ ANSIBLE_VERSION = 12.3.0
 THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
 export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
-.PHONY: run test lint typecheck unit bench bench-check system-deps schema generate clean dist dist-check
+.PHONY: run test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clean dist dist-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,18 @@ test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
+## fuzz: the fuzzers (tests/fuzz) with a longer budget than under `make test`
+fuzz: $(BIN)/.installed
+	XENIA_FUZZ_SECONDS=$${XENIA_FUZZ_SECONDS:-60} $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+
 ## bench: every benchmark, printing figures and ratios against its peer
 bench: $(BIN)/.installed
 	bash scripts/system-deps bench
-	for b in bench/[!_]*.py; do $(BIN)/python $$b || exit 1; done
+	for b in bench/[!_]*.py; do [ $$b = bench/soak.py ] || $(BIN)/python $$b || exit 1; done
+
+## soak: SIGKILL loop and hostile clients (issue 9's goals); SOAK_ARGS=--quick for a short run
+soak: $(BIN)/.installed
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 ## generate: write what comes from the datamodel (the typed client, docs/api/) after changing it
 generate: $(BIN)/.installed

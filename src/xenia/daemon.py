@@ -30,6 +30,7 @@ from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.storage import Storage
 from xenia.store import StoreServer
+from xenia.util.private import private_socket, private_umask, secure_state_dir
 
 log = logging.getLogger("xenia")
 
@@ -77,7 +78,7 @@ class Daemon:
 
     async def start(self) -> None:
         cfg = self.config
-        cfg.state_dir.mkdir(parents=True, exist_ok=True)
+        secure_state_dir(cfg.state_dir)
         backend = MemoryBackend() if cfg.in_memory else SqliteBackend(cfg.state_dir / DB_FILE, cfg.durability)
         db = Db(MODEL, backend)
         loaded = db.load()
@@ -111,6 +112,7 @@ class Daemon:
             options.setdefault("state", "memory")
         journal_dir = None if cfg.in_memory else cfg.state_dir
         self.store = await StoreServer.start(journal_dir, cfg.state_dir / "xenstored.sock")
+        private_socket(cfg.state_dir / "xenstored.sock")
         store = self.store.client(0)
         app.services["store"] = self.store
         driver = registry.create(cfg.driver, cfg.state_dir, options)
@@ -181,6 +183,7 @@ class Daemon:
 
 
 def serve(config: DaemonConfig) -> int:
+    private_umask()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         import uvloop  # the faster event loop, when installed (a dependency of xenia)

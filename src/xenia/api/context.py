@@ -38,6 +38,8 @@ class Call:
     local: bool
     #: the task this call runs under when it came in as ``Async.``
     task: str | None = None
+    #: the client's address (TCP callers; empty on the local socket)
+    peer: str = ""
 
     @property
     def db(self) -> Db:

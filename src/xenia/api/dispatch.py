@@ -17,7 +17,7 @@ from xenia.api.codec import xmlrpc
 from xenia.api.context import App, Call
 from xenia.api.methods import Method, build_table
 from xenia.api.sessions import ActiveSession
-from xenia.api.unmarshal import BadEnum, TypeMismatch, has_invalid_utf8, unmarshal
+from xenia.api.unmarshal import BadEnum, BadValue, TypeMismatch, has_invalid_utf8, unmarshal
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import Kind, Type, parse_type
 
@@ -66,20 +66,21 @@ class Dispatcher:
             method = self.aliases.get(name)
         return method, False
 
-    async def call(self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False) -> Reply:
+    async def call(self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False,
+                   peer: str = "") -> Reply:  # fmt: skip
         """Serve one call (the general path, for callers that can always await)."""
-        reply = self.call_nowait(name, params, local=local, bad_utf8=bad_utf8)
+        reply = self.call_nowait(name, params, local=local, bad_utf8=bad_utf8, peer=peer)
         return reply if isinstance(reply, Reply) else await reply
 
     def call_nowait(
-        self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False
+        self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False, peer: str = ""
     ) -> Reply | Coroutine[Any, Any, Reply]:
         """Serve a call without a coroutine when its handler is synchronous (most getters and setters).
 
         Returns the reply, or a coroutine to await when the handler is asynchronous.
         """
         try:
-            call, args = self._prepare(name, params, local, bad_utf8)
+            call, args = self._prepare(name, params, local, bad_utf8, peer)
             if isinstance(call, Reply):
                 return call
             method = call.method
@@ -103,7 +104,9 @@ class Dispatcher:
     def _reply(method: Method, result: Any) -> Reply:
         return Reply(True, "" if method.result.kind is Kind.VOID else result, method.result)
 
-    def _prepare(self, name: str, params: list[Any], local: bool, bad_utf8: bool) -> tuple[Call | Reply, list[Any]]:
+    def _prepare(
+        self, name: str, params: list[Any], local: bool, bad_utf8: bool, peer: str
+    ) -> tuple[Call | Reply, list[Any]]:
         """Every check before the handler, in xapi's order; a Reply when the call ends here."""
         if bad_utf8:
             bad = has_invalid_utf8(params)
@@ -130,7 +133,7 @@ class Dispatcher:
                     method.permission,
                     f"No permission in user session. (Roles with this permission: {method.roles_text})",
                 )
-        call = Call(self.app, method, session, local)
+        call = Call(self.app, method, session, local, peer=peer)
         if is_async:
             task_ref: str = self.app.services["tasks"].spawn(call, args)
             return Reply(True, task_ref, _TASK_REF), []
@@ -154,7 +157,7 @@ class Dispatcher:
                     raise ApiError(
                         "INTERNAL_ERROR", f"type error in parameter {param.name}: expected {e.expected}, got {e.value!r}"
                     ) from None
-                except BadEnum as e:
+                except (BadEnum, BadValue) as e:
                     raise ApiError("INVALID_VALUE", param.name, e.value) from None
             else:
                 args.append(param.default)

@@ -30,6 +30,8 @@ class Request:
     body: bytes = b""
     #: the raw query string (after ``?``), for GET handlers
     query: str = ""
+    #: the client's IP address (TCP; empty on a unix socket), for per-address login limits
+    peer: str = ""
 
     @property
     def keep_alive(self) -> bool:
@@ -206,9 +208,12 @@ class HttpProtocol(asyncio.Protocol):
         self.pending: deque[Request] = deque()
         self.busy = False
         self.fatal: Response | None = None
+        self.peer = ""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's transports do not subclass asyncio's
+        peername = transport.get_extra_info("peername")
+        self.peer = str(peername[0]) if isinstance(peername, tuple) and peername else ""
 
     def data_received(self, data: bytes) -> None:
         try:
@@ -227,6 +232,7 @@ class HttpProtocol(asyncio.Protocol):
     def _pump(self) -> None:
         while self.pending and self.transport is not None:
             req = self.pending.popleft()
+            req.peer = self.peer
             try:
                 resp = self.handler(req, self.local)
             except Exception:

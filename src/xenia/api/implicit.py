@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xenia.api.context import Call
-from xenia.api.unmarshal import BadEnum, TypeMismatch, unmarshal
+from xenia.api.unmarshal import BadEnum, BadValue, TypeMismatch, unmarshal
 from xenia.datamodel import MODEL
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.implicit import Implicit
@@ -61,7 +61,7 @@ def constructor_record(db: Db, cls: str, args: dict[str, Any]) -> Record:
             value = unmarshal(args[f.name], f.type)
         except TypeMismatch:
             raise ApiError("FIELD_TYPE_ERROR", f.name) from None
-        except BadEnum as e:
+        except (BadEnum, BadValue) as e:
             raise ApiError("INVALID_VALUE", f.name, e.value) from None
         check_ref(db, f.type, value)
         values[f.name] = value

@@ -58,7 +58,7 @@ class ApiServer:
             method, params, bad_utf8 = xmlrpc.parse_call(req.body)
         except xmlrpc.ParseError as e:
             return error_page(500, f"Xmlrpc.Parse_error: {e}")
-        reply = self.dispatcher.call_nowait(method, params, local=local, bad_utf8=bad_utf8)
+        reply = self.dispatcher.call_nowait(method, params, local=local, bad_utf8=bad_utf8, peer=req.peer)
         if isinstance(reply, Reply):
             return Response(200, self.dispatcher.encode_xml(reply), _XML)
         return self._xml_later(reply)
@@ -71,7 +71,8 @@ class ApiServer:
             call = jsonrpc.parse_call(req.body)
         except jsonrpc.ParseError as e:
             return error_page(500, f"Jsonrpc.Malformed_method_request: {e}")
-        reply = self.dispatcher.call_nowait(call.method, call.params, local=local, bad_utf8=call.bad_utf8)
+        reply = self.dispatcher.call_nowait(call.method, call.params, local=local, bad_utf8=call.bad_utf8,
+                                            peer=req.peer)  # fmt: skip
         if isinstance(reply, Reply):
             return _json_response(call, reply)
         return self._json_later(call, reply)

@@ -1,25 +1,38 @@
-"""Sessions: login, validation, expiry and the per-user and per-originator caps.
+"""Sessions: login, validation, expiry and the session caps.
 
 As in xapi, a session is a ``session`` object in the db (kept in memory only:
 after a restart clients get SESSION_INVALID and the SDK logs in again by
 itself).  Requests on the local unix socket are root without a password.
-Sessions idle for longer than ``idle_timeout`` expire; each user name and
-each originator may hold at most ``cap`` sessions, the oldest going first.
+Sessions idle for longer than ``idle_timeout`` expire.
+
+The caps are xapi's (``Db_gc_util.timeout_sessions``): every session belongs to
+exactly one group -- root's sessions (user name ``root`` or empty) to the group
+of their originator, or to the anonymous group when the originator is empty;
+any other user's to the group of that user name -- and a group over its cap
+loses its least recently active sessions.  So a leaky script, which logs in
+again and again under one originator, only ever logs out its own sessions.
+
+Failed logins are counted per user name and per client address
+(:mod:`xenia.api.faillock`); unknown names cost the same hashing as known ones.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NoReturn
 
-from xenia.api.auth import verify_password
+from xenia.api.auth import unmatchable_hash, verify_password_async
+from xenia.api.faillock import LockoutPolicy, LoginGuard
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Role
 from xenia.db import Db
 from xenia.util.clock import xapi_time
+
+log = logging.getLogger(__name__)
 
 
 def find_user(db: Db, name: str) -> str | None:
@@ -27,14 +40,29 @@ def find_user(db: Db, name: str) -> str | None:
     return next((ref for ref in db.refs("user") if db.get("user", ref)["short_name"] == name), None)
 
 
+#: a session group: ("originator", name), ("user", name) or ("anonymous", "")
+Group = tuple[str, str]
+
+
 @dataclass
 class SessionLimits:
+    """xapi's values (``xapi_globs.ml``): 500 per originator, 500 per user name, 400 anonymous."""
+
     idle_timeout: float = 24 * 3600.0
     cap_per_user: int = 500
     cap_per_originator: int = 500
+    cap_anonymous: int = 400
     auth_fail_delay: float = 5.0
     #: how often last_active is written back to the session record
     touch_interval: float = 60.0
+    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+
+
+def session_group(uname: str, originator: str) -> Group:
+    """The one group whose cap a session counts against (xapi's ``timeout_sessions``)."""
+    if uname in ("", "root"):
+        return ("originator", originator) if originator else ("anonymous", "")
+    return ("user", uname)
 
 
 @dataclass(slots=True)
@@ -48,6 +76,7 @@ class ActiveSession:
     superuser: bool
     last_seen: float
     last_written: float
+    group: Group
 
 
 class SessionManager:
@@ -56,24 +85,43 @@ class SessionManager:
         self.host_ref = host_ref
         self.limits = limits or SessionLimits()
         self.active: dict[str, ActiveSession] = {}
-        self._by_user: dict[str, OrderedDict[str, None]] = {}
-        self._by_originator: dict[str, OrderedDict[str, None]] = {}
+        self.groups: dict[Group, dict[str, None]] = {}
+        self.guard = LoginGuard(self.limits.lockout)
+        #: what an unknown user name's password is checked against, so that it costs the same
+        self._dummy_hash = unmatchable_hash()
         #: called with a session ref when it ends (tasks and event registrations are collected)
         self.on_end: list[Callable[[str], None]] = []
 
     # ------------------------------------------------------------------ login
 
-    async def login(self, uname: str, password: str, originator: str, local: bool) -> str:
+    async def login(self, uname: str, password: str, originator: str, local: bool, address: str = "") -> str:
+        """Open a session: on the local socket without a password, over TCP for a local user's password.
+
+        Every refusal is the same SESSION_AUTHENTICATION_FAILED after the same delay, whether the
+        name is unknown, the password wrong or empty, or the name or address locked out.
+        """
         if local:
             return self._open(uname or "root", originator, Role.POOL_ADMIN, superuser=True, user_ref=NULL_REF)
+        if self.guard.locked(uname, address):
+            log.debug("login refused for %r from %s: locked out", uname, address or "?")
+            await self._refuse(uname)
         user_ref = find_user(self.db, uname)
         user = None if user_ref is None else self.db.get("user", user_ref)
-        ok = user is not None and await asyncio.to_thread(verify_password, password, user["password_hash"])
-        if not ok or user is None or user_ref is None:
-            await asyncio.sleep(self.limits.auth_fail_delay)
-            raise ApiError("SESSION_AUTHENTICATION_FAILED", uname, "Authentication failure")
+        stored = self._dummy_hash if user is None else user["password_hash"]
+        matches = await verify_password_async(password, stored)
+        if not matches or password == "" or user is None or user_ref is None:
+            self.guard.failed(uname, address)
+            if self.guard.locked(uname, address):
+                log.warning("failed login for %r from %s: locked out after repeated failures", uname, address or "?")
+            await self._refuse(uname)
+        self.guard.succeeded(uname)
         superuser = uname == "root"
         return self._open(uname, originator, Role.from_wire(user["role"]), superuser, NULL_REF if superuser else user_ref)
+
+    async def _refuse(self, uname: str) -> NoReturn:
+        """Answer a failed login after the delay (an await: other clients go on meanwhile)."""
+        await asyncio.sleep(self.limits.auth_fail_delay)
+        raise ApiError("SESSION_AUTHENTICATION_FAILED", uname, "Authentication failure")
 
     def _open(self, uname: str, originator: str, role: Role, superuser: bool, user_ref: str) -> str:
         now_wall = xapi_time()
@@ -91,17 +139,25 @@ class SessionManager:
             },
         )
         now = time.monotonic()
-        self.active[ref] = ActiveSession(ref, uname, originator, role, superuser, now, now)
-        self._remember(self._by_user, uname, ref, self.limits.cap_per_user)
-        self._remember(self._by_originator, originator, ref, self.limits.cap_per_originator)
+        group = session_group(uname, originator)
+        self.active[ref] = ActiveSession(ref, uname, originator, role, superuser, now, now, group)
+        members = self.groups.setdefault(group, {})
+        members[ref] = None
+        cap = self._cap(group)
+        if len(members) > cap:
+            # the least recently active go (a scan, once per login over the cap: logins cost far more)
+            by_activity = sorted((r for r in members if r != ref), key=lambda r: self.active[r].last_seen)
+            for stale in by_activity[: len(members) - cap]:
+                self.logout(stale)
         return ref
 
-    def _remember(self, index: dict[str, OrderedDict[str, None]], key: str, ref: str, cap: int) -> None:
-        refs = index.setdefault(key, OrderedDict())
-        refs[ref] = None
-        while len(refs) > cap:
-            oldest = next(iter(refs))
-            self.logout(oldest)
+    def _cap(self, group: Group) -> int:
+        kind = group[0]
+        if kind == "originator":
+            return self.limits.cap_per_originator
+        if kind == "user":
+            return self.limits.cap_per_user
+        return self.limits.cap_anonymous
 
     # ------------------------------------------------------------- validation
 
@@ -126,12 +182,11 @@ class SessionManager:
         session = self.active.pop(ref, None)
         if session is None:
             return
-        for index, key in ((self._by_user, session.user), (self._by_originator, session.originator)):
-            refs = index.get(key)
-            if refs is not None:
-                refs.pop(ref, None)
-                if not refs:
-                    del index[key]
+        members = self.groups.get(session.group)
+        if members is not None:
+            members.pop(ref, None)
+            if not members:
+                del self.groups[session.group]
         for callback in list(self.on_end):
             callback(ref)
         if self.db.exists("session", ref):

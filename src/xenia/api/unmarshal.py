@@ -4,11 +4,17 @@ Both codecs hand over plain Python values; this module checks them against a
 parameter's type and normalises them (``"1073741824"`` becomes an int, since
 Python clients cannot send large ints as XML-RPC ``<int>``).  A value of the
 wrong shape raises :class:`TypeMismatch`; dispatch turns that into xapi's error.
+A value of the right shape that no field can hold -- an int outside int64, a
+number too large for a double, a datetime that names no instant -- raises
+:class:`BadValue` (``INVALID_VALUE``, as xapi answers a datetime its db layer
+cannot parse), before it can reach the db or an encoder.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import datetime
 from typing import Any
 
 from xenia.datamodel import MODEL
@@ -25,6 +31,43 @@ class TypeMismatch(Exception):
         super().__init__(f"expected {expected}, got {value!r}"[:300])
 
 
+class BadValue(Exception):
+    """A value of the right type that is out of range (xapi's int64, double and datetime)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        super().__init__(f"{value!r} is out of range"[:300])
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _int64(value: int) -> int:
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise BadValue(str(value))
+    return value
+
+
+def _double(value: float | int | str) -> float:
+    """A finite double from an int or a decimal string; ``inf``/``nan`` spelled out pass as xapi's float_of_string."""
+    try:
+        result = float(value)
+    except OverflowError:
+        raise BadValue(str(value)) from None
+    if math.isinf(result) and not (isinstance(value, str) and "inf" in value.lower()):
+        raise BadValue(str(value))
+    return result
+
+
+def _valid_instant(text: str) -> bool:
+    """Whether a ``YYYYMMDDTHH:MM:SS`` prefix names a real date and time (not month 13 or hour 99)."""
+    try:
+        datetime.strptime(text[:17], "%Y%m%dT%H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
 class BadEnum(Exception):
     def __init__(self, enum: str, value: str) -> None:
         self.enum = enum
@@ -39,18 +82,22 @@ def unmarshal(value: Any, t: Type) -> Any:  # noqa: C901, PLR0912 - one flat mat
                 return value
         case Kind.INT:
             if isinstance(value, int) and not isinstance(value, bool):
-                return value
+                return _int64(value)
             if isinstance(value, str):
                 try:
-                    return int(value.strip())
+                    parsed = int(value.strip())
                 except ValueError:
                     pass
+                else:
+                    return _int64(parsed)
         case Kind.FLOAT:
-            if isinstance(value, float | int) and not isinstance(value, bool):
-                return float(value)
+            if isinstance(value, float):
+                return value
+            if isinstance(value, int) and not isinstance(value, bool):
+                return _double(value)
             if isinstance(value, str):
                 try:
-                    return float(value)
+                    return _double(value)
                 except ValueError:
                     pass
         case Kind.BOOL:
@@ -61,10 +108,15 @@ def unmarshal(value: Any, t: Type) -> Any:  # noqa: C901, PLR0912 - one flat mat
         case Kind.DATETIME:
             if isinstance(value, str):
                 if _DATETIME.match(value):
+                    if not _valid_instant(value):
+                        raise BadValue(value)
                     return value
                 m = _RFC3339.match(value)
                 if m:
-                    return f"{m[1]}{m[2]}{m[3]}T{m[4]}Z"
+                    canonical = f"{m[1]}{m[2]}{m[3]}T{m[4]}Z"
+                    if not _valid_instant(canonical):
+                        raise BadValue(value)
+                    return canonical
         case Kind.ENUM:
             if isinstance(value, str):
                 enum = MODEL.enums.get(t.name)

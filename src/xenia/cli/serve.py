@@ -22,8 +22,17 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="normal survives a crash of the daemon, full also a power cut")  # fmt: skip
     p.add_argument("--auth-fail-delay", type=float, default=5.0, help="seconds before a failed login answers")
     p.add_argument("--session-idle-timeout", type=float, default=24 * 3600.0, help="seconds before idle sessions end")
-    p.add_argument("--sessions-per-user", type=int, default=500, help="cap per user name (oldest go first)")
-    p.add_argument("--sessions-per-originator", type=int, default=500, help="cap per originator (oldest go first)")
+    p.add_argument("--sessions-per-user", type=int, default=500,
+                   help="cap per user name other than root (least recently active go first)")
+    p.add_argument("--sessions-per-originator", type=int, default=500,
+                   help="cap on root's sessions per originator (least recently active go first)")
+    p.add_argument("--sessions-anonymous", type=int, default=400, help="cap on root's sessions without an originator")
+    p.add_argument("--login-failures-per-user", type=int, default=5,
+                   help="failed logins (within 15 min) after which a user name is locked")
+    p.add_argument("--login-failures-per-address", type=int, default=20,
+                   help="failed logins (within 15 min) after which a client address is locked")
+    p.add_argument("--login-lock-seconds", type=float, default=1.0,
+                   help="first lock's length; it doubles with every further failure, up to 600 s")  # fmt: skip
     p.add_argument("--tasks-per-session", type=int, default=200, help="finished tasks kept per session")
     p.add_argument("--task-completed-timeout", type=float, default=65 * 60.0,
                    help="seconds a finished task is kept")  # fmt: skip
@@ -42,6 +51,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def run(args: argparse.Namespace) -> int:
     from xenia.api.events import EventLimits
+    from xenia.api.faillock import LockoutPolicy
     from xenia.api.sessions import SessionLimits
     from xenia.api.tasks import TaskLimits
     from xenia.daemon import DaemonConfig, serve
@@ -51,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
         idle_timeout=args.session_idle_timeout,
         cap_per_user=args.sessions_per_user,
         cap_per_originator=args.sessions_per_originator,
+        cap_anonymous=args.sessions_anonymous,
         auth_fail_delay=args.auth_fail_delay,
+        lockout=LockoutPolicy(per_user=args.login_failures_per_user, per_address=args.login_failures_per_address,
+                              lock_base=args.login_lock_seconds),
     )
     config = DaemonConfig(
         state_dir=args.state_dir.resolve(),

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from xenia.api.faillock import LockoutPolicy
 from xenia.api.sessions import SessionLimits
 from xenia.daemon import Daemon, DaemonConfig
 from xenia.drivers.sim import SimDriver
@@ -88,7 +89,8 @@ class Simulator:
             announce=False,
             faults=list(faults),
             driver_options=options,
-            limits=SessionLimits(auth_fail_delay=auth_fail_delay),
+            # no lockout in a test double: xapi has none of its own, and a suite may fail logins at will
+            limits=SessionLimits(auth_fail_delay=auth_fail_delay, lockout=LockoutPolicy(per_user=2**31, per_address=2**31)),
             shutdown_timeout=shutdown_timeout,
         )
         self.daemon = Daemon(self.config)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from xenia.api.auth import hash_password, verify_password
+from xenia.api.auth import hash_password_async, refuse_empty, verify_password_async
 from xenia.api.context import Call
 from xenia.api.methods import handler
 from xenia.api.sessions import find_user
@@ -13,7 +11,7 @@ from xenia.datamodel.errors import ApiError
 
 @handler("session.login_with_password")
 async def login_with_password(call: Call, uname: str, pwd: str, version: str, originator: str) -> str:
-    return await call.app.sessions.login(uname, pwd, originator, call.local)
+    return await call.app.sessions.login(uname, pwd, originator, call.local, call.peer)
 
 
 @handler("session.logout")
@@ -36,10 +34,11 @@ async def change_password(call: Call, old_pwd: str, new_pwd: str) -> None:
     if user_ref is None:
         raise ApiError("SESSION_AUTHENTICATION_FAILED", session.user, "no such local user")
     if not session.superuser:
-        ok = await asyncio.to_thread(verify_password, old_pwd, db.get("user", user_ref)["password_hash"])
+        ok = await verify_password_async(old_pwd, db.get("user", user_ref)["password_hash"])
         if not ok:
             raise ApiError("SESSION_AUTHENTICATION_FAILED", session.user, "Authentication failure")
-    db.set("user", user_ref, "password_hash", await asyncio.to_thread(hash_password, new_pwd))
+    refuse_empty("new_pwd", new_pwd)
+    db.set("user", user_ref, "password_hash", await hash_password_async(new_pwd))
 
 
 @handler("session.get_all_subject_identifiers")

@@ -7,10 +7,9 @@ uses them over the local socket.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from xenia.api.auth import hash_password
+from xenia.api.auth import hash_password_async, refuse_empty
 from xenia.api.context import Call
 from xenia.api.methods import extension
 from xenia.api.sessions import find_user
@@ -33,7 +32,8 @@ async def user_add(call: Call, name: str, password: str, role: str) -> str:
         raise ApiError("INVALID_VALUE", "role", role) from None
     if not name or find_user(call.db, name) is not None:
         raise ApiError("INVALID_VALUE", "name", name)
-    digest = await asyncio.to_thread(hash_password, password)
+    refuse_empty("password", password)
+    digest = await hash_password_async(password)
     return call.db.create("user", {"short_name": name, "fullname": name, "password_hash": digest, "role": role})
 
 
@@ -43,7 +43,8 @@ async def user_passwd(call: Call, name: str, password: str) -> None:
     ref = find_user(call.db, name)
     if ref is None:
         raise ApiError("INVALID_VALUE", "name", name)
-    call.db.set("user", ref, "password_hash", await asyncio.to_thread(hash_password, password))
+    refuse_empty("password", password)
+    call.db.set("user", ref, "password_hash", await hash_password_async(password))
 
 
 @extension("xenia.user_del", ("string name",))
@@ -85,8 +86,11 @@ def fault_set(call: Call, name: str, action: str) -> None:
 
 @extension("xenia.fault_clear", ("string name",))
 def fault_clear(call: Call, name: str) -> None:
-    """Disarm one fault point, or all of them with the name ``*``."""
-    _faults(call).clear(None if name == "*" else name)
+    """Disarm one fault point, or all of them with the name ``*``; an unknown (or empty) name is INVALID_VALUE."""
+    try:
+        _faults(call).clear(None if name == "*" else name)
+    except DriverError as e:
+        raise ApiError("INVALID_VALUE", "name", name) from e
 
 
 @extension("xenia.fault_list", (), result="(string -> string) map")
