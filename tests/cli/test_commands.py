@@ -104,6 +104,9 @@ def test_vm_cd_remove(xe: Xe, api: Session) -> None:
     empty = add_cd(api, vm, "OpaqueRef:NULL")
     xe.ok("vm-cd-remove", "vm=cd-owner", "cd-name=<EMPTY>")
     assert empty not in api.xenapi.VM.get_VBDs(vm)
+    # no drive left: the error names the VM as the user knows it, beside its uuid
+    r = xe("vm-cd-eject", "vm=cd-owner")
+    assert r.rc == 1 and f"cd-owner ({uuid})" in r.err
 
 
 def test_vm_memory_commands(xe: Xe, api: Session) -> None:

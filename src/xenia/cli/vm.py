@@ -215,7 +215,7 @@ def _destroy_with_disks(ctx: Context, vm: str) -> list[tuple[str, str]]:
     for vdi in vdis:
         vdi_rec = ctx.call("VDI.get_record", vdi)
         if vdi_rec["VBDs"]:
-            ctx.err.write(f"xenia: VDI {vdi_rec['uuid']} kept: another VM uses it\n")
+            ctx.err.write(f"xenia: VDI {vdi_rec['name_label']} ({vdi_rec['uuid']}) kept: another VM uses it\n")
             continue
         ctx.call("VDI.destroy", vdi)
         gone.append(("VDI", str(vdi_rec["uuid"])))
@@ -266,7 +266,7 @@ def cd_insert(ctx: Context) -> int:
     for _ref, rec in select_vms(ctx):
         drives = _cd_drives(ctx, rec)
         if not drives:
-            raise CliFailure(f"VM {rec['uuid']} has no CD drive", "VM_NO_EMPTY_CD_VBD")
+            raise CliFailure(f"VM {rec['name_label']} ({rec['uuid']}) has no CD drive", "VM_NO_EMPTY_CD_VBD")
         empty = [d for d in drives if d[1]["empty"]]
         vbd = (empty or drives)[0][0]  # a full drive: let the daemon say VBD_NOT_EMPTY
         run_task(ctx, "VBD.insert", vbd, vdi)
@@ -287,7 +287,7 @@ def cd_eject(ctx: Context) -> int:
     for _ref, rec in select_vms(ctx):
         drives = _cd_drives(ctx, rec)
         if not drives:
-            raise CliFailure(f"VM {rec['uuid']} has no CD drive", "VM_NO_CD_DRIVE")
+            raise CliFailure(f"VM {rec['name_label']} ({rec['uuid']}) has no CD drive", "VM_NO_CD_DRIVE")
         full = [d for d in drives if not d[1]["empty"]]
         run_task(ctx, "VBD.eject", (full or drives)[0][0])  # all empty: let the daemon say VBD_IS_EMPTY
     return 0
