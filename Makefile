@@ -10,7 +10,7 @@ ANSIBLE_VERSION = 12.3.0
 THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
 export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
-.PHONY: run test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clean dist dist-check
+.PHONY: run test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clients clean dist dist-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,21 @@ $(BIN)/.installed: pyproject.toml
 ## community.general's xenserver code and its unit tests (from the ansible sdist on PyPI), for tests/thirdparty
 $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION): scripts/fetch-ansible-xenserver | $(BIN)/.installed
 	PIP=$(BIN)/pip bash scripts/fetch-ansible-xenserver $(ANSIBLE_VERSION) $(THIRDPARTY)
+
+## clients: the real clients tests/clients runs, each in its own cache (reinstalled only when its pins change);
+## --no-compile: byte-compiling Ansible's 40 000 files took 3 of the install's 5 minutes, imports compile what they use
+ANSIBLE_VENV = .venv-ansible
+XO_DIR = tests/clients/xo
+clients: $(ANSIBLE_VENV)/bin/.installed $(XO_DIR)/node_modules/.installed
+
+$(ANSIBLE_VENV)/bin/.installed: tests/clients/ansible/requirements.txt
+	$(PYTHON) -m venv $(ANSIBLE_VENV)
+	$(ANSIBLE_VENV)/bin/pip install -q --no-compile -r tests/clients/ansible/requirements.txt
+	touch $@
+
+$(XO_DIR)/node_modules/.installed: $(XO_DIR)/package.json $(XO_DIR)/package-lock.json
+	cd $(XO_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## run: start the daemon on the simulator with embedded state under ./var
 run: $(BIN)/.installed
@@ -40,7 +55,7 @@ unit: $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
 	$(BIN)/pytest -q
 
 ## test: install everything, then ruff, mypy and pytest
-test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
+test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION) clients
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 	$(BIN)/pytest -q
@@ -82,4 +97,4 @@ dist-check: $(BIN)/.installed
 	$(BIN)/pytest -q -p no:cacheprovider tests/plugin/test_wheel.py
 
 clean:
-	rm -rf $(VENV) var dist .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(ANSIBLE_VENV) $(XO_DIR)/node_modules var dist .mypy_cache .pytest_cache .ruff_cache

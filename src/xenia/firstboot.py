@@ -132,6 +132,10 @@ def refresh_host(db: Db, host_ref: str) -> None:
             },
             enabled=True,
         )
+        # xapi's dbsync points host.control_domain at dom0 at every start; clients (Xen Orchestra) follow it
+        dom0 = [vm for vm in db.referrers("VM", "resident_on", host_ref) if db.get("VM", vm)["is_control_domain"]]
+        if dom0:
+            db.set("host", host_ref, "control_domain", dom0[0])
         metrics = db.get("host", host_ref)["metrics"]
         if metrics != NULL_REF and db.exists("host_metrics", metrics):
             db.update(

@@ -117,6 +117,13 @@ def test_url_forms() -> None:
     assert parse_url("http://h:8080").port == 8080
     assert parse_url("/run/x.sock").unix_path == "/run/x.sock"
     assert parse_url("unix:///run/x.sock").unix_path == "/run/x.sock"
+    # host:port without a scheme is http, as a user typing an address means it; paths stay socket paths
+    for address, host, port in (("127.0.0.1:8080", "127.0.0.1", 8080), ("xenia.example.org:80", "xenia.example.org", 80),
+                                 ("[::1]:8443", "::1", 8443)):  # fmt: skip
+        ep = parse_url(address)
+        assert (ep.unix_path, ep.host, ep.port, ep.tls) == (None, host, port, False)
+    assert parse_url("xapi.sock").unix_path == "xapi.sock"
+    assert parse_url("var/x:1").unix_path == "var/x:1"
     for bad in ("ftp://h", "", "http://:80"):
         with pytest.raises(ConfigError):
             parse_url(bad)

@@ -83,8 +83,10 @@ def test_bad_config_is_a_usage_error(xe: Xe, tmp_path: Path) -> None:
 def test_api_failure_prints_code_and_params_like_xe(xe: Xe) -> None:
     r = xe("vm-param-list", "uuid=00000000-0000-0000-0000-000000000000")
     assert r.rc == 1
+    # then, as xe does for the errors it knows, each parameter under its name in xapi's datamodel
     assert r.err.splitlines() == ["Error code: UUID_INVALID",
-                                  "Error parameters: VM, 00000000-0000-0000-0000-000000000000"]  # fmt: skip
+                                  "Error parameters: VM, 00000000-0000-0000-0000-000000000000",
+                                  "type: VM", "uuid: 00000000-0000-0000-0000-000000000000"]  # fmt: skip
 
 
 def test_user_command_still_uses_the_local_socket(xe: Xe, daemon: DaemonProcess) -> None:
@@ -96,3 +98,47 @@ def test_user_command_still_uses_the_local_socket(xe: Xe, daemon: DaemonProcess)
     net = xe.ok("network-list", "--minimal", env=as_user).out.strip().split(",")[0]
     r = xe("network-param-set", f"uuid={net}", "name-description=nope", env=as_user)
     assert r.rc == 1 and "RBAC_PERMISSION_DENIED" in r.err
+
+
+def test_no_server_given_says_how_to_give_one(xe: Xe, tmp_path: Path) -> None:
+    # no --url, no XENIA_URL, no config, no ./var/xapi.sock, no installed daemon's socket
+    r = xe("vm-list", cwd=tmp_path, drop=("XENIA_URL", "XENIA_PASSWORD"))
+    assert r.rc == 3
+    assert "/var/lib/xenia/xapi.sock" in r.err and "--url" in r.err and "XENIA_URL" in r.err
+    # a server the user named gets no such hint: the user knows where they pointed it
+    r = xe("vm-list", env={"XENIA_URL": str(tmp_path / "no.sock")})
+    assert r.rc == 3 and "--url" not in r.err
+
+
+def test_url_without_scheme_is_http(xe: Xe, daemon: DaemonProcess) -> None:
+    assert xe.ok("host-list", "--minimal", "--url", f"127.0.0.1:{daemon.port}").out.strip()
+    xe.ok("host-list", env={"XENIA_URL": f"localhost:{daemon.port}"})
+
+
+def test_tcp_without_password_and_terminal_stops_at_once(xe: Xe, daemon: DaemonProcess) -> None:
+    # stdin is not a terminal here (a pipe): nothing to ask, and an empty password would only be refused
+    r = xe("vm-list", drop=("XENIA_PASSWORD",), input="")
+    assert r.rc == 2
+    assert "no password for root" in r.err and "XENIA_PASSWORD" in r.err
+    assert "SESSION_AUTHENTICATION_FAILED" not in r.err
+
+
+def test_user_command_honours_url(xe: Xe, daemon: DaemonProcess) -> None:
+    # over TCP as root with the password, as every other command connects
+    xe.ok("--url", daemon.url, "user", "add", "url-tester", "--role", "vm-operator", "--password", "pw-url")
+    assert "url-tester\tvm-operator" in xe.ok("user", "list", env={"XENIA_URL": daemon.url}).out
+    # the user exists for real: it can log in
+    xe.ok("vm-list", env={"XENIA_USER": "url-tester", "XENIA_PASSWORD": "pw-url"})
+    # a user who is not root may not manage users
+    r = xe("user", "list", env={"XENIA_USER": "url-tester", "XENIA_PASSWORD": "pw-url"})
+    assert r.rc == 1 and "RBAC_PERMISSION_DENIED" in r.err
+    xe.ok("--url", daemon.url, "user", "del", "url-tester")
+
+
+def test_unknown_command_names_the_nearest(xe: Xe) -> None:
+    r = xe("vm-lst")
+    assert r.rc == 2
+    assert "did you mean vm-list" in r.err
+    assert "template-param-remove" not in r.err  # not the whole list of commands
+    r = xe("zzzz")
+    assert r.rc == 2 and "unknown command 'zzzz'" in r.err and "vm-list" not in r.err

@@ -53,8 +53,15 @@ def test_bad_power_state_is_exit_1_with_xe_error(xe: Xe) -> None:
     install(xe, "halted-one")
     r = xe("vm-shutdown", "vm=halted-one")
     assert r.rc == 1
-    assert r.err.splitlines()[0] == "Error code: VM_BAD_POWER_STATE"
-    assert r.err.splitlines()[1].startswith("Error parameters: OpaqueRef:")
+    lines = r.err.splitlines()
+    assert lines[0] == "Error code: VM_BAD_POWER_STATE"
+    # the VM by uuid and name, not by ref; expected and actual states apart, each under its name
+    uuid = xe.ok("vm-list", "name-label=halted-one", "--minimal").out.strip()
+    assert lines[1].startswith(f"Error parameters: {uuid} (halted-one), ")
+    assert lines[2] == f"vm: {uuid} (halted-one)"
+    assert lines[3].startswith("expected: ") and "running" in lines[3] and "halted" not in lines[3]
+    assert lines[4] == "actual: halted"
+    assert len(lines) == 5
 
 
 def test_async_start_prints_the_task(xe: Xe, api: Session) -> None:
@@ -110,11 +117,10 @@ def test_cd_insert_and_eject(xe: Xe, api: Session) -> None:
     assert xe("vm-cd-insert", "vm=reader", "cd-name=no-such.iso").rc == 1
 
 
-def test_event_watch_prints_adds_then_changes(xe: Xe, api: Session) -> None:
+def test_event_watch_prints_adds_then_counts_changes(xe: Xe, api: Session) -> None:
     uuid = install(xe, "watched")
     ref = api.xenapi.VM.get_by_uuid(uuid)
-    first = json.loads(xe.ok("event-watch", f"vm/{ref}", "count=1", "--json").out)
-    assert first["operation"] == "add" and first["snapshot"]["uuid"] == uuid
+    # count=2 counts changes: the initial dump (the add) is printed but not counted
     proc = subprocess.Popen([*xenia_argv(), "event-watch", f"vm/{ref}", "count=2"], env=xe.env, cwd=xe.cwd,
                             stdout=subprocess.PIPE, text=True)  # fmt: skip
     assert proc.stdout is not None
@@ -123,7 +129,16 @@ def test_event_watch_prints_adds_then_changes(xe: Xe, api: Session) -> None:
     api.xenapi.VM.set_name_label(ref, "renamed")
     line = proc.stdout.readline()
     assert " vm mod " in line and "name-label=renamed" in line
+    assert proc.poll() is None  # one change seen, one to go
+    api.xenapi.VM.set_name_label(ref, "renamed-again")
+    line = proc.stdout.readline()
+    assert " vm mod " in line and "name-label=renamed-again" in line
     assert proc.wait(timeout=60) == 0
+    assert proc.stdout.read() == ""
+    # from a token there is no dump: every event printed counts
+    token = api.xenapi.event.inject("VM", ref)
+    first = json.loads(xe.ok("event-watch", f"vm/{ref}", "count=1", f"token={token}", "--json").out)
+    assert first["operation"] == "mod" and first["snapshot"]["uuid"] == uuid
 
 
 def test_task_cancel_of_a_finished_task_is_refused(xe: Xe, api: Session) -> None:

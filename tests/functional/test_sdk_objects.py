@@ -26,6 +26,10 @@ def test_reads_pool_host_sr_network(xapi: XenAPI.Session) -> None:
     assert any(rec["bridge"] == "xenbr0" for rec in networks.values())
     session_ref = xapi._session
     assert xapi.xenapi.session.get_this_host(session_ref) == host
+    # xapi points the host at its dom0; Xen Orchestra reads host.$control_domain
+    dom0 = host_rec["control_domain"]
+    assert xapi.xenapi.VM.get_is_control_domain(dom0) is True
+    assert xapi.xenapi.VM.get_resident_on(dom0) == host
 
 
 def test_clone_template_change_fields_add_devices(xapi: XenAPI.Session) -> None:

@@ -38,6 +38,9 @@ def event_watch(ctx: Context) -> int:
     except ValueError as e:
         raise UsageError(f"event-watch: {e}") from None
     token = ctx.kv.get("token", "")
+    # without a token the first answer is the current state, an ``add`` per object: printed, never counted,
+    # so count=N waits for N changes
+    dump = not token
     seen = 0
     while True:
         batch = ctx.session.event_from(classes, token, timeout)
@@ -45,15 +48,16 @@ def event_watch(ctx: Context) -> int:
         for event in batch["events"]:
             line = orjson.dumps(event).decode() if ctx.json else _describe(dict(event))
             ctx.out.write(line + "\n")
-            seen += 1
+            seen += 0 if dump else 1
             if count and seen >= count:
                 ctx.out.flush()
                 return 0
+        dump = False
         ctx.out.flush()
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     register(sub, XeCommand("task-cancel", "ask a running task to stop (uuid= or its ref)", task_cancel,
                             params=("uuid",), required=("uuid",)))  # fmt: skip
-    register(sub, XeCommand("event-watch", "print events as they happen: [CLASS|CLASS/REF ...] [count=N] [timeout=S]",
+    register(sub, XeCommand("event-watch", "print the objects, then their changes: [CLASS|CLASS/REF ...] [count=N changes] [timeout=S]",
                             event_watch, params=("count", "timeout", "token"), words="classes"))  # fmt: skip

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from xenia.client import ConnectionSettings, Failure, ProtocolError, Session, resolve_settings
+from xenia.cli.errors import print_failure
+from xenia.client import ConnectionFailed, ConnectionSettings, Failure, ProtocolError, Session, resolve_settings
 
 #: exit statuses: success, the API said no, the command line was wrong, the daemon was unreachable
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_CONNECTION = 0, 1, 2, 3
@@ -158,18 +159,12 @@ class Context:
     @property
     def session(self) -> Session:
         if self._session is None:
-            settings = self.settings()
-            session = Session.from_settings(settings)
-            password = settings.password
-            if not password and not session.is_local and sys.stdin.isatty():
-                password = getpass.getpass(f"password for {settings.user} at {settings.url}: ")
-            try:
-                session.login(settings.user, password, settings.originator)
-            except BaseException:
-                session.close_connection()
-                raise
-            self._session = session
+            self._session = open_session(self.settings())
         return self._session
+
+    @property
+    def logged_in(self) -> bool:
+        return self._session is not None
 
     def call(self, method: str, *params: Any) -> Any:
         """An API call with the session prepended."""
@@ -198,11 +193,43 @@ class Context:
             self._session = None
 
 
+NO_SERVER_HINT = "no server was given: say where it is with --url URL, XENIA_URL or `url` in the config file"
+
+
+def open_session(settings: ConnectionSettings) -> Session:
+    """A logged-in session.  Over TCP without a password, ask on a terminal, otherwise stop at once.
+
+    Sending an empty password would only earn SESSION_AUTHENTICATION_FAILED after the
+    daemon's failed-login delay, and teach the user nothing.
+    """
+    session = Session.from_settings(settings)
+    password = settings.password
+    if not password and not session.is_local:
+        if not sys.stdin.isatty():
+            raise UsageError(f"no password for {settings.user} at {settings.url}: give --password, set XENIA_PASSWORD, "
+                             "or `password`/`password_file` in the config file")  # fmt: skip
+        password = getpass.getpass(f"password for {settings.user} at {settings.url}: ")
+    try:
+        session.login(settings.user, password, settings.originator)
+    except ConnectionFailed as e:
+        session.close_connection()
+        if settings.sources.get("url") == "default":
+            raise ConnectionFailed(e.url, e.cause, NO_SERVER_HINT) from e
+        raise
+    except BaseException:
+        session.close_connection()
+        raise
+    return session
+
+
 def run_xe(args: argparse.Namespace) -> int:
     command: XeCommand = args.xe_command
     kv, words = parse_kv(command, args.kv)
     ctx = Context(args, command, kv, words)
     try:
         return command.handler(ctx)
+    except Failure as e:
+        print_failure(e, ctx.json, ctx)  # while the session is open: references are shown by name
+        return EXIT_FAILURE
     finally:
         ctx.close()

@@ -8,27 +8,44 @@ bad config); 3 the daemon could not be reached or answered gibberish.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
+from typing import Any
 
+from xenia.cli.errors import print_failure
 from xenia.cli.framework import EXIT_CONNECTION, EXIT_FAILURE, EXIT_USAGE, CliFailure, UsageError, add_global_options
 from xenia.client import ConfigError, ConnectionFailed, Failure, ProtocolError
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, except that an unknown command names the nearest ones instead of all hundred."""
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if isinstance(action, argparse._SubParsersAction) and value not in action.choices:
+            near = difflib.get_close_matches(value, list(action.choices), n=5, cutoff=0.6)
+            near += [c for c in action.choices if value in c and c not in near][: 8 - len(near)]
+            hint = f"; did you mean {', '.join(near)}?" if near else "; `xenia --help` lists the commands"
+            raise argparse.ArgumentError(action, f"unknown command {value!r}{hint}")
+        super()._check_value(action, value)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="xenia",
         description="xenia: a XenAPI toolstack. Commands follow xe: `xenia vm-list power-state=running params=all`.",
     )
     add_global_options(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from xenia.cli import completion, events, metrics, objects, serve, sim, user, vm
+    # subcommands are plain parsers: the nearest-match check is only for the command name
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser)
+    from xenia.cli import completion, events, metrics, objects, serve, sim, storage, user, vm
 
     serve.add_commands(sub)
     sim.add_commands(sub)
     user.add_commands(sub)
     objects.add_commands(sub)
     vm.add_commands(sub)
+    storage.add_commands(sub)
     events.add_commands(sub)
     metrics.add_commands(sub)
     completion.add_commands(sub)
@@ -36,17 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     store_cli.add_commands(sub)
     return parser
-
-
-def print_failure(e: Failure, json_output: bool) -> None:
-    """As xe prints an API error: the code, then the parameters."""
-    if json_output:
-        from xenia.cli.output import print_json
-
-        print_json(sys.stderr, {"error": e.code, "params": e.params})
-        return
-    print(f"Error code: {e.code}", file=sys.stderr)
-    print(f"Error parameters: {', '.join(e.params)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

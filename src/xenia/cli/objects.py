@@ -200,8 +200,16 @@ def _ref_value(ctx: Context, target: str, text: str) -> str:
 PlannedCall = tuple[str, tuple[Any, ...]]
 
 
-def plan_set(ctx: Context, api: str, ref: str, rec: dict[str, Any], key: str, text: str) -> list[PlannedCall]:
-    """The calls that make ``field=value`` or ``map-field:key=value`` true; checks everything first."""
+@dataclass
+class Change:
+    """The calls that make one ``field=value`` true, and those that put the old value back."""
+
+    do: list[PlannedCall]
+    undo: list[PlannedCall]
+
+
+def plan_set(ctx: Context, api: str, ref: str, rec: dict[str, Any], key: str, text: str) -> Change:
+    """The change ``field=value`` or ``map-field:key=value`` makes; checks the field and the value first."""
     methods = ctx.session.list_methods()
     name, colon, map_key = key.partition(":")
     f = api_name(name, rec)
@@ -212,11 +220,13 @@ def plan_set(ctx: Context, api: str, ref: str, rec: dict[str, Any], key: str, te
         if not isinstance(current, dict):
             raise UsageError(f"{name} is not a map: {key}= does not apply")
         if f"{api}.add_to_{f}" in methods:
-            remove = [(f"{api}.remove_from_{f}", (ref, map_key))] if map_key in current else []
-            return [*remove, (f"{api}.add_to_{f}", (ref, map_key, text))]
+            remove = [(f"{api}.remove_from_{f}", (ref, map_key))]
+            restore = [(f"{api}.add_to_{f}", (ref, map_key, current[map_key]))] if map_key in current else []
+            return Change([*(remove if map_key in current else []), (f"{api}.add_to_{f}", (ref, map_key, text))],
+                          [*remove, *restore])  # fmt: skip
         if f"{api}.set_{f}" not in methods:
             raise UsageError(f"{name} is read-only")
-        return [(f"{api}.set_{f}", (ref, {**current, map_key: text}))]
+        return Change([(f"{api}.set_{f}", (ref, {**current, map_key: text}))], [(f"{api}.set_{f}", (ref, current))])
     if f"{api}.set_{f}" not in methods:
         raise UsageError(f"{name} is read-only")
     target = REF_FIELDS.get(api, {}).get(f)
@@ -230,7 +240,56 @@ def plan_set(ctx: Context, api: str, ref: str, rec: dict[str, Any], key: str, te
             value = _ref_value(ctx, target, text)
     except ValueError as e:
         raise UsageError(f"{name}: {e}") from None
-    return [(f"{api}.set_{f}", (ref, value))]
+    return Change([(f"{api}.set_{f}", (ref, value))], [(f"{api}.set_{f}", (ref, rec[f]))])
+
+
+MEMORY = ("memory_static_min", "memory_static_max", "memory_dynamic_min", "memory_dynamic_max")
+
+
+def _vm_constraints(ctx: Context, ref: str, rec: dict[str, Any], changes: dict[str, Change]) -> list[Change]:
+    """The VM's changes in an order its constraints allow, whatever order the user wrote them in.
+
+    The four memory limits become one ``VM.set_memory_limits`` (or, for the dynamic pair alone,
+    ``VM.set_memory_dynamic_range``, which a running VM accepts), so static_min <= dynamic_min <=
+    dynamic_max <= static_max is checked once on the final values; VCPUs_max goes first when it
+    grows and last when it shrinks, so VCPUs_at_startup <= VCPUs_max holds at every step.
+    """
+    methods = ctx.session.list_methods()
+    memory = {f: changes.pop(f).do[0][1][1] for f in MEMORY if f in changes}
+    grouped: list[Change] = []
+    if memory:
+        new = {f: memory.get(f, rec[f]) for f in MEMORY}
+        if set(memory) <= {"memory_dynamic_min", "memory_dynamic_max"} and "VM.set_memory_dynamic_range" in methods:
+            grouped.append(Change([("VM.set_memory_dynamic_range", (ref, new["memory_dynamic_min"], new["memory_dynamic_max"]))],
+                                  [("VM.set_memory_dynamic_range", (ref, rec["memory_dynamic_min"], rec["memory_dynamic_max"]))]))  # fmt: skip
+        elif "VM.set_memory_limits" in methods:
+            grouped.append(Change([("VM.set_memory_limits", (ref, *(new[f] for f in MEMORY)))],
+                                  [("VM.set_memory_limits", (ref, *(rec[f] for f in MEMORY)))]))  # fmt: skip
+        else:  # a server without the grouped calls: one field at a time, as given
+            changes.update({f: plan_set(ctx, "VM", ref, rec, f, str(v)) for f, v in memory.items()})
+    if "VCPUs_max" in changes and "VCPUs_at_startup" in changes:
+        growing = changes["VCPUs_max"].do[0][1][1] >= rec["VCPUs_max"]
+        first, second = ("VCPUs_max", "VCPUs_at_startup") if growing else ("VCPUs_at_startup", "VCPUs_max")
+        grouped += [changes.pop(first), changes.pop(second)]
+    return [*grouped, *changes.values()]
+
+
+def apply_all_or_nothing(ctx: Context, changes: list[Change]) -> None:
+    """Make every change, or, when the server refuses one, undo those made and raise the refusal."""
+    done: list[Change] = []
+    try:
+        for change in changes:
+            done.append(change)  # undone too if it fails half-way (a map key removed, not yet re-added)
+            for method, params in change.do:
+                ctx.call(method, *params)
+    except Failure:
+        for change in reversed(done):
+            for method, params in change.undo:
+                try:
+                    ctx.call(method, *params)
+                except Failure:  # e.g. the key the failed change never removed: nothing to put back
+                    pass
+        raise
 
 
 def param_set_command(ocls: ObjectClass) -> XeCommand:
@@ -239,9 +298,12 @@ def param_set_command(ocls: ObjectClass) -> XeCommand:
         if not fields:
             raise UsageError(f"{ocls.cli}-param-set: nothing to set (give FIELD=VALUE or MAP:KEY=VALUE)")
         ref, rec = by_uuid(ctx, ocls.api, ctx.kv["uuid"])
-        calls = [c for key, text in fields.items() for c in plan_set(ctx, ocls.api, ref, rec, key, text)]
-        for method, params in calls:  # only once every field checked out: no half-applied param-set
-            ctx.call(method, *params)
+        changes: dict[str, Change] = {}
+        for key, text in fields.items():  # every field is checked before anything is changed
+            # keyed by the API's field name (a map key as given), so the VM's constraints find theirs
+            changes[key if ":" in key else api_name(key, rec) or key] = plan_set(ctx, ocls.api, ref, rec, key, text)
+        ordered = _vm_constraints(ctx, ref, rec, changes) if ocls.api == "VM" else list(changes.values())
+        apply_all_or_nothing(ctx, ordered)
         return 0
 
     return XeCommand(f"{ocls.cli}-param-set", f"set fields of one {ocls.cli}: FIELD=VALUE, MAP:KEY=VALUE", run,

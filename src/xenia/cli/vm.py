@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
-from xenia.cli.fields import NULL_REF, parse_bool
+from xenia.cli.fields import NULL_REF, parse_bool, parse_int
 from xenia.cli.framework import CliFailure, Context, UsageError, XeCommand, register
 from xenia.cli.objects import by_uuid
 from xenia.cli.output import print_json, print_minimal
@@ -142,7 +142,7 @@ def install(ctx: Context) -> int:
             ctx.call("VM.set_name_description", vm, ctx.kv["new-name-description"])
         if sr_uuid:
             _point_disks_at(ctx, vm, sr_uuid)
-        # provisioning is for templates (xapi: PROVISION_ONLY_ALLOWED_ON_TEMPLATE), so it comes first
+        # provision makes the disks and turns the template into a VM, as xe's vm-install relies on
         try:
             wait(ctx, ctx.call("Async.VM.provision", vm), "VM.provision")
         except Failure as e:
@@ -160,13 +160,38 @@ def install(ctx: Context) -> int:
     return 0
 
 
-def clone(ctx: Context) -> int:
-    """xe's vm-clone: a fast copy of a halted VM (or template), printed as its uuid."""
-    for ref, _ in select_vms(ctx):
-        new = run_task(ctx, "VM.clone", ref, ctx.kv["new-name-label"])
-        if new is not None:  # None: --async printed the task instead
+def copy_command(name: str, method: str, help: str, extra: tuple[str, ...] = ()) -> XeCommand:
+    """xe's vm-clone, vm-snapshot, vm-checkpoint, vm-copy: a new VM from each selected one, printed as its uuid."""
+
+    def run(ctx: Context) -> int:
+        params: tuple[Any, ...] = ()
+        if method == "VM.copy":
+            sr_uuid = ctx.kv.get("sr-uuid")
+            params = (by_uuid(ctx, "SR", sr_uuid)[0] if sr_uuid else NULL_REF,)
+        elif method == "VM.snapshot":
+            ignored = [u.strip() for u in ctx.kv.get("ignore-vdi-uuids", "").split(",") if u.strip()]
+            params = ([by_uuid(ctx, "VDI", u)[0] for u in ignored],)
+        for ref, _ in select_vms(ctx):
+            new = run_task(ctx, method, ref, ctx.kv["new-name-label"], *params)
+            if new is None:  # --async printed the task instead
+                continue
+            if "new-name-description" in ctx.kv:
+                ctx.call("VM.set_name_description", new, ctx.kv["new-name-description"])
             ctx.out.write(ctx.call("VM.get_uuid", new) + "\n")
-    return 0
+        return 0
+
+    return XeCommand(name, help, run, params=SELECTORS + ("new-name-label", "new-name-description") + extra,
+                     required=("new-name-label",), task=True)  # fmt: skip
+
+
+COPIES = (
+    copy_command("vm-clone", "VM.clone", "copy a halted VM quickly (disks copy-on-write); prints the new uuid"),
+    copy_command("vm-snapshot", "VM.snapshot", "snapshot a VM (disks copy-on-write); prints the snapshot's uuid",
+                 ("ignore-vdi-uuids",)),
+    copy_command("vm-checkpoint", "VM.checkpoint", "snapshot a VM with its memory; prints the checkpoint's uuid"),
+    copy_command("vm-copy", "VM.copy", "copy a halted VM with full copies of its disks [sr-uuid=]; prints the new uuid",
+                 ("sr-uuid",)),
+)  # fmt: skip
 
 
 def _disks(ctx: Context, rec: Rec) -> list[str]:
@@ -190,7 +215,7 @@ def _destroy_with_disks(ctx: Context, vm: str) -> list[tuple[str, str]]:
     for vdi in vdis:
         vdi_rec = ctx.call("VDI.get_record", vdi)
         if vdi_rec["VBDs"]:
-            ctx.err.write(f"xenia: VDI {vdi_rec['uuid']} kept: another VM uses it\n")
+            ctx.err.write(f"xenia: VDI {vdi_rec['name_label']} ({vdi_rec['uuid']}) kept: another VM uses it\n")
             continue
         ctx.call("VDI.destroy", vdi)
         gone.append(("VDI", str(vdi_rec["uuid"])))
@@ -241,7 +266,7 @@ def cd_insert(ctx: Context) -> int:
     for _ref, rec in select_vms(ctx):
         drives = _cd_drives(ctx, rec)
         if not drives:
-            raise CliFailure(f"VM {rec['uuid']} has no CD drive", "VM_NO_EMPTY_CD_VBD")
+            raise CliFailure(f"VM {rec['name_label']} ({rec['uuid']}) has no CD drive", "VM_NO_EMPTY_CD_VBD")
         empty = [d for d in drives if d[1]["empty"]]
         vbd = (empty or drives)[0][0]  # a full drive: let the daemon say VBD_NOT_EMPTY
         run_task(ctx, "VBD.insert", vbd, vdi)
@@ -262,10 +287,67 @@ def cd_eject(ctx: Context) -> int:
     for _ref, rec in select_vms(ctx):
         drives = _cd_drives(ctx, rec)
         if not drives:
-            raise CliFailure(f"VM {rec['uuid']} has no CD drive", "VM_NO_CD_DRIVE")
+            raise CliFailure(f"VM {rec['name_label']} ({rec['uuid']}) has no CD drive", "VM_NO_CD_DRIVE")
         full = [d for d in drives if not d[1]["empty"]]
         run_task(ctx, "VBD.eject", (full or drives)[0][0])  # all empty: let the daemon say VBD_IS_EMPTY
     return 0
+
+
+def cd_remove(ctx: Context) -> int:
+    """xe's vm-cd-remove: destroy the VM's CD drive holding the ISO ``cd-name`` (``<EMPTY>``: an empty drive)."""
+    name = ctx.kv["cd-name"]
+    for _ref, rec in select_vms(ctx):
+        for vbd, vbd_rec in _cd_drives(ctx, rec):
+            vdi = vbd_rec["VDI"]
+            holds = ctx.call("VDI.get_name_label", vdi) == name if vdi != NULL_REF and not vbd_rec["empty"] else (
+                name == "<EMPTY>")  # fmt: skip
+            if holds:
+                ctx.call("VBD.destroy", vbd)
+                break
+        else:
+            raise CliFailure(f"VM {rec['name_label']} ({rec['uuid']}) has no CD drive holding {name!r}",
+                             "VM_NO_CD_DRIVE")  # fmt: skip
+    return 0
+
+
+# ---------------------------------------------------------------------------- memory and vCPUs
+
+
+def _bytes(ctx: Context, name: str) -> int:
+    try:
+        return parse_int(ctx.kv[name])
+    except ValueError as e:
+        raise UsageError(f"{name}: {e}") from None
+
+
+def vm_call(name: str, help: str, params: tuple[str, ...], method: str,
+            args: Callable[[Context], tuple[Any, ...]]) -> XeCommand:  # fmt: skip
+    """A command that makes one call on each selected VM (templates included, as xe's memory commands do)."""
+
+    def run(ctx: Context) -> int:
+        values = args(ctx)  # the values are checked before any VM is looked up
+        for ref, _ in select_vms(ctx):
+            ctx.call(method, ref, *values)
+        return 0
+
+    return XeCommand(name, help, run, params=SELECTORS + params, required=params)
+
+
+SETTINGS = (
+    vm_call("vm-memory-limits-set", "set all four memory limits at once (sizes: 512MiB, 2GiB ...)",
+            ("static-min", "static-max", "dynamic-min", "dynamic-max"), "VM.set_memory_limits",
+            lambda ctx: tuple(_bytes(ctx, k) for k in ("static-min", "static-max", "dynamic-min", "dynamic-max"))),
+    vm_call("vm-memory-static-range-set", "set the static memory range of a halted VM", ("min", "max"),
+            "VM.set_memory_static_range", lambda ctx: (_bytes(ctx, "min"), _bytes(ctx, "max"))),
+    vm_call("vm-memory-dynamic-range-set", "set the dynamic memory range (within the static range)", ("min", "max"),
+            "VM.set_memory_dynamic_range", lambda ctx: (_bytes(ctx, "min"), _bytes(ctx, "max"))),
+    vm_call("vm-memory-set", "give a VM this much memory: static max and the dynamic range", ("memory",),
+            "VM.set_memory", lambda ctx: (_bytes(ctx, "memory"),)),
+    vm_call("vm-memory-target-set", "set the memory target: the dynamic range becomes target..target", ("target",),
+            "VM.set_memory_dynamic_range", lambda ctx: (_bytes(ctx, "target"), _bytes(ctx, "target"))),
+    vm_call("vm-vcpu-hotplug", "change the number of vCPUs of a running VM", ("new-vcpus",),
+            "VM.set_VCPUs_number_live", lambda ctx: (_bytes(ctx, "new-vcpus"),)),
+)  # fmt: skip
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -274,12 +356,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                             required=("template", "new-name-label")))  # fmt: skip
     register(sub, XeCommand("vm-uninstall", "destroy a VM and its disks (not CDs); force=true shuts it down first",
                             uninstall, params=SELECTORS + ("force",)))  # fmt: skip
-    register(sub, XeCommand("vm-clone", "copy a halted VM quickly (disks copy-on-write); prints the new uuid", clone,
-                            params=SELECTORS + ("new-name-label",), required=("new-name-label",), task=True))  # fmt: skip
-    for command in LIFECYCLE:
+    for command in (*COPIES, *LIFECYCLE, *SETTINGS):
         register(sub, command)
     register(sub, XeCommand("vm-cd-insert", "put an ISO (by VDI name) in the VM's CD drive", cd_insert,
                             params=SELECTORS + ("cd-name",), required=("cd-name",), task=True))  # fmt: skip
     register(sub, XeCommand("vm-cd-add", "add a CD drive holding an ISO (by VDI name) at position device=", cd_add,
                             params=SELECTORS + ("cd-name", "device"), required=("cd-name", "device")))  # fmt: skip
     register(sub, XeCommand("vm-cd-eject", "eject the VM's CD", cd_eject, params=SELECTORS, task=True))
+    register(sub, XeCommand("vm-cd-remove", "remove the CD drive holding an ISO (by VDI name, or <EMPTY>)", cd_remove,
+                            params=SELECTORS + ("cd-name",), required=("cd-name",)))  # fmt: skip

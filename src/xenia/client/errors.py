@@ -52,11 +52,13 @@ class ConnectionFailed(ClientError, OSError):
     keeps working.
     """
 
-    def __init__(self, url: str, cause: BaseException) -> None:
+    def __init__(self, url: str, cause: BaseException, hint: str = "") -> None:
         self.url = url
         #: the low-level error (``ConnectionRefusedError``, ``FileNotFoundError``, ``ssl.SSLError`` ...)
         self.cause = cause
-        super().__init__(f"cannot talk to {url}: {cause}")
+        #: what the user may do about it (the CLI names --url when no server was given)
+        self.hint = hint
+        super().__init__(f"cannot talk to {url}: {cause}" + (f"\n{hint}" if hint else ""))
 
     def __str__(self) -> str:
         return str(self.args[0])

@@ -12,6 +12,7 @@ the two cannot drift apart on framing or error handling:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,8 +43,14 @@ class Endpoint:
         return self.unix_path is not None
 
 
+#: ``host:port`` with no scheme and no slash: a TCP address, not a socket path (``127.0.0.1:8080``, ``[::1]:80``)
+_HOST_PORT = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):[0-9]+$")
+
+
 def parse_url(url: str) -> Endpoint:
-    """``http://host:port``, ``https://host[:port]``, ``unix:///path`` or a plain socket path."""
+    """``http://host:port``, ``https://host[:port]``, ``host:port`` (http), ``unix:///path`` or a socket path."""
+    if _HOST_PORT.match(url):
+        url = f"http://{url}"
     if url.startswith(("http://", "https://")):
         parts = urlsplit(url)
         if not parts.hostname:
