@@ -33,12 +33,9 @@ class CBinding:
         return out
 
 
-def build_binding(build: Path = BUILD, env: dict[str, str] | None = None, layout: Path | None = None,
-                  genflags: str = "") -> CBinding:  # fmt: skip
+def build_binding(build: Path = BUILD, env: dict[str, str] | None = None, genflags: str = "") -> CBinding:
     """``make -C bindings/c`` into ``build``: generate from the datamodel, compile, link libxenserver."""
     args = ["make", "-s", "-C", str(BINDING), f"BUILD={build}", f"PYTHON={sys.executable}", "-j2"]
-    if layout is not None:
-        args.append(f"LAYOUT={layout}")
     if genflags:
         args.append(f"GENFLAGS={genflags}")
     subprocess.run(args, check=True, capture_output=True, text=True, env={**os.environ, **(env or {})})

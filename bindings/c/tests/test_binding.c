@@ -378,6 +378,7 @@ test_caller_owned_sets(xen_session *s)
     xen_vm one[1];
     MUST(s, xen_vm_get_all_into(s, one, 1, &needed, &g2));
     CHECK(needed == vms->size);
+    CHECK(xen_generation_equal(&g1, &g2)); /* nothing changed between the two reads */
     xen_vm_free(one[0]);
     MUST(s, xen_vm_get_all_into(s, NULL, 0, &needed, NULL));
     CHECK(needed == vms->size);
