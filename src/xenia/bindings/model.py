@@ -27,6 +27,8 @@ class ApiClass:
     cls: ClassDef
     fields: tuple[Field, ...]
     messages: tuple[Message, ...]
+    #: names of the messages derived from the fields (getters, setters, create, ...), not declared
+    implicit: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -72,7 +74,8 @@ def client_messages(cls: ClassDef) -> tuple[Message, ...]:
 def api_classes(model: Model = MODEL) -> list[ApiClass]:
     """Every class a generator emits, in declaration order, without the hand-written ones."""
     return [
-        ApiClass(c, record_fields(model, c), client_messages(c))
+        ApiClass(c, record_fields(model, c), client_messages(c),
+                 frozenset(i.message.name for i in implicit_messages(c)))  # fmt: skip
         for c in model.classes.values()
         if c.name not in HAND_WRITTEN
     ]

@@ -278,7 +278,7 @@ class Generator:
         members = [(f.name, names.descriptor(f.type, True), names.ident(f.name)) for f in fields]
         c += self._common_impl(cls, ac.has_handle, members)
         for m in msgs:
-            dh, dc = self._message(cls, m)
+            dh, dc = self._message(cls, m, m.name in ac.implicit)
             h += dh
             c += dc
         if ac.has_handle and {"get_uuid", "get_by_uuid"} <= {m.name for m in msgs}:
@@ -308,11 +308,20 @@ class Generator:
 
     # ------------------------------------------------------------------ messages
 
-    def _params(self, m: Message) -> list[tuple[str, str, str]]:
-        """(C type, C name, descriptor) of each parameter after the session."""
+    def _params(self, cls: str, m: Message, implicit: bool) -> list[tuple[str, str, str]]:
+        """(C type, C name, descriptor) of each parameter after the session.
+
+        As xapi's C generator (its ``named_self``): in implicit messages ``self`` is named after the
+        class and the constructor's ``args`` is ``record``.
+        """
         out = []
         for p in m.params:
-            cname = names.ident(p.name)
+            name = p.name
+            if implicit and name == "self":
+                name = cls
+            elif implicit and name == "args":
+                name = "record"
+            cname = names.ident(name)
             if cname in ("session", "result"):
                 cname = f"{cname}_"
             out.append((names.c_type(p.type, False), cname, names.descriptor(p.type, False)))
@@ -329,10 +338,10 @@ class Generator:
         )
         return f"    const xen_arg_ args_[] = {{\n{rows}    }};\n", "args_", str(len(params))
 
-    def _message(self, cls: str, m: Message) -> tuple[str, str]:
+    def _message(self, cls: str, m: Message, implicit: bool) -> tuple[str, str]:
         lo = cls.lower()
         fname = f"xen_{lo}_{m.name.lower()}"
-        params = self._params(m)
+        params = self._params(cls, m, implicit)
         plist = "".join(f", {ctype}{cname}" for ctype, cname, _ in params)
         args_def, args, n = self._args(params)
         doc = _doc(m.doc or f"{cls}.{m.name}")
