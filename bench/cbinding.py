@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -67,11 +68,19 @@ def build(out: Path) -> dict[str, Path]:
     return progs
 
 
-def run_c(argv: list[str]) -> float:
+#: CPU seconds per call the C client itself spent (its whole run, login included), by case
+CLIENT_CPU: dict[str, list[float]] = {}
+
+
+def run_c(name: str, argv: list[str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{argv[0]} failed: {done.stderr[-2000:]}")
     answer = json.loads(done.stdout)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    CLIENT_CPU.setdefault(name, []).append(cpu / max(1, int(answer["calls"])))
     return float(answer["calls"]) / float(answer["seconds"])
 
 
@@ -125,13 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         for what in ("getter", "record"):
             for where, address in (("unix", f"unix:{xenia.socket_path}"), ("tcp", url)):
                 cases[f"{what}/xenia-c-{where}"] = partial(
-                    run_c, [str(progs["xenia"]), address, "root", PASSWORD, uuid, what, str(seconds)])
+                    run_c, f"{what}/xenia-c-{where}", [str(progs["xenia"]), address, "root", PASSWORD, uuid, what, str(seconds)])
             py_call = partial(api.VM.get_name_label if what == "getter" else api.VM.get_record, vm)
             cases[f"{what}/python-sdk-tcp"] = partial(run_python, py_call, seconds)
             if libvirt is not None:
                 op = "info" if what == "getter" else "xmldesc"
                 cases[f"{what}/libvirt-c"] = partial(
-                    run_c, [str(progs["libvirt"]), libvirt.uri, LIBVIRT_DOMAIN, op, str(seconds)])
+                    run_c, f"{what}/libvirt-c", [str(progs["libvirt"]), libvirt.uri, LIBVIRT_DOMAIN, op, str(seconds)])
         for r in range(rounds):
             for name, case in cases.items():
                 results.setdefault(name, []).append(case())
@@ -156,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         ratio = f"{c_unix / lv:>10.2f}" if lv else f"{'-':>10}"
         label = "get_name_label" if what == "getter" else "get_record"
         print(f"{label:<14} {c_unix:>13.0f} {c_tcp:>12.0f} {py:>9.0f} {lv_cell} {ratio} {c_unix / py:>6.2f}  {counterpart}")
-    print(f"\ncalls/s, one client each, median of {rounds} round(s) of {seconds:g} s; C/libvirt compares the unix socket")
+    print("\nCPU of the C client itself, per call (µs): " + ", ".join(
+        f"{name} {statistics.median(v) * 1e6:.0f}" for name, v in CLIENT_CPU.items()))
+    print(f"calls/s, one client each, median of {rounds} round(s) of {seconds:g} s; C/libvirt compares the unix socket")
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at the end")
     return 0
 
