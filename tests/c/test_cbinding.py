@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,24 @@ def test_transport_fault_is_reported(programs: dict[str, Path]) -> None:
     r = run([str(programs["xapi-asan"]), "http://127.0.0.1:9/", "root", "x"])
     assert r.returncode == 1
     assert "TRANSPORT_FAULT" in r.stderr
+
+
+def test_install_with_pkg_config(cbinding: CBinding, sim: DaemonProcess, tmp_path: Path) -> None:
+    """``make install`` puts the library, headers and xenserver.pc under PREFIX; a program built
+    with ``pkg-config --cflags --libs xenserver`` finds everything there."""
+    prefix = tmp_path / "prefix"
+    subprocess.run(["make", "-s", "-C", str(BINDING), "install", f"PREFIX={prefix}", f"BUILD={cbinding.lib.parent}",
+                    f"PYTHON={sys.executable}"], check=True, capture_output=True)  # fmt: skip
+    assert (prefix / "include" / "xen" / "api" / "xen_all.h").exists()
+    assert (prefix / "lib" / "libxenserver.so.1").exists()
+    env = {**os.environ, "PKG_CONFIG_PATH": str(prefix / "lib" / "pkgconfig")}
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "xenserver", "libcurl", "libxml-2.0"],
+                           check=True, capture_output=True, text=True, env=env).stdout.split()  # fmt: skip
+    assert f"-I{prefix}/include" in flags and f"-L{prefix}/lib" in flags
+    program = tmp_path / "xapi-installed"
+    subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", str(TESTS / "xapi_style.c"), "-o", str(program), *flags],
+                   check=True, capture_output=True)  # fmt: skip
+    r = subprocess.run([str(program), sim.url + "/", "root", ROOT_PASSWORD], capture_output=True, text=True,
+                       timeout=600, env={**os.environ, "LD_LIBRARY_PATH": str(prefix / "lib")})  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "shut down: Halted" in r.stdout
