@@ -134,13 +134,17 @@ def main(argv: list[str] | None = None) -> int:
         for what in ("getter", "record"):
             for where, address in (("unix", f"unix:{xenia.socket_path}"), ("tcp", url)):
                 cases[f"{what}/xenia-c-{where}"] = partial(
-                    run_c, f"{what}/xenia-c-{where}", [str(progs["xenia"]), address, "root", PASSWORD, uuid, what, str(seconds)])
+                    run_c,
+                    f"{what}/xenia-c-{where}",
+                    [str(progs["xenia"]), address, "root", PASSWORD, uuid, what, str(seconds)],
+                )
             py_call = partial(api.VM.get_name_label if what == "getter" else api.VM.get_record, vm)
             cases[f"{what}/python-sdk-tcp"] = partial(run_python, py_call, seconds)
             if libvirt is not None:
                 op = "info" if what == "getter" else "xmldesc"
                 cases[f"{what}/libvirt-c"] = partial(
-                    run_c, f"{what}/libvirt-c", [str(progs["libvirt"]), libvirt.uri, LIBVIRT_DOMAIN, op, str(seconds)])
+                    run_c, f"{what}/libvirt-c", [str(progs["libvirt"]), libvirt.uri, LIBVIRT_DOMAIN, op, str(seconds)]
+                )
         for r in range(rounds):
             for name, case in cases.items():
                 results.setdefault(name, []).append(case())
@@ -164,9 +168,13 @@ def main(argv: list[str] | None = None) -> int:
         lv_cell = f"{lv:>10.0f}" if lv else f"{'-':>10}"
         ratio = f"{c_unix / lv:>10.2f}" if lv else f"{'-':>10}"
         label = "get_name_label" if what == "getter" else "get_record"
-        print(f"{label:<14} {c_unix:>13.0f} {c_tcp:>12.0f} {py:>9.0f} {lv_cell} {ratio} {c_unix / py:>6.2f}  {counterpart}")
-    print("\nCPU of the C client itself, per call (µs): " + ", ".join(
-        f"{name} {statistics.median(v) * 1e6:.0f}" for name, v in CLIENT_CPU.items()))
+        print(
+            f"{label:<14} {c_unix:>13.0f} {c_tcp:>12.0f} {py:>9.0f} {lv_cell} {ratio} {c_unix / py:>6.2f}  {counterpart}"
+        )
+    print(
+        "\nCPU of the C client itself, per call (µs): "
+        + ", ".join(f"{name} {statistics.median(v) * 1e6:.0f}" for name, v in CLIENT_CPU.items())
+    )
     print(f"calls/s, one client each, median of {rounds} round(s) of {seconds:g} s; C/libvirt compares the unix socket")
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at the end")
     return 0

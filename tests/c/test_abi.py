@@ -69,7 +69,9 @@ def test_adding_a_field_keeps_the_abi(cbinding: CBinding, later_model: dict[str,
 def test_without_the_reserve_the_same_change_breaks_it(later_model: dict[str, str], tmp_path: Path) -> None:
     quick = {"CFLAGS": "-O0 -g"}  # two more builds; types are the same at any optimisation level
     old = build_binding(tmp_path / "old", env=quick, genflags="--no-reserve")
-    new = build_binding(tmp_path / "new", env={**later_model, **quick}, genflags="--no-reserve --model later_model:MODEL")
+    new = build_binding(
+        tmp_path / "new", env={**later_model, **quick}, genflags="--no-reserve --model later_model:MODEL"
+    )
     code, report = abidiff(old, new)
     assert code & TOOL_ERROR == 0, report
     assert "type size changed" in report

@@ -50,7 +50,9 @@ def test_signatures_of_well_known_calls(tmp_path: Path) -> None:
     out = Generator(MODEL, layout.load(BINDING / "abi" / "layout.json")).run()
     vm_h = out.headers["xen_vm.h"]
     assert "xen_vm_get_record(xen_session *session, xen_vm_record **result, xen_vm vm);" in vm_h
-    assert "xen_vm_start_async(xen_session *session, xen_task *result, xen_vm vm, bool start_paused, bool force);" in vm_h
+    assert (
+        "xen_vm_start_async(xen_session *session, xen_task *result, xen_vm vm, bool start_paused, bool force);" in vm_h
+    )
     assert "xen_vm_create(xen_session *session, xen_vm *result, xen_vm_record *record);" in vm_h
     assert "xen_vm_get_power_state(xen_session *session, enum xen_vm_power_state *result, xen_vm vm);" in vm_h
     assert "xen_vm_set_free(xen_vm_set *set);" in vm_h

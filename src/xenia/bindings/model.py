@@ -74,8 +74,9 @@ def client_messages(cls: ClassDef) -> tuple[Message, ...]:
 def api_classes(model: Model = MODEL) -> list[ApiClass]:
     """Every class a generator emits, in declaration order, without the hand-written ones."""
     return [
-        ApiClass(c, record_fields(model, c), client_messages(c),
-                 frozenset(i.message.name for i in implicit_messages(c)))  # fmt: skip
+        ApiClass(
+            c, record_fields(model, c), client_messages(c), frozenset(i.message.name for i in implicit_messages(c))
+        )  # fmt: skip
         for c in model.classes.values()
         if c.name not in HAND_WRITTEN
     ]

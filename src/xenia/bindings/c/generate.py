@@ -352,7 +352,9 @@ class Generator:
         if has_result:
             ctype = names.c_type(rt, False)
             h += f"{doc}extern bool\n{fname}(xen_session *session, {ctype}*result{plist});\n\n"
-            init = "    *result = NULL;\n" if rt.kind in (Kind.STRING, Kind.REF, Kind.SET, Kind.MAP, Kind.RECORD) else ""
+            init = (
+                "    *result = NULL;\n" if rt.kind in (Kind.STRING, Kind.REF, Kind.SET, Kind.MAP, Kind.RECORD) else ""
+            )
             post = ""
             if rt.kind is Kind.RECORD and m.name == "get_record" and "uuid" in self.model.classes[rt.name].by_name:
                 # As libxenserver: the record's handle is set from its uuid.
@@ -371,8 +373,11 @@ class Generator:
                   f"    *result = NULL;\n"
                   f"    xen_call_(session, \"Async.{cls}.{m.name}\", {args}, {n}, &xen_type_string_, result);\n"
                   f"    return session->ok;\n}}\n\n")  # fmt: skip
-        if has_result and rt.kind is Kind.SET and rt.elem is not None and rt.elem.kind in (
-            Kind.REF, Kind.STRING, Kind.ENUM, Kind.INT
+        if (
+            has_result
+            and rt.kind is Kind.SET
+            and rt.elem is not None
+            and rt.elem.kind in (Kind.REF, Kind.STRING, Kind.ENUM, Kind.INT)
         ):
             ectype = names.elem_c_type(rt)
             sig = (f"{fname}_into(xen_session *session, {ectype}*buf, size_t capacity, size_t *needed,\n"
@@ -487,7 +492,7 @@ class Generator:
             f"static const char *const names_[] = {{\n{wire}}};\n\n"
             "#define N_ (sizeof(names_) / sizeof(names_[0]))\n\n"
             "const char *\nxen_api_failure_to_string(enum xen_api_failure val)\n{\n"
-            "    return (size_t)val < N_ ? names_[val] : \"UNDEFINED\";\n}\n\n"
+            '    return (size_t)val < N_ ? names_[val] : "UNDEFINED";\n}\n\n'
             "enum xen_api_failure\nxen_api_failure_from_string(const char *str)\n{\n"
             "    for (size_t i = 0; i < N_; i++)\n        if (strcmp(names_[i], str) == 0)\n"
             "            return (enum xen_api_failure)i;\n    return XEN_API_FAILURE_UNDEFINED;\n}\n"
@@ -513,7 +518,7 @@ class Generator:
         self.out.sources["xen_api_version.c"] = (
             f"{HEADER_NOTE}#include <xen/api/xen_api_version.h>\n\n"
             f"const char *\nxen_api_version_to_string(xen_api_version version)\n{{\n    switch (version)\n    {{\n"
-            f"{cases}    default:\n        return \"Unknown\";\n    }}\n}}\n\n"
+            f'{cases}    default:\n        return "Unknown";\n    }}\n}}\n\n'
             f"xen_api_version\nxen_api_version_from_int(int64_t major_version, int64_t minor_version)\n{{\n"
             f"{ifs}    return xen_api_unknown_version;\n}}\n"
         )
@@ -535,7 +540,7 @@ class Generator:
         body = "".join(f"extern const xen_type_ {d};\n" for d in decls)
         self.out.sources["xen_types_internal.h"] = (
             f"{HEADER_NOTE}#ifndef XEN_TYPES_INTERNAL_H\n#define XEN_TYPES_INTERNAL_H\n\n"
-            f"#include \"xen_internal.h\"\n\n{body}\n#endif\n"
+            f'#include "xen_internal.h"\n\n{body}\n#endif\n'
         )
 
     def _all_header(self) -> None:
