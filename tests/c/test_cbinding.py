@@ -35,6 +35,8 @@ def programs(cbinding: CBinding, tmp_path_factory: pytest.TempPathFactory) -> di
         "binding": cbinding.compile(TESTS / "test_binding.c", out / "binding", sanitize=False),
         "xapi-asan": cbinding.compile(TESTS / "xapi_style.c", out / "xapi-asan", sanitize=True, extra=curl_xml),
         "xapi": cbinding.compile(TESTS / "xapi_style.c", out / "xapi", sanitize=False, extra=curl_xml),
+        "responses-asan": cbinding.compile(TESTS / "test_responses.c", out / "responses-asan", sanitize=True),
+        "responses": cbinding.compile(TESTS / "test_responses.c", out / "responses", sanitize=False),
     }
 
 
@@ -60,6 +62,15 @@ def test_no_leaks_under_valgrind(programs: dict[str, Path], sim: DaemonProcess) 
     assert r.returncode == 0, r.stderr
     assert "all checks passed" in r.stdout
     r = run([*VALGRIND, str(programs["xapi"]), sim.url + "/", "root", ROOT_PASSWORD])
+    assert r.returncode == 0, r.stderr
+
+
+def test_bad_responses_fail_cleanly(programs: dict[str, Path]) -> None:
+    """Bodies a correct server never sends, through a user's own call_func: clean errors, no leaks."""
+    r = run([str(programs["responses-asan"])])
+    assert r.returncode == 0, r.stderr
+    assert "all checks passed" in r.stdout
+    r = run([*VALGRIND, str(programs["responses"])])
     assert r.returncode == 0, r.stderr
 
 
