@@ -610,7 +610,7 @@ decode_value(xen_session *s, const xen_type_ *t, xmlNode *value, void *storage)
     {
         const char *tag;
         xmlChar *text = scalar_text(value, &tag);
-        if (t->kind == XEN_K_STRUCT || strcmp(tag, "array") == 0 || strcmp(tag, "struct") == 0)
+        if (strcmp(tag, "array") == 0 || strcmp(tag, "struct") == 0)
             server_error(s, "Expected a scalar from the server, but didn't get one");
         else
             decode_scalar(s, t, (const char *)text, storage);
