@@ -1,10 +1,11 @@
-"""The API as a client binding sees it: classes, fields and messages, walked once for every generator.
+"""The API as a typed client binding sees it, on top of :mod:`xenia.datamodel.walk`.
 
-Dispatch serves the same ``MODEL``; this module only decides what a *client* gets: the fields a
-record carries on the wire (hidden ones are left out), the implicit messages xapi generates beside
-the explicit ones (hidden queries such as ``get_all_records_where`` are left out, as xapi's SDKs
-leave them out), and every type that occurs, so a generator can emit one definition per type.
-Nothing here is specific to C; naming and type spelling live in each language's package.
+The walk lists every class and call; this module decides what a *typed* client gets: the fields a
+record carries on the wire (hidden ones are left out, and ``<class> record``, which no static type
+spells), the calls xapi's SDKs publish (hidden queries such as ``get_all_records_where`` and the
+login calls, which take no session, are left out), every type that occurs, so a generator can emit
+one definition per type, and the classes only referenced.  Nothing here is specific to C; naming
+and type spelling live in each language's package.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from xenia.datamodel import MODEL, Model
-from xenia.datamodel.implicit import implicit_messages
+from xenia.datamodel import MODEL, Model, walk
 from xenia.datamodel.meta import ClassDef, EnumDef, Field, Kind, Message, Type, parse_type
 
 #: classes a binding writes by hand: session carries the connection itself (as in xapi's SDKs)
@@ -56,30 +56,33 @@ def _spellable(t: Type) -> bool:
     return all(_spellable(x) for x in (t.elem, t.key) if x is not None)
 
 
-def client_messages(cls: ClassDef) -> tuple[Message, ...]:
-    """Implicit (published) then explicit messages, each name once, as a client calls them."""
+def published_calls(cls: ClassDef) -> list[walk.ApiCall]:
+    """The walk's calls a client binding publishes, each name once (implicit ones first)."""
     seen: set[str] = set()
-    out: list[Message] = []
-    for imp in implicit_messages(cls):
-        if not imp.hidden and imp.message.name not in seen:
-            seen.add(imp.message.name)
-            out.append(imp.message)
-    for msg in cls.messages:
-        if msg.session_first and msg.name not in seen and not msg.name.endswith("_where"):
-            seen.add(msg.name)
-            out.append(msg)
-    return tuple(out)
+    out: list[walk.ApiCall] = []
+    for call in walk.calls(cls):
+        msg = call.message
+        if call.hidden or not msg.session_first or msg.name in seen or msg.name.endswith("_where"):
+            continue
+        seen.add(msg.name)
+        out.append(call)
+    return out
+
+
+def client_messages(cls: ClassDef) -> tuple[Message, ...]:
+    return tuple(call.message for call in published_calls(cls))
 
 
 def api_classes(model: Model = MODEL) -> list[ApiClass]:
-    """Every class a generator emits, in declaration order, without the hand-written ones."""
-    return [
-        ApiClass(
-            c, record_fields(model, c), client_messages(c), frozenset(i.message.name for i in implicit_messages(c))
-        )  # fmt: skip
-        for c in model.classes.values()
-        if c.name not in HAND_WRITTEN
-    ]
+    """Every class a generator emits, in the walk's order, without the hand-written ones."""
+    out = []
+    for c in walk.classes(model):
+        if c.name in HAND_WRITTEN:
+            continue
+        published = published_calls(c)
+        implicit = frozenset(call.message.name for call in published if call.implicit)
+        out.append(ApiClass(c, record_fields(model, c), tuple(call.message for call in published), implicit))
+    return out
 
 
 def referenced_classes(model: Model = MODEL) -> list[str]:
@@ -95,10 +98,8 @@ def referenced_classes(model: Model = MODEL) -> list[str]:
 
 
 def walk_type(t: Type) -> Iterator[Type]:
-    yield t
-    for sub in (t.key, t.elem):
-        if sub is not None:
-            yield from walk_type(sub)
+    """``t`` and every type inside it."""
+    return walk.nested(t)
 
 
 def all_types(model: Model = MODEL) -> list[Type]:
