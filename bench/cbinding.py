@@ -37,17 +37,12 @@ from pathlib import Path
 from typing import Any
 
 import XenAPI
-from _common import LibvirtDaemon, LibvirtKeeper, XeniaDaemon, libvirt_available
+from _common import LibvirtDaemon, LibvirtKeeper, XeniaDaemon, libvirt_available, xenia_command
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build" / "c"
 PASSWORD = "bench-root-password"
 LIBVIRT_DOMAIN = "bench-00000"
-
-
-def xenia_command() -> list[str]:
-    script = Path(sys.executable).parent / "xenia"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "xenia.cli.main"]
 
 
 def build(out: Path) -> dict[str, Path]:
