@@ -10,7 +10,7 @@ ANSIBLE_VERSION = 12.3.0
 THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
 export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
-.PHONY: run test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clients clean dist dist-check
+.PHONY: run test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clients clean dist dist-check cbinding cbinding-install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ run: $(BIN)/.installed
 system-deps:
 	bash scripts/system-deps
 
+## cbinding: the C binding (libxenserver) from the datamodel, into build/c (tests build it too)
+cbinding: $(BIN)/.installed
+	$(MAKE) -C bindings/c PYTHON=$(abspath $(BIN)/python)
+
+## cbinding-install: install libxenserver, its headers and xenserver.pc under PREFIX (/usr/local)
+cbinding-install: cbinding
+	$(MAKE) -C bindings/c install PYTHON=$(abspath $(BIN)/python)
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench examples
 
@@ -58,6 +66,7 @@ unit: $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
 test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION) clients
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
+	$(MAKE) cbinding
 	$(BIN)/pytest -q
 
 ## fuzz: the fuzzers (tests/fuzz) with a longer budget than under `make test`
@@ -97,4 +106,4 @@ dist-check: $(BIN)/.installed
 	$(BIN)/pytest -q -p no:cacheprovider tests/plugin/test_wheel.py
 
 clean:
-	rm -rf $(VENV) $(ANSIBLE_VENV) $(XO_DIR)/node_modules var dist .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(ANSIBLE_VENV) $(XO_DIR)/node_modules var dist build .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The C binding generator: libxenserver-compatible headers and sources from ``xenia.datamodel``."""
