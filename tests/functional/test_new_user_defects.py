@@ -64,6 +64,11 @@ def test_allowed_operations_of_a_running_vm_all_work(sim: DaemonProcess) -> None
     api = session(sim).xenapi
     vm = new_vm(api, "listed")
     api.VM.start(vm, False, False)
+    # as xapi's strict check: live vCPU changes are listed once the guest's agent has reported
+    deadline = time.monotonic() + 60
+    while "changing_VCPUs_live" not in api.VM.get_allowed_operations(vm):
+        assert time.monotonic() < deadline, "the simulated guest's agent never reported"
+        time.sleep(0.02)
     allowed = set(api.VM.get_allowed_operations(vm))
     assert not allowed & {"export", "metadata_export"}  # no message serves them
     assert {"changing_dynamic_range", "changing_VCPUs_live"} <= allowed  # the simulator can do both
