@@ -106,13 +106,13 @@ class Daemon:
         for path in metrics_http.routes:
             self.api.route("GET", path, metrics_http.handle)
         await self.api.listen_unix(cfg.socket_path)
-        if cfg.listen:
-            host, _, port = cfg.listen.rpartition(":")
-            self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
-        if cfg.tls_listen:
+        if cfg.tls_listen:  # before plain HTTP: a client that finds the plain port open finds TLS ready too
             host, _, port = cfg.tls_listen.rpartition(":")
             context = tls.server_context(cfg.state_dir, cfg.tls_cert, cfg.tls_key, host or "127.0.0.1")
             self.tls_port = await self.api.listen_tcp(host or "127.0.0.1", int(port), context)
+        if cfg.listen:
+            host, _, port = cfg.listen.rpartition(":")
+            self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
         # xapi: https_only "reflects whether port 80 is open (false) or not (true)"
         app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
         if cfg.announce:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import socket
 import time
 import xmlrpc.client
@@ -163,11 +164,22 @@ _INTERESTING = [b"\r\n", b"\r\n\r\n", b"-", b"-6", b"0", b"\x00", b"\xff", b":",
                 b"Content-Length: 400000\r\n", b"Transfer-Encoding: chunked\r\n", b"HTTP/1.1", b"\n"]  # fmt: skip
 
 
+_NUMBERS = [b"-6", b"-1", b"+5", b"0", b"00", b"307201", b"99999999999999999999", b"fffffffffffffffff", b"0x10", b""]
+_NUMBER = re.compile(rb"[0-9a-fA-F]+")
+
+
 def mutate(rng: random.Random, data: bytes) -> bytes:
+    """Random edits, and edits aimed at numbers (lengths, chunk sizes), where parsers go wrong most."""
     buf = bytearray(data)
     for _ in range(rng.randint(1, 6)):
         pos = rng.randint(0, len(buf))
-        op = rng.randrange(5)
+        op = rng.randrange(7)
+        if op >= 5:
+            numbers = list(_NUMBER.finditer(buf))
+            if numbers:
+                m = rng.choice(numbers)
+                buf[m.start() : m.end()] = rng.choice(_NUMBERS)
+            continue
         if op == 0 and buf:
             buf[min(pos, len(buf) - 1)] ^= 1 << rng.randrange(8)
         elif op == 1:
