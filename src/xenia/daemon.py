@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenia.api import tls
+from xenia.api.console import ConsoleHandler
 from xenia.api.context import App
 from xenia.api.dispatch import Dispatcher
 from xenia.api.events import EventHub, EventLimits
@@ -105,6 +106,7 @@ class Daemon:
         metrics_http = MetricsHttp(app)
         for path in metrics_http.routes:
             self.api.route("GET", path, metrics_http.handle)
+        self.api.route("CONNECT", "/console", ConsoleHandler(app))
         await self.api.listen_unix(cfg.socket_path)
         if cfg.tls_listen:  # before plain HTTP: a client that finds the plain port open finds TLS ready too
             host, _, port = cfg.tls_listen.rpartition(":")
@@ -138,7 +140,8 @@ class Daemon:
         attach = getattr(driver, "attach_store", None)
         if attach is not None:
             attach(self.store.client(0))
-        ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout, store=store)
+        ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout, store=store,
+                  console_url=self._console_url(app))  # fmt: skip
         app.services["ops"] = ops
         app.services["storage"] = Storage(app.db, driver)
         info = await driver.host.info()
@@ -149,6 +152,18 @@ class Daemon:
         metrics_service = MetricsService(app.db, driver, app.host_ref, cfg.state_dir, cfg.metrics)
         app.services["metrics"] = metrics_service
         await metrics_service.start()
+
+    def _console_url(self, app: App) -> str:
+        """Where console objects say their console is: xapi's ``https://<host address>/console``, with the port.
+
+        HTTPS when a TLS listener is configured (as xapi), else plain HTTP.
+        """
+        cfg = self.config
+        address = app.db.get("host", app.host_ref)["address"] or "127.0.0.1"
+        scheme, listen = ("https", cfg.tls_listen) if cfg.tls_listen else ("http", cfg.listen)
+        port = listen.rpartition(":")[2] if listen else ""
+        default = "443" if scheme == "https" else "80"
+        return f"{scheme}://{address}{'' if port in ('', '0', default) else ':' + port}/console"
 
     def _announce(self, loaded: int, generated_password: str | None) -> None:
         cfg = self.config
