@@ -49,8 +49,11 @@ class HttpLimits:
     header_timeout: float = 60.0  # xapi's header_total_timeout_tcp
     idle_timeout: float = 300.0
     max_pending: int = 64
-    max_connections: int = 2048  # xapi: conn_limit_tcp 800; xenia's calls are cheaper than xapi's threads
-    max_connections_per_address: int = 512
+    #: xapi has 800 threads for TCP; a connection costs xenia a few KiB, not a thread, and the
+    #: open-file limit is raised at start (see daemon._fit_to_fd_limit where it cannot be)
+    max_connections: int = 4096
+    #: half the total: one address (a NAT, a busy client with 1 000 long-polls) cannot take it all
+    max_connections_per_address: int = 2048
 
 
 @dataclass(slots=True)

@@ -57,9 +57,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="seconds a connection may wait with nothing to do, or not read its answers, before it is closed")
     p.add_argument("--http-max-pending", type=int, default=64,
                    help="requests queued per connection (pipelined) before the daemon stops reading it")
-    p.add_argument("--http-max-connections", type=int, default=2048,
+    p.add_argument("--http-max-connections", type=int, default=4096,
                    help="open connections per listener kind (TCP+TLS, unix socket); beyond it: 503")
-    p.add_argument("--http-max-connections-per-address", type=int, default=512,
+    p.add_argument("--http-max-connections-per-address", type=int, default=2048,
                    help="open TCP connections per client address; beyond it: 503")
     p.set_defaults(handler=run)
 
