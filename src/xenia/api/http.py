@@ -240,7 +240,7 @@ class HttpProtocol(asyncio.Protocol):
         self._body: list[bytes] = []
         self._size = 0
         self._head_size = 0
-        self._loop = asyncio.get_event_loop()
+        self._loop = asyncio.get_running_loop()
 
     # --- transport events
 
