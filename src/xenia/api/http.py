@@ -260,8 +260,10 @@ class HttpProtocol(asyncio.Protocol):
         if self._upgraded:
             if self.upgrade is not None:
                 self.upgrade.data(data)
-            else:
+            else:  # the handler has not decided yet: hold the bytes for the tunnel, a bounded amount
                 self._upgrade_buf += data
+                if len(self._upgrade_buf) > MAX_BODY:
+                    self._pause_reading()
             return
         try:
             self.parser.feed_data(data)
