@@ -16,7 +16,7 @@ import XenAPI
 
 from tests.functional.test_lifecycle_sdk import install, uninstall
 from tests.functional.test_rbac import add_user
-from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
+from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess, free_port
 
 from .wire import Answer, Reader, connect
 
@@ -93,3 +93,27 @@ def test_connect_console_answers_as_xapi(api: Any, sim: DaemonProcess) -> None:
         reader.xenapi.session.logout()
     finally:
         uninstall(api, vm)
+
+
+def test_adopted_vm_keeps_its_consoles_at_the_daemons_new_address(tmp_path_factory: pytest.TempPathFactory) -> None:
+    daemon = DaemonProcess(state_dir=tmp_path_factory.mktemp("xeniaconsole"),
+                           extra_args=["--driver-option", "guest-delay=0.05"]).start()  # fmt: skip
+    try:
+        session = XenAPI.Session(daemon.url)
+        session.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "console-tests")
+        vm = install(session.xenapi, "adopted")
+        session.xenapi.VM.start(vm, False, False)
+        before = {session.xenapi.console.get_protocol(c): c for c in session.xenapi.VM.get_consoles(vm)}
+        daemon.kill()  # the domain outlives the daemon
+        daemon.port = free_port()  # which comes back listening elsewhere
+        daemon.start()
+        session = XenAPI.Session(daemon.url)
+        session.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "console-tests")
+        assert session.xenapi.VM.get_power_state(vm) == "Running"
+        after = {session.xenapi.console.get_protocol(c): c for c in session.xenapi.VM.get_consoles(vm)}
+        assert after == before  # the same objects
+        for console in after.values():
+            uuid = session.xenapi.console.get_uuid(console)
+            assert session.xenapi.console.get_location(console) == f"http://127.0.0.1:{daemon.port}/console?uuid={uuid}"
+    finally:
+        daemon.cleanup()

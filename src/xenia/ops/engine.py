@@ -545,7 +545,9 @@ class Ops:
         if state.run_state in (RunState.RUNNING, RunState.PAUSED):
             record.live(db, vm, self.host, state)
             await self._follow_agent(vm, state.domid)
-            if not db.referrers("console", "VM", vm):  # adopted at start, or started before consoles existed
+            consoles = db.referrers("console", "VM", vm)
+            if not consoles or any(not db.get("console", c)["location"].startswith(self.console_url + "?")
+                                   for c in consoles):  # fmt: skip  # adopted, or the daemon's address changed
                 await self._sync_consoles(vm, vm_uuid)
             return
         await self._guest_stopped(vm, vm_uuid, state.shutdown_reason)

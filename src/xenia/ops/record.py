@@ -103,9 +103,10 @@ def consoles(db: Db, vm: str, protocols: list[str], url: str) -> None:
             if protocol not in protocols:
                 db.destroy("console", ref)
         for protocol in protocols:
-            if protocol not in current:
-                ref = db.create("console", {"protocol": protocol, "VM": vm})
-                db.set("console", ref, "location", f"{url}?uuid={db.get('console', ref)['uuid']}")
+            ref = current.get(protocol) or db.create("console", {"protocol": protocol, "VM": vm})
+            location = f"{url}?uuid={db.get('console', ref)['uuid']}"
+            if db.get("console", ref)["location"] != location:  # new, or the daemon now listens elsewhere
+                db.set("console", ref, "location", location)
 
 
 def halted(db: Db, vm: str) -> None:
