@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STATE_DIR ?= ./var
 LISTEN ?= 127.0.0.1:8080
+TLS_LISTEN ?= 127.0.0.1:8443
 DRIVER ?= sim
 ANSIBLE_VERSION = 12.3.0
 # third-party suites run against xenia (tests/thirdparty); kept across clones and venvs, fetched once
@@ -37,9 +38,9 @@ $(XO_DIR)/node_modules/.installed: $(XO_DIR)/package.json $(XO_DIR)/package-lock
 	cd $(XO_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## run: start the daemon on the simulator with embedded state under ./var
+## run: start the daemon on the simulator with embedded state under ./var (HTTP on LISTEN, HTTPS on TLS_LISTEN)
 run: $(BIN)/.installed
-	$(BIN)/xenia serve --listen $(LISTEN) --state-dir $(STATE_DIR) --driver $(DRIVER)
+	$(BIN)/xenia serve --listen $(LISTEN) --tls-listen $(TLS_LISTEN) --state-dir $(STATE_DIR) --driver $(DRIVER)
 
 ## system-deps: Debian packages the tests use (idempotent)
 system-deps:

@@ -7,15 +7,20 @@ listens, so the first request already sees every committed object.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import resource
 import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xenia.api import tls
+from xenia.api.console import ConsoleHandler
 from xenia.api.context import App
 from xenia.api.dispatch import Dispatcher
 from xenia.api.events import EventHub, EventLimits
+from xenia.api.http import HttpLimits
 from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
@@ -60,6 +65,10 @@ class DaemonConfig:
     #: print where to connect once listening (``xenia serve``); in-process simulators stay quiet
     announce: bool = True
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
+    http: HttpLimits = field(default_factory=HttpLimits)
+    tls_listen: str | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
     @property
     def socket_path(self) -> Path:
@@ -75,6 +84,7 @@ class Daemon:
         self.app: App | None = None
         self.driver: Driver | None = None
         self.store: StoreServer | None = None
+        self.tls_port: int | None = None
 
     async def start(self) -> None:
         cfg = self.config
@@ -92,12 +102,21 @@ class Daemon:
         await self._start_driver(app)
         dispatcher = Dispatcher(app)
         hub.install(dispatcher.encoders)
-        self.api = ApiServer(dispatcher)
-        self.api.get_handler = MetricsHttp(app).handle
+        self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
+        metrics_http = MetricsHttp(app)
+        for path in metrics_http.routes:
+            self.api.route("GET", path, metrics_http.handle)
+        self.api.route("CONNECT", "/console", ConsoleHandler(app))
         await self.api.listen_unix(cfg.socket_path)
+        if cfg.tls_listen:  # before plain HTTP: a client that finds the plain port open finds TLS ready too
+            host, _, port = cfg.tls_listen.rpartition(":")
+            context = tls.server_context(cfg.state_dir, cfg.tls_cert, cfg.tls_key, host or "127.0.0.1")
+            self.tls_port = await self.api.listen_tcp(host or "127.0.0.1", int(port), context)
         if cfg.listen:
             host, _, port = cfg.listen.rpartition(":")
             self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
+        # xapi: https_only "reflects whether port 80 is open (false) or not (true)"
+        app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
         asyncio.get_running_loop().create_task(self._housekeeping())
@@ -121,7 +140,8 @@ class Daemon:
         attach = getattr(driver, "attach_store", None)
         if attach is not None:
             attach(self.store.client(0))
-        ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout, store=store)
+        ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout, store=store,
+                  console_url=self._console_url(app))  # fmt: skip
         app.services["ops"] = ops
         app.services["storage"] = Storage(app.db, driver)
         info = await driver.host.info()
@@ -133,12 +153,27 @@ class Daemon:
         app.services["metrics"] = metrics_service
         await metrics_service.start()
 
+    def _console_url(self, app: App) -> str:
+        """Where console objects say their console is: xapi's ``https://<host address>/console``, with the port.
+
+        HTTPS when a TLS listener is configured (as xapi), else plain HTTP.
+        """
+        cfg = self.config
+        address = app.db.get("host", app.host_ref)["address"] or "127.0.0.1"
+        scheme, listen = ("https", cfg.tls_listen) if cfg.tls_listen else ("http", cfg.listen)
+        port = listen.rpartition(":")[2] if listen else ""
+        default = "443" if scheme == "https" else "80"
+        return f"{scheme}://{address}{'' if port in ('', '0', default) else ':' + port}/console"
+
     def _announce(self, loaded: int, generated_password: str | None) -> None:
         cfg = self.config
         lines = [f"xenia: {loaded} objects loaded from {cfg.state_dir / DB_FILE}; driver {cfg.driver}"]
         if self.port is not None:
             host = cfg.listen.rpartition(":")[0] if cfg.listen else "127.0.0.1"
             lines.append(f"xenia: XenAPI at http://{host}:{self.port}/ (XML-RPC) and /jsonrpc (JSON-RPC)")
+        if self.tls_port is not None:
+            host = cfg.tls_listen.rpartition(":")[0] if cfg.tls_listen else "127.0.0.1"
+            lines.append(f"xenia: XenAPI over TLS at https://{host}:{self.tls_port}/")
         lines.append(f"xenia: local socket {cfg.socket_path} (root without a password)")
         lines.append(f"xenia: xenstore at {cfg.state_dir / 'xenstored.sock'} (XENSTORED_PATH for xenstore-* tools)")
         if generated_password is not None:
@@ -180,6 +215,32 @@ class Daemon:
             loop.add_signal_handler(sig, self.stopping.set)
         await self.stopping.wait()
         await self.stop()
+
+
+def _raise_fd_limit() -> int:
+    """Raise the soft limit of open files to the hard one (every connection is a descriptor); returns it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if target > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as e:
+            log.warning("cannot raise the open-file limit from %d to %d: %s", soft, target, e)
+    return soft
+
+
+def _fit_to_fd_limit(limits: HttpLimits, nofile: int) -> HttpLimits:
+    """Lower the connection limit so that full TCP and unix listeners leave descriptors for the rest.
+
+    The store's clients, the db, the drivers' sockets and files need some: 256
+    are kept aside.  Beyond the limit a client gets 503, never "connection reset".
+    """
+    fits = max(16, (nofile - 256) // 2)
+    if limits.max_connections <= fits:
+        return limits
+    log.warning("open-file limit %d: HTTP connections limited to %d per listener kind", nofile, fits)
+    return dataclasses.replace(limits, max_connections=fits)
 
 
 def serve(config: DaemonConfig) -> int:

@@ -9,7 +9,6 @@ import pytest
 
 from xenia.api.codec import jsonrpc
 from xenia.api.codec import xmlrpc as codec
-from xenia.api.http import HttpError, RequestParser
 from xenia.api.unmarshal import BadEnum, TypeMismatch, unmarshal
 from xenia.datamodel import MODEL
 from xenia.datamodel.meta import parse_type
@@ -82,28 +81,3 @@ def test_unmarshal() -> None:
     with pytest.raises(BadEnum):
         unmarshal("Sleeping", parse_type("enum vm_power_state"))
     assert unmarshal("2026-01-02T03:04:05Z", parse_type("datetime")) == "20260102T03:04:05Z"
-
-
-def test_http_parser_keepalive_pipelining_and_chunks() -> None:
-    p = RequestParser()
-    reqs = p.feed(b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcPOST /jsonrpc HTTP/1.1\r\nContent-Len")
-    assert [(r.path, r.body) for r in reqs] == [("/", b"abc")]
-    reqs = p.feed(b"gth: 2\r\nConnection: close\r\n\r\nxy")
-    assert reqs[0].body == b"xy" and not reqs[0].keep_alive
-    reqs = p.feed(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
-    assert reqs[0].body == b"abcde"
-
-
-@pytest.mark.parametrize(
-    ("data", "status"),
-    [
-        (b"GARBAGE\r\n\r\n", 400),
-        (b"POST / HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n", 413),
-        (b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
-        (b"POST / HTTP/1.1\r\n" + b"X: y\r\n" * 20000, 431),
-    ],
-)
-def test_http_parser_rejects(data: bytes, status: int) -> None:
-    with pytest.raises(HttpError) as info:
-        RequestParser().feed(data)
-    assert info.value.status == status

@@ -1,24 +1,59 @@
-"""HTTP/1.1 for the API: a small sans-I/O request parser and an asyncio protocol.
+"""HTTP/1.1 for the API: llhttp parses (through ``httptools``), an asyncio protocol answers.
 
-Only what XenAPI clients use: POST with a Content-Length (or chunked) body,
-keep-alive, pipelined requests answered in order, OPTIONS for CORS pre-flight.
-Limits follow xapi: RPC bodies over 300 KiB are refused.  A client that goes
-away mid-request costs nothing but its buffer; a call already running finishes
-(so the db stays consistent) and its answer is dropped.
+The parser is llhttp, the one Node.js and uvicorn use, rather than a hand-written
+one: the hand-written parser this replaced accepted a signed chunk size and spun
+the event loop forever on a 58-byte request (issue 9).  What this module adds
+around the parser is what a server exposed to any client needs:
+
+- pipelined requests answered one at a time, in order, on a kept-alive connection;
+- bounds on what one connection can make the daemon hold: a request head of
+  ``MAX_HEAD`` bytes (431), an RPC body of 300 KiB as xapi (413, chunked bodies
+  too), ``max_pending`` parsed requests waiting (reading stops until they are
+  answered), and the transport's write buffer (``pause_writing`` stops both
+  answering and reading until the client reads);
+- time limits: a request must arrive whole within ``header_timeout`` of its
+  first byte (408, then close), a connection with nothing to do closes after
+  ``idle_timeout``, and so does one whose client stopped reading its answers;
+- connection limits, in total and per client address: beyond them a new
+  connection gets 503 and is closed, never silence;
+- ``CONNECT`` (xapi's console) hands the raw connection to the handler after
+  the 200: see :class:`Upgrade`.
+
+A client that goes away mid-request costs nothing but its buffer; a call
+already running finishes (so the db stays consistent) and its answer is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+import httptools
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 300 * 1024
 MAX_HEAD = 64 * 1024
+_INF = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class HttpLimits:
+    """Bounds on one listener's connections; the defaults follow xapi where it has one."""
+
+    header_timeout: float = 60.0  # xapi's header_total_timeout_tcp
+    idle_timeout: float = 300.0
+    max_pending: int = 64
+    #: xapi has 800 threads for TCP; a connection costs xenia a few KiB, not a thread, and the
+    #: open-file limit is raised at start (see daemon._fit_to_fd_limit where it cannot be)
+    max_connections: int = 4096
+    #: half the total: one address (a NAT, a busy client with 1 000 long-polls) cannot take it all
+    max_connections_per_address: int = 2048
 
 
 @dataclass(slots=True)
@@ -28,17 +63,26 @@ class Request:
     version: str
     headers: dict[str, str]
     body: bytes = b""
-    #: the raw query string (after ``?``), for GET handlers
     query: str = ""
+    keep_alive: bool = True
     #: the client's IP address (TCP; empty on a unix socket), for per-address login limits
     peer: str = ""
 
-    @property
-    def keep_alive(self) -> bool:
-        conn = self.headers.get("connection", "").lower()
-        if self.version == "HTTP/1.0":
-            return conn == "keep-alive"
-        return conn != "close"
+
+class Upgrade(Protocol):
+    """What a handler returns (in ``Response.upgrade``) to take the connection over after its answer.
+
+    ``start`` gets the transport once the answer's head is written, with the
+    bytes the client sent after its request; then every byte the client sends
+    goes to ``data``.  ``pause``/``resume`` mirror the client's reading (the
+    transport's write buffer), ``lost`` tells the connection is gone.
+    """
+
+    def start(self, transport: asyncio.Transport, initial: bytes) -> None: ...
+    def data(self, data: bytes) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def lost(self) -> None: ...
 
 
 @dataclass(slots=True)
@@ -48,6 +92,7 @@ class Response:
     content_type: str = "text/plain"
     headers: list[tuple[str, str]] = field(default_factory=list)
     close: bool = False
+    upgrade: Upgrade | None = None
 
 
 class HttpError(Exception):
@@ -61,127 +106,35 @@ _REASONS = {
     200: "OK",
     204: "No Content",
     400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
     411: "Length Required",
     413: "Request Entity Too Large",
     431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     501: "Not Implemented",
+    503: "Service Unavailable",
 }
 
-
-class RequestParser:
-    """Feed bytes in, take complete requests out.  Raises HttpError on malformed input."""
-
-    def __init__(self, max_body: int = MAX_BODY) -> None:
-        self.buf = bytearray()
-        self.max_body = max_body
-        self._head: Request | None = None
-        self._need = 0
-        self._chunked = False
-
-    def feed(self, data: bytes) -> list[Request]:
-        self.buf += data
-        out: list[Request] = []
-        while True:
-            req = self._next()
-            if req is None:
-                return out
-            out.append(req)
-
-    def _next(self) -> Request | None:
-        if self._head is None:
-            end = self.buf.find(b"\r\n\r\n")
-            if end < 0:
-                if len(self.buf) > MAX_HEAD:
-                    raise HttpError(431, "request head too large")
-                return None
-            self._head = self._parse_head(bytes(self.buf[:end]))
-            del self.buf[: end + 4]
-        if self._chunked:
-            return self._next_chunked()
-        if len(self.buf) < self._need:
-            return None
-        req = self._head
-        req.body = bytes(self.buf[: self._need])
-        del self.buf[: self._need]
-        self._head = None
-        return req
-
-    def _parse_head(self, head: bytes) -> Request:
-        try:
-            text = head.decode("latin-1")
-            line, *lines = text.split("\r\n")
-            method, path, version = line.split(" ")
-        except ValueError:
-            raise HttpError(400, "bad request line") from None
-        if not version.startswith("HTTP/1."):
-            raise HttpError(400, "unsupported HTTP version")
-        headers: dict[str, str] = {}
-        for h in lines:
-            name, sep, value = h.partition(":")
-            if not sep:
-                raise HttpError(400, "bad header line")
-            headers[name.strip().lower()] = value.strip()
-        self._chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-        if self._chunked:
-            self._need = 0
-        else:
-            try:
-                self._need = int(headers.get("content-length", "0"))
-            except ValueError:
-                raise HttpError(400, "bad content-length") from None
-            if self._need < 0:
-                raise HttpError(400, "bad content-length")
-            if self._need > self.max_body:
-                raise HttpError(413, "request body too large")
-        target, _, query = path.partition("?")
-        return Request(method, target, version, headers, query=query)
-
-    def _next_chunked(self) -> Request | None:
-        assert self._head is not None
-        body = bytearray()
-        pos = 0
-        while True:
-            eol = self.buf.find(b"\r\n", pos)
-            if eol < 0:
-                return None
-            try:
-                size = int(bytes(self.buf[pos:eol]).split(b";")[0], 16)
-            except ValueError:
-                raise HttpError(400, "bad chunk size") from None
-            if len(body) + size > self.max_body:
-                raise HttpError(413, "request body too large")
-            start = eol + 2
-            if size == 0:
-                trailer_end = self.buf.find(b"\r\n", start)
-                if trailer_end < 0:
-                    return None
-                del self.buf[: trailer_end + 2]
-                req = self._head
-                req.body = bytes(body)
-                self._head = None
-                self._chunked = False
-                return req
-            if len(self.buf) < start + size + 2:
-                return None
-            body += self.buf[start : start + size]
-            pos = start + size + 2
+_CORS = b"Access-Control-Allow-Origin: *\r\nAccess-Control-Allow-Headers: X-Requested-With, Content-Type\r\n"
 
 
 def render(resp: Response, keep_alive: bool) -> bytes:
     reason = _REASONS.get(resp.status, "Unknown")
-    head = [
-        f"HTTP/1.1 {resp.status} {reason}",
-        f"Content-Length: {len(resp.body)}",
-        f"Content-Type: {resp.content_type}",
-        "Access-Control-Allow-Origin: *",
-        "Access-Control-Allow-Headers: X-Requested-With, Content-Type",
-    ]
-    head.extend(f"{k}: {v}" for k, v in resp.headers)
-    head.append("Connection: keep-alive" if keep_alive and not resp.close else "Connection: close")
-    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + resp.body
+    head = f"HTTP/1.1 {resp.status} {reason}\r\nContent-Length: {len(resp.body)}\r\nContent-Type: {resp.content_type}\r\n"
+    extra = "".join(f"{k}: {v}\r\n" for k, v in resp.headers) if resp.headers else ""
+    conn = "Connection: keep-alive\r\n\r\n" if keep_alive and not resp.close else "Connection: close\r\n\r\n"
+    return head.encode("latin-1") + _CORS + (extra + conn).encode("latin-1") + resp.body
+
+
+def render_upgrade(resp: Response) -> bytes:
+    """The head of an answer after which the connection carries raw bytes (no length, no keep-alive)."""
+    reason = _REASONS.get(resp.status, "Unknown")
+    extra = "".join(f"{k}: {v}\r\n" for k, v in resp.headers)
+    return f"HTTP/1.1 {resp.status} {reason}\r\n{extra}\r\n".encode("latin-1")
 
 
 def error_page(status: int, reason: str) -> Response:
@@ -192,47 +145,242 @@ def error_page(status: int, reason: str) -> Response:
 Handler = Callable[[Request, bool], "Response | Awaitable[Response]"]
 
 
+class Connections:
+    """The open connections of one listener: admission against the limits, and the timeout sweep.
+
+    One timer per listener walks the connections a few times per timeout,
+    instead of a timer per connection re-armed on every request (the hot path
+    only stores a deadline).
+    """
+
+    def __init__(self, limits: HttpLimits) -> None:
+        self.limits = limits
+        self.open: set[HttpProtocol] = set()
+        self.per_address: dict[str, int] = {}
+        self.refused = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self.interval = min(max(min(limits.header_timeout, limits.idle_timeout) / 4, 0.05), 1.0)
+
+    def admit(self, conn: HttpProtocol, address: str) -> bool:
+        limits = self.limits
+        if len(self.open) >= limits.max_connections:
+            return self._refuse(address, "in total")
+        if address:
+            count = self.per_address.get(address, 0)
+            if count >= limits.max_connections_per_address:
+                return self._refuse(address, "from this address")
+            self.per_address[address] = count + 1
+        self.open.add(conn)
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.interval, self._sweep)
+        return True
+
+    def _refuse(self, address: str, which: str) -> bool:
+        self.refused += 1
+        if self.refused % 1000 == 1:  # a flood must not flood the log too
+            log.warning("HTTP connection from %s refused (503): connection limit %s reached (%d refused so far)",
+                        address or "the local socket", which, self.refused)  # fmt: skip
+        return False
+
+    def release(self, conn: HttpProtocol, address: str) -> None:
+        if conn not in self.open:
+            return
+        self.open.discard(conn)
+        if address:
+            left = self.per_address.pop(address, 1) - 1
+            if left > 0:
+                self.per_address[address] = left
+
+    def _sweep(self) -> None:
+        self._timer = None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for conn in [c for c in self.open if c.deadline <= now]:
+            conn.expire()
+        if self.open:
+            self._timer = loop.call_later(self.interval, self._sweep)
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
 class HttpProtocol(asyncio.Protocol):
     """One connection: parse requests and answer them one at a time, in order.
 
     A request whose handler is synchronous is answered inside ``data_received``
     (no task, no queue); one that must wait runs as a task, and requests that
-    arrive meanwhile wait their turn.
+    arrive meanwhile wait their turn, at most ``max_pending`` of them before
+    reading stops.  The parser's callbacks (``on_*``) build the request.
     """
 
-    def __init__(self, handler: Handler, local: bool) -> None:
+    def __init__(self, handler: Handler, local: bool, connections: Connections) -> None:
         self.handler = handler
         self.local = local
-        self.parser = RequestParser()
+        self.connections = connections
+        self.limits = connections.limits
+        self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
+        self.address = ""
         self.pending: deque[Request] = deque()
         self.busy = False
+        self.reading = True
+        self.writable = True
         self.fatal: Response | None = None
-        self.peer = ""
+        self.deadline = _INF
+        self.upgrade: Upgrade | None = None
+        self._upgrade_buf = bytearray()
+        self._upgraded = False  # the parser stopped at an upgrade (CONNECT, Upgrade:): no more requests
+        self._error: HttpError | None = None
+        # the request being parsed
+        self._in_request = False
+        self._url = b""
+        self._headers: dict[str, str] = {}
+        self._body: list[bytes] = []
+        self._size = 0
+        self._head_size = 0
+        self._loop = asyncio.get_running_loop()
+
+    # --- transport events
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        peer = transport.get_extra_info("peername")
+        self.address = peer[0] if isinstance(peer, tuple) and not self.local else ""
+        if not self.connections.admit(self, self.address):
+            transport.write(render(error_page(503, "too many connections"), False))  # type: ignore[attr-defined]
+            transport.close()
+            return
         self.transport = transport  # type: ignore[assignment]  # uvloop's transports do not subclass asyncio's
-        peername = transport.get_extra_info("peername")
-        self.peer = str(peername[0]) if isinstance(peername, tuple) and peername else ""
+        self.deadline = asyncio.get_running_loop().time() + self.limits.header_timeout
 
     def data_received(self, data: bytes) -> None:
+        if self.fatal is not None:
+            return
+        if self._upgraded:
+            if self.upgrade is not None:
+                self.upgrade.data(data)
+            else:  # the handler has not decided yet: hold the bytes for the tunnel, a bounded amount
+                self._upgrade_buf += data
+                if len(self._upgrade_buf) > MAX_BODY:
+                    self._pause_reading()
+            return
         try:
-            self.pending.extend(self.parser.feed(data))
-        except HttpError as e:
-            self.fatal = error_page(e.status, e.reason)
-            if self.transport is not None:
-                self.transport.pause_reading()
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade as e:
+            self._stop_parsing(data[e.args[0] :])
+        except httptools.HttpParserError as e:
+            err = self._error or HttpError(400, f"malformed request: {e}")
+            self.fatal = error_page(err.status, err.reason)
+            self._pause_reading()
+        if len(self.pending) >= self.limits.max_pending:
+            self._pause_reading()
         if not self.busy:
             self._pump()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
         self.pending.clear()
+        self.connections.release(self, self.address)
+        if self.upgrade is not None:
+            self.upgrade.lost()
+
+    def pause_writing(self) -> None:
+        """The client does not read its answers: stop answering and reading until it does."""
+        self.writable = False
+        self._pause_reading()
+        self.deadline = asyncio.get_running_loop().time() + self.limits.idle_timeout
+        if self.upgrade is not None:
+            self.upgrade.pause()
+
+    def resume_writing(self) -> None:
+        self.writable = True
+        self.deadline = _INF
+        if self.upgrade is not None:
+            self.upgrade.resume()
+        elif not self.busy:
+            self._pump()
+
+    def expire(self) -> None:
+        """The sweep found this connection past its deadline: 408 if a request was arriving, then close."""
+        transport = self.transport
+        if transport is None:
+            return
+        if self._in_request and self.writable:
+            transport.write(render(error_page(408, "request not received in time"), False))
+        self.pending.clear()
+        self.transport = None
+        transport.close()
+
+    # --- parser callbacks
+
+    def on_message_begin(self) -> None:
+        self._in_request = True
+        self._url = b""
+        self._headers = {}
+        self._body = []
+        self._size = 0
+        self._head_size = 0
+        if self.writable:
+            self.deadline = self._loop.time() + self.limits.header_timeout
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+        self._count(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)
+        self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+
+    def on_headers_complete(self) -> None:
+        length = self._headers.get("content-length")
+        if length is not None and len(length) > 5 and int(length) > MAX_BODY:  # llhttp checked it is digits
+            self._fail(413, "request body too large")
+
+    def on_body(self, body: bytes) -> None:
+        self._size += len(body)
+        if self._size > MAX_BODY:
+            self._fail(413, "request body too large")
+        self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        parser = self.parser
+        target = self._url.decode("latin-1")
+        path, _, query = target.partition("?")
+        body = self._body[0] if len(self._body) == 1 else b"".join(self._body)
+        self.pending.append(
+            Request(parser.get_method().decode("latin-1"), path, "HTTP/" + parser.get_http_version(),
+                    self._headers, body, query, parser.should_keep_alive(), self.address)  # fmt: skip
+        )
+        self._in_request = False
+        self.deadline = _INF
+
+    def _count(self, n: int) -> None:
+        self._head_size += n
+        if self._head_size > MAX_HEAD:
+            self._fail(431, "request head too large")
+
+    def _fail(self, status: int, reason: str) -> None:
+        self._error = HttpError(status, reason)
+        raise self._error
+
+    # --- answering
+
+    def _pause_reading(self) -> None:
+        if self.reading and self.transport is not None:
+            self.reading = False
+            self.transport.pause_reading()
+
+    def _stop_parsing(self, rest: bytes) -> None:
+        """The parser stopped at an upgrade: a CONNECT tunnel follows, or (any other upgrade) nothing more."""
+        self._upgraded = True
+        self._upgrade_buf += rest
+        if self.pending:
+            self.pending[-1].keep_alive = False  # unless its handler takes the connection over: answer, then close
 
     def _pump(self) -> None:
-        while self.pending and self.transport is not None:
+        while self.pending and self.writable and self.transport is not None:
             req = self.pending.popleft()
-            req.peer = self.peer
             try:
                 resp = self.handler(req, self.local)
             except Exception:
@@ -244,9 +392,18 @@ class HttpProtocol(asyncio.Protocol):
                 return
             if not self._send(req, resp):
                 return
-        if not self.pending and self.fatal is not None and self.transport is not None:
+        if self.transport is None or self.pending or not self.writable:
+            return
+        if self.fatal is not None:
             self.transport.write(render(self.fatal, False))
             self.transport.close()
+            self.transport = None
+            return
+        if not self.reading and not self._upgraded:
+            self.reading = True
+            self.transport.resume_reading()
+        if not self._in_request:
+            self.deadline = self._loop.time() + self.limits.idle_timeout
 
     async def _finish(self, req: Request, pending: Awaitable[Response]) -> None:
         try:
@@ -261,9 +418,20 @@ class HttpProtocol(asyncio.Protocol):
             self._pump()
 
     def _send(self, req: Request, resp: Response) -> bool:
-        """Write one answer; False when the connection is closing after it."""
+        """Write one answer; False when the connection is closing (or taken over) after it."""
         transport = self.transport
         if transport is None:
+            return False
+        if resp.upgrade is not None and req.method == "CONNECT" and self._upgraded:
+            transport.write(render_upgrade(resp))
+            self.upgrade = resp.upgrade
+            self.pending.clear()
+            self.deadline = _INF
+            initial, self._upgrade_buf = bytes(self._upgrade_buf), bytearray()
+            if not self.reading:
+                self.reading = True
+                transport.resume_reading()
+            resp.upgrade.start(transport, initial)
             return False
         keep = req.keep_alive and not resp.close
         transport.write(render(resp, keep))

@@ -1,21 +1,29 @@
 """The API server: routes HTTP requests to the codecs and the dispatcher.
 
-``POST /`` and ``POST /RPC2`` speak XML-RPC, ``POST /jsonrpc`` JSON-RPC; the
-same routes are served on TCP and on the local unix socket, where callers are
-root without a password.  Malformed bodies get xapi's HTTP 500; everything that
-parses gets an envelope, success or failure.
+Routing is xapi's (``http_svr.ml``): per HTTP method, the handler registered
+for the longest prefix of the request's path answers, so XML-RPC, registered
+on ``POST /``, answers every POST path no other handler claims (Xen
+Orchestra's client posts to ``/xmlrpc``).  A method with no handler at all gets
+501, a path no prefix matches 403, as xapi's default callback.  Other parts
+add their handlers with :meth:`ApiServer.route` (``GET /rrd_updates``,
+``PUT /import``, ``CONNECT /console`` ...).
+
+The same routes are served on TCP, on TLS and on the local unix socket, where
+callers are root without a password.  Malformed bodies get xapi's HTTP 500;
+everything that parses gets an envelope, success or failure.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Awaitable
 from pathlib import Path
 
 from xenia.api.codec import jsonrpc, xmlrpc
 from xenia.api.dispatch import Dispatcher, Reply
-from xenia.api.http import Handler, HttpProtocol, Request, Response, error_page
+from xenia.api.http import Connections, Handler, HttpLimits, HttpProtocol, Request, Response, error_page
 
 log = logging.getLogger(__name__)
 
@@ -30,28 +38,69 @@ def _json_response(call: jsonrpc.JsonCall, reply: Reply) -> Response:
     return Response(200, jsonrpc.failure(call, reply.error), _JSON)
 
 
-class ApiServer:
-    def __init__(self, dispatcher: Dispatcher) -> None:
-        self.dispatcher = dispatcher
-        self.servers: list[asyncio.Server] = []
-        #: GET handlers outside the API (the metrics' /rrd_updates, /metrics, ...), if attached
-        self.get_handler: Handler | None = None
+# The methods xapi has handlers for (``Http.method_t``): a path none of them claims is 403 (its default
+# callback), any other method 501, whether or not xenia has registered a handler for the method yet.
+_XAPI_METHODS = frozenset({"GET", "POST", "PUT", "CONNECT", "OPTIONS"})
+
+
+class Router:
+    """(method, path prefix) -> handler; the longest matching prefix wins, as in xapi's radix tree."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[tuple[str, Handler]]] = {}
+
+    def add(self, method: str, prefix: str, handler: Handler) -> None:
+        routes = [r for r in self.routes.get(method, []) if r[0] != prefix]
+        routes.append((prefix, handler))
+        routes.sort(key=lambda r: len(r[0]), reverse=True)
+        self.routes[method] = routes
 
     def handle(self, req: Request, local: bool) -> Response | Awaitable[Response]:
-        """Answer a request, synchronously when its handler is (the common case for getters)."""
-        if req.method == "POST":
-            if req.path in ("/", "/RPC2"):
-                return self._xmlrpc(req, local)
-            if req.path in ("/jsonrpc", "/json"):
-                return self._jsonrpc(req, local)
+        routes = self.routes.get(req.method)
+        if routes is None:
+            if req.method in _XAPI_METHODS:
+                return error_page(403, "access to the requested resource is forbidden")
+            return error_page(501, "method not implemented")
+        path = req.path
+        for prefix, handler in routes:
+            if path.startswith(prefix):
+                return handler(req, local)
+        return error_page(403, "access to the requested resource is forbidden")
+
+
+class ApiServer:
+    def __init__(self, dispatcher: Dispatcher, limits: HttpLimits | None = None) -> None:
+        self.dispatcher = dispatcher
+        self.servers: list[asyncio.Server] = []
+        self.limits = limits or HttpLimits()
+        self.tcp_connections = Connections(self.limits)  # plain and TLS listeners share the limits
+        self.unix_connections = Connections(self.limits)
+        self.router = Router()
+        self.handle = self.router.handle
+        self.route("POST", "/", self._xmlrpc)  # and every POST path no other handler claims
+        self.route("POST", "/json", self._jsonrpc)
+        self.route("POST", "/jsonrpc", self._jsonrpc)
+        self.route("OPTIONS", "/", self._options)
+        self.route("GET", "/", self._root_page)
+
+    def route(self, method: str, prefix: str, handler: Handler) -> None:
+        """Serve ``method`` requests whose path starts with ``prefix`` (the longest registered prefix wins)."""
+        self.router.add(method, prefix, handler)
+
+    @staticmethod
+    def _options(req: Request, local: bool) -> Response:
+        """CORS pre-flight, as xapi's ``respond_to_options``."""
+        asked = req.headers.get("access-control-request-headers")
+        allow = f"{asked}, X-Requested-With" if asked else "X-Requested-With"
+        return Response(200, b"", "text/plain", [("Access-Control-Allow-Headers", allow),
+                                                 ("Access-Control-Allow-Methods", "POST, OPTIONS")])  # fmt: skip
+
+    @staticmethod
+    def _root_page(req: Request, local: bool) -> Response:
+        """xapi serves files under ``GET /``; xenia has one page, and 404 for any other file."""
+        if req.path != "/":
             return error_page(404, "not found")
-        if req.method == "OPTIONS":
-            return Response(200, b"", "text/plain", [("Access-Control-Allow-Methods", "POST, OPTIONS")])
-        if req.method == "GET" and req.path == "/":
-            return Response(200, b"xenia: XenAPI on POST / (XML-RPC) and POST /jsonrpc (JSON-RPC)\n")
-        if req.method == "GET" and self.get_handler is not None:
-            return self.get_handler(req, local)
-        return error_page(405 if req.path in ("/", "/RPC2", "/jsonrpc") else 404, "not found")
+        return Response(200, b"xenia: XenAPI on POST / (XML-RPC) and POST /jsonrpc (JSON-RPC)\n")
 
     def _xmlrpc(self, req: Request, local: bool) -> Response | Awaitable[Response]:
         try:
@@ -80,9 +129,12 @@ class ApiServer:
     async def _json_later(self, call: jsonrpc.JsonCall, pending: Awaitable[Reply]) -> Response:
         return _json_response(call, await pending)
 
-    async def listen_tcp(self, host: str, port: int) -> int:
+    async def listen_tcp(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> int:
+        """Listen on TCP (with TLS when given a context); returns the bound port."""
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(lambda: HttpProtocol(self.handle, local=False), host, port, backlog=1024)
+        conns = self.tcp_connections
+        server = await loop.create_server(lambda: HttpProtocol(self.handle, False, conns), host, port,
+                                          backlog=1024, ssl=tls, ssl_handshake_timeout=self.limits.header_timeout if tls else None)  # fmt: skip
         self.servers.append(server)
         sock = server.sockets[0]
         bound: int = sock.getsockname()[1]
@@ -93,7 +145,8 @@ class ApiServer:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() or path.is_symlink():
             path.unlink()
-        server = await loop.create_unix_server(lambda: HttpProtocol(self.handle, local=True), str(path), backlog=1024)
+        conns = self.unix_connections
+        server = await loop.create_unix_server(lambda: HttpProtocol(self.handle, True, conns), str(path), backlog=1024)
         path.chmod(0o600)
         self.servers.append(server)
 
@@ -103,3 +156,5 @@ class ApiServer:
         for server in self.servers:
             await server.wait_closed()
         self.servers.clear()
+        self.tcp_connections.close()
+        self.unix_connections.close()

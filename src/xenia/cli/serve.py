@@ -9,6 +9,11 @@ from pathlib import Path
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="run the xenia daemon in the foreground")
     p.add_argument("--listen", default="127.0.0.1:8080", help="TCP address for the API, HOST:PORT ('' for none)")
+    p.add_argument("--tls-listen", default="", metavar="HOST:PORT",
+                   help="TCP address for the API over TLS (HTTPS), beside --listen ('' for none)")
+    p.add_argument("--tls-cert", type=Path, default=None,
+                   help="PEM certificate for --tls-listen (default: one generated at first start in the state dir)")
+    p.add_argument("--tls-key", type=Path, default=None, help="PEM private key of --tls-cert")
     p.add_argument("--socket", type=Path, default=None, help="local unix socket (default <state-dir>/xapi.sock)")
     p.add_argument("--state-dir", type=Path, default=Path("var"), help="where the db, SRs and sockets live")
     p.add_argument("--driver", default="sim", choices=["sim", "qemu"], help="the driver that runs the machines")
@@ -46,12 +51,23 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--metrics-tick", type=float, default=5.0, help="seconds between metrics collections")
     p.add_argument("--metrics-save-interval", type=float, default=300.0,
                    help="seconds between saves of the RRDs (a crash loses at most this much history)")  # fmt: skip
+    p.add_argument("--http-header-timeout", type=float, default=60.0,
+                   help="seconds a request has to arrive whole once it has begun (then 408 and close)")
+    p.add_argument("--http-idle-timeout", type=float, default=300.0,
+                   help="seconds a connection may wait with nothing to do, or not read its answers, before it is closed")
+    p.add_argument("--http-max-pending", type=int, default=64,
+                   help="requests queued per connection (pipelined) before the daemon stops reading it")
+    p.add_argument("--http-max-connections", type=int, default=4096,
+                   help="open connections per listener kind (TCP+TLS, unix socket); beyond it: 503")
+    p.add_argument("--http-max-connections-per-address", type=int, default=2048,
+                   help="open TCP connections per client address; beyond it: 503")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from xenia.api.events import EventLimits
     from xenia.api.faillock import LockoutPolicy
+    from xenia.api.http import HttpLimits
     from xenia.api.sessions import SessionLimits
     from xenia.api.tasks import TaskLimits
     from xenia.daemon import DaemonConfig, serve
@@ -80,5 +96,11 @@ def run(args: argparse.Namespace) -> int:
                          gc_interval=args.task_gc_interval, step_delay=args.task_step_delay),
         events=EventLimits(max_tombstones=args.event_horizon, batch_delay=args.event_batch_delay),
         metrics=MetricsConfig(tick=args.metrics_tick, save_interval=args.metrics_save_interval),
+        http=HttpLimits(header_timeout=args.http_header_timeout, idle_timeout=args.http_idle_timeout,
+                        max_pending=args.http_max_pending, max_connections=args.http_max_connections,
+                        max_connections_per_address=args.http_max_connections_per_address),
+        tls_listen=args.tls_listen or None,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
     )
     return serve(config)

@@ -40,8 +40,10 @@ _CLEAN_NEEDS = {"clean_shutdown": "feature-poweroff", "clean_reboot": "feature-r
 
 class Ops:
     def __init__(self, db: Db, driver: Driver, host: str, *, shutdown_timeout: float = 120.0,
-                 store: StoreClient | None = None) -> None:  # fmt: skip
+                 store: StoreClient | None = None, console_url: str = "https://127.0.0.1/console") -> None:  # fmt: skip
         self.db = db
+        #: the ``location`` of console objects, less their ``?uuid=``: where the daemon serves CONNECT /console
+        self.console_url = console_url
         self.driver = driver
         self.host = host
         #: the store, as dom0: guest-visible keys of running VMs live there
@@ -228,8 +230,19 @@ class Ops:
 
         async def mark() -> None:
             record.live(self.db, vm, self.host, await self.driver.vm.get_state(uuid))
+            await self._sync_consoles(vm, uuid)
 
         return Step("record_state", mark)
+
+    async def _sync_consoles(self, vm: str, vm_uuid: str) -> None:
+        """Console objects for the protocols the running domain serves (none where the driver has no consoles)."""
+        try:
+            infos = await self.driver.console.consoles(vm_uuid)
+        except DriverError as e:
+            log.info("no consoles for VM %s: %s", vm_uuid, e)
+            infos = []
+        if self.db.exists("VM", vm) and self.db.get("VM", vm)["power_state"] in ("Running", "Paused"):
+            record.consoles(self.db, vm, [i.protocol.value for i in infos], self.console_url)
 
     def _record_halted(self, vm: str) -> Step:
         async def mark() -> None:
@@ -532,6 +545,10 @@ class Ops:
         if state.run_state in (RunState.RUNNING, RunState.PAUSED):
             record.live(db, vm, self.host, state)
             await self._follow_agent(vm, state.domid)
+            consoles = db.referrers("console", "VM", vm)
+            if not consoles or any(not db.get("console", c)["location"].startswith(self.console_url + "?")
+                                   for c in consoles):  # fmt: skip  # adopted, or the daemon's address changed
+                await self._sync_consoles(vm, vm_uuid)
             return
         await self._guest_stopped(vm, vm_uuid, state.shutdown_reason)
 
@@ -561,6 +578,7 @@ class Ops:
                     await self._follow_agent(vm, state.domid)
                 await self.driver.vm.unpause(vm_uuid)
                 record.live(db, vm, self.host, await self.driver.vm.get_state(vm_uuid))
+                await self._sync_consoles(vm, vm_uuid)
                 return
             except DriverError as e:
                 log.warning("restarting VM %s failed: %s", vm_uuid, e)

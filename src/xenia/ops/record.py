@@ -89,9 +89,31 @@ def live(db: Db, vm: str, host: str, state: DomainState) -> None:
         _devices_attached(db, vm, True)
 
 
+def consoles(db: Db, vm: str, protocols: list[str], url: str) -> None:
+    """Make the VM's ``console`` objects those of its domain, as xapi's xenops event handler does.
+
+    One object per protocol the domain serves (``rfb`` for VNC, ``vt100`` for
+    the serial console), each with the location ``<url>?uuid=<console uuid>``
+    (xapi: ``https://<host address>/console?uuid=...``); objects of protocols
+    the domain no longer has are destroyed.
+    """
+    current = {db.get("console", c)["protocol"]: c for c in db.referrers("console", "VM", vm)}
+    with db.batch():
+        for protocol, ref in current.items():
+            if protocol not in protocols:
+                db.destroy("console", ref)
+        for protocol in protocols:
+            ref = current.get(protocol) or db.create("console", {"protocol": protocol, "VM": vm})
+            location = f"{url}?uuid={db.get('console', ref)['uuid']}"
+            if db.get("console", ref)["location"] != location:  # new, or the daemon now listens elsewhere
+                db.set("console", ref, "location", location)
+
+
 def halted(db: Db, vm: str) -> None:
     """The VM has no domain and no suspend image."""
     with db.batch():
+        for console in db.referrers("console", "VM", vm):
+            db.destroy("console", console)
         db.update("VM", vm, power_state="Halted", domid=-1, resident_on=NULL_REF, scheduled_to_be_resident_on=NULL_REF)
         db.update("VM_metrics", _metrics(db, vm), memory_actual=0, VCPUs_number=0, state=["halted"])
         gm = db.get("VM", vm)["guest_metrics"]
