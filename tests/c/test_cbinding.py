@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.c.conftest import BINDING, CBinding
-from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
+from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess, free_port
 
 TESTS = BINDING / "tests"
 VALGRIND = ["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect,possible",
@@ -100,3 +100,14 @@ def test_install_with_pkg_config(cbinding: CBinding, sim: DaemonProcess, tmp_pat
                        timeout=600, env={**os.environ, "LD_LIBRARY_PATH": str(prefix / "lib")})  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "shut down: Halted" in r.stdout
+
+
+def test_binding_over_https(programs: dict[str, Path]) -> None:
+    """Login and whole records over the daemon's HTTPS listener, verifying its generated certificate."""
+    tls_port = free_port()
+    with DaemonProcess(extra_args=["--tls-listen", f"127.0.0.1:{tls_port}"]) as d:
+        cafile = d.state_dir / "xapi-ssl.pem"
+        https = f"https://127.0.0.1:{tls_port}/"
+        r = run([str(programs["binding-asan"]), *binding_args(d), https, str(cafile)])
+        assert r.returncode == 0, r.stderr
+        assert "all checks passed" in r.stdout
