@@ -14,6 +14,7 @@ import errno
 import resource
 import select
 import socket
+import time
 from collections.abc import Iterator
 
 import orjson
@@ -205,7 +206,19 @@ def test_total_connection_limit_answers_503(limited: DaemonProcess) -> None:
     finally:
         for s in held:
             s.close()
+    # the daemon learns of those closes a moment later; until then it is still at its limit
+    deadline = time.monotonic() + 60
+    while not _answers_ok(limited):
+        assert time.monotonic() < deadline, "the daemon never saw the closed connections go"
+        time.sleep(0.05)
     still_serving(limited)
+
+
+def _answers_ok(daemon: DaemonProcess) -> bool:
+    with connect(daemon) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = Reader(s).answer()
+    return answer is not None and answer.status == 200
 
 
 def test_slowloris_is_closed_after_the_header_timeout(hasty: DaemonProcess) -> None:
