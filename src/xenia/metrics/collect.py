@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from xenia.datamodel.errors import ApiError
 from xenia.db import Db
 from xenia.db.core import Change
 from xenia.drivers.base import DiskMetrics, Driver, MetricsSample
@@ -162,7 +163,7 @@ class MetricsService:
                 obj = self.registry.get("vm", m.vm_uuid)
                 try:
                     vm = db.by_uuid("VM", m.vm_uuid)
-                except Exception:
+                except ApiError:  # the VM went while the sample was taken
                     continue
                 metrics = db.get("VM", vm)["metrics"]
                 if obj is None or not db.exists("VM_metrics", metrics):
