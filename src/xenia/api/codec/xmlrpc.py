@@ -10,6 +10,7 @@ string), a ``datetime`` as ``<dateTime.iso8601>``, a ``float`` as ``<double>``.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from typing import Any
 from xml.parsers import expat
@@ -160,7 +161,14 @@ def parse_call(body: bytes) -> tuple[str, list[Any], bool]:
 Encoder = Callable[[Any], str]
 
 
+#: characters XML 1.0 cannot carry, even escaped: a string holding one (a client may store any string)
+#: goes out with U+FFFD in its place, so the answer stays a document every XML-RPC client can parse
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def escape(text: str) -> str:
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("\ufffd", text)
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if "\r" in text:
