@@ -20,7 +20,6 @@ import logging
 from collections.abc import Awaitable
 from urllib.parse import parse_qs
 
-from websockets.datastructures import Headers
 from websockets.exceptions import InvalidState
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request as WsRequest
@@ -107,8 +106,14 @@ class WebSocketConsoleHandler(ConsoleHandler):
             if refused is not None:
                 return refused
         protocol = ServerProtocol(max_size=MAX_MESSAGE)
+        # the protocol parses the handshake itself (its parser then goes on to frames): give it the request's head
         target = req.path + ("?" + req.query if req.query else "")
-        answer = protocol.accept(WsRequest(target, Headers(req.headers)))
+        head = "".join(f"{k}: {v}\r\n" for k, v in req.headers.items())
+        protocol.receive_data(f"GET {target} HTTP/1.1\r\n{head}\r\n".encode("latin-1"))
+        events = protocol.events_received()
+        if len(events) != 1 or not isinstance(events[0], WsRequest):
+            return error_page(400, f"not a WebSocket handshake: {protocol.handshake_exc}")
+        answer = protocol.accept(events[0])
         if answer.status_code != 101:
             return Response(answer.status_code, bytes(answer.body), "text/plain", close=True)
         try:
