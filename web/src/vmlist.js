@@ -107,6 +107,7 @@ export class VmList {
     this.rows.style.transform = `translateY(${first * ROW}px)`;
     clear(this.rows);
     for (let i = first; i < last; i++) this.rows.append(this.row(this.filtered[i]));
+    if (!performance.getEntriesByName("xenia:list").length) performance.mark("xenia:list");
   }
 
   row(ref) {
