@@ -110,6 +110,52 @@ def test_a_refused_action_is_told_in_words_with_its_code(browser: WebDriver, lab
     shot("refused")
 
 
+def test_a_running_task_shows_progress_and_can_be_cancelled(browser: WebDriver, lab: dict[str, Any], shot: Any) -> None:
+    log_in(browser, lab["url"], lab["username"], lab["password"])
+    wait(browser, lambda b: rows(b).get("web-2") == "Running", "web-2, running")
+    # the lab's suspend writes its image slowly (examples/lab.toml: vm.suspend.write = delay:2)
+    browser.execute_script("location.hash = '#/vm/' + encodeURIComponent(arguments[0])",
+                           lab["api"].VM.get_by_name_label("web-2")[0])  # fmt: skip
+    click(browser, "button.act-suspend", "the suspend button")
+    wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "#tasks .task[data-status=pending] progress"), "the task's bar")
+    shot("pending")
+    click(browser, "#tasks .task[data-status=pending] button.cancel:enabled", "the cancel button")
+    failed = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#tasks .task.failed"), "the cancelled task")
+    assert isinstance(failed, list)
+    assert failed[0].find_element(By.CSS_SELECTOR, "code").text == "TASK_CANCELLED"
+    assert failed[0].find_element(By.CSS_SELECTOR, ".words").text == "The task was cancelled."
+    (vm,) = lab["api"].VM.get_by_name_label("web-2")
+    assert lab["api"].VM.get_power_state(vm) == "Running"  # rolled back, as xapi's cancelled suspend
+    wait(browser, lambda b: b.find_element(By.ID, "vm-power").text == "Running", "web-2 still running on its page")
+    shot("cancelled")
+
+
+def test_a_new_vm_from_a_template(browser: WebDriver, lab: dict[str, Any], shot: Any) -> None:
+    log_in(browser, lab["url"], lab["username"], lab["password"])
+    click(browser, "#new-vm", "the new VM button")
+    api = lab["api"]
+    (template,) = api.VM.get_by_name_label("Web server")  # examples/lab.toml's
+    (network,) = [n for n in api.network.get_all() if api.network.get_bridge(n) and not api.network.get_VIFs(n)][:1] or \
+        api.network.get_all()[:1]  # fmt: skip
+    browser.find_element(By.CSS_SELECTOR, f"#new-template option[value='{template}']").click()
+    browser.find_element(By.ID, "new-name").send_keys("made-in-browser")
+    memory = browser.find_element(By.ID, "new-memory")
+    memory.clear()
+    memory.send_keys("512")
+    browser.find_element(By.CSS_SELECTOR, f"#new-network option[value='{network}']").click()
+    shot("form")
+    browser.find_element(By.ID, "new-create").click()
+    wait(browser, lambda b: b.find_element(By.ID, "vm-name").text.startswith("made-in-browser"), "the new VM's page")
+    wait(browser, lambda b: b.find_element(By.ID, "vm-power").text == "Running", "the new VM running")
+    (vm,) = api.VM.get_by_name_label("made-in-browser")
+    rec = api.VM.get_record(vm)
+    assert rec["is_a_template"] is False and rec["power_state"] == "Running"
+    assert rec["memory_static_max"] == str(512 * 1024 * 1024) and rec["VCPUs_at_startup"] == "2"  # the template's 2
+    assert network in [api.VIF.get_network(v) for v in rec["VIFs"]]
+    assert any(api.VBD.get_type(b) == "Disk" for b in rec["VBDs"])  # provisioned from the template's disks
+    shot("made")
+
+
 def test_the_host_cpu_graph_has_data(browser: WebDriver, lab: dict[str, Any], shot: Any) -> None:
     log_in(browser, lab["url"], lab["username"], lab["password"])
     browser.find_element(By.ID, "nav-host").click()

@@ -75,5 +75,5 @@ const WORDS = {
 
 export function describe(code, params = []) {
   const words = WORDS[code];
-  return words ? words(params) : `The server refused: ${[code, ...params].join(" ")}`;
+  return words ? words(params) : `The server refused this${params.length ? `: ${params.join(", ")}` : "."}`;
 }

@@ -3,6 +3,7 @@
 // An event re-renders the rows in view, and re-filters at most once per frame: never a full reload.
 import { bytes, clear, h, NULL_REF } from "./dom.js";
 import { powerButtons } from "./actions.js";
+import { newVmForm } from "./newvm.js";
 
 const ROW = 32;
 const STATES = ["", "Running", "Halted", "Paused", "Suspended"];
@@ -31,7 +32,15 @@ export class VmList {
     this.viewport = h("div", { id: "vm-list", class: "vlist", onscroll: () => this.render() }, this.spacer, this.rows);
     const head = h("div", { class: "vrow head" }, ["Name", "Power state", "Memory", "vCPUs", "IP addresses", "Tags", ""]
       .map((t) => h("span", {}, t)));
-    parent.append(h("div", { class: "toolbar" }, this.search, this.state, this.tag, this.count), head, this.viewport);
+    const toolbar = h("div", { class: "toolbar" }, this.search, this.state, this.tag, this.count);
+    if (console.canAct) {
+      toolbar.append(h("button", { id: "new-vm", class: "act act-new", onclick: () => {
+        if (!document.getElementById("new-vm-form")) {
+          toolbar.after(newVmForm(console, (vm) => { location.hash = `#/vm/${encodeURIComponent(vm)}`; }));
+        }
+      } }, "New VM"));
+    }
+    parent.append(toolbar, head, this.viewport);
     this.unsubscribe = this.store.subscribe((changed) => this.changed(changed));
     this.pending = false;
     this.refilter();

@@ -43,7 +43,14 @@ export function vmPage(console, parent, ref) {
   }
 
   show_(true);
-  const unsubscribe = store.subscribe(() => show_(false));
+  // re-draw for what this page shows: the VM, its devices and metrics, messages; not other VMs' or tasks'
+  const unsubscribe = store.subscribe((changed) => {
+    const vm = store.get("vm", ref);
+    const mine = (cls, r) => changed[cls] && r && changed[cls].has(r);
+    if (changed.vm && (changed.vm.has(ref) || (vm && vm.snapshots.some((s) => changed.vm.has(s))))) return show_(false);
+    if (!vm || mine("vm_metrics", vm.metrics) || mine("vm_guest_metrics", vm.guest_metrics)) return show_(false);
+    if (["vbd", "vdi", "vif", "network", "sr", "message", "console"].some((c) => changed[c])) show_(false);
+  });
   return () => {
     unsubscribe();
     if (stopTab) stopTab();
