@@ -34,8 +34,9 @@ def chromium() -> WebDriver:
     return webdriver.Chrome(options=options, service=service)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[WebDriver]:
+    """One Chromium for every module (each test logs in afresh, so nothing carries over but the process)."""
     driver = chromium()
     try:
         yield driver
