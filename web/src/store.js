@@ -53,12 +53,21 @@ export class Store {
           onError(e);
           return;
         }
+        if (e.code === "EVENTS_LOST") {
+          // the server dropped events this client had not read: load everything again (what xapi's clients do)
+          this.token = "";
+          for (const table of Object.values(this.tables)) table.clear();
+          this.reloaded = true;
+          continue;
+        }
         await new Promise((r) => setTimeout(r, 1000));
         continue;
       }
       if (!this.running) return;
       this.token = batch.token;
       const changed = this.apply(batch.events);
+      if (this.reloaded) changed.reloaded = true; // objects gone meanwhile are not in the batch: redraw everything
+      this.reloaded = false;
       this.loaded = true;
       for (const fn of this.listeners) fn(changed);
     }

@@ -51,6 +51,7 @@ export class VmList {
   }
 
   changed(changed) {
+    if (changed.reloaded) return this.refilter();
     if (!(changed.vm || changed.vm_guest_metrics || changed.vm_metrics)) return;
     // a VM that enters or leaves the filter, or is renamed, re-filters (once per frame); else only rows in view
     for (const ref of changed.vm || []) {
