@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from _common import LeanConnection, XeniaDaemon, xenia_command
+from _common import LeanConnection, XeniaDaemon, load_average, xenia_command
 from api import VM_PREFIX, json_call, json_request, populate_xenia
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -148,7 +148,7 @@ def run(n: int, changes: int) -> int:
             replies.append(got["reply"] if got["reply"] is not None else got["page"])
         page_ms, reply_ms = statistics.median(pages), statistics.median(replies)
         interactive = shown["ms"] / 1000
-        print(f"web console, {n} simulated VMs, headless Chromium ({shown['count']} listed)")
+        print(f"web console, {n} simulated VMs, headless Chromium ({shown['count']} listed); {load_average()}")
         print(f"  login -> list drawn          {interactive:8.2f} s    peer: login + first event.from by a lean client {peer:.2f} s"
               f"    goal < {GOAL_INTERACTIVE_S} s: {'met' if interactive < GOAL_INTERACTIVE_S else 'MISSED'}")
         print("  the page's calls after login (start ms, end ms, bytes):", shown["calls"][:4])
