@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +156,46 @@ def test_a_new_vm_from_a_template(browser: WebDriver, lab: dict[str, Any], shot:
     shot("made")
 
 
+def answer_prompt(browser: WebDriver, text: str | None) -> None:
+    """Type into the page's prompt (None: accept a confirmation)."""
+    alert = wait(browser, lambda b: b.switch_to.alert, "the page's question")
+    assert alert is not None
+    dialog = browser.switch_to.alert
+    if text is not None:
+        dialog.send_keys(text)
+    dialog.accept()
+
+
+def test_snapshot_clone_and_destroy(browser: WebDriver, lab: dict[str, Any], shot: Any) -> None:
+    api = lab["api"]
+    log_in(browser, lab["url"], lab["username"], lab["password"])
+    (web1,) = api.VM.get_by_name_label("web-1")
+    browser.execute_script("location.hash = '#/vm/' + encodeURIComponent(arguments[0])", web1)
+    click(browser, "button.act-snapshot", "the snapshot button")
+    answer_prompt(browser, "before-upgrade")
+    click(browser, "#tab-snapshots", "the snapshots tab")
+    wait(browser, lambda b: "before-upgrade" in b.find_element(By.ID, "tab-body").text, "the snapshot listed")
+    assert [api.VM.get_name_label(s) for s in api.VM.get_snapshots(web1)] == ["before-upgrade"]
+    shot("snapshots")
+    (db,) = api.VM.get_by_name_label("db")
+    if api.VM.get_power_state(db) != "Halted":
+        api.VM.hard_shutdown(db)
+    browser.execute_script("location.hash = '#/vm/' + encodeURIComponent(arguments[0])", db)
+    click(browser, "button.act-clone", "the clone button")
+    answer_prompt(browser, "db-clone")
+    click(browser, "#nav-vms", "the VM list")
+    wait(browser, lambda b: "db-clone" in rows(b), "the clone in the list")
+    click(browser, "#vm-list .vrow[data-name=db-clone] a.name", "the clone's name")
+    click(browser, "button.act-destroy", "the destroy button")
+    answer_prompt(browser, None)
+    wait(browser, lambda b: "db-clone" not in rows(b) and "db" in rows(b), "the list without the clone")
+    assert api.VM.get_by_name_label("db-clone") == []
+
+
+def archive_is(step: str) -> Callable[[WebDriver], bool]:
+    return lambda b: b.find_element(By.ID, "graphs").get_attribute("data-step") == step
+
+
 def test_the_host_cpu_graph_has_data(browser: WebDriver, lab: dict[str, Any], shot: Any) -> None:
     log_in(browser, lab["url"], lab["username"], lab["password"])
     browser.find_element(By.ID, "nav-host").click()
@@ -163,6 +203,11 @@ def test_the_host_cpu_graph_has_data(browser: WebDriver, lab: dict[str, Any], sh
     wait(browser, lambda b: int(b.find_element(By.ID, "graph-cpu").get_attribute("data-points") or 0) >= 2,
          "points on the CPU graph")  # fmt: skip
     shot("host")
+    # longer ranges come from the coarser archives (xapi's: 5 s x 120, 1 min x 120, 1 h x 168, 1 day x 366)
+    assert browser.find_element(By.ID, "graphs").get_attribute("data-step") == "5"
+    for seconds, step in (("7200", "60"), ("86400", "3600"), ("31536000", "86400")):
+        browser.find_element(By.CSS_SELECTOR, f"#graph-range option[value='{seconds}']").click()
+        wait(browser, archive_is(step), f"the {step} s archive")
 
 
 def test_a_read_only_user_cannot_act(browser: WebDriver, lab: dict[str, Any], shot: Any) -> None:

@@ -39,7 +39,7 @@ export function vmButtons(console, ref, vm) {
     named("copy", "Copy", "VM.copy", "copy", [NULL_REF]),
     allowed.has("destroy") && h("button", { class: "act act-destroy danger", onclick: () => {
       if (confirm(`Destroy ${vm.name_label}? Its disks stay.`)) {
-        console.tasks.run(`Destroy ${vm.name_label}`, "VM.destroy", ref).then(() => { location.hash = "#/vms"; }, () => {});
+        console.tasks.runSync(`Destroy ${vm.name_label}`, "VM.destroy", ref).then(() => { location.hash = "#/vms"; }, () => {});
       }
     } }, "Destroy"),
   ];

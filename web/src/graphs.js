@@ -34,7 +34,7 @@ function sum(s, re, div) {
 
 export function graphs(console, parent, kind, uuid) {
   const range = h("select", { class: "range", id: "graph-range" }, RANGES.map(([l, s]) => h("option", { value: s }, l)));
-  const grid = h("div", { class: "graphs" });
+  const grid = h("div", { class: "graphs", id: "graphs" });
   parent.append(h("div", { class: "toolbar" }, h("strong", {}, "Graphs"), range), grid);
   let stopped = false;
   let timer = null;
@@ -51,6 +51,7 @@ export function graphs(console, parent, kind, uuid) {
     else q.set("vm_uuid", uuid);
     const res = await fetch(`/rrd_updates?${q}`, { headers: { Accept: "application/json" } });
     const dump = await res.json();
+    grid.dataset.step = dump.meta.step; // the archive the range came from (5 s, 1 min, 1 h, 1 day)
     const legend = dump.meta.legend.map((l) => l.split(":"));
     const mine = legend.map(([, , u, name]) => (u === uuid ? name : null));
     sources = mine.filter(Boolean);

@@ -27,6 +27,23 @@ export class TaskPanel {
     });
   }
 
+  /** A message xapi has no Async form of (VM.destroy): the same row, done when the call returns. */
+  async runSync(label, method, ...params) {
+    const row = this.row(label);
+    row.bar.removeAttribute("value"); // indeterminate: the call has no task to follow
+    try {
+      const result = await this.console.session.call(method, ...params);
+      row.bar.value = 1;
+      row.status.textContent = "done";
+      row.el.classList.add("done");
+      setTimeout(() => row.el.remove(), 8000);
+      return result;
+    } catch (e) {
+      this.fail(row, e);
+      throw e;
+    }
+  }
+
   row(label) {
     const bar = h("progress", { max: 1, value: 0 });
     const status = h("span", { class: "status" }, "starting");
