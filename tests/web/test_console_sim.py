@@ -74,6 +74,20 @@ def test_log_in_and_see_the_lab_vms_filtered(browser: WebDriver, lab: dict[str, 
     browser.find_element(By.CSS_SELECTOR, "#power-filter option[value='']").click()
 
 
+def test_a_wrong_password_is_told_in_words(browser: WebDriver, lab: dict[str, Any], shot: Any) -> None:
+    browser.get(lab["url"] + "/")
+    browser.execute_script("sessionStorage.clear()")
+    browser.get(lab["url"] + "/")
+    wait(browser, lambda b: b.find_element(By.ID, "password"), "the login form")
+    browser.find_element(By.ID, "password").send_keys("not-the-password")
+    browser.find_element(By.ID, "login").click()
+    wait(browser, lambda b: b.find_element(By.ID, "login-error").text, "the login's answer")
+    assert browser.find_element(By.ID, "login-error").text == \
+        "The user name or password is wrong. (SESSION_AUTHENTICATION_FAILED)"  # fmt: skip
+    assert browser.find_elements(By.ID, "logout") == []
+    shot("wrong-password")
+
+
 def test_start_a_vm_and_see_it_run_without_reloading(browser: WebDriver, lab: dict[str, Any], shot: Any) -> None:
     log_in(browser, lab["url"], lab["username"], lab["password"])
     wait(browser, lambda b: rows(b).get("db") == "Halted", "db, halted")
