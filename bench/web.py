@@ -70,7 +70,9 @@ function check() {
     const login = performance.getEntriesByName('xenia:login')[0];
     const calls = performance.getEntriesByType('resource').filter(r => r.name.endsWith('/jsonrpc') && r.startTime >= login.startTime)
       .map(r => [Math.round(r.startTime - login.startTime), Math.round(r.responseEnd - login.startTime), r.encodedBodySize]);
-    done({ms: list[0].startTime - login.startTime, count: document.getElementById('vm-count').textContent, calls});
+    const at = (name) => Math.round(performance.getEntriesByName(name)[0].startTime - login.startTime);
+    const marks = {events: at('xenia:events'), applied: at('xenia:applied')};
+    done({ms: list[0].startTime - login.startTime, count: document.getElementById('vm-count').textContent, calls, marks});
   } else setTimeout(check, 5);
 }
 check();
@@ -151,7 +153,7 @@ def run(n: int, changes: int) -> int:
         print(f"web console, {n} simulated VMs, headless Chromium ({shown['count']} listed); {load_average()}")
         print(f"  login -> list drawn          {interactive:8.2f} s    peer: login + first event.from by a lean client {peer:.2f} s"
               f"    goal < {GOAL_INTERACTIVE_S} s: {'met' if interactive < GOAL_INTERACTIVE_S else 'MISSED'}")
-        print("  the page's calls after login (start ms, end ms, bytes):", shown["calls"][:4])
+        print("  the page's calls after login (start ms, end ms, bytes):", shown["calls"][:4], "then", shown["marks"])
         print(f"  scroll to the middle, drawn  {scroll['ms']:8.1f} ms   (first row {scroll['first']})")
         print(f"  search to its one row        {search['ms']:8.1f} ms")
         print(f"  power change -> page (median of {changes}) {page_ms:6.1f} ms   peer: the call's own round trip {reply_ms:.1f} ms"

@@ -64,8 +64,11 @@ export class Store {
         continue;
       }
       if (!this.running) return;
+      const first = !this.loaded;
+      if (first) performance.mark("xenia:events");
       this.token = batch.token;
       const changed = this.apply(batch.events);
+      if (first) performance.mark("xenia:applied");
       if (this.reloaded) changed.reloaded = true; // objects gone meanwhile are not in the batch: redraw everything
       this.reloaded = false;
       this.loaded = true;
