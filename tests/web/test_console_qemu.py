@@ -33,7 +33,8 @@ def booted() -> Iterator[dict[str, Any]]:
             wait_booted(api, vm)
             yield {"url": d.url, "api": api, "vm": vm}
         finally:
-            api.VM.hard_shutdown(vm)
+            if api.VM.get_power_state(vm) != "Halted":
+                api.VM.hard_shutdown(vm)
             uninstall(api, vm)
     finally:
         d.stop()
@@ -88,3 +89,12 @@ def test_vnc_console_shows_the_screen(browser: WebDriver, booted: dict[str, Any]
         return seen.size"""
     wait(browser, lambda b: b.execute_script(colours) >= 2, "a canvas that is not one flat colour")
     shot("vnc")
+
+
+def test_the_console_closes_when_the_vm_stops(browser: WebDriver, booted: dict[str, Any], shot: Any) -> None:
+    open_vm(browser, booted, "serial")
+    wait(browser, lambda b: b.find_element(By.ID, "serial-status").text == "connected", "the serial console")
+    booted["api"].VM.hard_shutdown(booted["vm"])  # the console's server goes with QEMU: the WebSocket closes
+    wait(browser, lambda b: b.find_element(By.ID, "serial-status").text == "disconnected", "the console to close")
+    wait(browser, lambda b: b.find_element(By.ID, "vm-power").text == "Halted", "the page to show the VM halted")
+    shot("closed")
