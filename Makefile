@@ -11,7 +11,7 @@ ANSIBLE_VERSION = 12.3.0
 THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
 export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
-.PHONY: run test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clients clean dist dist-check cbinding cbinding-install
+.PHONY: run web test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clients clean dist dist-check cbinding cbinding-install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,17 @@ $(XO_DIR)/node_modules/.installed: $(XO_DIR)/package.json $(XO_DIR)/package-lock
 	cd $(XO_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+## web: the web console (issue 17), built from web/ by esbuild into build/web, which the daemon serves at /
+WEB_SRC = $(wildcard web/src/*) web/build.mjs
+web: build/web/index.html
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+build/web/index.html: web/node_modules/.installed $(WEB_SRC)
+	cd web && node build.mjs
+
 ## run: start the daemon on the simulator with embedded state under ./var (HTTP on LISTEN, HTTPS on TLS_LISTEN)
-run: $(BIN)/.installed
+run: $(BIN)/.installed web
 	$(BIN)/xenia serve --listen $(LISTEN) --tls-listen $(TLS_LISTEN) --state-dir $(STATE_DIR) --driver $(DRIVER)
 
 ## system-deps: Debian packages the tests use (idempotent)
@@ -64,7 +73,7 @@ unit: $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
 	$(BIN)/pytest -q
 
 ## test: install everything, then ruff, mypy and pytest
-test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION) clients
+test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION) clients web
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 	$(MAKE) cbinding
@@ -107,4 +116,4 @@ dist-check: $(BIN)/.installed
 	$(BIN)/pytest -q -p no:cacheprovider tests/plugin/test_wheel.py
 
 clean:
-	rm -rf $(VENV) $(ANSIBLE_VENV) $(XO_DIR)/node_modules var dist build .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(ANSIBLE_VENV) $(XO_DIR)/node_modules web/node_modules var dist build .mypy_cache .pytest_cache .ruff_cache

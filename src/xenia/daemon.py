@@ -17,6 +17,7 @@ from pathlib import Path
 
 from xenia.api import tls
 from xenia.api.console import ConsoleHandler
+from xenia.api.console_ws import WebSocketConsoleHandler
 from xenia.api.context import App
 from xenia.api.dispatch import Dispatcher
 from xenia.api.events import EventHub, EventLimits
@@ -107,6 +108,7 @@ class Daemon:
         for path in metrics_http.routes:
             self.api.route("GET", path, metrics_http.handle)
         self.api.route("CONNECT", "/console", ConsoleHandler(app))
+        self.api.route("GET", "/console/ws", WebSocketConsoleHandler(app))  # the web console's noVNC and xterm.js
         await self.api.listen_unix(cfg.socket_path)
         if cfg.tls_listen:  # before plain HTTP: a client that finds the plain port open finds TLS ready too
             host, _, port = cfg.tls_listen.rpartition(":")

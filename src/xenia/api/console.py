@@ -131,7 +131,7 @@ class ConsoleHandler:
         except LookupError as e:
             log.info("console request refused: %s", e)
             return error_page(500, str(e))
-        return self._connect(console)
+        return self._connect(console, ConsoleTunnel())
 
     def _check_session(self, req: Request, params: dict[str, str]) -> Response | None:
         session_ref = params.get("session_id") or _cookie(req, "session_id")
@@ -168,7 +168,8 @@ class ConsoleHandler:
             raise LookupError(f"VM {vm} (console {ref}) is not running on this host")
         return ref
 
-    async def _connect(self, console: str) -> Response:
+    async def _connect(self, console: str, tunnel: ConsoleTunnel) -> Response:
+        """Connect ``tunnel`` to the console's server: a 200 that hands it the client, or the error page."""
         db = self.app.db
         rec = db.get("console", console)
         vm_uuid = db.get("VM", rec["VM"])["uuid"]
@@ -178,7 +179,6 @@ class ConsoleHandler:
             log.info("console of VM %s: %s", vm_uuid, e)
             infos = []
         location = next((i.location for i in infos if i.protocol.value == rec["protocol"]), None)
-        tunnel = ConsoleTunnel()
         loop = asyncio.get_running_loop()
         try:
             if location is None:

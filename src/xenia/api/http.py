@@ -17,7 +17,8 @@ around the parser is what a server exposed to any client needs:
 - connection limits, in total and per client address: beyond them a new
   connection gets 503 and is closed, never silence;
 - ``CONNECT`` (xapi's console) hands the raw connection to the handler after
-  the 200: see :class:`Upgrade`.
+  the 200, and so does a ``GET`` with ``Upgrade:`` after the 101 (the web
+  console's WebSockets): see :class:`Upgrade`.
 
 A client that goes away mid-request costs nothing but its buffer; a call
 already running finishes (so the db stays consistent) and its answer is dropped.
@@ -103,6 +104,7 @@ class HttpError(Exception):
 
 
 _REASONS = {
+    101: "Switching Protocols",
     200: "OK",
     204: "No Content",
     400: "Bad Request",
@@ -422,7 +424,7 @@ class HttpProtocol(asyncio.Protocol):
         transport = self.transport
         if transport is None:
             return False
-        if resp.upgrade is not None and req.method == "CONNECT" and self._upgraded:
+        if resp.upgrade is not None and self._upgraded:  # CONNECT, or a GET with Upgrade: (WebSocket)
             transport.write(render_upgrade(resp))
             self.upgrade = resp.upgrade
             self.pending.clear()

@@ -24,6 +24,7 @@ from pathlib import Path
 from xenia.api.codec import jsonrpc, xmlrpc
 from xenia.api.dispatch import Dispatcher, Reply
 from xenia.api.http import Connections, Handler, HttpLimits, HttpProtocol, Request, Response, error_page
+from xenia.api.webui import WebFiles
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class ApiServer:
         self.route("POST", "/json", self._jsonrpc)
         self.route("POST", "/jsonrpc", self._jsonrpc)
         self.route("OPTIONS", "/", self._options)
-        self.route("GET", "/", self._root_page)
+        self.route("GET", "/", WebFiles())  # the web console (issue 17), xapi's file handler under GET /
 
     def route(self, method: str, prefix: str, handler: Handler) -> None:
         """Serve ``method`` requests whose path starts with ``prefix`` (the longest registered prefix wins)."""
@@ -94,13 +95,6 @@ class ApiServer:
         allow = f"{asked}, X-Requested-With" if asked else "X-Requested-With"
         return Response(200, b"", "text/plain", [("Access-Control-Allow-Headers", allow),
                                                  ("Access-Control-Allow-Methods", "POST, OPTIONS")])  # fmt: skip
-
-    @staticmethod
-    def _root_page(req: Request, local: bool) -> Response:
-        """xapi serves files under ``GET /``; xenia has one page, and 404 for any other file."""
-        if req.path != "/":
-            return error_page(404, "not found")
-        return Response(200, b"xenia: XenAPI on POST / (XML-RPC) and POST /jsonrpc (JSON-RPC)\n")
 
     def _xmlrpc(self, req: Request, local: bool) -> Response | Awaitable[Response]:
         try:
