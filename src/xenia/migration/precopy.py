@@ -15,17 +15,21 @@ from xenia.migration.stream import FrameWriter, Kind
 
 __all__ = ["BATCH_PAGES", "precopy", "send_pages"]
 
-#: Pages per DATA frame (256 KiB of 4 KiB pages): small enough that cancel is seen quickly.
+#: Pages per DATA frame at most (256 KiB of 4 KiB pages).
 BATCH_PAGES = 64
+#: Under a cap, a frame holds at most this many seconds of the stream, so a cancel is seen that soon.
+FRAME_SECONDS = 0.05
 
 
 async def send_pages(mem: SimMemory, pages: list[int], out: FrameWriter, run: Run, *, check: bool = True) -> None:
     """Send ``pages`` in DATA frames, accounting progress."""
     record = mem.page_size + 4
-    for start in range(0, len(pages), BATCH_PAGES):
+    rate = out.limiter.rate
+    step = BATCH_PAGES if rate is None else max(1, min(BATCH_PAGES, int(rate * FRAME_SECONDS) // record))
+    for start in range(0, len(pages), step):
         if check:
             run.check()
-        batch = pages[start : start + BATCH_PAGES]
+        batch = pages[start : start + step]
         sent = await out.send(Kind.DATA, mem.encode(batch))
         left = len(pages) - start - len(batch)
         run.sent(sent, (left + mem.dirty_count()) * record)
