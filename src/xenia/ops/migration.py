@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Qualifier
 from xenia.db import Db
-from xenia.drivers.base import Driver
+from xenia.drivers.base import DomainSpec, Driver
+from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.sim.driver import SimDriver
 from xenia.migration import (
     CancelToken,
@@ -29,11 +30,13 @@ from xenia.migration import (
     MigrationOptions,
     Receiver,
     Sink,
+    SourceVm,
     TimeoutPolicy,
     migrate,
 )
 from xenia.migration.live import Run
 from xenia.migration.progress import Progress
+from xenia.migration.qemu import QemuSink, QemuSource
 from xenia.migration.sim import SimSink, SimSource
 from xenia.migration.stream import FrameWriter
 from xenia.ops.engine import Ops
@@ -68,10 +71,17 @@ def _portable(db: Db, cls: str, rec: dict[str, Any], skip: set[str]) -> dict[str
     return out
 
 
+class _DriverSink(Sink, Protocol):
+    """The driver sinks this module drives: the destination's spec is set before the switch-over."""
+
+    spec: DomainSpec | None
+    vm_uuid: str
+
+
 class _WithRecords:
     """A driver's :class:`SourceVm` whose HELLO also carries the XenAPI records."""
 
-    def __init__(self, inner: SimSource, records: dict[str, Any]) -> None:
+    def __init__(self, inner: SourceVm, records: dict[str, Any]) -> None:
         self.inner = inner
         self.records = records
 
@@ -97,7 +107,7 @@ class _WithRecords:
 class _Arrival:
     """The destination's :class:`Sink`: the driver's sink plus the VM's records in this db."""
 
-    def __init__(self, owner: Migrations, inner: SimSink) -> None:
+    def __init__(self, owner: Migrations, inner: _DriverSink) -> None:
         self.owner = owner
         self.inner = inner
         self.records: dict[str, Any] = {}
@@ -170,8 +180,7 @@ class Migrations:
 
     def receive(self, network: str, session_id: str, api_url: str) -> dict[str, str]:
         """``host.migrate_receive``: a token, and xapi's ``dest`` map."""
-        if not isinstance(self.driver, SimDriver):
-            raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not receive migrations yet")
+        self._driver_sink()  # refuses a driver that cannot receive
         self.db.get("network", network)
         ticket = self.receiver.expect(self._arrival)
         host, port = self.receiver.address
@@ -186,16 +195,29 @@ class Migrations:
         }
 
     async def _arrival(self, hello: dict[str, Any]) -> Sink:
-        assert isinstance(self.driver, SimDriver)
-        return _Arrival(self, SimSink(self.driver))
+        return _Arrival(self, self._driver_sink())
+
+    def _driver_sink(self) -> _DriverSink:
+        if isinstance(self.driver, SimDriver):
+            return SimSink(self.driver)
+        if isinstance(self.driver, QemuDriver):
+            return QemuSink(self.driver)
+        raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
+
+    def _driver_source(self, vm_uuid: str) -> SourceVm:
+        if isinstance(self.driver, SimDriver):
+            return SimSource(self.driver, vm_uuid)
+        if isinstance(self.driver, QemuDriver):
+            return QemuSource(self.driver, vm_uuid)
+        raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
 
     # -- source -----------------------------------------------------------------------------------
 
     def check(self, vm: str, dest: dict[str, str], vdi_map: dict[str, str], vif_map: dict[str, str]) -> dict[str, Any]:
         """``VM.assert_can_migrate``'s checks; the records the stream will carry."""
         db = self.db
-        if not isinstance(self.driver, SimDriver):
-            raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate yet")
+        if not isinstance(self.driver, SimDriver | QemuDriver):
+            raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
         if DEST_RECEIVER not in dest or DEST_TOKEN not in dest:
             raise ApiError("VM_MIGRATE_CONTACT_REMOTE_SERVICE_FAILED")
         vifs = []
@@ -221,14 +243,13 @@ class Migrations:
         db, ops = self.db, self.ops
         async with ops.operation(vm, "migrate_send", task):
             records = self.check(vm, dest, vdi_map, vif_map)
-            assert isinstance(self.driver, SimDriver)
             uuid = db.get("VM", vm)["uuid"]
             host, _, port = dest[DEST_RECEIVER].rpartition(":")
             opts = _options(options)
             opts.progress = _progress_to(task)
             opts.cancel = _TaskCancel(task)
             try:
-                result = await migrate(_WithRecords(SimSource(self.driver, uuid), records), (host, int(port)),
+                result = await migrate(_WithRecords(self._driver_source(uuid), records), (host, int(port)),
                                        dest[DEST_TOKEN], opts)  # fmt: skip
             except MigrationCancelled as exc:
                 raise ApiError("TASK_CANCELLED", task.ref) from exc
