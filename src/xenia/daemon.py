@@ -164,7 +164,8 @@ class Daemon:
         cfg = self.config
         if cfg.migration_listen is None or self.driver is None:
             return
-        service = Migrations(app.db, app.services["ops"], self.driver, app.host_ref, cfg.migration_listen)
+        service = Migrations(app.db, app.services["ops"], app.services["storage"], self.driver, app.host_ref,
+                             cfg.migration_listen)
         await service.start()
         if self.port is not None:
             service.api_url = f"http://{(cfg.listen or '').rpartition(':')[0] or '127.0.0.1'}:{self.port}"

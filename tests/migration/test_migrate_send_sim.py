@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,6 +92,52 @@ def test_a_running_vm_moves_with_its_configuration(apis: tuple[Any, Any]) -> Non
     back, src_network = _dest(src)
     home = dst.VM.migrate_send(new, back, True, {}, _vif_map(dst, new, src_network), {}, {})
     assert src.VM.get_power_state(home) == "Running"
+
+
+def _image_path(api: Any, vdi: str) -> str:
+    rec = api.SR.get_record(api.VDI.get_SR(vdi))
+    base = rec["other_config"].get("path") or rec["sm_config"].get("path")
+    return f"{base}/{api.VDI.get_location(vdi)}"
+
+
+def _image(api: Any, vdi: str) -> bytes:
+    with open(_image_path(api, vdi), "rb") as f:
+        return f.read()
+
+
+def _scribble(api: Any, vdi: str) -> None:
+    """What the guest wrote: a simulated image is JSON; a key of its own makes this disk unlike any other."""
+    path = _image_path(api, vdi)
+    with open(path, "rb") as f:
+        data = json.loads(f.read())
+    data["written"] = uuid.uuid4().hex * 100
+    with open(path, "w") as f:
+        json.dump(data, f)
+
+
+def test_a_vm_with_a_disk_moves_its_disk_to_the_mapped_sr(apis: tuple[Any, Any]) -> None:
+    src, dst = apis
+    vm = src.VM.clone(src.VM.get_by_name_label("Generic Linux BIOS")[0], "with-disk")
+    src.VM.provision(vm)
+    src.VM.start(vm, False, False)
+    disks = [src.VBD.get_VDI(b) for b in src.VM.get_VBDs(vm) if src.VBD.get_type(b) == "Disk"]
+    assert disks
+    for d in disks:
+        _scribble(src, d)
+    images = {src.VDI.get_uuid(d): (_image(src, d), src.VDI.get_virtual_size(d)) for d in disks}
+    dest, network = _dest(dst)
+    sr = dst.pool.get_default_SR(dst.pool.get_all()[0])
+    with pytest.raises(XenAPI.Failure) as unmapped:
+        src.VM.migrate_send(vm, dest, True, {}, _vif_map(src, vm, network), {}, {})
+    assert unmapped.value.details[0] == "VDI_NOT_IN_MAP"
+    new = src.VM.migrate_send(vm, dest, True, dict.fromkeys(disks, sr), _vif_map(src, vm, network), {}, {})
+    moved = [dst.VBD.get_VDI(b) for b in dst.VM.get_VBDs(new) if dst.VBD.get_type(b) == "Disk"]
+    assert sorted((_image(dst, d), dst.VDI.get_virtual_size(d)) for d in moved) == sorted(images.values())
+    assert all(dst.VDI.get_SR(d) == sr for d in moved)
+    assert dst.VM.get_power_state(new) == "Running"
+    for vdi_uuid in images:  # moved, not copied: xapi's storage motion leaves no source disk
+        with pytest.raises(XenAPI.Failure):
+            src.VDI.get_by_uuid(vdi_uuid)
 
 
 def test_the_token_is_good_for_one_migration(apis: tuple[Any, Any]) -> None:

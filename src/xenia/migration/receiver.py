@@ -43,6 +43,8 @@ class Sink(Protocol):
         """A DATA frame of the driver's memory stream."""
         ...
 
+    # A sink may also have ``async def disk(self, payload: bytes) -> None`` for DISK frames.
+
     async def load(self, state: dict[str, Any]) -> dict[str, Any]:
         """The switch-over's state: create the VM here, paused; the LOADED payload."""
         ...
@@ -161,6 +163,8 @@ class Receiver:
                 frame = await asyncio.wait_for(read_frame(reader), IDLE_TIMEOUT)
                 if frame.kind is Kind.DATA:
                     await sink.data(frame.payload)
+                elif frame.kind is Kind.DISK and hasattr(sink, "disk"):
+                    await sink.disk(frame.payload)
                 elif frame.kind is Kind.SWITCH:
                     loaded = await sink.load(frame.json())
                     writer.write(encode(Kind.LOADED, loaded))

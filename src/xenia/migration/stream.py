@@ -9,6 +9,7 @@ them on asyncio streams, the writer through the rate limiter.
 The conversation (S = source, R = receiver)::
 
     S: HELLO {token, vm, driver, spec, memory}    R: READY {} | ERROR {code, message}
+    S: DISK ... (disk images, where the caller maps disks to the destination's storage)
     S: DATA ... (pre-copy passes)
     S: SWITCH {state}    (source paused; last DATA sent before it)
     R: LOADED {}  | ERROR       the destination holds the VM, paused
@@ -45,6 +46,7 @@ class Kind(enum.IntEnum):
     COMMIT = 7
     DONE = 8
     ABORT = 9
+    DISK = 10  #: ``index (2 bytes) | offset (8 bytes) | bytes`` of a disk image copied before memory
 
 
 class FrameError(Exception):

@@ -13,8 +13,11 @@ are in ``docs/migration.md``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import os
+import struct
 from typing import Any, Protocol
 
 from xenia.datamodel.errors import ApiError
@@ -38,10 +41,11 @@ from xenia.migration.live import Run
 from xenia.migration.progress import Progress
 from xenia.migration.qemu import QemuSink, QemuSource
 from xenia.migration.sim import SimSink, SimSource
-from xenia.migration.stream import FrameWriter
+from xenia.migration.stream import FrameWriter, Kind
 from xenia.ops.engine import Ops
-from xenia.ops.spec import domain_spec
+from xenia.ops.spec import domain_spec, vdi_path
 from xenia.ops.steps import TaskControl
+from xenia.ops.storage import Storage
 
 __all__ = ["DEST_RECEIVER", "DEST_TOKEN", "Migrations"]
 
@@ -50,6 +54,9 @@ log = logging.getLogger(__name__)
 #: the keys xenia adds to xapi's ``dest`` map: where its receiver listens, and the one-time token
 DEST_RECEIVER = "xenia_receiver"
 DEST_TOKEN = "xenia_token"
+#: bytes of a disk image per DISK frame
+DISK_CHUNK = 256 << 10
+_DISK_HEADER = struct.Struct(">HQ")
 #: VM fields that describe this host's instance, not the VM: never carried to another host
 _LOCAL = {"uuid", "snapshots", "snapshot_of", "parent", "is_a_snapshot", "snapshot_time", "snapshot_info",
           "snapshot_metadata", "metrics", "guest_metrics", "suspend_VDI", "resident_on", "scheduled_to_be_resident_on",
@@ -81,14 +88,23 @@ class _DriverSink(Sink, Protocol):
 class _WithRecords:
     """A driver's :class:`SourceVm` whose HELLO also carries the XenAPI records."""
 
-    def __init__(self, inner: SourceVm, records: dict[str, Any]) -> None:
+    def __init__(self, inner: SourceVm, records: dict[str, Any], disk_paths: list[str]) -> None:
         self.inner = inner
         self.records = records
+        self.disk_paths = disk_paths
 
     async def prepare(self) -> dict[str, Any]:
         return {**await self.inner.prepare(), "xenapi": self.records}
 
     async def send_memory(self, out: FrameWriter, run: Run) -> None:
+        for index, path in enumerate(self.disk_paths):
+            offset = 0
+            with open(path, "rb") as image:
+                while chunk := await asyncio.to_thread(image.read, DISK_CHUNK):
+                    run.check()
+                    sent = await out.send(Kind.DISK, _DISK_HEADER.pack(index, offset) + chunk)
+                    offset += len(chunk)
+                    run.sent(sent, run.meter.bytes_remaining)
         await self.inner.send_memory(out, run)
 
     async def switch_over(self, out: FrameWriter, run: Run) -> dict[str, Any]:
@@ -112,6 +128,8 @@ class _Arrival:
         self.inner = inner
         self.records: dict[str, Any] = {}
         self.vm = NULL_REF
+        #: the VDIs made here for the disks the stream carries, in the stream's order
+        self.vdis: list[str] = []
 
     async def accept(self, hello: dict[str, Any]) -> None:
         db = self.owner.db
@@ -125,6 +143,18 @@ class _Arrival:
         for vif in self.records.get("VIFs", []):
             db.get("network", vif["network"])  # HANDLE_INVALID when the map names no network of this host
         await self.inner.accept(hello)
+        for disk in self.records.get("disks", []):
+            db.get("SR", disk["SR"])  # HANDLE_INVALID when the map names no SR of this host
+            vdi = await self.owner.storage.create_vdi({**disk["VDI"], "SR": disk["SR"]})
+            self.vdis.append(vdi)
+            await asyncio.to_thread(_truncate, vdi_path(db, vdi))
+
+    async def disk(self, payload: bytes) -> None:
+        index, offset = _DISK_HEADER.unpack_from(payload)
+        if index >= len(self.vdis):
+            raise ValueError(f"disk {index} was not announced")
+        path = vdi_path(self.owner.db, self.vdis[index])
+        await asyncio.to_thread(_write_at, path, offset, payload[_DISK_HEADER.size :])
 
     async def data(self, payload: bytes) -> None:
         await self.inner.data(payload)
@@ -139,6 +169,8 @@ class _Arrival:
                 db.create("VIF", {**vif, "VM": self.vm, "currently_attached": False})
             for vbd in self.records.get("VBDs", []):
                 db.create("VBD", {**vbd, "VM": self.vm, "VDI": NULL_REF, "empty": True, "currently_attached": False})
+            for disk, vdi in zip(self.records.get("disks", []), self.vdis, strict=True):
+                db.create("VBD", {**disk["VBD"], "VM": self.vm, "VDI": vdi, "empty": False, "currently_attached": False})
         self.inner.spec = domain_spec(db, self.vm)
         return {**await self.inner.load(state), "vm": self.vm}
 
@@ -155,14 +187,19 @@ class _Arrival:
         finally:
             if self.vm != NULL_REF and self.owner.db.exists("VM", self.vm):
                 destroy_vm(self.owner.db, self.vm)
+            for vdi in self.vdis:
+                if self.owner.db.exists("VDI", vdi):
+                    await self.owner.storage.destroy_vdi(vdi)
 
 
 class Migrations:
     """The daemon's migration service (``app.services["migrations"]``)."""
 
-    def __init__(self, db: Db, ops: Ops, driver: Driver, host: str, listen: str = "127.0.0.1:0") -> None:
+    def __init__(self, db: Db, ops: Ops, storage: Storage, driver: Driver, host: str,
+                 listen: str = "127.0.0.1:0") -> None:  # fmt: skip
         self.db = db
         self.ops = ops
+        self.storage = storage
         self.driver = driver
         self.host = host
         #: where this daemon's API is, for the ``dest`` map (set by the daemon once it listens)
@@ -226,7 +263,7 @@ class Migrations:
                 raise ApiError("VIF_NOT_IN_MAP", vif)
             rec = db.get("VIF", vif)
             vifs.append({**_portable(db, "VIF", rec, {"uuid", "VM", "network", "metrics"}), "network": vif_map[vif]})
-        vbds = []
+        vbds, disks = [], []
         for vbd in db.referrers("VBD", "VM", vm):
             rec = db.get("VBD", vbd)
             if rec["type"] == "CD" or rec["empty"] or rec["VDI"] == NULL_REF:
@@ -234,8 +271,13 @@ class Migrations:
                 continue
             if rec["VDI"] not in vdi_map:
                 raise ApiError("VDI_NOT_IN_MAP", rec["VDI"])
-            raise ApiError("OPERATION_NOT_ALLOWED", "xenia does not copy disks during a migration yet (docs/migration.md)")
-        return {"VM": _portable(db, "VM", db.get("VM", vm), _LOCAL), "VIFs": vifs, "VBDs": vbds}
+            if not isinstance(self.driver, SimDriver):
+                raise ApiError("OPERATION_NOT_ALLOWED", "xenia copies disks only on the simulator yet (docs/migration.md)")
+            vdi = db.get("VDI", rec["VDI"])
+            disks.append({"VBD": _portable(db, "VBD", rec, {"uuid", "VM", "VDI", "metrics"}),
+                          "VDI": _portable(db, "VDI", vdi, {"uuid", "SR", "VBDs", "location", "crash_dumps"}),
+                          "SR": vdi_map[rec["VDI"]], "source": rec["VDI"]})  # fmt: skip
+        return {"VM": _portable(db, "VM", db.get("VM", vm), _LOCAL), "VIFs": vifs, "VBDs": vbds, "disks": disks}
 
     async def send(self, vm: str, dest: dict[str, str], vdi_map: dict[str, str], vif_map: dict[str, str],
                    options: dict[str, str], task: TaskControl) -> str:  # fmt: skip
@@ -249,7 +291,10 @@ class Migrations:
             opts.progress = _progress_to(task)
             opts.cancel = _TaskCancel(task)
             try:
-                result = await migrate(_WithRecords(self._driver_source(uuid), records), (host, int(port)),
+                paths = [vdi_path(db, d.pop("source")) for d in records["disks"]]
+                source_vdis = [db.get("VBD", b)["VDI"] for b in db.referrers("VBD", "VM", vm)
+                               if db.get("VBD", b)["VDI"] in vdi_map]  # fmt: skip
+                result = await migrate(_WithRecords(self._driver_source(uuid), records, paths), (host, int(port)),
                                        dest[DEST_TOKEN], opts)  # fmt: skip
             except MigrationCancelled as exc:
                 raise ApiError("TASK_CANCELLED", task.ref) from exc
@@ -262,7 +307,22 @@ class Migrations:
 
             await ops.departed(vm)
             destroy_vm(db, vm)
+            for vdi in source_vdis:  # the disks moved with the VM (xapi's storage motion)
+                await self.storage.destroy_vdi(vdi)
             return str(result.destination.get("vm", NULL_REF))
+
+
+def _truncate(path: str) -> None:
+    with open(path, "wb"):
+        pass
+
+
+def _write_at(path: str, offset: int, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.pwrite(fd, data, offset)
+    finally:
+        os.close(fd)
 
 
 def _options(options: dict[str, str]) -> MigrationOptions:
