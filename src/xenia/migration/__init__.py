@@ -26,9 +26,12 @@ from xenia.migration.live import MigrationResult, SourceVm, migrate
 from xenia.migration.options import CancelToken, MigrationOptions, TimeoutPolicy
 from xenia.migration.progress import Progress, ProgressCallback
 from xenia.migration.receiver import Receiver, Sink, Ticket
+from xenia.migration.save import restore, save
 
 __all__ = [
     "migrate",
+    "save",
+    "restore",
     "Receiver",
     "MigrationOptions",
     "MigrationResult",

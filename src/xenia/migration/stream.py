@@ -23,13 +23,13 @@ from __future__ import annotations
 import asyncio
 import enum
 import struct
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
 from xenia.migration.limiter import TokenBucket
 
-__all__ = ["MAX_FRAME", "Frame", "FrameError", "FrameWriter", "Kind", "decode_header", "encode", "read_frame"]
+__all__ = ["MAX_FRAME", "ByteSink", "Frame", "FrameError", "FrameWriter", "Kind", "decode_header", "encode", "read_frame"]
 
 _HEADER = struct.Struct(">BI")
 #: Larger frames are refused: a peer cannot make the receiver allocate without bound.
@@ -99,10 +99,18 @@ async def read_frame(reader: asyncio.StreamReader) -> Frame:
     return Frame(kind, await reader.readexactly(length) if length else b"")
 
 
+class ByteSink(Protocol):
+    """Where frames go: an :class:`asyncio.StreamWriter`, or a file (:mod:`.save`)."""
+
+    def write(self, data: bytes) -> None: ...
+
+    async def drain(self) -> None: ...
+
+
 class FrameWriter:
     """Writes frames to a stream, every byte through the rate limiter, counting what went."""
 
-    def __init__(self, writer: asyncio.StreamWriter, limiter: TokenBucket) -> None:
+    def __init__(self, writer: ByteSink, limiter: TokenBucket) -> None:
         self.writer = writer
         self.limiter = limiter
         self.bytes_written = 0
