@@ -25,7 +25,7 @@ from xenia.migration.options import MigrationOptions
 from xenia.migration.receiver import Sink
 from xenia.migration.stream import Frame, FrameError, FrameWriter, Kind, decode_header
 
-__all__ = ["FORMAT", "restore", "save"]
+__all__ = ["FORMAT", "read_header", "restore", "save"]
 
 #: the first frame's ``format``: a saved image, not a live stream
 FORMAT = "xenia-saved-vm"
@@ -198,3 +198,21 @@ async def _read(f: BinaryIO, bucket: Any) -> tuple[Kind, bytes]:
         raise MigrationError(Phase.SEND_MEMORY, "protocol", "the saved VM ends early")
     await bucket.acquire(length + 5)
     return kind, payload
+
+
+def read_header(path: str) -> dict[str, Any]:
+    """The HELLO of a saved VM (which VM, which driver), without restoring anything.
+
+    :raise MigrationError: the file cannot be read or is not a saved VM.
+    """
+    try:
+        with open(path, "rb") as f:
+            header = f.read(5)
+            kind, length = decode_header(header) if len(header) == 5 else (None, 0)
+            payload = f.read(length)
+        meta = Frame(Kind.HELLO, payload).json() if kind is Kind.HELLO and len(payload) == length else {}
+    except (OSError, FrameError) as exc:
+        raise MigrationError(Phase.CONNECT, "protocol", f"{path} is not a saved VM: {exc}") from exc
+    if meta.get("format") != FORMAT:
+        raise MigrationError(Phase.CONNECT, "protocol", f"{path} is not a saved VM")
+    return meta

@@ -24,6 +24,7 @@ from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Qualifier
 from xenia.db import Db
 from xenia.drivers.base import DomainSpec, Driver
+from xenia.drivers.errors import DriverError
 from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.sim.driver import SimDriver
 from xenia.migration import (
@@ -40,8 +41,10 @@ from xenia.migration import (
 from xenia.migration.live import Run
 from xenia.migration.progress import Progress
 from xenia.migration.qemu import QemuSink, QemuSource
+from xenia.migration.save import read_header, restore, save
 from xenia.migration.sim import SimSink, SimSource
 from xenia.migration.stream import FrameWriter, Kind
+from xenia.ops import record
 from xenia.ops.engine import Ops
 from xenia.ops.spec import domain_spec, vdi_path
 from xenia.ops.steps import TaskControl
@@ -248,6 +251,53 @@ class Migrations:
             return QemuSource(self.driver, vm_uuid)
         raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
 
+    # -- save and restore to a file anywhere (xl save / xl restore) ----------------------------------
+
+    async def save_to(self, vm: str, path: str, bandwidth: str, task: TaskControl) -> None:
+        """Write a running VM to ``path`` on this host; the VM is Halted afterwards (its state is in the file)."""
+        db, ops = self.db, self.ops
+        if not os.path.isabs(path):
+            raise ApiError("INVALID_VALUE", "path", path)
+        async with ops.operation(vm, "suspend", task):
+            uuid = db.get("VM", vm)["uuid"]
+            opts = _file_options(bandwidth)
+            opts.progress = _progress_to(task)
+            opts.cancel = _TaskCancel(task)
+            try:
+                await save(self._driver_source(uuid), path, opts)
+            except MigrationCancelled as exc:
+                raise ApiError("TASK_CANCELLED", task.ref) from exc
+            except MigrationError as exc:
+                raise ApiError("VM_MIGRATE_FAILED", vm, self.host, path,
+                               f"{exc.phase.value}: {exc.reason}: {exc.message}") from exc  # fmt: skip
+            await ops.departed(vm)
+            record.halted(db, vm)
+
+    async def restore_from(self, path: str, bandwidth: str, task: TaskControl) -> str:
+        """Run the VM saved in ``path`` again; its record must be here and Halted. The VM's reference."""
+        db, ops = self.db, self.ops
+        try:
+            header = read_header(path)
+        except MigrationError as exc:
+            raise ApiError("INVALID_VALUE", "path", path) from exc
+        vm = db.by_uuid("VM", str(header.get("vm", "")))
+        async with ops.operation(vm, "start", task):
+            inner = self._driver_sink()
+            inner.spec = domain_spec(db, vm)
+            opts = _file_options(bandwidth)
+            opts.progress = _progress_to(task)
+            opts.cancel = _TaskCancel(task)
+            try:
+                await restore(_Restored(self, vm, inner), path, opts)
+            except MigrationCancelled as exc:
+                raise ApiError("TASK_CANCELLED", task.ref) from exc
+            except MigrationError as exc:
+                raise ApiError("VM_MIGRATE_FAILED", vm, path, self.host,
+                               f"{exc.phase.value}: {exc.reason}: {exc.message}") from exc  # fmt: skip
+            except DriverError as exc:
+                raise ApiError("VM_MIGRATE_FAILED", vm, path, self.host, str(exc)) from exc
+        return vm
+
     # -- source -----------------------------------------------------------------------------------
 
     def check(self, vm: str, dest: dict[str, str], vdi_map: dict[str, str], vif_map: dict[str, str]) -> dict[str, Any]:
@@ -312,6 +362,30 @@ class Migrations:
             return str(result.destination.get("vm", NULL_REF))
 
 
+class _Restored:
+    """The sink of ``vm-restore``: the driver's sink for an existing, halted VM record."""
+
+    def __init__(self, owner: Migrations, vm: str, inner: _DriverSink) -> None:
+        self.owner, self.vm, self.inner = owner, vm, inner
+
+    async def accept(self, hello: dict[str, Any]) -> None:
+        await self.inner.accept(hello)
+
+    async def data(self, payload: bytes) -> None:
+        await self.inner.data(payload)
+
+    async def load(self, state: dict[str, Any]) -> dict[str, Any]:
+        return await self.inner.load(state)
+
+    async def commit(self) -> dict[str, Any]:
+        done = await self.inner.commit()
+        await self.owner.ops.arrived(self.vm)
+        return done
+
+    async def abort(self) -> None:
+        await self.inner.abort()
+
+
 def _truncate(path: str) -> None:
     with open(path, "wb"):
         pass
@@ -323,6 +397,10 @@ def _write_at(path: str, offset: int, data: bytes) -> None:
         os.pwrite(fd, data, offset)
     finally:
         os.close(fd)
+
+
+def _file_options(bandwidth: str) -> MigrationOptions:
+    return _options({"bandwidth": bandwidth} if bandwidth else {})
 
 
 def _options(options: dict[str, str]) -> MigrationOptions:
