@@ -120,12 +120,12 @@ class QemuSource:
         await dom.execute("migrate-continue", {"state": "pre-switchover"})
         assert self._pump is not None
         await self._pump  # every byte of the stream is on the wire
-        while (status := (await dom.execute("query-migrate")).get("status")) not in _FINAL:
+        while (info := await dom.execute("query-migrate")).get("status") not in _FINAL:
             await asyncio.sleep(0.01)
-        if status != "completed":
-            raise BackendFailure(f"QEMU's migration is {status} after the switch-over")
+        if info.get("status") != "completed":
+            raise BackendFailure(f"QEMU's migration is {info.get('status')} after the switch-over")
         self._close()
-        return {"running": self.was_running}
+        return {"running": self.was_running, "qemu_downtime_ms": info.get("downtime")}
 
     def _close(self) -> None:
         if self._read_fd is not None:
