@@ -152,6 +152,17 @@ def test_the_token_is_good_for_one_migration(apis: tuple[Any, Any]) -> None:
     assert src.VM.get_power_state(vm2) == "Running"
 
 
+def test_a_host_refuses_a_vm_it_already_has(apis: tuple[Any, Any]) -> None:
+    src, _dst = apis
+    vm = _running_vm(src, "to-itself")
+    dest, network = _dest(src)  # the VM's own host: its uuid is in that db already
+    with pytest.raises(XenAPI.Failure) as caught:
+        src.VM.migrate_send(vm, dest, True, {}, _vif_map(src, vm, network), {}, {})
+    code, _vm, _src, _dst, msg = caught.value.details
+    assert code == "VM_MIGRATE_FAILED" and msg.startswith("connect: refused") and "VM_EXISTS" in msg
+    assert src.VM.get_power_state(vm) == "Running"
+
+
 def test_an_unmapped_vif_is_refused_before_anything_moves(apis: tuple[Any, Any]) -> None:
     src, dst = apis
     vm = _running_vm(src, "unmapped")

@@ -14,7 +14,6 @@ are in ``docs/migration.md``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import struct
@@ -81,6 +80,12 @@ def _portable(db: Db, cls: str, rec: dict[str, Any], skip: set[str]) -> dict[str
     return out
 
 
+class VmAlreadyHere(Exception):
+    """The receiver refuses a VM whose uuid this host's db already has."""
+
+    code = "VM_EXISTS"
+
+
 class _DriverSink(Sink, Protocol):
     """The driver sinks this module drives: the destination's spec is set before the switch-over."""
 
@@ -140,9 +145,12 @@ class _Arrival:
         vm_rec = self.records.get("VM")
         if not isinstance(vm_rec, dict):
             raise ValueError("the stream carries no VM record")
-        with contextlib.suppress(ApiError):
+        try:
             db.by_uuid("VM", str(hello.get("vm")))
-            raise ApiError("UUID_INVALID", "VM", str(hello.get("vm")))  # a VM of that uuid exists here
+        except ApiError:
+            pass  # the usual case: no VM of that uuid here
+        else:
+            raise VmAlreadyHere(f"a VM with uuid {hello.get('vm')} exists on this host")
         for vif in self.records.get("VIFs", []):
             db.get("network", vif["network"])  # HANDLE_INVALID when the map names no network of this host
         await self.inner.accept(hello)
