@@ -219,13 +219,19 @@ async def test_destination_failing_late_resumes_the_source(hosts: Hosts, point: 
     assert await _gone(hosts.dst, vm)
 
 
-async def test_source_failing_in_prepare_names_prepare(hosts: Hosts) -> None:
+@pytest.mark.parametrize(
+    ("point", "phase"),
+    [("vm.migrate.prepare", Phase.PREPARE), ("vm.migrate.send", Phase.SEND_MEMORY), ("vm.migrate.switch", Phase.SWITCH_OVER)],
+)
+async def test_source_failing_names_its_phase_and_keeps_running(hosts: Hosts, point: str, phase: Phase) -> None:
     vm = await hosts.running_vm()
-    hosts.src.faults.set_spec("vm.migrate.prepare=fail")
+    hosts.src.faults.set_spec(f"{point}=fail")
     with pytest.raises(MigrationError) as caught:
         await migrate(SimSource(hosts.src, vm), hosts.receiver.address, hosts.ticket())
-    assert (caught.value.phase, caught.value.reason) == (Phase.PREPARE, "driver")
+    assert (caught.value.phase, caught.value.reason, caught.value.source_running) == (phase, "driver", True)
     assert (await hosts.src.vm.get_state(vm)).run_state is RunState.RUNNING
+    await asyncio.sleep(0.1)  # the receiver sees the ABORT
+    assert await _gone(hosts.dst, vm)
 
 
 async def test_a_paused_vm_arrives_paused_and_can_come_back(hosts: Hosts) -> None:
