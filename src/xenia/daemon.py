@@ -34,6 +34,7 @@ from xenia.firstboot import initialise
 from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
+from xenia.ops.migration import Migrations
 from xenia.ops.storage import Storage
 from xenia.store import StoreServer
 from xenia.util.private import private_socket, private_umask, secure_state_dir
@@ -70,6 +71,8 @@ class DaemonConfig:
     tls_listen: str | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    #: where the migration receiver listens (port 0: any free port); None: no receiver
+    migration_listen: str | None = "127.0.0.1:0"
 
     @property
     def socket_path(self) -> Path:
@@ -117,6 +120,7 @@ class Daemon:
         if cfg.listen:
             host, _, port = cfg.listen.rpartition(":")
             self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
+        await self._start_migrations(app)
         # xapi: https_only "reflects whether port 80 is open (false) or not (true)"
         app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
         if cfg.announce:
@@ -154,6 +158,20 @@ class Daemon:
         metrics_service = MetricsService(app.db, driver, app.host_ref, cfg.state_dir, cfg.metrics)
         app.services["metrics"] = metrics_service
         await metrics_service.start()
+
+    async def _start_migrations(self, app: App) -> None:
+        """The migration receiver (``host.migrate_receive`` issues its tokens) and ``VM.migrate_send``."""
+        cfg = self.config
+        if cfg.migration_listen is None or self.driver is None:
+            return
+        service = Migrations(app.db, app.services["ops"], app.services["storage"], self.driver, app.host_ref,
+                             cfg.migration_listen)
+        await service.start()
+        if self.port is not None:
+            service.api_url = f"http://{(cfg.listen or '').rpartition(':')[0] or '127.0.0.1'}:{self.port}"
+        elif self.tls_port is not None:
+            service.api_url = f"https://{(cfg.tls_listen or '').rpartition(':')[0] or '127.0.0.1'}:{self.tls_port}"
+        app.services["migrations"] = service
 
     def _console_url(self, app: App) -> str:
         """Where console objects say their console is: xapi's ``https://<host address>/console``, with the port.
@@ -199,6 +217,8 @@ class Daemon:
             self.app.services["tasks"].stop()
         if self.api is not None:
             await self.api.close()
+        if self.app is not None and "migrations" in self.app.services:
+            await self.app.services["migrations"].close()
         if self.app is not None and "metrics" in self.app.services:
             await self.app.services["metrics"].stop()
         if self.app is not None and "ops" in self.app.services:

@@ -147,3 +147,19 @@ def test_task_cancel_of_a_finished_task_is_refused(xe: Xe, api: Session) -> None
     api.wait_task(task)
     r = xe("task-cancel", f"uuid={api.xenapi.task.get_uuid(task)}")
     assert r.rc == 1 and "OPERATION_NOT_ALLOWED" in r.err
+
+
+def test_vm_save_and_restore_through_a_file_anywhere(xe: Xe, api: Session) -> None:
+    uuid = install(xe, "saved")
+    xe.ok("vm-start", "vm=saved")
+    image = xe.home / "saves" / "saved.xenia"
+    image.parent.mkdir(exist_ok=True)
+    xe.ok("vm-save", "vm=saved", f"file={image}", "bandwidth=104857600")
+    assert image.stat().st_size > 0
+    assert power(api, uuid) == "Halted"
+    r = xe("vm-restore", f"file={xe.home / 'nothing-here'}")
+    assert r.rc == 1 and "INVALID_VALUE" in r.err
+    assert xe.ok("vm-restore", f"file={image}").out.strip() == uuid
+    assert power(api, uuid) == "Running"
+    r = xe("vm-restore", f"file={image}")  # the VM runs already: the file cannot start it twice
+    assert r.rc == 1 and "VM_BAD_POWER_STATE" in r.err

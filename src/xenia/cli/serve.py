@@ -14,6 +14,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--tls-cert", type=Path, default=None,
                    help="PEM certificate for --tls-listen (default: one generated at first start in the state dir)")
     p.add_argument("--tls-key", type=Path, default=None, help="PEM private key of --tls-cert")
+    p.add_argument("--migration-listen", default="127.0.0.1:0", metavar="HOST:PORT",
+                   help="TCP address of the migration receiver (port 0: any free port; '' for none)")
     p.add_argument("--socket", type=Path, default=None, help="local unix socket (default <state-dir>/xapi.sock)")
     p.add_argument("--state-dir", type=Path, default=Path("var"), help="where the db, SRs and sockets live")
     p.add_argument("--driver", default="sim", choices=["sim", "qemu"], help="the driver that runs the machines")
@@ -100,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
                         max_pending=args.http_max_pending, max_connections=args.http_max_connections,
                         max_connections_per_address=args.http_max_connections_per_address),
         tls_listen=args.tls_listen or None,
+        migration_listen=args.migration_listen or None,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
     )

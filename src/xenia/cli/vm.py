@@ -9,6 +9,7 @@ prints the task ref and the default waits with a progress bar.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -101,6 +102,22 @@ LIFECYCLE = (
     lifecycle("vm-pause", "pause a running VM", lambda ctx: ("VM.pause", ())),
     lifecycle("vm-unpause", "unpause a paused VM", lambda ctx: ("VM.unpause", ())),
 )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- save / restore (xl save, xl restore)
+
+
+def vm_save(ctx: Context) -> int:
+    path = os.path.abspath(ctx.kv["file"])  # the daemon runs on this host: the file is the caller's path
+    for ref, _ in select_vms(ctx):
+        ctx.call("xenia.VM_save", ref, path, ctx.kv.get("bandwidth", ""))
+    return 0
+
+
+def vm_restore(ctx: Context) -> int:
+    ref = ctx.call("xenia.VM_restore", os.path.abspath(ctx.kv["file"]), ctx.kv.get("bandwidth", ""))
+    print(ctx.call("VM.get_uuid", ref), file=ctx.out)
+    return 0
 
 
 # ---------------------------------------------------------------------------- install / uninstall
@@ -356,6 +373,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                             required=("template", "new-name-label")))  # fmt: skip
     register(sub, XeCommand("vm-uninstall", "destroy a VM and its disks (not CDs); force=true shuts it down first",
                             uninstall, params=SELECTORS + ("force",)))  # fmt: skip
+    register(sub, XeCommand("vm-save", "save a running VM's whole state to a file (as xl save); the VM is halted after",
+                            vm_save, params=SELECTORS + ("file", "bandwidth"), required=("file",)))  # fmt: skip
+    register(sub, XeCommand("vm-restore", "run the VM saved in a file again (as xl restore); prints its uuid",
+                            vm_restore, params=("file", "bandwidth"), required=("file",)))  # fmt: skip
     for command in (*COPIES, *LIFECYCLE, *SETTINGS):
         register(sub, command)
     register(sub, XeCommand("vm-cd-insert", "put an ISO (by VDI name) in the VM's CD drive", cd_insert,

@@ -674,6 +674,10 @@ class HostApi:
         """``host.get_last_update_hash``"""
         return cast('str', self._call('host.get_last_update_hash', self_))
 
+    def migrate_receive(self, host: HostRef, network: NetworkRef, options: dict[str, str]) -> dict[str, str]:
+        """Prepare to receive a VM, returning a token which can be passed to VM.migrate."""
+        return cast('dict[str, str]', self._call('host.migrate_receive', host, network, options))
+
     def get_servertime(self, host: HostRef) -> str:
         """This call queries the host's clock for the current time"""
         return cast('str', self._call('host.get_servertime', host))
@@ -4018,6 +4022,14 @@ class VMApi:
         """Query the latest value of the specified data source"""
         return cast('float', self._call('VM.query_data_source', self_, data_source))
 
+    def migrate_send(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> VMRef:
+        """Migrate the VM to another host.  This can only be called when the specified VM is in the Running state."""
+        return cast('VMRef', self._call('VM.migrate_send', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
+
+    def assert_can_migrate(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> None:
+        """Assert whether a VM can be migrated to the specified destination."""
+        return cast('None', self._call('VM.assert_can_migrate', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
+
     def forget_data_source_archives(self, self_: VMRef, data_source: str) -> None:
         """Forget the recorded statistics related to the specified data source"""
         return cast('None', self._call('VM.forget_data_source_archives', self_, data_source))
@@ -4745,6 +4757,10 @@ class HostAsyncApi:
     async def get_last_update_hash(self, self_: HostRef) -> str:
         """``host.get_last_update_hash``"""
         return cast('str', await self._call('host.get_last_update_hash', self_))
+
+    async def migrate_receive(self, host: HostRef, network: NetworkRef, options: dict[str, str]) -> dict[str, str]:
+        """Prepare to receive a VM, returning a token which can be passed to VM.migrate."""
+        return cast('dict[str, str]', await self._call('host.migrate_receive', host, network, options))
 
     async def get_servertime(self, host: HostRef) -> str:
         """This call queries the host's clock for the current time"""
@@ -8090,6 +8106,14 @@ class VMAsyncApi:
         """Query the latest value of the specified data source"""
         return cast('float', await self._call('VM.query_data_source', self_, data_source))
 
+    async def migrate_send(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> VMRef:
+        """Migrate the VM to another host.  This can only be called when the specified VM is in the Running state."""
+        return cast('VMRef', await self._call('VM.migrate_send', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
+
+    async def assert_can_migrate(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> None:
+        """Assert whether a VM can be migrated to the specified destination."""
+        return cast('None', await self._call('VM.assert_can_migrate', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
+
     async def forget_data_source_archives(self, self_: VMRef, data_source: str) -> None:
         """Forget the recorded statistics related to the specified data source"""
         return cast('None', await self._call('VM.forget_data_source_archives', self_, data_source))
@@ -8309,6 +8333,10 @@ class HostTasks:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def migrate_receive(self, host: HostRef, network: NetworkRef, options: dict[str, str]) -> Task[dict[str, str]]:
+        """``Async.host.migrate_receive``: Prepare to receive a VM, returning a token which can be passed to VM.migrate."""
+        return Task(self._session, self._session.call_with_session('Async.host.migrate_receive', host, network, options))
 
     def get_vms_which_prevent_evacuation(self, self_: HostRef) -> Task[dict[VMRef, list[str]]]:
         """``Async.host.get_vms_which_prevent_evacuation``: Return a set of VMs which prevent the host being evacuated, with per-VM error codes"""
@@ -8902,6 +8930,14 @@ class VMTasks:
         """``Async.VM.snapshot_with_quiesce``: Snapshots the specified VM with quiesce, making a new VM. Snapshot automatically exploits the capabilities of the underlying storage repository in which the VM's disk images are stored (e.g. Copy on Write)."""
         return Task(self._session, self._session.call_with_session('Async.VM.snapshot_with_quiesce', vm, new_name))
 
+    def migrate_send(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> Task[VMRef]:
+        """``Async.VM.migrate_send``: Migrate the VM to another host.  This can only be called when the specified VM is in the Running state."""
+        return Task(self._session, self._session.call_with_session('Async.VM.migrate_send', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
+
+    def assert_can_migrate(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> Task[None]:
+        """``Async.VM.assert_can_migrate``: Assert whether a VM can be migrated to the specified destination."""
+        return Task(self._session, self._session.call_with_session('Async.VM.assert_can_migrate', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
+
 class HostAsyncTasks:
     """The ``Async.host.*`` forms: each returns a task handle at once."""
 
@@ -8909,6 +8945,10 @@ class HostAsyncTasks:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def migrate_receive(self, host: HostRef, network: NetworkRef, options: dict[str, str]) -> AsyncTask[dict[str, str]]:
+        """``Async.host.migrate_receive``: Prepare to receive a VM, returning a token which can be passed to VM.migrate."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.migrate_receive', host, network, options))
 
     async def get_vms_which_prevent_evacuation(self, self_: HostRef) -> AsyncTask[dict[VMRef, list[str]]]:
         """``Async.host.get_vms_which_prevent_evacuation``: Return a set of VMs which prevent the host being evacuated, with per-VM error codes"""
@@ -9501,6 +9541,14 @@ class VMAsyncTasks:
     async def snapshot_with_quiesce(self, vm: VMRef, new_name: str) -> AsyncTask[VMRef]:
         """``Async.VM.snapshot_with_quiesce``: Snapshots the specified VM with quiesce, making a new VM. Snapshot automatically exploits the capabilities of the underlying storage repository in which the VM's disk images are stored (e.g. Copy on Write)."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.VM.snapshot_with_quiesce', vm, new_name))
+
+    async def migrate_send(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> AsyncTask[VMRef]:
+        """``Async.VM.migrate_send``: Migrate the VM to another host.  This can only be called when the specified VM is in the Running state."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.VM.migrate_send', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
+
+    async def assert_can_migrate(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> AsyncTask[None]:
+        """``Async.VM.assert_can_migrate``: Assert whether a VM can be migrated to the specified destination."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.VM.assert_can_migrate', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
 
 
 class TypedAsyncForms:

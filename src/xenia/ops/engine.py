@@ -615,6 +615,19 @@ class Ops:
                 record.refresh_allowed(db, vm, self.cannot)
         await self._update_host_memory()
 
+    async def arrived(self, vm: str) -> None:
+        """A VM's domain came here by migration (:mod:`xenia.ops.migration`): record it as a started one."""
+        uuid = self._uuid(vm)
+        await self._write_keys(vm).do()
+        await self._record_live(vm).do()
+        await self._update_host_memory()
+        log.info("VM %s arrived by migration", uuid)
+
+    async def departed(self, vm: str) -> None:
+        """A VM's domain left by migration: forget its guest-visible keys (the caller removes the record)."""
+        await self._forget_keys(vm)
+        self._store_names.pop(vm, None)
+
     def store_names(self) -> dict[str, str]:
         """The name each running VM has in the store (part of a test double's snapshot)."""
         return dict(self._store_names)

@@ -48,6 +48,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "changing_memory_live": (RUNNING,),
     "export": (HALTED, SUSPENDED),
     "metadata_export": ANY,
+    # xapi also copies a halted or suspended VM; xenia moves live ones (docs/migration.md)
+    "migrate_send": (PAUSED, RUNNING),
 }
 
 #: operations advertised in ``allowed_operations`` (xapi leaves out its internal ones)

@@ -11,6 +11,7 @@ from xenia.api.handlers import (
     lifecycle,
     message,
     metrics_ext,
+    migration,
     network_config,
     pool,
     role,
@@ -28,5 +29,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "data_sources", "devices", "event", "host", "lifecycle", "message", "metrics_ext", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "data_sources", "devices", "event", "host", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip

@@ -90,6 +90,14 @@ HOST = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'migrate_receive',
+        (P('host ref', 'host', 'The target host'), P('network ref', 'network', 'The network through which migration traffic should be received.'), P('(string -> string) map', 'options', 'Extra configuration operations')),
+        result='(string -> string) map',
+        doc='Prepare to receive a VM, returning a token which can be passed to VM.migrate.',
+        min_role=Role.VM_POWER_ADMIN,
+        is_async=True,
+    ),
+    Message(
         'get_servertime',
         (P('host ref', 'host', 'The host whose clock should be queried'),),
         result='datetime',

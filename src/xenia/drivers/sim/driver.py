@@ -15,6 +15,8 @@ Options (``DriverConfig.options``, all strings):
 ``disable``      comma-separated capability values to leave out (e.g. ``pause,suspend``)
 ``faults``       comma-separated ``NAME=ACTION`` fault specs armed at construction
 ``state``        ``disk`` (default: ``<state_dir>/sim/domains.sqlite``) or ``memory`` (gone with the process)
+``migration-memory``  bytes of modelled guest memory a migration moves (at most the VM's); default 4M
+``dirty-rate``   bytes per second a running simulated guest dirties (for migration); default 1M
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ log = logging.getLogger(__name__)
 GiB = 1024**3
 #: The ``format`` tag of the simulator's suspend images.
 SUSPEND_FORMAT = "xenia-sim-suspend"
-_OPTIONS = frozenset({"memory", "cpus", "hostname", "guest-delay", "clock", "disable", "faults", "state"})
+_OPTIONS = frozenset(
+    {"memory", "cpus", "hostname", "guest-delay", "clock", "disable", "faults", "state", "migration-memory", "dirty-rate"}
+)
 _LIVE = (RunState.RUNNING, RunState.PAUSED)
 
 
@@ -139,6 +143,9 @@ class SimDriver:
         self.cpu_count = int(opts.get("cpus", str(os.cpu_count() or 1)))
         self.hostname = opts.get("hostname") or socket.gethostname()
         self.guest_delay = _positive_float("guest-delay", opts.get("guest-delay", "2"))
+        #: the memory model of :mod:`xenia.migration.sim`
+        self.migration_memory = parse_size(opts.get("migration-memory", "4M"))
+        self.dirty_rate = parse_size(opts.get("dirty-rate", "1M"))
         self.state_dir = Path(config.state_dir) / "sim"
         kind = opts.get("state", "disk")
         if kind not in ("disk", "memory"):
@@ -518,25 +525,31 @@ class SimVm:
             sim.on_running(dom)  # the rebooted guest's crash timer starts afresh
         sim.save(dom)
 
+    def capture(self, vm_uuid: str) -> dict[str, Any]:
+        """The domain's whole state as a suspend image (JSON-able), leaving the domain as it is.
+
+        Suspend writes it to a file; :mod:`xenia.migration` sends it to another host.
+        """
+        sim = self._sim
+        dom = sim.get_in(vm_uuid, _LIVE)
+        return {
+            "format": SUSPEND_FORMAT,
+            "version": 1,
+            "spec": spec_to_json(dom.spec),
+            "vcpus": dom.vcpus,
+            "memory_actual": dom.memory_actual,
+            "memory_target": dom.memory_target,
+            "run_seconds": dom.running_seconds(sim.clock.now()),
+            "cds": {k: [d.path, d.tray_open] for k, d in dom.disks.items()},
+        }
+
     async def suspend(self, vm_uuid: str, path: str) -> None:
         sim = self._sim
         sim.require(Capability.SUSPEND)
         sim.get(vm_uuid)
         await sim.faults.hit("vm.suspend.write")
-        dom = sim.get_in(vm_uuid, _LIVE)
-        domid = dom.domid
-        image = orjson.dumps(
-            {
-                "format": SUSPEND_FORMAT,
-                "version": 1,
-                "spec": spec_to_json(dom.spec),
-                "vcpus": dom.vcpus,
-                "memory_actual": dom.memory_actual,
-                "memory_target": dom.memory_target,
-                "run_seconds": dom.running_seconds(sim.clock.now()),
-                "cds": {k: [d.path, d.tray_open] for k, d in dom.disks.items()},
-            }
-        )
+        domid = sim.get_in(vm_uuid, _LIVE).domid
+        image = orjson.dumps(self.capture(vm_uuid))
         await asyncio.to_thread(_write_file, path, image)
         dom = sim.get(vm_uuid)
         if dom.domid != domid:
@@ -544,15 +557,15 @@ class SimVm:
         sim.stop(dom, ShutdownReason.SUSPEND)
         sim.save(dom)
 
-    async def resume(self, spec: DomainSpec, path: str) -> DomainState:
+    async def restore_image(self, spec: DomainSpec, image: dict[str, Any], origin: str) -> DomainState:
+        """A new paused domain from a :meth:`capture` image (``origin`` names it in errors)."""
         sim = self._sim
-        sim.require(Capability.SUSPEND)
         sim.require_open()
-        await sim.faults.hit("vm.resume.read")
-        image = await asyncio.to_thread(_read_image, path)
+        if image.get("format") != SUSPEND_FORMAT:
+            raise NoSuchImage(origin)
         saved = spec_from_json(image["spec"])
         if saved.vm_uuid != spec.vm_uuid:
-            raise InvalidArgument(f"suspend image {path} belongs to VM {saved.vm_uuid}, not {spec.vm_uuid}")
+            raise InvalidArgument(f"suspend image {origin} belongs to VM {saved.vm_uuid}, not {spec.vm_uuid}")
         actual, target = int(image["memory_actual"]), int(image["memory_target"])
         disks = await self._check_new(spec, max(actual, target))
         for key, (media, tray_open) in image.get("cds", {}).items():
@@ -564,6 +577,14 @@ class SimVm:
         dom.run_seconds = float(image["run_seconds"])
         sim.save(dom)
         return dom.state()
+
+    async def resume(self, spec: DomainSpec, path: str) -> DomainState:
+        sim = self._sim
+        sim.require(Capability.SUSPEND)
+        sim.require_open()
+        await sim.faults.hit("vm.resume.read")
+        image = await asyncio.to_thread(_read_image, path)
+        return await self.restore_image(spec, image, path)
 
     async def set_memory_target(self, vm_uuid: str, target: int) -> None:
         sim = self._sim

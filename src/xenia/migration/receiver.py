@@ -1,0 +1,217 @@
+"""The receiving end: a small TCP server admitting each incoming stream by a one-time token.
+
+The daemon runs one :class:`Receiver` on its own port (``host.migrate_receive`` issues the
+tokens); ``xenia migrate-receive`` runs the same class alone. A token is good for one connection
+and expires; the stream it admits is fed to the :class:`Sink` that was named when the token was
+issued (the driver's side: the simulator's in :mod:`.sim`). Whatever goes wrong before COMMIT,
+the sink's :meth:`Sink.abort` destroys what it made, so nothing half-made stays on this host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from xenia.migration.stream import FrameError, Kind, encode, read_frame
+
+__all__ = ["HELLO_TIMEOUT", "TICKET_TTL", "Receiver", "Sink", "SinkFactory", "Ticket"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds a new connection has to present its token.
+HELLO_TIMEOUT = 10.0
+#: Seconds a token stays valid (xapi's migrate_receive tokens are also short-lived).
+TICKET_TTL = 300.0
+#: Seconds between two frames of a stream before the receiver gives up on it.
+IDLE_TIMEOUT = 300.0
+
+
+class Sink(Protocol):
+    """A driver's side of one VM arriving on this host."""
+
+    async def accept(self, hello: dict[str, Any]) -> None:
+        """Check the VM can come (memory, driver, no such domain yet); raise to refuse."""
+        ...
+
+    async def data(self, payload: bytes) -> None:
+        """A DATA frame of the driver's memory stream."""
+        ...
+
+    # A sink may also have ``async def disk(self, payload: bytes) -> None`` for DISK frames.
+
+    async def load(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The switch-over's state: create the VM here, paused; the LOADED payload."""
+        ...
+
+    async def commit(self) -> dict[str, Any]:
+        """The VM is ours: run it (if it ran on the source); the DONE payload."""
+        ...
+
+    async def abort(self) -> None:
+        """Destroy whatever was made for this stream."""
+        ...
+
+
+SinkFactory = Callable[[dict[str, Any]], Awaitable[Sink]]
+
+
+@dataclass
+class Ticket:
+    """One issued token and what became of it."""
+
+    token: str
+    factory: SinkFactory
+    expires: float
+    #: resolved with the DONE payload, or the exception that ended the stream
+    outcome: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class Receiver:
+    """Listens on ``host:port`` (0: any free port) for migration streams."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._bind = (host, port)
+        self._server: asyncio.Server | None = None
+        self._tickets: dict[str, Ticket] = {}
+        self._streams: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, *self._bind)
+
+    @property
+    def address(self) -> tuple[str, int]:
+        assert self._server is not None, "start() first"
+        host, port = self._server.sockets[0].getsockname()[:2]
+        return str(host), int(port)
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        for task in list(self._streams):
+            task.cancel()
+        for ticket in self._tickets.values():
+            if not ticket.outcome.done():
+                ticket.outcome.cancel()
+        self._tickets.clear()
+
+    def expect(self, factory: SinkFactory, *, token: str | None = None, ttl: float = TICKET_TTL) -> Ticket:
+        """Issue a one-time token whose stream goes to the sink ``factory`` makes."""
+        now = time.monotonic()
+        for old in [t for t in self._tickets.values() if t.expires < now]:
+            self._drop(old, TimeoutError("the migration token expired unused"))
+        ticket = Ticket(token or secrets.token_urlsafe(24), factory, now + ttl)
+        self._tickets[ticket.token] = ticket
+        return ticket
+
+    def revoke(self, token: str) -> bool:
+        """Withdraw an unused token."""
+        ticket = self._tickets.get(token)
+        if ticket is None:
+            return False
+        self._drop(ticket, asyncio.CancelledError())
+        return True
+
+    def _drop(self, ticket: Ticket, exc: BaseException) -> None:
+        self._tickets.pop(ticket.token, None)
+        if not ticket.outcome.done():
+            ticket.outcome.set_exception(exc)
+            ticket.outcome.exception()  # mark retrieved: nobody may be waiting on it
+
+    # -- one stream -----------------------------------------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._streams.add(task)
+        try:
+            await self._stream(reader, writer)
+        finally:
+            self._streams.discard(task)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _stream(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            hello_frame = await asyncio.wait_for(read_frame(reader), HELLO_TIMEOUT)
+            if hello_frame.kind is not Kind.HELLO:
+                raise FrameError("the stream must begin with HELLO")
+            hello = hello_frame.json()
+        except (TimeoutError, asyncio.IncompleteReadError, OSError, FrameError) as exc:
+            await _send_error(writer, "protocol", f"no valid HELLO: {exc!r}")
+            return
+        ticket = self._tickets.pop(str(hello.get("token", "")), None)
+        if ticket is None or ticket.expires < time.monotonic():
+            await _send_error(writer, "token", "unknown, used or expired migration token")
+            return
+        sink: Sink | None = None
+        committed = False
+        try:
+            sink = await ticket.factory(hello)
+            await sink.accept(hello)
+            writer.write(encode(Kind.READY, {}))
+            await writer.drain()
+            while True:
+                frame = await asyncio.wait_for(read_frame(reader), IDLE_TIMEOUT)
+                if frame.kind is Kind.DATA:
+                    await sink.data(frame.payload)
+                elif frame.kind is Kind.DISK and hasattr(sink, "disk"):
+                    await sink.disk(frame.payload)
+                elif frame.kind is Kind.SWITCH:
+                    loaded = await sink.load(frame.json())
+                    writer.write(encode(Kind.LOADED, loaded))
+                    await writer.drain()
+                elif frame.kind is Kind.COMMIT:
+                    committed = True
+                    done = await sink.commit()
+                    writer.write(encode(Kind.DONE, done))
+                    await writer.drain()
+                    if not ticket.outcome.done():
+                        ticket.outcome.set_result(done)
+                    return
+                elif frame.kind is Kind.ABORT:
+                    raise _Aborted(str(frame.json().get("reason", "")))
+                else:
+                    raise FrameError(f"unexpected {frame.kind.name} frame")
+        except BaseException as exc:
+            if sink is not None:
+                try:
+                    await sink.abort()
+                except Exception:
+                    log.exception("migration sink abort failed")
+            if not isinstance(exc, (_Aborted, asyncio.IncompleteReadError, asyncio.CancelledError)):
+                code = "stream" if isinstance(exc, FrameError) else _code_of(exc)
+                await _send_error(writer, code, str(exc) or type(exc).__name__)
+            if not ticket.outcome.done():
+                ticket.outcome.set_exception(exc if isinstance(exc, Exception) else ConnectionAbortedError(str(exc)))
+                ticket.outcome.exception()
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            if not isinstance(exc, (Exception,)):
+                raise
+            log.info("incoming migration %s ended: %r (committed=%s)", hello.get("vm"), exc, committed)
+
+
+class _Aborted(Exception):
+    """The source sent ABORT."""
+
+
+def _code_of(exc: BaseException) -> str:
+    code = getattr(exc, "code", None)
+    return str(code) if isinstance(code, str) else type(exc).__name__
+
+
+async def _send_error(writer: asyncio.StreamWriter, code: str, message: str) -> None:
+    with contextlib.suppress(Exception):
+        writer.write(encode(Kind.ERROR, {"code": code, "message": message}))
+        await asyncio.wait_for(writer.drain(), 2.0)
+
+

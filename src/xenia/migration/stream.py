@@ -1,0 +1,124 @@
+"""The wire format between a migrating source and a receiver: framed messages over one TCP stream.
+
+Each frame is ``type (1 byte) | length (4 bytes, big endian) | payload``. Control frames carry
+JSON (orjson); :data:`Kind.DATA` frames carry raw bytes of the driver's memory stream (the
+simulator's pages, or QEMU's own migration stream relayed unchanged). Encoding and decoding are
+pure functions (no I/O) so they are tested alone; :func:`read_frame` and :class:`FrameWriter` put
+them on asyncio streams, the writer through the rate limiter.
+
+The conversation (S = source, R = receiver)::
+
+    S: HELLO {token, vm, driver, spec, memory}    R: READY {} | ERROR {code, message}
+    S: DISK ... (disk images, where the caller maps disks to the destination's storage)
+    S: DATA ... (pre-copy passes)
+    S: SWITCH {state}    (source paused; last DATA sent before it)
+    R: LOADED {}  | ERROR       the destination holds the VM, paused
+    S: COMMIT {}                 from here the destination owns the VM
+    R: DONE {}    | ERROR       the VM runs on the destination
+    S: ABORT {reason} at any point before COMMIT: the receiver destroys what it made
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import struct
+from typing import Any, Protocol
+
+import orjson
+
+from xenia.migration.limiter import TokenBucket
+
+__all__ = ["MAX_FRAME", "ByteSink", "Frame", "FrameError", "FrameWriter", "Kind", "decode_header", "encode", "read_frame"]
+
+_HEADER = struct.Struct(">BI")
+#: Larger frames are refused: a peer cannot make the receiver allocate without bound.
+MAX_FRAME = 16 << 20
+
+
+class Kind(enum.IntEnum):
+    HELLO = 1
+    READY = 2
+    ERROR = 3
+    DATA = 4
+    SWITCH = 5
+    LOADED = 6
+    COMMIT = 7
+    DONE = 8
+    ABORT = 9
+    DISK = 10  #: ``index (2 bytes) | offset (8 bytes) | bytes`` of a disk image copied before memory
+
+
+class FrameError(Exception):
+    """The peer sent something that is not a frame of this protocol."""
+
+
+class Frame:
+    """One decoded frame."""
+
+    __slots__ = ("kind", "payload")
+
+    def __init__(self, kind: Kind, payload: bytes) -> None:
+        self.kind = kind
+        self.payload = payload
+
+    def json(self) -> dict[str, Any]:
+        """The payload of a control frame."""
+        try:
+            value = orjson.loads(self.payload) if self.payload else {}
+        except orjson.JSONDecodeError as exc:
+            raise FrameError(f"{self.kind.name} frame is not JSON") from exc
+        if not isinstance(value, dict):
+            raise FrameError(f"{self.kind.name} frame is not a JSON object")
+        return value
+
+
+def encode(kind: Kind, payload: bytes | dict[str, Any] = b"") -> bytes:
+    """One frame's bytes."""
+    body = payload if isinstance(payload, bytes) else orjson.dumps(payload)
+    if len(body) > MAX_FRAME:
+        raise FrameError(f"frame of {len(body)} bytes exceeds {MAX_FRAME}")
+    return _HEADER.pack(kind, len(body)) + body
+
+
+def decode_header(header: bytes) -> tuple[Kind, int]:
+    """The kind and payload length from a frame's 5 header bytes."""
+    raw, length = _HEADER.unpack(header)
+    try:
+        kind = Kind(raw)
+    except ValueError:
+        raise FrameError(f"unknown frame type {raw}") from None
+    if length > MAX_FRAME:
+        raise FrameError(f"frame of {length} bytes exceeds {MAX_FRAME}")
+    return kind, length
+
+
+async def read_frame(reader: asyncio.StreamReader) -> Frame:
+    """The next frame; :class:`asyncio.IncompleteReadError` when the peer closed."""
+    kind, length = decode_header(await reader.readexactly(_HEADER.size))
+    return Frame(kind, await reader.readexactly(length) if length else b"")
+
+
+class ByteSink(Protocol):
+    """Where frames go: an :class:`asyncio.StreamWriter`, or a file (:mod:`.save`)."""
+
+    def write(self, data: bytes) -> None: ...
+
+    async def drain(self) -> None: ...
+
+
+class FrameWriter:
+    """Writes frames to a stream, every byte through the rate limiter, counting what went."""
+
+    def __init__(self, writer: ByteSink, limiter: TokenBucket) -> None:
+        self.writer = writer
+        self.limiter = limiter
+        self.bytes_written = 0
+
+    async def send(self, kind: Kind, payload: bytes | dict[str, Any] = b"") -> int:
+        data = encode(kind, payload)
+        await self.limiter.acquire(len(data))
+        self.writer.write(data)
+        await self.writer.drain()
+        self.bytes_written += len(data)
+        return len(data)
