@@ -94,6 +94,13 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     close: bool = False
     upgrade: Upgrade | None = None
+    #: a big body in pieces (``body`` then unused): written with ``writelines``, never joined, so a
+    #: 70 MB answer is not copied on the event loop (see :mod:`xenia.api.codec.sliced`)
+    chunks: list[bytes] | None = None
+
+    @property
+    def length(self) -> int:
+        return len(self.body) if self.chunks is None else sum(map(len, self.chunks))
 
 
 class HttpError(Exception):
@@ -126,7 +133,7 @@ _CORS = b"Access-Control-Allow-Origin: *\r\nAccess-Control-Allow-Headers: X-Requ
 
 def render(resp: Response, keep_alive: bool) -> bytes:
     reason = _REASONS.get(resp.status, "Unknown")
-    head = f"HTTP/1.1 {resp.status} {reason}\r\nContent-Length: {len(resp.body)}\r\nContent-Type: {resp.content_type}\r\n"
+    head = f"HTTP/1.1 {resp.status} {reason}\r\nContent-Length: {resp.length}\r\nContent-Type: {resp.content_type}\r\n"
     extra = "".join(f"{k}: {v}\r\n" for k, v in resp.headers) if resp.headers else ""
     conn = "Connection: keep-alive\r\n\r\n" if keep_alive and not resp.close else "Connection: close\r\n\r\n"
     return head.encode("latin-1") + _CORS + (extra + conn).encode("latin-1") + resp.body
@@ -436,7 +443,10 @@ class HttpProtocol(asyncio.Protocol):
             resp.upgrade.start(transport, initial)
             return False
         keep = req.keep_alive and not resp.close
-        transport.write(render(resp, keep))
+        if resp.chunks is None:
+            transport.write(render(resp, keep))
+        else:  # the head (render of an empty body), then the pieces as they are
+            transport.writelines([render(resp, keep), *resp.chunks])
         if not keep:
             transport.close()
             self.transport = None
