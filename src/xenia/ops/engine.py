@@ -545,12 +545,16 @@ class Ops:
         if state.run_state in (RunState.RUNNING, RunState.PAUSED):
             record.live(db, vm, self.host, state)
             await self._follow_agent(vm, state.domid)
-            consoles = db.referrers("console", "VM", vm)
-            if not consoles or any(not db.get("console", c)["location"].startswith(self.console_url + "?")
-                                   for c in consoles):  # fmt: skip  # adopted, or the daemon's address changed
+            if self._consoles_stale(vm):
                 await self._sync_consoles(vm, vm_uuid)
             return
         await self._guest_stopped(vm, vm_uuid, state.shutdown_reason)
+
+    def _consoles_stale(self, vm: str) -> bool:
+        """Whether a live VM's console objects must be made again: none yet (adopted), or the daemon's address changed."""
+        consoles = self.db.referrers("console", "VM", vm)
+        prefix = self.console_url + "?"
+        return not consoles or any(not self.db.get("console", c)["location"].startswith(prefix) for c in consoles)
 
     async def _guest_stopped(self, vm: str, vm_uuid: str, reason: ShutdownReason | None) -> None:
         """The guest stopped by itself: follow the VM's actions_after_* (xapi's policy, here, not in the driver)."""
@@ -609,9 +613,14 @@ class Ops:
             else:
                 stopped.append((vm, vm_uuid, state))
         lost: list[str] = []
+        for vm, _state in live:
+            # the store kept the names of domains that ran on (a rename commits to the db first and
+            # is written to the store after); knowing them, adoption writes no rename per VM
+            self._store_names[vm] = db.get("VM", vm)["name_label"]
         with db.batch():
             for vm, state in live:
-                record.live(db, vm, self.host, state)
+                if not record.is_recorded_live(db, vm, self.host, state):
+                    record.live(db, vm, self.host, state)
             for vm in db.refs("VM"):
                 rec = db.get("VM", vm)
                 if rec["current_operations"]:
@@ -633,6 +642,9 @@ class Ops:
             record.message(db, "VM_DOMAIN_LOST", vm,
                            f"The domain of VM {rec['name_label']} was gone when xenia started; "
                            "the VM is marked Halted.")  # fmt: skip
+        for vm, state in live:
+            if self._consoles_stale(vm):
+                await self._sync_consoles(vm, state.vm_uuid)
         if self.agents is not None:
             for vm, state in live:
                 await self.agents.follow(vm, state.domid)
