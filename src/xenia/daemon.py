@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import logging
 import resource
 import signal
@@ -212,6 +213,9 @@ class Daemon:
 
     async def run(self) -> None:
         await self.start()
+        # what start-up loaded (the db, the store, adopted domains) lives as long as the daemon: out of
+        # the cyclic collector's full passes, which otherwise walk it all and stall every client
+        gc.freeze()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
