@@ -75,9 +75,14 @@ async def measure(state: Path) -> tuple[dict[str, int], int]:
     del reply
     snapshot = tracemalloc.take_snapshot()
     by: dict[str, int] = {}
+    others: list[tuple[int, str]] = []
     for stat in snapshot.statistics("filename"):
         name = component(stat.traceback[0].filename)
         by[name] = by.get(name, 0) + stat.size
+        if name == COMPONENTS[-1][0]:
+            others.append((stat.size, stat.traceback[0].filename))
+    for size, filename in sorted(others, reverse=True)[:6]:
+        print(f"    {COMPONENTS[-1][0]}: {size / 2**20:8.1f} MiB in {filename}")
     resident = rss_self()
     tracemalloc.stop()
     await daemon.stop()

@@ -122,6 +122,7 @@ class Daemon:
         app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
+        app.services["ops"].follow_adopted_later()  # the API answers first; agents' keys are read after
         asyncio.get_running_loop().create_task(self._housekeeping())
 
     async def _start_driver(self, app: App) -> None:

@@ -63,6 +63,8 @@ class Ops:
         #: operations this driver cannot carry out, left out of every VM's allowed_operations
         self.cannot = lifecycle.unsupported({c.value for c in driver.capabilities})
         self._unfinish = db.add_finisher(self._refresh_allowed)
+        #: (VM, domid) adopted at start-up whose guest agents are yet to be followed
+        self._adopted: list[tuple[str, int]] = []
 
     def _refresh_allowed(self, touched: list[tuple[str, str]]) -> None:
         """Keep ``allowed_operations`` true in the same commit as any change to a VM (a template
@@ -645,10 +647,29 @@ class Ops:
         for vm, state in live:
             if self._consoles_stale(vm):
                 await self._sync_consoles(vm, state.vm_uuid)
-        if self.agents is not None:
-            for vm, state in live:
-                await self.agents.follow(vm, state.domid)
+        self._adopted = [(vm, state.domid) for vm, state in live]
         await self._update_host_memory()
+
+    def follow_adopted_later(self) -> None:
+        """Start :meth:`follow_adopted` in the background (cancelled by :meth:`close`)."""
+        self._spawn(self.follow_adopted())
+
+    async def follow_adopted(self) -> None:
+        """Follow the guest agents of the domains :meth:`adopt_all` adopted.
+
+        Run once the API answers (in the background): each costs a store watch and a read of the
+        agent's keys, 10 000 of them seconds, and the guest metrics they refresh are those the db
+        kept. A VM an operation reached first is left to that operation."""
+        adopted, self._adopted = self._adopted, []
+        if self.agents is None:
+            return
+        for vm, domid in adopted:
+            if not self.db.exists("VM", vm):
+                continue
+            async with self.lock(self._uuid(vm)):
+                rec = self.db.get("VM", vm)
+                if rec["domid"] == domid and rec["power_state"] in ("Running", "Paused"):
+                    await self.agents.follow(vm, domid)
 
     def store_names(self) -> dict[str, str]:
         """The name each running VM has in the store (part of a test double's snapshot)."""
