@@ -4,7 +4,7 @@ For each level N, a real ``xenia serve`` (sim driver, as bench/scale.py) is fill
 VMs and SIGKILLed; then the same daemon (``xenia.daemon.Daemon``) is started in this process on that
 state directory under ``tracemalloc``, so every live allocation is charged to the source file that
 made it. Files are grouped into components -- db records and indexes, encoding caches, store nodes,
-store history, driver state, ops and per-VM asyncio objects -- and each is printed as KiB per
+store history, driver state, ops, metrics RRDs and per-VM asyncio objects -- and each is printed as KiB per
 running VM, beside the process's RSS. What start-up builds is what the daemon holds after a restart;
 encoding caches are filled by one ``VM.get_all_records`` before the snapshot.
 
@@ -38,6 +38,7 @@ COMPONENTS: list[tuple[str, tuple[str, ...]]] = [
     ("db records + indexes", ("xenia/db/",)),
     ("driver state", ("xenia/drivers/",)),
     ("ops (locks, watches, names)", ("xenia/ops/",)),
+    ("metrics RRDs", ("xenia/metrics/", "numpy/")),
     ("asyncio objects", ("asyncio/", "uvloop")),
     ("sqlite, json, other", ("",)),
 ]
