@@ -103,7 +103,7 @@ class Daemon:
         tasks.start()
         await self._start_driver(app)
         dispatcher = Dispatcher(app)
-        hub.install(dispatcher.encoders)
+        hub.install(dispatcher.encoders, dispatcher.json_encoders)
         self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
         metrics_http = MetricsHttp(app)
         for path in metrics_http.routes:

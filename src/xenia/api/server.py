@@ -147,6 +147,8 @@ class ApiServer:
         if reply.ok and reply.type is not None and sliced.is_large(reply.value, reply.type):
             chunks = await _gather(sliced.json_success(call, reply.value, reply.type))
             return Response(200, b"", _JSON, chunks=chunks)
+        if reply.ok and reply.type is not None and (encode := self.dispatcher.json_encoders.get(reply.type)):
+            return Response(200, jsonrpc.success(call, encode(reply.value)), _JSON)
         return _json_response(call, reply)
 
     async def listen_tcp(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> int:
