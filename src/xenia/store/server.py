@@ -239,6 +239,7 @@ class StoreServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._conns: set[Connection] = set()
         self.account = OutputAccount()
+        self._history_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(
@@ -269,7 +270,14 @@ class StoreServer:
         with contextlib.suppress(FileNotFoundError):
             self.socket_path.unlink()
         self._server = await asyncio.start_unix_server(self._accept, path=str(self.socket_path))
+        if journal is not None and journal.deferred:
+            self._history_task = asyncio.get_running_loop().create_task(self._older_history(journal))
         return self
+
+    async def _older_history(self, journal: Journal) -> None:
+        """The history before the newest snapshot, replayed while the store already serves."""
+        for _ in journal.older_history(self.engine):
+            await asyncio.sleep(0)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -289,6 +297,10 @@ class StoreServer:
 
     async def close(self) -> None:
         """Stop listening, drop connections, write a final snapshot."""
+        if self._history_task is not None:
+            self._history_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._history_task
         if self._server is not None:
             self._server.close()
             for conn in list(self._conns):
