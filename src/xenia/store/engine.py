@@ -688,7 +688,10 @@ class Engine:
         """Start from a snapshot: commit ``seq`` (made at ``when``) holding ``nodes`` (pre-order) and the
         engine state."""
         ed = Editor(Root.empty(Node(b"", DEFAULT_PERMS, EMPTY)))
-        ed.put_many([(paths.split(path), value, perms) for path, value, perms in nodes])
+        try:
+            ed.load(nodes)
+        except ValueError:  # not in pre-order (hand-made): the slower path that takes any order
+            ed.put_many([(paths.split(path), value, perms) for path, value, perms in nodes])
         self._seq = seq
         self.head = Commit(seq, ed.freeze(), time.time() if when is None else when, 0, 0, "restored from snapshot")
         self.history.reset()
