@@ -294,31 +294,29 @@ class Editor:
         if not records or records[0][0] != "/":
             raise ValueError("a snapshot starts with the root")
         _, value, perms = records[0]
-        # frames: [path, value, perms, children]; the stack holds the directories still open
-        stack: list[list[Any]] = [["/", value, perms, {}]]
+        # frames: (path, name, value, perms, children); the stack holds the directories still open
+        stack: list[tuple[str, str, bytes, Perms, dict[str, Node]]] = [("/", "", value, perms, {})]
         owned: dict[int, int] = {}
-
-        def close_top() -> None:
-            path, v, ps, kids = stack.pop()
-            node = Node(v, ps, (immutables.Map(kids) if len(kids) > BIG else kids) if kids else EMPTY)
-            stack[-1][3][path.rpartition("/")[2]] = node
-
+        Map, big = immutables.Map, BIG
         for path, value, perms in records[1:]:
-            parent = path.rpartition("/")[0] or "/"
+            parent, _, name = path.rpartition("/")
+            parent = parent or "/"
             while stack[-1][0] != parent:
                 if len(stack) == 1:
                     raise ValueError(f"{path} comes before its parent")
-                close_top()
-            stack.append([path, value, perms, {}])
+                _, done, v, ps, kids = stack.pop()
+                stack[-1][4][done] = Node(v, ps, (Map(kids) if len(kids) > big else kids) if kids else EMPTY)
+            stack.append((path, name, value, perms, {}))
             owner = perms[0].domid
             if owner:
                 owned[owner] = owned.get(owner, 0) + 1
         while len(stack) > 1:
-            close_top()
-        _, value, perms, kids = stack[0]
+            _, done, v, ps, kids = stack.pop()
+            stack[-1][4][done] = Node(v, ps, (Map(kids) if len(kids) > big else kids) if kids else EMPTY)
+        _, _, value, perms, kids = stack[0]
         if perms[0].domid:
             owned[perms[0].domid] = owned.get(perms[0].domid, 0) + 1
-        self.tree = Node(value, perms, (immutables.Map(kids) if len(kids) > BIG else kids) if kids else EMPTY)
+        self.tree = Node(value, perms, (Map(kids) if len(kids) > big else kids) if kids else EMPTY)
         self._owned = immutables.Map(owned)
         self.rebuild()
 
