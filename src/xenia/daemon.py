@@ -123,6 +123,8 @@ class Daemon:
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
         app.services["ops"].follow_adopted_later()  # the API answers first; agents' keys are read after
+        if self.store is not None:
+            self.store.replay_older_history()  # and the store's history before its newest snapshot
         asyncio.get_running_loop().create_task(self._housekeeping())
 
     async def _start_driver(self, app: App) -> None:
@@ -134,7 +136,7 @@ class Daemon:
         if cfg.in_memory and cfg.driver == "sim":
             options.setdefault("state", "memory")
         journal_dir = None if cfg.in_memory else cfg.state_dir
-        self.store = await StoreServer.start(journal_dir, cfg.state_dir / "xenstored.sock")
+        self.store = await StoreServer.start(journal_dir, cfg.state_dir / "xenstored.sock", history_later=True)
         private_socket(cfg.state_dir / "xenstored.sock")
         store = self.store.client(0)
         app.services["store"] = self.store
