@@ -19,21 +19,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import selectors
+import socket
 import statistics
+import struct
 import time
 from dataclasses import dataclass, field
 
+import orjson
 from _common import load_average
 
 from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 from xenia.testing.longpoll import AioRpc
 
 HOST = "127.0.0.1"
+_SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux
+_SCM_TIMESTAMPNS = _SO_TIMESTAMPNS
 
 
 @dataclass
 class Figures:
     latency: dict[int, list[float]] = field(default_factory=dict)  # watchers -> seconds
+    sent: dict[int, list[float]] = field(default_factory=dict)  # watchers -> seconds, the daemon's send times
     changes_per_s: float = 0.0
     delivered_per_s: float = 0.0
 
@@ -89,6 +96,70 @@ async def latency(port: int, session: str, vm: str, watchers: int, rounds: int) 
     return out
 
 
+def _rpc_bytes(method: str, *params: object) -> bytes:
+    body = orjson.dumps({"jsonrpc": "2.0", "method": method, "params": list(params), "id": 1})
+    return (f"POST /jsonrpc HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+
+
+def _read_answer(sock: socket.socket, stamp: bool) -> tuple[bytes, float]:
+    """One answer's body, and (with ``stamp``) when its first byte reached this host's kernel."""
+    buf, when = b"", 0.0
+    while b"\r\n\r\n" not in buf or len(buf) < _answer_end(buf):
+        data, anc, _flags, _addr = sock.recvmsg(1 << 20, socket.CMSG_SPACE(16))
+        if not data:
+            raise ConnectionError("daemon closed")
+        for level, kind, raw in anc:
+            if not buf and level == socket.SOL_SOCKET and kind == _SCM_TIMESTAMPNS and stamp:
+                sec, nsec = struct.unpack("qq", raw[:16])
+                when = sec + nsec / 1e9
+        buf += data
+    return buf[buf.index(b"\r\n\r\n") + 4 :], when
+
+
+def _answer_end(buf: bytes) -> int:
+    end = buf.index(b"\r\n\r\n") + 4
+    head = buf[:end].lower()
+    i = head.index(b"content-length:") + 15
+    return end + int(head[i : head.index(b"\r\n", i)])
+
+
+def server_send_times(port: int, session: str, vm: str, watchers: int, rounds: int) -> list[float]:
+    """Like :func:`latency`, but each arrival is the kernel's receive stamp of the answer's first byte
+    (``SO_TIMESTAMPNS``; over loopback, the moment the daemon wrote it): the daemon's own send time,
+    whatever the watchers' process costs to parse a thousand answers."""
+    socks = []
+    for _ in range(watchers):
+        s = socket.create_connection((HOST, port))
+        s.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+        socks.append(s)
+    writer = socket.create_connection((HOST, port))
+    writer.sendall(_rpc_bytes("event.from", session, [f"vm/{vm}"], "", 1.0))
+    token = orjson.loads(_read_answer(writer, False)[0])["result"]["token"]
+    tokens = {s: token for s in socks}
+    out: list[float] = []
+    with selectors.DefaultSelector() as sel:
+        for s in socks:
+            sel.register(s, selectors.EVENT_READ, s)
+        for k in range(rounds):
+            for s in socks:
+                s.sendall(_rpc_bytes("event.from", session, [f"vm/{vm}"], tokens[s], 60.0))
+            time.sleep(0.5 + watchers / 1000)  # every watcher parked
+            start = time.time()  # the kernel stamps with the real-time clock
+            writer.sendall(_rpc_bytes("VM.set_name_label", session, vm, f"send {k} of {watchers}"))
+            pending = set(socks)
+            while pending:
+                for key, _ in sel.select(60):
+                    s = key.data
+                    body, when = _read_answer(s, True)
+                    tokens[s] = orjson.loads(body)["result"]["token"]
+                    out.append(when - start)
+                    pending.discard(s)
+            _read_answer(writer, False)
+    for s in [*socks, writer]:
+        s.close()
+    return out
+
+
 async def throughput(port: int, session: str, vms: list[str], watchers: int, seconds: float) -> tuple[float, float]:
     """Writers change ``vms`` flat out; returns (changes made per s, events delivered per s per watcher)."""
     clients = [await connect(port, session) for _ in range(watchers)]
@@ -136,6 +207,8 @@ async def measure(port: int, counts: list[int], rounds: int, with_throughput: bo
     figures = Figures()
     for n in counts:
         figures.latency[n] = await latency(port, admin.session, vms[0], n, rounds if n < 1000 else max(5, rounds // 3))
+        figures.sent[n] = await asyncio.to_thread(server_send_times, port, admin.session, vms[1], n,
+                                                  rounds if n < 1000 else max(5, rounds // 3))  # fmt: skip
     if with_throughput:
         figures.changes_per_s, figures.delivered_per_s = await throughput(port, admin.session, vms, 10, 3.0)
     await admin.close()
@@ -167,6 +240,13 @@ def main() -> None:
         ma, mb = statistics.median(a) * ms, statistics.median(b) * ms
         print(f"{n:>9} | {ma:>12.2f} {pct(a, 0.99) * ms:>8.2f} | {mb:>17.2f} {pct(b, 0.99) * ms:>8.2f} |"
               f" {mb / ma:>5.1f}x")
+    print()
+    print("the daemon's send times: change sent -> the answer's first byte in the watcher's kernel (ms)")
+    print(f"{'watchers':>9} | {'xenia median':>12} {'p99':>8} | {'50ms-delay median':>17} {'p99':>8}")
+    for n in counts:
+        a, b = xenia.sent[n], xapi.sent[n]
+        print(f"{n:>9} | {statistics.median(a) * ms:>12.2f} {pct(a, 0.99) * ms:>8.2f} |"
+              f" {statistics.median(b) * ms:>17.2f} {pct(b, 0.99) * ms:>8.2f}")
     print()
     print("throughput with 10 watchers of every VM, 4 writers changing 50 VMs (xenia alone: no peer)")
     print(f"{xenia.changes_per_s:8.0f} changes/s made, {xenia.delivered_per_s:8.0f} events/s delivered "

@@ -9,6 +9,7 @@ throughput of several clients at once, and the daemon's RSS growth per running V
     python bench/lifecycle.py            # 10, 1 000, 10 000 running VMs
     python bench/lifecycle.py --quick    # 10, 100, 1 000
     python bench/lifecycle.py --levels 10,5000 --samples 50 --profile
+    python bench/lifecycle.py --against main  # main's tree first, then this one, in one run
 
 Clients speak JSON-RPC over the local socket (``xenia.client``), several threads in parallel while
 populating. ``--profile`` runs the daemon under cProfile and prints its top functions.
@@ -28,6 +29,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from xenia.client import Session
 from xenia.testing.daemon import DaemonProcess
@@ -142,14 +145,31 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=100, help="timed starts/shutdowns per level")
     parser.add_argument("--clients", type=int, default=4, help="parallel clients for populating and throughput")
     parser.add_argument("--profile", action="store_true", help="run the daemon under cProfile and print its top")
+    parser.add_argument("--against", default=None, help="first measure this git branch's tree (e.g. main)")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")] if args.levels else [10, 100, 1000] if args.quick else [
         10, 1000, 10000]  # fmt: skip
     samples = min(args.samples, 30) if args.quick and args.samples == 100 else args.samples
 
+    if args.against:
+        from scale import export_branch
+
+        tree = export_branch(args.against)
+        try:
+            print(f"--- the tree of branch {args.against}, in the same run", flush=True)
+            run(args, levels, samples, {"PYTHONPATH": str(tree / "src")})
+        finally:
+            import shutil
+
+            shutil.rmtree(tree, ignore_errors=True)
+        print("--- this tree", flush=True)
+    return run(args, levels, samples, {})
+
+
+def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str, str]) -> int:
     state = Path(tempfile.mkdtemp(prefix="xeniabench", dir="/tmp"))
     extra = ["--driver-option", "memory=16T", "--driver-option", "guest-delay=0"]
-    daemon: DaemonProcess = ProfiledDaemon(state, extra) if args.profile else DaemonProcess(state, extra)
+    daemon: DaemonProcess = ProfiledDaemon(state, extra) if args.profile else DaemonProcess(state, extra, env=env)
     daemon.start()
     assert daemon.proc is not None
     pid = daemon.proc.pid

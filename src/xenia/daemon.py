@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import logging
 import resource
 import signal
@@ -105,7 +106,7 @@ class Daemon:
         tasks.start()
         await self._start_driver(app)
         dispatcher = Dispatcher(app)
-        hub.install(dispatcher.encoders)
+        hub.install(dispatcher.encoders, dispatcher.json_encoders)
         self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
         metrics_http = MetricsHttp(app)
         for path in metrics_http.routes:
@@ -125,6 +126,9 @@ class Daemon:
         app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
+        app.services["ops"].follow_adopted_later()  # the API answers first; agents' keys are read after
+        if self.store is not None:
+            self.store.replay_older_history()  # and the store's history before its newest snapshot
         asyncio.get_running_loop().create_task(self._housekeeping())
 
     async def _start_driver(self, app: App) -> None:
@@ -136,7 +140,7 @@ class Daemon:
         if cfg.in_memory and cfg.driver == "sim":
             options.setdefault("state", "memory")
         journal_dir = None if cfg.in_memory else cfg.state_dir
-        self.store = await StoreServer.start(journal_dir, cfg.state_dir / "xenstored.sock")
+        self.store = await StoreServer.start(journal_dir, cfg.state_dir / "xenstored.sock", history_later=True)
         private_socket(cfg.state_dir / "xenstored.sock")
         store = self.store.client(0)
         app.services["store"] = self.store
@@ -232,6 +236,9 @@ class Daemon:
 
     async def run(self) -> None:
         await self.start()
+        # what start-up loaded (the db, the store, adopted domains) lives as long as the daemon: out of
+        # the cyclic collector's full passes, which otherwise walk it all and stall every client
+        gc.freeze()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)

@@ -8,14 +8,17 @@ object from the events alone; at the end the mirror must equal the server.
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 import XenAPI
 
+from tests.http.wire import Reader, post
 from xenia.client import Failure
 from xenia.client import Session as JsonSession
 from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
@@ -354,3 +357,38 @@ def test_a_thousand_concurrent_long_polls(daemon: DaemonProcess) -> None:
     assert grown < 64 * 1024, f"1000 idle watchers cost {grown} KiB"
     print(f"1000 idle watchers: +{grown} KiB")
 
+
+
+def test_watchers_woken_together_each_get_their_own_envelope(daemon: DaemonProcess) -> None:
+    """One change answers several JSON-RPC watchers of one object (1.0 and 2.0, string and integer ids)
+    with one shared batch: each answer still carries its caller's id and envelope, and the batch an
+    XML-RPC watcher of the same thing gets."""
+    api = login(daemon).xenapi
+    vm = api.VM.clone(template(api), "woken together")
+    token = api.event_from([f"vm/{vm}"], "", 1.0)["token"]
+    session = login(daemon)._session
+    calls: list[dict[str, Any]] = [
+        {"jsonrpc": "2.0", "method": "event.from", "params": [session, [f"vm/{vm}"], token, 30.0], "id": "a"},
+        {"jsonrpc": "2.0", "method": "event.from", "params": [session, [f"vm/{vm}"], token, 30.0], "id": 7},
+        {"method": "event.from", "params": [session, [f"vm/{vm}"], token, 30.0], "id": 9},
+    ]
+    socks = [socket.create_connection(("127.0.0.1", daemon.port), timeout=30) for _ in calls]
+    for s, c in zip(socks, calls, strict=True):
+        s.sendall(post("/jsonrpc", orjson.dumps(c)))
+    time.sleep(0.5)  # parked (one that is late still sees the change: its token predates it)
+    api.VM.set_name_label(vm, "seen by three")
+    answers = []
+    for s in socks:
+        answer = Reader(s).answer()
+        assert answer is not None and answer.status == 200
+        answers.append(orjson.loads(answer.body))
+        s.close()
+    assert [a["id"] for a in answers] == ["a", 7, 9]
+    assert [a.get("jsonrpc") for a in answers] == ["2.0", "2.0", None]
+    assert "error" not in answers[0] and answers[2]["error"] is None
+    batch = answers[0]["result"]
+    assert answers[1]["result"] == batch and answers[2]["result"] == batch
+    assert [(ev["operation"], ev["snapshot"]["name_label"]) for ev in batch["events"]] == [("mod", "seen by three")]
+    xml = api.event_from([f"vm/{vm}"], token, 1.0)
+    assert xml["token"] == batch["token"]
+    assert [ev["snapshot"]["name_label"] for ev in xml["events"]] == ["seen by three"]

@@ -106,3 +106,29 @@ def test_keys_an_agent_writes_map_as_in_xapi(api: Any, sim: DaemonProcess) -> No
     assert rec["networks"] == {"0/ip": "198.51.100.1", "0/ipv4/0": "198.51.100.1", "0/ipv4/1": "198.51.100.2"}
     api.VM.hard_shutdown(vm)
     api.VM.destroy(vm)
+
+
+def test_an_adopted_vm_agent_is_followed_after_a_restart() -> None:
+    """After SIGKILL and a restart, the guest agents of adopted VMs are followed again (in the
+    background, once the API answers): what an agent writes then reaches the guest metrics."""
+    with DaemonProcess(extra_args=["--driver-option", "guest-delay=0.05"]) as daemon:
+        session = XenAPI.Session(daemon.url)
+        session.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "guest-metrics")
+        api = session.xenapi
+        vm = new_vm(api, "adopted", nics=0, profile="no-drivers")
+        api.VM.start(vm, False, False)
+        domid = api.VM.get_domid(vm)
+        base = f"/local/domain/{domid}"
+        xs(daemon, "xenstore-write", f"{base}/data/os_name", "before", f"{base}/data/updated", "1")
+        guest_metrics_when(api, vm, lambda r: r["os_version"].get("name") == "before")
+        daemon.kill()
+        daemon.start()
+        session = XenAPI.Session(daemon.url)
+        session.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "guest-metrics")
+        api = session.xenapi
+        assert api.VM.get_power_state(vm) == "Running" and api.VM.get_domid(vm) == domid
+        assert api.VM_guest_metrics.get_os_version(api.VM.get_guest_metrics(vm))["name"] == "before"
+        xs(daemon, "xenstore-write", f"{base}/data/os_name", "after", f"{base}/data/updated", "2")
+        guest_metrics_when(api, vm, lambda r: r["os_version"].get("name") == "after")
+        api.VM.hard_shutdown(vm)
+        session.xenapi.session.logout()

@@ -142,3 +142,30 @@ def test_cors_preflight(daemon: DaemonProcess) -> None:
         assert answer is not None and answer.status == 200
         assert answer.headers["access-control-allow-origin"] == "*"
         assert answer.headers["access-control-allow-headers"] == "content-type, X-Requested-With"
+
+
+def test_a_client_that_half_closes_gets_every_answer_then_the_close(daemon: DaemonProcess) -> None:
+    """``shutdown(SHUT_WR)`` after the last request says "no more requests", not "no answers" (RFC 9112
+    §9.6): calls answered later (a login hashes a password) are answered in order, then the daemon closes."""
+    with connect(daemon) as s:
+        s.sendall(login_request(1) + jsonrpc("pool.get_all", ["OpaqueRef:none"], 2) + login_request(3))
+        s.shutdown(socket.SHUT_WR)
+        reader = Reader(s)
+        ids = []
+        for _ in range(3):
+            answer = reader.answer()
+            assert answer is not None and answer.status == 200
+            ids.append(orjson.loads(answer.body)["id"])
+        assert ids == [1, 2, 3]
+        assert reader.closed()
+
+
+def test_a_half_close_inside_a_request_closes_after_the_answers_before_it(daemon: DaemonProcess) -> None:
+    with connect(daemon) as s:
+        s.sendall(login_request(1) + login_request(2)[:30])
+        s.shutdown(socket.SHUT_WR)
+        reader = Reader(s)
+        answer = reader.answer()
+        assert answer is not None and answer.status == 200 and orjson.loads(answer.body)["id"] == 1
+        assert reader.closed()
+    still_serving(daemon)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from xenia.store.engine import Engine
 from xenia.store.errors import XsError
+from xenia.store.persist import Journal
 
 from .conftest import Daemon
 
@@ -77,3 +79,48 @@ def test_replay_across_segments_rebuilds_tree_order_indices_and_history(tmp_path
     assert dict(loaded.head.root.names) == dict(e.head.root.names)
     assert loaded.head.seq == e.head.seq
     assert loaded.history.commits()[-1].message == e.history.commits()[-1].message
+
+
+def _two_segments(tmp_path: Path) -> Engine:
+    """An engine whose journal holds an older snapshot/log pair and the current one."""
+    e = Engine()
+    Journal(tmp_path, compact_after=100).load(e)
+    s = e.open_session(lambda p, t: None)
+    for dom in range(1, 151):
+        e.request(s, "write", f"/local/domain/{dom}/name", f"vm-{dom}".encode())
+    assert len(list(tmp_path.glob("snapshot-*.json"))) == 2
+    return e
+
+
+def test_a_big_older_segment_is_replayed_after_start_into_the_same_history(tmp_path: Path) -> None:
+    e = _two_segments(tmp_path)
+    whole = Engine()
+    Journal(tmp_path).load(whole)  # the older pair's log is small: replayed at start, as before
+    quick = Engine()
+    journal = Journal(tmp_path, defer_bytes=0)
+    journal.load(quick)
+    assert quick.snapshot() == e.snapshot() and quick.head.seq == e.head.seq
+    assert dict(quick.head.root.names) == dict(e.head.root.names)
+    assert quick.history.commits()[0].seq == 100  # the newest snapshot: nothing before it yet
+    s = quick.open_session(lambda p, t: None)
+    quick.request(s, "write", "/local/domain/7/name", b"renamed while the history loads")
+    steps = sum(1 for _ in journal.older_history(quick, step=10))
+    assert steps >= 10  # it let the caller serve in between
+    seqs = [c.seq for c in quick.history.commits()]
+    assert seqs == [c.seq for c in whole.history.commits()] + [e.head.seq + 1]
+    assert [c.message for c in quick.history.commits()][:-1] == [c.message for c in whole.history.commits()]
+    assert quick.history.commits()[-1].message == "write /local/domain/7/name"
+
+
+def test_a_corrupt_older_segment_leaves_the_head_and_the_newer_history(tmp_path: Path) -> None:
+    e = _two_segments(tmp_path)
+    older = min(tmp_path.glob("journal-*.log"), key=lambda p: int(p.stem.split("-")[1]))
+    data = older.read_bytes()
+    older.write_bytes(data[:100] + b"X" + data[101:])
+    loaded = Engine()
+    journal = Journal(tmp_path, defer_bytes=0)
+    journal.load(loaded)
+    before = [c.seq for c in loaded.history.commits()]
+    assert list(journal.older_history(loaded)) == []  # gives up at the bad record, before any yield
+    assert [c.seq for c in loaded.history.commits()] == before
+    assert loaded.snapshot() == e.snapshot()

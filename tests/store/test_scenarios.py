@@ -257,6 +257,29 @@ def test_watch_on_removed_descendant(daemon: Daemon, dom0: SyncClient) -> None:
     assert w.events == [(b"/rd/a/b", b"deep")]
 
 
+def test_removal_fires_exactly_the_watches_on_nodes_it_took(daemon: Daemon, dom0: SyncClient) -> None:
+    """A removal fires the watches on the removed node, its ancestors and its existing descendants;
+    not a watch on a path below it that did not exist, a sibling sharing a prefix, or a dropped watch."""
+    for p in ("/rx/a/b", "/rx/a/c/d/e", "/rx/a/c/f", "/rx/ab/b"):
+        dom0.write(p, "1")
+    w = daemon.client()
+    for p, tok in [("/rx", "up"), ("/rx/a", "self"), ("/rx/a/b", "b"), ("/rx/a/c/d/e", "deep"),
+                   ("/rx/a/c/f", "dropped"), ("/rx/a/nothing/here", "absent"), ("/rx/ab/b", "sibling")]:  # fmt: skip
+        w.watch(p, tok)
+        w.wait_event()
+    w.unwatch("/rx/a/c/f", "dropped")
+    dom0.rm("/rx/a")
+    w.control("stats")
+    assert sorted(w.events) == sorted([(b"/rx/a", b"up"), (b"/rx/a", b"self"), (b"/rx/a/b", b"b"),
+                                       (b"/rx/a/c/d/e", b"deep")])  # fmt: skip
+    w.events.clear()
+    dom0.write("/rx/a/c/f", "again")  # the watches stay registered after their node went
+    dom0.rm("/rx/a")
+    w.control("stats")
+    assert sorted(w.events) == sorted([(b"/rx/a/c/f", b"up"), (b"/rx/a/c/f", b"self"), (b"/rx/a", b"up"),
+                                       (b"/rx/a", b"self")])  # fmt: skip
+
+
 def test_relative_watch(daemon: Daemon, dom0: SyncClient) -> None:
     make_domain(dom0, 4)
     g = daemon.client(4)

@@ -9,7 +9,7 @@ returns.
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,9 @@ class Dispatcher:
         self.table = table if table is not None else build_table(app.model)
         self.aliases = {f"{m.cls}_{m.message.name}": m for m in self.table.values()}
         self.encoders = xmlrpc.Encoders(_record_fields(app))
+        #: JSON-RPC results of these types go through their encoder, which may hand out one encoding
+        #: (an ``orjson.Fragment``) shared by many answers: an event batch woken for 1 000 watchers
+        self.json_encoders: dict[Type, Callable[[Any], Any]] = {}
         app.services["dispatcher"] = self
 
     def lookup(self, name: str) -> tuple[Method | None, bool]:

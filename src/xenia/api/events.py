@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from xenia.api.codec import xmlrpc
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import EVENT_BATCH, Kind, Type, parse_type
@@ -159,6 +161,7 @@ class EventHub:
         self._answers: dict[tuple[Subscription, int | None], dict[str, Any]] = {}
         self._answers_gen = -1
         self._xml: dict[int, tuple[dict[str, Any], str]] = {}
+        self._json: dict[int, tuple[dict[str, Any], orjson.Fragment]] = {}
         self._encoders: xmlrpc.Encoders | None = None
         self.closed = False
         self._unsubscribe = db.subscribe(self.on_changes)
@@ -315,6 +318,7 @@ class EventHub:
         if self._answers_gen != self.current:
             self._answers.clear()
             self._xml.clear()
+            self._json.clear()
             self._answers_gen = self.current
         key = (subs, since)
         batch = self._answers.get(key)
@@ -417,11 +421,24 @@ class EventHub:
 
     # --------------------------------------------------------------- encoding
 
-    def install(self, encoders: xmlrpc.Encoders) -> None:
-        """Teach the XML-RPC encoder the event batch: snapshots are typed records of their own class."""
+    def install(self, encoders: xmlrpc.Encoders, json_encoders: dict[Type, Callable[[Any], Any]] | None = None) -> None:
+        """Teach the XML-RPC encoder the event batch (snapshots are typed records of their own class),
+        and both codecs to encode a shared batch once for all the watchers it answers."""
         self._encoders = encoders
         encoders.define(BATCH_TYPE, self.encode_batch)
         encoders.define(EVENT_TYPE, self.encode_event)
+        if json_encoders is not None:
+            json_encoders[BATCH_TYPE] = self.json_batch
+
+    def json_batch(self, batch: dict[str, Any]) -> orjson.Fragment:
+        """The JSON of a batch, encoded once per shared answer (spliced into each caller's envelope)."""
+        hit = self._json.get(id(batch))
+        if hit is not None and hit[0] is batch:
+            return hit[1]
+        fragment = orjson.Fragment(orjson.dumps(batch, option=orjson.OPT_NON_STR_KEYS))
+        if len(self._json) < 1024:
+            self._json[id(batch)] = (batch, fragment)
+        return fragment
 
     def encode_event(self, ev: dict[str, Any]) -> str:
         esc = xmlrpc.escape

@@ -5,7 +5,8 @@ one: the hand-written parser this replaced accepted a signed chunk size and spun
 the event loop forever on a 58-byte request (issue 9).  What this module adds
 around the parser is what a server exposed to any client needs:
 
-- pipelined requests answered one at a time, in order, on a kept-alive connection;
+- pipelined requests answered one at a time, in order, on a kept-alive connection,
+  and still answered after the client half-closes (then the connection closes);
 - bounds on what one connection can make the daemon hold: a request head of
   ``MAX_HEAD`` bytes (431), an RPC body of 300 KiB as xapi (413, chunked bodies
   too), ``max_pending`` parsed requests waiting (reading stops until they are
@@ -94,6 +95,13 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     close: bool = False
     upgrade: Upgrade | None = None
+    #: a big body in pieces (``body`` then unused): written with ``writelines``, never joined, so a
+    #: 70 MB answer is not copied on the event loop (see :mod:`xenia.api.codec.sliced`)
+    chunks: list[bytes] | None = None
+
+    @property
+    def length(self) -> int:
+        return len(self.body) if self.chunks is None else sum(map(len, self.chunks))
 
 
 class HttpError(Exception):
@@ -126,7 +134,7 @@ _CORS = b"Access-Control-Allow-Origin: *\r\nAccess-Control-Allow-Headers: X-Requ
 
 def render(resp: Response, keep_alive: bool) -> bytes:
     reason = _REASONS.get(resp.status, "Unknown")
-    head = f"HTTP/1.1 {resp.status} {reason}\r\nContent-Length: {len(resp.body)}\r\nContent-Type: {resp.content_type}\r\n"
+    head = f"HTTP/1.1 {resp.status} {reason}\r\nContent-Length: {resp.length}\r\nContent-Type: {resp.content_type}\r\n"
     extra = "".join(f"{k}: {v}\r\n" for k, v in resp.headers) if resp.headers else ""
     conn = "Connection: keep-alive\r\n\r\n" if keep_alive and not resp.close else "Connection: close\r\n\r\n"
     return head.encode("latin-1") + _CORS + (extra + conn).encode("latin-1") + resp.body
@@ -234,6 +242,8 @@ class HttpProtocol(asyncio.Protocol):
         self.upgrade: Upgrade | None = None
         self._upgrade_buf = bytearray()
         self._upgraded = False  # the parser stopped at an upgrade (CONNECT, Upgrade:): no more requests
+        self._eof = False  # the client half-closed: answer what it sent, then close
+        self._tls = False
         self._error: HttpError | None = None
         # the request being parsed
         self._in_request = False
@@ -254,6 +264,7 @@ class HttpProtocol(asyncio.Protocol):
             transport.close()
             return
         self.transport = transport  # type: ignore[assignment]  # uvloop's transports do not subclass asyncio's
+        self._tls = transport.get_extra_info("sslcontext") is not None
         self.deadline = asyncio.get_running_loop().time() + self.limits.header_timeout
 
     def data_received(self, data: bytes) -> None:
@@ -279,6 +290,21 @@ class HttpProtocol(asyncio.Protocol):
             self._pause_reading()
         if not self.busy:
             self._pump()
+
+    def eof_received(self) -> bool:
+        """The client half-closed (``shutdown(SHUT_WR)``): it sends no more requests but still reads.
+
+        The requests it sent are answered, in order, and then the connection closes (RFC 9112 §9.6):
+        closing at once, asyncio's default, dropped every answer not written yet -- any call that
+        awaits (a login, a big answer encoded in slices). A request cut short by the end is never
+        answered. TLS cannot stay half-open and a tunnel (CONNECT) has its own end: those close now.
+        """
+        if self._tls or self._upgraded or self.transport is None:
+            return False
+        self._eof = True
+        if not self.busy:
+            self._pump()  # nothing left to answer: it closes now; else once the last answer is out
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -401,6 +427,10 @@ class HttpProtocol(asyncio.Protocol):
             self.transport.close()
             self.transport = None
             return
+        if self._eof:  # the client half-closed and has every answer: close (after the buffer is flushed)
+            self.transport.close()
+            self.transport = None
+            return
         if not self.reading and not self._upgraded:
             self.reading = True
             self.transport.resume_reading()
@@ -436,7 +466,10 @@ class HttpProtocol(asyncio.Protocol):
             resp.upgrade.start(transport, initial)
             return False
         keep = req.keep_alive and not resp.close
-        transport.write(render(resp, keep))
+        if resp.chunks is None:
+            transport.write(render(resp, keep))
+        else:  # the head (render of an empty body), then the pieces as they are
+            transport.writelines([render(resp, keep), *resp.chunks])
         if not keep:
             transport.close()
             self.transport = None

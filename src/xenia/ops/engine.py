@@ -63,6 +63,8 @@ class Ops:
         #: operations this driver cannot carry out, left out of every VM's allowed_operations
         self.cannot = lifecycle.unsupported({c.value for c in driver.capabilities})
         self._unfinish = db.add_finisher(self._refresh_allowed)
+        #: (VM, domid) adopted at start-up whose guest agents are yet to be followed
+        self._adopted: list[tuple[str, int]] = []
 
     def _refresh_allowed(self, touched: list[tuple[str, str]]) -> None:
         """Keep ``allowed_operations`` true in the same commit as any change to a VM (a template
@@ -545,12 +547,16 @@ class Ops:
         if state.run_state in (RunState.RUNNING, RunState.PAUSED):
             record.live(db, vm, self.host, state)
             await self._follow_agent(vm, state.domid)
-            consoles = db.referrers("console", "VM", vm)
-            if not consoles or any(not db.get("console", c)["location"].startswith(self.console_url + "?")
-                                   for c in consoles):  # fmt: skip  # adopted, or the daemon's address changed
+            if self._consoles_stale(vm):
                 await self._sync_consoles(vm, vm_uuid)
             return
         await self._guest_stopped(vm, vm_uuid, state.shutdown_reason)
+
+    def _consoles_stale(self, vm: str) -> bool:
+        """Whether a live VM's console objects must be made again: none yet (adopted), or the daemon's address changed."""
+        consoles = self.db.referrers("console", "VM", vm)
+        prefix = self.console_url + "?"
+        return not consoles or any(not self.db.get("console", c)["location"].startswith(prefix) for c in consoles)
 
     async def _guest_stopped(self, vm: str, vm_uuid: str, reason: ShutdownReason | None) -> None:
         """The guest stopped by itself: follow the VM's actions_after_* (xapi's policy, here, not in the driver)."""
@@ -586,9 +592,17 @@ class Ops:
         record.halted(db, vm)
 
     async def adopt_all(self) -> None:
-        """At start-up: match the driver's domains with the db (the driver is right about what runs)."""
+        """At start-up: match the driver's domains with the db (the driver is right about what runs).
+
+        In bulk, so a restart with 10 000 running VMs takes seconds: one driver listing, then every
+        live domain and every VM's housekeeping recorded in one db batch (one durable write), then
+        the guest agents followed. Only the rare cases -- a domain no VM owns, a guest that stopped
+        while xenia was down, a VM whose domain is gone -- take the per-VM path with its store calls.
+        """
         db = self.db
         domains = {d.vm_uuid: d for d in await self.driver.vm.list_domains()}
+        live: list[tuple[str, DomainState]] = []
+        stopped: list[tuple[str, str, DomainState]] = []
         for vm_uuid, state in domains.items():
             try:
                 vm = db.by_uuid("VM", vm_uuid)
@@ -596,23 +610,44 @@ class Ops:
                 log.warning("destroying domain %s of unknown VM %s", state.domid, vm_uuid)
                 await self._destroy_quietly(vm_uuid)()
                 continue
+            if state.run_state in (RunState.RUNNING, RunState.PAUSED):
+                live.append((vm, state))
+            else:
+                stopped.append((vm, vm_uuid, state))
+        lost: list[str] = []
+        for vm, _state in live:
+            # the store kept the names of domains that ran on (a rename commits to the db first and
+            # is written to the store after); knowing them, adoption writes no rename per VM
+            self._store_names[vm] = db.get("VM", vm)["name_label"]
+        with db.batch():
+            for vm, state in live:
+                if not record.is_recorded_live(db, vm, self.host, state):
+                    record.live(db, vm, self.host, state)
+            for vm in db.refs("VM"):
+                rec = db.get("VM", vm)
+                if rec["current_operations"]:
+                    db.set("VM", vm, "current_operations", {})
+                if rec["is_control_domain"]:
+                    record.refresh_allowed(db, vm, self.cannot)
+                    continue
+                if rec["power_state"] in ("Running", "Paused") and rec["uuid"] not in domains:
+                    lost.append(vm)
+                else:
+                    record.refresh_allowed(db, vm, self.cannot)
+        for vm, vm_uuid, state in stopped:
             async with self.lock(vm_uuid):
                 await self._apply(vm, vm_uuid, state)
-        for vm in db.refs("VM"):
+        for vm in lost:
             rec = db.get("VM", vm)
-            if rec["current_operations"]:
-                db.set("VM", vm, "current_operations", {})
-            if rec["is_control_domain"]:
-                record.refresh_allowed(db, vm, self.cannot)
-                continue
-            if rec["power_state"] in ("Running", "Paused") and rec["uuid"] not in domains:
-                await self._forget_keys(vm)
-                record.halted(db, vm)
-                record.message(db, "VM_DOMAIN_LOST", vm,
-                               f"The domain of VM {rec['name_label']} was gone when xenia started; "
-                               "the VM is marked Halted.")  # fmt: skip
-            else:
-                record.refresh_allowed(db, vm, self.cannot)
+            await self._forget_keys(vm)
+            record.halted(db, vm)
+            record.message(db, "VM_DOMAIN_LOST", vm,
+                           f"The domain of VM {rec['name_label']} was gone when xenia started; "
+                           "the VM is marked Halted.")  # fmt: skip
+        for vm, state in live:
+            if self._consoles_stale(vm):
+                await self._sync_consoles(vm, state.vm_uuid)
+        self._adopted = [(vm, state.domid) for vm, state in live]
         await self._update_host_memory()
 
     async def arrived(self, vm: str) -> None:
@@ -627,6 +662,26 @@ class Ops:
         """A VM's domain left by migration: forget its guest-visible keys (the caller removes the record)."""
         await self._forget_keys(vm)
         self._store_names.pop(vm, None)
+    def follow_adopted_later(self) -> None:
+        """Start :meth:`follow_adopted` in the background (cancelled by :meth:`close`)."""
+        self._spawn(self.follow_adopted())
+
+    async def follow_adopted(self) -> None:
+        """Follow the guest agents of the domains :meth:`adopt_all` adopted.
+
+        Run once the API answers (in the background): each costs a store watch and a read of the
+        agent's keys, 10 000 of them seconds, and the guest metrics they refresh are those the db
+        kept. A VM an operation reached first is left to that operation."""
+        adopted, self._adopted = self._adopted, []
+        if self.agents is None:
+            return
+        for vm, domid in adopted:
+            if not self.db.exists("VM", vm):
+                continue
+            async with self.lock(self._uuid(vm)):
+                rec = self.db.get("VM", vm)
+                if rec["domid"] == domid and rec["power_state"] in ("Running", "Paused"):
+                    await self.agents.follow(vm, domid)
 
     def store_names(self) -> dict[str, str]:
         """The name each running VM has in the store (part of a test double's snapshot)."""

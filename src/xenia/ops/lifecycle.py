@@ -205,6 +205,26 @@ def allowed_operations(ref: str, rec: dict[str, Any], cannot: frozenset[str] = N
     strict check, the guest's features) let through and xenia can carry out here (``cannot``: from
     :func:`unsupported`), so clients never see an operation that then fails for want of a handler,
     a driver feature or a guest that answers."""
+    if not rec.get("current_operations") and not rec.get("blocked_operations"):
+        # the common case depends on a handful of flags only: computed once per combination, since
+        # every change to any VM recomputes its list (10 000 VMs adopted at start-up, every start)
+        key = (rec["power_state"], bool(rec.get("is_a_template")), bool(rec.get("is_a_snapshot")),
+               is_default_template(rec), bool(rec.get("is_control_domain")), cannot,
+               tuple(sorted(guest.other.items())), guest.pv_drivers, guest.booted_pv)  # fmt: skip
+        known = _ALLOWED_BY_FLAGS.get(key)
+        if known is None:
+            if len(_ALLOWED_BY_FLAGS) >= 4096:
+                _ALLOWED_BY_FLAGS.clear()
+            known = _ALLOWED_BY_FLAGS[key] = tuple(_allowed(ref, rec, cannot, guest))
+        return list(known)
+    return _allowed(ref, rec, cannot, guest)
+
+
+#: allowed_operations of VMs with no current or blocked operations, by what decides them
+_ALLOWED_BY_FLAGS: dict[tuple[object, ...], tuple[str, ...]] = {}
+
+
+def _allowed(ref: str, rec: dict[str, Any], cannot: frozenset[str], guest: Guest) -> list[str]:
     live = rec["power_state"] in (RUNNING, PAUSED)
     return [op for op in ADVERTISED
             if op not in cannot and not (live and f"{op}:live" in cannot) and _refusal(ref, rec, op) is None

@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -224,6 +224,9 @@ class Engine:
         self.targets: dict[int, int] = {}
         self.special_perms: dict[str, Perms] = {p: DEFAULT_PERMS for p in paths.SPECIAL_PATHS}
         self._watches: dict[str, list[WatchReg]] = {}
+        #: the watched absolute paths as a trie (name -> subtrie): a subtree removal visits only the
+        #: watches below it, not every watch of every domain (issue 12)
+        self._watch_trie: dict[str, Any] = {}
         self._tx_ids = itertools.count(1)
         #: extra CONTROL commands installed by the server (snapshot, export): name -> fn(args) -> text
         self.control_hooks: dict[str, Callable[[list[str]], str]] = {}
@@ -520,7 +523,12 @@ class Engine:
             raise XsError("ENOSPC", "too many watches")
         reg = WatchReg(path, token, relative, session)
         session.watches[key] = reg
-        self._watches.setdefault(path, []).append(reg)
+        regs = self._watches.setdefault(path, [])
+        if not regs and not path.startswith("@"):
+            trie = self._watch_trie
+            for name in paths.split(path):
+                trie = trie.setdefault(name, {})
+        regs.append(reg)
         session.deliver(self._epath(reg, path), token)
 
     def unwatch(self, session: Session, raw_path: bytes | str, token: bytes) -> None:
@@ -536,6 +544,41 @@ class Engine:
             regs.remove(reg)
             if not regs:
                 del self._watches[reg.path]
+                if not reg.path.startswith("@"):
+                    self._prune_trie(paths.split(reg.path))
+
+    def _prune_trie(self, parts: list[str]) -> None:
+        """Drop the trie's nodes on ``parts`` that lead to no watch any more (deepest first)."""
+        trail = [self._watch_trie]
+        for name in parts:
+            trail.append(trail[-1][name])
+        for depth in range(len(parts), 0, -1):
+            if trail[depth] or ("/" + "/".join(parts[:depth])) in self._watches:
+                return
+            del trail[depth - 1][parts[depth - 1]]
+
+    def _watched_below(self, parts: list[str], removed: Node) -> Iterator[tuple[str, Node]]:
+        """(path, node) for each watched path strictly below ``parts`` that existed in ``removed``,
+        the subtree a removal took away: walks the trie and the subtree together, so it costs the
+        number of watches below, whatever the number of watches elsewhere."""
+        trie = self._watch_trie
+        for name in parts:
+            found = trie.get(name)
+            if found is None:
+                return
+            trie = found
+        stack: list[tuple[str, dict[str, Any], Node]] = [("/" + "/".join(parts), trie, removed)]
+        while stack:
+            path, sub, node = stack.pop()
+            for name, below in sub.items():
+                child = node.children.get(name)
+                if child is None:
+                    continue
+                cpath = path + "/" + name if path != "/" else "/" + name
+                if cpath in self._watches:
+                    yield cpath, child
+                if below:
+                    stack.append((cpath, below, child))
 
     def _epath(self, reg: WatchReg, path: str) -> str:
         if reg.relative:
@@ -557,13 +600,10 @@ class Engine:
                 for reg in self._watches.get(anc, ()):
                     self._deliver(reg, ev.path, tree, parts, ev.removed)
             if ev.removed is not None and ev.removed.children:
-                prefix = ev.path + "/"
-                for wpath, regs in list(self._watches.items()):
-                    if wpath.startswith(prefix):
-                        old = lookup(ev.removed, paths.split(wpath)[len(parts) :])
-                        if old is not None:
-                            for reg in regs:
-                                self._deliver(reg, wpath, tree, paths.split(wpath), old)
+                for wpath, old in list(self._watched_below(parts, ev.removed)):
+                    wparts = paths.split(wpath)
+                    for reg in list(self._watches.get(wpath, ())):
+                        self._deliver(reg, wpath, tree, wparts, old)
 
     def _deliver(self, reg: WatchReg, path: str, tree: Node, parts: list[str], old: Node | None) -> None:
         s = reg.session
@@ -648,7 +688,10 @@ class Engine:
         """Start from a snapshot: commit ``seq`` (made at ``when``) holding ``nodes`` (pre-order) and the
         engine state."""
         ed = Editor(Root.empty(Node(b"", DEFAULT_PERMS, EMPTY)))
-        ed.put_many([(paths.split(path), value, perms) for path, value, perms in nodes])
+        try:
+            ed.load(nodes)
+        except ValueError:  # not in pre-order (hand-made): the slower path that takes any order
+            ed.put_many([(paths.split(path), value, perms) for path, value, perms in nodes])
         self._seq = seq
         self.head = Commit(seq, ed.freeze(), time.time() if when is None else when, 0, 0, "restored from snapshot")
         self.history.reset()

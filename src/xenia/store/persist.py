@@ -25,9 +25,11 @@ as in Xen. Values are bytes, stored as latin-1 text (lossless).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ import orjson
 
 from .engine import Effect, Engine, Session
 from .errors import XsError
-from .history import Commit
+from .history import Commit, History
 from .perms import Perm, Perms, intern
 
 __all__ = ["Journal", "JournalError"]
@@ -90,8 +92,14 @@ def _unframe(line: bytes) -> Any:
 class Journal:
     """Owns the snapshots and logs in ``directory`` for one engine; the engine's sink."""
 
-    def __init__(self, directory: Path, compact_after: int = 20_000, keep_segments: int = 1) -> None:
+    def __init__(self, directory: Path, compact_after: int = 20_000, keep_segments: int = 1,
+                 defer_bytes: int = 1 << 20) -> None:  # fmt: skip
         self.dir = directory
+        #: older pairs whose logs hold more than this are replayed after start-up (see :meth:`older_history`)
+        self.defer_bytes = defer_bytes
+        #: the snapshots of older pairs :meth:`load` left for :meth:`older_history`, oldest first
+        self.deferred: list[int] = []
+        self._deferred_upto = 0
         self.dir.mkdir(parents=True, exist_ok=True)
         self.compact_after = compact_after
         self.keep_segments = max(1, keep_segments)
@@ -132,10 +140,14 @@ class Journal:
         if legacy:
             self._load_legacy(engine)
         elif snaps:
-            self._restore(engine, snaps[0])
+            older = snaps[:-1]
+            if older and sum(self._size_of(self.journal_path(seq)) for seq in older) > self.defer_bytes:
+                self.deferred = older  # the head from the newest snapshot now, the history before it later
+            self._restore(engine, snaps[-1] if self.deferred else snaps[0])
+            self._deferred_upto = engine.head.seq
         elif logs and logs[0] != 0:
             raise JournalError(f"{self.dir}: journal-{logs[0]}.log without its snapshot")
-        for seq in [s for s in logs if s < engine.head.seq]:
+        for seq in [s for s in logs if s < (snaps[0] if snaps else engine.head.seq)]:
             self.journal_path(seq).unlink()  # its snapshot was deleted first: a pruning cut short
         logs = [s for s in logs if s >= engine.head.seq]
         for seq in logs:
@@ -159,10 +171,10 @@ class Journal:
             (self.dir / "journal.jsonl").unlink(missing_ok=True)
             (self.dir / "snapshot.json").unlink(missing_ok=True)
 
-    def _restore(self, engine: Engine, seq: int) -> None:
+    def _restore(self, engine: Engine, seq: int, data: bytes | None = None) -> None:
         path = self.snapshot_path(seq)
         try:
-            snap = orjson.loads(path.read_bytes())
+            snap = orjson.loads(path.read_bytes() if data is None else data)
             nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
             if int(snap["seq"]) != seq:
                 raise ValueError(f"holds commit {snap['seq']}")
@@ -170,25 +182,80 @@ class Journal:
         except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
             raise JournalError(f"{path}: unreadable snapshot: {exc}") from exc
 
+    @staticmethod
+    def _size_of(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def older_history(self, engine: Engine, step: int = 256) -> Iterator[None]:
+        """Replay the older pairs :meth:`load` deferred, into a scratch engine, and give ``engine`` the
+        history they make followed by its own (yields every ``step`` records, so a caller on the event
+        loop can serve meanwhile).
+
+        Why later: start-up restores the newest snapshot and replays only the log after it, so the store
+        answers in a second or two at 10 000 domains, where replaying the previous pair (up to
+        ``compact_after`` commits) took tens of seconds (issue 12). Those older commits only feed the
+        history (``store-log``, ``store-at``, the git export), not the head. The files are read whole
+        first, so a compaction that deletes them meanwhile changes nothing. A corrupt older pair is
+        logged and leaves the history starting at the newest snapshot: the head never depended on it.
+        """
+        if not self.deferred:
+            return
+        first, upto = self.deferred[0], self._deferred_upto
+        try:
+            snapshot = self.snapshot_path(first).read_bytes()
+            logs = [self.journal_path(seq).read_bytes() for seq in self.deferred]
+        except OSError as exc:
+            log.warning("%s: the history before commit %d is not replayed: %s", self.dir, upto, exc)
+            self.deferred = []
+            return
+        scratch = Engine(history=History(engine.history.retention), mode=engine.mode)
+        try:
+            self._restore(scratch, first, snapshot)
+            for n, _ in enumerate(itertools.chain.from_iterable(self._replay_steps(scratch, data) for data in logs)):
+                if n % step == step - 1:
+                    yield
+                if scratch.head.seq >= upto:
+                    break
+            if scratch.head.seq != upto:
+                raise JournalError(f"{self.dir}: the older logs end at commit {scratch.head.seq}, not {upto}")
+        except JournalError as exc:
+            log.warning("the history before commit %d is not replayed: %s", upto, exc)
+            self.deferred = []
+            return
+        for commit in engine.history.commits():
+            if commit.seq > upto:
+                scratch.history.append(commit)
+        engine.history = scratch.history
+        self.deferred = []
+
     def _replay(self, engine: Engine, path: Path) -> None:
-        data = path.read_bytes()
-        pos = 0
         self._records = 0
+        for _ in self._replay_steps(engine, path.read_bytes(), path):
+            self._records += 1
+
+    def _replay_steps(self, engine: Engine, data: bytes, path: Path | None = None) -> Iterator[None]:
+        """Apply the log ``data`` record by record (yields after each); a torn last record is cut off
+        ``path`` when given."""
+        pos = 0
         while pos < len(data):
             nl = data.find(b"\n", pos)
             if nl < 0:
                 # a torn last record (a write cut short): drop it so new records follow good ones
-                log.warning("%s: truncating a torn last record at byte %d", path, pos)
-                with path.open("r+b") as f:
-                    f.truncate(pos)
-                    f.flush()
-                    os.fsync(f.fileno())
+                if path is not None:
+                    log.warning("%s: truncating a torn last record at byte %d", path, pos)
+                    with path.open("r+b") as f:
+                        f.truncate(pos)
+                        f.flush()
+                        os.fsync(f.fileno())
                 return
             try:
                 self._apply(engine, _unframe(data[pos:nl]))
             except (ValueError, KeyError, TypeError, IndexError, orjson.JSONDecodeError) as exc:
-                raise JournalError(f"{path}: record at byte {pos}: {exc}") from exc
-            self._records += 1
+                raise JournalError(f"{path or self.dir}: record at byte {pos}: {exc}") from exc
+            yield
             pos = nl + 1
 
     def _apply(self, engine: Engine, record: dict[str, Any]) -> None:

@@ -239,6 +239,7 @@ class StoreServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._conns: set[Connection] = set()
         self.account = OutputAccount()
+        self._history_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(
@@ -248,10 +249,14 @@ class StoreServer:
         *,
         mode: Mode = Mode.MERGE,
         retention: Retention | None = None,
+        history_later: bool = False,
     ) -> StoreServer:
         """Load the state from ``state_dir/store`` (None = in memory only) and listen on ``socket_path``
         (default ``state_dir/xenstored.sock``). ``retention`` bounds the history (default
-        :class:`~xenia.store.history.Retention`)."""
+        :class:`~xenia.store.history.Retention`). The history before the newest snapshot, when it is
+        replayed after start-up (see :meth:`Journal.older_history`), starts at once, or with
+        ``history_later`` when the caller says so (:meth:`replay_older_history`): ``xenia serve`` waits
+        until its API answers, so that replay does not slow the adoption of every domain."""
         engine = Engine(history=History(retention), mode=mode)
         journal = None
         if state_dir is not None:
@@ -269,7 +274,19 @@ class StoreServer:
         with contextlib.suppress(FileNotFoundError):
             self.socket_path.unlink()
         self._server = await asyncio.start_unix_server(self._accept, path=str(self.socket_path))
+        if not history_later:
+            self.replay_older_history()
         return self
+
+    def replay_older_history(self) -> None:
+        """Start replaying the history before the newest snapshot (if start-up left any), in the
+        background, while the store serves."""
+        if self.journal is not None and self.journal.deferred and self._history_task is None:
+            self._history_task = asyncio.get_running_loop().create_task(self._older_history(self.journal))
+
+    async def _older_history(self, journal: Journal) -> None:
+        for _ in journal.older_history(self.engine):
+            await asyncio.sleep(0)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -289,6 +306,10 @@ class StoreServer:
 
     async def close(self) -> None:
         """Stop listening, drop connections, write a final snapshot."""
+        if self._history_task is not None:
+            self._history_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._history_task
         if self._server is not None:
             self._server.close()
             for conn in list(self._conns):

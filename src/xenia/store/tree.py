@@ -280,6 +280,46 @@ class Editor:
         self._reindex(parts, removed=True)
         return gone
 
+    def load(self, records: list[tuple[str, bytes, Perms]]) -> None:
+        """Replace the tree with a snapshot's records: absolute paths in pre-order (the root first,
+        parents before children, siblings in creation order), as :func:`iter_nodes` writes them.
+
+        One pass with a stack of open directories, each node built once, after its children (post-order):
+        several times faster than :meth:`put_many`'s trie of split paths, which is what a restart of
+        10 000 domains waited on (issue 12). Siblings are stamped in record order, so DIRECTORY's order
+        survives.
+
+        :raises ValueError: when the records are not in that order (a node before its parent).
+        """
+        if not records or records[0][0] != "/":
+            raise ValueError("a snapshot starts with the root")
+        _, value, perms = records[0]
+        # frames: (path, name, value, perms, children); the stack holds the directories still open
+        stack: list[tuple[str, str, bytes, Perms, dict[str, Node]]] = [("/", "", value, perms, {})]
+        owned: dict[int, int] = {}
+        Map, big = immutables.Map, BIG
+        for path, value, perms in records[1:]:
+            parent, _, name = path.rpartition("/")
+            parent = parent or "/"
+            while stack[-1][0] != parent:
+                if len(stack) == 1:
+                    raise ValueError(f"{path} comes before its parent")
+                _, done, v, ps, kids = stack.pop()
+                stack[-1][4][done] = Node(v, ps, (Map(kids) if len(kids) > big else kids) if kids else EMPTY)
+            stack.append((path, name, value, perms, {}))
+            owner = perms[0].domid
+            if owner:
+                owned[owner] = owned.get(owner, 0) + 1
+        while len(stack) > 1:
+            _, done, v, ps, kids = stack.pop()
+            stack[-1][4][done] = Node(v, ps, (Map(kids) if len(kids) > big else kids) if kids else EMPTY)
+        _, _, value, perms, kids = stack[0]
+        if perms[0].domid:
+            owned[perms[0].domid] = owned.get(perms[0].domid, 0) + 1
+        self.tree = Node(value, perms, (Map(kids) if len(kids) > big else kids) if kids else EMPTY)
+        self._owned = immutables.Map(owned)
+        self.rebuild()
+
     def put_many(self, records: list[tuple[list[str], bytes, Perms]]) -> None:
         """Set many node records at once (a snapshot's nodes, a journaled commit's effects) in one pass:
         each changed node is rebuilt once, instead of once per record below it as :meth:`put` would.
