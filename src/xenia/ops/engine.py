@@ -662,6 +662,7 @@ class Ops:
         """A VM's domain left by migration: forget its guest-visible keys (the caller removes the record)."""
         await self._forget_keys(vm)
         self._store_names.pop(vm, None)
+
     def follow_adopted_later(self) -> None:
         """Start :meth:`follow_adopted` in the background (cancelled by :meth:`close`)."""
         self._spawn(self.follow_adopted())
