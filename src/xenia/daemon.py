@@ -26,7 +26,8 @@ from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
 from xenia.datamodel import MODEL
-from xenia.db import Db, MemoryBackend, SqliteBackend
+from xenia.db import Backend, Db, MemoryBackend, SqliteBackend
+from xenia.db.etcd import EtcdBackend
 from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
@@ -70,6 +71,10 @@ class DaemonConfig:
     tls_listen: str | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    #: a pool's db: etcd endpoints (``http://host:port,...``); None keeps the embedded SQLite db
+    etcd: str | None = None
+    #: the key prefix of this pool's objects in etcd (several pools can share one cluster)
+    etcd_prefix: str = "xenia"
 
     @property
     def socket_path(self) -> Path:
@@ -90,10 +95,18 @@ class Daemon:
     async def start(self) -> None:
         cfg = self.config
         secure_state_dir(cfg.state_dir)
-        backend = MemoryBackend() if cfg.in_memory else SqliteBackend(cfg.state_dir / DB_FILE, cfg.durability)
+        backend: Backend
+        if cfg.etcd:
+            backend = EtcdBackend(cfg.etcd, cfg.etcd_prefix)
+        elif cfg.in_memory:
+            backend = MemoryBackend()
+        else:
+            backend = SqliteBackend(cfg.state_dir / DB_FILE, cfg.durability)
         db = Db(MODEL, backend)
         loaded = db.load()
-        identity = initialise(db, cfg.state_dir, cfg.root_password, cfg.password_hash_cost)
+        if isinstance(backend, EtcdBackend):
+            backend.attach(db, asyncio.get_running_loop())
+        identity = initialise(db, cfg.state_dir, cfg.root_password, cfg.password_hash_cost, pool_member=bool(cfg.etcd))
         sessions = SessionManager(db, identity.host_ref, cfg.limits)
         app = self.app = App(db, sessions, identity.host_ref, identity.pool_ref, cfg.state_dir)
         tasks = app.services["tasks"] = TaskManager(db, identity.host_ref, cfg.tasks)

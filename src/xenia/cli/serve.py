@@ -61,6 +61,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="open connections per listener kind (TCP+TLS, unix socket); beyond it: 503")
     p.add_argument("--http-max-connections-per-address", type=int, default=2048,
                    help="open TCP connections per client address; beyond it: 503")
+    p.add_argument("--etcd", default="", metavar="URL[,URL...]",
+                   help="keep the db in this etcd cluster, shared with the pool's other members (docs/pools.md)")
+    p.add_argument("--etcd-prefix", default="xenia", help="the key prefix of this pool in etcd")
     p.set_defaults(handler=run)
 
 
@@ -102,5 +105,7 @@ def run(args: argparse.Namespace) -> int:
         tls_listen=args.tls_listen or None,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
+        etcd=args.etcd or None,
+        etcd_prefix=args.etcd_prefix,
     )
     return serve(config)

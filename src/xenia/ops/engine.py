@@ -600,6 +600,8 @@ class Ops:
                 await self._apply(vm, vm_uuid, state)
         for vm in db.refs("VM"):
             rec = db.get("VM", vm)
+            if rec["resident_on"] not in (NULL_REF, self.host):
+                continue  # another pool member's: it answers for its own domains
             if rec["current_operations"]:
                 db.set("VM", vm, "current_operations", {})
             if rec["is_control_domain"]:
