@@ -158,7 +158,7 @@ class Daemon:
         ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout, store=store,
                   console_url=self._console_url(app))  # fmt: skip
         app.services["ops"] = ops
-        app.services["storage"] = Storage(app.db, driver)
+        app.services["storage"] = Storage(app.db, driver, app.host_ref if cfg.etcd else None)
         info = await driver.host.info()
         metrics = app.db.get("host", app.host_ref)["metrics"]
         if app.db.exists("host_metrics", metrics):

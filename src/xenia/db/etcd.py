@@ -202,7 +202,9 @@ class EtcdBackend:
     # ------------------------------------------------------------------ Backend
 
     def load(self) -> Iterator[StoredObject]:
-        answer = self._call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj))})
+        # in order of creation, as the member that made them indexed them (one batch's objects: by key)
+        answer = self._call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj)),
+                                         "sort_target": "CREATE", "sort_order": "ASCEND"})  # fmt: skip
         self.revision = int(answer["header"]["revision"])
         objects: list[StoredObject] = []
         for kv in answer.get("kvs", ()):
@@ -317,7 +319,10 @@ class EtcdBackend:
         batches = [pending[r] for r in sorted(pending)]
         self._watched = max(self._watched, batches[-1].revision)
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._apply, batches)
+        try:
+            self._loop.call_soon_threadsafe(self._apply, batches)
+        except RuntimeError:  # the loop has closed: this member is going away
+            self._closed.set()
 
     def _apply(self, batches: list[_Pending]) -> None:
         """On the event loop, between batches: into the tables, skipping what this member wrote itself."""
