@@ -7,6 +7,7 @@ listens, so the first request already sees every committed object.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import resource
@@ -26,6 +27,7 @@ from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
 from xenia.datamodel import MODEL
+from xenia.datamodel.errors import ApiError
 from xenia.db import Backend, Db, MemoryBackend, SqliteBackend
 from xenia.db.etcd import EtcdBackend
 from xenia.db.migrate import SchemaError
@@ -36,6 +38,8 @@ from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.storage import Storage
+from xenia.pool.ha import HaMonitor
+from xenia.pool.liveness import Liveness
 from xenia.store import StoreServer
 from xenia.util.private import private_socket, private_umask, secure_state_dir
 
@@ -75,6 +79,8 @@ class DaemonConfig:
     etcd: str | None = None
     #: the key prefix of this pool's objects in etcd (several pools can share one cluster)
     etcd_prefix: str = "xenia"
+    #: seconds of a member's etcd lease: how long after its death the others act (xapi HA's default: 60)
+    pool_host_timeout: int = 30
 
     @property
     def socket_path(self) -> Path:
@@ -91,6 +97,8 @@ class Daemon:
         self.driver: Driver | None = None
         self.store: StoreServer | None = None
         self.tls_port: int | None = None
+        self.liveness: Liveness | None = None
+        self._fencing: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         cfg = self.config
@@ -114,6 +122,8 @@ class Daemon:
         sessions.on_end += [tasks.session_ended, hub.session_ended]
         tasks.start()
         await self._start_driver(app)
+        if cfg.etcd:
+            await self._join_liveness(app, cfg.etcd)
         dispatcher = Dispatcher(app)
         hub.install(dispatcher.encoders)
         self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
@@ -135,6 +145,21 @@ class Daemon:
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
         asyncio.get_running_loop().create_task(self._housekeeping())
+
+    async def _join_liveness(self, app: App, etcd: str) -> None:
+        """Hold this member's lease, mark its host live, and watch the others' (xenia.pool.ha)."""
+        loop = asyncio.get_running_loop()
+        ha = app.services["ha"] = HaMonitor(app.db, app.services["ops"], app.host_ref, app.pool_ref)
+
+        def isolated() -> None:
+            self._fencing = loop.create_task(ha.fence())
+
+        self.liveness = Liveness(etcd, self.config.etcd_prefix, app.host_ref, self.config.pool_host_timeout, loop,
+                                 ha.members_changed, isolated)  # fmt: skip
+        await asyncio.to_thread(self.liveness.start)
+        metrics = app.db.get("host", app.host_ref)["metrics"]
+        if app.db.exists("host_metrics", metrics):
+            app.db.set("host_metrics", metrics, "live", True)
 
     async def _start_driver(self, app: App) -> None:
         """Open the driver (adopting the domains it kept), then bring the db in line with it."""
@@ -207,6 +232,12 @@ class Daemon:
                 self.app.sessions.expire_idle()
 
     async def stop(self) -> None:
+        if self.liveness is not None and self.app is not None:
+            # a clean stop is no failure: marked not live before the lease goes, nobody restarts its VMs
+            metrics = self.app.db.get("host", self.app.host_ref)["metrics"]
+            with contextlib.suppress(ApiError):
+                self.app.db.set("host_metrics", metrics, "live", False)
+            await asyncio.to_thread(self.liveness.close)
         if self.app is not None:
             self.app.services["events"].close()
             self.app.services["tasks"].stop()

@@ -64,6 +64,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--etcd", default="", metavar="URL[,URL...]",
                    help="keep the db in this etcd cluster, shared with the pool's other members (docs/pools.md)")
     p.add_argument("--etcd-prefix", default="xenia", help="the key prefix of this pool in etcd")
+    p.add_argument("--pool-host-timeout", type=int, default=30,
+                   help="seconds after which a pool member that stopped renewing its etcd lease counts as failed")
     p.set_defaults(handler=run)
 
 
@@ -107,5 +109,6 @@ def run(args: argparse.Namespace) -> int:
         tls_key=args.tls_key,
         etcd=args.etcd or None,
         etcd_prefix=args.etcd_prefix,
+        pool_host_timeout=args.pool_host_timeout,
     )
     return serve(config)

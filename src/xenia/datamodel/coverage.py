@@ -53,7 +53,7 @@ NOT_YET = "has a meaning on one host but is not served yet"
 REASONS: tuple[tuple[str, str], ...] = (
     ("*.create_new_blob", BLOBS),
     ("host.backup_rrds", RRD),
-    ("pool.ha_*", HA), ("pool.enable_ha", HA), ("pool.disable_ha", HA), ("pool.set_ha_host_failures_to_tolerate", HA),
+    ("pool.ha_*", HA),
     ("host.emergency_ha_disable", HA), ("VM.set_ha_*", HA), ("SR.assert_can_host_ha_statefile", HA),
     ("pool.enable_redo_log", HA), ("pool.disable_redo_log", HA),
     ("*wlb*", WLB), ("pool.send_wlb_configuration", WLB), ("pool.deconfigure_wlb", WLB),

@@ -82,6 +82,8 @@ ERRORS: dict[str, ErrorDef] = {
         _e("VM_LACKS_FEATURE", "vm"),
         _e("VM_DUPLICATE_VBD_DEVICE", "vm", "vbd", "device"),
         _e("HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN"),
+        _e("HA_IS_ENABLED"),
+        _e("HA_NOT_ENABLED"),
         _e("MEMORY_CONSTRAINT_VIOLATION", "constraint"),
         _e("CLUSTERING_ENABLED", "cluster_host"),
         _e("PIF_IS_MANAGEMENT_IFACE"),

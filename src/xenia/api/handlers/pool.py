@@ -100,3 +100,52 @@ async def add_to_guest_agent_config(call: Call, self: str, key: str, value: str)
 async def remove_from_guest_agent_config(call: Call, self: str, key: str) -> None:
     remove_from_map(call.db, "pool", self, "guest_agent_config", key)
     await _publish_guest_agent_features(call, call.db.get("pool", self)["guest_agent_config"])
+
+
+@handler("pool.enable_ha")
+def enable_ha(call: Call, heartbeat_srs: list[str], configuration: dict[str, str]) -> None:
+    """HA on etcd: the members' leases are the heartbeat and etcd's quorum the state file, so the
+    heartbeat SRs are checked to exist and otherwise unused."""
+    db = call.db
+    pool = call.app.pool_ref
+    if db.get("pool", pool)["ha_enabled"]:
+        raise ApiError("HA_IS_ENABLED")
+    for sr in heartbeat_srs:
+        db.get("SR", sr)
+    db.update("pool", pool, ha_enabled=True, ha_configuration=dict(configuration), ha_cluster_stack="etcd",
+              ha_statefiles=[], ha_plan_exists_for=_max_failures(call))  # fmt: skip
+
+
+@handler("pool.disable_ha")
+def disable_ha(call: Call) -> None:
+    db = call.db
+    pool = call.app.pool_ref
+    if not db.get("pool", pool)["ha_enabled"]:
+        raise ApiError("HA_NOT_ENABLED")
+    db.update("pool", pool, ha_enabled=False, ha_configuration={}, ha_cluster_stack="", ha_plan_exists_for=0)
+
+
+def _max_failures(call: Call) -> int:
+    """How many members may fail with a restart plan left: every member but one that lives (the
+    memory of the survivors is checked when a VM restarts, not planned ahead as xapi's binpacker does)."""
+    db = call.db
+    live = [h for h in db.refs("host") if db.exists("host_metrics", m := db.get("host", h)["metrics"])
+            and db.get("host_metrics", m)["live"]]  # fmt: skip
+    return max(0, len(live) - 1)
+
+
+@handler("pool.ha_compute_max_host_failures_to_tolerate")
+def ha_compute_max_host_failures_to_tolerate(call: Call) -> int:
+    return _max_failures(call)
+
+
+@handler("pool.set_ha_host_failures_to_tolerate")
+def set_ha_host_failures_to_tolerate(call: Call, self: str, value: int) -> None:
+    db = call.db
+    rec = db.get("pool", self)
+    if value < 0:
+        raise ApiError("INVALID_VALUE", "ha_host_failures_to_tolerate", str(value))
+    if rec["ha_plan_exists_for"] > 0 and value > _max_failures(call):
+        raise ApiError("HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN")
+    db.update("pool", self, ha_host_failures_to_tolerate=value,
+              ha_overcommitted=rec["ha_enabled"] and value > _max_failures(call))  # fmt: skip
