@@ -38,6 +38,7 @@ from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.storage import Storage
+from xenia.pool.forward import SESSION_PATH, PoolLink
 from xenia.pool.ha import HaMonitor
 from xenia.pool.liveness import Liveness
 from xenia.store import StoreServer
@@ -81,6 +82,8 @@ class DaemonConfig:
     etcd_prefix: str = "xenia"
     #: seconds of a member's etcd lease: how long after its death the others act (xapi HA's default: 60)
     pool_host_timeout: int = 30
+    #: answer logins on a member that is not the master (xapi's slaves answer HOST_IS_SLAVE)
+    pool_serve_everywhere: bool = False
 
     @property
     def socket_path(self) -> Path:
@@ -132,6 +135,9 @@ class Daemon:
             self.api.route("GET", path, metrics_http.handle)
         self.api.route("CONNECT", "/console", ConsoleHandler(app))
         self.api.route("GET", "/console/ws", WebSocketConsoleHandler(app))  # the web console's noVNC and xterm.js
+        link = app.services.get("pool")
+        if link is not None:
+            self.api.route("POST", SESSION_PATH, link.session_route)
         await self.api.listen_unix(cfg.socket_path)
         if cfg.tls_listen:  # before plain HTTP: a client that finds the plain port open finds TLS ready too
             host, _, port = cfg.tls_listen.rpartition(":")
@@ -140,6 +146,11 @@ class Daemon:
         if cfg.listen:
             host, _, port = cfg.listen.rpartition(":")
             self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
+        if link is not None and cfg.listen and self.port is not None:
+            # the other members reach this one's API here; clients sent to the master get its address
+            address = cfg.listen.rpartition(":")[0] or "127.0.0.1"
+            await asyncio.to_thread(link.publish, f"http://{address}:{self.port}")
+            app.db.set("host", app.host_ref, "address", address)
         # xapi: https_only "reflects whether port 80 is open (false) or not (true)"
         app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
         if cfg.announce:
@@ -149,7 +160,11 @@ class Daemon:
     async def _join_liveness(self, app: App, etcd: str) -> None:
         """Hold this member's lease, mark its host live, and watch the others' (xenia.pool.ha)."""
         loop = asyncio.get_running_loop()
-        ha = app.services["ha"] = HaMonitor(app.db, app.services["ops"], app.host_ref, app.pool_ref)
+        backend = app.db.backend
+        assert isinstance(backend, EtcdBackend)
+        link = app.services["pool"] = await asyncio.to_thread(PoolLink, backend, app.sessions, app.host_ref)
+        app.services["pool-redirect-logins"] = not self.config.pool_serve_everywhere
+        ha = app.services["ha"] = HaMonitor(app.db, app.services["ops"], app.host_ref, app.pool_ref, link)
 
         def isolated() -> None:
             self._fencing = loop.create_task(ha.fence())

@@ -105,7 +105,7 @@ def _cpu_fields(cpu: dict[str, str]) -> dict[str, object]:
     }
 
 
-def refresh_host(db: Db, host_ref: str) -> None:
+def refresh_host(db: Db, host_ref: str, pool_member: bool = False) -> None:
     """Facts about the machine, rewritten at every start."""
     cpus = _cpus()
     mem = _meminfo()
@@ -143,8 +143,9 @@ def refresh_host(db: Db, host_ref: str) -> None:
                 metrics,
                 memory_total=mem.get("MemTotal", 0),
                 memory_free=mem.get("MemAvailable", 0),
-                live=True,
                 last_updated=xapi_time(),
+                # a pool member is live once it holds its lease (xenia.pool.liveness), not before
+                **({} if pool_member else {"live": True}),
             )
         existing = db.referrers("host_cpu", "host", host_ref)
         for ref in existing[len(cpus) :]:
@@ -256,16 +257,16 @@ def initialise(db: Db, state_dir: Path, root_password: str | None = None, hash_c
     mine = _member_ref(state_dir) if pool_member else (hosts[0] if hosts else None)
     if mine is not None and mine in hosts:
         pool = db.refs("pool")[0]
-        refresh_host(db, mine)
+        refresh_host(db, mine, pool_member)
         iso_sr(db, mine, state_dir)
         _mark_default_templates(db)
         return HostIdentity(mine, pool)
     if hosts:
         pool = db.refs("pool")[0]
         with db.batch():
-            host, _sr = _create_host(db, state_dir, _pool_network(db))
+            host, _sr = _create_host(db, state_dir, _pool_network(db), live=False)
         _remember_member(state_dir, host)
-        refresh_host(db, host)
+        refresh_host(db, host, pool_member)
         iso_sr(db, host, state_dir)
         return HostIdentity(host, pool)
     password = root_password or os.environ.get("XENIA_ROOT_PASSWORD")
@@ -278,7 +279,7 @@ def initialise(db: Db, state_dir: Path, root_password: str | None = None, hash_c
             {"name_label": "Pool-wide network associated with eth0", "bridge": "xenbr0", "MTU": 1500,
              "other_config": {"automatic": "true"}},
         )  # fmt: skip
-        host, sr = _create_host(db, state_dir, network)
+        host, sr = _create_host(db, state_dir, network, live=not pool_member)
         pool = db.create(
             "pool",
             {"name_label": "", "master": host, "default_SR": sr, "suspend_image_SR": sr, "crash_dump_SR": sr},
@@ -294,7 +295,7 @@ def initialise(db: Db, state_dir: Path, root_password: str | None = None, hash_c
             _template(db, name, desc, memory=mem * MiB, vcpus=vcpus, hvm=hvm, disk_gib=disk)
     if pool_member:
         _remember_member(state_dir, host)
-    refresh_host(db, host)
+    refresh_host(db, host, pool_member)
     iso_sr(db, host, state_dir)
     if generated is not None:
         path = state_dir / "root-password"
@@ -323,9 +324,10 @@ def _pool_network(db: Db) -> str:
     return NULL_REF
 
 
-def _create_host(db: Db, state_dir: Path, network: str) -> tuple[str, str]:
+def _create_host(db: Db, state_dir: Path, network: str, live: bool = True) -> tuple[str, str]:
     """This host's own objects (inside the caller's batch): the host, its local SR, its PIF, its
-    control domain; returns the host and the local SR."""
+    control domain; returns the host and the local SR.  A pool member is not ``live`` until it holds
+    its lease (xenia.pool.liveness), or the others would count it as failed."""
     sr_path = state_dir / "sr" / "local"
     sr_path.mkdir(parents=True, exist_ok=True)
     hostname = socket.gethostname()
@@ -337,7 +339,7 @@ def _create_host(db: Db, state_dir: Path, network: str) -> tuple[str, str]:
             "address": "127.0.0.1",
             "capabilities": ["hvm-3.0-x86_64"],
             "sched_policy": "credit",
-            "metrics": db.create("host_metrics", {"live": True}),
+            "metrics": db.create("host_metrics", {"live": live}),
         },
     )
     sr = db.create(
@@ -355,6 +357,12 @@ def _create_host(db: Db, state_dir: Path, network: str) -> tuple[str, str]:
     )
     db.create("PBD", {"host": host, "SR": sr, "device_config": {"location": str(sr_path)},
                       "currently_attached": True})  # fmt: skip
+    for shared in db.refs("SR"):  # a pool's shared SRs reach the new member too
+        rec = db.get("SR", shared)
+        pbds = db.referrers("PBD", "SR", shared)
+        if rec["shared"] and rec["type"] == "file" and pbds:
+            db.create("PBD", {"host": host, "SR": shared, "device_config": db.get("PBD", pbds[0])["device_config"],
+                              "currently_attached": True})  # fmt: skip
     if network != NULL_REF:
         db.create("PIF", {"device": "eth0", "host": host, "network": network, "MTU": 1500, "physical": True,
                           "VLAN": -1, "management": True, "currently_attached": True, "IP": "127.0.0.1"})  # fmt: skip

@@ -32,7 +32,7 @@ def relay(etcd_one: EtcdCluster) -> Iterator[Relay]:
 @pytest.fixture(scope="module")
 def members(etcd_one: EtcdCluster, relay: Relay) -> Iterator[list[DaemonProcess]]:
     endpoints = [etcd_one.endpoints, etcd_one.endpoints, relay.url]
-    daemons = [DaemonProcess(extra_args=["--etcd", e, "--pool-host-timeout", TIMEOUT]) for e in endpoints]
+    daemons = [DaemonProcess(extra_args=["--etcd", e, "--pool-host-timeout", TIMEOUT, "--pool-serve-everywhere"]) for e in endpoints]
     try:
         daemons[0].start()
         with ThreadPoolExecutor(2) as pool:
@@ -61,9 +61,9 @@ def sessions(members: list[DaemonProcess]) -> Iterator[list[Any]]:
 def _start_here(s: Any, name: str, priority: str) -> str:
     (template,) = s.xenapi.VM.get_by_name_label(TEMPLATE)
     vm: str = s.xenapi.VM.clone(template, name)
-    s.xenapi.VM.provision(vm)
+    s.xenapi.VM.set_is_a_template(vm, False)  # no disks: any member can run it
     s.xenapi.VM.set_ha_restart_priority(vm, priority)
-    s.xenapi.VM.start(vm, False, False)
+    s.xenapi.VM.start_on(vm, _host_of(s), False, False)
     return vm
 
 

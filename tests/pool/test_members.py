@@ -35,8 +35,12 @@ def etcd_three() -> Iterator[EtcdCluster]:
 
 @pytest.fixture(scope="module")
 def members(etcd_three: EtcdCluster) -> Iterator[list[DaemonProcess]]:
-    """The first makes the pool; the other two join it at the same time."""
-    daemons = [DaemonProcess(extra_args=["--etcd", etcd_three.endpoints]) for _ in range(3)]
+    """The first makes the pool; the other two join it at the same time.  Their simulated hosts have
+    8, 32 and 16 GiB; the third answers logins over TCP as xapi's slaves do (HOST_IS_SLAVE)."""
+    options = [["--pool-serve-everywhere", "--driver-option", "memory=8G"],
+               ["--pool-serve-everywhere", "--driver-option", "memory=32G"],
+               ["--driver-option", "memory=16G"]]  # fmt: skip
+    daemons = [DaemonProcess(extra_args=["--etcd", etcd_three.endpoints, *o]) for o in options]
     try:
         daemons[0].start()
         with ThreadPoolExecutor(2) as pool:
@@ -50,10 +54,13 @@ def members(etcd_three: EtcdCluster) -> Iterator[list[DaemonProcess]]:
 @pytest.fixture
 def sessions(members: list[DaemonProcess]) -> Iterator[list[Any]]:
     out: list[Any] = []
-    for d in members:
+    for d in members[:2]:
         s = XenAPI.Session(d.url)
         s.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
         out.append(s)
+    local = XenAPI.Session("http://" + str(members[2].socket_path).replace("/", "_"), transport=XenAPI.UDSTransport())
+    local.xenapi.login_with_password("root", "", "2.0", "xenia-tests")  # the local socket: root, as on xapi
+    out.append(local)
     yield out
     for s in out:
         with contextlib.suppress(XenAPI.Failure, OSError):
@@ -123,30 +130,98 @@ def test_a_write_on_one_member_reaches_the_others_and_their_events(sessions: lis
         assert err.value.details[0] == "HANDLE_INVALID"
 
 
-def test_each_member_runs_the_vms_it_starts(sessions: list[Any]) -> None:
+def test_a_member_that_is_not_the_master_sends_logins_to_the_master(members: list[DaemonProcess],
+                                                                    sessions: list[Any]) -> None:  # fmt: skip
+    master = sessions[0].xenapi.pool.get_master(sessions[0].xenapi.pool.get_all()[0])
+    with pytest.raises(XenAPI.Failure) as err:
+        XenAPI.Session(members[2].url).xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+    assert err.value.details == ["HOST_IS_SLAVE", sessions[0].xenapi.host.get_address(master)]
+
+
+def _until_resident(s: Any, vm: str, host: str) -> None:
+    token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+    while not (s.xenapi.VM.get_resident_on(vm) == host and s.xenapi.VM.get_power_state(vm) == "Running"):
+        token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
+
+
+def test_start_on_any_member_from_any_member(sessions: list[Any]) -> None:
+    """Each member asked to start a VM on each other member: the VM runs there, seen from all."""
     (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
-    started: dict[str, str] = {}
+    hosts = [_this_host(s) for s in sessions]
+    started = []
     for i, s in enumerate(sessions):
-        vm = s.xenapi.VM.clone(template, f"on-member-{i}")
-        s.xenapi.VM.provision(vm)
-        s.xenapi.VM.start(vm, False, False)
-        started[vm] = _this_host(s)
-    token = sessions[0].xenapi.event_from(["VM"], "", 0.0)["token"]
+        target = hosts[(i + 1) % 3]
+        vm = s.xenapi.VM.clone(template, f"started-from-{i}")
+        s.xenapi.VM.set_is_a_template(vm, False)  # no disks: it may run on any member
+        s.xenapi.VM.start_on(vm, target, False, False)
+        started.append((vm, target))
     for s in sessions:
-        for vm, host in started.items():
-            while s.xenapi.VM.get_resident_on(vm) != host:
-                token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
-            assert s.xenapi.VM.get_power_state(vm) == "Running"
-    for vm in started:
-        sessions[0].xenapi.VM.hard_shutdown(vm)
-        sessions[0].xenapi.VM.destroy(vm)
+        for vm, host in started:
+            _until_resident(s, vm, host)
+    for vm, _host in started:
+        sessions[1].xenapi.VM.hard_shutdown(vm)
+        sessions[1].xenapi.VM.destroy(vm)
+
+
+def test_start_places_a_vm_on_the_host_with_most_free_memory(sessions: list[Any]) -> None:
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[2].xenapi.VM.clone(template, "placed")
+    sessions[2].xenapi.VM.set_is_a_template(vm, False)
+    hosts = [_this_host(s) for s in sessions]
+    assert sorted(sessions[2].xenapi.VM.get_possible_hosts(vm)) == sorted(hosts)
+    sessions[2].xenapi.VM.start(vm, False, False)
+    _until_resident(sessions[2], vm, hosts[1])  # 32 GiB, against 8 and 16
+    sessions[0].xenapi.VM.hard_shutdown(vm)
+    sessions[1].xenapi.host.disable(hosts[1])
+    try:
+        with pytest.raises(XenAPI.Failure) as err:
+            sessions[0].xenapi.VM.start_on(vm, hosts[1], False, False)
+        assert err.value.details == ["HOST_DISABLED", hosts[1]]
+        sessions[0].xenapi.VM.start(vm, False, False)
+        _until_resident(sessions[0], vm, hosts[2])  # the most free memory of the enabled hosts
+    finally:
+        sessions[1].xenapi.host.enable(hosts[1])
+    sessions[0].xenapi.VM.hard_shutdown(vm)
+    sessions[0].xenapi.VM.destroy(vm)
+
+
+def test_a_vm_goes_only_where_its_disks_are(sessions: list[Any], tmp_path: Any) -> None:
+    """Disks on the first host's local SR keep the VM there; on a shared SR, any member may run it."""
+    s = sessions[1]
+    hosts = [_this_host(x) for x in sessions]
+    (template,) = s.xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = s.xenapi.VM.clone(template, "local-disk")
+    s.xenapi.VM.provision(vm)  # onto the pool's default SR: the first host's local storage
+    local_sr = s.xenapi.pool.get_default_SR(s.xenapi.pool.get_all()[0])
+    assert s.xenapi.VM.get_possible_hosts(vm) == [hosts[0]]
+    with pytest.raises(XenAPI.Failure) as err:
+        s.xenapi.VM.assert_can_boot_here(vm, hosts[2])
+    assert err.value.details == ["VM_REQUIRES_SR", vm, local_sr]
+    shared = s.xenapi.SR.create(hosts[1], {"location": str(tmp_path / "shared")}, "0", "shared", "", "file", "user",
+                                True, {})  # fmt: skip
+    assert sorted(s.xenapi.PBD.get_host(p) for p in s.xenapi.SR.get_PBDs(shared)) == sorted(hosts)
+    moved = s.xenapi.VM.copy(vm, "shared-disk", shared)
+    for x in sessions:
+        token = x.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while not _exists(x, moved):
+            token = x.xenapi.event_from(["VM"], token, 5.0)["token"]
+        assert sorted(x.xenapi.VM.get_possible_hosts(moved)) == sorted(hosts)
+    sessions[0].xenapi.VM.start_on(moved, hosts[2], False, False)
+    _until_resident(sessions[0], moved, hosts[2])
+    sessions[2].xenapi.VM.hard_shutdown(moved)
 
 
 def test_the_pool_goes_on_when_one_etcd_member_of_three_dies(etcd_three: EtcdCluster, sessions: list[Any]) -> None:
+    """Each member writes in turn once it has seen the previous member's write (a member whose watch
+    went through the dead etcd member catches up by itself; until then its writes on objects changed
+    meanwhile are refused, never lost)."""
     etcd_three.members[0].kill()
     (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
-    made = []
+    made: list[str] = []
     for i, s in enumerate(sessions):
+        token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while not all(_exists(s, vm) for vm in made):
+            token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
         made.append(s.xenapi.VM.clone(template, f"after-etcd-loss-{i}"))
     for s in sessions:
         token = s.xenapi.event_from(["VM"], "", 0.0)["token"]

@@ -66,6 +66,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--etcd-prefix", default="xenia", help="the key prefix of this pool in etcd")
     p.add_argument("--pool-host-timeout", type=int, default=30,
                    help="seconds after which a pool member that stopped renewing its etcd lease counts as failed")
+    p.add_argument("--pool-serve-everywhere", action="store_true",
+                   help="answer logins on a pool member that is not the master (xapi answers HOST_IS_SLAVE)")
     p.set_defaults(handler=run)
 
 
@@ -110,5 +112,6 @@ def run(args: argparse.Namespace) -> int:
         etcd=args.etcd or None,
         etcd_prefix=args.etcd_prefix,
         pool_host_timeout=args.pool_host_timeout,
+        pool_serve_everywhere=args.pool_serve_everywhere,
     )
     return serve(config)

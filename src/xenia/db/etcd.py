@@ -251,6 +251,15 @@ class EtcdBackend:
     def set_meta(self, key: str, value: str) -> None:
         self._call("kv/put", {"key": _b64(self._meta + key.encode()), "value": _b64(value.encode())})
 
+    def meta_once(self, key: str, value: str) -> str:
+        """Set ``key`` unless a member set it first; the value that holds either way (the pool secret)."""
+        full = _b64(self._meta + key.encode())
+        self._call("kv/txn", {"compare": [{"key": full, "target": "VERSION", "result": "EQUAL", "version": "0"}],
+                              "success": [{"request_put": {"key": full, "value": _b64(value.encode())}}]})  # fmt: skip
+        held = self.get_meta(key)
+        assert held is not None
+        return held
+
     def close(self) -> None:
         self._closed.set()
         for conn in list(self._streams):

@@ -6,7 +6,7 @@ member acts on a failure: the master if it is alive, else the alive member with 
 reference (which also becomes master, as xapi elects a new master).  It marks the host dead
 (``host_metrics.live``), and when HA is enabled on the pool raises ``HA_HOST_FAILED``, marks the
 host's VMs Halted and starts those with ``ha_restart_priority`` set (``restart``, ``best-effort``)
-on itself; a VM that cannot start there gets ``HA_PROTECTED_VM_RESTART_FAILED``.  Without HA a
+on the live member with the most free memory; a VM that cannot start gets ``HA_PROTECTED_VM_RESTART_FAILED``.  Without HA a
 failed host's VMs stay as they were, as xapi leaves them for ``VM.power_state_reset``.
 
 A member cut off from etcd for longer than its lease fences itself when HA is enabled, as xapi's
@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING
 from xenia.datamodel.errors import ApiError
 from xenia.db import Db
 from xenia.ops import record
+from xenia.pool import placement
 from xenia.util.clock import xapi_time
 
 if TYPE_CHECKING:
     from xenia.ops.engine import Ops
+    from xenia.pool.forward import PoolLink
 
 log = logging.getLogger("xenia.pool")
 
@@ -43,8 +45,9 @@ def host_message(db: Db, name: str, host: str, body: str, priority: int) -> None
 
 
 class HaMonitor:
-    def __init__(self, db: Db, ops: Ops, host: str, pool: str) -> None:
+    def __init__(self, db: Db, ops: Ops, host: str, pool: str, link: PoolLink) -> None:
         self.db = db
+        self.link = link
         self.ops = ops
         self.host = host
         self.pool = pool
@@ -102,8 +105,14 @@ class HaMonitor:
             self._handling.discard(host)
 
     async def _restart(self, vm: str) -> None:
+        """On the possible host with the most free memory (this one or another member)."""
         try:
-            await self.ops.start(vm, False)
+            free = await self.ops.driver.host.memory_free()
+            host = placement.choose_host(self.db, vm, self.host, free)
+            if host == self.host:
+                await self.ops.start(vm, False)
+            else:
+                await self.link.call(host, "VM.start_on", vm, host, False, False)
         except ApiError as e:
             with self.db.batch():
                 record.message(self.db, "HA_PROTECTED_VM_RESTART_FAILED", vm,
