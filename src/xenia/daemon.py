@@ -222,7 +222,8 @@ class Daemon:
 
     def _announce(self, loaded: int, generated_password: str | None) -> None:
         cfg = self.config
-        lines = [f"xenia: {loaded} objects loaded from {cfg.state_dir / DB_FILE}; driver {cfg.driver}"]
+        source = f"etcd {cfg.etcd} (prefix {cfg.etcd_prefix})" if cfg.etcd else str(cfg.state_dir / DB_FILE)
+        lines = [f"xenia: {loaded} objects loaded from {source}; driver {cfg.driver}"]
         if self.port is not None:
             host = cfg.listen.rpartition(":")[0] if cfg.listen else "127.0.0.1"
             lines.append(f"xenia: XenAPI at http://{host}:{self.port}/ (XML-RPC) and /jsonrpc (JSON-RPC)")

@@ -23,11 +23,11 @@ MAX_REQUEST_BYTES = 32 * 1024 * 1024
 
 
 class EtcdMember:
-    def __init__(self, name: str, data_dir: Path) -> None:
+    def __init__(self, name: str, data_dir: Path, client_port: int | None = None, peer_port: int | None = None) -> None:
         self.name = name
         self.data_dir = data_dir
-        self.client_port = free_port()
-        self.peer_port = free_port()
+        self.client_port = client_port or free_port()
+        self.peer_port = peer_port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir.parent / f"{name}.log"
 
@@ -78,9 +78,12 @@ class EtcdMember:
 class EtcdCluster:
     """``size`` members under ``root``; ``start()`` returns once every member reports healthy."""
 
-    def __init__(self, root: Path, size: int = 1) -> None:
+    def __init__(self, root: Path, size: int = 1, base_port: int | None = None) -> None:
+        """``base_port``: member i listens for clients on base_port + 2i and for peers on the next
+        port (fixed ports, so a cluster kept on disk starts again as it was); else free ports."""
         self.root = root
-        self.members = [EtcdMember(f"etcd{i}", root / f"etcd{i}") for i in range(size)]
+        self.members = [EtcdMember(f"etcd{i}", root / f"etcd{i}", base_port and base_port + 2 * i,
+                                   base_port and base_port + 2 * i + 1) for i in range(size)]  # fmt: skip
 
     @property
     def endpoints(self) -> str:
