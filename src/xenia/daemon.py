@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import resource
 import signal
 import sys
@@ -40,6 +41,7 @@ from xenia.ops.engine import Ops
 from xenia.ops.storage import Storage
 from xenia.pool.forward import SESSION_PATH, PoolLink
 from xenia.pool.ha import HaMonitor
+from xenia.pool.join import read_pool
 from xenia.pool.liveness import Liveness
 from xenia.store import StoreServer
 from xenia.util.private import private_socket, private_umask, secure_state_dir
@@ -102,10 +104,14 @@ class Daemon:
         self.tls_port: int | None = None
         self.liveness: Liveness | None = None
         self._fencing: asyncio.Task[None] | None = None
+        self.restart = False
 
     async def start(self) -> None:
         cfg = self.config
         secure_state_dir(cfg.state_dir)
+        joined = read_pool(cfg.state_dir) if not cfg.etcd else None
+        if joined is not None:  # pool.join made this host a member
+            cfg.etcd, cfg.etcd_prefix = joined["etcd"], joined["prefix"]
         backend: Backend
         if cfg.etcd:
             backend = EtcdBackend(cfg.etcd, cfg.etcd_prefix)
@@ -120,6 +126,9 @@ class Daemon:
         identity = initialise(db, cfg.state_dir, cfg.root_password, cfg.password_hash_cost, pool_member=bool(cfg.etcd))
         sessions = SessionManager(db, identity.host_ref, cfg.limits)
         app = self.app = App(db, sessions, identity.host_ref, identity.pool_ref, cfg.state_dir)
+        app.services["restart"] = self.request_restart
+        if cfg.etcd:
+            app.services["pool-etcd"] = {"endpoints": cfg.etcd, "prefix": cfg.etcd_prefix}
         tasks = app.services["tasks"] = TaskManager(db, identity.host_ref, cfg.tasks)
         hub = app.services["events"] = EventHub(db, cfg.events, is_active=sessions.active.__contains__)
         sessions.on_end += [tasks.session_ended, hub.session_ended]
@@ -156,6 +165,11 @@ class Daemon:
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
         asyncio.get_running_loop().create_task(self._housekeeping())
+
+    def request_restart(self) -> None:
+        """Stop, then start again with the same arguments (after pool.join: as a pool member)."""
+        self.restart = True
+        self.stopping.set()
 
     async def _join_liveness(self, app: App, etcd: str) -> None:
         """Hold this member's lease, mark its host live, and watch the others' (xenia.pool.ha)."""
@@ -314,9 +328,14 @@ def serve(config: DaemonConfig) -> int:
         runner = asyncio.run
     else:
         runner = uvloop.run
+    daemon = Daemon(config)
     try:
-        runner(Daemon(config).run())
+        runner(daemon.run())
     except SchemaError as e:
         print(f"xenia: cannot start on {config.state_dir / DB_FILE}: {e}", file=sys.stderr, flush=True)
         return 2
+    if daemon.restart:  # the same process (pid, arguments) starts again, as xapi restarts after pool.join
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "xenia.cli.main", *sys.argv[1:]])
     return 0

@@ -211,6 +211,49 @@ def test_a_vm_goes_only_where_its_disks_are(sessions: list[Any], tmp_path: Any) 
     sessions[2].xenapi.VM.hard_shutdown(moved)
 
 
+def test_a_standalone_host_with_a_running_vm_refuses_to_join_then_joins(members: list[DaemonProcess],
+                                                                         sessions: list[Any]) -> None:  # fmt: skip
+    """xapi's pre-join checks, then the join: the host restarts as a member and the pool sees it."""
+    master = members[0].url.removeprefix("http://")
+    with DaemonProcess() as alone:  # its own SQLite db
+        s = XenAPI.Session(alone.url)
+        s.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+        (template,) = s.xenapi.VM.get_by_name_label(TEMPLATE)
+        vm = s.xenapi.VM.clone(template, "keeps-it-home")
+        s.xenapi.VM.set_is_a_template(vm, False)
+        s.xenapi.VM.start(vm, False, False)
+        with pytest.raises(XenAPI.Failure) as err:
+            s.xenapi.pool.join(master, "root", ROOT_PASSWORD)
+        assert err.value.details == ["JOINING_HOST_CANNOT_HAVE_RUNNING_VMS"]
+        s.xenapi.VM.hard_shutdown(vm)
+        with pytest.raises(XenAPI.Failure) as err:
+            s.xenapi.pool.join(master, "root", "wrong")
+        assert err.value.details[0] == "SESSION_AUTHENTICATION_FAILED"
+        assert len(s.xenapi.host.get_all()) == 1  # refused: nothing changed
+        token = sessions[0].xenapi.event_from(["host"], "", 0.0)["token"]
+        s.xenapi.pool.join(master, "root", ROOT_PASSWORD)
+        while len(sessions[0].xenapi.host.get_all()) < 4:
+            token = sessions[0].xenapi.event_from(["host"], token, 5.0)["token"]
+        hosts = sessions[0].xenapi.host.get_all()
+        joined = set(hosts) - {_this_host(x) for x in sessions}
+        (new_host,) = joined
+        _same_everywhere(sessions, "host")
+        # the restarted host is a member that is not the master: logins go to the master
+        local = XenAPI.Session("http://" + str(alone.socket_path).replace("/", "_"), transport=XenAPI.UDSTransport())
+        while True:
+            try:
+                local.xenapi.login_with_password("root", "", "2.0", "xenia-tests")
+                break
+            except (OSError, XenAPI.Failure):
+                sessions[0].xenapi.event_from(["host"], token, 1.0)
+        assert _this_host(local) == new_host
+        assert sorted(local.xenapi.host.get_all()) == sorted(hosts)
+        with pytest.raises(XenAPI.Failure) as err:
+            XenAPI.Session(alone.url).xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+        assert err.value.details[0] == "HOST_IS_SLAVE"
+        assert not _exists(local, vm)  # its own db's objects stay behind, as with xapi
+
+
 def test_the_pool_goes_on_when_one_etcd_member_of_three_dies(etcd_three: EtcdCluster, sessions: list[Any]) -> None:
     """Each member writes in turn once it has seen the previous member's write (a member whose watch
     went through the dead etcd member catches up by itself; until then its writes on objects changed

@@ -1814,6 +1814,14 @@ class PoolApi:
         """Add a key-value pair to the pool-wide guest agent configuration"""
         return cast('None', self._call('pool.add_to_guest_agent_config', self_, key, value))
 
+    def join(self, master_address: str, master_username: str, master_password: str) -> None:
+        """Instruct host to join a new pool"""
+        return cast('None', self._call('pool.join', master_address, master_username, master_password))
+
+    def join_force(self, master_address: str, master_username: str, master_password: str) -> None:
+        """Instruct host to join a new pool"""
+        return cast('None', self._call('pool.join_force', master_address, master_username, master_password))
+
     def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> None:
         """Turn on High Availability mode"""
         return cast('None', self._call('pool.enable_ha', heartbeat_srs, configuration))
@@ -5906,6 +5914,14 @@ class PoolAsyncApi:
         """Add a key-value pair to the pool-wide guest agent configuration"""
         return cast('None', await self._call('pool.add_to_guest_agent_config', self_, key, value))
 
+    async def join(self, master_address: str, master_username: str, master_password: str) -> None:
+        """Instruct host to join a new pool"""
+        return cast('None', await self._call('pool.join', master_address, master_username, master_password))
+
+    async def join_force(self, master_address: str, master_username: str, master_password: str) -> None:
+        """Instruct host to join a new pool"""
+        return cast('None', await self._call('pool.join_force', master_address, master_username, master_password))
+
     async def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> None:
         """Turn on High Availability mode"""
         return cast('None', await self._call('pool.enable_ha', heartbeat_srs, configuration))
@@ -8530,6 +8546,14 @@ class PoolTasks:
         """``Async.pool.add_to_guest_agent_config``: Add a key-value pair to the pool-wide guest agent configuration"""
         return Task(self._session, self._session.call_with_session('Async.pool.add_to_guest_agent_config', self_, key, value))
 
+    def join(self, master_address: str, master_username: str, master_password: str) -> Task[None]:
+        """``Async.pool.join``: Instruct host to join a new pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.join', master_address, master_username, master_password))
+
+    def join_force(self, master_address: str, master_username: str, master_password: str) -> Task[None]:
+        """``Async.pool.join_force``: Instruct host to join a new pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.join_force', master_address, master_username, master_password))
+
     def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> Task[None]:
         """``Async.pool.enable_ha``: Turn on High Availability mode"""
         return Task(self._session, self._session.call_with_session('Async.pool.enable_ha', heartbeat_srs, configuration))
@@ -9145,6 +9169,14 @@ class PoolAsyncTasks:
     async def add_to_guest_agent_config(self, self_: PoolRef, key: str, value: str) -> AsyncTask[None]:
         """``Async.pool.add_to_guest_agent_config``: Add a key-value pair to the pool-wide guest agent configuration"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.pool.add_to_guest_agent_config', self_, key, value))
+
+    async def join(self, master_address: str, master_username: str, master_password: str) -> AsyncTask[None]:
+        """``Async.pool.join``: Instruct host to join a new pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.join', master_address, master_username, master_password))
+
+    async def join_force(self, master_address: str, master_username: str, master_password: str) -> AsyncTask[None]:
+        """``Async.pool.join_force``: Instruct host to join a new pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.join_force', master_address, master_username, master_password))
 
     async def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> AsyncTask[None]:
         """``Async.pool.enable_ha``: Turn on High Availability mode"""

@@ -8,12 +8,14 @@ puts it for guest agents (``/guest_agent_features``).
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 
 from xenia.api.context import Call
 from xenia.api.implicit import add_to_map, remove_from_map
-from xenia.api.methods import handler
+from xenia.api.methods import extension, handler
 from xenia.datamodel.errors import ApiError
+from xenia.pool import join
 from xenia.store.client import StoreTransaction
 
 
@@ -149,3 +151,34 @@ def set_ha_host_failures_to_tolerate(call: Call, self: str, value: int) -> None:
         raise ApiError("HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN")
     db.update("pool", self, ha_host_failures_to_tolerate=value,
               ha_overcommitted=rec["ha_enabled"] and value > _max_failures(call))  # fmt: skip
+
+
+async def _join(call: Call, master_address: str, master_username: str, master_password: str) -> None:
+    if "pool" in call.app.services:
+        raise ApiError("OPERATION_NOT_ALLOWED", "this host is a pool member already (pool.eject first)")
+    join.pre_join_checks(call.db)
+    etcd = await join.fetch_pool_etcd(master_address, master_username, master_password)
+    join.remember_pool(call.app.state_dir, etcd)
+    restart = call.app.services.get("restart")
+    if restart is not None:
+        asyncio.get_running_loop().call_later(0.2, restart)
+
+
+@handler("pool.join")
+async def pool_join(call: Call, master_address: str, master_username: str, master_password: str) -> None:
+    """Answered before the restart that makes this host a member (xapi's joining host restarts too)."""
+    await _join(call, master_address, master_username, master_password)
+
+
+@handler("pool.join_force")
+async def pool_join_force(call: Call, master_address: str, master_username: str, master_password: str) -> None:
+    await _join(call, master_address, master_username, master_password)
+
+
+@extension("xenia.pool_etcd", (), "(string -> string) map")
+def pool_etcd(call: Call) -> dict[str, str]:
+    """Where this pool's db is, for a host joining it (pool-admin only)."""
+    where: dict[str, str] | None = call.app.services.get("pool-etcd")
+    if where is None:
+        raise ApiError("OPERATION_NOT_ALLOWED", "this host keeps its db in SQLite: start it with --etcd to make a pool")
+    return dict(where)

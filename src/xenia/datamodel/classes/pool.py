@@ -130,6 +130,23 @@ POOL = ClassDef(
         is_async=True,
     ),
     Message(
+        'join',
+        (P('string', 'master_address', 'The hostname of the master of the pool to join'), P('string', 'master_username', 'The username of the master (for initial authentication)'), P('string', 'master_password', 'The password for the master (for initial authentication)')),
+        result='void',
+        doc='Instruct host to join a new pool',
+        errors=('JOINING_HOST_CANNOT_CONTAIN_SHARED_SRS',),
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'join_force',
+        (P('string', 'master_address', 'The hostname of the master of the pool to join'), P('string', 'master_username', 'The username of the master (for initial authentication)'), P('string', 'master_password', 'The password for the master (for initial authentication)')),
+        result='void',
+        doc='Instruct host to join a new pool',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'enable_ha',
         (P('SR ref set', 'heartbeat_srs', 'Set of SRs to use for storage heartbeating'), P('(string -> string) map', 'configuration', 'Detailed HA configuration to apply')),
         result='void',
