@@ -136,6 +136,17 @@ def test_a_member_that_is_not_the_master_sends_logins_to_the_master(members: lis
     with pytest.raises(XenAPI.Failure) as err:
         XenAPI.Session(members[2].url).xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
     assert err.value.details == ["HOST_IS_SLAVE", sessions[0].xenapi.host.get_address(master)]
+    third = _this_host(sessions[2])
+    sessions[0].xenapi.pool.designate_new_master(third)
+    try:
+        token = sessions[2].xenapi.event_from(["pool"], "", 0.0)["token"]
+        while sessions[2].xenapi.pool.get_master(sessions[2].xenapi.pool.get_all()[0]) != third:
+            token = sessions[2].xenapi.event_from(["pool"], token, 5.0)["token"]
+        now_master = XenAPI.Session(members[2].url)
+        now_master.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+        now_master.xenapi.session.logout()
+    finally:
+        sessions[2].xenapi.pool.designate_new_master(master)
 
 
 def _until_resident(s: Any, vm: str, host: str) -> None:

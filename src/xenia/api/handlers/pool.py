@@ -15,7 +15,7 @@ from xenia.api.context import Call
 from xenia.api.implicit import add_to_map, remove_from_map
 from xenia.api.methods import extension, handler
 from xenia.datamodel.errors import ApiError
-from xenia.pool import join
+from xenia.pool import join, placement
 from xenia.store.client import StoreTransaction
 
 
@@ -26,8 +26,19 @@ def sync_database(call: Call) -> None:
 
 @handler("pool.designate_new_master")
 def designate_new_master(call: Call, host: str) -> None:
-    """The one host is the master already: nothing to hand over (xapi does nothing on the master)."""
-    call.db.get("host", host)
+    """Nothing to do for the master (as xapi).  In a pool every member holds the whole db already, so
+    the handover is the ``master`` field: logins go to the new master from then on.  xapi refuses
+    while HA is on (HA elects masters itself) and for a host that is not live."""
+    db = call.db
+    db.get("host", host)
+    pool = call.app.pool_ref
+    if db.get("pool", pool)["master"] == host:
+        return
+    if db.get("pool", pool)["ha_enabled"]:
+        raise ApiError("HA_IS_ENABLED")
+    if not placement.is_live(db, host):
+        raise ApiError("HOST_OFFLINE", host)
+    db.set("pool", pool, "master", host)
 
 
 @handler("pool.recover_slaves")
