@@ -264,8 +264,8 @@ class Daemon:
     async def stop(self) -> None:
         if self.liveness is not None and self.app is not None:
             # a clean stop is no failure: marked not live before the lease goes, nobody restarts its VMs
-            metrics = self.app.db.get("host", self.app.host_ref)["metrics"]
-            with contextlib.suppress(ApiError):
+            with contextlib.suppress(ApiError):  # (gone, when this member was ejected)
+                metrics = self.app.db.get("host", self.app.host_ref)["metrics"]
                 self.app.db.set("host_metrics", metrics, "live", False)
             await asyncio.to_thread(self.liveness.close)
         if self.app is not None:

@@ -263,6 +263,26 @@ def test_a_standalone_host_with_a_running_vm_refuses_to_join_then_joins(members:
             XenAPI.Session(alone.url).xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
         assert err.value.details[0] == "HOST_IS_SLAVE"
         assert not _exists(local, vm)  # its own db's objects stay behind, as with xapi
+        # ejected, it restarts as a standalone host of its own, and the pool forgets it
+        with pytest.raises(XenAPI.Failure) as err:
+            sessions[1].xenapi.pool.eject(sessions[1].xenapi.pool.get_master(sessions[1].xenapi.pool.get_all()[0]))
+        assert err.value.details[0] == "OPERATION_NOT_ALLOWED"
+        sessions[1].xenapi.pool.eject(new_host)
+        assert sorted(sessions[1].xenapi.host.get_all()) == sorted(set(hosts) - {new_host})
+        token = sessions[0].xenapi.event_from(["host"], "", 0.0)["token"]
+        while new_host in sessions[0].xenapi.host.get_all():
+            token = sessions[0].xenapi.event_from(["host"], token, 5.0)["token"]
+        _same_everywhere(sessions, "host")
+        _same_everywhere(sessions, "PBD")
+        while True:  # until the restarted standalone host answers a TCP login
+            try:
+                again = XenAPI.Session(alone.url)
+                again.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+                break
+            except (OSError, XenAPI.Failure) as e:
+                assert not isinstance(e, XenAPI.Failure) or e.details[0] == "HOST_IS_SLAVE", e
+                sessions[0].xenapi.event_from(["host"], token, 1.0)
+        assert len(again.xenapi.host.get_all()) == 1
 
 
 def test_the_pool_goes_on_when_one_etcd_member_of_three_dies(etcd_three: EtcdCluster, sessions: list[Any]) -> None:

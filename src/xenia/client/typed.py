@@ -1822,6 +1822,10 @@ class PoolApi:
         """Instruct host to join a new pool"""
         return cast('None', self._call('pool.join_force', master_address, master_username, master_password))
 
+    def eject(self, host: HostRef) -> None:
+        """Instruct a pool master to eject a host from the pool"""
+        return cast('None', self._call('pool.eject', host))
+
     def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> None:
         """Turn on High Availability mode"""
         return cast('None', self._call('pool.enable_ha', heartbeat_srs, configuration))
@@ -5922,6 +5926,10 @@ class PoolAsyncApi:
         """Instruct host to join a new pool"""
         return cast('None', await self._call('pool.join_force', master_address, master_username, master_password))
 
+    async def eject(self, host: HostRef) -> None:
+        """Instruct a pool master to eject a host from the pool"""
+        return cast('None', await self._call('pool.eject', host))
+
     async def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> None:
         """Turn on High Availability mode"""
         return cast('None', await self._call('pool.enable_ha', heartbeat_srs, configuration))
@@ -8554,6 +8562,10 @@ class PoolTasks:
         """``Async.pool.join_force``: Instruct host to join a new pool"""
         return Task(self._session, self._session.call_with_session('Async.pool.join_force', master_address, master_username, master_password))
 
+    def eject(self, host: HostRef) -> Task[None]:
+        """``Async.pool.eject``: Instruct a pool master to eject a host from the pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.eject', host))
+
     def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> Task[None]:
         """``Async.pool.enable_ha``: Turn on High Availability mode"""
         return Task(self._session, self._session.call_with_session('Async.pool.enable_ha', heartbeat_srs, configuration))
@@ -9177,6 +9189,10 @@ class PoolAsyncTasks:
     async def join_force(self, master_address: str, master_username: str, master_password: str) -> AsyncTask[None]:
         """``Async.pool.join_force``: Instruct host to join a new pool"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.pool.join_force', master_address, master_username, master_password))
+
+    async def eject(self, host: HostRef) -> AsyncTask[None]:
+        """``Async.pool.eject``: Instruct a pool master to eject a host from the pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.eject', host))
 
     async def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> AsyncTask[None]:
         """``Async.pool.enable_ha``: Turn on High Availability mode"""

@@ -59,7 +59,6 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("*wlb*", WLB), ("pool.send_wlb_configuration", WLB), ("pool.deconfigure_wlb", WLB),
     ("*external_auth*", EXT_AUTH), ("pool.set_ext_auth_max_threads", EXT_AUTH),
     ("*.apply_edition", LICENSING), ("host.license_*", LICENSING), ("pool.get_license_state", LICENSING),
-    ("pool.eject", POOLS),
     ("pool.emergency_*", POOLS),
     ("pool.rotate_secret", POOLS), ("host.declare_dead", POOLS), ("host.destroy", POOLS), ("host.power_on", POOLS),
     ("host.set_power_on_mode", POOLS), ("host.migrate_receive", POOLS), ("host.sync_data", POOLS),

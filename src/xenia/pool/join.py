@@ -74,3 +74,52 @@ def read_pool(state_dir: Path) -> dict[str, str] | None:
     except FileNotFoundError:
         return None
     return data
+
+
+def leave_pool(state_dir: Path) -> None:
+    """This member was ejected: forget the pool (``pool.json``, this member's host) and put the old
+    SQLite db aside, so that the restart makes a fresh standalone host (xapi's ejected host starts
+    afresh too)."""
+    for name in (POOL_FILE, "pool-host"):
+        (state_dir / name).unlink(missing_ok=True)
+    old = state_dir / "xenia.db"
+    if old.exists():
+        old.rename(state_dir / "xenia.db.before-join")
+    for suffix in ("-wal", "-shm"):
+        (state_dir / f"xenia.db{suffix}").unlink(missing_ok=True)
+
+
+def forget_host(db: Db, host: str) -> None:
+    """The pool's side of ``pool.eject``: the host and what only it had (metrics, CPUs, PIFs, PBDs,
+    its local SRs and their disks, its control domain), in one batch."""
+    from xenia.datamodel.meta import NULL_REF
+
+    with db.batch():
+        for pbd in db.referrers("PBD", "host", host):
+            sr = db.get("PBD", pbd)["SR"]
+            db.destroy("PBD", pbd)
+            if db.exists("SR", sr) and not db.referrers("PBD", "SR", sr):  # only this host reached it
+                for vdi in db.referrers("VDI", "SR", sr):
+                    for vbd in db.referrers("VBD", "VDI", vdi):
+                        db.update("VBD", vbd, VDI=NULL_REF, empty=True)
+                    db.destroy("VDI", vdi)
+                for pool in db.refs("pool"):
+                    for field in ("default_SR", "suspend_image_SR", "crash_dump_SR"):
+                        if db.get("pool", pool)[field] == sr:
+                            db.set("pool", pool, field, NULL_REF)
+                db.destroy("SR", sr)
+        for cls in ("host_cpu", "PIF"):
+            for ref in db.referrers(cls, "host", host):
+                db.destroy(cls, ref)
+        for vm in db.referrers("VM", "resident_on", host):
+            rec = db.get("VM", vm)
+            if rec["is_control_domain"]:
+                if rec["metrics"] != NULL_REF and db.exists("VM_metrics", rec["metrics"]):
+                    db.destroy("VM_metrics", rec["metrics"])
+                db.destroy("VM", vm)
+        for vm in db.referrers("VM", "affinity", host):
+            db.set("VM", vm, "affinity", NULL_REF)
+        metrics = db.get("host", host)["metrics"]
+        db.destroy("host", host)
+        if metrics != NULL_REF and db.exists("host_metrics", metrics):
+            db.destroy("host_metrics", metrics)

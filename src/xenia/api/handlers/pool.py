@@ -193,3 +193,44 @@ def pool_etcd(call: Call) -> dict[str, str]:
     if where is None:
         raise ApiError("OPERATION_NOT_ALLOWED", "this host keeps its db in SQLite: start it with --etcd to make a pool")
     return dict(where)
+
+
+@handler("pool.eject")
+async def eject(call: Call, host: str) -> None:
+    """xapi's checks (HA off, not the master, no VM running there), then the host is told to leave
+    (it restarts as a fresh standalone host) and the pool forgets it.  A member started with
+    ``--etcd`` on its command line comes back as a new member when it restarts: eject it, then start
+    it without ``--etcd``.  xapi's master refuses its own ejection with an internal exception;
+    xenia answers OPERATION_NOT_ALLOWED."""
+    db = call.db
+    db.get("host", host)
+    pool = call.app.pool_ref
+    if db.get("pool", pool)["ha_enabled"]:
+        raise ApiError("HA_IS_ENABLED")
+    if db.get("pool", pool)["master"] == host:
+        raise ApiError("OPERATION_NOT_ALLOWED", "Cannot eject the pool coordinator")
+    for vm in db.referrers("VM", "resident_on", host):
+        rec = db.get("VM", vm)
+        if not rec["is_control_domain"] and rec["power_state"] != "Halted":
+            raise ApiError("OPERATION_NOT_ALLOWED", "VM resident on host")
+    link = call.app.services.get("pool")
+    if host == call.app.host_ref:
+        _leave(call)
+    elif link is not None and placement.is_live(db, host):
+        await link.call(host, "xenia.pool_leave")
+    join.forget_host(db, host)
+
+
+def _leave(call: Call) -> None:
+    join.leave_pool(call.app.state_dir)
+    restart = call.app.services.get("restart")
+    if restart is not None:
+        asyncio.get_running_loop().call_later(0.5, restart)
+
+
+@extension("xenia.pool_leave", ())
+def pool_leave(call: Call) -> None:
+    """Sent by the member that handles ``pool.eject`` to the ejected one (pool-admin only)."""
+    if "pool" not in call.app.services:
+        raise ApiError("OPERATION_NOT_ALLOWED", "this host is not a pool member")
+    _leave(call)

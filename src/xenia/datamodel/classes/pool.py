@@ -147,6 +147,14 @@ POOL = ClassDef(
         is_async=True,
     ),
     Message(
+        'eject',
+        (P('host ref', 'host', 'The host to eject'),),
+        result='void',
+        doc='Instruct a pool master to eject a host from the pool',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'enable_ha',
         (P('SR ref set', 'heartbeat_srs', 'Set of SRs to use for storage heartbeating'), P('(string -> string) map', 'configuration', 'Detailed HA configuration to apply')),
         result='void',
