@@ -32,10 +32,14 @@ def test_objects_written_by_one_member_load_on_another(etcd_one: EtcdCluster) ->
     with first.batch():
         net = first.create("network", {"name_label": "n1", "bridge": "xenbr9"})
         vm = first.create("VM", {"name_label": "a"})
+    with first.batch():  # made in an order that is not the order of their keys
+        for name in ("c", "a", "b"):
+            first.create("VIF", {"VM": vm, "device": name}, ref=f"OpaqueRef:{name * 8}-0000-0000-0000-000000000000")
     first.destroy("network", net)
     second = _member(etcd_one, prefix)
     assert second.refs("VM") == [vm]
     assert second.record("VM", vm) == first.record("VM", vm)
+    assert [second.get("VIF", v)["device"] for v in second.record("VM", vm)["VIFs"]] == ["c", "a", "b"]
     assert not second.exists("network", net)
 
 

@@ -202,26 +202,27 @@ class EtcdBackend:
     # ------------------------------------------------------------------ Backend
 
     def load(self) -> Iterator[StoredObject]:
-        # in order of creation, as the member that made them indexed them (one batch's objects: by key)
-        answer = self._call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj)),
-                                         "sort_target": "CREATE", "sort_order": "ASCEND"})  # fmt: skip
+        answer = self._call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj))})
         self.revision = int(answer["header"]["revision"])
-        objects: list[StoredObject] = []
+        loaded: list[tuple[int, int, StoredObject]] = []
         for kv in answer.get("kvs", ()):
             key = _unb64(kv["key"])
             self.revisions[key] = int(kv["mod_revision"])
-            objects.append(self._decode(key, _unb64(kv.get("value", ""))))
-        yield from objects
+            value = _unb64(kv.get("value", ""))
+            loaded.append((int(kv["create_revision"]), orjson.loads(value).get("seq", 0), self._decode(key, value)))
+        # the order the objects were made in (a batch's objects share a revision: their place in it)
+        loaded.sort(key=lambda item: (item[0], item[1]))
+        yield from (obj for _rev, _seq, obj in loaded)
 
     def write(self, upserts: Iterable[StoredObject], deletes: Iterable[str]) -> None:
         compare: list[dict[str, Any]] = []
         success: list[dict[str, Any]] = []
         put_keys: list[bytes] = []
         del_keys: list[bytes] = []
-        for obj in upserts:
+        for seq, obj in enumerate(upserts):
             key = self._obj + obj.ref.encode()
             compare.append(self._unchanged(key))
-            value = orjson.dumps({"cls": obj.cls, "record": obj.record}, option=orjson.OPT_NON_STR_KEYS)
+            value = orjson.dumps({"cls": obj.cls, "record": obj.record, "seq": seq}, option=orjson.OPT_NON_STR_KEYS)
             success.append({"request_put": {"key": _b64(key), "value": _b64(value)}})
             put_keys.append(key)
         for ref in deletes:
