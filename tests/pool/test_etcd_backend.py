@@ -118,3 +118,35 @@ def test_the_watch_brings_other_members_commits_onto_the_change_feed(etcd_one: E
         backend.close()
 
     asyncio.run(scenario())
+
+
+def test_a_member_behind_a_compaction_resynchronises(etcd_one: EtcdCluster) -> None:
+    """A member whose copy is older than etcd's compacted history reads everything afresh: changes
+    and deletions made meanwhile arrive, on its change feed too."""
+    prefix = f"t{next(_prefixes)}"
+
+    async def scenario() -> None:
+        first = _member(etcd_one, prefix)
+        kept = first.create("VM", {"name_label": "kept"})
+        dropped = first.create("VM", {"name_label": "dropped"})
+        second = _member(etcd_one, prefix)  # its copy, at this revision
+        first.set("VM", kept, "name_label", "changed")
+        first.destroy("VM", dropped)
+        added = first.create("VM", {"name_label": "added"})
+        backend = first.backend
+        assert isinstance(backend, EtcdBackend)
+        head = int(backend._call("kv/range", {"key": "AA=="})["header"]["revision"])
+        backend._call("kv/compaction", {"revision": str(head), "physical": True})
+        arrived = asyncio.Event()
+        second.subscribe(lambda changes: arrived.set())
+        watcher = second.backend
+        assert isinstance(watcher, EtcdBackend)
+        watcher.attach(second, asyncio.get_running_loop())
+        await asyncio.wait_for(arrived.wait(), 30)
+        assert second.get("VM", kept)["name_label"] == "changed"
+        assert not second.exists("VM", dropped)
+        assert second.get("VM", added)["name_label"] == "added"
+        second.set("VM", kept, "name_label", "written after the resync")  # its revisions are current
+        watcher.close()
+
+    asyncio.run(scenario())

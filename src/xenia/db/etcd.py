@@ -57,6 +57,10 @@ class EtcdUnavailable(Exception):
     """No endpoint of the cluster answered."""
 
 
+class _Compacted(Exception):
+    """The watch asked for history that etcd has compacted away."""
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -290,6 +294,8 @@ class EtcdBackend:
             start = max(self.revision, self._watched) + 1
             try:
                 self._watch_once(client, start)
+            except _Compacted:
+                self._resync(client)
             except (OSError, http.client.HTTPException, EtcdUnavailable, ValueError) as e:
                 if self._closed.is_set():
                     return
@@ -313,7 +319,7 @@ class EtcdBackend:
 
     def _deliver(self, result: dict[str, Any]) -> None:
         if result.get("compact_revision"):
-            raise EtcdUnavailable(f"watch compacted at {result['compact_revision']}")
+            raise _Compacted(result["compact_revision"])
         pending: dict[int, _Pending] = {}
         for event in result.get("events", ()):
             kv = event["kv"]
@@ -333,6 +339,37 @@ class EtcdBackend:
             self._loop.call_soon_threadsafe(self._apply, batches)
         except RuntimeError:  # the loop has closed: this member is going away
             self._closed.set()
+
+    def _resync(self, client: EtcdClient) -> None:
+        """The history the watch needed is compacted away: read every object afresh and let the loop
+        bring the tables in line (what changed or went since this member last saw it)."""
+        answer = client.call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj))})
+        revision = int(answer["header"]["revision"])
+        snapshot = {_unb64(kv["key"]): (int(kv["mod_revision"]), _unb64(kv.get("value", "")))
+                    for kv in answer.get("kvs", ())}  # fmt: skip
+        self._watched = max(self._watched, revision)
+        log.warning("etcd watch history compacted: resynchronised at revision %d", revision)
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(self._apply_snapshot, snapshot, revision)
+        except RuntimeError:
+            self._closed.set()
+
+    def _apply_snapshot(self, snapshot: dict[bytes, tuple[int, bytes]], revision: int) -> None:
+        db = self._db
+        assert db is not None
+        upserts = []
+        for key, (mod, value) in snapshot.items():
+            if mod > self.revisions.get(key, 0):
+                self.revisions[key] = mod
+                upserts.append(self._decode(key, value))
+        # gone from etcd, and not written by this member after the snapshot was read
+        gone = [key for key, known in self.revisions.items() if key not in snapshot and known <= revision]
+        for key in gone:
+            del self.revisions[key]
+        if upserts or gone:
+            db.apply_remote(upserts, [key[len(self._obj) :].decode() for key in gone])
+        self.revision = max(self.revision, revision)
 
     def _apply(self, batches: list[_Pending]) -> None:
         """On the event loop, between batches: into the tables, skipping what this member wrote itself."""
