@@ -11,7 +11,7 @@ ANSIBLE_VERSION = 12.3.0
 THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
 export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
-.PHONY: run web test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clients clean dist dist-check cbinding cbinding-install
+.PHONY: run run-pool web test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clients clean dist dist-check cbinding cbinding-install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ build/web/index.html: web/node_modules/.installed $(WEB_SRC)
 ## run: start the daemon on the simulator with embedded state under ./var (HTTP on LISTEN, HTTPS on TLS_LISTEN)
 run: $(BIN)/.installed web
 	$(BIN)/xenia serve --listen $(LISTEN) --tls-listen $(TLS_LISTEN) --state-dir $(STATE_DIR) --driver $(DRIVER)
+
+## run-pool: a local etcd and three pool members on 127.0.0.1-3:8080 (simulator), state under ./var/pool
+run-pool: $(BIN)/.installed
+	$(BIN)/xenia pool-up --state-dir var/pool --hosts 3 --port 8080 --driver $(DRIVER)
 
 ## system-deps: Debian packages the tests use (idempotent)
 system-deps:

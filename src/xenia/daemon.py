@@ -7,9 +7,11 @@ listens, so the first request already sees every committed object.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import logging
+import os
 import resource
 import signal
 import sys
@@ -27,7 +29,9 @@ from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
 from xenia.datamodel import MODEL
-from xenia.db import Db, MemoryBackend, SqliteBackend
+from xenia.datamodel.errors import ApiError
+from xenia.db import Backend, Db, MemoryBackend, SqliteBackend
+from xenia.db.etcd import EtcdBackend
 from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
@@ -37,6 +41,10 @@ from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.migration import Migrations
 from xenia.ops.storage import Storage
+from xenia.pool.forward import SESSION_PATH, PoolLink
+from xenia.pool.ha import HaMonitor
+from xenia.pool.join import read_pool
+from xenia.pool.liveness import Liveness
 from xenia.store import StoreServer
 from xenia.util.private import private_socket, private_umask, secure_state_dir
 
@@ -74,6 +82,14 @@ class DaemonConfig:
     tls_key: Path | None = None
     #: where the migration receiver listens (port 0: any free port); None: no receiver
     migration_listen: str | None = "127.0.0.1:0"
+    #: a pool's db: etcd endpoints (``http://host:port,...``); None keeps the embedded SQLite db
+    etcd: str | None = None
+    #: the key prefix of this pool's objects in etcd (several pools can share one cluster)
+    etcd_prefix: str = "xenia"
+    #: seconds of a member's etcd lease: how long after its death the others act (xapi HA's default: 60)
+    pool_host_timeout: int = 30
+    #: answer logins on a member that is not the master (xapi's slaves answer HOST_IS_SLAVE)
+    pool_serve_everywhere: bool = False
 
     @property
     def socket_path(self) -> Path:
@@ -90,21 +106,40 @@ class Daemon:
         self.driver: Driver | None = None
         self.store: StoreServer | None = None
         self.tls_port: int | None = None
+        self.liveness: Liveness | None = None
+        self._fencing: asyncio.Task[None] | None = None
+        self.restart = False
 
     async def start(self) -> None:
         cfg = self.config
         secure_state_dir(cfg.state_dir)
-        backend = MemoryBackend() if cfg.in_memory else SqliteBackend(cfg.state_dir / DB_FILE, cfg.durability)
+        joined = read_pool(cfg.state_dir) if not cfg.etcd else None
+        if joined is not None:  # pool.join made this host a member
+            cfg.etcd, cfg.etcd_prefix = joined["etcd"], joined["prefix"]
+        backend: Backend
+        if cfg.etcd:
+            backend = EtcdBackend(cfg.etcd, cfg.etcd_prefix)
+        elif cfg.in_memory:
+            backend = MemoryBackend()
+        else:
+            backend = SqliteBackend(cfg.state_dir / DB_FILE, cfg.durability)
         db = Db(MODEL, backend)
         loaded = db.load()
-        identity = initialise(db, cfg.state_dir, cfg.root_password, cfg.password_hash_cost)
+        if isinstance(backend, EtcdBackend):
+            backend.attach(db, asyncio.get_running_loop())
+        identity = initialise(db, cfg.state_dir, cfg.root_password, cfg.password_hash_cost, pool_member=bool(cfg.etcd))
         sessions = SessionManager(db, identity.host_ref, cfg.limits)
         app = self.app = App(db, sessions, identity.host_ref, identity.pool_ref, cfg.state_dir)
+        app.services["restart"] = self.request_restart
+        if cfg.etcd:
+            app.services["pool-etcd"] = {"endpoints": cfg.etcd, "prefix": cfg.etcd_prefix}
         tasks = app.services["tasks"] = TaskManager(db, identity.host_ref, cfg.tasks)
         hub = app.services["events"] = EventHub(db, cfg.events, is_active=sessions.active.__contains__)
         sessions.on_end += [tasks.session_ended, hub.session_ended]
         tasks.start()
         await self._start_driver(app)
+        if cfg.etcd:
+            await self._join_liveness(app, cfg.etcd)
         dispatcher = Dispatcher(app)
         hub.install(dispatcher.encoders, dispatcher.json_encoders)
         self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
@@ -113,6 +148,9 @@ class Daemon:
             self.api.route("GET", path, metrics_http.handle)
         self.api.route("CONNECT", "/console", ConsoleHandler(app))
         self.api.route("GET", "/console/ws", WebSocketConsoleHandler(app))  # the web console's noVNC and xterm.js
+        link = app.services.get("pool")
+        if link is not None:
+            self.api.route("POST", SESSION_PATH, link.session_route)
         await self.api.listen_unix(cfg.socket_path)
         if cfg.tls_listen:  # before plain HTTP: a client that finds the plain port open finds TLS ready too
             host, _, port = cfg.tls_listen.rpartition(":")
@@ -122,6 +160,11 @@ class Daemon:
             host, _, port = cfg.listen.rpartition(":")
             self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
         await self._start_migrations(app)
+        if link is not None and cfg.listen and self.port is not None:
+            # the other members reach this one's API here; clients sent to the master get its address
+            address = cfg.listen.rpartition(":")[0] or "127.0.0.1"
+            await asyncio.to_thread(link.publish, f"http://{address}:{self.port}")
+            app.db.set("host", app.host_ref, "address", address)
         # xapi: https_only "reflects whether port 80 is open (false) or not (true)"
         app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
         if cfg.announce:
@@ -130,6 +173,30 @@ class Daemon:
         if self.store is not None:
             self.store.replay_older_history()  # and the store's history before its newest snapshot
         asyncio.get_running_loop().create_task(self._housekeeping())
+
+    def request_restart(self) -> None:
+        """Stop, then start again with the same arguments (after pool.join: as a pool member)."""
+        self.restart = True
+        self.stopping.set()
+
+    async def _join_liveness(self, app: App, etcd: str) -> None:
+        """Hold this member's lease, mark its host live, and watch the others' (xenia.pool.ha)."""
+        loop = asyncio.get_running_loop()
+        backend = app.db.backend
+        assert isinstance(backend, EtcdBackend)
+        link = app.services["pool"] = await asyncio.to_thread(PoolLink, backend, app.sessions, app.host_ref)
+        app.services["pool-redirect-logins"] = not self.config.pool_serve_everywhere
+        ha = app.services["ha"] = HaMonitor(app.db, app.services["ops"], app.host_ref, app.pool_ref, link)
+
+        def isolated() -> None:
+            self._fencing = loop.create_task(ha.fence())
+
+        self.liveness = Liveness(etcd, self.config.etcd_prefix, app.host_ref, self.config.pool_host_timeout, loop,
+                                 ha.members_changed, isolated)  # fmt: skip
+        await asyncio.to_thread(self.liveness.start)
+        metrics = app.db.get("host", app.host_ref)["metrics"]
+        if app.db.exists("host_metrics", metrics):
+            app.db.set("host_metrics", metrics, "live", True)
 
     async def _start_driver(self, app: App) -> None:
         """Open the driver (adopting the domains it kept), then bring the db in line with it."""
@@ -153,7 +220,7 @@ class Daemon:
         ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout, store=store,
                   console_url=self._console_url(app))  # fmt: skip
         app.services["ops"] = ops
-        app.services["storage"] = Storage(app.db, driver)
+        app.services["storage"] = Storage(app.db, driver, app.host_ref if cfg.etcd else None)
         info = await driver.host.info()
         metrics = app.db.get("host", app.host_ref)["metrics"]
         if app.db.exists("host_metrics", metrics):
@@ -191,7 +258,8 @@ class Daemon:
 
     def _announce(self, loaded: int, generated_password: str | None) -> None:
         cfg = self.config
-        lines = [f"xenia: {loaded} objects loaded from {cfg.state_dir / DB_FILE}; driver {cfg.driver}"]
+        source = f"etcd {cfg.etcd} (prefix {cfg.etcd_prefix})" if cfg.etcd else str(cfg.state_dir / DB_FILE)
+        lines = [f"xenia: {loaded} objects loaded from {source}; driver {cfg.driver}"]
         if self.port is not None:
             host = cfg.listen.rpartition(":")[0] if cfg.listen else "127.0.0.1"
             lines.append(f"xenia: XenAPI at http://{host}:{self.port}/ (XML-RPC) and /jsonrpc (JSON-RPC)")
@@ -216,6 +284,12 @@ class Daemon:
                 self.app.sessions.expire_idle()
 
     async def stop(self) -> None:
+        if self.liveness is not None and self.app is not None:
+            # a clean stop is no failure: marked not live before the lease goes, nobody restarts its VMs
+            with contextlib.suppress(ApiError):  # (gone, when this member was ejected)
+                metrics = self.app.db.get("host", self.app.host_ref)["metrics"]
+                self.app.db.set("host_metrics", metrics, "live", False)
+            await asyncio.to_thread(self.liveness.close)
         if self.app is not None:
             self.app.services["events"].close()
             self.app.services["tasks"].stop()
@@ -281,9 +355,14 @@ def serve(config: DaemonConfig) -> int:
         runner = asyncio.run
     else:
         runner = uvloop.run
+    daemon = Daemon(config)
     try:
-        runner(Daemon(config).run())
+        runner(daemon.run())
     except SchemaError as e:
         print(f"xenia: cannot start on {config.state_dir / DB_FILE}: {e}", file=sys.stderr, flush=True)
         return 2
+    if daemon.restart:  # the same process (pid, arguments) starts again, as xapi restarts after pool.join
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "xenia.cli.main", *sys.argv[1:]])
     return 0

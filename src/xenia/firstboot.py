@@ -105,7 +105,7 @@ def _cpu_fields(cpu: dict[str, str]) -> dict[str, object]:
     }
 
 
-def refresh_host(db: Db, host_ref: str) -> None:
+def refresh_host(db: Db, host_ref: str, pool_member: bool = False) -> None:
     """Facts about the machine, rewritten at every start."""
     cpus = _cpus()
     mem = _meminfo()
@@ -143,8 +143,9 @@ def refresh_host(db: Db, host_ref: str) -> None:
                 metrics,
                 memory_total=mem.get("MemTotal", 0),
                 memory_free=mem.get("MemAvailable", 0),
-                live=True,
                 last_updated=xapi_time(),
+                # a pool member is live once it holds its lease (xenia.pool.liveness), not before
+                **({} if pool_member else {"live": True}),
             )
         existing = db.referrers("host_cpu", "host", host_ref)
         for ref in existing[len(cpus) :]:
@@ -220,7 +221,8 @@ def iso_sr(db: Db, host: str, state_dir: Path) -> str:
     ``xenia vm-cd-insert cd-name=<file name>``.  A db made before this SR existed gets it too.
     """
     for sr in db.refs("SR"):
-        if db.get("SR", sr)["type"] == "iso" and db.get("SR", sr)["other_config"].get("xenia-local-iso") == "true":
+        if (db.get("SR", sr)["type"] == "iso" and db.get("SR", sr)["other_config"].get("xenia-local-iso") == "true"
+                and any(db.get("PBD", pbd)["host"] == host for pbd in db.referrers("PBD", "SR", sr))):  # fmt: skip
             break
     else:
         path = state_dir / "sr" / "iso"
@@ -238,81 +240,49 @@ def iso_sr(db: Db, host: str, state_dir: Path) -> str:
     return sr
 
 
-def initialise(db: Db, state_dir: Path, root_password: str | None = None, hash_cost: int | None = None) -> HostIdentity:
+MEMBER_FILE = "pool-host"
+
+
+def initialise(db: Db, state_dir: Path, root_password: str | None = None, hash_cost: int | None = None,
+               pool_member: bool = False) -> HostIdentity:  # fmt: skip
     """Create the first objects if the db is new; return this host and its pool either way.
 
     A new db's root password is ``root_password``, else $XENIA_ROOT_PASSWORD, else generated;
-    ``hash_cost`` overrides scrypt's N for it (test doubles).
+    ``hash_cost`` overrides scrypt's N for it (test doubles).  On a pool's shared db
+    (``pool_member``) the db holds other hosts too: this host's reference is kept in the state
+    directory (as xapi keeps its installation UUID in the inventory), and a host new to an existing
+    pool adds only its own objects.
     """
     hosts = db.refs("host")
+    mine = _member_ref(state_dir) if pool_member else (hosts[0] if hosts else None)
+    if mine is not None and mine in hosts:
+        pool = db.refs("pool")[0]
+        refresh_host(db, mine, pool_member)
+        iso_sr(db, mine, state_dir)
+        _mark_default_templates(db)
+        return HostIdentity(mine, pool)
     if hosts:
         pool = db.refs("pool")[0]
-        refresh_host(db, hosts[0])
-        iso_sr(db, hosts[0], state_dir)
-        _mark_default_templates(db)
-        return HostIdentity(hosts[0], pool)
+        with db.batch():
+            host, _sr = _create_host(db, state_dir, _pool_network(db), live=False)
+        _remember_member(state_dir, host)
+        refresh_host(db, host, pool_member)
+        iso_sr(db, host, state_dir)
+        return HostIdentity(host, pool)
     password = root_password or os.environ.get("XENIA_ROOT_PASSWORD")
     generated = None
     if not password:
         password = generated = generate_password()
-    sr_path = state_dir / "sr" / "local"
-    sr_path.mkdir(parents=True, exist_ok=True)
-    hostname = socket.gethostname()
     with db.batch():
-        host = db.create(
-            "host",
-            {
-                "name_label": hostname,
-                "name_description": "Default install",
-                "address": "127.0.0.1",
-                "capabilities": ["hvm-3.0-x86_64"],
-                "sched_policy": "credit",
-                "metrics": db.create("host_metrics", {"live": True}),
-            },
-        )
-        sr = db.create(
-            "SR",
-            {
-                "name_label": "Local storage",
-                "name_description": f"Files under {sr_path}",
-                "type": "file",
-                "content_type": "user",
-                "shared": False,
-                "physical_size": 0,
-                "other_config": {"path": str(sr_path)},
-                "sm_config": {"path": str(sr_path)},
-            },
-        )
-        db.create("PBD", {"host": host, "SR": sr, "device_config": {"location": str(sr_path)},
-                          "currently_attached": True})  # fmt: skip
         network = db.create(
             "network",
             {"name_label": "Pool-wide network associated with eth0", "bridge": "xenbr0", "MTU": 1500,
              "other_config": {"automatic": "true"}},
         )  # fmt: skip
-        db.create("PIF", {"device": "eth0", "host": host, "network": network, "MTU": 1500, "physical": True, "VLAN": -1,
-                          "management": True, "currently_attached": True, "IP": "127.0.0.1"})  # fmt: skip
+        host, sr = _create_host(db, state_dir, network, live=not pool_member)
         pool = db.create(
             "pool",
             {"name_label": "", "master": host, "default_SR": sr, "suspend_image_SR": sr, "crash_dump_SR": sr},
-        )
-        db.create(
-            "VM",
-            {
-                "name_label": f"Control domain on host: {hostname}",
-                "is_control_domain": True,
-                "power_state": "Running",
-                "resident_on": host,
-                "domid": 0,
-                "memory_static_max": 1024 * MiB,
-                "memory_dynamic_max": 1024 * MiB,
-                "memory_dynamic_min": 1024 * MiB,
-                "memory_target": 1024 * MiB,
-                "VCPUs_max": 1,
-                "VCPUs_at_startup": 1,
-                "domain_type": "pv",
-                "metrics": db.create("VM_metrics", {"state": ["running"]}),
-            },
         )
         for role in sorted(Role, reverse=True):
             db.create("role", {"name_label": role.wire, "name_description": f"the {role.wire} role"})
@@ -323,7 +293,9 @@ def initialise(db: Db, state_dir: Path, root_password: str | None = None, hash_c
         )
         for name, desc, mem, vcpus, hvm, disk in TEMPLATES:
             _template(db, name, desc, memory=mem * MiB, vcpus=vcpus, hvm=hvm, disk_gib=disk)
-    refresh_host(db, host)
+    if pool_member:
+        _remember_member(state_dir, host)
+    refresh_host(db, host, pool_member)
     iso_sr(db, host, state_dir)
     if generated is not None:
         path = state_dir / "root-password"
@@ -331,3 +303,85 @@ def initialise(db: Db, state_dir: Path, root_password: str | None = None, hash_c
         with os.fdopen(fd, "w") as f:
             f.write(generated + "\n")
     return HostIdentity(host, pool, generated)
+
+
+def _member_ref(state_dir: Path) -> str | None:
+    try:
+        return (state_dir / MEMBER_FILE).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _remember_member(state_dir: Path, host: str) -> None:
+    (state_dir / MEMBER_FILE).write_text(host + "\n")
+
+
+def _pool_network(db: Db) -> str:
+    """The pool-wide network the first host made, which every member's eth0 joins."""
+    for net in db.refs("network"):
+        if db.get("network", net)["other_config"].get("automatic") == "true":
+            return net
+    return NULL_REF
+
+
+def _create_host(db: Db, state_dir: Path, network: str, live: bool = True) -> tuple[str, str]:
+    """This host's own objects (inside the caller's batch): the host, its local SR, its PIF, its
+    control domain; returns the host and the local SR.  A pool member is not ``live`` until it holds
+    its lease (xenia.pool.liveness), or the others would count it as failed."""
+    sr_path = state_dir / "sr" / "local"
+    sr_path.mkdir(parents=True, exist_ok=True)
+    hostname = socket.gethostname()
+    host = db.create(
+        "host",
+        {
+            "name_label": hostname,
+            "name_description": "Default install",
+            "address": "127.0.0.1",
+            "capabilities": ["hvm-3.0-x86_64"],
+            "sched_policy": "credit",
+            "metrics": db.create("host_metrics", {"live": live}),
+        },
+    )
+    sr = db.create(
+        "SR",
+        {
+            "name_label": "Local storage",
+            "name_description": f"Files under {sr_path}",
+            "type": "file",
+            "content_type": "user",
+            "shared": False,
+            "physical_size": 0,
+            "other_config": {"path": str(sr_path)},
+            "sm_config": {"path": str(sr_path)},
+        },
+    )
+    db.create("PBD", {"host": host, "SR": sr, "device_config": {"location": str(sr_path)},
+                      "currently_attached": True})  # fmt: skip
+    for shared in db.refs("SR"):  # a pool's shared SRs reach the new member too
+        rec = db.get("SR", shared)
+        pbds = db.referrers("PBD", "SR", shared)
+        if rec["shared"] and rec["type"] == "file" and pbds:
+            db.create("PBD", {"host": host, "SR": shared, "device_config": db.get("PBD", pbds[0])["device_config"],
+                              "currently_attached": True})  # fmt: skip
+    if network != NULL_REF:
+        db.create("PIF", {"device": "eth0", "host": host, "network": network, "MTU": 1500, "physical": True,
+                          "VLAN": -1, "management": True, "currently_attached": True, "IP": "127.0.0.1"})  # fmt: skip
+    db.create(
+        "VM",
+        {
+            "name_label": f"Control domain on host: {hostname}",
+            "is_control_domain": True,
+            "power_state": "Running",
+            "resident_on": host,
+            "domid": 0,
+            "memory_static_max": 1024 * MiB,
+            "memory_dynamic_max": 1024 * MiB,
+            "memory_dynamic_min": 1024 * MiB,
+            "memory_target": 1024 * MiB,
+            "VCPUs_max": 1,
+            "VCPUs_at_startup": 1,
+            "domain_type": "pv",
+            "metrics": db.create("VM_metrics", {"state": ["running"]}),
+        },
+    )
+    return host, sr

@@ -38,10 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_options(parser)
     # subcommands are plain parsers: the nearest-match check is only for the command name
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser)
-    from xenia.cli import completion, events, metrics, migrate, objects, serve, sim, storage, user, vm
+    from xenia.cli import completion, events, metrics, migrate, objects, pool, serve, sim, storage, user, vm
 
     serve.add_commands(sub)
     migrate.add_commands(sub)
+    pool.add_commands(sub)
     sim.add_commands(sub)
     user.add_commands(sub)
     objects.add_commands(sub)

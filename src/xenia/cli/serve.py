@@ -63,6 +63,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="open connections per listener kind (TCP+TLS, unix socket); beyond it: 503")
     p.add_argument("--http-max-connections-per-address", type=int, default=2048,
                    help="open TCP connections per client address; beyond it: 503")
+    p.add_argument("--etcd", default="", metavar="URL[,URL...]",
+                   help="keep the db in this etcd cluster, shared with the pool's other members (docs/pools.md)")
+    p.add_argument("--etcd-prefix", default="xenia", help="the key prefix of this pool in etcd")
+    p.add_argument("--pool-host-timeout", type=int, default=30,
+                   help="seconds after which a pool member that stopped renewing its etcd lease counts as failed")
+    p.add_argument("--pool-serve-everywhere", action="store_true",
+                   help="answer logins on a pool member that is not the master (xapi answers HOST_IS_SLAVE)")
     p.set_defaults(handler=run)
 
 
@@ -105,5 +112,9 @@ def run(args: argparse.Namespace) -> int:
         migration_listen=args.migration_listen or None,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
+        etcd=args.etcd or None,
+        etcd_prefix=args.etcd_prefix,
+        pool_host_timeout=args.pool_host_timeout,
+        pool_serve_everywhere=args.pool_serve_everywhere,
     )
     return serve(config)

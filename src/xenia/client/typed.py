@@ -1818,6 +1818,34 @@ class PoolApi:
         """Add a key-value pair to the pool-wide guest agent configuration"""
         return cast('None', self._call('pool.add_to_guest_agent_config', self_, key, value))
 
+    def join(self, master_address: str, master_username: str, master_password: str) -> None:
+        """Instruct host to join a new pool"""
+        return cast('None', self._call('pool.join', master_address, master_username, master_password))
+
+    def join_force(self, master_address: str, master_username: str, master_password: str) -> None:
+        """Instruct host to join a new pool"""
+        return cast('None', self._call('pool.join_force', master_address, master_username, master_password))
+
+    def eject(self, host: HostRef) -> None:
+        """Instruct a pool master to eject a host from the pool"""
+        return cast('None', self._call('pool.eject', host))
+
+    def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> None:
+        """Turn on High Availability mode"""
+        return cast('None', self._call('pool.enable_ha', heartbeat_srs, configuration))
+
+    def disable_ha(self) -> None:
+        """Turn off High Availability mode"""
+        return cast('None', self._call('pool.disable_ha'))
+
+    def ha_compute_max_host_failures_to_tolerate(self) -> int:
+        """Returns the maximum number of host failures we could tolerate before we would be unable to restart configured VMs"""
+        return cast('int', self._call('pool.ha_compute_max_host_failures_to_tolerate'))
+
+    def set_ha_host_failures_to_tolerate(self, self_: PoolRef, value: int) -> None:
+        """Set the maximum number of host failures to consider in the HA VM restart planner"""
+        return cast('None', self._call('pool.set_ha_host_failures_to_tolerate', self_, value))
+
     def remove_from_guest_agent_config(self, self_: PoolRef, key: str) -> None:
         """Remove a key-value pair from the pool-wide guest agent configuration"""
         return cast('None', self._call('pool.remove_from_guest_agent_config', self_, key))
@@ -3922,6 +3950,10 @@ class VMApi:
         """Set this VM's shutdown delay in seconds"""
         return cast('None', self._call('VM.set_shutdown_delay', self_, value))
 
+    def set_ha_restart_priority(self, self_: VMRef, value: str) -> None:
+        """Set the value of the ha_restart_priority field"""
+        return cast('None', self._call('VM.set_ha_restart_priority', self_, value))
+
     def set_order(self, self_: VMRef, value: int) -> None:
         """Set this VM's boot order"""
         return cast('None', self._call('VM.set_order', self_, value))
@@ -5901,6 +5933,34 @@ class PoolAsyncApi:
     async def add_to_guest_agent_config(self, self_: PoolRef, key: str, value: str) -> None:
         """Add a key-value pair to the pool-wide guest agent configuration"""
         return cast('None', await self._call('pool.add_to_guest_agent_config', self_, key, value))
+
+    async def join(self, master_address: str, master_username: str, master_password: str) -> None:
+        """Instruct host to join a new pool"""
+        return cast('None', await self._call('pool.join', master_address, master_username, master_password))
+
+    async def join_force(self, master_address: str, master_username: str, master_password: str) -> None:
+        """Instruct host to join a new pool"""
+        return cast('None', await self._call('pool.join_force', master_address, master_username, master_password))
+
+    async def eject(self, host: HostRef) -> None:
+        """Instruct a pool master to eject a host from the pool"""
+        return cast('None', await self._call('pool.eject', host))
+
+    async def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> None:
+        """Turn on High Availability mode"""
+        return cast('None', await self._call('pool.enable_ha', heartbeat_srs, configuration))
+
+    async def disable_ha(self) -> None:
+        """Turn off High Availability mode"""
+        return cast('None', await self._call('pool.disable_ha'))
+
+    async def ha_compute_max_host_failures_to_tolerate(self) -> int:
+        """Returns the maximum number of host failures we could tolerate before we would be unable to restart configured VMs"""
+        return cast('int', await self._call('pool.ha_compute_max_host_failures_to_tolerate'))
+
+    async def set_ha_host_failures_to_tolerate(self, self_: PoolRef, value: int) -> None:
+        """Set the maximum number of host failures to consider in the HA VM restart planner"""
+        return cast('None', await self._call('pool.set_ha_host_failures_to_tolerate', self_, value))
 
     async def remove_from_guest_agent_config(self, self_: PoolRef, key: str) -> None:
         """Remove a key-value pair from the pool-wide guest agent configuration"""
@@ -8006,6 +8066,10 @@ class VMAsyncApi:
         """Set this VM's shutdown delay in seconds"""
         return cast('None', await self._call('VM.set_shutdown_delay', self_, value))
 
+    async def set_ha_restart_priority(self, self_: VMRef, value: str) -> None:
+        """Set the value of the ha_restart_priority field"""
+        return cast('None', await self._call('VM.set_ha_restart_priority', self_, value))
+
     async def set_order(self, self_: VMRef, value: int) -> None:
         """Set this VM's boot order"""
         return cast('None', await self._call('VM.set_order', self_, value))
@@ -8518,6 +8582,30 @@ class PoolTasks:
         """``Async.pool.add_to_guest_agent_config``: Add a key-value pair to the pool-wide guest agent configuration"""
         return Task(self._session, self._session.call_with_session('Async.pool.add_to_guest_agent_config', self_, key, value))
 
+    def join(self, master_address: str, master_username: str, master_password: str) -> Task[None]:
+        """``Async.pool.join``: Instruct host to join a new pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.join', master_address, master_username, master_password))
+
+    def join_force(self, master_address: str, master_username: str, master_password: str) -> Task[None]:
+        """``Async.pool.join_force``: Instruct host to join a new pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.join_force', master_address, master_username, master_password))
+
+    def eject(self, host: HostRef) -> Task[None]:
+        """``Async.pool.eject``: Instruct a pool master to eject a host from the pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.eject', host))
+
+    def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> Task[None]:
+        """``Async.pool.enable_ha``: Turn on High Availability mode"""
+        return Task(self._session, self._session.call_with_session('Async.pool.enable_ha', heartbeat_srs, configuration))
+
+    def disable_ha(self) -> Task[None]:
+        """``Async.pool.disable_ha``: Turn off High Availability mode"""
+        return Task(self._session, self._session.call_with_session('Async.pool.disable_ha'))
+
+    def set_ha_host_failures_to_tolerate(self, self_: PoolRef, value: int) -> Task[None]:
+        """``Async.pool.set_ha_host_failures_to_tolerate``: Set the maximum number of host failures to consider in the HA VM restart planner"""
+        return Task(self._session, self._session.call_with_session('Async.pool.set_ha_host_failures_to_tolerate', self_, value))
+
     def remove_from_guest_agent_config(self, self_: PoolRef, key: str) -> Task[None]:
         """``Async.pool.remove_from_guest_agent_config``: Remove a key-value pair from the pool-wide guest agent configuration"""
         return Task(self._session, self._session.call_with_session('Async.pool.remove_from_guest_agent_config', self_, key))
@@ -8862,6 +8950,10 @@ class VMTasks:
         """``Async.VM.set_shutdown_delay``: Set this VM's shutdown delay in seconds"""
         return Task(self._session, self._session.call_with_session('Async.VM.set_shutdown_delay', self_, value))
 
+    def set_ha_restart_priority(self, self_: VMRef, value: str) -> Task[None]:
+        """``Async.VM.set_ha_restart_priority``: Set the value of the ha_restart_priority field"""
+        return Task(self._session, self._session.call_with_session('Async.VM.set_ha_restart_priority', self_, value))
+
     def set_order(self, self_: VMRef, value: int) -> Task[None]:
         """``Async.VM.set_order``: Set this VM's boot order"""
         return Task(self._session, self._session.call_with_session('Async.VM.set_order', self_, value))
@@ -9129,6 +9221,30 @@ class PoolAsyncTasks:
     async def add_to_guest_agent_config(self, self_: PoolRef, key: str, value: str) -> AsyncTask[None]:
         """``Async.pool.add_to_guest_agent_config``: Add a key-value pair to the pool-wide guest agent configuration"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.pool.add_to_guest_agent_config', self_, key, value))
+
+    async def join(self, master_address: str, master_username: str, master_password: str) -> AsyncTask[None]:
+        """``Async.pool.join``: Instruct host to join a new pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.join', master_address, master_username, master_password))
+
+    async def join_force(self, master_address: str, master_username: str, master_password: str) -> AsyncTask[None]:
+        """``Async.pool.join_force``: Instruct host to join a new pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.join_force', master_address, master_username, master_password))
+
+    async def eject(self, host: HostRef) -> AsyncTask[None]:
+        """``Async.pool.eject``: Instruct a pool master to eject a host from the pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.eject', host))
+
+    async def enable_ha(self, heartbeat_srs: list[SRRef], configuration: dict[str, str]) -> AsyncTask[None]:
+        """``Async.pool.enable_ha``: Turn on High Availability mode"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.enable_ha', heartbeat_srs, configuration))
+
+    async def disable_ha(self) -> AsyncTask[None]:
+        """``Async.pool.disable_ha``: Turn off High Availability mode"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.disable_ha'))
+
+    async def set_ha_host_failures_to_tolerate(self, self_: PoolRef, value: int) -> AsyncTask[None]:
+        """``Async.pool.set_ha_host_failures_to_tolerate``: Set the maximum number of host failures to consider in the HA VM restart planner"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.set_ha_host_failures_to_tolerate', self_, value))
 
     async def remove_from_guest_agent_config(self, self_: PoolRef, key: str) -> AsyncTask[None]:
         """``Async.pool.remove_from_guest_agent_config``: Remove a key-value pair from the pool-wide guest agent configuration"""
@@ -9473,6 +9589,10 @@ class VMAsyncTasks:
     async def set_shutdown_delay(self, self_: VMRef, value: int) -> AsyncTask[None]:
         """``Async.VM.set_shutdown_delay``: Set this VM's shutdown delay in seconds"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.VM.set_shutdown_delay', self_, value))
+
+    async def set_ha_restart_priority(self, self_: VMRef, value: str) -> AsyncTask[None]:
+        """``Async.VM.set_ha_restart_priority``: Set the value of the ha_restart_priority field"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.VM.set_ha_restart_priority', self_, value))
 
     async def set_order(self, self_: VMRef, value: int) -> AsyncTask[None]:
         """``Async.VM.set_order``: Set this VM's boot order"""

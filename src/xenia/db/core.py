@@ -287,6 +287,39 @@ class Db:
             self._touch(cls, ref, "del", last=old)
             self._touch_related(cls, old)
 
+    def apply_remote(self, upserts: list[StoredObject], deletes: list[str]) -> None:
+        """Another pool member's committed batch (fed by the backend's watch): into the tables and onto
+        the change feed, without writing it back or running finishers (its writer did both)."""
+        assert self._batch is None, "a remote batch arrived inside a local one"
+        batch = self._batch = _Batch()
+        try:
+            for obj in upserts:
+                table = self.tables.get(obj.cls)
+                if table is None:
+                    continue
+                old = table.rows.get(obj.ref)
+                self._note(obj.cls, obj.ref, old)
+                if old is not None:
+                    table.unindex(obj.ref, old)
+                table.rows[obj.ref] = obj.record
+                table.index(obj.ref, obj.record)
+                self.class_of[obj.ref] = obj.cls
+                self._touch(obj.cls, obj.ref, "add" if old is None else "mod")
+                if old is None:
+                    self._touch_related(obj.cls, obj.record)
+                else:
+                    self._touch_related_change(obj.cls, old, obj.record)
+            for ref in deletes:
+                cls = self.class_of.get(ref)
+                if cls is not None:
+                    self.destroy(cls, ref)
+        except BaseException:
+            self._batch = None
+            self._undo(batch)
+            raise
+        self._batch = None
+        self._commit(batch, durable=False)
+
     # ------------------------------------------------------------ change feed
 
     def add_finisher(self, finish: Finisher) -> Callable[[], None]:
@@ -350,7 +383,7 @@ class Db:
                 table.index(ref, old)
                 self.class_of[ref] = cls
 
-    def _commit(self, batch: _Batch) -> None:
+    def _commit(self, batch: _Batch, durable: bool = True) -> None:
         if not batch.ops:
             return
         upserts: list[StoredObject] = []
@@ -362,7 +395,7 @@ class Db:
                 deletes.append(ref)
             elif ref in batch.undo or op == "add":
                 upserts.append(StoredObject(cls, ref, self.tables[cls].rows[ref]))
-        if upserts or deletes:
+        if durable and (upserts or deletes):
             try:
                 self.backend.write(upserts, deletes)
             except BaseException:

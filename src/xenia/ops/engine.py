@@ -625,6 +625,8 @@ class Ops:
                     record.live(db, vm, self.host, state)
             for vm in db.refs("VM"):
                 rec = db.get("VM", vm)
+                if rec["resident_on"] not in (NULL_REF, self.host):
+                    continue  # another pool member's: it answers for its own domains
                 if rec["current_operations"]:
                     db.set("VM", vm, "current_operations", {})
                 if rec["is_control_domain"]:

@@ -52,18 +52,27 @@ def refresh_sr_usage(db: Db, sr: str) -> None:
 
 
 class Storage:
-    def __init__(self, db: Db, driver: Driver) -> None:
+    def __init__(self, db: Db, driver: Driver, host: str | None = None) -> None:
         self.db = db
         self.driver = driver
+        #: in a pool, the member whose SRs (those with a PBD on it) this one keeps the sizes of
+        self.host = host
         self._unfinish = db.add_finisher(self._refresh_usage)
-        for sr in db.refs("SR"):
+        for sr in self._own_srs():
             with db.batch():
                 refresh_sr_usage(db, sr)
+
+    def _own_srs(self) -> list[str]:
+        db = self.db
+        if self.host is None:
+            return db.refs("SR")
+        return [sr for sr in db.refs("SR") if any(db.get("PBD", p)["host"] == self.host
+                                                 for p in db.referrers("PBD", "SR", sr))]  # fmt: skip
 
     def _refresh_usage(self, touched: list[tuple[str, str]]) -> None:
         """Keep SR sizes true in the same commit as any change to a VDI (made, resized, removed)."""
         if any(cls == "VDI" for cls, _ in touched):
-            for sr in self.db.refs("SR"):
+            for sr in self._own_srs():
                 refresh_sr_usage(self.db, sr)
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ from xenia.api.methods import handler
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
 from xenia.db import Db
+from xenia.db.etcd import EtcdBackend
 from xenia.util.clock import xapi_time
 
 
@@ -33,12 +34,18 @@ def _resident_user_vms(db: Db, host: str) -> list[str]:
     return [vm for vm in db.referrers("VM", "resident_on", host) if not db.get("VM", vm)["is_control_domain"]]
 
 
+def _pool_member(db: Db) -> bool:
+    """A pool on etcd: until VM.pool_migrate moves running VMs between members (the migration
+    library), no other member can take them, so each still prevents evacuation."""
+    return isinstance(db.backend, EtcdBackend)
+
+
 def _evacuation_errors(db: Db, host: str) -> dict[str, list[str]]:
     """xapi's ``compute_evacuation_plan_no_wlb`` for a pool of one: with no other enabled host to
     migrate to, every VM running here (but the control domain) prevents evacuation."""
     db.get("host", host)
     others = [h for h in db.refs("host") if h != host and db.get("host", h)["enabled"]]
-    if others:
+    if others and not _pool_member(db):
         return {}
     return {vm: ["NO_HOSTS_AVAILABLE", vm] for vm in _resident_user_vms(db, host)}
 

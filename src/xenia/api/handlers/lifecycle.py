@@ -10,10 +10,13 @@ from xenia.api.context import Call
 from xenia.api.methods import handler
 from xenia.api.tasks import task_context
 from xenia.datamodel.errors import ApiError
+from xenia.datamodel.meta import NULL_REF
 from xenia.ops import lifecycle, record
 from xenia.ops.engine import Ops
 from xenia.ops.steps import TaskControl
 from xenia.ops.storage import Storage
+from xenia.pool import placement
+from xenia.pool.forward import PoolLink
 
 
 def ops(call: Call) -> Ops:
@@ -44,14 +47,49 @@ def _placeable(call: Call, vm: str, op: str, host: str | None = None) -> None:
         raise ApiError("HOST_DISABLED", host) if host is not None else ApiError("NO_HOSTS_AVAILABLE")
 
 
+def _pool(call: Call) -> PoolLink | None:
+    link: PoolLink | None = call.app.services.get("pool")
+    return link
+
+
+async def _forwarded(call: Call, wire: str, vm: str, *args: object) -> bool:
+    """In a pool, an operation on a VM that runs on another member is that member's to do: made
+    there (as xapi's master forwards it to the VM's host); True when it was."""
+    link = _pool(call)
+    if link is None:
+        return False
+    host = call.db.get("VM", vm)["resident_on"]
+    if host in (NULL_REF, call.app.host_ref):
+        return False
+    await link.call(host, wire, vm, *args)
+    return True
+
+
 @handler("VM.start")
 async def start(call: Call, vm: str, start_paused: bool, force: bool) -> None:
+    link = _pool(call)
+    if link is not None:  # a pool member: the host with the most free memory (xenia.pool.placement)
+        lifecycle.require(vm, call.db.get("VM", vm), "start")
+        free: int = await ops(call).driver.host.memory_free()
+        host = placement.choose_host(call.db, vm, call.app.host_ref, free)
+        if host != call.app.host_ref:
+            await link.call(host, "VM.start_on", vm, host, start_paused, force)
+            return
     _placeable(call, vm, "start")
     await ops(call).start(vm, start_paused, task(call))
 
 
 @handler("VM.start_on")
 async def start_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
+    link = _pool(call)
+    if link is not None and host != call.app.host_ref:  # another member's to do
+        call.db.get("host", host)
+        lifecycle.require(vm, call.db.get("VM", vm), "start_on")
+        if not call.db.get("host", host)["enabled"]:
+            raise ApiError("HOST_DISABLED", host)
+        placement.assert_can_boot_on(call.db, vm, host, placement.free_memory(call.db, host))
+        await link.call(host, "VM.start_on", vm, host, start_paused, force)
+        return
     _this_host(call, host)
     _placeable(call, vm, "start_on", host)
     await ops(call).start(vm, start_paused, task(call), op="start_on")
@@ -59,41 +97,57 @@ async def start_on(call: Call, vm: str, host: str, start_paused: bool, force: bo
 
 @handler("VM.pause")
 async def pause(call: Call, vm: str) -> None:
+    if await _forwarded(call, "VM.pause", vm):
+        return
     await ops(call).pause(vm, task(call))
 
 
 @handler("VM.unpause")
 async def unpause(call: Call, vm: str) -> None:
+    if await _forwarded(call, "VM.unpause", vm):
+        return
     await ops(call).unpause(vm, task(call))
 
 
 @handler("VM.clean_shutdown")
 async def clean_shutdown(call: Call, vm: str) -> None:
+    if await _forwarded(call, "VM.clean_shutdown", vm):
+        return
     await ops(call).clean_shutdown(vm, task(call))
 
 
 @handler("VM.hard_shutdown")
 async def hard_shutdown(call: Call, vm: str) -> None:
+    if await _forwarded(call, "VM.hard_shutdown", vm):
+        return
     await ops(call).hard_shutdown(vm, task(call))
 
 
 @handler("VM.shutdown")
 async def shutdown(call: Call, vm: str) -> None:
+    if await _forwarded(call, "VM.shutdown", vm):
+        return
     await ops(call).shutdown(vm, task(call))
 
 
 @handler("VM.clean_reboot")
 async def clean_reboot(call: Call, vm: str) -> None:
+    if await _forwarded(call, "VM.clean_reboot", vm):
+        return
     await ops(call).clean_reboot(vm, task(call))
 
 
 @handler("VM.hard_reboot")
 async def hard_reboot(call: Call, vm: str) -> None:
+    if await _forwarded(call, "VM.hard_reboot", vm):
+        return
     await ops(call).hard_reboot(vm, task(call))
 
 
 @handler("VM.suspend")
 async def suspend(call: Call, vm: str) -> None:
+    if await _forwarded(call, "VM.suspend", vm):
+        return
     await ops(call).suspend(vm, task(call))
 
 
@@ -105,6 +159,14 @@ async def resume(call: Call, vm: str, start_paused: bool, force: bool) -> None:
 
 @handler("VM.resume_on")
 async def resume_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
+    link = _pool(call)
+    if link is not None and host != call.app.host_ref:
+        call.db.get("host", host)
+        lifecycle.require(vm, call.db.get("VM", vm), "resume_on")
+        if not call.db.get("host", host)["enabled"]:
+            raise ApiError("HOST_DISABLED", host)
+        await link.call(host, "VM.resume_on", vm, host, start_paused, force)
+        return
     _this_host(call, host)
     _placeable(call, vm, "resume_on", host)
     await ops(call).resume(vm, start_paused, task(call), op="resume_on")

@@ -11,6 +11,11 @@ from xenia.datamodel.errors import ApiError
 
 @handler("session.login_with_password")
 async def login_with_password(call: Call, uname: str, pwd: str, version: str, originator: str) -> str:
+    if not call.local and call.app.services.get("pool-redirect-logins"):
+        # a pool member that is not the master answers as xapi's slaves do: go to the master
+        master = call.db.get("pool", call.app.pool_ref)["master"]
+        if master != call.app.host_ref:
+            raise ApiError("HOST_IS_SLAVE", call.db.get("host", master)["address"])
     return await call.app.sessions.login(uname, pwd, originator, call.local, call.peer)
 
 

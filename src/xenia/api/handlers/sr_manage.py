@@ -59,7 +59,11 @@ async def create(call: Call, host: str, device_config: dict[str, str], physical_
         raise ApiError("SR_BACKEND_FAILURE", "mkdir", location, str(e)) from e
     with db.batch():
         sr = db.create("SR", _sr_record(name_label, name_description, type, content_type, shared, sm_config, location))
-        db.create("PBD", {"host": host, "SR": sr, "device_config": device_config, "currently_attached": True})
+        # shared, in a pool: every member reaches the directory (one machine, or a network file system
+        # mounted at the same path on each), so every member gets a plugged PBD, as xapi plugs them all
+        hosts = db.refs("host") if shared and "pool" in call.app.services else [host]
+        for member in hosts:
+            db.create("PBD", {"host": member, "SR": sr, "device_config": device_config, "currently_attached": True})
         refresh_sr_usage(db, sr)
     if type == "iso":
         scan_iso_sr(db, sr)

@@ -16,6 +16,7 @@ from xenia.datamodel.errors import ApiError
 from xenia.db import Db, Record
 from xenia.ops import lifecycle, record
 from xenia.ops.spec import domain_spec
+from xenia.pool import placement
 
 #: xapi's high-water marks (CA-6525): disks 0-254 (dom0 0-255), NICs 0-15
 _DISKS, _DOM0_DISKS, _NICS = 255, 256, 16
@@ -105,6 +106,11 @@ async def _free_memory(call: Call) -> int:
 @handler("VM.assert_can_boot_here")
 async def assert_can_boot_here(call: Call, self: str, host: str) -> None:
     call.db.get("host", host)
+    if "pool" in call.app.services:
+        here = host == call.app.host_ref
+        free = await _free_memory(call) if here else placement.free_memory(call.db, host)
+        placement.assert_can_boot_on(call.db, self, host, free)
+        return
     if host != call.app.host_ref:
         raise ApiError("HOST_OFFLINE", host)
     _can_boot_here(call.db, self, host, await _free_memory(call))
@@ -112,7 +118,11 @@ async def assert_can_boot_here(call: Call, self: str, host: str) -> None:
 
 @handler("VM.get_possible_hosts")
 async def get_possible_hosts(call: Call, vm: str) -> list[str]:
-    """The hosts the VM could start on now: this one, unless the VM could not boot here."""
+    """The hosts the VM could start on now: this one, unless the VM could not boot here (in a pool:
+    every member that passes ``assert_can_boot_here``)."""
+    if "pool" in call.app.services:
+        call.db.get("VM", vm)
+        return placement.possible_hosts(call.db, vm, call.app.host_ref, await _free_memory(call))
     try:
         _can_boot_here(call.db, vm, call.app.host_ref, await _free_memory(call))
     except ApiError:

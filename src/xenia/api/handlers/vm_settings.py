@@ -67,6 +67,20 @@ for _field in ("start_delay", "shutdown_delay", "order"):
     _non_negative(_field)
 
 
+@handler("VM.set_ha_restart_priority")
+def set_ha_restart_priority(call: Call, self: str, value: str) -> None:
+    """xapi's ``validate_restart_priority`` (restart, best-effort or nothing); a running VM's
+    ``ha_always_run`` follows, as xapi turns its protection on or off at once."""
+    if value not in ("restart", "best-effort", ""):
+        raise ApiError("INVALID_VALUE", "ha_restart_priority", value)
+    db = call.db
+    if db.get("VM", self)["ha_restart_priority"] != value:
+        with db.batch():
+            db.set("VM", self, "ha_restart_priority", value)
+            if db.get("VM", self)["power_state"] == "Running":
+                db.set("VM", self, "ha_always_run", value == "restart")
+
+
 @handler("VM.set_NVRAM")
 def set_nvram(call: Call, self: str, value: dict[str, str]) -> None:
     call.db.set("VM", self, "NVRAM", value)

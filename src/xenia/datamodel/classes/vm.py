@@ -454,6 +454,14 @@ VM = ClassDef(
         is_async=True,
     ),
     Message(
+        'set_ha_restart_priority',
+        (P('VM ref', 'self', 'The VM'), P('string', 'value', 'The value')),
+        result='void',
+        doc='Set the value of the ha_restart_priority field',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'set_order',
         (P('VM ref', 'self', 'The VM'), P('int', 'value', "This VM's boot order")),
         result='void',

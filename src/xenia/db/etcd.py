@@ -1,0 +1,411 @@
+"""The pool's backend: the db's objects in etcd, each member's in-memory copy fed by a watch.
+
+A pool is several xenia daemons sharing one db.  Every object is one etcd key
+(``<prefix>/obj/<ref>``, its class and record as JSON).  A member reads from its
+own in-memory tables (so reads and ``event.from`` stay local and fast) and
+writes a batch as one etcd transaction, conditioned on the revision at which
+that member last saw each object it changes: two members never overwrite each
+other, and the loser of a race gets an error and nothing of its batch is kept.
+A watch on the prefix brings the other members' commits into the tables and
+onto the change feed, so ``event.from`` on any member sees every change.
+
+Why etcd's v3 HTTP/JSON gateway through the standard library rather than a
+client package: the gateway is part of every etcd server since 3.3 and is a
+stable, documented interface of four calls (range, txn, watch, lease) that
+needs nothing beyond ``http.client`` and JSON.  The Python clients on PyPI are
+either unmaintained (``python-etcd3``: last release 2020, pinned to old
+grpcio/protobuf), thin and sync-only over the same gateway (``etcd3gw``,
+kept by OpenStack, but built on ``requests``), or young single-maintainer
+asyncio/gRPC ports (``aetcd``) whose grpcio wheels weigh more than xenia.
+The db's ``write`` is synchronous by design (a batch never spans an ``await``),
+so a blocking keep-alive HTTP connection is exactly what it needs; the watch
+and the lease run in threads of their own and hand their news to the event
+loop.
+
+The price: a write blocks the event loop for one etcd round trip (a raft commit
+with its fsync, on loopback about a millisecond on tmpfs).  That is the same
+contract as SQLite's ``write``.  etcd's per-transaction limits apply to a
+batch: start etcd with ``--max-txn-ops`` of a few thousand (``xenia pool-up``
+does; docs/pools.md says so for an existing cluster).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import http.client
+import json
+import logging
+import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from xenia.datamodel.errors import ApiError
+from xenia.db.backend import StoredObject
+
+if TYPE_CHECKING:
+    from xenia.db.core import Db
+
+log = logging.getLogger("xenia.db.etcd")
+
+
+class EtcdUnavailable(Exception):
+    """No endpoint of the cluster answered."""
+
+
+class _Compacted(Exception):
+    """The watch asked for history that etcd has compacted away."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+def _prefix_end(prefix: bytes) -> bytes:
+    """etcd's range end for "every key starting with ``prefix``": the prefix with its last byte plus one."""
+    return prefix[:-1] + bytes([prefix[-1] + 1])
+
+
+def parse_endpoints(spec: str) -> list[tuple[str, int]]:
+    """``http://127.0.0.1:2379,http://10.0.0.2:2379`` (or bare ``host:port``) -> [(host, port), ...]."""
+    out: list[tuple[str, int]] = []
+    for item in spec.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if "://" in item:
+            scheme, _, item = item.partition("://")
+            if scheme != "http":
+                raise ValueError(f"etcd endpoint {scheme}://{item}: only http:// is supported")
+        host, _, port = item.rstrip("/").rpartition(":")
+        out.append((host or "127.0.0.1", int(port)))
+    if not out:
+        raise ValueError("no etcd endpoint given")
+    return out
+
+
+class EtcdClient:
+    """One keep-alive HTTP connection to the gateway; on failure, the next endpoint of the cluster.
+
+    Not thread-safe: each thread (writes on the event loop, the watch, the lease) has its own.
+    """
+
+    def __init__(self, endpoints: list[tuple[str, int]], timeout: float = 5.0) -> None:
+        self.endpoints = endpoints
+        self.timeout = timeout
+        self._current = 0
+        self._conn: http.client.HTTPConnection | None = None
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self._conn is None:
+            host, port = self.endpoints[self._current]
+            self._conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _next_endpoint(self) -> None:
+        self.close()
+        self._current = (self._current + 1) % len(self.endpoints)
+
+    def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST ``body`` to ``/v3/<path>``; tries each endpoint once before giving up."""
+        payload = orjson.dumps(body)
+        last: Exception | None = None
+        for _ in range(len(self.endpoints)):
+            conn = self._connection()
+            try:
+                conn.request("POST", "/v3/" + path, payload, {"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                data = resp.read()
+            except (OSError, http.client.HTTPException) as e:
+                last = e
+                self._next_endpoint()
+                continue
+            answer: dict[str, Any] = orjson.loads(data) if data else {}
+            if resp.status != 200:
+                message = answer.get("error") or answer.get("message") or data.decode(errors="replace")
+                if "no leader" in str(message) or resp.status == 503:
+                    last = EtcdUnavailable(str(message))
+                    self._next_endpoint()
+                    continue
+                raise ApiError("INTERNAL_ERROR", f"pool database (etcd): {message}")
+            return answer
+        raise EtcdUnavailable(f"no etcd endpoint answered: {last}")
+
+    def open_stream(self, path: str, body: dict[str, Any]) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """Start a streaming call (the watch) on a connection of its own, which then waits without a timeout."""
+        last: Exception | None = None
+        for _ in range(len(self.endpoints)):
+            host, port = self.endpoints[self._current]
+            conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
+            try:
+                conn.request("POST", "/v3/" + path, orjson.dumps(body), {"Content-Type": "application/json"})
+                resp = conn.getresponse()
+            except (OSError, http.client.HTTPException) as e:
+                conn.close()
+                last = e
+                self._current = (self._current + 1) % len(self.endpoints)
+                continue
+            if resp.status != 200:
+                conn.close()
+                last = EtcdUnavailable(f"HTTP {resp.status}")
+                self._current = (self._current + 1) % len(self.endpoints)
+                continue
+            if conn.sock is not None:
+                conn.sock.settimeout(None)
+            return conn, resp
+        raise EtcdUnavailable(f"no etcd endpoint answered: {last}")
+
+
+@dataclass
+class _Pending:
+    """Changes the watch delivered, grouped per etcd revision (one revision = one member's batch)."""
+
+    revision: int
+    puts: list[tuple[bytes, bytes, int]] = field(default_factory=list)
+    deletes: list[bytes] = field(default_factory=list)
+
+
+class EtcdBackend:
+    """The :class:`~xenia.db.backend.Backend` of a pool member.
+
+    ``revisions`` maps each object's key to the etcd revision this member's copy is at: a write
+    is conditioned on it, and a watched change not newer than it is this member's own (or older).
+    """
+
+    def __init__(self, endpoints: str | list[tuple[str, int]], prefix: str = "xenia", timeout: float = 5.0) -> None:
+        self.endpoints = parse_endpoints(endpoints) if isinstance(endpoints, str) else endpoints
+        self.timeout = timeout
+        self.prefix = prefix.rstrip("/").encode()
+        self._obj = self.prefix + b"/obj/"
+        self._meta = self.prefix + b"/meta/"
+        self._client = EtcdClient(self.endpoints, timeout)
+        self.revisions: dict[bytes, int] = {}
+        #: the cluster revision the in-memory copy is complete up to (the watch resumes after it)
+        self.revision = 0
+        #: the newest revision the watch has handed to the loop (where a broken watch resumes)
+        self._watched = 0
+        self._closed = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._db: Db | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._streams: list[http.client.HTTPConnection] = []
+
+    # ------------------------------------------------------------------ Backend
+
+    def load(self) -> Iterator[StoredObject]:
+        answer = self._call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj))})
+        self.revision = int(answer["header"]["revision"])
+        loaded: list[tuple[int, int, StoredObject]] = []
+        for kv in answer.get("kvs", ()):
+            key = _unb64(kv["key"])
+            self.revisions[key] = int(kv["mod_revision"])
+            value = _unb64(kv.get("value", ""))
+            loaded.append((int(kv["create_revision"]), orjson.loads(value).get("seq", 0), self._decode(key, value)))
+        # the order the objects were made in (a batch's objects share a revision: their place in it)
+        loaded.sort(key=lambda item: (item[0], item[1]))
+        yield from (obj for _rev, _seq, obj in loaded)
+
+    def write(self, upserts: Iterable[StoredObject], deletes: Iterable[str]) -> None:
+        compare: list[dict[str, Any]] = []
+        success: list[dict[str, Any]] = []
+        put_keys: list[bytes] = []
+        del_keys: list[bytes] = []
+        for seq, obj in enumerate(upserts):
+            key = self._obj + obj.ref.encode()
+            compare.append(self._unchanged(key))
+            value = orjson.dumps({"cls": obj.cls, "record": obj.record, "seq": seq}, option=orjson.OPT_NON_STR_KEYS)
+            success.append({"request_put": {"key": _b64(key), "value": _b64(value)}})
+            put_keys.append(key)
+        for ref in deletes:
+            key = self._obj + ref.encode()
+            if key not in self.revisions:
+                continue  # never reached etcd (made and removed in one batch)
+            compare.append(self._unchanged(key))
+            success.append({"request_delete_range": {"key": _b64(key)}})
+            del_keys.append(key)
+        if not success:
+            return
+        answer = self._call("kv/txn", {"compare": compare, "success": success})
+        if not answer.get("succeeded"):
+            raise ApiError("INTERNAL_ERROR", "another pool member changed these objects first: "
+                                             "the call made no change and may be retried")  # fmt: skip
+        revision = int(answer["header"]["revision"])
+        for key in put_keys:
+            self.revisions[key] = revision
+        for key in del_keys:
+            self.revisions.pop(key, None)
+
+    def get_meta(self, key: str) -> str | None:
+        answer = self._call("kv/range", {"key": _b64(self._meta + key.encode())})
+        kvs = answer.get("kvs")
+        return _unb64(kvs[0].get("value", "")).decode() if kvs else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._call("kv/put", {"key": _b64(self._meta + key.encode()), "value": _b64(value.encode())})
+
+    def meta_once(self, key: str, value: str) -> str:
+        """Set ``key`` unless a member set it first; the value that holds either way (the pool secret)."""
+        full = _b64(self._meta + key.encode())
+        self._call("kv/txn", {"compare": [{"key": full, "target": "VERSION", "result": "EQUAL", "version": "0"}],
+                              "success": [{"request_put": {"key": full, "value": _b64(value.encode())}}]})  # fmt: skip
+        held = self.get_meta(key)
+        assert held is not None
+        return held
+
+    def close(self) -> None:
+        self._closed.set()
+        for conn in list(self._streams):
+            try:
+                if conn.sock is not None:
+                    conn.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self._client.close()
+
+    # --------------------------------------------------------------- the watch
+
+    def attach(self, db: Db, loop: asyncio.AbstractEventLoop) -> None:
+        """Feed ``db`` (loaded from this backend) with the other members' commits, on ``loop``."""
+        self._db = db
+        self._loop = loop
+        self._spawn(self._watch_forever, "etcd-watch")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _watch_forever(self) -> None:
+        client = EtcdClient(self.endpoints, self.timeout)
+        while not self._closed.is_set():
+            start = max(self.revision, self._watched) + 1
+            try:
+                self._watch_once(client, start)
+            except _Compacted:
+                self._resync(client)
+            except (OSError, http.client.HTTPException, EtcdUnavailable, ValueError) as e:
+                if self._closed.is_set():
+                    return
+                log.warning("etcd watch interrupted (%s); resuming from revision %d", e, start)
+                self._closed.wait(0.2)
+
+    def _watch_once(self, client: EtcdClient, start: int) -> None:
+        request = {"create_request": {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj)),
+                                      "start_revision": str(start), "progress_notify": True}}  # fmt: skip
+        conn, stream = client.open_stream("watch", request)
+        self._streams.append(conn)
+        try:
+            while not self._closed.is_set():
+                line = stream.readline()
+                if not line:
+                    raise EtcdUnavailable("watch stream ended")
+                self._deliver(json.loads(line).get("result", {}))
+        finally:
+            self._streams.remove(conn)
+            conn.close()
+
+    def _deliver(self, result: dict[str, Any]) -> None:
+        if result.get("compact_revision"):
+            raise _Compacted(result["compact_revision"])
+        pending: dict[int, _Pending] = {}
+        for event in result.get("events", ()):
+            kv = event["kv"]
+            revision = int(kv["mod_revision"])
+            group = pending.setdefault(revision, _Pending(revision))
+            key = _unb64(kv["key"])
+            if event.get("type") == "DELETE":
+                group.deletes.append(key)
+            else:
+                group.puts.append((key, _unb64(kv.get("value", "")), revision))
+        if not pending:
+            return
+        batches = [pending[r] for r in sorted(pending)]
+        self._watched = max(self._watched, batches[-1].revision)
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(self._apply, batches)
+        except RuntimeError:  # the loop has closed: this member is going away
+            self._closed.set()
+
+    def _resync(self, client: EtcdClient) -> None:
+        """The history the watch needed is compacted away: read every object afresh and let the loop
+        bring the tables in line (what changed or went since this member last saw it)."""
+        answer = client.call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj))})
+        revision = int(answer["header"]["revision"])
+        snapshot = {_unb64(kv["key"]): (int(kv["mod_revision"]), _unb64(kv.get("value", "")))
+                    for kv in answer.get("kvs", ())}  # fmt: skip
+        self._watched = max(self._watched, revision)
+        log.warning("etcd watch history compacted: resynchronised at revision %d", revision)
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(self._apply_snapshot, snapshot, revision)
+        except RuntimeError:
+            self._closed.set()
+
+    def _apply_snapshot(self, snapshot: dict[bytes, tuple[int, bytes]], revision: int) -> None:
+        db = self._db
+        assert db is not None
+        upserts = []
+        for key, (mod, value) in snapshot.items():
+            if mod > self.revisions.get(key, 0):
+                self.revisions[key] = mod
+                upserts.append(self._decode(key, value))
+        # gone from etcd, and not written by this member after the snapshot was read
+        gone = [key for key, known in self.revisions.items() if key not in snapshot and known <= revision]
+        for key in gone:
+            del self.revisions[key]
+        if upserts or gone:
+            db.apply_remote(upserts, [key[len(self._obj) :].decode() for key in gone])
+        self.revision = max(self.revision, revision)
+
+    def _apply(self, batches: list[_Pending]) -> None:
+        """On the event loop, between batches: into the tables, skipping what this member wrote itself."""
+        db = self._db
+        assert db is not None
+        for batch in batches:
+            upserts: list[StoredObject] = []
+            deletes: list[str] = []
+            for key, value, revision in batch.puts:
+                if self.revisions.get(key, 0) >= revision:
+                    continue
+                self.revisions[key] = revision
+                upserts.append(self._decode(key, value))
+            for key in batch.deletes:
+                if self.revisions.pop(key, None) is None:
+                    continue
+                deletes.append(key[len(self._obj) :].decode())
+            if upserts or deletes:
+                db.apply_remote(upserts, deletes)
+            self.revision = max(self.revision, batch.revision)
+
+    # ---------------------------------------------------------------- internals
+
+    def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self._client.call(path, body)
+        except EtcdUnavailable as e:
+            raise ApiError("INTERNAL_ERROR", f"the pool database (etcd) is unreachable: {e}") from None
+
+    def _unchanged(self, key: bytes) -> dict[str, Any]:
+        """The condition that ``key`` is still as this member last saw it (absent if it never saw it)."""
+        known = self.revisions.get(key)
+        if known is None:
+            return {"key": _b64(key), "target": "VERSION", "result": "EQUAL", "version": "0"}
+        return {"key": _b64(key), "target": "MOD", "result": "EQUAL", "mod_revision": str(known)}
+
+    def _decode(self, key: bytes, value: bytes) -> StoredObject:
+        data = orjson.loads(value)
+        return StoredObject(data["cls"], key[len(self._obj) :].decode(), data["record"])

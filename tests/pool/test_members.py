@@ -1,0 +1,314 @@
+"""Three xenia daemons on one three-member etcd cluster (loopback): one pool, seen alike from every member.
+
+The first daemon makes the pool; the two started after it find it in etcd and add their own host.
+Clients talk to each member with the XenAPI SDK, as they would to any xapi host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import XenAPI
+
+from tests.pool.conftest import etcd_root
+from xenia.pool.localetcd import EtcdCluster
+from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
+
+TEMPLATE = "Debian Bookworm 12"
+
+
+@pytest.fixture(scope="module")
+def etcd_three() -> Iterator[EtcdCluster]:
+    root = etcd_root()
+    cluster = EtcdCluster(root, 3)
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def members(etcd_three: EtcdCluster) -> Iterator[list[DaemonProcess]]:
+    """The first makes the pool; the other two join it at the same time.  Their simulated hosts have
+    8, 32 and 16 GiB; the third answers logins over TCP as xapi's slaves do (HOST_IS_SLAVE)."""
+    options = [["--pool-serve-everywhere", "--driver-option", "memory=8G"],
+               ["--pool-serve-everywhere", "--driver-option", "memory=32G"],
+               ["--driver-option", "memory=16G"]]  # fmt: skip
+    daemons = [DaemonProcess(extra_args=["--etcd", etcd_three.endpoints, *o]) for o in options]
+    try:
+        daemons[0].start()
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(DaemonProcess.start, daemons[1:]))
+        yield daemons
+    finally:
+        for d in daemons:
+            d.cleanup()
+
+
+@pytest.fixture
+def sessions(members: list[DaemonProcess]) -> Iterator[list[Any]]:
+    out: list[Any] = []
+    for d in members[:2]:
+        s = XenAPI.Session(d.url)
+        s.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+        out.append(s)
+    local = XenAPI.Session("http://" + str(members[2].socket_path).replace("/", "_"), transport=XenAPI.UDSTransport())
+    local.xenapi.login_with_password("root", "", "2.0", "xenia-tests")  # the local socket: root, as on xapi
+    out.append(local)
+    yield out
+    for s in out:
+        with contextlib.suppress(XenAPI.Failure, OSError):
+            s.xenapi.session.logout()
+
+
+def _this_host(s: Any) -> str:
+    host: str = s.xenapi.session.get_this_host(s._session)
+    return host
+
+
+def _wait_for(s: Any, classes: list[str], token: str, until: Any) -> str:
+    """Follow event.from on one member until ``until(event)`` holds for an event; returns the new token."""
+    while True:
+        answer = s.xenapi.event_from(classes, token, 30.0)
+        token = answer["token"]
+        if any(until(e) for e in answer["events"]):
+            return token
+        assert answer["events"], "event.from waited 30 s with nothing"
+
+
+def _as_sets(records: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """xapi's sets have no order (a member that loaded the db indexes it in another order than the
+    member that wrote it): compare them as sets."""
+    return {ref: {k: sorted(v) if isinstance(v, list) else v for k, v in rec.items()} for ref, rec in records.items()}
+
+
+def _same_everywhere(sessions: list[Any], cls: str) -> dict[str, Any]:
+    records = [_as_sets(getattr(s.xenapi, cls).get_all_records()) for s in sessions]
+    for other in records[1:]:
+        assert other == records[0]
+    return records[0]
+
+
+def test_every_member_sees_one_pool_of_three_hosts(sessions: list[Any]) -> None:
+    hosts = [_this_host(s) for s in sessions]
+    assert len(set(hosts)) == 3
+    for cls in ("host", "pool", "SR", "PBD", "network", "PIF"):
+        _same_everywhere(sessions, cls)
+    assert sorted(_same_everywhere(sessions, "host")) == sorted(hosts)
+    (pool,) = _same_everywhere(sessions, "pool").values()
+    assert pool["master"] == hosts[0]
+    vms = sessions[0].xenapi.VM.get_all_records()
+    dom0s = {r["resident_on"] for r in vms.values() if r["is_control_domain"]}
+    assert dom0s == set(hosts)
+    networks = sessions[1].xenapi.network.get_all_records()
+    (pool_net,) = [n for n, r in networks.items() if r["other_config"].get("automatic") == "true"]
+    assert {sessions[1].xenapi.PIF.get_host(p) for p in networks[pool_net]["PIFs"]} == set(hosts)
+
+
+def test_a_write_on_one_member_reaches_the_others_and_their_events(sessions: list[Any]) -> None:
+    tokens = [s.xenapi.event_from(["VM"], "", 0.0)["token"] for s in sessions]
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[0].xenapi.VM.clone(template, "pool-written")
+    for s, token in zip(sessions[1:], tokens[1:], strict=True):
+        token = _wait_for(s, ["VM"], token, lambda e: e["ref"] == vm and e["operation"] == "add")
+    sessions[2].xenapi.VM.set_name_description(vm, "set on the third")
+    for s, token in zip(sessions[:2], tokens[:2], strict=True):
+        _wait_for(s, ["VM"], token, lambda e: e["ref"] == vm and e["snapshot"]["name_description"] == "set on the third")
+    _same_everywhere(sessions, "VM")
+    sessions[1].xenapi.VM.destroy(vm)
+    for s in (sessions[0], sessions[2]):
+        with pytest.raises(XenAPI.Failure) as err:
+            while True:  # until the deletion arrives (event.from would say so too)
+                s.xenapi.VM.get_record(vm)
+                s.xenapi.event_from(["VM"], s.xenapi.event_from(["VM"], "", 0.0)["token"], 1.0)
+        assert err.value.details[0] == "HANDLE_INVALID"
+
+
+def test_a_member_that_is_not_the_master_sends_logins_to_the_master(members: list[DaemonProcess],
+                                                                    sessions: list[Any]) -> None:  # fmt: skip
+    master = sessions[0].xenapi.pool.get_master(sessions[0].xenapi.pool.get_all()[0])
+    with pytest.raises(XenAPI.Failure) as err:
+        XenAPI.Session(members[2].url).xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+    assert err.value.details == ["HOST_IS_SLAVE", sessions[0].xenapi.host.get_address(master)]
+    third = _this_host(sessions[2])
+    sessions[0].xenapi.pool.designate_new_master(third)
+    try:
+        token = sessions[2].xenapi.event_from(["pool"], "", 0.0)["token"]
+        while sessions[2].xenapi.pool.get_master(sessions[2].xenapi.pool.get_all()[0]) != third:
+            token = sessions[2].xenapi.event_from(["pool"], token, 5.0)["token"]
+        now_master = XenAPI.Session(members[2].url)
+        now_master.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+        now_master.xenapi.session.logout()
+    finally:
+        sessions[2].xenapi.pool.designate_new_master(master)
+
+
+def _until_resident(s: Any, vm: str, host: str) -> None:
+    token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+    while not (s.xenapi.VM.get_resident_on(vm) == host and s.xenapi.VM.get_power_state(vm) == "Running"):
+        token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
+
+
+def test_start_on_any_member_from_any_member(sessions: list[Any]) -> None:
+    """Each member asked to start a VM on each other member: the VM runs there, seen from all."""
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    hosts = [_this_host(s) for s in sessions]
+    started = []
+    for i, s in enumerate(sessions):
+        target = hosts[(i + 1) % 3]
+        vm = s.xenapi.VM.clone(template, f"started-from-{i}")
+        s.xenapi.VM.set_is_a_template(vm, False)  # no disks: it may run on any member
+        s.xenapi.VM.start_on(vm, target, False, False)
+        started.append((vm, target))
+    for s in sessions:
+        for vm, host in started:
+            _until_resident(s, vm, host)
+    vm, host = started[0]  # no live migration between members yet: a running VM keeps its host busy
+    assert sessions[2].xenapi.host.get_vms_which_prevent_evacuation(host) == {vm: ["NO_HOSTS_AVAILABLE", vm]}
+    for vm, _host in started:
+        sessions[1].xenapi.VM.hard_shutdown(vm)
+        sessions[1].xenapi.VM.destroy(vm)
+
+
+def test_start_places_a_vm_on_the_host_with_most_free_memory(sessions: list[Any]) -> None:
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[2].xenapi.VM.clone(template, "placed")
+    sessions[2].xenapi.VM.set_is_a_template(vm, False)
+    hosts = [_this_host(s) for s in sessions]
+    assert sorted(sessions[2].xenapi.VM.get_possible_hosts(vm)) == sorted(hosts)
+    sessions[2].xenapi.VM.start(vm, False, False)
+    _until_resident(sessions[2], vm, hosts[1])  # 32 GiB, against 8 and 16
+    sessions[0].xenapi.VM.hard_shutdown(vm)
+    sessions[1].xenapi.host.disable(hosts[1])
+    try:
+        with pytest.raises(XenAPI.Failure) as err:
+            sessions[0].xenapi.VM.start_on(vm, hosts[1], False, False)
+        assert err.value.details == ["HOST_DISABLED", hosts[1]]
+        sessions[0].xenapi.VM.start(vm, False, False)
+        _until_resident(sessions[0], vm, hosts[2])  # the most free memory of the enabled hosts
+    finally:
+        sessions[1].xenapi.host.enable(hosts[1])
+    sessions[0].xenapi.VM.hard_shutdown(vm)
+    sessions[0].xenapi.VM.destroy(vm)
+
+
+def test_a_vm_goes_only_where_its_disks_are(sessions: list[Any], tmp_path: Any) -> None:
+    """Disks on the first host's local SR keep the VM there; on a shared SR, any member may run it."""
+    s = sessions[1]
+    hosts = [_this_host(x) for x in sessions]
+    (template,) = s.xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = s.xenapi.VM.clone(template, "local-disk")
+    s.xenapi.VM.provision(vm)  # onto the pool's default SR: the first host's local storage
+    local_sr = s.xenapi.pool.get_default_SR(s.xenapi.pool.get_all()[0])
+    assert s.xenapi.VM.get_possible_hosts(vm) == [hosts[0]]
+    with pytest.raises(XenAPI.Failure) as err:
+        s.xenapi.VM.assert_can_boot_here(vm, hosts[2])
+    assert err.value.details == ["VM_REQUIRES_SR", vm, local_sr]
+    shared = s.xenapi.SR.create(hosts[1], {"location": str(tmp_path / "shared")}, "0", "shared", "", "file", "user",
+                                True, {})  # fmt: skip
+    assert sorted(s.xenapi.PBD.get_host(p) for p in s.xenapi.SR.get_PBDs(shared)) == sorted(hosts)
+    moved = s.xenapi.VM.copy(vm, "shared-disk", shared)
+    for x in sessions:
+        token = x.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while not _exists(x, moved):
+            token = x.xenapi.event_from(["VM"], token, 5.0)["token"]
+        assert sorted(x.xenapi.VM.get_possible_hosts(moved)) == sorted(hosts)
+    sessions[0].xenapi.VM.start_on(moved, hosts[2], False, False)
+    _until_resident(sessions[0], moved, hosts[2])
+    sessions[2].xenapi.VM.hard_shutdown(moved)
+
+
+def test_a_standalone_host_with_a_running_vm_refuses_to_join_then_joins(members: list[DaemonProcess],
+                                                                         sessions: list[Any]) -> None:  # fmt: skip
+    """xapi's pre-join checks, then the join: the host restarts as a member and the pool sees it."""
+    master = members[0].url.removeprefix("http://")
+    with DaemonProcess() as alone:  # its own SQLite db
+        s = XenAPI.Session(alone.url)
+        s.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+        (template,) = s.xenapi.VM.get_by_name_label(TEMPLATE)
+        vm = s.xenapi.VM.clone(template, "keeps-it-home")
+        s.xenapi.VM.set_is_a_template(vm, False)
+        s.xenapi.VM.start(vm, False, False)
+        with pytest.raises(XenAPI.Failure) as err:
+            s.xenapi.pool.join(master, "root", ROOT_PASSWORD)
+        assert err.value.details == ["JOINING_HOST_CANNOT_HAVE_RUNNING_VMS"]
+        s.xenapi.VM.hard_shutdown(vm)
+        with pytest.raises(XenAPI.Failure) as err:
+            s.xenapi.pool.join(master, "root", "wrong")
+        assert err.value.details[0] == "SESSION_AUTHENTICATION_FAILED"
+        assert len(s.xenapi.host.get_all()) == 1  # refused: nothing changed
+        token = sessions[0].xenapi.event_from(["host"], "", 0.0)["token"]
+        s.xenapi.pool.join(master, "root", ROOT_PASSWORD)
+        while len(sessions[0].xenapi.host.get_all()) < 4:
+            token = sessions[0].xenapi.event_from(["host"], token, 5.0)["token"]
+        hosts = sessions[0].xenapi.host.get_all()
+        joined = set(hosts) - {_this_host(x) for x in sessions}
+        (new_host,) = joined
+        _same_everywhere(sessions, "host")
+        # the restarted host is a member that is not the master: logins go to the master
+        local = XenAPI.Session("http://" + str(alone.socket_path).replace("/", "_"), transport=XenAPI.UDSTransport())
+        while True:
+            try:
+                local.xenapi.login_with_password("root", "", "2.0", "xenia-tests")
+                break
+            except (OSError, XenAPI.Failure):
+                sessions[0].xenapi.event_from(["host"], token, 1.0)
+        assert _this_host(local) == new_host
+        assert sorted(local.xenapi.host.get_all()) == sorted(hosts)
+        with pytest.raises(XenAPI.Failure) as err:
+            XenAPI.Session(alone.url).xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+        assert err.value.details[0] == "HOST_IS_SLAVE"
+        assert not _exists(local, vm)  # its own db's objects stay behind, as with xapi
+        # ejected, it restarts as a standalone host of its own, and the pool forgets it
+        with pytest.raises(XenAPI.Failure) as err:
+            sessions[1].xenapi.pool.eject(sessions[1].xenapi.pool.get_master(sessions[1].xenapi.pool.get_all()[0]))
+        assert err.value.details[0] == "OPERATION_NOT_ALLOWED"
+        sessions[1].xenapi.pool.eject(new_host)
+        assert sorted(sessions[1].xenapi.host.get_all()) == sorted(set(hosts) - {new_host})
+        token = sessions[0].xenapi.event_from(["host"], "", 0.0)["token"]
+        while new_host in sessions[0].xenapi.host.get_all():
+            token = sessions[0].xenapi.event_from(["host"], token, 5.0)["token"]
+        _same_everywhere(sessions, "host")
+        _same_everywhere(sessions, "PBD")
+        while True:  # until the restarted standalone host answers a TCP login
+            try:
+                again = XenAPI.Session(alone.url)
+                again.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "xenia-tests")
+                break
+            except (OSError, XenAPI.Failure) as e:
+                assert not isinstance(e, XenAPI.Failure) or e.details[0] == "HOST_IS_SLAVE", e
+                sessions[0].xenapi.event_from(["host"], token, 1.0)
+        assert len(again.xenapi.host.get_all()) == 1
+
+
+def test_the_pool_goes_on_when_one_etcd_member_of_three_dies(etcd_three: EtcdCluster, sessions: list[Any]) -> None:
+    """Each member writes in turn once it has seen the previous member's write (a member whose watch
+    went through the dead etcd member catches up by itself; until then its writes on objects changed
+    meanwhile are refused, never lost)."""
+    etcd_three.members[0].kill()
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    made: list[str] = []
+    for i, s in enumerate(sessions):
+        token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while not all(_exists(s, vm) for vm in made):
+            token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
+        made.append(s.xenapi.VM.clone(template, f"after-etcd-loss-{i}"))
+    for s in sessions:
+        token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while not all(_exists(s, vm) for vm in made):
+            token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
+    _same_everywhere(sessions, "VM")
+
+
+def _exists(s: Any, vm: str) -> bool:
+    try:
+        s.xenapi.VM.get_uuid(vm)
+    except XenAPI.Failure:
+        return False
+    return True
