@@ -137,7 +137,8 @@ def test_consolidation_with_unknown_pdps_uses_the_known_ones() -> None:
     bank, idx = _minute_of_gauges(values)
     known = [v for v in range(1, 13) if v not in (3, 4)]
     minute = {a.cf: i for i, a in enumerate(ARCHIVES) if a.pdp_per_row == 12}
-    assert newest(bank, idx, 1, minute[Cf.AVERAGE]) == [[sum(known) / len(known)]]
+    # kept as float32: 7.1 to float32 precision
+    assert newest(bank, idx, 1, minute[Cf.AVERAGE])[0][0] == pytest.approx(sum(known) / len(known), rel=2**-24)
     assert newest(bank, idx, 1, minute[Cf.MIN]) == [[1.0]]
     assert newest(bank, idx, 1, minute[Cf.MAX]) == [[12.0]]
 
@@ -179,22 +180,46 @@ def test_time_going_backwards_is_ignored() -> None:
 
 def test_memory_is_constant_per_source_and_within_xcp_rrdds_sizing() -> None:
     bank = Bank()
-    bank.allocate([MEM] * (3 * BLOCK))
-    arrays: list[np.ndarray] = [
-        bank.min,
-        bank.max,
-        bank.last_raw,
-        bank.pdp_value,
-        bank.unknown_sec,
-        bank.type,
-        bank.used,
-    ]
-    arrays += bank.raw_blocks
+    idx = bank.allocate([MEM] * (3 * BLOCK))
+    values = np.ones(len(idx))
+    # a year and a day of hourly updates (every 5 s would take too long): every row of every
+    # archive is written; the gaps are longer than the heartbeat, so the rows hold NaN -- written
+    # all the same, since each tile was allocated by the known values of the first turn
+    day = 86_400
+    for t in range(0, 367 * day, 3600):
+        bank.update(T0 + t, idx, values)
+        bank.update(T0 + t + 5, idx, values)
     for ring in bank.rings:
-        arrays += [ring.acc, ring.unknown, *ring.blocks]
-    per_ds = sum(a.nbytes for a in arrays) / bank.capacity
+        assert ring.store.nbytes() == ring.archive.rows * bank.capacity * 4
+    per_ds = bank.nbytes() / bank.capacity
     assert per_ds == pytest.approx(bank.bytes_per_ds())
     assert per_ds <= 20 * 1024
+
+
+def test_archives_cost_memory_only_for_the_rows_the_bank_has_reached() -> None:
+    bank = Bank()
+    idx = bank.allocate([MEM] * 10)
+    feed(bank, idx, [(T0 + 5 * i, [float(i)] * 10) for i in range(721)])  # one hour of 5 s ticks
+    rows = {(a.cf, a.pdp_per_row): len(bank.rings[i].store.tiles) for i, a in enumerate(ARCHIVES)}
+    # the 5 s and 1 min archives are one tile each (they fill within hours); the 1 h archive has
+    # one CDP, so one tile of 24 rows; the 1 day archive none yet
+    assert rows[(Cf.AVERAGE, 1)] == 1 and rows[(Cf.AVERAGE, 12)] == 1
+    assert rows[(Cf.MAX, 720)] == 1 and rows[(Cf.MAX, 17280)] == 0
+    assert bank.rings[[a.pdp_per_row for a in ARCHIVES].index(720)].store.nbytes() == 24 * BLOCK * 4
+    # unwritten rows read as unknown
+    day_ring = [a.pdp_per_row for a in ARCHIVES].index(17280)
+    assert np.isnan(bank.rings[day_ring].columns(idx, 366)).all()
+
+
+def test_values_are_kept_to_float32_precision() -> None:
+    bank = Bank()
+    idx = bank.allocate([MEM, BYTES])
+    big = 8 * 2**30 + 12_345  # 8 GiB and a bit: more digits than float32 holds
+    feed(bank, idx, [(T0, [big, 0]), (T0 + 5, [big, 1.0]), (T0 + 10, [NAN, 2.0])])
+    (row1, row2) = newest(bank, idx, 2)
+    assert row1[0] == pytest.approx(big, rel=2**-24) and row1[0] != big
+    assert row1[1] == pytest.approx(0.2, rel=2**-24)
+    assert math.isnan(row2[0]) and row2[1] == pytest.approx(0.2, rel=2**-24)
 
 
 def test_growing_past_a_block_keeps_every_source_updated() -> None:
