@@ -180,13 +180,13 @@ def test_time_going_backwards_is_ignored() -> None:
 
 def test_memory_is_constant_per_source_and_within_xcp_rrdds_sizing() -> None:
     bank = Bank()
-    idx = bank.allocate([MEM] * (3 * BLOCK))
+    idx = bank.allocate([MEM] * BLOCK)
     values = np.ones(len(idx))
-    # a year and a day of hourly updates (every 5 s would take too long): every row of every
-    # archive is written; the gaps are longer than the heartbeat, so the rows hold NaN -- written
-    # all the same, since each tile was allocated by the known values of the first turn
+    # a year and a day of daily pairs of updates 5 s apart (every 5 s would take too long): each
+    # pair puts a known value into every archive, so every tile (a day of 1 h rows, 24 days of
+    # 1 day rows) is allocated in the first turn; the gaps between pairs leave unknown rows
     day = 86_400
-    for t in range(0, 367 * day, 3600):
+    for t in range(0, 367 * day, day):
         bank.update(T0 + t, idx, values)
         bank.update(T0 + t + 5, idx, values)
     for ring in bank.rings:
@@ -238,3 +238,34 @@ def test_raw_window_holds_per_update_rates() -> None:
     feed(bank, idx, [(T0 + i, [100.0 * i, float(i)]) for i in range(0, 40)])  # 1 s ticks
     window = bank.raw_window(idx, T0 + 30)  # updates at +31 .. +39
     assert window.tolist() == [[100.0, float(i)] for i in range(31, 40)]
+
+
+def test_sources_without_min_max_have_average_archives_with_xff_half() -> None:
+    # xcp-rrdd's create_rras without use_min_max (a VM's RRD by default): AVERAGE only, xff 0.5
+    bank = Bank()
+    plain = bank.allocate([MEM], minmax=False)
+    full = bank.allocate([MEM])
+    assert int(plain[0]) // BLOCK != int(full[0]) // BLOCK  # kept in blocks of their own kind
+    both = np.concatenate([plain, full])
+    # PDPs ending at +5 .. +60: 7 of the 12 unknown -> more than half: unknown with xff 0.5, while
+    # xff 1.0 averages the 5 known ones (1, 2, 3, 4, 5)
+    values = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] + [NAN] * 7 + [9.0]
+    feed(bank, both, [(T0 + 5 * i, [v, v]) for i, v in enumerate(values)])
+    minute = {a.cf: i for i, a in enumerate(ARCHIVES) if a.pdp_per_row == 12}
+    (avg,) = newest(bank, both, 1, minute[Cf.AVERAGE])
+    assert math.isnan(avg[0]) and avg[1] == pytest.approx(3.0)
+    # the MIN and MAX archives hold nothing for them, and allocate no tile for their block
+    assert math.isnan(newest(bank, both, 1, minute[Cf.MAX])[0][0])
+    assert newest(bank, both, 1, minute[Cf.MAX])[0][1] == 5.0
+    assert {b for b, _ in bank.rings[minute[Cf.MAX]].store.tiles} == {int(full[0]) // BLOCK}
+    assert [a.cf for _, a in bank.rings_of(False)] == [Cf.AVERAGE] * 4
+    assert {a.xff for _, a in bank.rings_of(False)} == {0.5}
+    assert bank.bytes_per_ds(False) < bank.bytes_per_ds(True) / 2
+    # 6 of 12 unknown is not more than half: known with xff 0.5 too
+    bank2 = Bank()
+    idx = bank2.allocate([MEM], minmax=False)
+    feed(bank2, idx, [(T0 + 5 * i, [v]) for i, v in enumerate([0.0] + [2.0] * 6 + [NAN] * 6 + [9.0])])
+    assert newest(bank2, idx, 1, minute[Cf.AVERAGE]) == [[2.0]]
+    # freed indices go back to their own kind
+    bank2.free(idx)
+    assert bank2.allocate([MEM], minmax=False).tolist() == idx.tolist()

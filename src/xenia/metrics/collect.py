@@ -113,6 +113,7 @@ class MetricsService:
     def ingest(self, sample: MetricsSample) -> None:
         """Feed one sample to the RRDs and the live db fields."""
         reg = self.registry
+        reg.vm_min_max = self._vm_min_max()
         feeds: list[np.ndarray] = []
         values: list[float] = []
         prev = self._prev_disks
@@ -144,6 +145,13 @@ class MetricsService:
         idx = np.concatenate(feeds) if feeds else np.empty(0, dtype=np.int64)
         self.bank.update(sample.taken_at, idx, np.array(values, dtype=np.float64))
         self._refresh_db(sample)
+
+    def _vm_min_max(self) -> bool:
+        """Whether new VM and SR RRDs get MIN and MAX archives: xapi's pool-wide
+        ``other_config:create_min_max_in_new_VM_RRDs`` (``monitor_master.ml``), off by default."""
+        for pool in self.db.refs("pool"):
+            return bool(self.db.get("pool", pool)["other_config"].get("create_min_max_in_new_VM_RRDs") == "true")
+        return False
 
     def rates(self, obj: ObjectRrd, names: list[str]) -> list[float]:
         """The rates of the last update (NaN where unknown)."""

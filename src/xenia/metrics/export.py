@@ -84,8 +84,8 @@ def rrd_updates(
     if start < 0:
         start = int(start + bank.last_updated)
     chosen = _choose(bank, interval, cf, start)
-    if not chosen:
-        raise NoArchive(cf)
+    if not chosen or (cf in (Cf.MIN, Cf.MAX) and not any(obj.minmax for _, obj in objects)):
+        raise NoArchive(cf)  # find_best_rras finds no such archive in any of the RRDs
     first = bank.archives[chosen[0]]
     step = first.period
     last_cdp = math.floor(bank.last_updated / step) * step
@@ -100,7 +100,10 @@ def rrd_updates(
     offset = 0
     for prefix, obj in objects:
         k = len(obj.idx)
+        has = {i for i, _ in bank.rings_of(obj.minmax)}  # a VM's RRD may have no MIN and MAX
         for i in chosen:
+            if i not in has:
+                continue
             cf_name = bank.archives[i].cf.value
             legend += [f"{cf_name}:{prefix}:{d.name}" for d in obj.defs]
             blocks.append(per_ring[i][:, offset : offset + k])
@@ -162,8 +165,8 @@ def rrd_dump(bank: Bank, obj: ObjectRrd, json: bool = False) -> bytes:
         for d, i in zip(obj.defs, idx.tolist(), strict=True)
     ]
     rras: list[dict[str, Any]] = []
-    for ring in bank.rings:
-        a = ring.archive
+    for i, a in bank.rings_of(obj.minmax):
+        ring = bank.rings[i]
         rows = ring.columns(idx, a.rows).tolist()
         rras.append(
             {

@@ -43,8 +43,10 @@ def snapshot(bank: Bank, obj: ObjectRrd) -> Snapshot | None:
         "defaults": np.array([x.default for x in d]),
         "extra": np.array(sorted(obj.extra), dtype=str),
         "last_updated": np.array(bank.last_updated),
+        "minmax": np.array(obj.minmax),
     }
-    for i, ring in enumerate(bank.rings):
+    for i, _ in bank.rings_of(obj.minmax):
+        ring = bank.rings[i]
         snap[f"a{i}"] = ring.columns(obj.idx, ring.archive.rows).astype(STORE_DTYPE)  # as the bank keeps them
     return snap
 
@@ -100,7 +102,7 @@ def _restore(registry: Registry, kind: str, uuid: str, snap: Snapshot) -> None:
             snap["defaults"], strict=True,
         )
     ]  # fmt: skip
-    obj = registry.obtain(kind, uuid)
+    obj = registry.obtain(kind, uuid, bool(snap["minmax"]) if "minmax" in snap else True)
     obj.extra = {str(x) for x in snap["extra"]}
     registry.add_sources(obj, defs)
     cols = obj.idx[[obj.pos[d.name] for d in defs]]

@@ -72,6 +72,8 @@ DERIVE_SLACK = 1.05  #: DERIVE rates up to 5 % above max are capped, beyond are 
 STORE_DTYPE = np.float32  #: archived values (7 significant digits, as rrdtool's XML prints them)
 CHUNK_ROWS = 24  #: rows allocated at a time for an archive that takes more than a day to fill
 DAY = 86_400
+#: xff of the AVERAGE archives of an RRD without MIN and MAX archives (``create_rras``)
+PLAIN_XFF = 0.5
 
 
 class DsType(enum.IntEnum):
@@ -247,13 +249,17 @@ class _Ring:
         else:
             np.fmax(self.acc, pdps, out=self.acc)
 
-    def finish_cdp(self) -> F64:
-        """The consolidated values of the CDP just completed; then start the next one."""
+    def finish_cdp(self, minmax: npt.NDArray[np.bool_]) -> F64:
+        """The consolidated values of the CDP just completed; then start the next one.
+
+        ``minmax`` tells the DSs whose RRD has MIN and MAX archives: the others' AVERAGE archives
+        have xff 0.5 (:data:`PLAIN_XFF`), as xcp-rrdd creates them."""
         a = self.archive
         known = a.pdp_per_row - self.unknown
         with np.errstate(invalid="ignore", divide="ignore"):
             value = self.acc / known if a.cf is Cf.AVERAGE else self.acc.copy()
-        value[(self.unknown > math.floor(a.xff * a.pdp_per_row)) | (known <= 0)] = np.nan
+        limit = np.where(minmax, math.floor(a.xff * a.pdp_per_row), math.floor(PLAIN_XFF * a.pdp_per_row))
+        value[(self.unknown > limit) | (known <= 0)] = np.nan
         self.acc.fill(self.init_value())
         self.unknown.fill(0)
         return value
@@ -311,11 +317,16 @@ class Bank:
         self.raw = _Rows(raw_rows, raw_rows)
         self.raw_times: F64 = np.full(raw_rows, np.nan)
         self.raw_head = raw_rows - 1
-        self._free: list[int] = []
+        #: per DS: its RRD has MIN and MAX archives (xcp-rrdd: always the host's; a VM's or an SR's
+        #: only when created while ``pool.other_config:create_min_max_in_new_VM_RRDs`` is true)
+        self.minmax: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        #: free indices, per kind of block (a block holds DSs with MIN/MAX archives or DSs without,
+        #: so the MIN and MAX archives allocate no tile for the blocks of DSs without them)
+        self._free: dict[bool, list[int]] = {True: [], False: []}
 
     # -- allocation ------------------------------------------------------------------------
 
-    def _grow(self, capacity: int) -> None:
+    def _grow(self, capacity: int, minmax: bool) -> None:
         old = self.capacity
         extra = capacity - old
 
@@ -329,18 +340,21 @@ class Bank:
         self.last_raw = ext(self.last_raw, np.nan)  # type: ignore[assignment]
         self.pdp_value = ext(self.pdp_value, 0.0)  # type: ignore[assignment]
         self.unknown_sec = ext(self.unknown_sec, 0.0)  # type: ignore[assignment]
+        self.minmax = ext(self.minmax, minmax)  # type: ignore[assignment]
         for ring in self.rings:
             ring.grow(capacity)
-        self._free.extend(range(capacity - 1, old - 1, -1))
+        self._free[minmax].extend(range(capacity - 1, old - 1, -1))
         self.capacity = capacity
 
-    def allocate(self, defs: Sequence[DsDef]) -> I64:
-        """Indices for new DSs, with empty (NaN) history; constant memory per DS."""
-        need = len(defs) - len(self._free)
+    def allocate(self, defs: Sequence[DsDef], minmax: bool = True) -> I64:
+        """Indices for new DSs, with empty (NaN) history; constant memory per DS. ``minmax``: the
+        DSs get MIN and MAX archives besides the AVERAGE ones."""
+        free = self._free[minmax]
+        need = len(defs) - len(free)
         if need > 0:
             wanted = max(self.capacity + need, self.capacity + self.capacity // 2)
-            self._grow(-(-wanted // BLOCK) * BLOCK)  # whole blocks: every array covers them exactly
-        idx = np.array([self._free.pop() for _ in defs], dtype=np.int64)
+            self._grow(-(-wanted // BLOCK) * BLOCK, minmax)  # whole blocks: every array covers them exactly
+        idx = np.array([free.pop() for _ in defs], dtype=np.int64)
         self.used[idx] = True
         self.type[idx] = [d.type for d in defs]
         self.min[idx] = [d.min for d in defs]
@@ -369,7 +383,8 @@ class Bank:
     def free(self, idx: I64) -> None:
         """Give DSs back; their indices are reused by later allocations."""
         self.used[idx] = False
-        self._free.extend(int(i) for i in idx)
+        for i in idx.tolist():
+            self._free[bool(self.minmax[i])].append(i)
 
     # -- the update ------------------------------------------------------------------------
 
@@ -414,8 +429,14 @@ class Bank:
         if interval > HEARTBEAT:
             pdps[:] = np.nan
         pdps = self._bound(pdps)
+        minmax_pdps = None
         for ring in self.rings:
-            self._consolidate(ring, proc, int(elapsed), pdps)
+            if ring.archive.cf is Cf.AVERAGE:
+                self._consolidate(ring, proc, int(elapsed), pdps, self.minmax)
+                continue
+            if minmax_pdps is None:  # DSs without MIN and MAX archives feed them nothing
+                minmax_pdps = np.where(self.minmax, pdps, np.nan)
+            self._consolidate(ring, proc, int(elapsed), minmax_pdps, self.minmax)
 
         # start the PDP this update is in with its share of the interval
         self.unknown_sec = np.where(unknown, post, 0.0)
@@ -439,7 +460,7 @@ class Bank:
         return values
 
     @staticmethod
-    def _consolidate(ring: _Ring, proc: int, elapsed: int, pdps: F64) -> None:
+    def _consolidate(ring: _Ring, proc: int, elapsed: int, pdps: F64, minmax: npt.NDArray[np.bool_]) -> None:
         """``rra_update``: feed ``elapsed`` PDPs, writing every CDP they complete."""
         per = ring.archive.pdp_per_row
         to_finish = per - (proc // STEP) % per  # PDPs the CDP in preparation still needs
@@ -447,10 +468,10 @@ class Bank:
         if elapsed < to_finish:
             return
         completed = (elapsed - to_finish) // per + 1
-        ring.push(ring.finish_cdp())
+        ring.push(ring.finish_cdp(minmax))
         if completed > 1:  # CDPs made only of this update's PDPs are the PDP value itself
             ring.add_pdps(per, pdps)
-            ring.push(ring.finish_cdp(), completed - 1)
+            ring.push(ring.finish_cdp(minmax), completed - 1)
         ring.add_pdps((elapsed - to_finish) % per, pdps)
 
     def _record_raw(self, t: float, rate: F64) -> None:
@@ -459,6 +480,17 @@ class Bank:
         self.raw.write_rows(np.array([self.raw_head], dtype=np.int64), rate)
 
     # -- reading ---------------------------------------------------------------------------
+
+    def rings_of(self, minmax: bool) -> list[tuple[int, Archive]]:
+        """The archives an RRD has, as (ring index, archive with its xff): all of them with MIN and
+        MAX, else only the AVERAGE ones, with xff 0.5 (``create_rras``)."""
+        if minmax:
+            return list(enumerate(self.archives))
+        return [
+            (i, Archive(a.cf, a.rows, a.pdp_per_row, PLAIN_XFF))
+            for i, a in enumerate(self.archives)
+            if a.cf is Cf.AVERAGE
+        ]
 
     def cdp_time(self, archive: Archive) -> int:
         """Time of the newest row of ``archive`` (the end of its period), 0 before any update."""
@@ -485,15 +517,16 @@ class Bank:
             return 0.0
         return float(self.last_updated - times.min())
 
-    def bytes_per_ds(self) -> int:
+    def bytes_per_ds(self, minmax: bool = True) -> int:
         """Memory one DS costs once every archive has made a full turn, whatever the number of DSs:
         float32 rows, and per DS five float64 scalars, per archive a float64 accumulator and an
-        int32 count of unknown PDPs, the type (int8) and the in-use flag."""
-        rows = sum(a.rows for a in self.archives) + self.raw_rows
-        return rows * STORE_DTYPE().itemsize + 5 * 8 + len(self.archives) * (8 + 4) + 2
+        int32 count of unknown PDPs, the type (int8), the in-use and MIN/MAX flags. A DS without
+        MIN and MAX archives costs less by their rows."""
+        rows = sum(a.rows for _, a in self.rings_of(minmax)) + self.raw_rows
+        return rows * STORE_DTYPE().itemsize + 5 * 8 + len(self.archives) * (8 + 4) + 3
 
     def nbytes(self) -> int:
         """Memory the bank holds now (its arrays; the lazily allocated tiles as far as they exist)."""
-        vectors = [self.used, self.type, self.min, self.max, self.last_raw, self.pdp_value, self.unknown_sec]
+        vectors = [self.used, self.type, self.min, self.max, self.last_raw, self.pdp_value, self.unknown_sec, self.minmax]
         total = sum(v.nbytes for v in vectors) + self.raw.nbytes()
         return total + sum(r.acc.nbytes + r.unknown.nbytes + r.store.nbytes() for r in self.rings)
