@@ -65,6 +65,7 @@ class MetricsService:
         #: the VMs with a domain at the last tick
         self.live_vms: set[str] = set()
         self.last_tick_seconds = 0.0
+        self._last_plan: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], np.ndarray] | None = None
         self._ticks = 0
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -216,6 +217,19 @@ class MetricsService:
         ``uuids`` (every VM with a domain when empty): uuid -> source -> reduction -> value."""
         if not uuids:
             uuids = sorted(self.live_vms)
+        reduced = reduce_window(self.bank, self._plan(uuids, sources), window, reductions)
+        # one small dict per (object, source), then one per object: no per-value Python loop
+        columns = [reduced[r].tolist() for r in reductions]
+        cells = [dict(zip(reductions, values, strict=True)) for values in zip(*columns, strict=True)]
+        n = len(sources)
+        return {u: dict(zip(sources, cells[i * n : (i + 1) * n], strict=True)) for i, u in enumerate(uuids)}
+
+    def _plan(self, uuids: list[str], sources: list[str]) -> np.ndarray:
+        """The bank indices of (object, source) pairs, -1 where there is none. A monitor asks the
+        same question every few seconds, so the last plan is kept until the registry changes."""
+        key = (self.registry.version, tuple(uuids), tuple(sources))
+        if self._last_plan is not None and self._last_plan[0] == key:
+            return self._last_plan[1]
         flat: list[int] = []
         for u in uuids:
             obj = self.find(u)
@@ -224,12 +238,9 @@ class MetricsService:
             else:
                 pos, oidx = obj.pos, obj.idx.tolist()
                 flat += [oidx[pos[s]] if s in pos else -1 for s in sources]
-        reduced = reduce_window(self.bank, np.array(flat, dtype=np.int64), window, reductions)
-        # one small dict per (object, source), then one per object: no per-value Python loop
-        columns = [reduced[r].tolist() for r in reductions]
-        cells = [dict(zip(reductions, values, strict=True)) for values in zip(*columns, strict=True)]
-        n = len(sources)
-        return {u: dict(zip(sources, cells[i * n : (i + 1) * n], strict=True)) for i, u in enumerate(uuids)}
+        plan = np.array(flat, dtype=np.int64)
+        self._last_plan = (key, plan)
+        return plan
 
     # -- keeping and dropping --------------------------------------------------------------
 

@@ -71,6 +71,9 @@ class Registry:
         #: new VM and SR RRDs get MIN and MAX archives (xapi's
         #: ``pool.other_config:create_min_max_in_new_VM_RRDs``); the host's always have them
         self.vm_min_max = False
+        #: bumped whenever an object or a recorded source comes or goes, so that plans built
+        #: from the objects' indices (the cooked query's) know when to rebuild
+        self.version = 0
 
     def __iter__(self) -> Iterator[ObjectRrd]:
         return iter(self.objects.values())
@@ -86,6 +89,7 @@ class Registry:
             if minmax is None:
                 minmax = kind == "host" or self.vm_min_max
             obj = self.objects[(kind, uuid)] = ObjectRrd(kind, uuid, minmax=minmax)
+            self.version += 1
         return obj
 
     def add_sources(self, obj: ObjectRrd, defs: Sequence[DsDef]) -> None:
@@ -93,6 +97,7 @@ class Registry:
         if not new:
             return
         idx = self.bank.allocate(new, obj.minmax)
+        self.version += 1
         for d in new:
             obj.pos[d.name] = len(obj.defs)
             obj.defs.append(d)
@@ -126,4 +131,5 @@ class Registry:
         obj = self.objects.pop((kind, uuid), None)
         if obj is not None:
             self.bank.free(obj.idx)
+            self.version += 1
         return obj
