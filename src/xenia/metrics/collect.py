@@ -15,6 +15,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -218,11 +219,14 @@ class MetricsService:
         if not uuids:
             uuids = sorted(self.live_vms)
         reduced = reduce_window(self.bank, self._plan(uuids, sources), window, reductions)
-        # one small dict per (object, source), then one per object: no per-value Python loop
+        # one small dict per (object, source), then one per object, built by map/zip in C: no
+        # Python-level loop per value or per object
+        if not sources or not reductions:
+            return {u: {s: {} for s in sources} for u in uuids}
         columns = [reduced[r].tolist() for r in reductions]
-        cells = [dict(zip(reductions, values, strict=True)) for values in zip(*columns, strict=True)]
-        n = len(sources)
-        return {u: dict(zip(sources, cells[i * n : (i + 1) * n], strict=True)) for i, u in enumerate(uuids)}
+        cells = map(dict, map(zip, repeat(reductions), zip(*columns, strict=True)))
+        per_object = map(dict, map(zip, repeat(sources), zip(*[cells] * len(sources), strict=True)))
+        return dict(zip(uuids, per_object, strict=True))
 
     def _plan(self, uuids: list[str], sources: list[str]) -> np.ndarray:
         """The bank indices of (object, source) pairs, -1 where there is none. A monitor asks the
