@@ -244,8 +244,10 @@ def _label(value: str) -> str:
 class PrometheusCache:
     """The scrape's fixed text, rebuilt only when the set of objects, their names or their
     recorded sources change: per family, one ``%``-template holding every series' text
-    (``family{labels} %r``) and the bank indices of its values, so a scrape is one numpy gather
-    and one C-level string formatting per family."""
+    (``family{labels} %.12g``) and the bank indices of its values, so a scrape is one numpy
+    gather and one C-level string formatting per family. Twelve significant digits (beyond any
+    counter's precision; bytes exact below a terabyte) format about twice as fast as ``repr``'s
+    shortest round trip, which was most of a scrape's cost at 10 000 VMs."""
 
     def __init__(self) -> None:
         self._stamp: list[tuple[int, int, str]] = []
@@ -261,7 +263,7 @@ class PrometheusCache:
             for d, i in zip(obj.defs, obj.idx.tolist(), strict=True):
                 family, extra = _family(obj.kind, d.name)
                 prefixes, idx = grouped.setdefault(family, ([], []))
-                prefixes.append(f"{family}{{{base}{extra}}} %r")
+                prefixes.append(f"{family}{{{base}{extra}}} %.12g")
                 idx.append(i)
         self._families = [
             (f"# TYPE {f} gauge\n" + "\n".join(p) + "\n", np.array(i, dtype=np.int64))
