@@ -269,3 +269,11 @@ def test_sources_without_min_max_have_average_archives_with_xff_half() -> None:
     # freed indices go back to their own kind
     bank2.free(idx)
     assert bank2.allocate([MEM], minmax=False).tolist() == idx.tolist()
+
+
+def test_each_kind_of_source_grows_by_its_own_size() -> None:
+    bank = Bank()
+    bank.allocate([MEM] * (4 * BLOCK), minmax=False)  # many VM sources...
+    before = bank.capacity
+    bank.allocate([MEM] * 10)  # ...then the host's few: one block more, not half the bank
+    assert bank.capacity == before + BLOCK

@@ -323,6 +323,7 @@ class Bank:
         #: free indices, per kind of block (a block holds DSs with MIN/MAX archives or DSs without,
         #: so the MIN and MAX archives allocate no tile for the blocks of DSs without them)
         self._free: dict[bool, list[int]] = {True: [], False: []}
+        self._slots: dict[bool, int] = {True: 0, False: 0}  #: indices of each kind, used or free
 
     # -- allocation ------------------------------------------------------------------------
 
@@ -344,6 +345,7 @@ class Bank:
         for ring in self.rings:
             ring.grow(capacity)
         self._free[minmax].extend(range(capacity - 1, old - 1, -1))
+        self._slots[minmax] += extra
         self.capacity = capacity
 
     def allocate(self, defs: Sequence[DsDef], minmax: bool = True) -> I64:
@@ -351,9 +353,9 @@ class Bank:
         DSs get MIN and MAX archives besides the AVERAGE ones."""
         free = self._free[minmax]
         need = len(defs) - len(free)
-        if need > 0:
-            wanted = max(self.capacity + need, self.capacity + self.capacity // 2)
-            self._grow(-(-wanted // BLOCK) * BLOCK, minmax)  # whole blocks: every array covers them exactly
+        if need > 0:  # grow this kind by half of what it has, in whole blocks (every array covers them)
+            extra = max(need, self._slots[minmax] // 2)
+            self._grow(self.capacity + -(-extra // BLOCK) * BLOCK, minmax)
         idx = np.array([free.pop() for _ in defs], dtype=np.int64)
         self.used[idx] = True
         self.type[idx] = [d.type for d in defs]
