@@ -40,6 +40,10 @@ def test_xen_orchestra_client(transport: str, xo_dir: Path, daemon: DaemonProces
     # provision turned the clone into a VM that starts, on this host
     assert seen["firstRunning"] == {"is_a_template": False, "resident_on": seen["poolMaster"]}
     assert seen["done"] is True
+    # getResource('/rrd_updates') (Xen Orchestra's stats) returned rows with the host's columns and
+    # the task it made for the request completed
+    assert seen["rrdUpdates"]["task"] is True and seen["rrdUpdates"]["rows"] > 0
+    assert seen["rrdUpdates"]["hostColumns"] is True
     # the client removed what it made: its VMs and their disks
     assert not {"xo-first", "xo-second"} & vm_names(sdk)
     assert set(sdk.xenapi.VDI.get_all()) == vdis_before

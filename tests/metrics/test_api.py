@@ -207,11 +207,16 @@ def test_rrd_updates_xml_as_xapi_writes_it(api: Any, daemon: DaemonProcess, sid:
 
 
 def test_rrd_updates_json_cf_and_interval(api: Any, daemon: DaemonProcess, sid: str, vm: str) -> None:
-    status, headers, body = get(f"{daemon.url}/rrd_updates?session_id={sid}&start=-600&cf=MAX&interval=60&json=true")
+    query = f"{daemon.url}/rrd_updates?session_id={sid}&start=-600&cf=MAX&interval=60&json=true"
+    # xcp-rrdd gives VM RRDs only AVERAGE archives unless the pool asks for MIN and MAX
+    # (create_min_max_in_new_VM_RRDs): MAX of the VMs alone is No_RRA_Available
+    assert get(query)[0] == 404
+    status, headers, body = get(query + "&host=true")
     assert status == 200 and headers["Content-Type"] == "application/json"
     doc = json.loads(body)
     assert doc["meta"]["step"] == "60"  # the 1 min archive: the finest with rows >= 60 s
-    assert all(e.startswith("MAX:vm:") for e in doc["meta"]["legend"])
+    legend = doc["meta"]["legend"]
+    assert legend and all(e.startswith("MAX:host:") for e in legend)  # the VMs have no MAX columns
     assert all(isinstance(x, str) for row in doc["data"] for x in [row["t"], *row["values"]])
     _, headers, _ = get(f"{daemon.url}/rrd_updates?session_id={sid}&start=-60", {"Accept": "application/json"})
     assert headers["Content-Type"] == "application/json"
@@ -240,12 +245,41 @@ def test_vm_and_host_rrd_dumps(api: Any, daemon: DaemonProcess, sid: str, vm: st
     assert "cpu0" in names and "memory" in names
     rras = [(r.findtext("cf"), int(r.findtext("pdp_per_row") or ""), len(r.findall("database/row")))
             for r in root.findall("rra")]  # fmt: skip
-    assert rras[0] == ("AVERAGE", 1, 120)
-    assert {("AVERAGE", 12, 120), ("MIN", 720, 168), ("MAX", 17280, 366)} <= set(rras)
+    # xcp-rrdd's create_rras without use_min_max: AVERAGE archives only, xff 0.5
+    assert rras == [("AVERAGE", 1, 120), ("AVERAGE", 12, 120), ("AVERAGE", 720, 168), ("AVERAGE", 17280, 366)]
+    assert [r.findtext("params/xff") for r in root.findall("rra")] == ["0.5"] * 4
     assert all(len(row.findall("v")) == len(names) for row in root.iter("row"))
     dump = json.loads(get(f"{daemon.url}/host_rrd?session_id={sid}&json")[2])
     assert dump["version"] == "0003" and dump["ds"][0]["name"] == "cpu0"
+    # the host's RRD always has MIN and MAX (rrdd_monitor.ml: create_fresh_rrd true), xff 1.0 beyond 5 s
+    host_rras = [(r["cf"], int(r["pdp_per_row"]), r["params"]["xff"]) for r in dump["rra"]]
+    assert host_rras[0] == ("AVERAGE", 1, "0.5")
+    assert {("AVERAGE", 720, "1"), ("MIN", 720, "1"), ("MAX", 17280, "1")} <= set(host_rras)
     assert get(f"{daemon.url}/vm_rrd?session_id={sid}&uuid=00000000-0000-0000-0000-000000000000")[0] == 404
+
+
+def test_pool_flag_gives_new_vm_rrds_min_and_max(api: Any, daemon: DaemonProcess, sid: str, vm: str) -> None:
+    pool = api.pool.get_all()[0]
+    api.pool.add_to_other_config(pool, "create_min_max_in_new_VM_RRDs", "true")
+    try:
+        other = make_vm(api, "metrics-vm-min-max")
+        api.VM.start(other, False, False)
+        uuid = api.VM.get_uuid(other)
+
+        def dumped() -> bytes | None:
+            status, _, body = get(f"{daemon.url}/vm_rrd?session_id={sid}&uuid={uuid}")
+            return body if status == 200 else None
+
+        root = ET.fromstring(wait_for(dumped, "the new VM's RRD"))
+        cfs = [(r.findtext("cf"), int(r.findtext("pdp_per_row") or "")) for r in root.findall("rra")]
+        assert ("MIN", 12) in cfs and ("MAX", 17280) in cfs and len(cfs) == 10
+        # the VM made before the flag keeps its AVERAGE-only RRD (the flag applies to new RRDs)
+        old = ET.fromstring(get(f"{daemon.url}/vm_rrd?session_id={sid}&uuid={api.VM.get_uuid(vm)}")[2])
+        assert {r.findtext("cf") for r in old.findall("rra")} == {"AVERAGE"}
+        api.VM.hard_shutdown(other)
+        api.VM.destroy(other)
+    finally:
+        api.pool.remove_from_other_config(pool, "create_min_max_in_new_VM_RRDs")
 
 
 def test_prometheus_metrics(api: Any, daemon: DaemonProcess, sid: str, vm: str) -> None:

@@ -54,3 +54,13 @@ def test_long_window_reads_the_archives() -> None:
     # the 1 min archive (2 h span) holds minutes 0..29; 30 rows reach back over all of them
     assert got["average"][0] == pytest.approx(sum(range(30)) / 30)
     assert got["min"][0] == 0 and got["max"][0] == 29
+
+
+def test_long_window_min_max_of_sources_without_min_max_archives_read_their_averages() -> None:
+    bank = Bank(raw_rows=4)
+    idx = bank.allocate([GAUGE], minmax=False)
+    for i in range(0, 30 * 12 + 1):
+        bank.update(T0 + 5 * i, idx, np.array([float((i - 1) // 12 if i else 0)]))
+    got = reduce_window(bank, idx, 1800.0, ["min", "max"])
+    # no MIN or MAX archive: the extremes of the 1 min averages, minutes 0 and 29
+    assert got["min"][0] == 0 and got["max"][0] == 29

@@ -137,7 +137,8 @@ def test_consolidation_with_unknown_pdps_uses_the_known_ones() -> None:
     bank, idx = _minute_of_gauges(values)
     known = [v for v in range(1, 13) if v not in (3, 4)]
     minute = {a.cf: i for i, a in enumerate(ARCHIVES) if a.pdp_per_row == 12}
-    assert newest(bank, idx, 1, minute[Cf.AVERAGE]) == [[sum(known) / len(known)]]
+    # kept as float32: 7.1 to float32 precision
+    assert newest(bank, idx, 1, minute[Cf.AVERAGE])[0][0] == pytest.approx(sum(known) / len(known), rel=2**-24)
     assert newest(bank, idx, 1, minute[Cf.MIN]) == [[1.0]]
     assert newest(bank, idx, 1, minute[Cf.MAX]) == [[12.0]]
 
@@ -179,22 +180,46 @@ def test_time_going_backwards_is_ignored() -> None:
 
 def test_memory_is_constant_per_source_and_within_xcp_rrdds_sizing() -> None:
     bank = Bank()
-    bank.allocate([MEM] * (3 * BLOCK))
-    arrays: list[np.ndarray] = [
-        bank.min,
-        bank.max,
-        bank.last_raw,
-        bank.pdp_value,
-        bank.unknown_sec,
-        bank.type,
-        bank.used,
-    ]
-    arrays += bank.raw_blocks
+    idx = bank.allocate([MEM] * BLOCK)
+    values = np.ones(len(idx))
+    # a year and a day of daily pairs of updates 5 s apart (every 5 s would take too long): each
+    # pair puts a known value into every archive, so every tile (a day of 1 h rows, 24 days of
+    # 1 day rows) is allocated in the first turn; the gaps between pairs leave unknown rows
+    day = 86_400
+    for t in range(0, 367 * day, day):
+        bank.update(T0 + t, idx, values)
+        bank.update(T0 + t + 5, idx, values)
     for ring in bank.rings:
-        arrays += [ring.acc, ring.unknown, *ring.blocks]
-    per_ds = sum(a.nbytes for a in arrays) / bank.capacity
+        assert ring.store.nbytes() == ring.archive.rows * bank.capacity * 4
+    per_ds = bank.nbytes() / bank.capacity
     assert per_ds == pytest.approx(bank.bytes_per_ds())
     assert per_ds <= 20 * 1024
+
+
+def test_archives_cost_memory_only_for_the_rows_the_bank_has_reached() -> None:
+    bank = Bank()
+    idx = bank.allocate([MEM] * 10)
+    feed(bank, idx, [(T0 + 5 * i, [float(i)] * 10) for i in range(721)])  # one hour of 5 s ticks
+    rows = {(a.cf, a.pdp_per_row): len(bank.rings[i].store.tiles) for i, a in enumerate(ARCHIVES)}
+    # the 5 s and 1 min archives are one tile each (they fill within hours); the 1 h archive has
+    # one CDP, so one tile of 24 rows; the 1 day archive none yet
+    assert rows[(Cf.AVERAGE, 1)] == 1 and rows[(Cf.AVERAGE, 12)] == 1
+    assert rows[(Cf.MAX, 720)] == 1 and rows[(Cf.MAX, 17280)] == 0
+    assert bank.rings[[a.pdp_per_row for a in ARCHIVES].index(720)].store.nbytes() == 24 * BLOCK * 4
+    # unwritten rows read as unknown
+    day_ring = [a.pdp_per_row for a in ARCHIVES].index(17280)
+    assert np.isnan(bank.rings[day_ring].columns(idx, 366)).all()
+
+
+def test_values_are_kept_to_float32_precision() -> None:
+    bank = Bank()
+    idx = bank.allocate([MEM, BYTES])
+    big = 8 * 2**30 + 12_345  # 8 GiB and a bit: more digits than float32 holds
+    feed(bank, idx, [(T0, [big, 0]), (T0 + 5, [big, 1.0]), (T0 + 10, [NAN, 2.0])])
+    (row1, row2) = newest(bank, idx, 2)
+    assert row1[0] == pytest.approx(big, rel=2**-24) and row1[0] != big
+    assert row1[1] == pytest.approx(0.2, rel=2**-24)
+    assert math.isnan(row2[0]) and row2[1] == pytest.approx(0.2, rel=2**-24)
 
 
 def test_growing_past_a_block_keeps_every_source_updated() -> None:
@@ -213,3 +238,42 @@ def test_raw_window_holds_per_update_rates() -> None:
     feed(bank, idx, [(T0 + i, [100.0 * i, float(i)]) for i in range(0, 40)])  # 1 s ticks
     window = bank.raw_window(idx, T0 + 30)  # updates at +31 .. +39
     assert window.tolist() == [[100.0, float(i)] for i in range(31, 40)]
+
+
+def test_sources_without_min_max_have_average_archives_with_xff_half() -> None:
+    # xcp-rrdd's create_rras without use_min_max (a VM's RRD by default): AVERAGE only, xff 0.5
+    bank = Bank()
+    plain = bank.allocate([MEM], minmax=False)
+    full = bank.allocate([MEM])
+    assert int(plain[0]) // BLOCK != int(full[0]) // BLOCK  # kept in blocks of their own kind
+    both = np.concatenate([plain, full])
+    # PDPs ending at +5 .. +60: 7 of the 12 unknown -> more than half: unknown with xff 0.5, while
+    # xff 1.0 averages the 5 known ones (1, 2, 3, 4, 5)
+    values = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0] + [NAN] * 7 + [9.0]
+    feed(bank, both, [(T0 + 5 * i, [v, v]) for i, v in enumerate(values)])
+    minute = {a.cf: i for i, a in enumerate(ARCHIVES) if a.pdp_per_row == 12}
+    (avg,) = newest(bank, both, 1, minute[Cf.AVERAGE])
+    assert math.isnan(avg[0]) and avg[1] == pytest.approx(3.0)
+    # the MIN and MAX archives hold nothing for them, and allocate no tile for their block
+    assert math.isnan(newest(bank, both, 1, minute[Cf.MAX])[0][0])
+    assert newest(bank, both, 1, minute[Cf.MAX])[0][1] == 5.0
+    assert {b for b, _ in bank.rings[minute[Cf.MAX]].store.tiles} == {int(full[0]) // BLOCK}
+    assert [a.cf for _, a in bank.rings_of(False)] == [Cf.AVERAGE] * 4
+    assert {a.xff for _, a in bank.rings_of(False)} == {0.5}
+    assert bank.bytes_per_ds(False) < bank.bytes_per_ds(True) / 2
+    # 6 of 12 unknown is not more than half: known with xff 0.5 too
+    bank2 = Bank()
+    idx = bank2.allocate([MEM], minmax=False)
+    feed(bank2, idx, [(T0 + 5 * i, [v]) for i, v in enumerate([0.0] + [2.0] * 6 + [NAN] * 6 + [9.0])])
+    assert newest(bank2, idx, 1, minute[Cf.AVERAGE]) == [[2.0]]
+    # freed indices go back to their own kind
+    bank2.free(idx)
+    assert bank2.allocate([MEM], minmax=False).tolist() == idx.tolist()
+
+
+def test_each_kind_of_source_grows_by_its_own_size() -> None:
+    bank = Bank()
+    bank.allocate([MEM] * (4 * BLOCK), minmax=False)  # many VM sources...
+    before = bank.capacity
+    bank.allocate([MEM] * 10)  # ...then the host's few: one block more, not half the bank
+    assert bank.capacity == before + BLOCK

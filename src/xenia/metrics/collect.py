@@ -15,6 +15,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ class MetricsService:
         #: the VMs with a domain at the last tick
         self.live_vms: set[str] = set()
         self.last_tick_seconds = 0.0
+        self._last_plan: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], np.ndarray] | None = None
         self._ticks = 0
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -113,6 +115,7 @@ class MetricsService:
     def ingest(self, sample: MetricsSample) -> None:
         """Feed one sample to the RRDs and the live db fields."""
         reg = self.registry
+        reg.vm_min_max = self._vm_min_max()
         feeds: list[np.ndarray] = []
         values: list[float] = []
         prev = self._prev_disks
@@ -144,6 +147,13 @@ class MetricsService:
         idx = np.concatenate(feeds) if feeds else np.empty(0, dtype=np.int64)
         self.bank.update(sample.taken_at, idx, np.array(values, dtype=np.float64))
         self._refresh_db(sample)
+
+    def _vm_min_max(self) -> bool:
+        """Whether new VM and SR RRDs get MIN and MAX archives: xapi's pool-wide
+        ``other_config:create_min_max_in_new_VM_RRDs`` (``monitor_master.ml``), off by default."""
+        for pool in self.db.refs("pool"):
+            return bool(self.db.get("pool", pool)["other_config"].get("create_min_max_in_new_VM_RRDs") == "true")
+        return False
 
     def rates(self, obj: ObjectRrd, names: list[str]) -> list[float]:
         """The rates of the last update (NaN where unknown)."""
@@ -208,6 +218,22 @@ class MetricsService:
         ``uuids`` (every VM with a domain when empty): uuid -> source -> reduction -> value."""
         if not uuids:
             uuids = sorted(self.live_vms)
+        reduced = reduce_window(self.bank, self._plan(uuids, sources), window, reductions)
+        # one small dict per (object, source), then one per object, built by map/zip in C: no
+        # Python-level loop per value or per object
+        if not sources or not reductions:
+            return {u: {s: {} for s in sources} for u in uuids}
+        columns = [reduced[r].tolist() for r in reductions]
+        cells = map(dict, map(zip, repeat(reductions), zip(*columns, strict=True)))
+        per_object = map(dict, map(zip, repeat(sources), zip(*[cells] * len(sources), strict=True)))
+        return dict(zip(uuids, per_object, strict=True))
+
+    def _plan(self, uuids: list[str], sources: list[str]) -> np.ndarray:
+        """The bank indices of (object, source) pairs, -1 where there is none. A monitor asks the
+        same question every few seconds, so the last plan is kept until the registry changes."""
+        key = (self.registry.version, tuple(uuids), tuple(sources))
+        if self._last_plan is not None and self._last_plan[0] == key:
+            return self._last_plan[1]
         flat: list[int] = []
         for u in uuids:
             obj = self.find(u)
@@ -216,12 +242,9 @@ class MetricsService:
             else:
                 pos, oidx = obj.pos, obj.idx.tolist()
                 flat += [oidx[pos[s]] if s in pos else -1 for s in sources]
-        reduced = reduce_window(self.bank, np.array(flat, dtype=np.int64), window, reductions)
-        # one small dict per (object, source), then one per object: no per-value Python loop
-        columns = [reduced[r].tolist() for r in reductions]
-        cells = [dict(zip(reductions, values, strict=True)) for values in zip(*columns, strict=True)]
-        n = len(sources)
-        return {u: dict(zip(sources, cells[i * n : (i + 1) * n], strict=True)) for i, u in enumerate(uuids)}
+        plan = np.array(flat, dtype=np.int64)
+        self._last_plan = (key, plan)
+        return plan
 
     # -- keeping and dropping --------------------------------------------------------------
 

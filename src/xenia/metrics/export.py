@@ -84,8 +84,8 @@ def rrd_updates(
     if start < 0:
         start = int(start + bank.last_updated)
     chosen = _choose(bank, interval, cf, start)
-    if not chosen:
-        raise NoArchive(cf)
+    if not chosen or (cf in (Cf.MIN, Cf.MAX) and not any(obj.minmax for _, obj in objects)):
+        raise NoArchive(cf)  # find_best_rras finds no such archive in any of the RRDs
     first = bank.archives[chosen[0]]
     step = first.period
     last_cdp = math.floor(bank.last_updated / step) * step
@@ -100,7 +100,10 @@ def rrd_updates(
     offset = 0
     for prefix, obj in objects:
         k = len(obj.idx)
+        has = {i for i, _ in bank.rings_of(obj.minmax)}  # a VM's RRD may have no MIN and MAX
         for i in chosen:
+            if i not in has:
+                continue
             cf_name = bank.archives[i].cf.value
             legend += [f"{cf_name}:{prefix}:{d.name}" for d in obj.defs]
             blocks.append(per_ring[i][:, offset : offset + k])
@@ -162,8 +165,8 @@ def rrd_dump(bank: Bank, obj: ObjectRrd, json: bool = False) -> bytes:
         for d, i in zip(obj.defs, idx.tolist(), strict=True)
     ]
     rras: list[dict[str, Any]] = []
-    for ring in bank.rings:
-        a = ring.archive
+    for i, a in bank.rings_of(obj.minmax):
+        ring = bank.rings[i]
         rows = ring.columns(idx, a.rows).tolist()
         rras.append(
             {
@@ -241,8 +244,10 @@ def _label(value: str) -> str:
 class PrometheusCache:
     """The scrape's fixed text, rebuilt only when the set of objects, their names or their
     recorded sources change: per family, one ``%``-template holding every series' text
-    (``family{labels} %r``) and the bank indices of its values, so a scrape is one numpy gather
-    and one C-level string formatting per family."""
+    (``family{labels} %.12g``) and the bank indices of its values, so a scrape is one numpy
+    gather and one C-level string formatting per family. Twelve significant digits (beyond any
+    counter's precision; bytes exact below a terabyte) format about twice as fast as ``repr``'s
+    shortest round trip, which was most of a scrape's cost at 10 000 VMs."""
 
     def __init__(self) -> None:
         self._stamp: list[tuple[int, int, str]] = []
@@ -258,7 +263,7 @@ class PrometheusCache:
             for d, i in zip(obj.defs, obj.idx.tolist(), strict=True):
                 family, extra = _family(obj.kind, d.name)
                 prefixes, idx = grouped.setdefault(family, ([], []))
-                prefixes.append(f"{family}{{{base}{extra}}} %r")
+                prefixes.append(f"{family}{{{base}{extra}}} %.12g")
                 idx.append(i)
         self._families = [
             (f"# TYPE {f} gauge\n" + "\n".join(p) + "\n", np.array(i, dtype=np.int64))

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from xenia.metrics.registry import ObjectRrd, Registry
-from xenia.metrics.rrd import BLOCK, Bank, DsDef, DsType
+from xenia.metrics.rrd import STORE_DTYPE, Bank, DsDef, DsType
 
 __all__ = ["load_all", "remove", "save", "snapshot"]
 
@@ -43,9 +43,11 @@ def snapshot(bank: Bank, obj: ObjectRrd) -> Snapshot | None:
         "defaults": np.array([x.default for x in d]),
         "extra": np.array(sorted(obj.extra), dtype=str),
         "last_updated": np.array(bank.last_updated),
+        "minmax": np.array(obj.minmax),
     }
-    for i, ring in enumerate(bank.rings):
-        snap[f"a{i}"] = ring.columns(obj.idx, ring.archive.rows)
+    for i, _ in bank.rings_of(obj.minmax):
+        ring = bank.rings[i]
+        snap[f"a{i}"] = ring.columns(obj.idx, ring.archive.rows).astype(STORE_DTYPE)  # as the bank keeps them
     return snap
 
 
@@ -100,7 +102,7 @@ def _restore(registry: Registry, kind: str, uuid: str, snap: Snapshot) -> None:
             snap["defaults"], strict=True,
         )
     ]  # fmt: skip
-    obj = registry.obtain(kind, uuid)
+    obj = registry.obtain(kind, uuid, bool(snap["minmax"]) if "minmax" in snap else True)
     obj.extra = {str(x) for x in snap["extra"]}
     registry.add_sources(obj, defs)
     cols = obj.idx[[obj.pos[d.name] for d in defs]]
@@ -115,8 +117,4 @@ def _restore(registry: Registry, kind: str, uuid: str, snap: Snapshot) -> None:
         data = np.full((rows, len(defs)), np.nan)
         if 0 <= shift < rows and snap[key].shape == (rows, len(defs)):
             data[: rows - shift] = snap[key][shift:]
-        order = (ring.head - np.arange(rows)[::-1]) % rows
-        blk, col = np.divmod(cols, BLOCK)
-        for b in np.unique(blk):
-            sel = blk == b
-            ring.blocks[int(b)][np.ix_(order, col[sel])] = data[:, sel]
+        ring.store.write(ring.order(), cols, data)

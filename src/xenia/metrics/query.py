@@ -86,10 +86,15 @@ def _archive_matrices(bank: Bank, cols: np.ndarray, window: float, reductions: S
     rows = max(1, math.ceil(window / period))
     want = {"min": Cf.MIN, "max": Cf.MAX}
     out: dict[str, np.ndarray] = {}
+    average = next(ring for ring in bank.rings if ring.archive.pdp_per_row == per and ring.archive.cf is Cf.AVERAGE)
     for r in reductions:
         cf = want.get(r, Cf.AVERAGE)
         ring = next((ring for ring in bank.rings if ring.archive.pdp_per_row == per and ring.archive.cf is cf), None)
         if ring is None:
-            ring = next(ring for ring in bank.rings if ring.archive.pdp_per_row == per)
-        out[r] = ring.columns(cols, rows)
+            ring = average
+        m = ring.columns(cols, rows)
+        plain = ~bank.minmax[cols]
+        if ring is not average and plain.any():  # RRDs without MIN and MAX archives: their AVERAGE rows
+            m[:, plain] = average.columns(cols[plain], rows)
+        out[r] = m
     return out

@@ -44,6 +44,8 @@ class ObjectRrd:
     feed: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     #: fed a known value since the last save
     dirty: bool = False
+    #: the RRD has MIN and MAX archives besides the AVERAGE ones (fixed when it is created)
+    minmax: bool = True
 
     def index_of(self, name: str) -> int:
         try:
@@ -66,6 +68,12 @@ class Registry:
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
         self.objects: dict[Key, ObjectRrd] = {}
+        #: new VM and SR RRDs get MIN and MAX archives (xapi's
+        #: ``pool.other_config:create_min_max_in_new_VM_RRDs``); the host's always have them
+        self.vm_min_max = False
+        #: bumped whenever an object or a recorded source comes or goes, so that plans built
+        #: from the objects' indices (the cooked query's) know when to rebuild
+        self.version = 0
 
     def __iter__(self) -> Iterator[ObjectRrd]:
         return iter(self.objects.values())
@@ -73,17 +81,23 @@ class Registry:
     def get(self, kind: str, uuid: str) -> ObjectRrd | None:
         return self.objects.get((kind, uuid))
 
-    def obtain(self, kind: str, uuid: str) -> ObjectRrd:
+    def obtain(self, kind: str, uuid: str, minmax: bool | None = None) -> ObjectRrd:
+        """The RRD of an object, created empty if it has none; ``minmax`` overrides the choice of
+        archives for a new one (a restored RRD keeps the archives it was saved with)."""
         obj = self.objects.get((kind, uuid))
         if obj is None:
-            obj = self.objects[(kind, uuid)] = ObjectRrd(kind, uuid)
+            if minmax is None:
+                minmax = kind == "host" or self.vm_min_max
+            obj = self.objects[(kind, uuid)] = ObjectRrd(kind, uuid, minmax=minmax)
+            self.version += 1
         return obj
 
     def add_sources(self, obj: ObjectRrd, defs: Sequence[DsDef]) -> None:
         new = [d for d in defs if d.name not in obj.pos]
         if not new:
             return
-        idx = self.bank.allocate(new)
+        idx = self.bank.allocate(new, obj.minmax)
+        self.version += 1
         for d in new:
             obj.pos[d.name] = len(obj.defs)
             obj.defs.append(d)
@@ -117,4 +131,5 @@ class Registry:
         obj = self.objects.pop((kind, uuid), None)
         if obj is not None:
             self.bank.free(obj.idx)
+            self.version += 1
         return obj

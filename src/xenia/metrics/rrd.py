@@ -27,16 +27,20 @@ stops counting them once every PDP of a CDP is unknown, and then writes the CDP'
 0.0); MIN and MAX are not rescaled by the AVERAGE renormalisation; an update whose time is not
 after the previous one is ignored (``rrd.ml`` pretends 5 s passed).
 
-Memory is constant per DS: 2 082 doubles of archives (16.3 KiB) plus a short ring of raw rates
-(for window queries finer than 5 s) and a few scalars. Archive rings live in blocks of
-:data:`BLOCK` DSs so the bank grows without copying what it holds.
+Memory per DS is bounded and constant once every archive has turned once: 2 082 archived values
+plus a short ring of raw rates (for window queries finer than 5 s), all float32 (8.6 KiB), and a
+few float64 scalars. Values are kept as float32 because the archives are read back as rates and
+averages, which rrdtool's own XML prints with 7 significant digits; the arithmetic (counters,
+rates, consolidation) stays float64. Rows live in tiles of :data:`BLOCK` DSs so the bank grows
+without copying what it holds, and the rows of an archive that takes more than a day to fill
+are allocated a day's worth at a time, as the head reaches them (:class:`_Rows`).
 """
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,13 +60,20 @@ __all__ = [
 ]
 
 F64 = npt.NDArray[np.float64]
+F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 
 STEP = 5  #: seconds per primary data point
 HEARTBEAT = 300.0  #: ``minimal_heartbeat``: a longer gap between updates is unknown
 BLOCK = 2048  #: DSs per storage block
 RAW_ROWS = 120  #: raw rates kept per DS (10 minutes at the default 5 s tick)
 DERIVE_SLACK = 1.05  #: DERIVE rates up to 5 % above max are capped, beyond are unknown
+STORE_DTYPE = np.float32  #: archived values (7 significant digits, as rrdtool's XML prints them)
+CHUNK_ROWS = 24  #: rows allocated at a time for an archive that takes more than a day to fill
+DAY = 86_400
+#: xff of the AVERAGE archives of an RRD without MIN and MAX archives (``create_rras``)
+PLAIN_XFF = 0.5
 
 
 class DsType(enum.IntEnum):
@@ -117,17 +128,104 @@ class DsDef:
     default: bool = True
 
 
-class _Ring:
-    """One archive of every DS: ``blocks[b][row, col]`` for DS ``b * BLOCK + col``."""
+class _Rows:
+    """``rows`` x every DS of float32, kept in tiles of ``chunk_rows`` rows x :data:`BLOCK` DSs.
 
-    __slots__ = ("acc", "archive", "blocks", "head", "unknown")
+    A tile is allocated when the first known (non-NaN) value is written into it; a missing tile
+    reads as NaN. So a slow archive (the 1 h rows fill in a week, the 1 day rows in a year) costs
+    memory only for the part of its turn the bank has lived through, and storage blocks that hold
+    no live DS (the growth margin, freed DSs) cost nothing until they are used.
+    """
+
+    __slots__ = ("chunk_rows", "rows", "tiles")
+
+    def __init__(self, rows: int, chunk_rows: int) -> None:
+        self.rows = rows
+        self.chunk_rows = max(1, min(chunk_rows, rows))
+        self.tiles: dict[tuple[int, int], F32] = {}
+
+    def _new_tile(self, block: int, chunk: int) -> F32:
+        height = min(self.chunk_rows, self.rows - chunk * self.chunk_rows)
+        tile: F32 = np.full((height, BLOCK), np.nan, dtype=STORE_DTYPE)
+        self.tiles[(block, chunk)] = tile
+        return tile
+
+    def write_rows(self, ridx: I64, values: F64) -> None:
+        """Rows ``ridx`` all take ``values`` (one per DS; the bank's whole capacity)."""
+        per_block = values.reshape(-1, BLOCK)
+        known = np.logical_not(np.isnan(per_block).all(axis=1, keepdims=True))[:, 0]
+        chunk, row = np.divmod(ridx, self.chunk_rows)
+        for c in np.unique(chunk).tolist():
+            rsel = row[chunk == c]
+            for b in range(len(per_block)):
+                tile = self.tiles.get((b, c))
+                if tile is None:
+                    if not known[b]:
+                        continue
+                    tile = self._new_tile(b, c)
+                tile[rsel, :] = per_block[b]
+
+    def _groups(self, ridx: I64, cols: I64) -> Iterator[tuple[F32, I64, I64, I64, I64]]:
+        """(tile, positions in ridx, rows in the tile, positions in cols, columns in the tile)."""
+        blk, col = np.divmod(cols, BLOCK)
+        chunk, row = np.divmod(ridx, self.chunk_rows)
+        blocks = np.unique(blk).tolist()
+        for c in np.unique(chunk).tolist():
+            rsel = np.flatnonzero(chunk == c)
+            for b in blocks:
+                tile = self.tiles.get((b, c))
+                if tile is not None:
+                    csel = np.flatnonzero(blk == b)
+                    yield tile, rsel, row[rsel], csel, col[csel]
+
+    def read(self, ridx: I64, cols: I64) -> F64:
+        """Rows ``ridx`` of DSs ``cols``, shape (len(ridx), len(cols)), in float64."""
+        out: F64 = np.full((len(ridx), len(cols)), np.nan)
+        for tile, rsel, rows, csel, tcols in self._groups(ridx, cols):
+            out[np.ix_(rsel, csel)] = tile[np.ix_(rows, tcols)]
+        return out
+
+    def write(self, ridx: I64, cols: I64, data: F64) -> None:
+        """Rows ``ridx`` of DSs ``cols`` take ``data`` (shape (len(ridx), len(cols)))."""
+        blk, col = np.divmod(cols, BLOCK)
+        chunk, row = np.divmod(ridx, self.chunk_rows)
+        for c in np.unique(chunk).tolist():
+            rsel = np.flatnonzero(chunk == c)
+            for b in np.unique(blk).tolist():
+                csel = np.flatnonzero(blk == b)
+                part = data[np.ix_(rsel, csel)]
+                tile = self.tiles.get((b, c))
+                if tile is None:
+                    if np.isnan(part).all():
+                        continue
+                    tile = self._new_tile(b, c)
+                tile[np.ix_(row[rsel], col[csel])] = part
+
+    def forget(self, cols: I64) -> None:
+        """Every row of DSs ``cols`` becomes unknown."""
+        blk, col = np.divmod(cols, BLOCK)
+        for (b, _), tile in self.tiles.items():
+            sel = blk == b
+            if sel.any():
+                tile[:, col[sel]] = np.nan
+
+    def nbytes(self) -> int:
+        return sum(t.nbytes for t in self.tiles.values())
+
+
+class _Ring:
+    """One archive of every DS: its rows, the head they share, and the CDP in preparation."""
+
+    __slots__ = ("acc", "archive", "head", "store", "unknown")
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
-        self.blocks: list[F64] = []
+        # an archive that takes more than a day to fill is allocated a day's worth of rows at a time
+        slow = archive.rows * archive.period > DAY
+        self.store = _Rows(archive.rows, CHUNK_ROWS if slow else archive.rows)
         self.head = archive.rows - 1  # the row written last; the next push goes to head + 1
         self.acc: F64 = np.empty(0)
-        self.unknown: I64 = np.empty(0, dtype=np.int64)
+        self.unknown: I32 = np.empty(0, dtype=np.int32)
 
     def init_value(self) -> float:
         return {Cf.AVERAGE: 0.0, Cf.MIN: math.inf, Cf.MAX: -math.inf}[self.archive.cf]
@@ -135,9 +233,7 @@ class _Ring:
     def grow(self, capacity: int) -> None:
         old = len(self.acc)
         self.acc = np.concatenate([self.acc, np.full(capacity - old, self.init_value())])
-        self.unknown = np.concatenate([self.unknown, np.zeros(capacity - old, dtype=np.int64)])
-        while len(self.blocks) * BLOCK < capacity:
-            self.blocks.append(np.full((self.archive.rows, BLOCK), np.nan))
+        self.unknown = np.concatenate([self.unknown, np.zeros(capacity - old, dtype=np.int32)])
 
     def add_pdps(self, count: int, pdps: F64) -> None:
         """Feed ``count`` PDPs of value ``pdps`` (per DS) into the CDP being prepared."""
@@ -153,13 +249,17 @@ class _Ring:
         else:
             np.fmax(self.acc, pdps, out=self.acc)
 
-    def finish_cdp(self) -> F64:
-        """The consolidated values of the CDP just completed; then start the next one."""
+    def finish_cdp(self, minmax: npt.NDArray[np.bool_]) -> F64:
+        """The consolidated values of the CDP just completed; then start the next one.
+
+        ``minmax`` tells the DSs whose RRD has MIN and MAX archives: the others' AVERAGE archives
+        have xff 0.5 (:data:`PLAIN_XFF`), as xcp-rrdd creates them."""
         a = self.archive
         known = a.pdp_per_row - self.unknown
         with np.errstate(invalid="ignore", divide="ignore"):
             value = self.acc / known if a.cf is Cf.AVERAGE else self.acc.copy()
-        value[(self.unknown > math.floor(a.xff * a.pdp_per_row)) | (known <= 0)] = np.nan
+        limit = np.where(minmax, math.floor(a.xff * a.pdp_per_row), math.floor(PLAIN_XFF * a.pdp_per_row))
+        value[(self.unknown > limit) | (known <= 0)] = np.nan
         self.acc.fill(self.init_value())
         self.unknown.fill(0)
         return value
@@ -170,25 +270,25 @@ class _Ring:
         times = min(times, rows)
         idx = (self.head + 1 + np.arange(times)) % rows
         self.head = int(idx[-1])
-        for b, block in enumerate(self.blocks):
-            block[idx, :] = values[b * BLOCK : (b + 1) * BLOCK]
+        self.store.write_rows(idx, values)
+
+    def order(self) -> I64:
+        """Row indices, oldest first."""
+        rows = self.archive.rows
+        order: I64 = (self.head + 1 + np.arange(rows)) % rows
+        return order
 
     def column(self, ds: int) -> F64:
         """Every row of one DS, oldest first."""
-        b, col = divmod(ds, BLOCK)
-        return np.roll(self.blocks[b][:, col], -(self.head + 1))
+        col: F64 = self.store.read(self.order(), np.array([ds], dtype=np.int64))[:, 0]
+        return col
 
     def columns(self, ds: I64, last: int) -> F64:
         """The newest ``last`` rows of several DSs, shape (last, len(ds)), oldest first."""
         rows = self.archive.rows
         last = min(last, rows)
         ridx = (self.head - np.arange(last)[::-1]) % rows
-        out = np.empty((last, len(ds)))
-        blk, col = np.divmod(ds, BLOCK)
-        for b in np.unique(blk):
-            sel = blk == b
-            out[:, sel] = self.blocks[int(b)][np.ix_(ridx, col[sel])]
-        return out
+        return self.store.read(ridx, ds)
 
 
 class Bank:
@@ -212,16 +312,22 @@ class Bank:
         self.last_updated: float | None = None
         #: the rates computed by the last update, per DS (NaN: unknown)
         self.last_rates: F64 = np.empty(0)
-        #: raw rates, one row per update, for window queries: ``raw_blocks[b][row, col]``
+        #: raw rates, one row per update, for window queries
         self.raw_rows = raw_rows
-        self.raw_blocks: list[F64] = []
+        self.raw = _Rows(raw_rows, raw_rows)
         self.raw_times: F64 = np.full(raw_rows, np.nan)
         self.raw_head = raw_rows - 1
-        self._free: list[int] = []
+        #: per DS: its RRD has MIN and MAX archives (xcp-rrdd: always the host's; a VM's or an SR's
+        #: only when created while ``pool.other_config:create_min_max_in_new_VM_RRDs`` is true)
+        self.minmax: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        #: free indices, per kind of block (a block holds DSs with MIN/MAX archives or DSs without,
+        #: so the MIN and MAX archives allocate no tile for the blocks of DSs without them)
+        self._free: dict[bool, list[int]] = {True: [], False: []}
+        self._slots: dict[bool, int] = {True: 0, False: 0}  #: indices of each kind, used or free
 
     # -- allocation ------------------------------------------------------------------------
 
-    def _grow(self, capacity: int) -> None:
+    def _grow(self, capacity: int, minmax: bool) -> None:
         old = self.capacity
         extra = capacity - old
 
@@ -235,20 +341,22 @@ class Bank:
         self.last_raw = ext(self.last_raw, np.nan)  # type: ignore[assignment]
         self.pdp_value = ext(self.pdp_value, 0.0)  # type: ignore[assignment]
         self.unknown_sec = ext(self.unknown_sec, 0.0)  # type: ignore[assignment]
+        self.minmax = ext(self.minmax, minmax)  # type: ignore[assignment]
         for ring in self.rings:
             ring.grow(capacity)
-        while len(self.raw_blocks) * BLOCK < capacity:
-            self.raw_blocks.append(np.full((self.raw_rows, BLOCK), np.nan))
-        self._free.extend(range(capacity - 1, old - 1, -1))
+        self._free[minmax].extend(range(capacity - 1, old - 1, -1))
+        self._slots[minmax] += extra
         self.capacity = capacity
 
-    def allocate(self, defs: Sequence[DsDef]) -> I64:
-        """Indices for new DSs, with empty (NaN) history; constant memory per DS."""
-        need = len(defs) - len(self._free)
-        if need > 0:
-            wanted = max(self.capacity + need, self.capacity + self.capacity // 2)
-            self._grow(-(-wanted // BLOCK) * BLOCK)  # whole blocks: every array covers them exactly
-        idx = np.array([self._free.pop() for _ in defs], dtype=np.int64)
+    def allocate(self, defs: Sequence[DsDef], minmax: bool = True) -> I64:
+        """Indices for new DSs, with empty (NaN) history; constant memory per DS. ``minmax``: the
+        DSs get MIN and MAX archives besides the AVERAGE ones."""
+        free = self._free[minmax]
+        need = len(defs) - len(free)
+        if need > 0:  # grow this kind by half of what it has, in whole blocks (every array covers them)
+            extra = max(need, self._slots[minmax] // 2)
+            self._grow(self.capacity + -(-extra // BLOCK) * BLOCK, minmax)
+        idx = np.array([free.pop() for _ in defs], dtype=np.int64)
         self.used[idx] = True
         self.type[idx] = [d.type for d in defs]
         self.min[idx] = [d.min for d in defs]
@@ -262,15 +370,12 @@ class Bank:
         self.pdp_value[idx] = 0.0
         last = self.last_updated
         self.unknown_sec[idx] = 0.0 if last is None else last - math.floor(last / STEP) * STEP
-        blk, col = np.divmod(idx, BLOCK)
         for ring in self.rings:
             ring.acc[idx] = ring.init_value()
             # the part of the current CDP before this DS existed is unknown
             ring.unknown[idx] = self._pdps_into_cdp(ring.archive)
-            for b in np.unique(blk):
-                ring.blocks[int(b)][:, col[blk == b]] = np.nan
-        for b in np.unique(blk):
-            self.raw_blocks[int(b)][:, col[blk == b]] = np.nan
+            ring.store.forget(idx)
+        self.raw.forget(idx)
 
     def _pdps_into_cdp(self, archive: Archive) -> int:
         if self.last_updated is None:
@@ -280,7 +385,8 @@ class Bank:
     def free(self, idx: I64) -> None:
         """Give DSs back; their indices are reused by later allocations."""
         self.used[idx] = False
-        self._free.extend(int(i) for i in idx)
+        for i in idx.tolist():
+            self._free[bool(self.minmax[i])].append(i)
 
     # -- the update ------------------------------------------------------------------------
 
@@ -325,8 +431,14 @@ class Bank:
         if interval > HEARTBEAT:
             pdps[:] = np.nan
         pdps = self._bound(pdps)
+        minmax_pdps = None
         for ring in self.rings:
-            self._consolidate(ring, proc, int(elapsed), pdps)
+            if ring.archive.cf is Cf.AVERAGE:
+                self._consolidate(ring, proc, int(elapsed), pdps, self.minmax)
+                continue
+            if minmax_pdps is None:  # DSs without MIN and MAX archives feed them nothing
+                minmax_pdps = np.where(self.minmax, pdps, np.nan)
+            self._consolidate(ring, proc, int(elapsed), minmax_pdps, self.minmax)
 
         # start the PDP this update is in with its share of the interval
         self.unknown_sec = np.where(unknown, post, 0.0)
@@ -350,7 +462,7 @@ class Bank:
         return values
 
     @staticmethod
-    def _consolidate(ring: _Ring, proc: int, elapsed: int, pdps: F64) -> None:
+    def _consolidate(ring: _Ring, proc: int, elapsed: int, pdps: F64, minmax: npt.NDArray[np.bool_]) -> None:
         """``rra_update``: feed ``elapsed`` PDPs, writing every CDP they complete."""
         per = ring.archive.pdp_per_row
         to_finish = per - (proc // STEP) % per  # PDPs the CDP in preparation still needs
@@ -358,19 +470,29 @@ class Bank:
         if elapsed < to_finish:
             return
         completed = (elapsed - to_finish) // per + 1
-        ring.push(ring.finish_cdp())
+        ring.push(ring.finish_cdp(minmax))
         if completed > 1:  # CDPs made only of this update's PDPs are the PDP value itself
             ring.add_pdps(per, pdps)
-            ring.push(ring.finish_cdp(), completed - 1)
+            ring.push(ring.finish_cdp(minmax), completed - 1)
         ring.add_pdps((elapsed - to_finish) % per, pdps)
 
     def _record_raw(self, t: float, rate: F64) -> None:
         self.raw_head = (self.raw_head + 1) % self.raw_rows
         self.raw_times[self.raw_head] = t
-        for b, block in enumerate(self.raw_blocks):
-            block[self.raw_head, :] = rate[b * BLOCK : (b + 1) * BLOCK]
+        self.raw.write_rows(np.array([self.raw_head], dtype=np.int64), rate)
 
     # -- reading ---------------------------------------------------------------------------
+
+    def rings_of(self, minmax: bool) -> list[tuple[int, Archive]]:
+        """The archives an RRD has, as (ring index, archive with its xff): all of them with MIN and
+        MAX, else only the AVERAGE ones, with xff 0.5 (``create_rras``)."""
+        if minmax:
+            return list(enumerate(self.archives))
+        return [
+            (i, Archive(a.cf, a.rows, a.pdp_per_row, PLAIN_XFF))
+            for i, a in enumerate(self.archives)
+            if a.cf is Cf.AVERAGE
+        ]
 
     def cdp_time(self, archive: Archive) -> int:
         """Time of the newest row of ``archive`` (the end of its period), 0 before any update."""
@@ -388,13 +510,7 @@ class Bank:
         rows = self.raw_rows
         order = (self.raw_head - np.arange(rows)[::-1]) % rows
         times = self.raw_times[order]
-        ridx = order[times > since]
-        out = np.empty((len(ridx), len(idx)))
-        blk, col = np.divmod(idx, BLOCK)
-        for b in np.unique(blk):
-            sel = blk == b
-            out[:, sel] = self.raw_blocks[int(b)][np.ix_(ridx, col[sel])]
-        return out
+        return self.raw.read(order[times > since], idx)
 
     def raw_span(self) -> float:
         """Seconds of history the raw ring holds (0 before two updates)."""
@@ -403,7 +519,16 @@ class Bank:
             return 0.0
         return float(self.last_updated - times.min())
 
-    def bytes_per_ds(self) -> int:
-        """Memory one DS costs, whatever the number of DSs."""
-        doubles = sum(a.rows for a in self.archives) + self.raw_rows + 5 + 2 * len(self.archives)
-        return doubles * 8 + 2  # + the type (int8) and the in-use flag
+    def bytes_per_ds(self, minmax: bool = True) -> int:
+        """Memory one DS costs once every archive has made a full turn, whatever the number of DSs:
+        float32 rows, and per DS five float64 scalars, per archive a float64 accumulator and an
+        int32 count of unknown PDPs, the type (int8), the in-use and MIN/MAX flags. A DS without
+        MIN and MAX archives costs less by their rows."""
+        rows = sum(a.rows for _, a in self.rings_of(minmax)) + self.raw_rows
+        return rows * STORE_DTYPE().itemsize + 5 * 8 + len(self.archives) * (8 + 4) + 3
+
+    def nbytes(self) -> int:
+        """Memory the bank holds now (its arrays; the lazily allocated tiles as far as they exist)."""
+        vectors = [self.used, self.type, self.min, self.max, self.last_raw, self.pdp_value, self.unknown_sec, self.minmax]
+        total = sum(v.nbytes for v in vectors) + self.raw.nbytes()
+        return total + sum(r.acc.nbytes + r.unknown.nbytes + r.store.nbytes() for r in self.rings)

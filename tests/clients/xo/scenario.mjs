@@ -88,6 +88,28 @@ try {
   await xapi.call('VM.start', first, false, false)
   const running = await vmState(first, 'Running')
   seen.firstRunning = { is_a_template: running.is_a_template, resident_on: running.$resident_on?.name_label }
+
+  // Xen Orchestra's stats: GET /rrd_updates through getResource, which makes a task and passes
+  // its task_id; the data come once the collector has ticked (404 No_RRA_Available until then)
+  let stats
+  for (let attempt = 0; stats === undefined; attempt++) {
+    try {
+      const response = await xapi.getResource('/rrd_updates', {
+        query: { cf: 'AVERAGE', host: 'true', interval: 5, json: 'true', start: Math.floor(Date.now() / 1000) - 600 },
+      })
+      const body = await response.body.json()
+      await response.task // the task the client made completes
+      stats = { legend: body.meta.legend, rows: body.data.length, task: response.task !== undefined }
+    } catch (error) {
+      if (attempt >= 30 || error.response?.statusCode !== 404) throw error
+      await new Promise(resolve => setTimeout(resolve, 1000))
+    }
+  }
+  seen.rrdUpdates = {
+    task: stats.task,
+    rows: stats.rows,
+    hostColumns: stats.legend.some(e => e.startsWith(`AVERAGE:host:${xapi.pool.$master.uuid}:`)),
+  }
   await xapi.callAsync('VM.clean_shutdown', first)
   await vmState(first, 'Halted')
 
