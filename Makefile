@@ -83,9 +83,10 @@ test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION) cl
 	$(MAKE) cbinding
 	$(BIN)/pytest -q
 
-## fuzz: the fuzzers (tests/fuzz) with a longer budget than under `make test`
+## fuzz: the fuzzers (tests/fuzz) and the store's model tests with a longer budget than under `make test`
 fuzz: $(BIN)/.installed
 	XENIA_FUZZ_SECONDS=$${XENIA_FUZZ_SECONDS:-60} $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+	XENIA_MODEL_EXAMPLES=$${XENIA_MODEL_EXAMPLES:-3000} $(BIN)/pytest -q -p no:cacheprovider tests/store/test_model.py
 
 ## bench: every benchmark, printing figures and ratios against its peer
 bench: $(BIN)/.installed
