@@ -40,7 +40,8 @@ class Target:
 MODULES: dict[str, Target] = {
     "http": Target("src/xenia/api/http.py", ("tests/http",)),
     "xmlrpc": Target("src/xenia/api/codec/xmlrpc.py", ("tests/unit/test_codecs.py",)),
-    "jsonrpc": Target("src/xenia/api/codec/jsonrpc.py", ("tests/unit/test_codecs.py", "tests/functional/test_jsonrpc.py")),
+    "jsonrpc": Target("src/xenia/api/codec/jsonrpc.py",
+                      ("tests/unit/test_codecs.py", "tests/unit/test_jsonrpc_codec.py", "tests/functional/test_jsonrpc.py")),
     "dispatch": Target("src/xenia/api/dispatch.py", ("tests/functional/test_errors.py", "tests/functional/test_rbac.py")),
     "sessions": Target("src/xenia/api/sessions.py", ("tests/unit/test_auth.py", "tests/functional/test_sessions.py")),
     "rbac": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py", "tests/functional/test_rbac.py")),
