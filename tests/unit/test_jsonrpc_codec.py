@@ -42,3 +42,20 @@ def test_invalid_utf8_still_parses_and_is_flagged_for_the_dispatcher() -> None:
 def test_invalid_json_is_malformed_even_after_the_lenient_retry() -> None:
     with pytest.raises(jsonrpc.ParseError):
         jsonrpc.parse_call(b'{"method": "a.b", "params": ["h\xff"], "id": ')
+
+
+@pytest.mark.parametrize("version", [b'"1.0"', b'"2.1"', b'"3.0"', b"2"])
+def test_versions_other_than_absent_or_2_0_are_malformed(version: bytes) -> None:
+    """ocaml-rpc's Jsonrpc: no ``jsonrpc`` member is version 1, ``"2.0"`` version 2, anything else
+    raises Malformed_method_request ("Invalid version")."""
+    with pytest.raises(jsonrpc.ParseError):
+        jsonrpc.parse_call(b'{"jsonrpc": ' + version + b', "method": "a.b", "params": [], "id": 1}')
+
+
+def test_success_envelopes_per_version() -> None:
+    """Version 1 answers carry ``error: null`` beside the result; version 2 answers carry
+    ``jsonrpc: "2.0"`` and no ``error`` member (JSON-RPC 2.0, section 5)."""
+    v1 = jsonrpc.parse_call(b'{"method": "a.b", "params": [], "id": "x"}')
+    v2 = jsonrpc.parse_call(b'{"jsonrpc": "2.0", "method": "a.b", "id": 3}')
+    assert orjson.loads(jsonrpc.success(v1, {"k": 1})) == {"result": {"k": 1}, "error": None, "id": "x"}
+    assert orjson.loads(jsonrpc.success(v2, "OpaqueRef:a")) == {"jsonrpc": "2.0", "result": "OpaqueRef:a", "id": 3}
