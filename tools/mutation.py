@@ -39,7 +39,9 @@ class Target:
 
 MODULES: dict[str, Target] = {
     "http": Target("src/xenia/api/http.py", ("tests/http",)),
-    "xmlrpc": Target("src/xenia/api/codec/xmlrpc.py", ("tests/unit/test_codecs.py",)),
+    "xmlrpc": Target(
+        "src/xenia/api/codec/xmlrpc.py", ("tests/unit/test_codecs.py", "tests/unit/test_xmlrpc_encode.py")
+    ),
     "jsonrpc": Target(
         "src/xenia/api/codec/jsonrpc.py",
         ("tests/unit/test_codecs.py", "tests/unit/test_jsonrpc_codec.py", "tests/functional/test_jsonrpc.py"),
