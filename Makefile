@@ -11,7 +11,7 @@ ANSIBLE_VERSION = 12.3.0
 THIRDPARTY ?= $(HOME)/.cache/xenia/thirdparty
 export XENIA_THIRDPARTY_DIR = $(THIRDPARTY)
 
-.PHONY: run run-pool web test lint typecheck unit bench bench-check fuzz soak system-deps schema generate clients clean dist dist-check cbinding cbinding-install
+.PHONY: run run-pool web test lint typecheck unit bench bench-check fuzz mutation soak system-deps schema generate clients clean dist dist-check cbinding cbinding-install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,9 +83,15 @@ test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION) cl
 	$(MAKE) cbinding
 	$(BIN)/pytest -q
 
-## fuzz: the fuzzers (tests/fuzz) with a longer budget than under `make test`
+## fuzz: the fuzzers (tests/fuzz) and the store's model tests with a longer budget than under `make test`
 fuzz: $(BIN)/.installed
 	XENIA_FUZZ_SECONDS=$${XENIA_FUZZ_SECONDS:-60} $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+	XENIA_MODEL_EXAMPLES=$${XENIA_MODEL_EXAMPLES:-3000} $(BIN)/pytest -q -p no:cacheprovider tests/store/test_model.py
+
+## mutation: cosmic-ray over the core modules, one at a time, MUTATION_SECONDS each (figures in docs/testing.md)
+mutation: $(BIN)/.installed
+	$(BIN)/pip install -q -e '.[dev,mutation]'
+	$(BIN)/python tools/mutation.py --seconds $${MUTATION_SECONDS:-1800} $(MUTATION_MODULES)
 
 ## bench: every benchmark, printing figures and ratios against its peer
 bench: $(BIN)/.installed

@@ -244,5 +244,13 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
     return 0
 
 
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    print(f"at the start: {_load()}", flush=True)
+    status = main()
+    print(f"at the end: {_load()} (a figure taken under load moves; compare only with its peer in the same run)")
+    sys.exit(status)

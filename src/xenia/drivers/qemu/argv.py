@@ -1,8 +1,9 @@
 """The QEMU command line for a domain: a pure function of the spec and the driver's choices.
 
 Everything QEMU is told about a VM comes from here, so the same inputs always give the same argv.
-That matters twice: golden tests pin the output, and resume after suspend needs the *identical*
-device set on the destination (a missing device makes QEMU refuse the stream; qemu.md §3).
+That matters twice: hand-written statements (tests/qemu/golden) pin the output, and resume after
+suspend needs the *identical* device set on the destination (a missing device makes QEMU refuse
+the stream; qemu.md §3).
 
 Choices worth knowing:
 
