@@ -16,7 +16,13 @@ from pathlib import Path
 
 import xenia
 from xenia.api.auth import generate_password, hash_password
-from xenia.datamodel import API_VERSION_MAJOR, API_VERSION_MINOR, API_VERSION_VENDOR
+from xenia.datamodel import (
+    API_VERSION_MAJOR,
+    API_VERSION_MINOR,
+    API_VERSION_VENDOR,
+    PRODUCT_VERSION,
+    PRODUCT_VERSION_TEXT,
+)
 from xenia.datamodel.meta import NULL_REF, Role
 from xenia.datamodel.schema import schema_hash
 from xenia.db import Db
@@ -67,10 +73,12 @@ def _cpus() -> list[dict[str, str]]:
 
 
 def software_version() -> dict[str, str]:
+    """xapi's keys; ``product_version`` is the release whose API xenia serves, ``xenia`` its own version."""
     return {
-        "product_version": xenia.__version__,
-        "product_version_text": xenia.__version__,
-        "product_version_text_short": xenia.__version__,
+        "product_version": PRODUCT_VERSION,
+        "product_version_text": PRODUCT_VERSION_TEXT,
+        "product_version_text_short": PRODUCT_VERSION_TEXT,
+        "xenia": xenia.__version__,
         "platform_name": "xenia",
         "platform_version": xenia.__version__,
         "product_brand": "xenia",

@@ -41,6 +41,12 @@ from xenia.datamodel.meta import ClassDef, EnumDef, ErrorDef, Field
 API_VERSION_MAJOR = 2
 API_VERSION_MINOR = 21
 API_VERSION_VENDOR = "XenSource"
+#: ``software_version.product_version``: the release whose API xenia serves (2.21 is "XenServer 8",
+#: reported as 8.4.0).  Clients branch on this number (Ansible's xenserver modules use the guest
+#: agent's static-IP support only from 7.0 on), so it names the behaviour, not xenia's own version,
+#: which is ``software_version.xenia`` (docs/api.md, "First start").
+PRODUCT_VERSION = "8.4.0"
+PRODUCT_VERSION_TEXT = "8"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,4 +125,4 @@ def _build() -> Model:
 
 MODEL = _build()
 
-__all__ = ["API_VERSION_MAJOR", "API_VERSION_MINOR", "MODEL", "ApiError", "Model", "Relation"]
+__all__ = ["API_VERSION_MAJOR", "API_VERSION_MINOR", "MODEL", "PRODUCT_VERSION", "PRODUCT_VERSION_TEXT", "ApiError", "Model", "Relation"]
