@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenia.api import tls
+from xenia.api.certificates import ServerCertificate
 from xenia.api.console import ConsoleHandler
 from xenia.api.console_ws import WebSocketConsoleHandler
 from xenia.api.context import App
@@ -152,9 +153,13 @@ class Daemon:
         if link is not None:
             self.api.route("POST", SESSION_PATH, link.session_route)
         await self.api.listen_unix(cfg.socket_path)
+        tls_host = (cfg.tls_listen.rpartition(":")[0] if cfg.tls_listen else "") or "127.0.0.1"
+        certificate = app.services["certificate"] = ServerCertificate(cfg.state_dir, tls_host)
         if cfg.tls_listen:  # before plain HTTP: a client that finds the plain port open finds TLS ready too
             host, _, port = cfg.tls_listen.rpartition(":")
-            context = tls.server_context(cfg.state_dir, cfg.tls_cert, cfg.tls_key, host or "127.0.0.1")
+            cert, key = tls.server_files(cfg.state_dir, cfg.tls_cert, cfg.tls_key, host or "127.0.0.1")
+            context = tls.server_context(cfg.state_dir, cert, key, host or "127.0.0.1")
+            certificate.serve(context, cert, key)
             self.tls_port = await self.api.listen_tcp(host or "127.0.0.1", int(port), context)
         if cfg.listen:
             host, _, port = cfg.listen.rpartition(":")

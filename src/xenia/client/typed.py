@@ -726,6 +726,18 @@ class HostApi:
         """Return true if the extension is available on the host"""
         return cast('bool', self._call('host.has_extension', host, name))
 
+    def get_server_certificate(self, host: HostRef) -> str:
+        """Get the installed server public TLS certificate."""
+        return cast('str', self._call('host.get_server_certificate', host))
+
+    def install_server_certificate(self, host: HostRef, certificate: str, private_key: str, certificate_chain: str) -> None:
+        """Install the TLS server certificate."""
+        return cast('None', self._call('host.install_server_certificate', host, certificate, private_key, certificate_chain))
+
+    def reset_server_certificate(self, host: HostRef) -> None:
+        """Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
+        return cast('None', self._call('host.reset_server_certificate', host))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return cast('None', self._call('host.set_ssl_legacy', self_, value))
@@ -4842,6 +4854,18 @@ class HostAsyncApi:
         """Return true if the extension is available on the host"""
         return cast('bool', await self._call('host.has_extension', host, name))
 
+    async def get_server_certificate(self, host: HostRef) -> str:
+        """Get the installed server public TLS certificate."""
+        return cast('str', await self._call('host.get_server_certificate', host))
+
+    async def install_server_certificate(self, host: HostRef, certificate: str, private_key: str, certificate_chain: str) -> None:
+        """Install the TLS server certificate."""
+        return cast('None', await self._call('host.install_server_certificate', host, certificate, private_key, certificate_chain))
+
+    async def reset_server_certificate(self, host: HostRef) -> None:
+        """Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
+        return cast('None', await self._call('host.reset_server_certificate', host))
+
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return cast('None', await self._call('host.set_ssl_legacy', self_, value))
@@ -8442,6 +8466,18 @@ class HostTasks:
         """``Async.host.has_extension``: Return true if the extension is available on the host"""
         return Task(self._session, self._session.call_with_session('Async.host.has_extension', host, name))
 
+    def get_server_certificate(self, host: HostRef) -> Task[str]:
+        """``Async.host.get_server_certificate``: Get the installed server public TLS certificate."""
+        return Task(self._session, self._session.call_with_session('Async.host.get_server_certificate', host))
+
+    def install_server_certificate(self, host: HostRef, certificate: str, private_key: str, certificate_chain: str) -> Task[None]:
+        """``Async.host.install_server_certificate``: Install the TLS server certificate."""
+        return Task(self._session, self._session.call_with_session('Async.host.install_server_certificate', host, certificate, private_key, certificate_chain))
+
+    def reset_server_certificate(self, host: HostRef) -> Task[None]:
+        """``Async.host.reset_server_certificate``: Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
+        return Task(self._session, self._session.call_with_session('Async.host.reset_server_certificate', host))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> Task[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return Task(self._session, self._session.call_with_session('Async.host.set_ssl_legacy', self_, value))
@@ -9081,6 +9117,18 @@ class HostAsyncTasks:
     async def has_extension(self, host: HostRef, name: str) -> AsyncTask[bool]:
         """``Async.host.has_extension``: Return true if the extension is available on the host"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.has_extension', host, name))
+
+    async def get_server_certificate(self, host: HostRef) -> AsyncTask[str]:
+        """``Async.host.get_server_certificate``: Get the installed server public TLS certificate."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.get_server_certificate', host))
+
+    async def install_server_certificate(self, host: HostRef, certificate: str, private_key: str, certificate_chain: str) -> AsyncTask[None]:
+        """``Async.host.install_server_certificate``: Install the TLS server certificate."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.install_server_certificate', host, certificate, private_key, certificate_chain))
+
+    async def reset_server_certificate(self, host: HostRef) -> AsyncTask[None]:
+        """``Async.host.reset_server_certificate``: Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.reset_server_certificate', host))
 
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> AsyncTask[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""

@@ -8,6 +8,7 @@ from xenia.api.handlers import (
     devices,
     event,
     host,
+    host_certs,
     lifecycle,
     message,
     metrics_ext,
@@ -29,5 +30,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "data_sources", "devices", "event", "host", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "data_sources", "devices", "event", "host", "host_certs", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip
