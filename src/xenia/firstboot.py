@@ -20,6 +20,7 @@ from xenia.datamodel import (
     API_VERSION_MAJOR,
     API_VERSION_MINOR,
     API_VERSION_VENDOR,
+    EDITIONS,
     PRODUCT_VERSION,
     PRODUCT_VERSION_TEXT,
 )
@@ -139,7 +140,13 @@ def refresh_host(db: Db, host_ref: str, pool_member: bool = False) -> None:
                 "flags": first.get("flags", ""),
             },
             enabled=True,
+            editions=list(EDITIONS),
         )
+        host = db.get("host", host_ref)
+        if host["edition"] not in EDITIONS:
+            db.set("host", host_ref, "edition", EDITIONS[0])
+        db.set("host", host_ref, "license_params",
+               {**host["license_params"], "expiry": "never", "sockets": "1"})  # fmt: skip
         # xapi's dbsync points host.control_domain at dom0 at every start; clients (Xen Orchestra) follow it
         dom0 = [vm for vm in db.referrers("VM", "resident_on", host_ref) if db.get("VM", vm)["is_control_domain"]]
         if dom0:

@@ -738,6 +738,14 @@ class HostApi:
         """Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
         return cast('None', self._call('host.reset_server_certificate', host))
 
+    def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> None:
+        """Set the power-on-mode, host, user and password"""
+        return cast('None', self._call('host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
+    def apply_edition(self, host: HostRef, edition: str, force: bool) -> None:
+        """Change to another edition, or reactivate the current edition after a license has expired. This may be subject to the successful checkout of an appropriate license."""
+        return cast('None', self._call('host.apply_edition', host, edition, force))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return cast('None', self._call('host.set_ssl_legacy', self_, value))
@@ -1801,6 +1809,14 @@ class PoolApi:
     def get_update_sync_enabled(self, self_: PoolRef) -> bool:
         """``pool.get_update_sync_enabled``"""
         return cast('bool', self._call('pool.get_update_sync_enabled', self_))
+
+    def apply_edition(self, self_: PoolRef, edition: str) -> None:
+        """Apply an edition to all hosts in the pool"""
+        return cast('None', self._call('pool.apply_edition', self_, edition))
+
+    def get_license_state(self, self_: PoolRef) -> dict[str, str]:
+        """This call returns the license state for the pool"""
+        return cast('dict[str, str]', self._call('pool.get_license_state', self_))
 
     def sync_database(self) -> None:
         """Forcibly synchronise the database now"""
@@ -4866,6 +4882,14 @@ class HostAsyncApi:
         """Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
         return cast('None', await self._call('host.reset_server_certificate', host))
 
+    async def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> None:
+        """Set the power-on-mode, host, user and password"""
+        return cast('None', await self._call('host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
+    async def apply_edition(self, host: HostRef, edition: str, force: bool) -> None:
+        """Change to another edition, or reactivate the current edition after a license has expired. This may be subject to the successful checkout of an appropriate license."""
+        return cast('None', await self._call('host.apply_edition', host, edition, force))
+
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return cast('None', await self._call('host.set_ssl_legacy', self_, value))
@@ -5929,6 +5953,14 @@ class PoolAsyncApi:
     async def get_update_sync_enabled(self, self_: PoolRef) -> bool:
         """``pool.get_update_sync_enabled``"""
         return cast('bool', await self._call('pool.get_update_sync_enabled', self_))
+
+    async def apply_edition(self, self_: PoolRef, edition: str) -> None:
+        """Apply an edition to all hosts in the pool"""
+        return cast('None', await self._call('pool.apply_edition', self_, edition))
+
+    async def get_license_state(self, self_: PoolRef) -> dict[str, str]:
+        """This call returns the license state for the pool"""
+        return cast('dict[str, str]', await self._call('pool.get_license_state', self_))
 
     async def sync_database(self) -> None:
         """Forcibly synchronise the database now"""
@@ -8478,6 +8510,10 @@ class HostTasks:
         """``Async.host.reset_server_certificate``: Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
         return Task(self._session, self._session.call_with_session('Async.host.reset_server_certificate', host))
 
+    def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> Task[None]:
+        """``Async.host.set_power_on_mode``: Set the power-on-mode, host, user and password"""
+        return Task(self._session, self._session.call_with_session('Async.host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> Task[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return Task(self._session, self._session.call_with_session('Async.host.set_ssl_legacy', self_, value))
@@ -8589,6 +8625,14 @@ class PoolTasks:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def apply_edition(self, self_: PoolRef, edition: str) -> Task[None]:
+        """``Async.pool.apply_edition``: Apply an edition to all hosts in the pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.apply_edition', self_, edition))
+
+    def get_license_state(self, self_: PoolRef) -> Task[dict[str, str]]:
+        """``Async.pool.get_license_state``: This call returns the license state for the pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.get_license_state', self_))
 
     def sync_database(self) -> Task[None]:
         """``Async.pool.sync_database``: Forcibly synchronise the database now"""
@@ -9130,6 +9174,10 @@ class HostAsyncTasks:
         """``Async.host.reset_server_certificate``: Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.reset_server_certificate', host))
 
+    async def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> AsyncTask[None]:
+        """``Async.host.set_power_on_mode``: Set the power-on-mode, host, user and password"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> AsyncTask[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_ssl_legacy', self_, value))
@@ -9241,6 +9289,14 @@ class PoolAsyncTasks:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def apply_edition(self, self_: PoolRef, edition: str) -> AsyncTask[None]:
+        """``Async.pool.apply_edition``: Apply an edition to all hosts in the pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.apply_edition', self_, edition))
+
+    async def get_license_state(self, self_: PoolRef) -> AsyncTask[dict[str, str]]:
+        """``Async.pool.get_license_state``: This call returns the license state for the pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.get_license_state', self_))
 
     async def sync_database(self) -> AsyncTask[None]:
         """``Async.pool.sync_database``: Forcibly synchronise the database now"""

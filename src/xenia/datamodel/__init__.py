@@ -47,6 +47,9 @@ API_VERSION_VENDOR = "XenSource"
 #: which is ``software_version.xenia`` (docs/api.md, "First start").
 PRODUCT_VERSION = "8.4.0"
 PRODUCT_VERSION_TEXT = "8"
+#: ``host.editions``: xenia has no licences, so one edition with every feature and no expiry
+#: (xapi asks its licensing daemon, v6d; this is what a v6d with a single free edition answers)
+EDITIONS = ("free",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,4 +128,4 @@ def _build() -> Model:
 
 MODEL = _build()
 
-__all__ = ["API_VERSION_MAJOR", "API_VERSION_MINOR", "MODEL", "PRODUCT_VERSION", "PRODUCT_VERSION_TEXT", "ApiError", "Model", "Relation"]
+__all__ = ["API_VERSION_MAJOR", "API_VERSION_MINOR", "EDITIONS", "MODEL", "PRODUCT_VERSION", "PRODUCT_VERSION_TEXT", "ApiError", "Model", "Relation"]

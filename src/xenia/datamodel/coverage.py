@@ -29,7 +29,7 @@ PAGE = ROOT / "docs" / "api-coverage.md"
 
 POOLS = "needs a pool of several hosts"
 HA = "needs high availability (HA), which needs a pool"
-LICENSING = "needs licensing (xenia has no editions or licences)"
+LICENSING = "needs licence files (xenia has one edition, free, and no licences to add or remove)"
 WLB = "needs a Workload Balancing server"
 EXT_AUTH = "needs external authentication (Active Directory)"
 RRD = "backs RRDs up for the pool coordinator; xenia saves them in its state directory on its own schedule (docs/metrics.md)"
@@ -59,10 +59,10 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("pool.enable_redo_log", HA), ("pool.disable_redo_log", HA),
     ("*wlb*", WLB), ("pool.send_wlb_configuration", WLB), ("pool.deconfigure_wlb", WLB),
     ("*external_auth*", EXT_AUTH), ("pool.set_ext_auth_max_threads", EXT_AUTH),
-    ("*.apply_edition", LICENSING), ("host.license_*", LICENSING), ("pool.get_license_state", LICENSING),
+    ("host.license_*", LICENSING),
     ("pool.emergency_*", POOLS),
     ("pool.rotate_secret", POOLS), ("host.declare_dead", POOLS), ("host.destroy", POOLS), ("host.power_on", POOLS),
-    ("host.set_power_on_mode", POOLS), ("host.sync_data", POOLS),
+    ("host.sync_data", POOLS),
     ("VM.pool_migrate", POOLS),
     ("VDI.pool_migrate", POOLS),
     ("pool.detect_nonhomogeneous_external_auth", POOLS), ("host.set_cpu_features", POOLS),

@@ -39,6 +39,7 @@ ERRORS: dict[str, ErrorDef] = {
         _e("OPERATION_BLOCKED", "ref", "code"),
         _e("OTHER_OPERATION_IN_PROGRESS", "class", "object", "operation_type", "operation_ref"),
         _e("LICENCE_RESTRICTION", "feature"),
+        _e("INVALID_EDITION", "edition"),
         # host.install_server_certificate (xapi's gencert checks, in its order)
         _e("SERVER_CERTIFICATE_KEY_INVALID"),
         _e("SERVER_CERTIFICATE_KEY_ALGORITHM_NOT_SUPPORTED", "algorithm_oid"),

@@ -226,6 +226,21 @@ HOST = ClassDef(
         is_async=True,
     ),
     Message(
+        'set_power_on_mode',
+        (P('host ref', 'self', 'The host'), P('string', 'power_on_mode', 'power-on-mode can be empty, wake-on-lan, DRAC or other'), P('(string -> string) map', 'power_on_config', 'Power on config')),
+        result='void',
+        doc='Set the power-on-mode, host, user and password',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'apply_edition',
+        (P('host ref', 'host', 'The host'), P('string', 'edition', 'The requested edition'), P('bool', 'force', 'Update the license params even if the apply call fails')),
+        result='void',
+        doc='Change to another edition, or reactivate the current edition after a license has expired. This may be subject to the successful checkout of an appropriate license.',
+        min_role=Role.POOL_OPERATOR,
+    ),
+    Message(
         'set_ssl_legacy',
         (P('host ref', 'self', 'The host'), P('bool', 'value', 'True to allow SSLv3 and ciphersuites as used in old XenServer versions')),
         result='void',

@@ -74,6 +74,23 @@ POOL = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'apply_edition',
+        (P('pool ref', 'self', 'Reference to the pool'), P('string', 'edition', 'The requested edition')),
+        result='void',
+        doc='Apply an edition to all hosts in the pool',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
+        'get_license_state',
+        (P('pool ref', 'self', 'Reference to the pool'),),
+        result='(string -> string) map',
+        doc='This call returns the license state for the pool',
+        min_role=Role.READ_ONLY,
+        client_cert=True,
+        is_async=True,
+    ),
+    Message(
         'sync_database',
         (),
         result='void',

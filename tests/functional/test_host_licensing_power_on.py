@@ -1,0 +1,70 @@
+"""Editions, the pool's licence state and the host's power-on mode, through the official SDK.
+
+xapi: ``host.apply_edition`` asks v6d, which answers INVALID_EDITION [edition] for a name it
+does not know; ``pool.apply_edition`` applies to every host; ``pool.get_license_state`` is the
+lowest edition and its earliest expiry ("never" when there is none); ``set_power_on_mode``
+stores the mode and its configuration together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import XenAPI
+
+from tests.functional.test_new_user_defects import finished
+from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
+
+
+@pytest.fixture(scope="module")
+def session(daemon: DaemonProcess) -> Iterator[XenAPI.Session]:
+    s = XenAPI.Session(daemon.url)
+    s.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "licensing")
+    yield s
+    s.xenapi.session.logout()
+
+
+def error(fn: Any, *args: Any) -> list[str]:
+    with pytest.raises(XenAPI.Failure) as info:
+        fn(*args)
+    details: list[str] = info.value.details
+    return details
+
+
+def test_editions_and_license_state(session: XenAPI.Session) -> None:
+    api = session.xenapi
+    host, pool = api.host.get_all()[0], api.pool.get_all()[0]
+    editions = api.host.get_editions(host)
+    assert api.host.get_edition(host) in editions
+    assert api.host.get_license_params(host)["expiry"] == "never"
+    assert api.pool.get_license_state(pool) == {"edition": api.host.get_edition(host), "expiry": "never"}
+    api.host.apply_edition(host, editions[0], False)
+    assert api.host.get_edition(host) == editions[0]
+
+    assert error(api.host.apply_edition, host, "enterprise-per-socket", True) == \
+        ["INVALID_EDITION", "enterprise-per-socket"]  # fmt: skip
+    assert error(api.pool.apply_edition, pool, "") == ["INVALID_EDITION", ""]
+    assert api.host.get_edition(host) == editions[0]  # a refused edition changes nothing
+    assert error(api.host.apply_edition, "OpaqueRef:NULL", editions[0], False) == \
+        ["HANDLE_INVALID", "host", "OpaqueRef:NULL"]  # fmt: skip
+
+    task = api.Async.pool.apply_edition(pool, editions[0])  # xapi serves it as a task too
+    assert finished(api, task)["status"] == "success"
+    api.task.destroy(task)
+    assert api.pool.get_license_state(pool)["edition"] == editions[0]
+
+
+def test_power_on_mode_is_stored_with_its_config(session: XenAPI.Session) -> None:
+    api = session.xenapi
+    host = api.host.get_all()[0]
+    assert api.host.get_power_on_mode(host) == ""
+    api.host.set_power_on_mode(host, "iLO", {"power_on_ip": "192.0.2.9", "power_on_user": "admin"})
+    record = api.host.get_record(host)
+    assert (record["power_on_mode"], record["power_on_config"]) == \
+        ("iLO", {"power_on_ip": "192.0.2.9", "power_on_user": "admin"})  # fmt: skip
+    api.host.set_power_on_mode(host, "wake-on-lan", {})  # the old configuration goes with the old mode
+    assert (api.host.get_power_on_mode(host), api.host.get_power_on_config(host)) == ("wake-on-lan", {})
+    api.host.set_power_on_mode(host, "", {})
+    assert api.host.get_power_on_mode(host) == ""
