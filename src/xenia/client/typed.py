@@ -746,6 +746,10 @@ class HostApi:
         """Change to another edition, or reactivate the current edition after a license has expired. This may be subject to the successful checkout of an appropriate license."""
         return cast('None', self._call('host.apply_edition', host, edition, force))
 
+    def call_plugin(self, host: HostRef, plugin: str, fn: str, args: dict[str, str]) -> str:
+        """Call an API plugin on this host"""
+        return cast('str', self._call('host.call_plugin', host, plugin, fn, args))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return cast('None', self._call('host.set_ssl_legacy', self_, value))
@@ -4890,6 +4894,10 @@ class HostAsyncApi:
         """Change to another edition, or reactivate the current edition after a license has expired. This may be subject to the successful checkout of an appropriate license."""
         return cast('None', await self._call('host.apply_edition', host, edition, force))
 
+    async def call_plugin(self, host: HostRef, plugin: str, fn: str, args: dict[str, str]) -> str:
+        """Call an API plugin on this host"""
+        return cast('str', await self._call('host.call_plugin', host, plugin, fn, args))
+
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return cast('None', await self._call('host.set_ssl_legacy', self_, value))
@@ -8514,6 +8522,10 @@ class HostTasks:
         """``Async.host.set_power_on_mode``: Set the power-on-mode, host, user and password"""
         return Task(self._session, self._session.call_with_session('Async.host.set_power_on_mode', self_, power_on_mode, power_on_config))
 
+    def call_plugin(self, host: HostRef, plugin: str, fn: str, args: dict[str, str]) -> Task[str]:
+        """``Async.host.call_plugin``: Call an API plugin on this host"""
+        return Task(self._session, self._session.call_with_session('Async.host.call_plugin', host, plugin, fn, args))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> Task[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return Task(self._session, self._session.call_with_session('Async.host.set_ssl_legacy', self_, value))
@@ -9177,6 +9189,10 @@ class HostAsyncTasks:
     async def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> AsyncTask[None]:
         """``Async.host.set_power_on_mode``: Set the power-on-mode, host, user and password"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
+    async def call_plugin(self, host: HostRef, plugin: str, fn: str, args: dict[str, str]) -> AsyncTask[str]:
+        """``Async.host.call_plugin``: Call an API plugin on this host"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.call_plugin', host, plugin, fn, args))
 
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> AsyncTask[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""

@@ -43,7 +43,8 @@ TLS_POOL = "TLS certificates between pool members and the pool's trust store"
 MACHINE = "changes the machine xenia runs on (its power, hostname, network interfaces, boot or logging), which xenia leaves to the OS"
 SM = "needs storage-manager plugins xenia does not have (SR types other than its local file and ISO SRs)"
 CACHING = "needs the local storage cache (IntelliCache)"
-GUEST_PLUGINS = "needs plugins in the guest or on the host (xapi's /etc/xapi.d/plugins), which xenia does not run"
+GUEST_PLUGINS = "needs a plugin of the guest's agent, which xenia's guests do not have"
+EXTENSIONS = "needs xapi's extensions (/etc/xapi.d/extensions, JSON-RPC); xenia runs plugins (`host.call_plugin`), not extensions"
 PERMISSION_OBJECTS = "permissions are not role objects in xenia; the `*_name_label` forms answer the same"
 SESSIONS = "sessions from a pool slave or a db file: needs a pool"
 TELEMETRY = "needs telemetry collection, which xenia does not do"
@@ -94,7 +95,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("PIF.set_property", MACHINE),
     ("SR.make", SM), ("SR.probe*", SM), ("VDI.get_nbd_info", SM),
     ("*local_storage_caching", CACHING),
-    ("*.call_plugin", GUEST_PLUGINS), ("host.call_extension", GUEST_PLUGINS),
+    ("VM.call_plugin", GUEST_PLUGINS), ("host.call_extension", EXTENSIONS),
     ("role.get_permissions", PERMISSION_OBJECTS), ("role.get_by_permission", PERMISSION_OBJECTS),
     ("pool.*telemetry*", TELEMETRY),
     ("pool.send_test_post", NOT_YET), ("pool.set_local_auth_max_threads", NOT_YET),

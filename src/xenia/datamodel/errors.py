@@ -40,6 +40,8 @@ ERRORS: dict[str, ErrorDef] = {
         _e("OTHER_OPERATION_IN_PROGRESS", "class", "object", "operation_type", "operation_ref"),
         _e("LICENCE_RESTRICTION", "feature"),
         _e("INVALID_EDITION", "edition"),
+        _e("XENAPI_MISSING_PLUGIN", "name"),
+        _e("XENAPI_PLUGIN_FAILURE", "status", "stdout", "stderr"),
         # host.install_server_certificate (xapi's gencert checks, in its order)
         _e("SERVER_CERTIFICATE_KEY_INVALID"),
         _e("SERVER_CERTIFICATE_KEY_ALGORITHM_NOT_SUPPORTED", "algorithm_oid"),

@@ -241,6 +241,14 @@ HOST = ClassDef(
         min_role=Role.POOL_OPERATOR,
     ),
     Message(
+        'call_plugin',
+        (P('host ref', 'host', 'The host'), P('string', 'plugin', 'The name of the plugin'), P('string', 'fn', 'The name of the function within the plugin'), P('(string -> string) map', 'args', 'Arguments for the function')),
+        result='string',
+        doc='Call an API plugin on this host',
+        min_role=Role.POOL_ADMIN,
+        is_async=True,
+    ),
+    Message(
         'set_ssl_legacy',
         (P('host ref', 'self', 'The host'), P('bool', 'value', 'True to allow SSLv3 and ciphersuites as used in old XenServer versions')),
         result='void',
