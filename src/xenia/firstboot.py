@@ -3,7 +3,8 @@
 First start creates the pool, this host with its CPUs and metrics, the control
 domain, a local ``file`` SR under the state directory, a default network, the
 roles, the root user and the templates clients clone.  Later starts only
-refresh what describes the machine (memory, CPUs, software version).
+refresh what describes the machine (memory, CPUs, software version, editions)
+and the SM records of the SR types.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from xenia.datamodel.schema import schema_hash
 from xenia.db import Db
 from xenia.ops.spec import sr_path
 from xenia.ops.storage import scan_iso_sr
+from xenia.ops.storage_managers import refresh_storage_managers
 from xenia.util.clock import xapi_time
 
 GiB = 1024**3
@@ -147,6 +149,7 @@ def refresh_host(db: Db, host_ref: str, pool_member: bool = False) -> None:
             db.set("host", host_ref, "edition", EDITIONS[0])
         db.set("host", host_ref, "license_params",
                {**host["license_params"], "expiry": "never", "sockets": "1"})  # fmt: skip
+        refresh_storage_managers(db)
         # xapi's dbsync points host.control_domain at dom0 at every start; clients (Xen Orchestra) follow it
         dom0 = [vm for vm in db.referrers("VM", "resident_on", host_ref) if db.get("VM", vm)["is_control_domain"]]
         if dom0:

@@ -70,6 +70,7 @@ PIFRef = NewType("PIFRef", str)
 PoolRef = NewType("PoolRef", str)
 RoleRef = NewType("RoleRef", str)
 SessionRef = NewType("SessionRef", str)
+SMRef = NewType("SMRef", str)
 SRRef = NewType("SRRef", str)
 TaskRef = NewType("TaskRef", str)
 UserRef = NewType("UserRef", str)
@@ -141,6 +142,7 @@ PIFRecord = TypedDict("PIFRecord", {'uuid': str, 'device': str, 'network': Netwo
 PoolRecord = TypedDict("PoolRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'master': HostRef, 'default_SR': SRRef, 'suspend_image_SR': SRRef, 'crash_dump_SR': SRRef, 'other_config': dict[str, str], 'ha_enabled': bool, 'ha_configuration': dict[str, str], 'ha_statefiles': list[str], 'ha_host_failures_to_tolerate': int, 'ha_plan_exists_for': int, 'ha_allow_overcommit': bool, 'ha_overcommitted': bool, 'blobs': dict[str, str], 'tags': list[str], 'gui_config': dict[str, str], 'health_check_config': dict[str, str], 'wlb_url': str, 'wlb_username': str, 'wlb_enabled': bool, 'wlb_verify_cert': bool, 'redo_log_enabled': bool, 'redo_log_vdi': VDIRef, 'vswitch_controller': str, 'restrictions': dict[str, str], 'metadata_VDIs': list[VDIRef], 'ha_cluster_stack': str, 'allowed_operations': list[PoolAllowedOperations], 'current_operations': dict[str, PoolAllowedOperations], 'guest_agent_config': dict[str, str], 'cpu_info': dict[str, str], 'policy_no_vendor_device': bool, 'live_patching_disabled': bool, 'igmp_snooping_enabled': bool, 'uefi_certificates': str, 'custom_uefi_certificates': str, 'is_psr_pending': bool, 'tls_verification_enabled': bool, 'repositories': list[str], 'client_certificate_auth_enabled': bool, 'client_certificate_auth_name': str, 'repository_proxy_url': str, 'repository_proxy_username': str, 'repository_proxy_password': str, 'migration_compression': bool, 'coordinator_bias': bool, 'local_auth_max_threads': int, 'ext_auth_max_threads': int, 'telemetry_uuid': str, 'telemetry_frequency': TelemetryFrequency, 'telemetry_next_collection': str, 'last_update_sync': str, 'update_sync_frequency': UpdateSyncFrequency, 'update_sync_day': int, 'update_sync_enabled': bool})
 RoleRecord = TypedDict("RoleRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'subroles': list[RoleRef], 'is_internal': bool})
 SessionRecord = TypedDict("SessionRecord", {'uuid': str, 'this_host': HostRef, 'this_user': UserRef, 'last_active': str, 'pool': bool, 'other_config': dict[str, str], 'is_local_superuser': bool, 'subject': str, 'validation_time': str, 'auth_user_sid': str, 'auth_user_name': str, 'rbac_permissions': list[str], 'tasks': list[TaskRef], 'parent': SessionRef, 'originator': str, 'client_certificate': bool})
+SMRecord = TypedDict("SMRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'type': str, 'vendor': str, 'copyright': str, 'version': str, 'required_api_version': str, 'configuration': dict[str, str], 'capabilities': list[str], 'features': dict[str, int], 'other_config': dict[str, str], 'driver_filename': str, 'required_cluster_stack': list[str]})
 SRRecord = TypedDict("SRRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'allowed_operations': list[StorageOperations], 'current_operations': dict[str, StorageOperations], 'VDIs': list[VDIRef], 'PBDs': list[PBDRef], 'virtual_allocation': int, 'physical_utilisation': int, 'physical_size': int, 'type': str, 'content_type': str, 'shared': bool, 'other_config': dict[str, str], 'tags': list[str], 'sm_config': dict[str, str], 'blobs': dict[str, str], 'local_cache_enabled': bool, 'introduced_by': str, 'clustered': bool, 'is_tools_sr': bool})
 TaskRecord = TypedDict("TaskRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'allowed_operations': list[TaskAllowedOperations], 'current_operations': dict[str, TaskAllowedOperations], 'created': str, 'finished': str, 'status': TaskStatusType, 'resident_on': HostRef, 'progress': float, 'type': str, 'result': str, 'error_info': list[str], 'other_config': dict[str, str], 'subtask_of': TaskRef, 'subtasks': list[TaskRef], 'backtrace': str})
 UserRecord = TypedDict("UserRecord", {'uuid': str, 'short_name': str, 'fullname': str, 'other_config': dict[str, str]})
@@ -2057,6 +2059,110 @@ class SessionApi:
     def logout_subject_identifier(self, subject_identifier: str) -> None:
         """Log out all sessions associated to a user subject-identifier, except the session associated with the context calling this function"""
         return cast('None', self._call('session.logout_subject_identifier', subject_identifier))
+
+class SMApi:
+    """The messages of ``SM``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: Caller) -> None:
+        self._call = call
+
+    def get_record(self, self_: SMRef) -> SMRecord:
+        """``SM.get_record``"""
+        return cast('SMRecord', self._call('SM.get_record', self_))
+
+    def get_by_uuid(self, uuid: str) -> SMRef:
+        """``SM.get_by_uuid``"""
+        return cast('SMRef', self._call('SM.get_by_uuid', uuid))
+
+    def get_by_name_label(self, label: str) -> list[SMRef]:
+        """``SM.get_by_name_label``"""
+        return cast('list[SMRef]', self._call('SM.get_by_name_label', label))
+
+    def get_all(self) -> list[SMRef]:
+        """``SM.get_all``"""
+        return cast('list[SMRef]', self._call('SM.get_all'))
+
+    def get_all_records(self) -> dict[SMRef, SMRecord]:
+        """``SM.get_all_records``"""
+        return cast('dict[SMRef, SMRecord]', self._call('SM.get_all_records'))
+
+    def get_all_records_where(self, expr: str) -> dict[SMRef, SMRecord]:
+        """``SM.get_all_records_where``"""
+        return cast('dict[SMRef, SMRecord]', self._call('SM.get_all_records_where', expr))
+
+    def get_all_where(self, expr: str) -> list[SMRef]:
+        """``SM.get_all_where``"""
+        return cast('list[SMRef]', self._call('SM.get_all_where', expr))
+
+    def get_uuid(self, self_: SMRef) -> str:
+        """``SM.get_uuid``"""
+        return cast('str', self._call('SM.get_uuid', self_))
+
+    def get_name_label(self, self_: SMRef) -> str:
+        """``SM.get_name_label``"""
+        return cast('str', self._call('SM.get_name_label', self_))
+
+    def get_name_description(self, self_: SMRef) -> str:
+        """``SM.get_name_description``"""
+        return cast('str', self._call('SM.get_name_description', self_))
+
+    def get_type(self, self_: SMRef) -> str:
+        """``SM.get_type``"""
+        return cast('str', self._call('SM.get_type', self_))
+
+    def get_vendor(self, self_: SMRef) -> str:
+        """``SM.get_vendor``"""
+        return cast('str', self._call('SM.get_vendor', self_))
+
+    def get_copyright(self, self_: SMRef) -> str:
+        """``SM.get_copyright``"""
+        return cast('str', self._call('SM.get_copyright', self_))
+
+    def get_version(self, self_: SMRef) -> str:
+        """``SM.get_version``"""
+        return cast('str', self._call('SM.get_version', self_))
+
+    def get_required_api_version(self, self_: SMRef) -> str:
+        """``SM.get_required_api_version``"""
+        return cast('str', self._call('SM.get_required_api_version', self_))
+
+    def get_configuration(self, self_: SMRef) -> dict[str, str]:
+        """``SM.get_configuration``"""
+        return cast('dict[str, str]', self._call('SM.get_configuration', self_))
+
+    def get_capabilities(self, self_: SMRef) -> list[str]:
+        """``SM.get_capabilities``"""
+        return cast('list[str]', self._call('SM.get_capabilities', self_))
+
+    def get_features(self, self_: SMRef) -> dict[str, int]:
+        """``SM.get_features``"""
+        return cast('dict[str, int]', self._call('SM.get_features', self_))
+
+    def get_other_config(self, self_: SMRef) -> dict[str, str]:
+        """``SM.get_other_config``"""
+        return cast('dict[str, str]', self._call('SM.get_other_config', self_))
+
+    def set_other_config(self, self_: SMRef, value: dict[str, str]) -> None:
+        """``SM.set_other_config``"""
+        return cast('None', self._call('SM.set_other_config', self_, value))
+
+    def add_to_other_config(self, self_: SMRef, key: str, value: str) -> None:
+        """``SM.add_to_other_config``"""
+        return cast('None', self._call('SM.add_to_other_config', self_, key, value))
+
+    def remove_from_other_config(self, self_: SMRef, key: str) -> None:
+        """``SM.remove_from_other_config``"""
+        return cast('None', self._call('SM.remove_from_other_config', self_, key))
+
+    def get_driver_filename(self, self_: SMRef) -> str:
+        """``SM.get_driver_filename``"""
+        return cast('str', self._call('SM.get_driver_filename', self_))
+
+    def get_required_cluster_stack(self, self_: SMRef) -> list[str]:
+        """``SM.get_required_cluster_stack``"""
+        return cast('list[str]', self._call('SM.get_required_cluster_stack', self_))
 
 class SRApi:
     """The messages of ``SR``."""
@@ -6206,6 +6312,110 @@ class SessionAsyncApi:
         """Log out all sessions associated to a user subject-identifier, except the session associated with the context calling this function"""
         return cast('None', await self._call('session.logout_subject_identifier', subject_identifier))
 
+class SMAsyncApi:
+    """The messages of ``SM``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCaller) -> None:
+        self._call = call
+
+    async def get_record(self, self_: SMRef) -> SMRecord:
+        """``SM.get_record``"""
+        return cast('SMRecord', await self._call('SM.get_record', self_))
+
+    async def get_by_uuid(self, uuid: str) -> SMRef:
+        """``SM.get_by_uuid``"""
+        return cast('SMRef', await self._call('SM.get_by_uuid', uuid))
+
+    async def get_by_name_label(self, label: str) -> list[SMRef]:
+        """``SM.get_by_name_label``"""
+        return cast('list[SMRef]', await self._call('SM.get_by_name_label', label))
+
+    async def get_all(self) -> list[SMRef]:
+        """``SM.get_all``"""
+        return cast('list[SMRef]', await self._call('SM.get_all'))
+
+    async def get_all_records(self) -> dict[SMRef, SMRecord]:
+        """``SM.get_all_records``"""
+        return cast('dict[SMRef, SMRecord]', await self._call('SM.get_all_records'))
+
+    async def get_all_records_where(self, expr: str) -> dict[SMRef, SMRecord]:
+        """``SM.get_all_records_where``"""
+        return cast('dict[SMRef, SMRecord]', await self._call('SM.get_all_records_where', expr))
+
+    async def get_all_where(self, expr: str) -> list[SMRef]:
+        """``SM.get_all_where``"""
+        return cast('list[SMRef]', await self._call('SM.get_all_where', expr))
+
+    async def get_uuid(self, self_: SMRef) -> str:
+        """``SM.get_uuid``"""
+        return cast('str', await self._call('SM.get_uuid', self_))
+
+    async def get_name_label(self, self_: SMRef) -> str:
+        """``SM.get_name_label``"""
+        return cast('str', await self._call('SM.get_name_label', self_))
+
+    async def get_name_description(self, self_: SMRef) -> str:
+        """``SM.get_name_description``"""
+        return cast('str', await self._call('SM.get_name_description', self_))
+
+    async def get_type(self, self_: SMRef) -> str:
+        """``SM.get_type``"""
+        return cast('str', await self._call('SM.get_type', self_))
+
+    async def get_vendor(self, self_: SMRef) -> str:
+        """``SM.get_vendor``"""
+        return cast('str', await self._call('SM.get_vendor', self_))
+
+    async def get_copyright(self, self_: SMRef) -> str:
+        """``SM.get_copyright``"""
+        return cast('str', await self._call('SM.get_copyright', self_))
+
+    async def get_version(self, self_: SMRef) -> str:
+        """``SM.get_version``"""
+        return cast('str', await self._call('SM.get_version', self_))
+
+    async def get_required_api_version(self, self_: SMRef) -> str:
+        """``SM.get_required_api_version``"""
+        return cast('str', await self._call('SM.get_required_api_version', self_))
+
+    async def get_configuration(self, self_: SMRef) -> dict[str, str]:
+        """``SM.get_configuration``"""
+        return cast('dict[str, str]', await self._call('SM.get_configuration', self_))
+
+    async def get_capabilities(self, self_: SMRef) -> list[str]:
+        """``SM.get_capabilities``"""
+        return cast('list[str]', await self._call('SM.get_capabilities', self_))
+
+    async def get_features(self, self_: SMRef) -> dict[str, int]:
+        """``SM.get_features``"""
+        return cast('dict[str, int]', await self._call('SM.get_features', self_))
+
+    async def get_other_config(self, self_: SMRef) -> dict[str, str]:
+        """``SM.get_other_config``"""
+        return cast('dict[str, str]', await self._call('SM.get_other_config', self_))
+
+    async def set_other_config(self, self_: SMRef, value: dict[str, str]) -> None:
+        """``SM.set_other_config``"""
+        return cast('None', await self._call('SM.set_other_config', self_, value))
+
+    async def add_to_other_config(self, self_: SMRef, key: str, value: str) -> None:
+        """``SM.add_to_other_config``"""
+        return cast('None', await self._call('SM.add_to_other_config', self_, key, value))
+
+    async def remove_from_other_config(self, self_: SMRef, key: str) -> None:
+        """``SM.remove_from_other_config``"""
+        return cast('None', await self._call('SM.remove_from_other_config', self_, key))
+
+    async def get_driver_filename(self, self_: SMRef) -> str:
+        """``SM.get_driver_filename``"""
+        return cast('str', await self._call('SM.get_driver_filename', self_))
+
+    async def get_required_cluster_stack(self, self_: SMRef) -> list[str]:
+        """``SM.get_required_cluster_stack``"""
+        return cast('list[str]', await self._call('SM.get_required_cluster_stack', self_))
+
 class SRAsyncApi:
     """The messages of ``SR``."""
 
@@ -9828,6 +10038,7 @@ class TypedClient:
         self.pool = PoolApi(call)
         self.role = RoleApi(call)
         self.session = SessionApi(call)
+        self.SM = SMApi(call)
         self.SR = SRApi(call)
         self.task = TaskApi(call)
         self.user = UserApi(call)
@@ -9878,6 +10089,7 @@ class AsyncTypedClient:
         self.pool = PoolAsyncApi(call)
         self.role = RoleAsyncApi(call)
         self.session = SessionAsyncApi(call)
+        self.SM = SMAsyncApi(call)
         self.SR = SRAsyncApi(call)
         self.task = TaskAsyncApi(call)
         self.user = UserAsyncApi(call)

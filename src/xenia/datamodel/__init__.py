@@ -23,6 +23,7 @@ from xenia.datamodel.classes import (
     pool,
     role,
     session,
+    sm,
     sr,
     task,
     user,
@@ -113,7 +114,7 @@ class Model:
 def _build() -> Model:
     modules = (
         session, pool, host, host_cpu, host_metrics, vm, vm_metrics, vm_guest_metrics,
-        vbd, vbd_metrics, vdi, sr, pbd, vif, network, pif, console, data_source, task, event, message, role, user,
+        vbd, vbd_metrics, vdi, sr, sm, pbd, vif, network, pif, console, data_source, task, event, message, role, user,
     )  # fmt: skip
     classes: dict[str, ClassDef] = {}
     enums: dict[str, EnumDef] = {}
