@@ -26,6 +26,7 @@ from xenia.api.context import App
 from xenia.api.dispatch import Dispatcher
 from xenia.api.events import EventHub, EventLimits
 from xenia.api.http import HttpLimits
+from xenia.api.https_only import PlainListener
 from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
@@ -161,9 +162,8 @@ class Daemon:
             context = tls.server_context(cfg.state_dir, cert, key, host or "127.0.0.1")
             certificate.serve(context, cert, key)
             self.tls_port = await self.api.listen_tcp(host or "127.0.0.1", int(port), context)
-        if cfg.listen:
-            host, _, port = cfg.listen.rpartition(":")
-            self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
+        plain = app.services["plain_http"] = PlainListener(self.api, cfg.state_dir, cfg.listen, self.tls_port is not None)
+        self.port = await plain.start()
         await self._start_migrations(app)
         if link is not None and cfg.listen and self.port is not None:
             # the other members reach this one's API here; clients sent to the master get its address
@@ -171,7 +171,7 @@ class Daemon:
             await asyncio.to_thread(link.publish, f"http://{address}:{self.port}")
             app.db.set("host", app.host_ref, "address", address)
         # xapi: https_only "reflects whether port 80 is open (false) or not (true)"
-        app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
+        app.db.set("host", app.host_ref, "https_only", plain.https_only)
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
         app.services["ops"].follow_adopted_later()  # the API answers first; agents' keys are read after

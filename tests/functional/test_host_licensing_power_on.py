@@ -1,4 +1,4 @@
-"""Editions, the pool's licence state and the host's power-on mode, through the official SDK.
+"""Editions, the pool's licence state, the host's power-on mode and https_only, through the official SDK.
 
 xapi: ``host.apply_edition`` asks v6d, which answers INVALID_EDITION [edition] for a name it
 does not know; ``pool.apply_edition`` applies to every host; ``pool.get_license_state`` is the
@@ -68,3 +68,15 @@ def test_power_on_mode_is_stored_with_its_config(session: XenAPI.Session) -> Non
     assert (api.host.get_power_on_mode(host), api.host.get_power_on_config(host)) == ("wake-on-lan", {})
     api.host.set_power_on_mode(host, "", {})
     assert api.host.get_power_on_mode(host) == ""
+
+
+def test_https_only_needs_a_tls_listener(session: XenAPI.Session) -> None:
+    """This daemon serves plain HTTP only: closing it would leave no TCP listener, so xenia refuses."""
+    api = session.xenapi
+    host, pool = api.host.get_all()[0], api.pool.get_all()[0]
+    assert api.host.get_https_only(host) is False
+    for fn, ref in ((api.host.set_https_only, host), (api.pool.set_https_only, pool)):
+        assert error(fn, ref, True)[0] == "OPERATION_NOT_ALLOWED"
+    api.host.set_https_only(host, False)  # what it already is: nothing to do
+    assert api.host.get_https_only(host) is False
+    assert api.pool.get_all_records()  # still serving over plain HTTP

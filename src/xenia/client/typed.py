@@ -752,6 +752,10 @@ class HostApi:
         """Call an API plugin on this host"""
         return cast('str', self._call('host.call_plugin', host, plugin, fn, args))
 
+    def set_https_only(self, self_: HostRef, value: bool) -> None:
+        """updates the host firewall to open or close port 80 depending on the value"""
+        return cast('None', self._call('host.set_https_only', self_, value))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return cast('None', self._call('host.set_ssl_legacy', self_, value))
@@ -1815,6 +1819,10 @@ class PoolApi:
     def get_update_sync_enabled(self, self_: PoolRef) -> bool:
         """``pool.get_update_sync_enabled``"""
         return cast('bool', self._call('pool.get_update_sync_enabled', self_))
+
+    def set_https_only(self, self_: PoolRef, value: bool) -> None:
+        """updates all the host firewalls in the pool to open or close port 80 depending on the value"""
+        return cast('None', self._call('pool.set_https_only', self_, value))
 
     def apply_edition(self, self_: PoolRef, edition: str) -> None:
         """Apply an edition to all hosts in the pool"""
@@ -5004,6 +5012,10 @@ class HostAsyncApi:
         """Call an API plugin on this host"""
         return cast('str', await self._call('host.call_plugin', host, plugin, fn, args))
 
+    async def set_https_only(self, self_: HostRef, value: bool) -> None:
+        """updates the host firewall to open or close port 80 depending on the value"""
+        return cast('None', await self._call('host.set_https_only', self_, value))
+
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return cast('None', await self._call('host.set_ssl_legacy', self_, value))
@@ -6067,6 +6079,10 @@ class PoolAsyncApi:
     async def get_update_sync_enabled(self, self_: PoolRef) -> bool:
         """``pool.get_update_sync_enabled``"""
         return cast('bool', await self._call('pool.get_update_sync_enabled', self_))
+
+    async def set_https_only(self, self_: PoolRef, value: bool) -> None:
+        """updates all the host firewalls in the pool to open or close port 80 depending on the value"""
+        return cast('None', await self._call('pool.set_https_only', self_, value))
 
     async def apply_edition(self, self_: PoolRef, edition: str) -> None:
         """Apply an edition to all hosts in the pool"""
@@ -8736,6 +8752,10 @@ class HostTasks:
         """``Async.host.call_plugin``: Call an API plugin on this host"""
         return Task(self._session, self._session.call_with_session('Async.host.call_plugin', host, plugin, fn, args))
 
+    def set_https_only(self, self_: HostRef, value: bool) -> Task[None]:
+        """``Async.host.set_https_only``: updates the host firewall to open or close port 80 depending on the value"""
+        return Task(self._session, self._session.call_with_session('Async.host.set_https_only', self_, value))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> Task[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return Task(self._session, self._session.call_with_session('Async.host.set_ssl_legacy', self_, value))
@@ -8847,6 +8867,10 @@ class PoolTasks:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def set_https_only(self, self_: PoolRef, value: bool) -> Task[None]:
+        """``Async.pool.set_https_only``: updates all the host firewalls in the pool to open or close port 80 depending on the value"""
+        return Task(self._session, self._session.call_with_session('Async.pool.set_https_only', self_, value))
 
     def apply_edition(self, self_: PoolRef, edition: str) -> Task[None]:
         """``Async.pool.apply_edition``: Apply an edition to all hosts in the pool"""
@@ -9404,6 +9428,10 @@ class HostAsyncTasks:
         """``Async.host.call_plugin``: Call an API plugin on this host"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.call_plugin', host, plugin, fn, args))
 
+    async def set_https_only(self, self_: HostRef, value: bool) -> AsyncTask[None]:
+        """``Async.host.set_https_only``: updates the host firewall to open or close port 80 depending on the value"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_https_only', self_, value))
+
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> AsyncTask[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_ssl_legacy', self_, value))
@@ -9515,6 +9543,10 @@ class PoolAsyncTasks:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def set_https_only(self, self_: PoolRef, value: bool) -> AsyncTask[None]:
+        """``Async.pool.set_https_only``: updates all the host firewalls in the pool to open or close port 80 depending on the value"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.set_https_only', self_, value))
 
     async def apply_edition(self, self_: PoolRef, edition: str) -> AsyncTask[None]:
         """``Async.pool.apply_edition``: Apply an edition to all hosts in the pool"""

@@ -80,7 +80,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("pool.certificate_*", TLS_POOL), ("pool.crl_*", TLS_POOL), ("pool.install_ca_certificate", TLS_POOL),
     ("pool.uninstall_ca_certificate", TLS_POOL), ("pool.enable_tls_verification", TLS_POOL),
     ("host.emergency_*tls_verification", TLS_POOL), ("*client_certificate_auth", TLS_POOL),
-    ("host.emergency_reset_server_certificate", EMERGENCY), ("host.*server_certificate", TLS_POOL), ("pool.set_https_only", TLS_POOL), ("host.set_https_only", TLS_POOL),
+    ("host.emergency_reset_server_certificate", EMERGENCY), ("host.*server_certificate", TLS_POOL),
     ("*ssl_legacy", TLS_POOL),
     ("host.send_debug_keys", XEN), ("host.get_sched_gran", XEN), ("host.dmesg", XEN),
     ("VM.set_shadow_multiplier_live", XEN), ("VM.restart_device_models", XEN),

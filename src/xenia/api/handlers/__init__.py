@@ -11,6 +11,7 @@ from xenia.api.handlers import (
     host_certs,
     host_plugins,
     host_settings,
+    https_only,
     licensing,
     lifecycle,
     message,
@@ -33,5 +34,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "data_sources", "devices", "event", "host", "host_certs", "host_plugins", "host_settings", "licensing", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "data_sources", "devices", "event", "host", "host_certs", "host_plugins", "host_settings", "https_only", "licensing", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip

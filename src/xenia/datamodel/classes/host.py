@@ -249,6 +249,14 @@ HOST = ClassDef(
         is_async=True,
     ),
     Message(
+        'set_https_only',
+        (P('host ref', 'self', 'The Host'), P('bool', 'value', 'true - http port 80 will be blocked, false - http port 80 will be open')),
+        result='void',
+        doc='updates the host firewall to open or close port 80 depending on the value',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'set_ssl_legacy',
         (P('host ref', 'self', 'The host'), P('bool', 'value', 'True to allow SSLv3 and ciphersuites as used in old XenServer versions')),
         result='void',

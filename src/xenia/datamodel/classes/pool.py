@@ -74,6 +74,14 @@ POOL = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'set_https_only',
+        (P('pool ref', 'self', 'The pool'), P('bool', 'value', 'true - http port 80 will be blocked, false - http port 80 will be open for the hosts in the pool')),
+        result='void',
+        doc='updates all the host firewalls in the pool to open or close port 80 depending on the value',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'apply_edition',
         (P('pool ref', 'self', 'Reference to the pool'), P('string', 'edition', 'The requested edition')),
         result='void',

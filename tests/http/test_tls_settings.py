@@ -1,8 +1,10 @@
-"""host.get/install/reset_server_certificate through the SDK over HTTPS, checked on the TLS handshake.
+"""TLS settings through the SDK over HTTPS: host.get/install/reset_server_certificate, checked on the
+TLS handshake, and host/pool.set_https_only, checked on the plain listener.
 
 What is accepted and the errors for what is not come from xapi's ``ocaml/gencert/lib.ml``
 (RSA keys of 2048 to 4096 bits, SHA256/SHA512 signatures, a certificate valid now and
-matching the key, a PEM chain).
+matching the key, a PEM chain).  ``set_https_only`` closes port 80 and keeps HTTPS
+(``xapi_host.ml``); xenia's port 80 is its plain ``--listen`` address.
 """
 
 from __future__ import annotations
@@ -158,3 +160,37 @@ def test_an_unknown_host_is_refused(daemon: TlsDaemon, sdk: XenAPI.Session) -> N
     assert failure(sdk.xenapi.host.reset_server_certificate, "OpaqueRef:NULL") == \
         ["HANDLE_INVALID", "host", "OpaqueRef:NULL"]  # fmt: skip
     assert sdk.xenapi.host.get_server_certificate(h) == before
+
+
+def plain_refused(daemon: TlsDaemon) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", daemon.port), timeout=30).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_https_only_closes_and_opens_plain_http(daemon: TlsDaemon) -> None:
+    sdk = login(daemon)
+    h, pool = host(sdk), sdk.xenapi.pool.get_all()[0]
+    assert sdk.xenapi.host.get_https_only(h) is False and not plain_refused(daemon)
+    plain = XenAPI.Session(daemon.url)  # a client on plain HTTP keeps the connection it has
+    plain.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "plain")
+
+    sdk.xenapi.pool.set_https_only(pool, True)
+    assert sdk.xenapi.host.get_https_only(h) is True
+    assert plain_refused(daemon)
+    sdk.xenapi.host.set_https_only(h, True)  # the same again changes nothing
+    sdk.xenapi.session.logout()
+
+    daemon.stop()  # a restart keeps it closed
+    daemon.start(wait_port=daemon.tls_port)
+    assert plain_refused(daemon)
+    sdk = login(daemon)
+    assert sdk.xenapi.host.get_https_only(h) is True
+    sdk.xenapi.host.set_https_only(h, False)
+    assert sdk.xenapi.host.get_https_only(h) is False
+    plain = XenAPI.Session(daemon.url)
+    plain.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "plain")
+    plain.xenapi.session.logout()
+    sdk.xenapi.session.logout()
