@@ -184,7 +184,11 @@ def test_https_only_closes_and_opens_plain_http(daemon: TlsDaemon) -> None:
     sdk.xenapi.session.logout()
 
     daemon.stop()  # a restart keeps it closed
-    daemon.start(wait_port=daemon.tls_port)
+    daemon.wait_port = daemon.tls_port
+    try:
+        daemon.start()
+    finally:
+        daemon.wait_port = None
     assert plain_refused(daemon)
     sdk = login(daemon)
     assert sdk.xenapi.host.get_https_only(h) is True

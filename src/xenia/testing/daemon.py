@@ -60,8 +60,10 @@ class DaemonProcess:
     def socket_path(self) -> Path:
         return self.state_dir / "xapi.sock"
 
-    def start(self, timeout: float = 60.0, wait_port: int | None = None) -> DaemonProcess:
-        """Start and wait until ``wait_port`` (default: the plain ``--listen`` port) accepts."""
+    #: the port start() waits for, when not the plain ``--listen`` one (a daemon with plain HTTP closed)
+    wait_port: int | None = None
+
+    def start(self, timeout: float = 60.0) -> DaemonProcess:
         env = {**os.environ, "XENIA_ROOT_PASSWORD": ROOT_PASSWORD, **self.env}
         args = [sys.executable, "-m", "xenia.cli.main", "serve", "--state-dir", str(self.state_dir),
                 "--listen", f"127.0.0.1:{self.port}", "--auth-fail-delay", "0.2", *self.extra_args]  # fmt: skip
@@ -72,7 +74,7 @@ class DaemonProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"xenia serve exited with {self.proc.returncode}: {self.log_path.read_text()}")
             try:
-                with socket.create_connection(("127.0.0.1", wait_port or self.port), timeout=1):
+                with socket.create_connection(("127.0.0.1", self.wait_port or self.port), timeout=1):
                     return self
             except OSError:
                 time.sleep(0.05)
