@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenia.api import tls
+from xenia.api.blobs import BlobHttp
 from xenia.api.certificates import ServerCertificate
 from xenia.api.console import ConsoleHandler
 from xenia.api.console_ws import WebSocketConsoleHandler
@@ -153,6 +154,9 @@ class Daemon:
         link = app.services.get("pool")
         if link is not None:
             self.api.route("POST", SESSION_PATH, link.session_route)
+        blob_http = BlobHttp(app)
+        self.api.route("GET", "/blob", blob_http.handle)
+        self.api.route("PUT", "/blob", blob_http.handle)
         await self.api.listen_unix(cfg.socket_path)
         tls_host = (cfg.tls_listen.rpartition(":")[0] if cfg.tls_listen else "") or "127.0.0.1"
         certificate = app.services["certificate"] = ServerCertificate(cfg.state_dir, tls_host)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xenia.datamodel.classes import (
+    blob,
     console,
     data_source,
     event,
@@ -114,7 +115,7 @@ class Model:
 def _build() -> Model:
     modules = (
         session, pool, host, host_cpu, host_metrics, vm, vm_metrics, vm_guest_metrics,
-        vbd, vbd_metrics, vdi, sr, sm, pbd, vif, network, pif, console, data_source, task, event, message, role, user,
+        vbd, vbd_metrics, vdi, sr, sm, pbd, blob, vif, network, pif, console, data_source, task, event, message, role, user,
     )  # fmt: skip
     classes: dict[str, ClassDef] = {}
     enums: dict[str, EnumDef] = {}

@@ -33,7 +33,6 @@ LICENSING = "needs licence files (xenia has one edition, free, and no licences t
 WLB = "needs a Workload Balancing server"
 EXT_AUTH = "needs external authentication (Active Directory)"
 RRD = "backs RRDs up for the pool coordinator; xenia saves them in its state directory on its own schedule (docs/metrics.md)"
-BLOBS = "needs the `blob` class, which xenia does not serve"
 DR = "needs disaster recovery: pool metadata on VDIs of another pool"
 NOT_SERVED_CLASS = "needs a class xenia does not serve (VLAN, Bond, VMSS, VM_appliance, Repository, ...)"
 XEN = "Xen-hypervisor specific (xenia runs KVM/QEMU or the simulator)"
@@ -53,7 +52,6 @@ EMERGENCY = "a call without a session for when the pool's database is out of rea
 
 #: why a message is not served: first matching ``fnmatch`` pattern on ``class.message`` wins
 REASONS: tuple[tuple[str, str], ...] = (
-    ("*.create_new_blob", BLOBS),
     ("host.backup_rrds", RRD),
     ("pool.ha_*", HA),
     ("host.emergency_ha_disable", HA), ("VM.set_ha_*", HA), ("SR.assert_can_host_ha_statefile", HA),

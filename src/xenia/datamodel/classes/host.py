@@ -90,6 +90,14 @@ HOST = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'create_new_blob',
+        (P('host ref', 'host', 'The host'), P('string', 'name', 'The name associated with the blob'), P('string', 'mime_type', 'The mime type for the data. Empty string translates to application/octet-stream'), P('bool', 'public', 'True if the blob should be publicly available')),
+        result='blob ref',
+        doc='Create a placeholder for a named binary blob of data that is associated with this host',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'migrate_receive',
         (P('host ref', 'host', 'The target host'), P('network ref', 'network', 'The network through which migration traffic should be received.'), P('(string -> string) map', 'options', 'Extra configuration operations')),
         result='(string -> string) map',

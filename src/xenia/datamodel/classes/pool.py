@@ -74,6 +74,14 @@ POOL = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'create_new_blob',
+        (P('pool ref', 'pool', 'The pool'), P('string', 'name', 'The name associated with the blob'), P('string', 'mime_type', 'The mime type for the data. Empty string translates to application/octet-stream'), P('bool', 'public', 'True if the blob should be publicly available')),
+        result='blob ref',
+        doc='Create a placeholder for a named binary blob of data that is associated with this pool',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'set_https_only',
         (P('pool ref', 'self', 'The pool'), P('bool', 'value', 'true - http port 80 will be blocked, false - http port 80 will be open for the hosts in the pool')),
         result='void',
