@@ -68,13 +68,24 @@ def test_a_vm_blob_round_trip(daemon: DaemonProcess, session: XenAPI.Session) ->
     assert over_http(daemon, "GET", "session_id=" + sid)[0] == 400  # neither ref nor uuid
     assert over_http(daemon, "GET", f"ref=OpaqueRef:nope&session_id={sid}")[0] == 404
 
+    other = api.VM.create_new_blob(vm, "other", "text/plain", False)
+    assert over_http(daemon, "PUT", f"ref={other}&session_id={sid}", b"kept with the VM")[0] == 200
+    clone = api.VM.clone(vm, "blob-clone")
+    assert api.VM.get_blobs(clone) == {}  # xapi's clone starts with no blobs
+    api.VM.destroy(clone)
+    assert api.blob.get_size(other) == "16"
+
     api.blob.set_name_label(blob, "release notes")
     assert api.blob.get_by_name_label("release notes") == [blob]
     api.blob.destroy(blob)
-    assert api.VM.get_blobs(vm) == {}
+    assert api.VM.get_blobs(vm) == {"other": other}
     assert error(api.blob.get_record, blob)[:2] == ["HANDLE_INVALID", "blob"]
     assert over_http(daemon, "GET", f"ref={blob}&session_id={sid}")[0] == 404
-    api.VM.destroy(vm)
+    other_file = daemon.state_dir / "blobs" / api.blob.get_uuid(other)  # where docs/api.md says the bytes live
+    assert other_file.read_bytes() == b"kept with the VM"
+    api.VM.destroy(vm)  # its remaining blob goes with it, bytes and all
+    assert error(api.blob.get_record, other)[:2] == ["HANDLE_INVALID", "blob"]
+    assert not other_file.exists()
 
 
 def test_public_blobs_and_roles(daemon: DaemonProcess, session: XenAPI.Session) -> None:
