@@ -9,6 +9,7 @@ stores the mode and its configuration together.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -80,3 +81,23 @@ def test_https_only_needs_a_tls_listener(session: XenAPI.Session) -> None:
     api.host.set_https_only(host, False)  # what it already is: nothing to do
     assert api.host.get_https_only(host) is False
     assert api.pool.get_all_records()  # still serving over plain HTTP
+
+
+def test_local_auth_max_threads(session: XenAPI.Session, daemon: DaemonProcess) -> None:
+    """xapi's semaphore on local password checks: logins still all succeed, one check at a time."""
+    api = session.xenapi
+    pool = api.pool.get_all()[0]
+    assert error(api.pool.set_local_auth_max_threads, pool, "0") == ["INVALID_VALUE", "value", "0"]
+    api.pool.set_local_auth_max_threads(pool, "1")
+    try:
+
+        def login_logout(_: int) -> bool:
+            s = XenAPI.Session(daemon.url)
+            s.xenapi.login_with_password("root", ROOT_PASSWORD, "2.0", "threads")
+            s.xenapi.session.logout()
+            return True
+
+        with ThreadPoolExecutor(4) as pool_of_clients:
+            assert all(pool_of_clients.map(login_logout, range(8)))
+    finally:
+        api.pool.set_local_auth_max_threads(pool, "2")

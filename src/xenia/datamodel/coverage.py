@@ -96,7 +96,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("VM.call_plugin", GUEST_PLUGINS), ("host.call_extension", EXTENSIONS),
     ("role.get_permissions", PERMISSION_OBJECTS), ("role.get_by_permission", PERMISSION_OBJECTS),
     ("pool.*telemetry*", TELEMETRY),
-    ("pool.send_test_post", NOT_YET), ("pool.set_local_auth_max_threads", NOT_YET),
+    ("pool.send_test_post", NOT_YET),
 )  # fmt: skip
 
 

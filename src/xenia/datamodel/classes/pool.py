@@ -74,6 +74,13 @@ POOL = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'set_local_auth_max_threads',
+        (P('pool ref', 'self', 'The pool'), P('int', 'value', 'The new maximum')),
+        result='void',
+        doc='',
+        min_role=Role.POOL_OPERATOR,
+    ),
+    Message(
         'create_new_blob',
         (P('pool ref', 'pool', 'The pool'), P('string', 'name', 'The name associated with the blob'), P('string', 'mime_type', 'The mime type for the data. Empty string translates to application/octet-stream'), P('bool', 'public', 'True if the blob should be publicly available')),
         result='blob ref',
