@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xenia.api import tls
+from xenia.api.blobs import BlobHttp
+from xenia.api.certificates import ServerCertificate
 from xenia.api.console import ConsoleHandler
 from xenia.api.console_ws import WebSocketConsoleHandler
 from xenia.api.context import App
 from xenia.api.dispatch import Dispatcher
 from xenia.api.events import EventHub, EventLimits
 from xenia.api.http import HttpLimits
+from xenia.api.https_only import PlainListener
 from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
@@ -151,14 +154,20 @@ class Daemon:
         link = app.services.get("pool")
         if link is not None:
             self.api.route("POST", SESSION_PATH, link.session_route)
+        blob_http = BlobHttp(app)
+        self.api.route("GET", "/blob", blob_http.handle)
+        self.api.route("PUT", "/blob", blob_http.handle)
         await self.api.listen_unix(cfg.socket_path)
+        tls_host = (cfg.tls_listen.rpartition(":")[0] if cfg.tls_listen else "") or "127.0.0.1"
+        certificate = app.services["certificate"] = ServerCertificate(cfg.state_dir, tls_host)
         if cfg.tls_listen:  # before plain HTTP: a client that finds the plain port open finds TLS ready too
             host, _, port = cfg.tls_listen.rpartition(":")
-            context = tls.server_context(cfg.state_dir, cfg.tls_cert, cfg.tls_key, host or "127.0.0.1")
+            cert, key = tls.server_files(cfg.state_dir, cfg.tls_cert, cfg.tls_key, host or "127.0.0.1")
+            context = tls.server_context(cfg.state_dir, cert, key, host or "127.0.0.1")
+            certificate.serve(context, cert, key)
             self.tls_port = await self.api.listen_tcp(host or "127.0.0.1", int(port), context)
-        if cfg.listen:
-            host, _, port = cfg.listen.rpartition(":")
-            self.port = await self.api.listen_tcp(host or "127.0.0.1", int(port))
+        plain = app.services["plain_http"] = PlainListener(self.api, cfg.state_dir, cfg.listen, self.tls_port is not None)
+        self.port = await plain.start()
         await self._start_migrations(app)
         if link is not None and cfg.listen and self.port is not None:
             # the other members reach this one's API here; clients sent to the master get its address
@@ -166,7 +175,7 @@ class Daemon:
             await asyncio.to_thread(link.publish, f"http://{address}:{self.port}")
             app.db.set("host", app.host_ref, "address", address)
         # xapi: https_only "reflects whether port 80 is open (false) or not (true)"
-        app.db.set("host", app.host_ref, "https_only", not cfg.listen and self.tls_port is not None)
+        app.db.set("host", app.host_ref, "https_only", plain.https_only)
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
         app.services["ops"].follow_adopted_later()  # the API answers first; agents' keys are read after

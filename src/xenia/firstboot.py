@@ -3,7 +3,8 @@
 First start creates the pool, this host with its CPUs and metrics, the control
 domain, a local ``file`` SR under the state directory, a default network, the
 roles, the root user and the templates clients clone.  Later starts only
-refresh what describes the machine (memory, CPUs, software version).
+refresh what describes the machine (memory, CPUs, software version, editions)
+and the SM records of the SR types.
 """
 
 from __future__ import annotations
@@ -16,12 +17,20 @@ from pathlib import Path
 
 import xenia
 from xenia.api.auth import generate_password, hash_password
-from xenia.datamodel import API_VERSION_MAJOR, API_VERSION_MINOR, API_VERSION_VENDOR
+from xenia.datamodel import (
+    API_VERSION_MAJOR,
+    API_VERSION_MINOR,
+    API_VERSION_VENDOR,
+    EDITIONS,
+    PRODUCT_VERSION,
+    PRODUCT_VERSION_TEXT,
+)
 from xenia.datamodel.meta import NULL_REF, Role
 from xenia.datamodel.schema import schema_hash
 from xenia.db import Db
 from xenia.ops.spec import sr_path
 from xenia.ops.storage import scan_iso_sr
+from xenia.ops.storage_managers import refresh_storage_managers
 from xenia.util.clock import xapi_time
 
 GiB = 1024**3
@@ -67,10 +76,12 @@ def _cpus() -> list[dict[str, str]]:
 
 
 def software_version() -> dict[str, str]:
+    """xapi's keys; ``product_version`` is the release whose API xenia serves, ``xenia`` its own version."""
     return {
-        "product_version": xenia.__version__,
-        "product_version_text": xenia.__version__,
-        "product_version_text_short": xenia.__version__,
+        "product_version": PRODUCT_VERSION,
+        "product_version_text": PRODUCT_VERSION_TEXT,
+        "product_version_text_short": PRODUCT_VERSION_TEXT,
+        "xenia": xenia.__version__,
         "platform_name": "xenia",
         "platform_version": xenia.__version__,
         "product_brand": "xenia",
@@ -131,7 +142,14 @@ def refresh_host(db: Db, host_ref: str, pool_member: bool = False) -> None:
                 "flags": first.get("flags", ""),
             },
             enabled=True,
+            editions=list(EDITIONS),
         )
+        host = db.get("host", host_ref)
+        if host["edition"] not in EDITIONS:
+            db.set("host", host_ref, "edition", EDITIONS[0])
+        db.set("host", host_ref, "license_params",
+               {**host["license_params"], "expiry": "never", "sockets": "1"})  # fmt: skip
+        refresh_storage_managers(db)
         # xapi's dbsync points host.control_domain at dom0 at every start; clients (Xen Orchestra) follow it
         dom0 = [vm for vm in db.referrers("VM", "resident_on", host_ref) if db.get("VM", vm)["is_control_domain"]]
         if dom0:

@@ -48,6 +48,17 @@ def verify_password(password: str, stored: str) -> bool:
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="scrypt")
 
 
+def set_max_threads(n: int) -> None:
+    """``pool.set_local_auth_max_threads``: how many local password checks run at once (xapi's
+    semaphore on local authentication; in memory only, as xapi's).  Checks already queued finish
+    on the old pool; new ones go to the new."""
+    global _POOL
+    if n < 1:
+        raise ApiError("INVALID_VALUE", "value", str(n))
+    old, _POOL = _POOL, ThreadPoolExecutor(max_workers=n, thread_name_prefix="scrypt")
+    old.shutdown(wait=False)
+
+
 async def hash_password_async(password: str) -> str:
     return await asyncio.get_running_loop().run_in_executor(_POOL, hash_password, password)
 

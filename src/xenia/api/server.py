@@ -153,14 +153,24 @@ class ApiServer:
 
     async def listen_tcp(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> int:
         """Listen on TCP (with TLS when given a context); returns the bound port."""
+        server = await self.tcp_server(host, port, tls)
+        bound: int = server.sockets[0].getsockname()[1]
+        return bound
+
+    async def tcp_server(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> asyncio.Server:
+        """Listen on TCP; the server, for a caller that stops this listener alone (:meth:`stop_server`)."""
         loop = asyncio.get_running_loop()
         conns = self.tcp_connections
         server = await loop.create_server(lambda: HttpProtocol(self.handle, False, conns), host, port,
                                           backlog=1024, ssl=tls, ssl_handshake_timeout=self.limits.header_timeout if tls else None)  # fmt: skip
         self.servers.append(server)
-        sock = server.sockets[0]
-        bound: int = sock.getsockname()[1]
-        return bound
+        return server
+
+    async def stop_server(self, server: asyncio.Server) -> None:
+        """Stop accepting on one listener; connections it already accepted go on being served."""
+        server.close()
+        if server in self.servers:
+            self.servers.remove(server)
 
     async def listen_unix(self, path: Path) -> None:
         loop = asyncio.get_running_loop()

@@ -31,16 +31,22 @@ KEY_FILE = "xapi-ssl.key"
 
 def server_context(state_dir: Path, cert: Path | None, key: Path | None, listen_host: str) -> ssl.SSLContext:
     """A server context from the user's files, or from the generated pair (made now if missing)."""
+    cert, key = server_files(state_dir, cert, key, listen_host)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def server_files(state_dir: Path, cert: Path | None, key: Path | None, listen_host: str) -> tuple[Path, Path]:
+    """The certificate and key files to serve: the user's, or the generated pair (made now if missing)."""
     if (cert is None) != (key is None):
         raise ValueError("--tls-cert and --tls-key go together")
     if cert is None or key is None:
         cert, key = state_dir / CERT_FILE, state_dir / KEY_FILE
         if not (cert.exists() and key.exists()):
             write_self_signed(cert, key, host_names(), host_addresses(listen_host))
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(cert, key)
-    return context
+    return cert, key
 
 
 def host_names() -> list[str]:
@@ -88,13 +94,18 @@ def write_self_signed(cert_path: Path, key_path: Path, names: list[str],
     )
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())  # fmt: skip
-    _write_private(key_path, key_pem)
-    tmp = cert_path.with_name(cert_path.name + ".tmp")
-    tmp.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    tmp.replace(cert_path)
+    write_private(key_path, key_pem)
+    write_public(cert_path, cert.public_bytes(serialization.Encoding.PEM))
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_public(path: Path, data: bytes) -> None:
+    """Replace a file in one step (a reader sees the old bytes or the new, never half)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def write_private(path: Path, data: bytes) -> None:
     """Write a file that is 0600 from its first byte (no window where others could read the key)."""
     tmp = path.with_name(path.name + ".tmp")
     with contextlib.suppress(FileNotFoundError):

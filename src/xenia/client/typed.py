@@ -57,6 +57,7 @@ class AsyncTask(Generic[T]):
 
 # -- references: one type per class, so refs of different classes do not mix
 
+BlobRef = NewType("BlobRef", str)
 ConsoleRef = NewType("ConsoleRef", str)
 DataSourceRef = NewType("DataSourceRef", str)
 EventRef = NewType("EventRef", str)
@@ -70,6 +71,7 @@ PIFRef = NewType("PIFRef", str)
 PoolRef = NewType("PoolRef", str)
 RoleRef = NewType("RoleRef", str)
 SessionRef = NewType("SessionRef", str)
+SMRef = NewType("SMRef", str)
 SRRef = NewType("SRRef", str)
 TaskRef = NewType("TaskRef", str)
 UserRef = NewType("UserRef", str)
@@ -125,23 +127,25 @@ VmPowerState = Literal['Halted', 'Paused', 'Running', 'Suspended']
 
 # -- records: what get_record returns, and what create accepts
 
+BlobRecord = TypedDict("BlobRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'size': int, 'public': bool, 'last_updated': str, 'mime_type': str})
 ConsoleRecord = TypedDict("ConsoleRecord", {'uuid': str, 'protocol': ConsoleProtocol, 'location': str, 'VM': VMRef, 'other_config': dict[str, str]})
 ConsoleRecordInput = TypedDict("ConsoleRecordInput", {'other_config': dict[str, str]}, total=False)
 DataSourceRecord = TypedDict("DataSourceRecord", {'name_label': str, 'name_description': str, 'enabled': bool, 'standard': bool, 'units': str, 'min': float, 'max': float, 'value': float})
 EventRecord = TypedDict("EventRecord", {'snapshot': dict[str, Any], 'id': int, 'timestamp': str, 'class': str, 'operation': EventOperation, 'ref': str, 'obj_uuid': str})
-HostRecord = TypedDict("HostRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'memory_overhead': int, 'allowed_operations': list[HostAllowedOperations], 'current_operations': dict[str, HostAllowedOperations], 'API_version_major': int, 'API_version_minor': int, 'API_version_vendor': str, 'API_version_vendor_implementation': dict[str, str], 'enabled': bool, 'software_version': dict[str, str], 'other_config': dict[str, str], 'capabilities': list[str], 'cpu_configuration': dict[str, str], 'sched_policy': str, 'supported_bootloaders': list[str], 'resident_VMs': list[VMRef], 'logging': dict[str, str], 'PIFs': list[PIFRef], 'suspend_image_sr': SRRef, 'crash_dump_sr': SRRef, 'crashdumps': list[str], 'patches': list[str], 'updates': list[str], 'PBDs': list[PBDRef], 'host_CPUs': list[HostCpuRef], 'cpu_info': dict[str, str], 'hostname': str, 'address': str, 'metrics': HostMetricsRef, 'license_params': dict[str, str], 'ha_statefiles': list[str], 'ha_network_peers': list[str], 'blobs': dict[str, str], 'tags': list[str], 'external_auth_type': str, 'external_auth_service_name': str, 'external_auth_configuration': dict[str, str], 'edition': str, 'license_server': dict[str, str], 'bios_strings': dict[str, str], 'power_on_mode': str, 'power_on_config': dict[str, str], 'local_cache_sr': SRRef, 'chipset_info': dict[str, str], 'PCIs': list[str], 'PGPUs': list[str], 'PUSBs': list[str], 'ssl_legacy': bool, 'guest_VCPUs_params': dict[str, str], 'display': HostDisplay, 'virtual_hardware_platform_versions': list[int], 'control_domain': VMRef, 'updates_requiring_reboot': list[str], 'features': list[str], 'iscsi_iqn': str, 'multipathing': bool, 'uefi_certificates': str, 'certificates': list[str], 'editions': list[str], 'pending_guidances': list[UpdateGuidances], 'tls_verification_enabled': bool, 'last_software_update': str, 'https_only': bool, 'latest_synced_updates_applied': LatestSyncedUpdatesAppliedState, 'numa_affinity_policy': HostNumaAffinityPolicy, 'pending_guidances_recommended': list[UpdateGuidances], 'pending_guidances_full': list[UpdateGuidances], 'last_update_hash': str})
+HostRecord = TypedDict("HostRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'memory_overhead': int, 'allowed_operations': list[HostAllowedOperations], 'current_operations': dict[str, HostAllowedOperations], 'API_version_major': int, 'API_version_minor': int, 'API_version_vendor': str, 'API_version_vendor_implementation': dict[str, str], 'enabled': bool, 'software_version': dict[str, str], 'other_config': dict[str, str], 'capabilities': list[str], 'cpu_configuration': dict[str, str], 'sched_policy': str, 'supported_bootloaders': list[str], 'resident_VMs': list[VMRef], 'logging': dict[str, str], 'PIFs': list[PIFRef], 'suspend_image_sr': SRRef, 'crash_dump_sr': SRRef, 'crashdumps': list[str], 'patches': list[str], 'updates': list[str], 'PBDs': list[PBDRef], 'host_CPUs': list[HostCpuRef], 'cpu_info': dict[str, str], 'hostname': str, 'address': str, 'metrics': HostMetricsRef, 'license_params': dict[str, str], 'ha_statefiles': list[str], 'ha_network_peers': list[str], 'blobs': dict[str, BlobRef], 'tags': list[str], 'external_auth_type': str, 'external_auth_service_name': str, 'external_auth_configuration': dict[str, str], 'edition': str, 'license_server': dict[str, str], 'bios_strings': dict[str, str], 'power_on_mode': str, 'power_on_config': dict[str, str], 'local_cache_sr': SRRef, 'chipset_info': dict[str, str], 'PCIs': list[str], 'PGPUs': list[str], 'PUSBs': list[str], 'ssl_legacy': bool, 'guest_VCPUs_params': dict[str, str], 'display': HostDisplay, 'virtual_hardware_platform_versions': list[int], 'control_domain': VMRef, 'updates_requiring_reboot': list[str], 'features': list[str], 'iscsi_iqn': str, 'multipathing': bool, 'uefi_certificates': str, 'certificates': list[str], 'editions': list[str], 'pending_guidances': list[UpdateGuidances], 'tls_verification_enabled': bool, 'last_software_update': str, 'https_only': bool, 'latest_synced_updates_applied': LatestSyncedUpdatesAppliedState, 'numa_affinity_policy': HostNumaAffinityPolicy, 'pending_guidances_recommended': list[UpdateGuidances], 'pending_guidances_full': list[UpdateGuidances], 'last_update_hash': str})
 HostCpuRecord = TypedDict("HostCpuRecord", {'uuid': str, 'host': HostRef, 'number': int, 'vendor': str, 'speed': int, 'modelname': str, 'family': int, 'model': int, 'stepping': str, 'flags': str, 'features': str, 'utilisation': float, 'other_config': dict[str, str]})
 HostMetricsRecord = TypedDict("HostMetricsRecord", {'uuid': str, 'memory_total': int, 'memory_free': int, 'live': bool, 'last_updated': str, 'other_config': dict[str, str]})
 MessageRecord = TypedDict("MessageRecord", {'uuid': str, 'name': str, 'priority': int, 'cls': Cls, 'obj_uuid': str, 'timestamp': str, 'body': str})
-NetworkRecord = TypedDict("NetworkRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'allowed_operations': list[NetworkOperations], 'current_operations': dict[str, NetworkOperations], 'VIFs': list[VIFRef], 'PIFs': list[PIFRef], 'MTU': int, 'other_config': dict[str, str], 'bridge': str, 'managed': bool, 'blobs': dict[str, str], 'tags': list[str], 'default_locking_mode': NetworkDefaultLockingMode, 'assigned_ips': dict[VIFRef, str], 'purpose': list[NetworkPurpose]})
+NetworkRecord = TypedDict("NetworkRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'allowed_operations': list[NetworkOperations], 'current_operations': dict[str, NetworkOperations], 'VIFs': list[VIFRef], 'PIFs': list[PIFRef], 'MTU': int, 'other_config': dict[str, str], 'bridge': str, 'managed': bool, 'blobs': dict[str, BlobRef], 'tags': list[str], 'default_locking_mode': NetworkDefaultLockingMode, 'assigned_ips': dict[VIFRef, str], 'purpose': list[NetworkPurpose]})
 NetworkRecordInput = TypedDict("NetworkRecordInput", {'name_label': str, 'name_description': str, 'MTU': int, 'other_config': dict[str, str], 'bridge': str, 'managed': bool, 'tags': list[str]}, total=False)
 PBDRecord = TypedDict("PBDRecord", {'uuid': str, 'host': HostRef, 'SR': SRRef, 'device_config': dict[str, str], 'currently_attached': bool, 'other_config': dict[str, str]})
 PBDRecordInput = TypedDict("PBDRecordInput", {'host': HostRef, 'SR': SRRef, 'device_config': dict[str, str], 'other_config': dict[str, str]}, total=False)
 PIFRecord = TypedDict("PIFRecord", {'uuid': str, 'device': str, 'network': NetworkRef, 'host': HostRef, 'MAC': str, 'MTU': int, 'VLAN': int, 'metrics': str, 'physical': bool, 'currently_attached': bool, 'ip_configuration_mode': IpConfigurationMode, 'IP': str, 'netmask': str, 'gateway': str, 'DNS': str, 'bond_slave_of': str, 'bond_master_of': list[str], 'VLAN_master_of': str, 'VLAN_slave_of': list[str], 'management': bool, 'other_config': dict[str, str], 'disallow_unplug': bool, 'tunnel_access_PIF_of': list[str], 'tunnel_transport_PIF_of': list[str], 'ipv6_configuration_mode': Ipv6ConfigurationMode, 'IPv6': list[str], 'ipv6_gateway': str, 'primary_address_type': PrimaryAddressType, 'managed': bool, 'properties': dict[str, str], 'capabilities': list[str], 'igmp_snooping_status': PifIgmpStatus, 'sriov_physical_PIF_of': list[str], 'sriov_logical_PIF_of': list[str], 'PCI': str})
-PoolRecord = TypedDict("PoolRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'master': HostRef, 'default_SR': SRRef, 'suspend_image_SR': SRRef, 'crash_dump_SR': SRRef, 'other_config': dict[str, str], 'ha_enabled': bool, 'ha_configuration': dict[str, str], 'ha_statefiles': list[str], 'ha_host_failures_to_tolerate': int, 'ha_plan_exists_for': int, 'ha_allow_overcommit': bool, 'ha_overcommitted': bool, 'blobs': dict[str, str], 'tags': list[str], 'gui_config': dict[str, str], 'health_check_config': dict[str, str], 'wlb_url': str, 'wlb_username': str, 'wlb_enabled': bool, 'wlb_verify_cert': bool, 'redo_log_enabled': bool, 'redo_log_vdi': VDIRef, 'vswitch_controller': str, 'restrictions': dict[str, str], 'metadata_VDIs': list[VDIRef], 'ha_cluster_stack': str, 'allowed_operations': list[PoolAllowedOperations], 'current_operations': dict[str, PoolAllowedOperations], 'guest_agent_config': dict[str, str], 'cpu_info': dict[str, str], 'policy_no_vendor_device': bool, 'live_patching_disabled': bool, 'igmp_snooping_enabled': bool, 'uefi_certificates': str, 'custom_uefi_certificates': str, 'is_psr_pending': bool, 'tls_verification_enabled': bool, 'repositories': list[str], 'client_certificate_auth_enabled': bool, 'client_certificate_auth_name': str, 'repository_proxy_url': str, 'repository_proxy_username': str, 'repository_proxy_password': str, 'migration_compression': bool, 'coordinator_bias': bool, 'local_auth_max_threads': int, 'ext_auth_max_threads': int, 'telemetry_uuid': str, 'telemetry_frequency': TelemetryFrequency, 'telemetry_next_collection': str, 'last_update_sync': str, 'update_sync_frequency': UpdateSyncFrequency, 'update_sync_day': int, 'update_sync_enabled': bool})
+PoolRecord = TypedDict("PoolRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'master': HostRef, 'default_SR': SRRef, 'suspend_image_SR': SRRef, 'crash_dump_SR': SRRef, 'other_config': dict[str, str], 'ha_enabled': bool, 'ha_configuration': dict[str, str], 'ha_statefiles': list[str], 'ha_host_failures_to_tolerate': int, 'ha_plan_exists_for': int, 'ha_allow_overcommit': bool, 'ha_overcommitted': bool, 'blobs': dict[str, BlobRef], 'tags': list[str], 'gui_config': dict[str, str], 'health_check_config': dict[str, str], 'wlb_url': str, 'wlb_username': str, 'wlb_enabled': bool, 'wlb_verify_cert': bool, 'redo_log_enabled': bool, 'redo_log_vdi': VDIRef, 'vswitch_controller': str, 'restrictions': dict[str, str], 'metadata_VDIs': list[VDIRef], 'ha_cluster_stack': str, 'allowed_operations': list[PoolAllowedOperations], 'current_operations': dict[str, PoolAllowedOperations], 'guest_agent_config': dict[str, str], 'cpu_info': dict[str, str], 'policy_no_vendor_device': bool, 'live_patching_disabled': bool, 'igmp_snooping_enabled': bool, 'uefi_certificates': str, 'custom_uefi_certificates': str, 'is_psr_pending': bool, 'tls_verification_enabled': bool, 'repositories': list[str], 'client_certificate_auth_enabled': bool, 'client_certificate_auth_name': str, 'repository_proxy_url': str, 'repository_proxy_username': str, 'repository_proxy_password': str, 'migration_compression': bool, 'coordinator_bias': bool, 'local_auth_max_threads': int, 'ext_auth_max_threads': int, 'telemetry_uuid': str, 'telemetry_frequency': TelemetryFrequency, 'telemetry_next_collection': str, 'last_update_sync': str, 'update_sync_frequency': UpdateSyncFrequency, 'update_sync_day': int, 'update_sync_enabled': bool})
 RoleRecord = TypedDict("RoleRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'subroles': list[RoleRef], 'is_internal': bool})
 SessionRecord = TypedDict("SessionRecord", {'uuid': str, 'this_host': HostRef, 'this_user': UserRef, 'last_active': str, 'pool': bool, 'other_config': dict[str, str], 'is_local_superuser': bool, 'subject': str, 'validation_time': str, 'auth_user_sid': str, 'auth_user_name': str, 'rbac_permissions': list[str], 'tasks': list[TaskRef], 'parent': SessionRef, 'originator': str, 'client_certificate': bool})
-SRRecord = TypedDict("SRRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'allowed_operations': list[StorageOperations], 'current_operations': dict[str, StorageOperations], 'VDIs': list[VDIRef], 'PBDs': list[PBDRef], 'virtual_allocation': int, 'physical_utilisation': int, 'physical_size': int, 'type': str, 'content_type': str, 'shared': bool, 'other_config': dict[str, str], 'tags': list[str], 'sm_config': dict[str, str], 'blobs': dict[str, str], 'local_cache_enabled': bool, 'introduced_by': str, 'clustered': bool, 'is_tools_sr': bool})
+SMRecord = TypedDict("SMRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'type': str, 'vendor': str, 'copyright': str, 'version': str, 'required_api_version': str, 'configuration': dict[str, str], 'capabilities': list[str], 'features': dict[str, int], 'other_config': dict[str, str], 'driver_filename': str, 'required_cluster_stack': list[str]})
+SRRecord = TypedDict("SRRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'allowed_operations': list[StorageOperations], 'current_operations': dict[str, StorageOperations], 'VDIs': list[VDIRef], 'PBDs': list[PBDRef], 'virtual_allocation': int, 'physical_utilisation': int, 'physical_size': int, 'type': str, 'content_type': str, 'shared': bool, 'other_config': dict[str, str], 'tags': list[str], 'sm_config': dict[str, str], 'blobs': dict[str, BlobRef], 'local_cache_enabled': bool, 'introduced_by': str, 'clustered': bool, 'is_tools_sr': bool})
 TaskRecord = TypedDict("TaskRecord", {'uuid': str, 'name_label': str, 'name_description': str, 'allowed_operations': list[TaskAllowedOperations], 'current_operations': dict[str, TaskAllowedOperations], 'created': str, 'finished': str, 'status': TaskStatusType, 'resident_on': HostRef, 'progress': float, 'type': str, 'result': str, 'error_info': list[str], 'other_config': dict[str, str], 'subtask_of': TaskRef, 'subtasks': list[TaskRef], 'backtrace': str})
 UserRecord = TypedDict("UserRecord", {'uuid': str, 'short_name': str, 'fullname': str, 'other_config': dict[str, str]})
 UserRecordInput = TypedDict("UserRecordInput", {'short_name': str, 'fullname': str, 'other_config': dict[str, str]}, total=False)
@@ -152,11 +156,95 @@ VDIRecord = TypedDict("VDIRecord", {'uuid': str, 'name_label': str, 'name_descri
 VDIRecordInput = TypedDict("VDIRecordInput", {'name_label': str, 'name_description': str, 'SR': SRRef, 'virtual_size': int, 'type': VdiType, 'sharable': bool, 'read_only': bool, 'other_config': dict[str, str], 'xenstore_data': dict[str, str], 'sm_config': dict[str, str], 'tags': list[str]}, total=False)
 VIFRecord = TypedDict("VIFRecord", {'uuid': str, 'allowed_operations': list[VifOperations], 'current_operations': dict[str, VifOperations], 'device': str, 'network': NetworkRef, 'VM': VMRef, 'MAC': str, 'MTU': int, 'other_config': dict[str, str], 'currently_attached': bool, 'status_code': int, 'status_detail': str, 'runtime_properties': dict[str, str], 'qos_algorithm_type': str, 'qos_algorithm_params': dict[str, str], 'qos_supported_algorithms': list[str], 'metrics': str, 'MAC_autogenerated': bool, 'locking_mode': VifLockingMode, 'ipv4_allowed': list[str], 'ipv6_allowed': list[str], 'ipv4_configuration_mode': VifIpv4ConfigurationMode, 'ipv4_addresses': list[str], 'ipv4_gateway': str, 'ipv6_configuration_mode': VifIpv6ConfigurationMode, 'ipv6_addresses': list[str], 'ipv6_gateway': str})
 VIFRecordInput = TypedDict("VIFRecordInput", {'device': str, 'network': NetworkRef, 'VM': VMRef, 'MAC': str, 'MTU': int, 'other_config': dict[str, str], 'currently_attached': bool, 'qos_algorithm_type': str, 'qos_algorithm_params': dict[str, str], 'locking_mode': VifLockingMode, 'ipv4_allowed': list[str], 'ipv6_allowed': list[str]}, total=False)
-VMRecord = TypedDict("VMRecord", {'uuid': str, 'allowed_operations': list[VmOperations], 'current_operations': dict[str, VmOperations], 'name_label': str, 'name_description': str, 'power_state': VmPowerState, 'user_version': int, 'is_a_template': bool, 'is_default_template': bool, 'suspend_VDI': VDIRef, 'resident_on': HostRef, 'scheduled_to_be_resident_on': HostRef, 'affinity': HostRef, 'memory_overhead': int, 'memory_target': int, 'memory_static_max': int, 'memory_dynamic_max': int, 'memory_dynamic_min': int, 'memory_static_min': int, 'VCPUs_params': dict[str, str], 'VCPUs_max': int, 'VCPUs_at_startup': int, 'actions_after_softreboot': OnSoftrebootBehavior, 'actions_after_shutdown': OnNormalExit, 'actions_after_reboot': OnNormalExit, 'actions_after_crash': OnCrashBehaviour, 'consoles': list[ConsoleRef], 'VIFs': list[VIFRef], 'VBDs': list[VBDRef], 'VUSBs': list[str], 'crash_dumps': list[str], 'VTPMs': list[str], 'PV_bootloader': str, 'PV_kernel': str, 'PV_ramdisk': str, 'PV_args': str, 'PV_bootloader_args': str, 'PV_legacy_args': str, 'HVM_boot_policy': str, 'HVM_boot_params': dict[str, str], 'HVM_shadow_multiplier': float, 'platform': dict[str, str], 'PCI_bus': str, 'other_config': dict[str, str], 'domid': int, 'domarch': str, 'last_boot_CPU_flags': dict[str, str], 'is_control_domain': bool, 'metrics': VMMetricsRef, 'guest_metrics': VMGuestMetricsRef, 'last_booted_record': str, 'recommendations': str, 'xenstore_data': dict[str, str], 'ha_always_run': bool, 'ha_restart_priority': str, 'is_a_snapshot': bool, 'snapshot_of': VMRef, 'snapshots': list[VMRef], 'snapshot_time': str, 'transportable_snapshot_id': str, 'blobs': dict[str, str], 'tags': list[str], 'blocked_operations': dict[VmOperations, str], 'snapshot_info': dict[str, str], 'snapshot_metadata': str, 'parent': VMRef, 'children': list[VMRef], 'bios_strings': dict[str, str], 'protection_policy': str, 'is_snapshot_from_vmpp': bool, 'snapshot_schedule': str, 'is_vmss_snapshot': bool, 'appliance': str, 'start_delay': int, 'shutdown_delay': int, 'order': int, 'VGPUs': list[str], 'attached_PCIs': list[str], 'suspend_SR': SRRef, 'version': int, 'generation_id': str, 'hardware_platform_version': int, 'has_vendor_device': bool, 'requires_reboot': bool, 'reference_label': str, 'domain_type': DomainType, 'NVRAM': dict[str, str], 'pending_guidances': list[UpdateGuidances], 'pending_guidances_recommended': list[UpdateGuidances], 'pending_guidances_full': list[UpdateGuidances]})
+VMRecord = TypedDict("VMRecord", {'uuid': str, 'allowed_operations': list[VmOperations], 'current_operations': dict[str, VmOperations], 'name_label': str, 'name_description': str, 'power_state': VmPowerState, 'user_version': int, 'is_a_template': bool, 'is_default_template': bool, 'suspend_VDI': VDIRef, 'resident_on': HostRef, 'scheduled_to_be_resident_on': HostRef, 'affinity': HostRef, 'memory_overhead': int, 'memory_target': int, 'memory_static_max': int, 'memory_dynamic_max': int, 'memory_dynamic_min': int, 'memory_static_min': int, 'VCPUs_params': dict[str, str], 'VCPUs_max': int, 'VCPUs_at_startup': int, 'actions_after_softreboot': OnSoftrebootBehavior, 'actions_after_shutdown': OnNormalExit, 'actions_after_reboot': OnNormalExit, 'actions_after_crash': OnCrashBehaviour, 'consoles': list[ConsoleRef], 'VIFs': list[VIFRef], 'VBDs': list[VBDRef], 'VUSBs': list[str], 'crash_dumps': list[str], 'VTPMs': list[str], 'PV_bootloader': str, 'PV_kernel': str, 'PV_ramdisk': str, 'PV_args': str, 'PV_bootloader_args': str, 'PV_legacy_args': str, 'HVM_boot_policy': str, 'HVM_boot_params': dict[str, str], 'HVM_shadow_multiplier': float, 'platform': dict[str, str], 'PCI_bus': str, 'other_config': dict[str, str], 'domid': int, 'domarch': str, 'last_boot_CPU_flags': dict[str, str], 'is_control_domain': bool, 'metrics': VMMetricsRef, 'guest_metrics': VMGuestMetricsRef, 'last_booted_record': str, 'recommendations': str, 'xenstore_data': dict[str, str], 'ha_always_run': bool, 'ha_restart_priority': str, 'is_a_snapshot': bool, 'snapshot_of': VMRef, 'snapshots': list[VMRef], 'snapshot_time': str, 'transportable_snapshot_id': str, 'blobs': dict[str, BlobRef], 'tags': list[str], 'blocked_operations': dict[VmOperations, str], 'snapshot_info': dict[str, str], 'snapshot_metadata': str, 'parent': VMRef, 'children': list[VMRef], 'bios_strings': dict[str, str], 'protection_policy': str, 'is_snapshot_from_vmpp': bool, 'snapshot_schedule': str, 'is_vmss_snapshot': bool, 'appliance': str, 'start_delay': int, 'shutdown_delay': int, 'order': int, 'VGPUs': list[str], 'attached_PCIs': list[str], 'suspend_SR': SRRef, 'version': int, 'generation_id': str, 'hardware_platform_version': int, 'has_vendor_device': bool, 'requires_reboot': bool, 'reference_label': str, 'domain_type': DomainType, 'NVRAM': dict[str, str], 'pending_guidances': list[UpdateGuidances], 'pending_guidances_recommended': list[UpdateGuidances], 'pending_guidances_full': list[UpdateGuidances]})
 VMRecordInput = TypedDict("VMRecordInput", {'name_label': str, 'name_description': str, 'power_state': VmPowerState, 'user_version': int, 'is_a_template': bool, 'suspend_VDI': VDIRef, 'affinity': HostRef, 'memory_target': int, 'memory_static_max': int, 'memory_dynamic_max': int, 'memory_dynamic_min': int, 'memory_static_min': int, 'VCPUs_params': dict[str, str], 'VCPUs_max': int, 'VCPUs_at_startup': int, 'actions_after_softreboot': OnSoftrebootBehavior, 'actions_after_shutdown': OnNormalExit, 'actions_after_reboot': OnNormalExit, 'actions_after_crash': OnCrashBehaviour, 'PV_bootloader': str, 'PV_kernel': str, 'PV_ramdisk': str, 'PV_args': str, 'PV_bootloader_args': str, 'PV_legacy_args': str, 'HVM_boot_policy': str, 'HVM_boot_params': dict[str, str], 'HVM_shadow_multiplier': float, 'platform': dict[str, str], 'PCI_bus': str, 'other_config': dict[str, str], 'last_boot_CPU_flags': dict[str, str], 'last_booted_record': str, 'recommendations': str, 'xenstore_data': dict[str, str], 'ha_always_run': bool, 'ha_restart_priority': str, 'tags': list[str], 'blocked_operations': dict[VmOperations, str], 'protection_policy': str, 'is_snapshot_from_vmpp': bool, 'snapshot_schedule': str, 'is_vmss_snapshot': bool, 'appliance': str, 'start_delay': int, 'shutdown_delay': int, 'order': int, 'suspend_SR': SRRef, 'version': int, 'generation_id': str, 'hardware_platform_version': int, 'has_vendor_device': bool, 'reference_label': str, 'domain_type': DomainType, 'NVRAM': dict[str, str]}, total=False)
 VMGuestMetricsRecord = TypedDict("VMGuestMetricsRecord", {'uuid': str, 'os_version': dict[str, str], 'PV_drivers_version': dict[str, str], 'PV_drivers_up_to_date': bool, 'memory': dict[str, str], 'disks': dict[str, str], 'networks': dict[str, str], 'other': dict[str, str], 'last_updated': str, 'other_config': dict[str, str], 'live': bool, 'can_use_hotplug_vbd': TristateType, 'can_use_hotplug_vif': TristateType, 'PV_drivers_detected': bool})
 VMMetricsRecord = TypedDict("VMMetricsRecord", {'uuid': str, 'memory_actual': int, 'VCPUs_number': int, 'VCPUs_utilisation': dict[int, float], 'VCPUs_CPU': dict[int, int], 'VCPUs_params': dict[str, str], 'VCPUs_flags': dict[int, list[str]], 'state': list[str], 'start_time': str, 'install_time': str, 'last_updated': str, 'other_config': dict[str, str], 'hvm': bool, 'nested_virt': bool, 'nomigrate': bool, 'current_domain_type': DomainType})
 
+
+class BlobApi:
+    """The messages of ``blob``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: Caller) -> None:
+        self._call = call
+
+    def get_record(self, self_: BlobRef) -> BlobRecord:
+        """``blob.get_record``"""
+        return cast('BlobRecord', self._call('blob.get_record', self_))
+
+    def get_by_uuid(self, uuid: str) -> BlobRef:
+        """``blob.get_by_uuid``"""
+        return cast('BlobRef', self._call('blob.get_by_uuid', uuid))
+
+    def get_by_name_label(self, label: str) -> list[BlobRef]:
+        """``blob.get_by_name_label``"""
+        return cast('list[BlobRef]', self._call('blob.get_by_name_label', label))
+
+    def get_all(self) -> list[BlobRef]:
+        """``blob.get_all``"""
+        return cast('list[BlobRef]', self._call('blob.get_all'))
+
+    def get_all_records(self) -> dict[BlobRef, BlobRecord]:
+        """``blob.get_all_records``"""
+        return cast('dict[BlobRef, BlobRecord]', self._call('blob.get_all_records'))
+
+    def get_all_records_where(self, expr: str) -> dict[BlobRef, BlobRecord]:
+        """``blob.get_all_records_where``"""
+        return cast('dict[BlobRef, BlobRecord]', self._call('blob.get_all_records_where', expr))
+
+    def get_all_where(self, expr: str) -> list[BlobRef]:
+        """``blob.get_all_where``"""
+        return cast('list[BlobRef]', self._call('blob.get_all_where', expr))
+
+    def get_uuid(self, self_: BlobRef) -> str:
+        """``blob.get_uuid``"""
+        return cast('str', self._call('blob.get_uuid', self_))
+
+    def get_name_label(self, self_: BlobRef) -> str:
+        """``blob.get_name_label``"""
+        return cast('str', self._call('blob.get_name_label', self_))
+
+    def set_name_label(self, self_: BlobRef, value: str) -> None:
+        """``blob.set_name_label``"""
+        return cast('None', self._call('blob.set_name_label', self_, value))
+
+    def get_name_description(self, self_: BlobRef) -> str:
+        """``blob.get_name_description``"""
+        return cast('str', self._call('blob.get_name_description', self_))
+
+    def set_name_description(self, self_: BlobRef, value: str) -> None:
+        """``blob.set_name_description``"""
+        return cast('None', self._call('blob.set_name_description', self_, value))
+
+    def get_size(self, self_: BlobRef) -> int:
+        """``blob.get_size``"""
+        return cast('int', self._call('blob.get_size', self_))
+
+    def get_public(self, self_: BlobRef) -> bool:
+        """``blob.get_public``"""
+        return cast('bool', self._call('blob.get_public', self_))
+
+    def set_public(self, self_: BlobRef, value: bool) -> None:
+        """``blob.set_public``"""
+        return cast('None', self._call('blob.set_public', self_, value))
+
+    def get_last_updated(self, self_: BlobRef) -> str:
+        """``blob.get_last_updated``"""
+        return cast('str', self._call('blob.get_last_updated', self_))
+
+    def get_mime_type(self, self_: BlobRef) -> str:
+        """``blob.get_mime_type``"""
+        return cast('str', self._call('blob.get_mime_type', self_))
+
+    def create(self, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a binary blob"""
+        return cast('BlobRef', self._call('blob.create', mime_type, public))
+
+    def destroy(self, self_: BlobRef) -> None:
+        """``blob.destroy``"""
+        return cast('None', self._call('blob.destroy', self_))
 
 class ConsoleApi:
     """The messages of ``console``."""
@@ -490,9 +578,9 @@ class HostApi:
         """``host.get_ha_network_peers``"""
         return cast('list[str]', self._call('host.get_ha_network_peers', self_))
 
-    def get_blobs(self, self_: HostRef) -> dict[str, str]:
+    def get_blobs(self, self_: HostRef) -> dict[str, BlobRef]:
         """``host.get_blobs``"""
-        return cast('dict[str, str]', self._call('host.get_blobs', self_))
+        return cast('dict[str, BlobRef]', self._call('host.get_blobs', self_))
 
     def get_tags(self, self_: HostRef) -> list[str]:
         """``host.get_tags``"""
@@ -674,6 +762,10 @@ class HostApi:
         """``host.get_last_update_hash``"""
         return cast('str', self._call('host.get_last_update_hash', self_))
 
+    def create_new_blob(self, host: HostRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this host"""
+        return cast('BlobRef', self._call('host.create_new_blob', host, name, mime_type, public))
+
     def migrate_receive(self, host: HostRef, network: NetworkRef, options: dict[str, str]) -> dict[str, str]:
         """Prepare to receive a VM, returning a token which can be passed to VM.migrate."""
         return cast('dict[str, str]', self._call('host.migrate_receive', host, network, options))
@@ -725,6 +817,34 @@ class HostApi:
     def has_extension(self, host: HostRef, name: str) -> bool:
         """Return true if the extension is available on the host"""
         return cast('bool', self._call('host.has_extension', host, name))
+
+    def get_server_certificate(self, host: HostRef) -> str:
+        """Get the installed server public TLS certificate."""
+        return cast('str', self._call('host.get_server_certificate', host))
+
+    def install_server_certificate(self, host: HostRef, certificate: str, private_key: str, certificate_chain: str) -> None:
+        """Install the TLS server certificate."""
+        return cast('None', self._call('host.install_server_certificate', host, certificate, private_key, certificate_chain))
+
+    def reset_server_certificate(self, host: HostRef) -> None:
+        """Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
+        return cast('None', self._call('host.reset_server_certificate', host))
+
+    def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> None:
+        """Set the power-on-mode, host, user and password"""
+        return cast('None', self._call('host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
+    def apply_edition(self, host: HostRef, edition: str, force: bool) -> None:
+        """Change to another edition, or reactivate the current edition after a license has expired. This may be subject to the successful checkout of an appropriate license."""
+        return cast('None', self._call('host.apply_edition', host, edition, force))
+
+    def call_plugin(self, host: HostRef, plugin: str, fn: str, args: dict[str, str]) -> str:
+        """Call an API plugin on this host"""
+        return cast('str', self._call('host.call_plugin', host, plugin, fn, args))
+
+    def set_https_only(self, self_: HostRef, value: bool) -> None:
+        """updates the host firewall to open or close port 80 depending on the value"""
+        return cast('None', self._call('host.set_https_only', self_, value))
 
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
@@ -1094,9 +1214,9 @@ class NetworkApi:
         """``network.get_managed``"""
         return cast('bool', self._call('network.get_managed', self_))
 
-    def get_blobs(self, self_: NetworkRef) -> dict[str, str]:
+    def get_blobs(self, self_: NetworkRef) -> dict[str, BlobRef]:
         """``network.get_blobs``"""
-        return cast('dict[str, str]', self._call('network.get_blobs', self_))
+        return cast('dict[str, BlobRef]', self._call('network.get_blobs', self_))
 
     def get_tags(self, self_: NetworkRef) -> list[str]:
         """``network.get_tags``"""
@@ -1125,6 +1245,10 @@ class NetworkApi:
     def get_purpose(self, self_: NetworkRef) -> list[NetworkPurpose]:
         """``network.get_purpose``"""
         return cast('list[NetworkPurpose]', self._call('network.get_purpose', self_))
+
+    def create_new_blob(self, network: NetworkRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this pool"""
+        return cast('BlobRef', self._call('network.create_new_blob', network, name, mime_type, public))
 
     def set_default_locking_mode(self, network: NetworkRef, value: NetworkDefaultLockingMode) -> None:
         """Set the default locking mode for VIFs attached to this network"""
@@ -1558,9 +1682,9 @@ class PoolApi:
         """``pool.get_ha_overcommitted``"""
         return cast('bool', self._call('pool.get_ha_overcommitted', self_))
 
-    def get_blobs(self, self_: PoolRef) -> dict[str, str]:
+    def get_blobs(self, self_: PoolRef) -> dict[str, BlobRef]:
         """``pool.get_blobs``"""
-        return cast('dict[str, str]', self._call('pool.get_blobs', self_))
+        return cast('dict[str, BlobRef]', self._call('pool.get_blobs', self_))
 
     def get_tags(self, self_: PoolRef) -> list[str]:
         """``pool.get_tags``"""
@@ -1789,6 +1913,26 @@ class PoolApi:
     def get_update_sync_enabled(self, self_: PoolRef) -> bool:
         """``pool.get_update_sync_enabled``"""
         return cast('bool', self._call('pool.get_update_sync_enabled', self_))
+
+    def set_local_auth_max_threads(self, self_: PoolRef, value: int) -> None:
+        """``pool.set_local_auth_max_threads``"""
+        return cast('None', self._call('pool.set_local_auth_max_threads', self_, value))
+
+    def create_new_blob(self, pool: PoolRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this pool"""
+        return cast('BlobRef', self._call('pool.create_new_blob', pool, name, mime_type, public))
+
+    def set_https_only(self, self_: PoolRef, value: bool) -> None:
+        """updates all the host firewalls in the pool to open or close port 80 depending on the value"""
+        return cast('None', self._call('pool.set_https_only', self_, value))
+
+    def apply_edition(self, self_: PoolRef, edition: str) -> None:
+        """Apply an edition to all hosts in the pool"""
+        return cast('None', self._call('pool.apply_edition', self_, edition))
+
+    def get_license_state(self, self_: PoolRef) -> dict[str, str]:
+        """This call returns the license state for the pool"""
+        return cast('dict[str, str]', self._call('pool.get_license_state', self_))
 
     def sync_database(self) -> None:
         """Forcibly synchronise the database now"""
@@ -2026,6 +2170,110 @@ class SessionApi:
         """Log out all sessions associated to a user subject-identifier, except the session associated with the context calling this function"""
         return cast('None', self._call('session.logout_subject_identifier', subject_identifier))
 
+class SMApi:
+    """The messages of ``SM``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: Caller) -> None:
+        self._call = call
+
+    def get_record(self, self_: SMRef) -> SMRecord:
+        """``SM.get_record``"""
+        return cast('SMRecord', self._call('SM.get_record', self_))
+
+    def get_by_uuid(self, uuid: str) -> SMRef:
+        """``SM.get_by_uuid``"""
+        return cast('SMRef', self._call('SM.get_by_uuid', uuid))
+
+    def get_by_name_label(self, label: str) -> list[SMRef]:
+        """``SM.get_by_name_label``"""
+        return cast('list[SMRef]', self._call('SM.get_by_name_label', label))
+
+    def get_all(self) -> list[SMRef]:
+        """``SM.get_all``"""
+        return cast('list[SMRef]', self._call('SM.get_all'))
+
+    def get_all_records(self) -> dict[SMRef, SMRecord]:
+        """``SM.get_all_records``"""
+        return cast('dict[SMRef, SMRecord]', self._call('SM.get_all_records'))
+
+    def get_all_records_where(self, expr: str) -> dict[SMRef, SMRecord]:
+        """``SM.get_all_records_where``"""
+        return cast('dict[SMRef, SMRecord]', self._call('SM.get_all_records_where', expr))
+
+    def get_all_where(self, expr: str) -> list[SMRef]:
+        """``SM.get_all_where``"""
+        return cast('list[SMRef]', self._call('SM.get_all_where', expr))
+
+    def get_uuid(self, self_: SMRef) -> str:
+        """``SM.get_uuid``"""
+        return cast('str', self._call('SM.get_uuid', self_))
+
+    def get_name_label(self, self_: SMRef) -> str:
+        """``SM.get_name_label``"""
+        return cast('str', self._call('SM.get_name_label', self_))
+
+    def get_name_description(self, self_: SMRef) -> str:
+        """``SM.get_name_description``"""
+        return cast('str', self._call('SM.get_name_description', self_))
+
+    def get_type(self, self_: SMRef) -> str:
+        """``SM.get_type``"""
+        return cast('str', self._call('SM.get_type', self_))
+
+    def get_vendor(self, self_: SMRef) -> str:
+        """``SM.get_vendor``"""
+        return cast('str', self._call('SM.get_vendor', self_))
+
+    def get_copyright(self, self_: SMRef) -> str:
+        """``SM.get_copyright``"""
+        return cast('str', self._call('SM.get_copyright', self_))
+
+    def get_version(self, self_: SMRef) -> str:
+        """``SM.get_version``"""
+        return cast('str', self._call('SM.get_version', self_))
+
+    def get_required_api_version(self, self_: SMRef) -> str:
+        """``SM.get_required_api_version``"""
+        return cast('str', self._call('SM.get_required_api_version', self_))
+
+    def get_configuration(self, self_: SMRef) -> dict[str, str]:
+        """``SM.get_configuration``"""
+        return cast('dict[str, str]', self._call('SM.get_configuration', self_))
+
+    def get_capabilities(self, self_: SMRef) -> list[str]:
+        """``SM.get_capabilities``"""
+        return cast('list[str]', self._call('SM.get_capabilities', self_))
+
+    def get_features(self, self_: SMRef) -> dict[str, int]:
+        """``SM.get_features``"""
+        return cast('dict[str, int]', self._call('SM.get_features', self_))
+
+    def get_other_config(self, self_: SMRef) -> dict[str, str]:
+        """``SM.get_other_config``"""
+        return cast('dict[str, str]', self._call('SM.get_other_config', self_))
+
+    def set_other_config(self, self_: SMRef, value: dict[str, str]) -> None:
+        """``SM.set_other_config``"""
+        return cast('None', self._call('SM.set_other_config', self_, value))
+
+    def add_to_other_config(self, self_: SMRef, key: str, value: str) -> None:
+        """``SM.add_to_other_config``"""
+        return cast('None', self._call('SM.add_to_other_config', self_, key, value))
+
+    def remove_from_other_config(self, self_: SMRef, key: str) -> None:
+        """``SM.remove_from_other_config``"""
+        return cast('None', self._call('SM.remove_from_other_config', self_, key))
+
+    def get_driver_filename(self, self_: SMRef) -> str:
+        """``SM.get_driver_filename``"""
+        return cast('str', self._call('SM.get_driver_filename', self_))
+
+    def get_required_cluster_stack(self, self_: SMRef) -> list[str]:
+        """``SM.get_required_cluster_stack``"""
+        return cast('list[str]', self._call('SM.get_required_cluster_stack', self_))
+
 class SRApi:
     """The messages of ``SR``."""
 
@@ -2162,9 +2410,9 @@ class SRApi:
         """``SR.remove_from_sm_config``"""
         return cast('None', self._call('SR.remove_from_sm_config', self_, key))
 
-    def get_blobs(self, self_: SRRef) -> dict[str, str]:
+    def get_blobs(self, self_: SRRef) -> dict[str, BlobRef]:
         """``SR.get_blobs``"""
-        return cast('dict[str, str]', self._call('SR.get_blobs', self_))
+        return cast('dict[str, BlobRef]', self._call('SR.get_blobs', self_))
 
     def get_local_cache_enabled(self, self_: SRRef) -> bool:
         """``SR.get_local_cache_enabled``"""
@@ -2181,6 +2429,10 @@ class SRApi:
     def get_is_tools_sr(self, self_: SRRef) -> bool:
         """``SR.get_is_tools_sr``"""
         return cast('bool', self._call('SR.get_is_tools_sr', self_))
+
+    def create_new_blob(self, sr: SRRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this SR"""
+        return cast('BlobRef', self._call('SR.create_new_blob', sr, name, mime_type, public))
 
     def scan(self, sr: SRRef) -> None:
         """Refreshes the list of VDIs associated with an SR"""
@@ -3634,9 +3886,9 @@ class VMApi:
         """``VM.get_transportable_snapshot_id``"""
         return cast('str', self._call('VM.get_transportable_snapshot_id', self_))
 
-    def get_blobs(self, self_: VMRef) -> dict[str, str]:
+    def get_blobs(self, self_: VMRef) -> dict[str, BlobRef]:
         """``VM.get_blobs``"""
-        return cast('dict[str, str]', self._call('VM.get_blobs', self_))
+        return cast('dict[str, BlobRef]', self._call('VM.get_blobs', self_))
 
     def get_tags(self, self_: VMRef) -> list[str]:
         """``VM.get_tags``"""
@@ -3785,6 +4037,10 @@ class VMApi:
     def get_pending_guidances_full(self, self_: VMRef) -> list[UpdateGuidances]:
         """``VM.get_pending_guidances_full``"""
         return cast('list[UpdateGuidances]', self._call('VM.get_pending_guidances_full', self_))
+
+    def create_new_blob(self, vm: VMRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this VM"""
+        return cast('BlobRef', self._call('VM.create_new_blob', vm, name, mime_type, public))
 
     def set_memory_limits(self, self_: VMRef, static_min: int, static_max: int, dynamic_min: int, dynamic_max: int) -> None:
         """Set the memory limits of this VM."""
@@ -4274,6 +4530,90 @@ class VMMetricsApi:
         """``VM_metrics.get_current_domain_type``"""
         return cast('DomainType', self._call('VM_metrics.get_current_domain_type', self_))
 
+class BlobAsyncApi:
+    """The messages of ``blob``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCaller) -> None:
+        self._call = call
+
+    async def get_record(self, self_: BlobRef) -> BlobRecord:
+        """``blob.get_record``"""
+        return cast('BlobRecord', await self._call('blob.get_record', self_))
+
+    async def get_by_uuid(self, uuid: str) -> BlobRef:
+        """``blob.get_by_uuid``"""
+        return cast('BlobRef', await self._call('blob.get_by_uuid', uuid))
+
+    async def get_by_name_label(self, label: str) -> list[BlobRef]:
+        """``blob.get_by_name_label``"""
+        return cast('list[BlobRef]', await self._call('blob.get_by_name_label', label))
+
+    async def get_all(self) -> list[BlobRef]:
+        """``blob.get_all``"""
+        return cast('list[BlobRef]', await self._call('blob.get_all'))
+
+    async def get_all_records(self) -> dict[BlobRef, BlobRecord]:
+        """``blob.get_all_records``"""
+        return cast('dict[BlobRef, BlobRecord]', await self._call('blob.get_all_records'))
+
+    async def get_all_records_where(self, expr: str) -> dict[BlobRef, BlobRecord]:
+        """``blob.get_all_records_where``"""
+        return cast('dict[BlobRef, BlobRecord]', await self._call('blob.get_all_records_where', expr))
+
+    async def get_all_where(self, expr: str) -> list[BlobRef]:
+        """``blob.get_all_where``"""
+        return cast('list[BlobRef]', await self._call('blob.get_all_where', expr))
+
+    async def get_uuid(self, self_: BlobRef) -> str:
+        """``blob.get_uuid``"""
+        return cast('str', await self._call('blob.get_uuid', self_))
+
+    async def get_name_label(self, self_: BlobRef) -> str:
+        """``blob.get_name_label``"""
+        return cast('str', await self._call('blob.get_name_label', self_))
+
+    async def set_name_label(self, self_: BlobRef, value: str) -> None:
+        """``blob.set_name_label``"""
+        return cast('None', await self._call('blob.set_name_label', self_, value))
+
+    async def get_name_description(self, self_: BlobRef) -> str:
+        """``blob.get_name_description``"""
+        return cast('str', await self._call('blob.get_name_description', self_))
+
+    async def set_name_description(self, self_: BlobRef, value: str) -> None:
+        """``blob.set_name_description``"""
+        return cast('None', await self._call('blob.set_name_description', self_, value))
+
+    async def get_size(self, self_: BlobRef) -> int:
+        """``blob.get_size``"""
+        return cast('int', await self._call('blob.get_size', self_))
+
+    async def get_public(self, self_: BlobRef) -> bool:
+        """``blob.get_public``"""
+        return cast('bool', await self._call('blob.get_public', self_))
+
+    async def set_public(self, self_: BlobRef, value: bool) -> None:
+        """``blob.set_public``"""
+        return cast('None', await self._call('blob.set_public', self_, value))
+
+    async def get_last_updated(self, self_: BlobRef) -> str:
+        """``blob.get_last_updated``"""
+        return cast('str', await self._call('blob.get_last_updated', self_))
+
+    async def get_mime_type(self, self_: BlobRef) -> str:
+        """``blob.get_mime_type``"""
+        return cast('str', await self._call('blob.get_mime_type', self_))
+
+    async def create(self, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a binary blob"""
+        return cast('BlobRef', await self._call('blob.create', mime_type, public))
+
+    async def destroy(self, self_: BlobRef) -> None:
+        """``blob.destroy``"""
+        return cast('None', await self._call('blob.destroy', self_))
+
 class ConsoleAsyncApi:
     """The messages of ``console``."""
 
@@ -4606,9 +4946,9 @@ class HostAsyncApi:
         """``host.get_ha_network_peers``"""
         return cast('list[str]', await self._call('host.get_ha_network_peers', self_))
 
-    async def get_blobs(self, self_: HostRef) -> dict[str, str]:
+    async def get_blobs(self, self_: HostRef) -> dict[str, BlobRef]:
         """``host.get_blobs``"""
-        return cast('dict[str, str]', await self._call('host.get_blobs', self_))
+        return cast('dict[str, BlobRef]', await self._call('host.get_blobs', self_))
 
     async def get_tags(self, self_: HostRef) -> list[str]:
         """``host.get_tags``"""
@@ -4790,6 +5130,10 @@ class HostAsyncApi:
         """``host.get_last_update_hash``"""
         return cast('str', await self._call('host.get_last_update_hash', self_))
 
+    async def create_new_blob(self, host: HostRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this host"""
+        return cast('BlobRef', await self._call('host.create_new_blob', host, name, mime_type, public))
+
     async def migrate_receive(self, host: HostRef, network: NetworkRef, options: dict[str, str]) -> dict[str, str]:
         """Prepare to receive a VM, returning a token which can be passed to VM.migrate."""
         return cast('dict[str, str]', await self._call('host.migrate_receive', host, network, options))
@@ -4841,6 +5185,34 @@ class HostAsyncApi:
     async def has_extension(self, host: HostRef, name: str) -> bool:
         """Return true if the extension is available on the host"""
         return cast('bool', await self._call('host.has_extension', host, name))
+
+    async def get_server_certificate(self, host: HostRef) -> str:
+        """Get the installed server public TLS certificate."""
+        return cast('str', await self._call('host.get_server_certificate', host))
+
+    async def install_server_certificate(self, host: HostRef, certificate: str, private_key: str, certificate_chain: str) -> None:
+        """Install the TLS server certificate."""
+        return cast('None', await self._call('host.install_server_certificate', host, certificate, private_key, certificate_chain))
+
+    async def reset_server_certificate(self, host: HostRef) -> None:
+        """Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
+        return cast('None', await self._call('host.reset_server_certificate', host))
+
+    async def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> None:
+        """Set the power-on-mode, host, user and password"""
+        return cast('None', await self._call('host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
+    async def apply_edition(self, host: HostRef, edition: str, force: bool) -> None:
+        """Change to another edition, or reactivate the current edition after a license has expired. This may be subject to the successful checkout of an appropriate license."""
+        return cast('None', await self._call('host.apply_edition', host, edition, force))
+
+    async def call_plugin(self, host: HostRef, plugin: str, fn: str, args: dict[str, str]) -> str:
+        """Call an API plugin on this host"""
+        return cast('str', await self._call('host.call_plugin', host, plugin, fn, args))
+
+    async def set_https_only(self, self_: HostRef, value: bool) -> None:
+        """updates the host firewall to open or close port 80 depending on the value"""
+        return cast('None', await self._call('host.set_https_only', self_, value))
 
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> None:
         """Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
@@ -5210,9 +5582,9 @@ class NetworkAsyncApi:
         """``network.get_managed``"""
         return cast('bool', await self._call('network.get_managed', self_))
 
-    async def get_blobs(self, self_: NetworkRef) -> dict[str, str]:
+    async def get_blobs(self, self_: NetworkRef) -> dict[str, BlobRef]:
         """``network.get_blobs``"""
-        return cast('dict[str, str]', await self._call('network.get_blobs', self_))
+        return cast('dict[str, BlobRef]', await self._call('network.get_blobs', self_))
 
     async def get_tags(self, self_: NetworkRef) -> list[str]:
         """``network.get_tags``"""
@@ -5241,6 +5613,10 @@ class NetworkAsyncApi:
     async def get_purpose(self, self_: NetworkRef) -> list[NetworkPurpose]:
         """``network.get_purpose``"""
         return cast('list[NetworkPurpose]', await self._call('network.get_purpose', self_))
+
+    async def create_new_blob(self, network: NetworkRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this pool"""
+        return cast('BlobRef', await self._call('network.create_new_blob', network, name, mime_type, public))
 
     async def set_default_locking_mode(self, network: NetworkRef, value: NetworkDefaultLockingMode) -> None:
         """Set the default locking mode for VIFs attached to this network"""
@@ -5674,9 +6050,9 @@ class PoolAsyncApi:
         """``pool.get_ha_overcommitted``"""
         return cast('bool', await self._call('pool.get_ha_overcommitted', self_))
 
-    async def get_blobs(self, self_: PoolRef) -> dict[str, str]:
+    async def get_blobs(self, self_: PoolRef) -> dict[str, BlobRef]:
         """``pool.get_blobs``"""
-        return cast('dict[str, str]', await self._call('pool.get_blobs', self_))
+        return cast('dict[str, BlobRef]', await self._call('pool.get_blobs', self_))
 
     async def get_tags(self, self_: PoolRef) -> list[str]:
         """``pool.get_tags``"""
@@ -5905,6 +6281,26 @@ class PoolAsyncApi:
     async def get_update_sync_enabled(self, self_: PoolRef) -> bool:
         """``pool.get_update_sync_enabled``"""
         return cast('bool', await self._call('pool.get_update_sync_enabled', self_))
+
+    async def set_local_auth_max_threads(self, self_: PoolRef, value: int) -> None:
+        """``pool.set_local_auth_max_threads``"""
+        return cast('None', await self._call('pool.set_local_auth_max_threads', self_, value))
+
+    async def create_new_blob(self, pool: PoolRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this pool"""
+        return cast('BlobRef', await self._call('pool.create_new_blob', pool, name, mime_type, public))
+
+    async def set_https_only(self, self_: PoolRef, value: bool) -> None:
+        """updates all the host firewalls in the pool to open or close port 80 depending on the value"""
+        return cast('None', await self._call('pool.set_https_only', self_, value))
+
+    async def apply_edition(self, self_: PoolRef, edition: str) -> None:
+        """Apply an edition to all hosts in the pool"""
+        return cast('None', await self._call('pool.apply_edition', self_, edition))
+
+    async def get_license_state(self, self_: PoolRef) -> dict[str, str]:
+        """This call returns the license state for the pool"""
+        return cast('dict[str, str]', await self._call('pool.get_license_state', self_))
 
     async def sync_database(self) -> None:
         """Forcibly synchronise the database now"""
@@ -6142,6 +6538,110 @@ class SessionAsyncApi:
         """Log out all sessions associated to a user subject-identifier, except the session associated with the context calling this function"""
         return cast('None', await self._call('session.logout_subject_identifier', subject_identifier))
 
+class SMAsyncApi:
+    """The messages of ``SM``."""
+
+    __slots__ = ("_call",)
+
+    def __init__(self, call: AsyncCaller) -> None:
+        self._call = call
+
+    async def get_record(self, self_: SMRef) -> SMRecord:
+        """``SM.get_record``"""
+        return cast('SMRecord', await self._call('SM.get_record', self_))
+
+    async def get_by_uuid(self, uuid: str) -> SMRef:
+        """``SM.get_by_uuid``"""
+        return cast('SMRef', await self._call('SM.get_by_uuid', uuid))
+
+    async def get_by_name_label(self, label: str) -> list[SMRef]:
+        """``SM.get_by_name_label``"""
+        return cast('list[SMRef]', await self._call('SM.get_by_name_label', label))
+
+    async def get_all(self) -> list[SMRef]:
+        """``SM.get_all``"""
+        return cast('list[SMRef]', await self._call('SM.get_all'))
+
+    async def get_all_records(self) -> dict[SMRef, SMRecord]:
+        """``SM.get_all_records``"""
+        return cast('dict[SMRef, SMRecord]', await self._call('SM.get_all_records'))
+
+    async def get_all_records_where(self, expr: str) -> dict[SMRef, SMRecord]:
+        """``SM.get_all_records_where``"""
+        return cast('dict[SMRef, SMRecord]', await self._call('SM.get_all_records_where', expr))
+
+    async def get_all_where(self, expr: str) -> list[SMRef]:
+        """``SM.get_all_where``"""
+        return cast('list[SMRef]', await self._call('SM.get_all_where', expr))
+
+    async def get_uuid(self, self_: SMRef) -> str:
+        """``SM.get_uuid``"""
+        return cast('str', await self._call('SM.get_uuid', self_))
+
+    async def get_name_label(self, self_: SMRef) -> str:
+        """``SM.get_name_label``"""
+        return cast('str', await self._call('SM.get_name_label', self_))
+
+    async def get_name_description(self, self_: SMRef) -> str:
+        """``SM.get_name_description``"""
+        return cast('str', await self._call('SM.get_name_description', self_))
+
+    async def get_type(self, self_: SMRef) -> str:
+        """``SM.get_type``"""
+        return cast('str', await self._call('SM.get_type', self_))
+
+    async def get_vendor(self, self_: SMRef) -> str:
+        """``SM.get_vendor``"""
+        return cast('str', await self._call('SM.get_vendor', self_))
+
+    async def get_copyright(self, self_: SMRef) -> str:
+        """``SM.get_copyright``"""
+        return cast('str', await self._call('SM.get_copyright', self_))
+
+    async def get_version(self, self_: SMRef) -> str:
+        """``SM.get_version``"""
+        return cast('str', await self._call('SM.get_version', self_))
+
+    async def get_required_api_version(self, self_: SMRef) -> str:
+        """``SM.get_required_api_version``"""
+        return cast('str', await self._call('SM.get_required_api_version', self_))
+
+    async def get_configuration(self, self_: SMRef) -> dict[str, str]:
+        """``SM.get_configuration``"""
+        return cast('dict[str, str]', await self._call('SM.get_configuration', self_))
+
+    async def get_capabilities(self, self_: SMRef) -> list[str]:
+        """``SM.get_capabilities``"""
+        return cast('list[str]', await self._call('SM.get_capabilities', self_))
+
+    async def get_features(self, self_: SMRef) -> dict[str, int]:
+        """``SM.get_features``"""
+        return cast('dict[str, int]', await self._call('SM.get_features', self_))
+
+    async def get_other_config(self, self_: SMRef) -> dict[str, str]:
+        """``SM.get_other_config``"""
+        return cast('dict[str, str]', await self._call('SM.get_other_config', self_))
+
+    async def set_other_config(self, self_: SMRef, value: dict[str, str]) -> None:
+        """``SM.set_other_config``"""
+        return cast('None', await self._call('SM.set_other_config', self_, value))
+
+    async def add_to_other_config(self, self_: SMRef, key: str, value: str) -> None:
+        """``SM.add_to_other_config``"""
+        return cast('None', await self._call('SM.add_to_other_config', self_, key, value))
+
+    async def remove_from_other_config(self, self_: SMRef, key: str) -> None:
+        """``SM.remove_from_other_config``"""
+        return cast('None', await self._call('SM.remove_from_other_config', self_, key))
+
+    async def get_driver_filename(self, self_: SMRef) -> str:
+        """``SM.get_driver_filename``"""
+        return cast('str', await self._call('SM.get_driver_filename', self_))
+
+    async def get_required_cluster_stack(self, self_: SMRef) -> list[str]:
+        """``SM.get_required_cluster_stack``"""
+        return cast('list[str]', await self._call('SM.get_required_cluster_stack', self_))
+
 class SRAsyncApi:
     """The messages of ``SR``."""
 
@@ -6278,9 +6778,9 @@ class SRAsyncApi:
         """``SR.remove_from_sm_config``"""
         return cast('None', await self._call('SR.remove_from_sm_config', self_, key))
 
-    async def get_blobs(self, self_: SRRef) -> dict[str, str]:
+    async def get_blobs(self, self_: SRRef) -> dict[str, BlobRef]:
         """``SR.get_blobs``"""
-        return cast('dict[str, str]', await self._call('SR.get_blobs', self_))
+        return cast('dict[str, BlobRef]', await self._call('SR.get_blobs', self_))
 
     async def get_local_cache_enabled(self, self_: SRRef) -> bool:
         """``SR.get_local_cache_enabled``"""
@@ -6297,6 +6797,10 @@ class SRAsyncApi:
     async def get_is_tools_sr(self, self_: SRRef) -> bool:
         """``SR.get_is_tools_sr``"""
         return cast('bool', await self._call('SR.get_is_tools_sr', self_))
+
+    async def create_new_blob(self, sr: SRRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this SR"""
+        return cast('BlobRef', await self._call('SR.create_new_blob', sr, name, mime_type, public))
 
     async def scan(self, sr: SRRef) -> None:
         """Refreshes the list of VDIs associated with an SR"""
@@ -7750,9 +8254,9 @@ class VMAsyncApi:
         """``VM.get_transportable_snapshot_id``"""
         return cast('str', await self._call('VM.get_transportable_snapshot_id', self_))
 
-    async def get_blobs(self, self_: VMRef) -> dict[str, str]:
+    async def get_blobs(self, self_: VMRef) -> dict[str, BlobRef]:
         """``VM.get_blobs``"""
-        return cast('dict[str, str]', await self._call('VM.get_blobs', self_))
+        return cast('dict[str, BlobRef]', await self._call('VM.get_blobs', self_))
 
     async def get_tags(self, self_: VMRef) -> list[str]:
         """``VM.get_tags``"""
@@ -7901,6 +8405,10 @@ class VMAsyncApi:
     async def get_pending_guidances_full(self, self_: VMRef) -> list[UpdateGuidances]:
         """``VM.get_pending_guidances_full``"""
         return cast('list[UpdateGuidances]', await self._call('VM.get_pending_guidances_full', self_))
+
+    async def create_new_blob(self, vm: VMRef, name: str, mime_type: str, public: bool) -> BlobRef:
+        """Create a placeholder for a named binary blob of data that is associated with this VM"""
+        return cast('BlobRef', await self._call('VM.create_new_blob', vm, name, mime_type, public))
 
     async def set_memory_limits(self, self_: VMRef, static_min: int, static_max: int, dynamic_min: int, dynamic_max: int) -> None:
         """Set the memory limits of this VM."""
@@ -8398,6 +8906,10 @@ class HostTasks:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def create_new_blob(self, host: HostRef, name: str, mime_type: str, public: bool) -> Task[BlobRef]:
+        """``Async.host.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this host"""
+        return Task(self._session, self._session.call_with_session('Async.host.create_new_blob', host, name, mime_type, public))
+
     def migrate_receive(self, host: HostRef, network: NetworkRef, options: dict[str, str]) -> Task[dict[str, str]]:
         """``Async.host.migrate_receive``: Prepare to receive a VM, returning a token which can be passed to VM.migrate."""
         return Task(self._session, self._session.call_with_session('Async.host.migrate_receive', host, network, options))
@@ -8442,6 +8954,30 @@ class HostTasks:
         """``Async.host.has_extension``: Return true if the extension is available on the host"""
         return Task(self._session, self._session.call_with_session('Async.host.has_extension', host, name))
 
+    def get_server_certificate(self, host: HostRef) -> Task[str]:
+        """``Async.host.get_server_certificate``: Get the installed server public TLS certificate."""
+        return Task(self._session, self._session.call_with_session('Async.host.get_server_certificate', host))
+
+    def install_server_certificate(self, host: HostRef, certificate: str, private_key: str, certificate_chain: str) -> Task[None]:
+        """``Async.host.install_server_certificate``: Install the TLS server certificate."""
+        return Task(self._session, self._session.call_with_session('Async.host.install_server_certificate', host, certificate, private_key, certificate_chain))
+
+    def reset_server_certificate(self, host: HostRef) -> Task[None]:
+        """``Async.host.reset_server_certificate``: Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
+        return Task(self._session, self._session.call_with_session('Async.host.reset_server_certificate', host))
+
+    def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> Task[None]:
+        """``Async.host.set_power_on_mode``: Set the power-on-mode, host, user and password"""
+        return Task(self._session, self._session.call_with_session('Async.host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
+    def call_plugin(self, host: HostRef, plugin: str, fn: str, args: dict[str, str]) -> Task[str]:
+        """``Async.host.call_plugin``: Call an API plugin on this host"""
+        return Task(self._session, self._session.call_with_session('Async.host.call_plugin', host, plugin, fn, args))
+
+    def set_https_only(self, self_: HostRef, value: bool) -> Task[None]:
+        """``Async.host.set_https_only``: updates the host firewall to open or close port 80 depending on the value"""
+        return Task(self._session, self._session.call_with_session('Async.host.set_https_only', self_, value))
+
     def set_ssl_legacy(self, self_: HostRef, value: bool) -> Task[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return Task(self._session, self._session.call_with_session('Async.host.set_ssl_legacy', self_, value))
@@ -8485,6 +9021,10 @@ class NetworkTasks:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def create_new_blob(self, network: NetworkRef, name: str, mime_type: str, public: bool) -> Task[BlobRef]:
+        """``Async.network.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this pool"""
+        return Task(self._session, self._session.call_with_session('Async.network.create_new_blob', network, name, mime_type, public))
 
     def set_default_locking_mode(self, network: NetworkRef, value: NetworkDefaultLockingMode) -> Task[None]:
         """``Async.network.set_default_locking_mode``: Set the default locking mode for VIFs attached to this network"""
@@ -8553,6 +9093,22 @@ class PoolTasks:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def create_new_blob(self, pool: PoolRef, name: str, mime_type: str, public: bool) -> Task[BlobRef]:
+        """``Async.pool.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.create_new_blob', pool, name, mime_type, public))
+
+    def set_https_only(self, self_: PoolRef, value: bool) -> Task[None]:
+        """``Async.pool.set_https_only``: updates all the host firewalls in the pool to open or close port 80 depending on the value"""
+        return Task(self._session, self._session.call_with_session('Async.pool.set_https_only', self_, value))
+
+    def apply_edition(self, self_: PoolRef, edition: str) -> Task[None]:
+        """``Async.pool.apply_edition``: Apply an edition to all hosts in the pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.apply_edition', self_, edition))
+
+    def get_license_state(self, self_: PoolRef) -> Task[dict[str, str]]:
+        """``Async.pool.get_license_state``: This call returns the license state for the pool"""
+        return Task(self._session, self._session.call_with_session('Async.pool.get_license_state', self_))
 
     def sync_database(self) -> Task[None]:
         """``Async.pool.sync_database``: Forcibly synchronise the database now"""
@@ -8633,6 +9189,10 @@ class SRTasks:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def create_new_blob(self, sr: SRRef, name: str, mime_type: str, public: bool) -> Task[BlobRef]:
+        """``Async.SR.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this SR"""
+        return Task(self._session, self._session.call_with_session('Async.SR.create_new_blob', sr, name, mime_type, public))
 
     def scan(self, sr: SRRef) -> Task[None]:
         """``Async.SR.scan``: Refreshes the list of VDIs associated with an SR"""
@@ -8846,6 +9406,10 @@ class VMTasks:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def create_new_blob(self, vm: VMRef, name: str, mime_type: str, public: bool) -> Task[BlobRef]:
+        """``Async.VM.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this VM"""
+        return Task(self._session, self._session.call_with_session('Async.VM.create_new_blob', vm, name, mime_type, public))
+
     def start(self, vm: VMRef, start_paused: bool, force: bool) -> Task[None]:
         """``Async.VM.start``: Start the specified VM. This function can only be called with the VM is in the Halted State."""
         return Task(self._session, self._session.call_with_session('Async.VM.start', vm, start_paused, force))
@@ -9038,6 +9602,10 @@ class HostAsyncTasks:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def create_new_blob(self, host: HostRef, name: str, mime_type: str, public: bool) -> AsyncTask[BlobRef]:
+        """``Async.host.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this host"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.create_new_blob', host, name, mime_type, public))
+
     async def migrate_receive(self, host: HostRef, network: NetworkRef, options: dict[str, str]) -> AsyncTask[dict[str, str]]:
         """``Async.host.migrate_receive``: Prepare to receive a VM, returning a token which can be passed to VM.migrate."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.migrate_receive', host, network, options))
@@ -9082,6 +9650,30 @@ class HostAsyncTasks:
         """``Async.host.has_extension``: Return true if the extension is available on the host"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.has_extension', host, name))
 
+    async def get_server_certificate(self, host: HostRef) -> AsyncTask[str]:
+        """``Async.host.get_server_certificate``: Get the installed server public TLS certificate."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.get_server_certificate', host))
+
+    async def install_server_certificate(self, host: HostRef, certificate: str, private_key: str, certificate_chain: str) -> AsyncTask[None]:
+        """``Async.host.install_server_certificate``: Install the TLS server certificate."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.install_server_certificate', host, certificate, private_key, certificate_chain))
+
+    async def reset_server_certificate(self, host: HostRef) -> AsyncTask[None]:
+        """``Async.host.reset_server_certificate``: Delete the current TLS server certificate and replace by a new, self-signed one. This should only be used with extreme care."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.reset_server_certificate', host))
+
+    async def set_power_on_mode(self, self_: HostRef, power_on_mode: str, power_on_config: dict[str, str]) -> AsyncTask[None]:
+        """``Async.host.set_power_on_mode``: Set the power-on-mode, host, user and password"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_power_on_mode', self_, power_on_mode, power_on_config))
+
+    async def call_plugin(self, host: HostRef, plugin: str, fn: str, args: dict[str, str]) -> AsyncTask[str]:
+        """``Async.host.call_plugin``: Call an API plugin on this host"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.call_plugin', host, plugin, fn, args))
+
+    async def set_https_only(self, self_: HostRef, value: bool) -> AsyncTask[None]:
+        """``Async.host.set_https_only``: updates the host firewall to open or close port 80 depending on the value"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_https_only', self_, value))
+
     async def set_ssl_legacy(self, self_: HostRef, value: bool) -> AsyncTask[None]:
         """``Async.host.set_ssl_legacy``: Enable/disable SSLv3 for interoperability with older server versions. When this is set to a different value, the host immediately restarts its SSL/TLS listening service; typically this takes less than a second but existing connections to it will be broken. API login sessions will remain valid."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_ssl_legacy', self_, value))
@@ -9125,6 +9717,10 @@ class NetworkAsyncTasks:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def create_new_blob(self, network: NetworkRef, name: str, mime_type: str, public: bool) -> AsyncTask[BlobRef]:
+        """``Async.network.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.network.create_new_blob', network, name, mime_type, public))
 
     async def set_default_locking_mode(self, network: NetworkRef, value: NetworkDefaultLockingMode) -> AsyncTask[None]:
         """``Async.network.set_default_locking_mode``: Set the default locking mode for VIFs attached to this network"""
@@ -9193,6 +9789,22 @@ class PoolAsyncTasks:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def create_new_blob(self, pool: PoolRef, name: str, mime_type: str, public: bool) -> AsyncTask[BlobRef]:
+        """``Async.pool.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.create_new_blob', pool, name, mime_type, public))
+
+    async def set_https_only(self, self_: PoolRef, value: bool) -> AsyncTask[None]:
+        """``Async.pool.set_https_only``: updates all the host firewalls in the pool to open or close port 80 depending on the value"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.set_https_only', self_, value))
+
+    async def apply_edition(self, self_: PoolRef, edition: str) -> AsyncTask[None]:
+        """``Async.pool.apply_edition``: Apply an edition to all hosts in the pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.apply_edition', self_, edition))
+
+    async def get_license_state(self, self_: PoolRef) -> AsyncTask[dict[str, str]]:
+        """``Async.pool.get_license_state``: This call returns the license state for the pool"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.get_license_state', self_))
 
     async def sync_database(self) -> AsyncTask[None]:
         """``Async.pool.sync_database``: Forcibly synchronise the database now"""
@@ -9273,6 +9885,10 @@ class SRAsyncTasks:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def create_new_blob(self, sr: SRRef, name: str, mime_type: str, public: bool) -> AsyncTask[BlobRef]:
+        """``Async.SR.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this SR"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.SR.create_new_blob', sr, name, mime_type, public))
 
     async def scan(self, sr: SRRef) -> AsyncTask[None]:
         """``Async.SR.scan``: Refreshes the list of VDIs associated with an SR"""
@@ -9486,6 +10102,10 @@ class VMAsyncTasks:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def create_new_blob(self, vm: VMRef, name: str, mime_type: str, public: bool) -> AsyncTask[BlobRef]:
+        """``Async.VM.create_new_blob``: Create a placeholder for a named binary blob of data that is associated with this VM"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.VM.create_new_blob', vm, name, mime_type, public))
+
     async def start(self, vm: VMRef, start_paused: bool, force: bool) -> AsyncTask[None]:
         """``Async.VM.start``: Start the specified VM. This function can only be called with the VM is in the Halted State."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.VM.start', vm, start_paused, force))
@@ -9695,6 +10315,7 @@ class TypedClient:
     def __init__(self, session: Session) -> None:
         self.connection = session
         call = session.call_with_session
+        self.blob = BlobApi(call)
         self.console = ConsoleApi(call)
         self.data_source = DataSourceApi(call)
         self.event = EventApi(call)
@@ -9708,6 +10329,7 @@ class TypedClient:
         self.pool = PoolApi(call)
         self.role = RoleApi(call)
         self.session = SessionApi(call)
+        self.SM = SMApi(call)
         self.SR = SRApi(call)
         self.task = TaskApi(call)
         self.user = UserApi(call)
@@ -9745,6 +10367,7 @@ class AsyncTypedClient:
     def __init__(self, session: AsyncSession) -> None:
         self.connection = session
         call = session.call_with_session
+        self.blob = BlobAsyncApi(call)
         self.console = ConsoleAsyncApi(call)
         self.data_source = DataSourceAsyncApi(call)
         self.event = EventAsyncApi(call)
@@ -9758,6 +10381,7 @@ class AsyncTypedClient:
         self.pool = PoolAsyncApi(call)
         self.role = RoleAsyncApi(call)
         self.session = SessionAsyncApi(call)
+        self.SM = SMAsyncApi(call)
         self.SR = SRAsyncApi(call)
         self.task = TaskAsyncApi(call)
         self.user = UserAsyncApi(call)

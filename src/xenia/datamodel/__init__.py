@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xenia.datamodel.classes import (
+    blob,
     console,
     data_source,
     event,
@@ -23,6 +24,7 @@ from xenia.datamodel.classes import (
     pool,
     role,
     session,
+    sm,
     sr,
     task,
     user,
@@ -41,6 +43,15 @@ from xenia.datamodel.meta import ClassDef, EnumDef, ErrorDef, Field
 API_VERSION_MAJOR = 2
 API_VERSION_MINOR = 21
 API_VERSION_VENDOR = "XenSource"
+#: ``software_version.product_version``: the release whose API xenia serves (2.21 is "XenServer 8",
+#: reported as 8.4.0).  Clients branch on this number (Ansible's xenserver modules use the guest
+#: agent's static-IP support only from 7.0 on), so it names the behaviour, not xenia's own version,
+#: which is ``software_version.xenia`` (docs/api.md, "First start").
+PRODUCT_VERSION = "8.4.0"
+PRODUCT_VERSION_TEXT = "8"
+#: ``host.editions``: xenia has no licences, so one edition with every feature and no expiry
+#: (xapi asks its licensing daemon, v6d; this is what a v6d with a single free edition answers)
+EDITIONS = ("free",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +115,7 @@ class Model:
 def _build() -> Model:
     modules = (
         session, pool, host, host_cpu, host_metrics, vm, vm_metrics, vm_guest_metrics,
-        vbd, vbd_metrics, vdi, sr, pbd, vif, network, pif, console, data_source, task, event, message, role, user,
+        vbd, vbd_metrics, vdi, sr, sm, pbd, blob, vif, network, pif, console, data_source, task, event, message, role, user,
     )  # fmt: skip
     classes: dict[str, ClassDef] = {}
     enums: dict[str, EnumDef] = {}
@@ -119,4 +130,4 @@ def _build() -> Model:
 
 MODEL = _build()
 
-__all__ = ["API_VERSION_MAJOR", "API_VERSION_MINOR", "MODEL", "ApiError", "Model", "Relation"]
+__all__ = ["API_VERSION_MAJOR", "API_VERSION_MINOR", "EDITIONS", "MODEL", "PRODUCT_VERSION", "PRODUCT_VERSION_TEXT", "ApiError", "Model", "Relation"]

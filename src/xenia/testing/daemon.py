@@ -60,6 +60,9 @@ class DaemonProcess:
     def socket_path(self) -> Path:
         return self.state_dir / "xapi.sock"
 
+    #: the port start() waits for, when not the plain ``--listen`` one (a daemon with plain HTTP closed)
+    wait_port: int | None = None
+
     def start(self, timeout: float = 60.0) -> DaemonProcess:
         env = {**os.environ, "XENIA_ROOT_PASSWORD": ROOT_PASSWORD, **self.env}
         args = [sys.executable, "-m", "xenia.cli.main", "serve", "--state-dir", str(self.state_dir),
@@ -71,7 +74,7 @@ class DaemonProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"xenia serve exited with {self.proc.returncode}: {self.log_path.read_text()}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                with socket.create_connection(("127.0.0.1", self.wait_port or self.port), timeout=1):
                     return self
             except OSError:
                 time.sleep(0.05)

@@ -4,10 +4,16 @@ Importing this package registers every handler in :data:`xenia.api.methods.HANDL
 """
 
 from xenia.api.handlers import (
+    blob,
     data_sources,
     devices,
     event,
     host,
+    host_certs,
+    host_plugins,
+    host_settings,
+    https_only,
+    licensing,
     lifecycle,
     message,
     metrics_ext,
@@ -29,5 +35,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "data_sources", "devices", "event", "host", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "blob", "data_sources", "devices", "event", "host", "host_certs", "host_plugins", "host_settings", "https_only", "licensing", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from xenia.api import blobs
 from xenia.api.context import Call
 from xenia.api.handlers.lifecycle import ops, storage
 from xenia.api.implicit import constructor_record
@@ -21,7 +22,8 @@ _NOT_CLONED = {"uuid", "snapshots", "snapshot_of", "parent", "is_a_snapshot", "s
                "snapshot_metadata", "transportable_snapshot_id", "metrics", "guest_metrics", "suspend_VDI",
                "resident_on", "scheduled_to_be_resident_on", "domid", "power_state", "allowed_operations",
                "current_operations", "VBDs", "VIFs", "consoles", "crash_dumps", "VTPMs", "VUSBs", "VGPUs",
-               "attached_PCIs", "last_booted_record", "last_boot_CPU_flags", "is_default_template"}  # fmt: skip
+               "attached_PCIs", "last_booted_record", "last_boot_CPU_flags", "is_default_template",
+               "blobs"}  # fmt: skip
 
 
 def random_mac() -> str:
@@ -61,6 +63,9 @@ def destroy_vm(db: Db, vm: str) -> None:
 async def destroy(call: Call, vm: str) -> None:
     engine = ops(call)
     async with engine.operation(vm, "destroy", task_context(call)):
+        for blob in call.db.get("VM", vm)["blobs"].values():  # xapi destroys the VM's blobs with it
+            if call.db.exists("blob", blob):
+                blobs.destroy(call.db, call.app.state_dir, blob)
         destroy_vm(call.db, vm)
 
 

@@ -33,6 +33,14 @@ NETWORK = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'create_new_blob',
+        (P('network ref', 'network', 'The network'), P('string', 'name', 'The name associated with the blob'), P('string', 'mime_type', 'The mime type for the data. Empty string translates to application/octet-stream'), P('bool', 'public', 'True if the blob should be publicly available')),
+        result='blob ref',
+        doc='Create a placeholder for a named binary blob of data that is associated with this pool',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'set_default_locking_mode',
         (P('network ref', 'network', 'The network'), P('enum network_default_locking_mode', 'value', 'The default locking mode for VIFs attached to this network.')),
         result='void',

@@ -36,6 +36,14 @@ SR = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'create_new_blob',
+        (P('SR ref', 'sr', 'The SR'), P('string', 'name', 'The name associated with the blob'), P('string', 'mime_type', 'The mime type for the data. Empty string translates to application/octet-stream'), P('bool', 'public', 'True if the blob should be publicly available')),
+        result='blob ref',
+        doc='Create a placeholder for a named binary blob of data that is associated with this SR',
+        min_role=Role.POOL_OPERATOR,
+        is_async=True,
+    ),
+    Message(
         'scan',
         (P('SR ref', 'sr', 'The SR to scan'),),
         result='void',

@@ -111,6 +111,14 @@ VM = ClassDef(
     FIELDS,
     messages=(
     Message(
+        'create_new_blob',
+        (P('VM ref', 'vm', 'The VM'), P('string', 'name', 'The name associated with the blob'), P('string', 'mime_type', 'The mime type for the data. Empty string translates to application/octet-stream'), P('bool', 'public', 'True if the blob should be publicly available')),
+        result='blob ref',
+        doc='Create a placeholder for a named binary blob of data that is associated with this VM',
+        min_role=Role.VM_POWER_ADMIN,
+        is_async=True,
+    ),
+    Message(
         'set_memory_limits',
         (P('VM ref', 'self', 'The VM'), P('int', 'static_min', 'The new value of memory_static_min.'), P('int', 'static_max', 'The new value of memory_static_max.'), P('int', 'dynamic_min', 'The new value of memory_dynamic_min.'), P('int', 'dynamic_max', 'The new value of memory_dynamic_max.')),
         result='void',
