@@ -137,7 +137,8 @@ def halted(db: Db, vm: str) -> None:
     with db.batch():
         for console in db.referrers("console", "VM", vm):
             db.destroy("console", console)
-        db.update("VM", vm, power_state="Halted", domid=-1, resident_on=NULL_REF, scheduled_to_be_resident_on=NULL_REF)
+        db.update("VM", vm, power_state="Halted", domid=-1, resident_on=NULL_REF, scheduled_to_be_resident_on=NULL_REF,
+                  xenia_live="")  # no domain: no live configuration (xenia.ops.liveconfig)
         db.update("VM_metrics", _metrics(db, vm), memory_actual=0, VCPUs_number=0, state=["halted"])
         gm = db.get("VM", vm)["guest_metrics"]
         if gm != NULL_REF and db.exists("VM_guest_metrics", gm):

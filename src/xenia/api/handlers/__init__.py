@@ -9,6 +9,7 @@ from xenia.api.handlers import (
     event,
     host,
     lifecycle,
+    liveconfig_ext,
     message,
     metrics_ext,
     migration,
@@ -29,5 +30,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "data_sources", "devices", "event", "host", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "data_sources", "devices", "event", "host", "lifecycle", "liveconfig_ext", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip
