@@ -14,7 +14,7 @@ when the drift moves.  The states:
 
 ``pending_reboot``    the persistent value changed and cannot be applied live (or was changed with
                       scope persistent only): the next boot applies it.
-``applying``          a balloon on its way to its target.
+``applying``          a balloon on its way to its target, a vCPU the guest has yet to release.
 ``partial``           the guest stopped short of its balloon target (a message says so).
 ``refused_by_guest``  the guest refused a live change (a locked CD tray).
 ``live_only``         changed live with scope live: lost at the next boot.
@@ -134,8 +134,10 @@ def drift(rec: dict[str, Any], state: DomainState | None) -> dict[str, dict[str,
         report.update(_memory(rec, state, changes.get("memory_dynamic_max", {})))
         if state.vcpus != rec["VCPUs_at_startup"]:
             how = changes.get("VCPUs_at_startup", {})
+            # a vCPU the guest has been asked to release is on its way (QEMU: until the guest lets it go)
+            vcpus = LIVE_ONLY if how.get("scope") == "live" else how.get("state", APPLYING)
             report["VCPUs_at_startup"] = {"persistent": str(rec["VCPUs_at_startup"]), "live": str(state.vcpus),
-                                          "state": LIVE_ONLY if how.get("scope") == "live" else PENDING_REBOOT}
+                                          "state": vcpus}
     for key, change in changes.items():
         if change["state"] == REFUSED:
             report[key] = {"persistent": str(change.get("requested", "")), "live": str(change.get("live", "")),
