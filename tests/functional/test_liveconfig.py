@@ -25,7 +25,8 @@ MiB = 1 << 20
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[DaemonProcess]:
-    with DaemonProcess(extra_args=["--driver-option", "guest-delay=0.05"]) as d:
+    # a simulated guest moves its balloon at once or at its rate: standing still for 1 s is stopping
+    with DaemonProcess(extra_args=["--driver-option", "guest-delay=0.05", "--balloon-stall", "1"]) as d:
         yield d
 
 

@@ -18,6 +18,7 @@ import pytest
 from tests.qemu.test_qemu_api import (
     attach,
     domain_dir,
+    error,
     install,
     login,
     qemu_daemon,
@@ -125,7 +126,7 @@ async def test_a_locked_tray_is_refused_by_the_guest(booted: tuple[DaemonProcess
     try:
         api.VBD.insert(cd, iso)
         assert (await shell(console, "mount -t iso9660 -o ro /dev/sr0 /mnt && cat /mnt/hello.txt"))[0] == 0
-        assert pytest.raises(Exception, api.VBD.eject, cd).value.details == ["VBD_TRAY_LOCKED", cd]
+        assert error(api.VBD.eject, cd) == ["VBD_TRAY_LOCKED", cd]
         assert api.xenia.vm_drift(vm)["VBD 3"] == {"persistent": "empty", "live": api.VDI.get_uuid(iso),
                                                    "state": "refused_by_guest"}  # fmt: skip
         assert (await shell(console, "umount /mnt"))[0] == 0

@@ -53,6 +53,8 @@ class Ops:
         #: the name each running VM has in the store, so only real renames are written
         self._store_names: dict[str, str] = {}
         self.shutdown_timeout = shutdown_timeout
+        #: seconds a balloon may stand still short of its target before it counts as partial
+        self.balloon_stall = liveconfig.BALLOON_STALL
         self._locks: dict[str, asyncio.Lock] = {}
         #: per VM uuid: set when the driver signals attention (wakes operations waiting on the guest)
         self._signals: dict[str, asyncio.Event] = {}

@@ -197,7 +197,7 @@ async def follow_balloon(engine: Ops, vm: str, uuid: str, target: int) -> None:
         if state.memory_actual != last:
             last, moved_at = state.memory_actual, loop.time()
             _metrics_actual(db, vm, state.memory_actual)
-        elif loop.time() - moved_at > BALLOON_STALL:
+        elif loop.time() - moved_at > engine.balloon_stall:
             note(db, vm, "memory_dynamic_max", PARTIAL, scope=change.get("scope", "both"), requested=target,
                  reached=state.memory_actual)
             record.message(db, MESSAGE_PARTIAL, vm,
