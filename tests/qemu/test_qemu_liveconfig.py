@@ -137,6 +137,51 @@ async def test_a_locked_tray_is_refused_by_the_guest(booted: tuple[DaemonProcess
 
 
 @pytest.mark.asyncio
+async def test_a_hot_plugged_disk_arrives_takes_writes_and_leaves(booted: tuple[DaemonProcess, Any, str]) -> None:
+    _, api, vm = booted
+    sr = api.VBD.get_VDI([b for b in api.VM.get_VBDs(vm) if api.VBD.get_type(b) == "Disk"][0])
+    vdi = api.VDI.create({"SR": api.VDI.get_SR(sr), "name_label": "hot", "virtual_size": str(8 * MiB),
+                          "type": "user", "sharable": False, "read_only": False, "other_config": {}})  # fmt: skip
+    vbd = api.VBD.create({"VM": vm, "VDI": vdi, "userdevice": "5", "bootable": False, "mode": "RW", "type": "Disk",
+                          "unpluggable": True, "empty": False, "other_config": {}, "qos_algorithm_type": "",
+                          "qos_algorithm_params": {}})  # fmt: skip
+    console = await guest(booted)
+    try:
+        assert (await shell(console, "test -b /dev/sda"))[0] != 0
+        api.VBD.plug(vbd)
+        assert api.VBD.get_currently_attached(vbd) is True
+        await guest_sees(console, "test -b /dev/sda")
+        status, out = await shell(console, "echo hot-written > /dev/sda && sync && head -c 11 /dev/sda")
+        assert status == 0 and out.strip().endswith("hot-written")
+        api.VBD.unplug(vbd)
+        assert api.VBD.get_currently_attached(vbd) is False
+        await guest_sees(console, "! test -b /dev/sda")
+    finally:
+        await console.close()
+    api.VBD.destroy(vbd)
+    api.VDI.destroy(vdi)
+
+
+@pytest.mark.asyncio
+async def test_a_hot_plugged_nic_arrives_and_leaves(booted: tuple[DaemonProcess, Any, str]) -> None:
+    _, api, vm = booted
+    vif = api.VIF.create({"device": "0", "network": api.network.get_all()[0], "VM": vm, "MAC": "",
+                          "MTU": "1500", "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})
+    mac = api.VIF.get_MAC(vif)
+    console = await guest(booted)
+    try:
+        api.VIF.plug(vif)
+        assert api.VIF.get_currently_attached(vif) is True
+        await guest_sees(console, f"grep -qx {mac} /sys/class/net/*/address")
+        api.VIF.unplug(vif)
+        assert api.VIF.get_currently_attached(vif) is False
+        await guest_sees(console, f"! grep -qx {mac} /sys/class/net/*/address")
+    finally:
+        await console.close()
+    api.VIF.destroy(vif)
+
+
+@pytest.mark.asyncio
 async def test_a_balloon_the_guest_cannot_fill_ends_partial(booted: tuple[DaemonProcess, Any, str]) -> None:
     _, api, vm = booted
     api.VM.set_memory_dynamic_range(vm, str(16 * MiB), str(16 * MiB))  # less than the guest's kernel and files
