@@ -11,6 +11,8 @@ below, a rate it moves at.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -81,11 +83,20 @@ def actual(api: Any, vm: str) -> int:
     return int(api.VM_metrics.get_memory_actual(api.VM.get_metrics(vm)))
 
 
-def test_dynamic_max_on_a_running_vm_balloons(api: Any, running: Callable[..., str]) -> None:
+def store_read(sim: DaemonProcess, path: str) -> str:
+    """A key of the daemon's store, read with Debian's ``xenstore-read`` as a dom0 tool would."""
+    env = {**os.environ, "XENSTORED_PATH": str(sim.state_dir / "xenstored.sock")}
+    return subprocess.run(["xenstore-read", path], env=env, capture_output=True, text=True, timeout=30,
+                          check=True).stdout.strip()  # fmt: skip
+
+
+def test_dynamic_max_on_a_running_vm_balloons(api: Any, sim: DaemonProcess, running: Callable[..., str]) -> None:
     vm = running()
     assert actual(api, vm) == 1024 * MiB
     api.VM.set_memory_dynamic_max(vm, str(512 * MiB))
     assert api.VM.get_memory_dynamic_max(vm) == str(512 * MiB)
+    # as Xen's toolstack: the balloon driver's target, in KiB
+    assert store_read(sim, f"/local/domain/{api.VM.get_domid(vm)}/memory/target") == str(512 * 1024)
     api.VM.wait_memory_target_live(vm)
     assert actual(api, vm) == 512 * MiB
     api.VM.set_memory_dynamic_min(vm, str(384 * MiB))  # the balloon stays at dynamic_max
