@@ -23,6 +23,7 @@ when the drift moves.  The states:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -53,11 +54,19 @@ _LIVE_STATES = ("Running", "Paused")
 
 
 def load(rec: dict[str, Any]) -> dict[str, Any]:
+    """The VM's live configuration, a fresh copy the caller may change."""
     text = rec.get("xenia_live") or ""
     if not text:
         return {"booted": {}, "changes": {}}
     data: dict[str, Any] = orjson.loads(text)
     return data
+
+
+@functools.lru_cache(maxsize=1024)
+def _view(text: str) -> dict[str, Any]:
+    """The parsed live configuration, shared: read it, never change it.  ``requires_reboot`` is checked
+    after every change of a running VM (its metrics too), so the JSON is parsed once per version."""
+    return load({"xenia_live": text})
 
 
 def _save(db: Db, vm: str, data: dict[str, Any]) -> None:
@@ -95,7 +104,7 @@ def needs_reboot(rec: dict[str, Any]) -> bool:
     scope persistent only."""
     if rec["power_state"] not in _LIVE_STATES or not rec["xenia_live"]:
         return False
-    data = load(rec)
+    data = _view(rec["xenia_live"])
     boot = data["booted"]
     if any(name in boot and boot[name] != rec[name] for name in scopes.PERSISTENT):
         return True
@@ -124,7 +133,7 @@ def drift(rec: dict[str, Any], state: DomainState | None) -> dict[str, dict[str,
     """Each field whose live and persistent values differ: ``{field: {persistent, live, state, ...}}``."""
     if rec["power_state"] not in _LIVE_STATES or not rec["xenia_live"]:
         return {}
-    data = load(rec)
+    data = _view(rec["xenia_live"])
     boot, changes = data["booted"], data["changes"]
     report: dict[str, dict[str, str]] = {}
     for name in scopes.PERSISTENT:
