@@ -150,9 +150,13 @@ def test_a_static_change_is_pending_reboot_until_the_reboot(api: Any, running: C
     # a persistent field changed with xapi's own setter is pending too
     api.VM.set_PV_args(vm, "console=ttyS0")
     assert api.xenia.vm_drift(vm)["PV_args"] == {"persistent": "console=ttyS0", "live": "", "state": "pending_reboot"}
+    side = api.xenia.vm_live_config(vm)
+    assert side["memory_static_max"] == {"persistent": str(2048 * MiB), "live": str(1024 * MiB), "scope": "persistent"}
+    assert side["VCPUs_at_startup"] == {"persistent": "1", "live": "1", "scope": "live"}
     api.VM.hard_reboot(vm)
     assert api.xenia.vm_drift(vm) == {}
     assert api.VM.get_requires_reboot(vm) is False
+    assert api.xenia.vm_live_config(vm)["memory_static_max"]["live"] == str(2048 * MiB)
 
 
 def test_live_only_and_persistent_only_vcpus(api: Any, running: Callable[..., str]) -> None:

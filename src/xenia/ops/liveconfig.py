@@ -154,6 +154,20 @@ def drift(rec: dict[str, Any], state: DomainState | None) -> dict[str, dict[str,
     return report
 
 
+def side_by_side(rec: dict[str, Any], state: DomainState | None) -> dict[str, dict[str, str]]:
+    """Every configuration field of a running VM: its persistent and its live value, and its scope."""
+    if rec["power_state"] not in _LIVE_STATES or not rec["xenia_live"]:
+        return {}
+    boot = _view(rec["xenia_live"])["booted"]
+    out = {name: {"persistent": _text(rec[name]), "live": _text(boot.get(name, rec[name])),
+                  "scope": scopes.of(name).scope.value} for name in (*scopes.PERSISTENT, *scopes.LIVE)}  # fmt: skip
+    if state is not None:  # what the domain has now, where a driver changed it live
+        out["memory_target"]["live"] = str(state.memory_target)
+        out["VCPUs_at_startup"]["live"] = str(state.vcpus)
+        out["memory_dynamic_max"]["live"] = str(state.memory_actual)
+    return out
+
+
 def _memory(rec: dict[str, Any], state: DomainState, change: dict[str, Any]) -> dict[str, dict[str, str]]:
     """The balloon: persistent ``memory_dynamic_max`` against the domain's target and actual memory."""
     persistent = rec["memory_dynamic_max"]

@@ -45,6 +45,16 @@ async def vm_drift(call: Call, self: str) -> dict[str, dict[str, str]]:
     return liveconfig.drift(rec, await _state(engine, rec))
 
 
+@extension("xenia.vm_live_config", ("VM ref self",), result="(string -> (string -> string) map) map",
+           min_role=Role.READ_ONLY)  # fmt: skip
+async def vm_live_config(call: Call, self: str) -> dict[str, dict[str, str]]:
+    """Every configuration field of a running VM, persistent and live value side by side, with its scope
+    (``memory_dynamic_max``'s live value is the guest's actual memory); empty for a VM without a domain."""
+    rec = call.db.get("VM", self)
+    engine: Ops = call.app.services["ops"]
+    return liveconfig.side_by_side(rec, await _state(engine, rec))
+
+
 def _number(field: str, value: str) -> int:
     try:
         return int(value)
