@@ -228,3 +228,19 @@ def test_bad_scoped_requests_are_refused_and_change_nothing(api: Any, running: C
     assert {k: after[k] for k in before if k != "allowed_operations"} == {
         k: before[k] for k in before if k != "allowed_operations"}  # fmt: skip
     assert api.xenia.vm_drift(vm) == {}
+
+
+def test_a_device_made_on_a_running_vm_waits_for_its_plug(api: Any, running: Callable[..., str]) -> None:
+    vm = running()
+    vif = api.VIF.create({"device": "3", "network": api.network.get_all()[0], "VM": vm, "MAC": "", "MTU": "1500",
+                          "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})  # fmt: skip
+    api.VM.set_memory_dynamic_max(vm, str(512 * MiB))  # the guest acts: xenia reads the domain afresh
+    api.VM.wait_memory_target_live(vm)
+    until("the balloon noted", lambda: actual(api, vm) == 512 * MiB)
+    assert api.VIF.get_currently_attached(vif) is False  # as xapi: VIF.create does not plug
+    api.VIF.plug(vif)
+    assert api.VIF.get_currently_attached(vif) is True
+    api.VIF.unplug(vif)
+    api.VM.set_memory_dynamic_max(vm, str(768 * MiB))
+    until("the balloon noted", lambda: actual(api, vm) == 768 * MiB)
+    assert api.VIF.get_currently_attached(vif) is False
