@@ -28,7 +28,8 @@ MiB = 1 << 20
 @pytest.fixture(scope="module")
 def sim() -> Iterator[DaemonProcess]:
     # a simulated guest moves its balloon at once or at its rate: standing still for 1 s is stopping
-    with DaemonProcess(extra_args=["--driver-option", "guest-delay=0.05", "--balloon-stall", "1"]) as d:
+    with DaemonProcess(extra_args=["--driver-option", "guest-delay=0.05", "--balloon-stall", "1",
+                                   "--memory-target-timeout", "2"]) as d:
         yield d
 
 
@@ -127,6 +128,10 @@ def test_a_guest_that_stops_short_ends_partial_with_a_message(api: Any, running:
                for m in api.message.get_all_records().values())  # fmt: skip
     batch = getattr(api.event, "from")(["vm"], token, 1.0)
     assert any(e["ref"] == vm for e in batch["events"])  # the drift moving is a change of the VM
+    # xapi's answer to a wait for a target the guest never reaches: the error names the task
+    task = api.Async.VM.wait_memory_target_live(vm)
+    until("the wait to end", lambda: api.task.get_status(task) != "pending")
+    assert api.task.get_error_info(task) == ["VM_MEMORY_TARGET_WAIT_TIMEOUT", task]
 
 
 def test_a_slow_balloon_is_applying(api: Any, running: Callable[..., str]) -> None:

@@ -55,6 +55,8 @@ class Ops:
         self.shutdown_timeout = shutdown_timeout
         #: seconds a balloon may stand still short of its target before it counts as partial
         self.balloon_stall = liveconfig.BALLOON_STALL
+        #: seconds VM.wait_memory_target_live waits (xapi's wait_memory_target_timeout)
+        self.memory_target_timeout = 256.0
         self._locks: dict[str, asyncio.Lock] = {}
         #: per VM uuid: set when the driver signals attention (wakes operations waiting on the guest)
         self._signals: dict[str, asyncio.Event] = {}

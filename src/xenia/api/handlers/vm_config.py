@@ -157,9 +157,8 @@ def set_actions_after_crash(call: Call, vm: str, value: str) -> None:
 
 
 
-#: xapi's tolerance and default time-out for ``wait_memory_target_live``
+#: xapi's tolerance for ``wait_memory_target_live`` (its time-out: ``xenia serve --memory-target-timeout``)
 _TARGET_TOLERANCE = 1 << 20
-_TARGET_TIMEOUT = 256.0
 
 
 @handler("VM.wait_memory_target_live")
@@ -173,7 +172,7 @@ async def wait_memory_target_live(call: Call, self: str) -> None:
     engine: Ops = call.app.services["ops"]
     task = task_context(call)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + _TARGET_TIMEOUT
+    deadline = loop.time() + engine.memory_target_timeout
     while True:
         try:
             state = await engine.driver.vm.get_state(rec["uuid"])
