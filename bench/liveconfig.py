@@ -67,7 +67,8 @@ xml = f"""<domain type='{spec["domain_type"]}'>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
     <controller type='scsi' model='virtio-scsi'/>
-    <controller type='pci' model='pcie-root-port'/><controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' index='0' model='pcie-root'/>
+    {"".join(f"<controller type='pci' index='{i}' model='pcie-root-port'/>" for i in range(1, 7))}
     <serial type='unix'><source mode='bind' path='{spec["serial"]}'/></serial>
     <memballoon model='virtio' autodeflate='on'/>
   </devices>
