@@ -107,6 +107,7 @@ generate: $(BIN)/.installed
 	$(BIN)/python -m xenia.bindings.python_client
 	$(BIN)/python -m xenia.bindings.apidoc docs/api
 	$(BIN)/python -m xenia.datamodel.coverage
+	$(BIN)/python -m xenia.datamodel.liveconfig docs/liveconfig.md
 
 ## schema: record the datamodel's schema after changing it (db migrations start from recorded schemas)
 schema: $(BIN)/.installed

@@ -67,6 +67,10 @@ class DaemonConfig:
     faults: list[str] = field(default_factory=list)
     driver_options: dict[str, str] = field(default_factory=dict)
     shutdown_timeout: float = 120.0
+    #: seconds a balloon may stand still short of its target before it counts as partial (docs/liveconfig.md)
+    balloon_stall: float = 5.0
+    #: seconds VM.wait_memory_target_live waits before VM_MEMORY_TARGET_WAIT_TIMEOUT (xapi's default: 256)
+    memory_target_timeout: float = 256.0
     tasks: TaskLimits = field(default_factory=TaskLimits)
     events: EventLimits = field(default_factory=EventLimits)
     #: keep the db, the store tree and the simulator's domains in memory only (throw-away test daemons);
@@ -228,6 +232,8 @@ class Daemon:
             attach(self.store.client(0))
         ops = Ops(app.db, driver, app.host_ref, shutdown_timeout=cfg.shutdown_timeout, store=store,
                   console_url=self._console_url(app))  # fmt: skip
+        ops.balloon_stall = cfg.balloon_stall
+        ops.memory_target_timeout = cfg.memory_target_timeout
         app.services["ops"] = ops
         app.services["storage"] = Storage(app.db, driver, app.host_ref if cfg.etcd else None)
         info = await driver.host.info()

@@ -157,3 +157,25 @@ def test_vdi_create_and_sr_scan(xe: Xe, api: Session) -> None:
     iso_sr = next(r for r, v in api.xenapi.SR.get_all_records().items() if v["content_type"] == "iso")
     xe.ok("sr-scan", f"uuid={api.xenapi.SR.get_uuid(iso_sr)}")
     assert xe("sr-scan", "uuid=00000000-0000-0000-0000-000000000000").rc == 1
+
+
+# vm-param-set --live/--persistent and vm-drift (issue 14): the scope of a change and the drift, from the shell
+def test_scoped_param_set_and_drift(xe: Xe, api: Session) -> None:
+    uuid = xe.ok("vm-install", "template=Other install media", "new-name-label=scoped").out.strip()
+    vm = api.xenapi.VM.get_by_uuid(uuid)
+    api.xenapi.VM.set_VCPUs_max(vm, 4)
+    xe.ok("vm-start", "vm=scoped")
+    assert xe.ok("vm-drift", "vm=scoped").out.strip().splitlines()[1:] == []  # the header only: no drift
+    r = xe.ok("vm-param-set", f"uuid={uuid}", "VCPUs-at-startup=3", "--live")
+    assert r.lines[-1].split() == ["VCPUs_at_startup", "unchanged", "applied"]
+    assert api.xenapi.VM.get_VCPUs_at_startup(vm) == 1
+    xe.ok("vm-param-set", f"uuid={uuid}", "VCPUs-max=3", "--persistent")
+    rows = [line.split() for line in xe.ok("vm-drift", "vm=scoped").lines[1:]]
+    assert ["scoped", "VCPUs_at_startup", "1", "3", "live_only"] in rows
+    assert ["scoped", "VCPUs_max", "3", "4", "pending_reboot"] in rows
+    assert api.xenapi.VM.get_requires_reboot(vm) is True
+    r = xe("vm-param-set", f"uuid={uuid}", "name-label=7", "--live")  # a field without a scope: the server says so
+    assert r.rc == 1 and "INVALID_VALUE" in r.err
+    assert xe("vm-param-set", f"uuid={uuid}", "VCPUs-max=many", "--persistent").rc == 2
+    xe.ok("vm-shutdown", "vm=scoped", "force=true")
+    assert xe.ok("vm-drift", "vm=scoped").lines[1:] == []

@@ -65,7 +65,16 @@ async def test_media_change_on_a_disk_is_invalid(h: Harness) -> None:
 
 
 async def test_nic_hotplug(h: Harness) -> None:
-    vm = await _running(h)
+    # a PCI device leaves only with the guest's consent (xapi's VIF.unplug too waits for the guest's
+    # frontend), so the NIC goes to a cooperative guest, once its OS is up (it then reports features)
+    spec = make_spec(other_config=h.cooperative or {})
+    await h.driver.vm.create(spec)
+    await h.driver.vm.unpause(spec.vm_uuid)
+    vm = spec.vm_uuid
+    for _ in range(10):  # a bound against hangs, not a timing check
+        if h.cooperative is None or (await h.driver.vm.get_state(vm)).guest_features:
+            break
+        await h.settle(h.guest_delay)
     n = nic("1")
     if not await capable(h, Capability.NIC_HOTPLUG, lambda: h.driver.net.plug(vm, n)):
         await capable(h, Capability.NIC_HOTPLUG, lambda: h.driver.net.unplug(vm, "1"))

@@ -55,6 +55,8 @@ class XeCommand:
     words: str | None = None
     #: the command starts a task: --async and progress options apply
     task: bool = False
+    #: the command takes ``--live`` / ``--persistent`` (which configuration a change targets; docs/liveconfig.md)
+    scoped: bool = False
 
 
 #: every registered xe-style command, by name (completion reads it)
@@ -95,6 +97,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], command: 
     p = sub.add_parser(command.name, help=command.help, description=command.help,
                        parents=[_common_options(command.task)])  # fmt: skip
     metavar = "KEY=VALUE" if not command.words else f"{command.words.upper()}|KEY=VALUE"
+    if command.scoped:
+        p.add_argument("--live", action="store_true", help="apply to the running VM (with --persistent: both)")
+        p.add_argument("--persistent", action="store_true",
+                       help="change the configuration the next boot uses (with --live: both)")
     p.add_argument("kv", nargs="*", metavar=metavar, help=f"parameters: {', '.join(command.params) or 'none'}")
     p.set_defaults(handler=run_xe, xe_command=command)
 

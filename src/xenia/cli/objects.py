@@ -11,7 +11,7 @@ import argparse
 from dataclasses import dataclass, field
 from typing import Any
 
-from xenia.cli.fields import NULL_REF, REF_FIELDS, api_name, dashed, format_value, parse_like
+from xenia.cli.fields import NULL_REF, REF_FIELDS, api_name, dashed, format_value, parse_int, parse_like
 from xenia.cli.framework import CliFailure, Context, UsageError, XeCommand, register
 from xenia.cli.output import print_json, print_minimal, print_records, print_table
 from xenia.client import Failure
@@ -298,6 +298,9 @@ def param_set_command(ocls: ObjectClass) -> XeCommand:
         if not fields:
             raise UsageError(f"{ocls.cli}-param-set: nothing to set (give FIELD=VALUE or MAP:KEY=VALUE)")
         ref, rec = by_uuid(ctx, ocls.api, ctx.kv["uuid"])
+        scope = _scope(ctx)
+        if scope is not None:
+            return _scoped_set(ctx, ref, rec, fields, scope)
         changes: dict[str, Change] = {}
         for key, text in fields.items():  # every field is checked before anything is changed
             # keyed by the API's field name (a map key as given), so the VM's constraints find theirs
@@ -307,7 +310,38 @@ def param_set_command(ocls: ObjectClass) -> XeCommand:
         return 0
 
     return XeCommand(f"{ocls.cli}-param-set", f"set fields of one {ocls.cli}: FIELD=VALUE, MAP:KEY=VALUE", run,
-                     params=("uuid",), required=("uuid",), open_params=True)  # fmt: skip
+                     params=("uuid",), required=("uuid",), open_params=True, scoped=ocls.api == "VM")  # fmt: skip
+
+
+def _scope(ctx: Context) -> str | None:
+    """``--live`` / ``--persistent`` as a ``xenia.vm_set`` scope; None without either (xapi's setters)."""
+    live, persistent = getattr(ctx.args, "live", False), getattr(ctx.args, "persistent", False)
+    if live and persistent:
+        return "both"
+    return "live" if live else "persistent" if persistent else None
+
+
+def _scoped_set(ctx: Context, ref: str, rec: dict[str, Any], fields: dict[str, str], scope: str) -> int:
+    """Each field through ``xenia.vm_set`` with the scope (the server says which fields take one); prints what
+    was applied where."""
+    planned = []
+    for key, text in fields.items():  # every field is checked before anything is changed
+        name = api_name(key, rec)
+        if name is None or ":" in key:
+            raise UsageError(f"--live/--persistent: {key} is not a field of VM")
+        try:
+            planned.append((name, str(parse_int(text))))
+        except ValueError as e:
+            raise UsageError(f"{key}: {e}") from None
+    rows = []
+    for name, value in planned:
+        answer = ctx.call("xenia.vm_set", ref, name, value, scope)
+        rows.append({"field": name, "persistent": answer["persistent"], "live": answer["live"]})
+    if ctx.json:
+        print_json(ctx.out, rows)
+    else:
+        print_table(ctx.out, ["field", "persistent", "live"], rows)
+    return 0
 
 
 def param_remove_command(ocls: ObjectClass) -> XeCommand:

@@ -25,6 +25,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                    help="arm a simulator fault point at start (e.g. vm.create=fail, vm.suspend.write=delay:5)")
     p.add_argument("--shutdown-timeout", type=float, default=120.0,
                    help="seconds a clean shutdown or reboot waits for the guest")
+    p.add_argument("--memory-target-timeout", type=float, default=256.0,
+                   help="seconds VM.wait_memory_target_live waits (xapi's wait_memory_target_timeout)")
+    p.add_argument("--balloon-stall", type=float, default=5.0,
+                   help="seconds a balloon may stand still short of its target before it counts as partial")
     p.add_argument("--durability", default="normal", choices=["normal", "full"],
                    help="normal survives a crash of the daemon, full also a power cut")  # fmt: skip
     p.add_argument("--auth-fail-delay", type=float, default=5.0, help="seconds before a failed login answers")
@@ -101,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
         faults=args.fault,
         driver_options=dict(opt.split("=", 1) for opt in args.driver_option),
         shutdown_timeout=args.shutdown_timeout,
+        balloon_stall=args.balloon_stall,
+        memory_target_timeout=args.memory_target_timeout,
         tasks=TaskLimits(completed_timeout=args.task_completed_timeout, finished_per_session=args.tasks_per_session,
                          gc_interval=args.task_gc_interval, step_delay=args.task_step_delay),
         events=EventLimits(max_tombstones=args.event_horizon, batch_delay=args.event_batch_delay),

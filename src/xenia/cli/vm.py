@@ -18,7 +18,7 @@ from typing import Any
 from xenia.cli.fields import NULL_REF, parse_bool, parse_int
 from xenia.cli.framework import CliFailure, Context, UsageError, XeCommand, register
 from xenia.cli.objects import by_uuid
-from xenia.cli.output import print_json, print_minimal
+from xenia.cli.output import print_json, print_minimal, print_table
 from xenia.cli.progress import run_task, wait
 from xenia.client import Failure
 
@@ -367,6 +367,20 @@ SETTINGS = (
 )  # fmt: skip
 
 
+def drift(ctx: Context) -> int:
+    """``xenia.vm_drift`` as a table: each field whose live and persistent values differ, and why."""
+    rows = []
+    for ref, rec in select_vms(ctx):
+        for name, entry in sorted(ctx.call("xenia.vm_drift", ref).items()):
+            rows.append({"vm": rec["name_label"], "field": name, "persistent": entry["persistent"],
+                         "live": entry["live"], "state": entry["state"]})  # fmt: skip
+    if ctx.json:
+        print_json(ctx.out, rows)
+    else:
+        print_table(ctx.out, ["vm", "field", "persistent", "live", "state"], rows)
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     register(sub, XeCommand("vm-install", "install a VM from a template: clone, un-template, provision disks", install,
                             params=("template", "new-name-label", "new-name-description", "sr-uuid"),
@@ -379,6 +393,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                             vm_restore, params=("file", "bandwidth"), required=("file",)))  # fmt: skip
     for command in (*COPIES, *LIFECYCLE, *SETTINGS):
         register(sub, command)
+    register(sub, XeCommand("vm-drift", "fields of a running VM whose live and persistent values differ", drift,
+                            params=SELECTORS))  # fmt: skip
     register(sub, XeCommand("vm-cd-insert", "put an ISO (by VDI name) in the VM's CD drive", cd_insert,
                             params=SELECTORS + ("cd-name",), required=("cd-name",), task=True))  # fmt: skip
     register(sub, XeCommand("vm-cd-add", "add a CD drive holding an ISO (by VDI name) at position device=", cd_add,

@@ -22,7 +22,7 @@ from xenia.datamodel.meta import NULL_REF
 from xenia.db import Change, Db, new_ref
 from xenia.drivers.base import DomainState, Driver, RunState, ShutdownReason
 from xenia.drivers.errors import DriverError, NoSuchDomain
-from xenia.ops import guestkeys, lifecycle, record
+from xenia.ops import guestkeys, lifecycle, liveconfig, record
 from xenia.ops.guestagent import GuestAgents
 from xenia.ops.spec import domain_spec, sr_path
 from xenia.ops.steps import Action, NoTask, Step, TaskControl, run_steps
@@ -53,6 +53,10 @@ class Ops:
         #: the name each running VM has in the store, so only real renames are written
         self._store_names: dict[str, str] = {}
         self.shutdown_timeout = shutdown_timeout
+        #: seconds a balloon may stand still short of its target before it counts as partial
+        self.balloon_stall = liveconfig.BALLOON_STALL
+        #: seconds VM.wait_memory_target_live waits (xapi's wait_memory_target_timeout)
+        self.memory_target_timeout = 256.0
         self._locks: dict[str, asyncio.Lock] = {}
         #: per VM uuid: set when the driver signals attention (wakes operations waiting on the guest)
         self._signals: dict[str, asyncio.Event] = {}
@@ -79,6 +83,7 @@ class Ops:
         for vm in vms:
             if db.exists("VM", vm):
                 record.refresh_allowed(db, vm, self.cannot)
+                liveconfig.refresh_requires_reboot(db, vm)
 
     def _on_db_changes(self, changes: list[Change]) -> None:
         """A running VM's new name goes to the store (with its index) after the db committed it."""
@@ -89,6 +94,10 @@ class Ops:
                 if self.store is not None and live and self._store_names.get(change.ref) != rec["name_label"]:
                     self._store_names[change.ref] = rec["name_label"]
                     self._spawn(guestkeys.rename(self.store, rec["domid"], rec["uuid"], rec["name_label"]))
+
+    def follow_balloon(self, vm: str, uuid: str, target: int) -> None:
+        """Watch a balloon request in the background until it arrives or stalls (xenia.ops.liveconfig)."""
+        self._spawn(liveconfig.follow_balloon(self, vm, uuid, target))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
@@ -170,6 +179,7 @@ class Ops:
 
         async def create() -> None:
             await self.driver.vm.create(domain_spec(self.db, vm))
+            liveconfig.booted(self.db, vm)
 
         return Step("create_domain", create, self._destroy_quietly(uuid))
 
@@ -479,6 +489,7 @@ class Ops:
                 vdi = db.get("VM", vm)["suspend_VDI"]
                 path = sr_path(db, db.get("VDI", vdi)["SR"]) / db.get("VDI", vdi)["location"]
                 await self.driver.vm.resume(domain_spec(db, vm), str(path))
+                liveconfig.booted(db, vm)
 
             steps = [self._check_memory(vm), Step("restore_domain", restore, self._destroy_quietly(uuid)),
                      self._write_keys(vm)]  # fmt: skip
@@ -579,6 +590,7 @@ class Ops:
         if action in ("restart", "coredump_and_restart", "rename_restart"):
             try:
                 state = await self.driver.vm.create(domain_spec(db, vm))
+                liveconfig.booted(db, vm)
                 if self.store is not None:
                     await guestkeys.write_keys(self.store, db, vm, state.domid)
                     await self._follow_agent(vm, state.domid)

@@ -38,11 +38,16 @@ def _guest(db: Db, rec: dict[str, object]) -> lifecycle.Guest:
     return lifecycle.Guest(other, pv_drivers, booted_pv)
 
 
-def _devices_attached(db: Db, vm: str, attached: bool) -> None:
-    for cls in ("VBD", "VIF"):
+def _devices_attached(db: Db, vm: str, attached: bool, state: DomainState | None = None) -> None:
+    """Mark the VM's VBDs and VIFs attached or not; with ``state``, exactly those the domain has (a device
+    created on a running VM stays unplugged until ``plug``, one unplugged stays so)."""
+    present = {"VBD": {d.userdevice for d in state.disks}, "VIF": {n.device for n in state.nics}} if state else None
+    for cls, key in (("VBD", "userdevice"), ("VIF", "device")):
         for ref in db.referrers(cls, "VM", vm):
-            if db.get(cls, ref)["currently_attached"] != attached:
-                db.set(cls, ref, "currently_attached", attached)
+            rec = db.get(cls, ref)
+            now = attached if present is None else rec[key] in present[cls]
+            if rec["currently_attached"] != now:
+                db.set(cls, ref, "currently_attached", now)
 
 
 def _metrics(db: Db, vm: str) -> str:
@@ -86,7 +91,7 @@ def live(db: Db, vm: str, host: str, state: DomainState) -> None:
             last_updated=xapi_time(),
         )
         _guest_metrics(db, vm, state)
-        _devices_attached(db, vm, True)
+        _devices_attached(db, vm, True, state)
 
 
 def consoles(db: Db, vm: str, protocols: list[str], url: str) -> None:
@@ -137,7 +142,8 @@ def halted(db: Db, vm: str) -> None:
     with db.batch():
         for console in db.referrers("console", "VM", vm):
             db.destroy("console", console)
-        db.update("VM", vm, power_state="Halted", domid=-1, resident_on=NULL_REF, scheduled_to_be_resident_on=NULL_REF)
+        db.update("VM", vm, power_state="Halted", domid=-1, resident_on=NULL_REF, scheduled_to_be_resident_on=NULL_REF,
+                  xenia_live="")  # no domain: no live configuration (xenia.ops.liveconfig)
         db.update("VM_metrics", _metrics(db, vm), memory_actual=0, VCPUs_number=0, state=["halted"])
         gm = db.get("VM", vm)["guest_metrics"]
         if gm != NULL_REF and db.exists("VM_guest_metrics", gm):

@@ -15,6 +15,7 @@ from xenia.api.handlers import (
     https_only,
     licensing,
     lifecycle,
+    liveconfig_ext,
     message,
     metrics_ext,
     migration,
@@ -35,5 +36,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "blob", "data_sources", "devices", "event", "host", "host_certs", "host_plugins", "host_settings", "https_only", "licensing", "lifecycle", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "blob", "data_sources", "devices", "event", "host", "host_certs", "host_plugins", "host_settings", "https_only", "licensing", "lifecycle", "liveconfig_ext", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip

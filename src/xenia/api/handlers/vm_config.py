@@ -16,7 +16,7 @@ from xenia.api.methods import handler
 from xenia.api.tasks import task_context
 from xenia.datamodel.errors import ApiError
 from xenia.drivers.errors import DriverError
-from xenia.ops import lifecycle
+from xenia.ops import lifecycle, liveconfig
 from xenia.ops.engine import Ops
 from xenia.ops.errors import to_api_error
 
@@ -64,6 +64,10 @@ def set_memory_static_range(call: Call, vm: str, min: int, max: int) -> None:
 async def set_memory_dynamic_range(call: Call, vm: str, min: int, max: int) -> None:
     """On a running VM the guest balloons to the new ``dynamic_max`` (a host of its own has no
     competing VMs for squeezed to share memory with), where the driver can balloon."""
+    await _dynamic_range(call, vm, min, max, "VM.set_memory_dynamic_range")
+
+
+async def _dynamic_range(call: Call, vm: str, min: int, max: int, operation: str) -> None:
     _require(call, vm, "changing_dynamic_range")
     if call.db.get("VM", vm)["power_state"] != "Running":
         _set_memory(call, vm, memory_dynamic_min=min, memory_dynamic_max=max)
@@ -75,14 +79,26 @@ async def set_memory_dynamic_range(call: Call, vm: str, min: int, max: int) -> N
     async with engine.lock(uuid):
         _check_memory(call, vm, memory_dynamic_min=min, memory_dynamic_max=max)
         try:
-            await engine.driver.vm.set_memory_target(uuid, max)
+            await liveconfig.balloon(engine, vm, max, "both")
         except DriverError as e:
-            raise to_api_error(e, vm=vm, step="balloon", operation="VM.set_memory_dynamic_range") from e
+            raise to_api_error(e, vm=vm, step="balloon", operation=operation) from e
         _set_memory(call, vm, memory_dynamic_min=min, memory_dynamic_max=max)
         call.db.set("VM", vm, "memory_target", max)
-        domid = call.db.get("VM", vm)["domid"]
-        if engine.store is not None and domid >= 0:
-            await engine.store.write(f"/local/domain/{domid}/memory/target", str(max // 1024))
+
+
+@handler("VM.set_memory_dynamic_max")
+async def set_memory_dynamic_max(call: Call, self: str, value: int) -> None:
+    """As xapi's message forwarding: ``set_memory_dynamic_range`` with the current ``dynamic_min``, so a
+    running VM balloons (it used to change the record only, drift nobody saw)."""
+    await _dynamic_range(call, self, call.db.get("VM", self)["memory_dynamic_min"], value,
+                         "VM.set_memory_dynamic_max")  # fmt: skip
+
+
+@handler("VM.set_memory_dynamic_min")
+async def set_memory_dynamic_min(call: Call, self: str, value: int) -> None:
+    """As xapi's message forwarding: ``set_memory_dynamic_range`` with the current ``dynamic_max``."""
+    await _dynamic_range(call, self, value, call.db.get("VM", self)["memory_dynamic_max"],
+                         "VM.set_memory_dynamic_min")  # fmt: skip
 
 
 @handler("VM.set_VCPUs_number_live")
@@ -115,9 +131,8 @@ def _single(field: str, op: str) -> Callable[[Call, str, int], None]:
     return setter
 
 
-for _field in ("static_max", "static_min", "dynamic_max", "dynamic_min"):
-    _op = "changing_static_range" if _field.startswith("static") else "changing_dynamic_range"
-    handler(f"VM.set_memory_{_field}")(_single(f"memory_{_field}", _op))
+for _field in ("static_max", "static_min"):
+    handler(f"VM.set_memory_{_field}")(_single(f"memory_{_field}", "changing_static_range"))
 
 
 @handler("VM.set_VCPUs_max")
@@ -142,9 +157,8 @@ def set_actions_after_crash(call: Call, vm: str, value: str) -> None:
 
 
 
-#: xapi's tolerance and default time-out for ``wait_memory_target_live``
+#: xapi's tolerance for ``wait_memory_target_live`` (its time-out: ``xenia serve --memory-target-timeout``)
 _TARGET_TOLERANCE = 1 << 20
-_TARGET_TIMEOUT = 256.0
 
 
 @handler("VM.wait_memory_target_live")
@@ -158,7 +172,7 @@ async def wait_memory_target_live(call: Call, self: str) -> None:
     engine: Ops = call.app.services["ops"]
     task = task_context(call)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + _TARGET_TIMEOUT
+    deadline = loop.time() + engine.memory_target_timeout
     while True:
         try:
             state = await engine.driver.vm.get_state(rec["uuid"])

@@ -93,6 +93,9 @@ FIELDS = (
     RUN('pending_guidances', 'enum update_guidances set', [], doc='The set of pending mandatory guidances after applying updates, which must be applied, as otherwise there may be e.g. VM failures'),
     RUN('pending_guidances_recommended', 'enum update_guidances set', [], doc='The set of pending recommended guidances after applying updates, which most users should follow to make the updates effective, but if not followed, will not cause a failure'),
     RUN('pending_guidances_full', 'enum update_guidances set', [], doc="The set of pending full guidances after applying updates, which a user should follow to make some updates, e.g. specific hardware drivers or CPU features, fully effective, but the 'average user' doesn't need to"),
+    # xenia's own, never on the wire: the configuration the running domain was built with and the live changes
+    # made since (xenia.ops.liveconfig); a change to it is a change of the VM, so event clients see drift move
+    RUN('xenia_live', 'string', '', hidden=True),
 )
 
 ENUMS = (

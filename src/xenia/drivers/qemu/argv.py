@@ -17,6 +17,9 @@ Choices worth knowing:
   file descriptors (``fd=``), so they exist before QEMU runs: no poll-connect loop at start.
 * CD drives are ``scsi-cd`` on virtio-scsi: q35's built-in AHCI is invisible to Debian's cloud
   kernel, and a CD the guest cannot see cannot be locked by it.
+* Every domain has the virtio-scsi controller (hot-plugged disks go on it) and
+  :data:`HOTPLUG_PORTS` empty ``pcie-root-port`` s ``hp0``, ``hp1``... (q35's root bus takes no
+  hot-plugged device; a hot-plugged NIC goes into a port): see :mod:`.hotplug`.
 * A virtio balloon with ``deflate-on-oom=on`` (without it a guest ballooned too far panics).
 * Ids are derived from the XenAPI device positions: disk ``vbd<userdevice>``, NIC ``vif<device>``.
 """
@@ -32,6 +35,7 @@ from xenia.drivers.errors import InvalidArgument
 
 __all__ = [
     "Accel",
+    "HOTPLUG_PORTS",
     "LaunchOptions",
     "build_argv",
     "validate",
@@ -41,6 +45,8 @@ __all__ = [
 ]
 
 MiB = 1024 * 1024
+#: empty PCIe root ports every domain has for hot-plugged NICs
+HOTPLUG_PORTS = 2
 
 #: ``platform`` key choosing the bus of hard disks: ``virtio`` (default) or ``ide``.
 PLATFORM_DISK_BUS = "disk-bus"
@@ -258,8 +264,9 @@ def build_argv(spec: DomainSpec, opts: LaunchOptions) -> list[str]:
         "virtio-balloon-pci,id=balloon0,deflate-on-oom=on",
     ]
     argv += _boot_args(spec)
-    if any(d.kind is DiskKind.CD for d in spec.disks):
-        argv += ["-device", "virtio-scsi-pci,id=scsi0"]
+    argv += ["-device", "virtio-scsi-pci,id=scsi0"]
+    for n in range(HOTPLUG_PORTS):
+        argv += ["-device", f"pcie-root-port,id=hp{n},chassis={n + 1}"]
     ide_slot = 0
     for disk in spec.disks:
         fmt = "raw" if disk.kind is DiskKind.CD else opts.disk_formats.get(disk.userdevice, "qcow2")

@@ -5,8 +5,7 @@ through QMP ``blockdev-change-medium`` / ``eject``. A guest that has locked its 
 ``eject`` fail at once with QEMU's "is locked" error, which is reported as
 :class:`InvalidState` (nothing waits for the guest to unlock it).
 
-Hot-plug of disks and NICs is not declared: q35 devices on the root bus are not hot-pluggable
-without PCIe root ports, which the driver does not lay out yet.
+Hot-plug of disks and NICs is in :mod:`.hotplug`.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from xenia.drivers.base import Capability, ConsoleInfo, ConsoleProtocol, DiskKind, DiskSpec, NicSpec, RunState
 from xenia.drivers.errors import BackendFailure, InvalidState, NoSuchDevice
+from xenia.drivers.qemu import hotplug
 from xenia.drivers.qemu.argv import disk_id
 from xenia.drivers.qemu.domain import Domain
 
@@ -36,16 +36,22 @@ def _cd(dom: Domain, userdevice: str) -> DiskSpec:
 
 
 class QemuDisk:
-    """:class:`~xenia.drivers.base.DiskOps`: CD media change."""
+    """:class:`~xenia.drivers.base.DiskOps`: disk hot-plug and CD media change."""
 
     def __init__(self, driver: QemuDriver) -> None:
         self._d = driver
 
     async def plug(self, vm_uuid: str, disk: DiskSpec) -> None:
         self._d.need(Capability.DISK_HOTPLUG)
+        dom = self._d.domain(vm_uuid)
+        async with dom.lock:
+            await hotplug.plug_disk(dom, disk)
 
     async def unplug(self, vm_uuid: str, userdevice: str) -> None:
         self._d.need(Capability.DISK_HOTPLUG)
+        dom = self._d.domain(vm_uuid)
+        async with dom.lock:
+            await hotplug.unplug_disk(dom, userdevice)
 
     async def insert(self, vm_uuid: str, userdevice: str, path: str) -> None:
         self._d.need(Capability.CD_MEDIA_CHANGE)
@@ -90,16 +96,22 @@ class QemuDisk:
 
 
 class QemuNet:
-    """:class:`~xenia.drivers.base.NetOps`: NICs are fixed at create (no hot-plug yet)."""
+    """:class:`~xenia.drivers.base.NetOps`: NIC hot-plug."""
 
     def __init__(self, driver: QemuDriver) -> None:
         self._d = driver
 
     async def plug(self, vm_uuid: str, nic: NicSpec) -> None:
         self._d.need(Capability.NIC_HOTPLUG)
+        dom = self._d.domain(vm_uuid)
+        async with dom.lock:
+            await hotplug.plug_nic(dom, nic)
 
     async def unplug(self, vm_uuid: str, device: str) -> None:
         self._d.need(Capability.NIC_HOTPLUG)
+        dom = self._d.domain(vm_uuid)
+        async with dom.lock:
+            await hotplug.unplug_nic(dom, device)
 
 
 class QemuConsole:

@@ -92,6 +92,8 @@ CAPABILITIES = frozenset(
         Capability.BALLOON,
         Capability.VCPU_HOTPLUG,
         Capability.CD_MEDIA_CHANGE,
+        Capability.DISK_HOTPLUG,
+        Capability.NIC_HOTPLUG,
         Capability.CONSOLE,
         Capability.METRICS,
         Capability.STORAGE,

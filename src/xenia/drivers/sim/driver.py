@@ -54,7 +54,7 @@ from xenia.drivers.errors import (
 from xenia.drivers.sim.clock import Clock, RealClock, VirtualClock
 from xenia.drivers.sim.devices import SimConsole, SimDisk, SimMetrics, SimNet
 from xenia.drivers.sim.faults import Faults
-from xenia.drivers.sim.guest import GuestProfile, crash_after, profile_of
+from xenia.drivers.sim.guest import BALLOON_TICK, GuestProfile, balloon_floor, balloon_rate, crash_after, profile_of
 from xenia.drivers.sim.state import SimDomain, SimStore, spec_from_json, spec_to_json
 from xenia.drivers.sim.storage import SimStorage
 from xenia.drivers.sim.xsguest import StoreGuests
@@ -385,11 +385,26 @@ class SimDriver:
         action = dom.pending
         dom.pending = None
         if action == "balloon":
-            self.reserve(dom, dom.memory_target, dom.memory_target)
+            actual = self._balloon_step(dom)
+            self.reserve(dom, actual, dom.memory_target)
+            if actual != max(dom.memory_target, min(dom.memory_actual, balloon_floor(dom.spec.other_config))):
+                self._arm(dom, "balloon", BALLOON_TICK)  # on its way: the next step follows
         else:
             self.stop(dom, ShutdownReason(action))
         self.save(dom)
         self.notify(vm_uuid)
+
+    @staticmethod
+    def _balloon_step(dom: SimDomain) -> int:
+        """Where the guest's balloon is after its next move: toward the target, never below the guest's
+        floor (a balloon asked for more than the guest can give stops short), at the guest's rate."""
+        config = dom.spec.other_config
+        goal = max(dom.memory_target, min(dom.memory_actual, balloon_floor(config)))
+        rate = balloon_rate(config)
+        if rate is None:
+            return goal
+        move = max(1, int(rate * BALLOON_TICK))
+        return dom.memory_actual + max(-move, min(move, goal - dom.memory_actual))
 
     def on_running(self, dom: SimDomain) -> None:
         """Bookkeeping when a domain (re)starts running: counters, pending and crash timers."""
