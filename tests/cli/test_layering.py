@@ -27,7 +27,9 @@ def test_client_and_cli_import_no_daemon_code() -> None:
     files = [*(SRC / "client").glob("*.py"), *(SRC / "cli").glob("*.py")]
     assert len(files) > 10
     for path in files:
-        if path.name == "serve.py":  # `xenia serve` runs the daemon itself
+        # `xenia serve` runs the daemon itself; `xenia migrate-receive` is the small receiving daemon
+        # of seed 003, running a driver without the API (both import daemon code only when run)
+        if path.name in ("serve.py", "migrate.py"):
             continue
         bad = {m for m in imported_modules(path) if m.startswith(FORBIDDEN)}
         assert not bad, f"{path.name} imports {bad}"
