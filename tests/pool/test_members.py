@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -222,6 +223,92 @@ def test_a_vm_goes_only_where_its_disks_are(sessions: list[Any], tmp_path: Any) 
     sessions[0].xenapi.VM.start_on(moved, hosts[2], False, False)
     _until_resident(sessions[0], moved, hosts[2])
     sessions[2].xenapi.VM.hard_shutdown(moved)
+
+
+def _task_status(s: Any, task: str) -> str:
+    token = s.xenapi.event_from(["task"], "", 0.0)["token"]
+    while s.xenapi.task.get_status(task) in ("pending", "cancelling"):
+        token = s.xenapi.event_from(["task"], token, 5.0)["token"]
+    return str(s.xenapi.task.get_status(task))
+
+
+def test_pool_migrate_moves_a_running_vm_and_keeps_its_record(sessions: list[Any]) -> None:
+    """The same VM object (ref, uuid) runs on another member afterwards, seen alike from every member;
+    asked on a member that does not run it, the VM's own member moves it (xapi forwards it too)."""
+    hosts = [_this_host(s) for s in sessions]
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[0].xenapi.VM.clone(template, "pool-migrated")
+    sessions[0].xenapi.VM.set_is_a_template(vm, False)
+    with pytest.raises(XenAPI.Failure) as err:
+        sessions[0].xenapi.VM.pool_migrate(vm, hosts[2], {})
+    assert err.value.details == ["VM_BAD_POWER_STATE", vm, "running", "halted"]
+    sessions[0].xenapi.VM.start_on(vm, hosts[0], False, False)
+    uuid = sessions[0].xenapi.VM.get_uuid(vm)
+    before = sessions[0].xenapi.VM_metrics.get_record(sessions[0].xenapi.VM.get_metrics(vm))
+    sessions[1].xenapi.VM.pool_migrate(vm, hosts[2], {"live": "true"})
+    for s in sessions:
+        _until_resident(s, vm, hosts[2])
+        assert s.xenapi.VM.get_by_uuid(uuid) == vm
+    after = sessions[2].xenapi.VM_metrics.get_record(sessions[2].xenapi.VM.get_metrics(vm))
+    assert (after["memory_actual"], after["VCPUs_number"]) == (before["memory_actual"], before["VCPUs_number"])
+    # the Async form on the member that runs it, back to the first; the task's result is empty (void)
+    task = sessions[2].xenapi.Async.VM.pool_migrate(vm, hosts[0], {})
+    assert _task_status(sessions[2], task) == "success"
+    _until_resident(sessions[0], vm, hosts[0])
+    # the domain really left the third member: an operation there is made on the first member now
+    sessions[2].xenapi.VM.hard_shutdown(vm)
+    _wait_halted(sessions[0], vm)
+    sessions[0].xenapi.VM.destroy(vm)
+
+
+def test_pool_migrate_refusals_failure_and_cancel_leave_it_running_on_its_member(sessions: list[Any]) -> None:
+    hosts = [_this_host(s) for s in sessions]
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[0].xenapi.VM.clone(template, "pool-stays")
+    sessions[0].xenapi.VM.set_is_a_template(vm, False)
+    sessions[0].xenapi.VM.set_memory(vm, str(12 << 30))  # more than the first host's 8 GiB
+    sessions[0].xenapi.VM.start_on(vm, hosts[1], False, False)
+    _until_resident(sessions[0], vm, hosts[1])
+    with pytest.raises(XenAPI.Failure) as err:
+        sessions[0].xenapi.VM.pool_migrate(vm, hosts[0], {})
+    assert err.value.details[0] == "HOST_NOT_ENOUGH_FREE_MEMORY"
+    assert int(err.value.details[1]) == 12 << 30
+    sessions[1].xenapi.host.disable(hosts[2])
+    try:
+        with pytest.raises(XenAPI.Failure) as err:
+            sessions[1].xenapi.VM.pool_migrate(vm, hosts[2], {})
+        assert err.value.details == ["HOST_DISABLED", hosts[2]]
+    finally:
+        sessions[1].xenapi.host.enable(hosts[2])
+    # the destination fails to load the VM at the switch-over: the VM runs on at its source
+    sessions[2].xenapi.xenia.fault_set("vm.migrate.load", "fail-once")
+    with pytest.raises(XenAPI.Failure) as err:
+        sessions[1].xenapi.VM.pool_migrate(vm, hosts[2], {})
+    assert err.value.details[:4] == ["VM_MIGRATE_FAILED", vm, hosts[1], hosts[2]]
+    assert err.value.details[4].startswith("switch_over")
+    assert sessions[1].xenapi.VM.get_resident_on(vm) == hosts[1]
+    assert sessions[1].xenapi.VM.get_power_state(vm) == "Running"
+    # cancelled during the memory copy (4 MiB of modelled memory at 256 KiB/s): the same
+    task = sessions[1].xenapi.Async.VM.pool_migrate(vm, hosts[2], {"bandwidth": str(256 << 10)})
+    while sessions[1].xenapi.task.get_progress(task) < 0.1:
+        time.sleep(0.02)
+    sessions[1].xenapi.task.cancel(task)
+    assert _task_status(sessions[1], task) == "cancelled"
+    assert sessions[1].xenapi.VM.get_resident_on(vm) == hosts[1]
+    assert sessions[1].xenapi.VM.get_power_state(vm) == "Running"
+    # nothing was left on the destination: the move goes through now
+    sessions[0].xenapi.VM.pool_migrate(vm, hosts[2], {})
+    for s in sessions:
+        _until_resident(s, vm, hosts[2])
+    sessions[0].xenapi.VM.hard_shutdown(vm)
+    _wait_halted(sessions[0], vm)
+    sessions[0].xenapi.VM.destroy(vm)
+
+
+def _wait_halted(s: Any, vm: str) -> None:
+    token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+    while s.xenapi.VM.get_power_state(vm) != "Halted":
+        token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
 
 
 def test_a_standalone_host_with_a_running_vm_refuses_to_join_then_joins(members: list[DaemonProcess],

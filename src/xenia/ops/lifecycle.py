@@ -50,6 +50,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "metadata_export": ANY,
     # xapi also copies a halted or suspended VM; xenia moves live ones (docs/migration.md)
     "migrate_send": (PAUSED, RUNNING),
+    "pool_migrate": (RUNNING,),
 }
 
 #: operations advertised in ``allowed_operations`` (xapi leaves out its internal ones)
