@@ -170,8 +170,15 @@ def test_start_on_any_member_from_any_member(sessions: list[Any]) -> None:
     for s in sessions:
         for vm, host in started:
             _until_resident(s, vm, host)
-    vm, host = started[0]  # no live migration between members yet: a running VM keeps its host busy
-    assert sessions[2].xenapi.host.get_vms_which_prevent_evacuation(host) == {vm: ["NO_HOSTS_AVAILABLE", vm]}
+    vm, host = started[0]  # evacuated: its VM moves to another member (VM.pool_migrate), still running
+    assert sessions[2].xenapi.host.get_vms_which_prevent_evacuation(host) == {}
+    sessions[2].xenapi.host.evacuate(host, "OpaqueRef:NULL", "0")
+    for s in sessions:
+        token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while s.xenapi.VM.get_resident_on(vm) in (host, "OpaqueRef:NULL"):
+            token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
+        assert s.xenapi.VM.get_power_state(vm) == "Running"
+    assert [v for v, _ in started if sessions[0].xenapi.VM.get_resident_on(v) == host] == []
     for vm, _host in started:
         sessions[1].xenapi.VM.hard_shutdown(vm)
         sessions[1].xenapi.VM.destroy(vm)
@@ -222,6 +229,11 @@ def test_a_vm_goes_only_where_its_disks_are(sessions: list[Any], tmp_path: Any) 
         assert sorted(x.xenapi.VM.get_possible_hosts(moved)) == sorted(hosts)
     sessions[0].xenapi.VM.start_on(moved, hosts[2], False, False)
     _until_resident(sessions[0], moved, hosts[2])
+    disks = sorted(s.xenapi.VBD.get_VDI(b) for b in s.xenapi.VM.get_VBDs(moved))
+    sessions[0].xenapi.VM.pool_migrate(moved, hosts[1], {})  # memory only: the disks stay on the shared SR
+    _until_resident(sessions[1], moved, hosts[1])
+    assert sorted(s.xenapi.VBD.get_VDI(b) for b in s.xenapi.VM.get_VBDs(moved)) == disks
+    assert {s.xenapi.VDI.get_SR(d) for d in disks if d != "OpaqueRef:NULL"} == {shared}
     sessions[2].xenapi.VM.hard_shutdown(moved)
 
 
@@ -278,6 +290,11 @@ def test_pool_migrate_refusals_failure_and_cancel_leave_it_running_on_its_member
         with pytest.raises(XenAPI.Failure) as err:
             sessions[1].xenapi.VM.pool_migrate(vm, hosts[2], {})
         assert err.value.details == ["HOST_DISABLED", hosts[2]]
+        # nowhere else to go: 8 GiB on the first host, the third disabled
+        assert sessions[0].xenapi.host.get_vms_which_prevent_evacuation(hosts[1])[vm] == ["NO_HOSTS_AVAILABLE", vm]
+        with pytest.raises(XenAPI.Failure) as err:
+            sessions[0].xenapi.host.evacuate(hosts[1], "OpaqueRef:NULL", "0")
+        assert err.value.details == ["NO_HOSTS_AVAILABLE", vm]
     finally:
         sessions[1].xenapi.host.enable(hosts[2])
     # the destination fails to load the VM at the switch-over: the VM runs on at its source

@@ -45,6 +45,10 @@ async def migrate_send(call: Call, vm: str, dest: dict[str, str], live: bool, vd
 
 @handler("VM.pool_migrate")
 async def pool_migrate(call: Call, vm: str, host: str, options: dict[str, str]) -> None:
+    await move_vm(call, vm, host, options)
+
+
+async def move_vm(call: Call, vm: str, host: str, options: dict[str, str]) -> None:
     """xapi's checks on the member asked, then the move, made by the member the VM runs on."""
     db = call.db
     rec = db.get("VM", vm)
