@@ -254,7 +254,9 @@ def test_pool_migrate_moves_a_running_vm_and_keeps_its_record(sessions: list[Any
     with pytest.raises(XenAPI.Failure) as err:
         sessions[0].xenapi.VM.pool_migrate(vm, hosts[2], {})
     assert err.value.details == ["VM_BAD_POWER_STATE", vm, "running", "halted"]
+    assert "pool_migrate" not in sessions[0].xenapi.VM.get_allowed_operations(vm)
     sessions[0].xenapi.VM.start_on(vm, hosts[0], False, False)
+    assert "pool_migrate" in sessions[0].xenapi.VM.get_allowed_operations(vm)  # as xapi lists it
     uuid = sessions[0].xenapi.VM.get_uuid(vm)
     before = sessions[0].xenapi.VM_metrics.get_record(sessions[0].xenapi.VM.get_metrics(vm))
     sessions[1].xenapi.VM.pool_migrate(vm, hosts[2], {"live": "true"})
