@@ -173,7 +173,7 @@ def xapi_allowed_operations(ref: str, vm: dict[str, Any], gm: dict[str, Any] | N
 
 
 #: what xenia documents it cannot do (docs/api.md, "allowed_operations"): no message serves these yet
-XENIA_NOT_SERVED = {"export", "metadata_export", "create_template", "snapshot_with_quiesce", "pool_migrate",
+XENIA_NOT_SERVED = {"export", "metadata_export", "create_template", "snapshot_with_quiesce",
                     "migrate_send", "csvm", "changing_shadow_memory", "changing_NVRAM", "create_vtpm",
                     "sysprep"}  # fmt: skip
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -169,8 +170,15 @@ def test_start_on_any_member_from_any_member(sessions: list[Any]) -> None:
     for s in sessions:
         for vm, host in started:
             _until_resident(s, vm, host)
-    vm, host = started[0]  # no live migration between members yet: a running VM keeps its host busy
-    assert sessions[2].xenapi.host.get_vms_which_prevent_evacuation(host) == {vm: ["NO_HOSTS_AVAILABLE", vm]}
+    vm, host = started[0]  # evacuated: its VM moves to another member (VM.pool_migrate), still running
+    assert sessions[2].xenapi.host.get_vms_which_prevent_evacuation(host) == {}
+    sessions[2].xenapi.host.evacuate(host, "OpaqueRef:NULL", "0")
+    for s in sessions:
+        token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while s.xenapi.VM.get_resident_on(vm) in (host, "OpaqueRef:NULL"):
+            token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
+        assert s.xenapi.VM.get_power_state(vm) == "Running"
+    assert [v for v, _ in started if sessions[0].xenapi.VM.get_resident_on(v) == host] == []
     for vm, _host in started:
         sessions[1].xenapi.VM.hard_shutdown(vm)
         sessions[1].xenapi.VM.destroy(vm)
@@ -221,7 +229,105 @@ def test_a_vm_goes_only_where_its_disks_are(sessions: list[Any], tmp_path: Any) 
         assert sorted(x.xenapi.VM.get_possible_hosts(moved)) == sorted(hosts)
     sessions[0].xenapi.VM.start_on(moved, hosts[2], False, False)
     _until_resident(sessions[0], moved, hosts[2])
+    disks = sorted(s.xenapi.VBD.get_VDI(b) for b in s.xenapi.VM.get_VBDs(moved))
+    sessions[0].xenapi.VM.pool_migrate(moved, hosts[1], {})  # memory only: the disks stay on the shared SR
+    _until_resident(sessions[1], moved, hosts[1])
+    assert sorted(s.xenapi.VBD.get_VDI(b) for b in s.xenapi.VM.get_VBDs(moved)) == disks
+    assert {s.xenapi.VDI.get_SR(d) for d in disks if d != "OpaqueRef:NULL"} == {shared}
     sessions[2].xenapi.VM.hard_shutdown(moved)
+
+
+def _task_status(s: Any, task: str) -> str:
+    token = s.xenapi.event_from(["task"], "", 0.0)["token"]
+    while s.xenapi.task.get_status(task) in ("pending", "cancelling"):
+        token = s.xenapi.event_from(["task"], token, 5.0)["token"]
+    return str(s.xenapi.task.get_status(task))
+
+
+def test_pool_migrate_moves_a_running_vm_and_keeps_its_record(sessions: list[Any]) -> None:
+    """The same VM object (ref, uuid) runs on another member afterwards, seen alike from every member;
+    asked on a member that does not run it, the VM's own member moves it (xapi forwards it too)."""
+    hosts = [_this_host(s) for s in sessions]
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[0].xenapi.VM.clone(template, "pool-migrated")
+    sessions[0].xenapi.VM.set_is_a_template(vm, False)
+    with pytest.raises(XenAPI.Failure) as err:
+        sessions[0].xenapi.VM.pool_migrate(vm, hosts[2], {})
+    assert err.value.details == ["VM_BAD_POWER_STATE", vm, "running", "halted"]
+    assert "pool_migrate" not in sessions[0].xenapi.VM.get_allowed_operations(vm)
+    sessions[0].xenapi.VM.start_on(vm, hosts[0], False, False)
+    assert "pool_migrate" in sessions[0].xenapi.VM.get_allowed_operations(vm)  # as xapi lists it
+    uuid = sessions[0].xenapi.VM.get_uuid(vm)
+    before = sessions[0].xenapi.VM_metrics.get_record(sessions[0].xenapi.VM.get_metrics(vm))
+    sessions[1].xenapi.VM.pool_migrate(vm, hosts[2], {"live": "true"})
+    for s in sessions:
+        _until_resident(s, vm, hosts[2])
+        assert s.xenapi.VM.get_by_uuid(uuid) == vm
+    after = sessions[2].xenapi.VM_metrics.get_record(sessions[2].xenapi.VM.get_metrics(vm))
+    assert (after["memory_actual"], after["VCPUs_number"]) == (before["memory_actual"], before["VCPUs_number"])
+    # the Async form on the member that runs it, back to the first; the task's result is empty (void)
+    task = sessions[2].xenapi.Async.VM.pool_migrate(vm, hosts[0], {})
+    assert _task_status(sessions[2], task) == "success"
+    _until_resident(sessions[0], vm, hosts[0])
+    # the domain really left the third member: an operation there is made on the first member now
+    sessions[2].xenapi.VM.hard_shutdown(vm)
+    _wait_halted(sessions[0], vm)
+    sessions[0].xenapi.VM.destroy(vm)
+
+
+def test_pool_migrate_refusals_failure_and_cancel_leave_it_running_on_its_member(sessions: list[Any]) -> None:
+    hosts = [_this_host(s) for s in sessions]
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[0].xenapi.VM.clone(template, "pool-stays")
+    sessions[0].xenapi.VM.set_is_a_template(vm, False)
+    sessions[0].xenapi.VM.set_memory(vm, str(12 << 30))  # more than the first host's 8 GiB
+    sessions[0].xenapi.VM.start_on(vm, hosts[1], False, False)
+    _until_resident(sessions[0], vm, hosts[1])
+    with pytest.raises(XenAPI.Failure) as err:
+        sessions[0].xenapi.VM.pool_migrate(vm, hosts[0], {})
+    assert err.value.details[0] == "HOST_NOT_ENOUGH_FREE_MEMORY"
+    assert int(err.value.details[1]) == 12 << 30
+    sessions[1].xenapi.host.disable(hosts[2])
+    try:
+        with pytest.raises(XenAPI.Failure) as err:
+            sessions[1].xenapi.VM.pool_migrate(vm, hosts[2], {})
+        assert err.value.details == ["HOST_DISABLED", hosts[2]]
+        # nowhere else to go: 8 GiB on the first host, the third disabled
+        assert sessions[0].xenapi.host.get_vms_which_prevent_evacuation(hosts[1])[vm] == ["NO_HOSTS_AVAILABLE", vm]
+        with pytest.raises(XenAPI.Failure) as err:
+            sessions[0].xenapi.host.evacuate(hosts[1], "OpaqueRef:NULL", "0")
+        assert err.value.details == ["NO_HOSTS_AVAILABLE", vm]
+    finally:
+        sessions[1].xenapi.host.enable(hosts[2])
+    # the destination fails to load the VM at the switch-over: the VM runs on at its source
+    sessions[2].xenapi.xenia.fault_set("vm.migrate.load", "fail-once")
+    with pytest.raises(XenAPI.Failure) as err:
+        sessions[1].xenapi.VM.pool_migrate(vm, hosts[2], {})
+    assert err.value.details[:4] == ["VM_MIGRATE_FAILED", vm, hosts[1], hosts[2]]
+    assert err.value.details[4].startswith("switch_over")
+    assert sessions[1].xenapi.VM.get_resident_on(vm) == hosts[1]
+    assert sessions[1].xenapi.VM.get_power_state(vm) == "Running"
+    # cancelled during the memory copy (4 MiB of modelled memory at 256 KiB/s): the same
+    task = sessions[1].xenapi.Async.VM.pool_migrate(vm, hosts[2], {"bandwidth": str(256 << 10)})
+    while sessions[1].xenapi.task.get_progress(task) < 0.1:
+        time.sleep(0.02)
+    sessions[1].xenapi.task.cancel(task)
+    assert _task_status(sessions[1], task) == "cancelled"
+    assert sessions[1].xenapi.VM.get_resident_on(vm) == hosts[1]
+    assert sessions[1].xenapi.VM.get_power_state(vm) == "Running"
+    # nothing was left on the destination: the move goes through now
+    sessions[0].xenapi.VM.pool_migrate(vm, hosts[2], {})
+    for s in sessions:
+        _until_resident(s, vm, hosts[2])
+    sessions[0].xenapi.VM.hard_shutdown(vm)
+    _wait_halted(sessions[0], vm)
+    sessions[0].xenapi.VM.destroy(vm)
+
+
+def _wait_halted(s: Any, vm: str) -> None:
+    token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+    while s.xenapi.VM.get_power_state(vm) != "Halted":
+        token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
 
 
 def test_a_standalone_host_with_a_running_vm_refuses_to_join_then_joins(members: list[DaemonProcess],
@@ -250,6 +356,10 @@ def test_a_standalone_host_with_a_running_vm_refuses_to_join_then_joins(members:
         hosts = sessions[0].xenapi.host.get_all()
         joined = set(hosts) - {_this_host(x) for x in sessions}
         (new_host,) = joined
+        for x in sessions:  # the new member fills its host record in more than one write: until it is enabled
+            seen = x.xenapi.event_from(["host"], "", 0.0)["token"]
+            while not (_host_exists(x, new_host) and x.xenapi.host.get_enabled(new_host)):
+                seen = x.xenapi.event_from(["host"], seen, 5.0)["token"]
         _same_everywhere(sessions, "host")
         # the restarted host is a member that is not the master: logins go to the master
         local = XenAPI.Session("http://" + str(alone.socket_path).replace("/", "_"), transport=XenAPI.UDSTransport())
@@ -304,6 +414,14 @@ def test_the_pool_goes_on_when_one_etcd_member_of_three_dies(etcd_three: EtcdClu
         while not all(_exists(s, vm) for vm in made):
             token = s.xenapi.event_from(["VM"], token, 5.0)["token"]
     _same_everywhere(sessions, "VM")
+
+
+def _host_exists(s: Any, host: str) -> bool:
+    try:
+        s.xenapi.host.get_uuid(host)
+    except XenAPI.Failure:
+        return False
+    return True
 
 
 def _exists(s: Any, vm: str) -> bool:

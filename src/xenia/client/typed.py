@@ -4310,6 +4310,10 @@ class VMApi:
         """Query the latest value of the specified data source"""
         return cast('float', self._call('VM.query_data_source', self_, data_source))
 
+    def pool_migrate(self, vm: VMRef, host: HostRef, options: dict[str, str]) -> None:
+        """Migrate a VM to another Host."""
+        return cast('None', self._call('VM.pool_migrate', vm, host, options))
+
     def migrate_send(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> VMRef:
         """Migrate the VM to another host.  This can only be called when the specified VM is in the Running state."""
         return cast('VMRef', self._call('VM.migrate_send', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
@@ -8678,6 +8682,10 @@ class VMAsyncApi:
         """Query the latest value of the specified data source"""
         return cast('float', await self._call('VM.query_data_source', self_, data_source))
 
+    async def pool_migrate(self, vm: VMRef, host: HostRef, options: dict[str, str]) -> None:
+        """Migrate a VM to another Host."""
+        return cast('None', await self._call('VM.pool_migrate', vm, host, options))
+
     async def migrate_send(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> VMRef:
         """Migrate the VM to another host.  This can only be called when the specified VM is in the Running state."""
         return cast('VMRef', await self._call('VM.migrate_send', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
@@ -9586,6 +9594,10 @@ class VMTasks:
         """``Async.VM.snapshot_with_quiesce``: Snapshots the specified VM with quiesce, making a new VM. Snapshot automatically exploits the capabilities of the underlying storage repository in which the VM's disk images are stored (e.g. Copy on Write)."""
         return Task(self._session, self._session.call_with_session('Async.VM.snapshot_with_quiesce', vm, new_name))
 
+    def pool_migrate(self, vm: VMRef, host: HostRef, options: dict[str, str]) -> Task[None]:
+        """``Async.VM.pool_migrate``: Migrate a VM to another Host."""
+        return Task(self._session, self._session.call_with_session('Async.VM.pool_migrate', vm, host, options))
+
     def migrate_send(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> Task[VMRef]:
         """``Async.VM.migrate_send``: Migrate the VM to another host.  This can only be called when the specified VM is in the Running state."""
         return Task(self._session, self._session.call_with_session('Async.VM.migrate_send', vm, dest, live, vdi_map, vif_map, options, vgpu_map))
@@ -10281,6 +10293,10 @@ class VMAsyncTasks:
     async def snapshot_with_quiesce(self, vm: VMRef, new_name: str) -> AsyncTask[VMRef]:
         """``Async.VM.snapshot_with_quiesce``: Snapshots the specified VM with quiesce, making a new VM. Snapshot automatically exploits the capabilities of the underlying storage repository in which the VM's disk images are stored (e.g. Copy on Write)."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.VM.snapshot_with_quiesce', vm, new_name))
+
+    async def pool_migrate(self, vm: VMRef, host: HostRef, options: dict[str, str]) -> AsyncTask[None]:
+        """``Async.VM.pool_migrate``: Migrate a VM to another Host."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.VM.pool_migrate', vm, host, options))
 
     async def migrate_send(self, vm: VMRef, dest: dict[str, str], live: bool, vdi_map: dict[VDIRef, SRRef], vif_map: dict[VIFRef, NetworkRef], options: dict[str, str], vgpu_map: dict[str, str]) -> AsyncTask[VMRef]:
         """``Async.VM.migrate_send``: Migrate the VM to another host.  This can only be called when the specified VM is in the Running state."""

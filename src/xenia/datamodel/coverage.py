@@ -62,7 +62,6 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("pool.emergency_*", POOLS),
     ("pool.rotate_secret", POOLS), ("host.declare_dead", POOLS), ("host.destroy", POOLS), ("host.power_on", POOLS),
     ("host.sync_data", POOLS),
-    ("VM.pool_migrate", POOLS),
     ("VDI.pool_migrate", POOLS),
     ("pool.detect_nonhomogeneous_external_auth", POOLS), ("host.set_cpu_features", POOLS),
     ("host.reset_cpu_features", POOLS),

@@ -549,8 +549,11 @@ class Ops:
 
     async def _apply(self, vm: str, vm_uuid: str, state: DomainState | None) -> None:
         db = self.db
-        power = db.get("VM", vm)["power_state"]
+        rec = db.get("VM", vm)
+        power = rec["power_state"]
         if state is None:
+            if rec["resident_on"] not in (NULL_REF, self.host):
+                return  # it runs on another pool member (moved there by VM.pool_migrate, or started there)
             if power in ("Running", "Paused"):
                 await self._forget_keys(vm)
                 record.halted(db, vm)

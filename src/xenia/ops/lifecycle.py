@@ -50,6 +50,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "metadata_export": ANY,
     # xapi also copies a halted or suspended VM; xenia moves live ones (docs/migration.md)
     "migrate_send": (PAUSED, RUNNING),
+    "pool_migrate": (RUNNING,),
 }
 
 #: operations advertised in ``allowed_operations`` (xapi leaves out its internal ones)
@@ -57,7 +58,7 @@ ADVERTISED = (
     "snapshot", "clone", "copy", "revert", "checkpoint", "provision", "start", "start_on", "pause", "unpause",
     "clean_shutdown", "clean_reboot", "hard_shutdown", "hard_reboot", "suspend", "resume", "resume_on",
     "changing_dynamic_range", "changing_static_range", "changing_VCPUs_live", "export", "metadata_export",
-    "make_into_template", "destroy",
+    "make_into_template", "destroy", "pool_migrate",
 )  # fmt: skip
 
 #: operations that may run side by side on one VM (xapi's compatible sets)
@@ -184,7 +185,7 @@ def _feature_refusal(rec: dict[str, Any], op: str, guest: Guest) -> str | None:
     """xapi's strict ``check_op_for_feature``: the operations a live guest must support, for ``allowed_operations``."""
     live = rec["power_state"] in (RUNNING, PAUSED)
     implicit = not live or guest.booted_pv or guest.pv_drivers
-    if op in ("suspend", "checkpoint") and live:
+    if op in ("suspend", "checkpoint", "pool_migrate") and live:
         if "data-cant-suspend-reason" in guest.other:
             return "VM_NON_SUSPENDABLE"
         return None if implicit or not guest.lacks("feature-suspend") else "VM_LACKS_FEATURE"

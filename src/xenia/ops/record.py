@@ -80,7 +80,10 @@ def live(db: Db, vm: str, host: str, state: DomainState) -> None:
     """The VM has a live domain in ``state`` (running or paused)."""
     power = "Paused" if state.run_state is RunState.PAUSED else "Running"
     with db.batch():
-        db.update("VM", vm, power_state=power, domid=state.domid, resident_on=host)
+        rec = db.get("VM", vm)
+        if (rec["power_state"], rec["domid"], rec["resident_on"]) != (power, state.domid, host):
+            # only when it changed: in a pool another member may write the record meanwhile (pool_migrate)
+            db.update("VM", vm, power_state=power, domid=state.domid, resident_on=host)
         db.update(
             "VM_metrics",
             _metrics(db, vm),

@@ -1,4 +1,4 @@
-"""host: the clock queries, evacuation (a pool of one has nowhere to evacuate to), enabling, and the
+"""host: the clock queries, evacuation (to other pool members by VM.pool_migrate), enabling, and the
 memory and configuration queries, as ``xapi_host.ml`` answers them."""
 
 from __future__ import annotations
@@ -9,11 +9,15 @@ import signal
 import time
 
 from xenia.api.context import Call
+from xenia.api.handlers.migration import move_vm
 from xenia.api.methods import handler
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
 from xenia.db import Db
 from xenia.db.etcd import EtcdBackend
+from xenia.ops.spec import domain_spec
+from xenia.pool import migrate as pool_migration
+from xenia.pool import placement
 from xenia.util.clock import xapi_time
 
 
@@ -35,19 +39,40 @@ def _resident_user_vms(db: Db, host: str) -> list[str]:
 
 
 def _pool_member(db: Db) -> bool:
-    """A pool on etcd: until VM.pool_migrate moves running VMs between members (the migration
-    library), no other member can take them, so each still prevents evacuation."""
     return isinstance(db.backend, EtcdBackend)
 
 
-def _evacuation_errors(db: Db, host: str) -> dict[str, list[str]]:
-    """xapi's ``compute_evacuation_plan_no_wlb`` for a pool of one: with no other enabled host to
-    migrate to, every VM running here (but the control domain) prevents evacuation."""
+def _evacuation_plan(db: Db, host: str) -> dict[str, str | list[str]]:
+    """xapi's ``compute_evacuation_plan_no_wlb``: each VM running here (but the control domain) goes
+    to the live, enabled member it can run on with the most memory left once the VMs planned before
+    it are counted (the largest VMs are placed first); a VM that fits nowhere gets NO_HOSTS_AVAILABLE.
+    A host alone (SQLite) has nowhere to send them."""
     db.get("host", host)
-    others = [h for h in db.refs("host") if h != host and db.get("host", h)["enabled"]]
-    if others and not _pool_member(db):
-        return {}
-    return {vm: ["NO_HOSTS_AVAILABLE", vm] for vm in _resident_user_vms(db, host)}
+    vms = _resident_user_vms(db, host)
+    if not _pool_member(db):
+        return {vm: ["NO_HOSTS_AVAILABLE", vm] for vm in vms}
+    others = [h for h in db.refs("host") if h != host and db.get("host", h)["enabled"] and placement.is_live(db, h)]
+    free = {h: placement.free_memory(db, h) for h in others}
+    plan: dict[str, str | list[str]] = {}
+    for vm in sorted(vms, key=lambda v: -domain_spec(db, v).memory_target):
+        fits = []
+        for h in others:
+            try:
+                pool_migration.assert_can_receive(db, vm, h, free[h])
+            except ApiError:
+                continue
+            fits.append(h)
+        if not fits:
+            plan[vm] = ["NO_HOSTS_AVAILABLE", vm]
+            continue
+        target = max(fits, key=lambda h: (free[h], h))
+        free[target] -= domain_spec(db, vm).memory_target
+        plan[vm] = target
+    return plan
+
+
+def _evacuation_errors(db: Db, host: str) -> dict[str, list[str]]:
+    return {vm: step for vm, step in _evacuation_plan(db, host).items() if isinstance(step, list)}
 
 
 @handler("host.get_vms_which_prevent_evacuation")
@@ -62,13 +87,31 @@ def assert_can_evacuate(call: Call, host: str) -> None:
         raise ApiError("CANNOT_EVACUATE_HOST", "|".join(",".join(e) for e in errors.values()))
 
 
+#: VMs moved at once when the caller leaves the batch size to xenia (xapi: ``evacuation-batch-size``)
+EVACUATE_BATCH = 10
+
+
 @handler("host.evacuate")
-def evacuate(call: Call, host: str, network: str, evacuate_batch_size: int) -> None:
-    """Migrate every VM away: with nowhere to go, the first VM's error (xapi raises it as is)."""
+async def evacuate(call: Call, host: str, network: str, evacuate_batch_size: int) -> None:
+    """Move every VM away by ``VM.pool_migrate``, in batches; nothing moves when one fits nowhere
+    (its error is raised as it is, as xapi does)."""
     if network != NULL_REF:
         call.db.get("network", network)
-    for code, *params in _evacuation_errors(call.db, host).values():
-        raise ApiError(code, *params)
+    plan = _evacuation_plan(call.db, host)
+    for step in plan.values():
+        if isinstance(step, list):
+            raise ApiError(*step)
+    moves = [(vm, step) for vm, step in plan.items() if isinstance(step, str)]
+    size = evacuate_batch_size if evacuate_batch_size > 0 else EVACUATE_BATCH
+    for first in range(0, len(moves), size):
+        batch = moves[first : first + size]
+        results = await asyncio.gather(*(move_vm(call, vm, to, {"live": "true"}) for vm, to in batch),
+                                       return_exceptions=True)  # fmt: skip
+        for result in results:
+            if isinstance(result, ApiError) and result.code != "VM_BAD_POWER_STATE":  # xapi skips a VM that stopped
+                raise result
+            if isinstance(result, BaseException) and not isinstance(result, ApiError):
+                raise result
 
 
 @handler("host.disable")

@@ -677,6 +677,16 @@ VM = ClassDef(
         client_cert=True,
     ),
     Message(
+        'pool_migrate',
+        (P('VM ref', 'vm', 'The VM to migrate'), P('host ref', 'host', 'The target host'), P('(string -> string) map', 'options', "Extra configuration operations: force, live, copy, compress. Each is a boolean option, taking 'true' or 'false' as a value. Option 'compress' controls the use of stream compression during migration.")),
+        result='void',
+        doc='Migrate a VM to another Host.',
+        errors=('VM_BAD_POWER_STATE', 'OTHER_OPERATION_IN_PROGRESS', 'VM_IS_TEMPLATE', 'OPERATION_NOT_ALLOWED', 'VM_BAD_POWER_STATE',),
+        min_role=Role.VM_POWER_ADMIN,
+        client_cert=True,
+        is_async=True,
+    ),
+    Message(
         'migrate_send',
         (P('VM ref', 'vm', 'The VM'), P('(string -> string) map', 'dest', 'The result of a Host.migrate_receive call.'), P('bool', 'live', 'Live migration'), P('(VDI ref -> SR ref) map', 'vdi_map', 'Map of source VDI to destination SR'), P('(VIF ref -> network ref) map', 'vif_map', 'Map of source VIF to destination network'), P('(string -> string) map', 'options', 'Other parameters'), P('(VGPU ref -> GPU_group ref) map', 'vgpu_map', 'Map of source vGPU to destination GPU group')),
         result='VM ref',
