@@ -40,12 +40,18 @@ STORAGE_MANAGERS = (
 
 
 def refresh_storage_managers(db: Db) -> None:
-    """One record per type, rewritten to match this version of xenia; records of other types go."""
-    by_type = {db.get("SM", ref)["type"]: ref for ref in db.refs("SM")}
+    """One record per type, rewritten to match this version of xenia; records of other types go.
+
+    Only what differs is written: on a pool's shared db every member runs this at start, and a write
+    of unchanged records would conflict with another member starting at the same moment."""
+    by_type: dict[str, str] = {}
     wanted = {sm.type for sm in STORAGE_MANAGERS}
-    for sr_type, ref in by_type.items():
-        if sr_type not in wanted:
-            db.destroy("SM", ref)
+    for ref in db.refs("SM"):
+        sr_type = db.get("SM", ref)["type"]
+        if sr_type not in wanted or sr_type in by_type:
+            db.destroy("SM", ref)  # another type, or a second record of one (two members' first starts)
+        else:
+            by_type[sr_type] = ref
     for sm in STORAGE_MANAGERS:
         values = {
             "name_label": sm.name_label, "name_description": sm.name_description, "type": sm.type,
@@ -54,6 +60,9 @@ def refresh_storage_managers(db: Db) -> None:
             "features": dict.fromkeys(sm.features, 1), "driver_filename": "",
         }  # fmt: skip
         if sm.type in by_type:
-            db.update("SM", by_type[sm.type], **values)
+            current = db.get("SM", by_type[sm.type])
+            changed = {name: value for name, value in values.items() if current[name] != value}
+            if changed:
+                db.update("SM", by_type[sm.type], **changed)
         else:
             db.create("SM", values)
