@@ -12,9 +12,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xenia.drivers.base import Capability, ConsoleInfo, ConsoleProtocol, DiskKind, DiskSpec, NicSpec, RunState
+from xenia.drivers.base import (
+    Capability,
+    ConsoleInfo,
+    ConsoleProtocol,
+    DiskKind,
+    DiskQos,
+    DiskSpec,
+    NicSpec,
+    RunState,
+)
 from xenia.drivers.errors import BackendFailure, InvalidState, NoSuchDevice
-from xenia.drivers.qemu import hotplug
+from xenia.drivers.qemu import hotplug, qos
 from xenia.drivers.qemu.argv import disk_id
 from xenia.drivers.qemu.domain import Domain
 
@@ -94,6 +103,11 @@ class QemuDisk:
                 dom.record.trays_open.append(userdevice)
             dom.persist()
 
+    async def set_qos(self, vm_uuid: str, userdevice: str, limits: DiskQos) -> None:
+        dom = self._d.domain(vm_uuid)
+        async with dom.lock:
+            await qos.set_disk_qos(dom, userdevice, limits)
+
 
 class QemuNet:
     """:class:`~xenia.drivers.base.NetOps`: NIC hot-plug."""
@@ -112,6 +126,11 @@ class QemuNet:
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
             await hotplug.unplug_nic(dom, device)
+
+    async def set_rate(self, vm_uuid: str, device: str, kbps: int) -> None:
+        dom = self._d.domain(vm_uuid)
+        async with dom.lock:
+            await qos.set_nic_rate(dom, device, kbps)
 
 
 class QemuConsole:

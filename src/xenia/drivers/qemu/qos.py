@@ -1,0 +1,126 @@
+"""Disk and NIC limits of a QEMU domain: block throttling over QMP, tap shaping with ``tc``.
+
+Disks: ``block_set_io_throttle`` on the device's block backend (addressed by its qdev id), QEMU's own
+leaky-bucket throttling; ``query-block`` shows the limits in force.  It is applied right after QEMU
+starts, while the domain is still paused (``-S``), so the guest never runs a moment unthrottled; the
+command line carries no limits because ``-blockdev`` has no option for the backend's throttling (a
+``throttle`` filter node would be one, but could not be changed or removed later without reopening the
+chain).  A live change is the same command.
+
+NICs: a NIC on a host bridge is a tap the driver made (:mod:`.net`); its cap is a token bucket
+(``tbf``) on the tap's egress (what the guest receives) and a policer on its ingress (what the guest
+sends: the direction Xen's netback limits), both with ``tc`` from iproute2.  A NIC on QEMU's user
+networking has no host device to shape: its cap is kept and not applied (``docs/qos.md``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xenia.drivers.base import DiskKind, DiskQos, RunState
+from xenia.drivers.errors import BackendFailure, NoSuchDevice
+from xenia.drivers.qemu.argv import disk_id
+from xenia.drivers.qemu.net import tap_name
+
+if TYPE_CHECKING:
+    from xenia.drivers.qemu.domain import Domain
+
+__all__ = ["apply_at_start", "set_disk_qos", "set_nic_rate", "shape_nics", "shape_tap", "throttle_arguments"]
+
+log = logging.getLogger(__name__)
+
+_LIVE = (RunState.RUNNING, RunState.PAUSED)
+#: the token bucket's burst: a tenth of a second at the cap, at least a few full frames
+_BURST_SECONDS = 0.1
+_MIN_BURST = 16 * 1024
+
+
+def throttle_arguments(qdev_id: str, qos: DiskQos) -> dict[str, object]:
+    """The ``block_set_io_throttle`` arguments for ``qos`` (all six limits are required; 0 = none)."""
+    return {"id": qdev_id, **dataclasses.asdict(qos)}
+
+
+async def _throttle(dom: Domain, userdevice: str, qos: DiskQos) -> None:
+    await dom.execute("block_set_io_throttle", throttle_arguments(disk_id(userdevice), qos))
+
+
+def _tc(*args: str) -> None:
+    done = subprocess.run(["tc", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BackendFailure(f"tc {' '.join(args)}: {done.stderr.strip() or done.returncode}")
+
+
+def _clear(tap: str) -> None:
+    for where in ("root", "ingress"):
+        subprocess.run(["tc", "qdisc", "del", "dev", tap, where], capture_output=True, check=False)
+
+
+def shape_tap(tap: str, kbps: int) -> None:
+    """Cap ``tap`` to ``kbps`` KiB/s each way (0: remove the cap)."""
+    _clear(tap)
+    if kbps <= 0:
+        return
+    rate = f"{kbps * 1024 * 8}bit"
+    burst = str(max(_MIN_BURST, int(kbps * 1024 * _BURST_SECONDS)))
+    _tc("qdisc", "add", "dev", tap, "root", "tbf", "rate", rate, "burst", burst, "latency", "100ms")
+    _tc("qdisc", "add", "dev", tap, "handle", "ffff:", "ingress")
+    _tc("filter", "add", "dev", tap, "parent", "ffff:", "matchall", "action", "police", "rate", rate, "burst",
+        burst, "conform-exceed", "drop")  # fmt: skip
+
+
+def _tap_of(dom: Domain, device: str) -> str | None:
+    """The tap of NIC ``device`` if it has one on this host."""
+    name = tap_name(dom.domid, device)
+    return name if Path("/sys/class/net", name).exists() else None
+
+
+async def apply_at_start(dom: Domain) -> None:
+    """Put the spec's limits in force on a domain QEMU has just started (still paused)."""
+    for disk in dom.record.spec.disks:
+        if disk.qos.limited and disk.path is not None:
+            await _throttle(dom, disk.userdevice, disk.qos)
+    await shape_nics(dom)
+
+
+async def shape_nics(dom: Domain) -> None:
+    """Shape the taps of the spec's capped NICs."""
+    for nic in dom.record.spec.nics:
+        tap = _tap_of(dom, nic.device)
+        if nic.rate_kbps and tap is not None:
+            await asyncio.to_thread(shape_tap, tap, nic.rate_kbps)
+
+
+async def set_disk_qos(dom: Domain, userdevice: str, qos: DiskQos) -> None:
+    """Change the limits of an attached disk; the domain record follows (adoption keeps them)."""
+    spec = dom.record.spec
+    disk = next((d for d in spec.disks if d.userdevice == userdevice), None)
+    if disk is None:
+        raise NoSuchDevice(dom.vm_uuid, "disk", userdevice)
+    await dom.require(*_LIVE)
+    if (dom.record.media.get(userdevice) if disk.kind is DiskKind.CD else disk.path) is not None:
+        await _throttle(dom, userdevice, qos)
+    new = dataclasses.replace(disk, qos=qos)
+    dom.record.spec = dataclasses.replace(spec, disks=tuple(new if d is disk else d for d in spec.disks))
+    dom.persist()
+
+
+async def set_nic_rate(dom: Domain, device: str, kbps: int) -> None:
+    """Change the cap of a NIC: shape its tap if it has one, and remember it either way."""
+    spec = dom.record.spec
+    nic = next((n for n in spec.nics if n.device == device), None)
+    if nic is None:
+        raise NoSuchDevice(dom.vm_uuid, "NIC", device)
+    await dom.require(*_LIVE)
+    tap = _tap_of(dom, device)
+    if tap is not None:
+        await asyncio.to_thread(shape_tap, tap, kbps)
+    else:
+        log.info("VM %s: NIC %s has no tap (user networking): its cap is kept, not applied", dom.vm_uuid, device)
+    new = dataclasses.replace(nic, rate_kbps=kbps)
+    dom.record.spec = dataclasses.replace(spec, nics=tuple(new if n is nic else n for n in spec.nics))
+    dom.persist()
