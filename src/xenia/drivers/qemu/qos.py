@@ -1,16 +1,18 @@
 """Disk and NIC limits of a QEMU domain: block throttling over QMP, tap shaping with ``tc``.
 
-Disks: ``block_set_io_throttle`` on the device's block backend (addressed by its qdev id), QEMU's own
+Disks: ``block_set_io_throttle`` on the device's block backend (see :func:`backend_id`), QEMU's own
 leaky-bucket throttling; ``query-block`` shows the limits in force.  It is applied right after QEMU
 starts, while the domain is still paused (``-S``), so the guest never runs a moment unthrottled; the
 command line carries no limits because ``-blockdev`` has no option for the backend's throttling (a
 ``throttle`` filter node would be one, but could not be changed or removed later without reopening the
 chain).  A live change is the same command.
 
-NICs: a NIC on a host bridge is a tap the driver made (:mod:`.net`); its cap is a token bucket
-(``tbf``) on the tap's egress (what the guest receives) and a policer on its ingress (what the guest
-sends: the direction Xen's netback limits), both with ``tc`` from iproute2.  A NIC on QEMU's user
-networking has no host device to shape: its cap is kept and not applied (``docs/qos.md``).
+NICs: a NIC on a host bridge is a tap the driver made (:mod:`.net`); its cap is a token bucket filter
+(``tbf``, with ``tc`` from iproute2) on the tap's egress, i.e. what the guest *receives*.  Xen's netback
+limits the other direction (what the guest sends); shaping a tap's ingress takes ``tc`` actions
+(``police`` or ``mirred`` to an ifb) that kernels without ``act_police``/``act_mirred`` (this build
+machine's) refuse, so xenia does not rely on them.  A NIC on QEMU's user networking has no host device
+to shape: its cap is kept and not applied (``docs/qos.md``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from xenia.drivers.qemu.net import tap_name
 if TYPE_CHECKING:
     from xenia.drivers.qemu.domain import Domain
 
-__all__ = ["apply_at_start", "set_disk_qos", "set_nic_rate", "shape_nics", "shape_tap", "throttle_arguments"]
+__all__ = ["apply_at_start", "backend_id", "set_disk_qos", "set_nic_rate", "shape_nics", "shape_tap", "throttle_arguments"]
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,20 @@ def throttle_arguments(qdev_id: str, qos: DiskQos) -> dict[str, object]:
     return {"id": qdev_id, **dataclasses.asdict(qos)}
 
 
+async def backend_id(dom: Domain, qdev_id: str) -> str:
+    """The id ``block_set_io_throttle`` takes for device ``qdev_id``: the id itself for SCSI and IDE
+    disks, the QOM path of the inner device for ``virtio-blk-pci`` (whose proxy has no block backend),
+    as ``query-block`` names it."""
+    for block in await dom.execute("query-block"):
+        qdev = str(block.get("qdev", ""))
+        if qdev in (qdev_id, f"/machine/peripheral/{qdev_id}/virtio-backend"):
+            return qdev
+    raise BackendFailure(f"VM {dom.vm_uuid}: QEMU has no drive for device {qdev_id}")
+
+
 async def _throttle(dom: Domain, userdevice: str, qos: DiskQos) -> None:
-    await dom.execute("block_set_io_throttle", throttle_arguments(disk_id(userdevice), qos))
+    qdev = await backend_id(dom, disk_id(userdevice))
+    await dom.execute("block_set_io_throttle", throttle_arguments(qdev, qos))
 
 
 def _tc(*args: str) -> None:
@@ -55,22 +69,14 @@ def _tc(*args: str) -> None:
         raise BackendFailure(f"tc {' '.join(args)}: {done.stderr.strip() or done.returncode}")
 
 
-def _clear(tap: str) -> None:
-    for where in ("root", "ingress"):
-        subprocess.run(["tc", "qdisc", "del", "dev", tap, where], capture_output=True, check=False)
-
-
 def shape_tap(tap: str, kbps: int) -> None:
-    """Cap ``tap`` to ``kbps`` KiB/s each way (0: remove the cap)."""
-    _clear(tap)
+    """Cap what ``tap`` passes to its guest to ``kbps`` KiB/s (0: remove the cap)."""
     if kbps <= 0:
+        subprocess.run(["tc", "qdisc", "del", "dev", tap, "root"], capture_output=True, check=False)
         return
-    rate = f"{kbps * 1024 * 8}bit"
     burst = str(max(_MIN_BURST, int(kbps * 1024 * _BURST_SECONDS)))
-    _tc("qdisc", "add", "dev", tap, "root", "tbf", "rate", rate, "burst", burst, "latency", "100ms")
-    _tc("qdisc", "add", "dev", tap, "handle", "ffff:", "ingress")
-    _tc("filter", "add", "dev", tap, "parent", "ffff:", "matchall", "action", "police", "rate", rate, "burst",
-        burst, "conform-exceed", "drop")  # fmt: skip
+    _tc("qdisc", "replace", "dev", tap, "root", "tbf", "rate", f"{kbps * 1024 * 8}bit", "burst", burst,
+        "latency", "100ms")  # fmt: skip
 
 
 def _tap_of(dom: Domain, device: str) -> str | None:
