@@ -70,6 +70,10 @@ async def test_a_capped_disk_holds_the_guest_to_its_cap_and_changes_live(
             "bps": 8 * MiB, "bps_rd": 0, "bps_wr": 0, "iops": 0, "iops_rd": 300, "iops_wr": 0}  # fmt: skip
         (state,) = (await driver.vm.get_state(spec.vm_uuid)).disks
         assert state.qos == DiskQos(bps=8 * MiB, iops_rd=300)
+        # a hot-plugged disk comes with its limits
+        await driver.disk.plug(spec.vm_uuid, DiskSpec("1", make_test_image(tmp_path / "more.qcow2"),
+                                                      qos=DiskQos(iops_wr=40)))  # fmt: skip
+        assert limits(await inserted(driver, spec.vm_uuid, "vbd1"))["iops_wr"] == 40
         await driver.disk.set_qos(spec.vm_uuid, "0", DiskQos())
         assert "bps" not in (info := await inserted(driver, spec.vm_uuid, "vbd0")) or limits(info) == {
             "bps": 0, "bps_rd": 0, "bps_wr": 0, "iops": 0, "iops_rd": 0, "iops_wr": 0}  # fmt: skip
@@ -118,3 +122,6 @@ async def test_a_capped_nic_shapes_its_tap_and_changes_live(driver: QemuDriver, 
     await driver.net.set_rate(spec.vm_uuid, "0", 0)
     assert shaping(tap) is None
     assert (await driver.vm.get_state(spec.vm_uuid)).nics[0].rate_kbps == 0
+    # a hot-plugged NIC comes with its cap
+    await driver.net.plug(spec.vm_uuid, NicSpec("1", "02:00:00:00:78:02", bridge, rate_kbps=40))
+    assert as_bytes(shaping(tap_name(driver.domains[spec.vm_uuid].domid, "1"))) == 40 * KiB
