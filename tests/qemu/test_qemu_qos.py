@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.qemu.conftest import guest_spec
-from xenia.drivers.base import DiskQos, DiskSpec, NicSpec
+from xenia.drivers.base import DiskKind, DiskMode, DiskQos, DiskSpec, NicSpec
 from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.qemu.net import tap_name
 from xenia.testing.guest import READY_MARKER, GuestImage, SerialConsole, make_test_image
@@ -125,3 +125,17 @@ async def test_a_capped_nic_shapes_its_tap_and_changes_live(driver: QemuDriver, 
     # a hot-plugged NIC comes with its cap
     await driver.net.plug(spec.vm_uuid, NicSpec("1", "02:00:00:00:78:02", bridge, rate_kbps=40))
     assert as_bytes(shaping(tap_name(driver.domains[spec.vm_uuid].domid, "1"))) == 40 * KiB
+
+
+@pytest.mark.asyncio
+async def test_a_cd_drive_takes_its_limits_with_its_media(driver: QemuDriver, tmp_path: Path) -> None:
+    iso = make_test_image(tmp_path / "media.iso")
+    capped = DiskQos(bps_rd=3 * MiB, iops_rd=70)
+    spec = guest_spec(None, disks=(DiskSpec("3", iso, DiskKind.CD, DiskMode.RO, qos=capped),
+                                   DiskSpec("4", None, DiskKind.CD, DiskMode.RO, qos=capped)))  # fmt: skip
+    await driver.vm.create(spec)
+    info = await inserted(driver, spec.vm_uuid, "vbd3")
+    assert (info["bps_rd"], info["iops_rd"]) == (3 * MiB, 70)
+    await driver.disk.insert(spec.vm_uuid, "4", iso)  # an empty drive's limits come with its medium
+    info = await inserted(driver, spec.vm_uuid, "vbd4")
+    assert (info["bps_rd"], info["iops_rd"]) == (3 * MiB, 70)

@@ -66,7 +66,7 @@ class QemuDisk:
         self._d.need(Capability.CD_MEDIA_CHANGE)
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
-            _cd(dom, userdevice)
+            cd = _cd(dom, userdevice)
             if dom.record.media.get(userdevice) is not None:
                 raise InvalidState(vm_uuid, "cd-not-empty", ("cd-empty",), detail=f"CD drive {userdevice} has media")
             await dom.require(*_LIVE)
@@ -74,6 +74,8 @@ class QemuDisk:
                 "blockdev-change-medium",
                 {"id": disk_id(userdevice), "filename": path, "format": "raw", "read-only-mode": "read-only"},
             )
+            if cd.qos.limited:  # an empty drive takes no limits: they come with the medium
+                await qos.throttle(dom, userdevice, cd.qos)
             dom.record.media[userdevice] = path
             if userdevice in dom.record.trays_open:
                 dom.record.trays_open.remove(userdevice)

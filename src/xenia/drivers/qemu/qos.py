@@ -32,7 +32,7 @@ from xenia.drivers.qemu.net import tap_name
 if TYPE_CHECKING:
     from xenia.drivers.qemu.domain import Domain
 
-__all__ = ["apply_at_start", "backend_id", "set_disk_qos", "set_nic_rate", "shape_nics", "shape_tap", "throttle_arguments"]
+__all__ = ["apply_at_start", "backend_id", "set_disk_qos", "set_nic_rate", "shape_nics", "shape_tap", "throttle", "throttle_arguments"]
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ async def backend_id(dom: Domain, qdev_id: str) -> str:
     raise BackendFailure(f"VM {dom.vm_uuid}: QEMU has no drive for device {qdev_id}")
 
 
-async def _throttle(dom: Domain, userdevice: str, qos: DiskQos) -> None:
+async def throttle(dom: Domain, userdevice: str, qos: DiskQos) -> None:
+    """Put ``qos`` in force on the drive at ``userdevice`` (it must have a medium)."""
     qdev = await backend_id(dom, disk_id(userdevice))
     await dom.execute("block_set_io_throttle", throttle_arguments(qdev, qos))
 
@@ -88,8 +89,8 @@ def _tap_of(dom: Domain, device: str) -> str | None:
 async def apply_at_start(dom: Domain) -> None:
     """Put the spec's limits in force on a domain QEMU has just started (still paused)."""
     for disk in dom.record.spec.disks:
-        if disk.qos.limited and disk.path is not None:
-            await _throttle(dom, disk.userdevice, disk.qos)
+        if disk.qos.limited and dom.record.media.get(disk.userdevice, disk.path) is not None:
+            await throttle(dom, disk.userdevice, disk.qos)
     await shape_nics(dom)
 
 
@@ -109,7 +110,7 @@ async def set_disk_qos(dom: Domain, userdevice: str, qos: DiskQos) -> None:
         raise NoSuchDevice(dom.vm_uuid, "disk", userdevice)
     await dom.require(*_LIVE)
     if (dom.record.media.get(userdevice) if disk.kind is DiskKind.CD else disk.path) is not None:
-        await _throttle(dom, userdevice, qos)
+        await throttle(dom, userdevice, qos)
     new = dataclasses.replace(disk, qos=qos)
     dom.record.spec = dataclasses.replace(spec, disks=tuple(new if d is disk else d for d in spec.disks))
     dom.persist()
