@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import orjson
 import pytest
 import XenAPI
 
@@ -182,6 +184,32 @@ def test_start_on_any_member_from_any_member(sessions: list[Any]) -> None:
     for vm, _host in started:
         sessions[1].xenapi.VM.hard_shutdown(vm)
         sessions[1].xenapi.VM.destroy(vm)
+
+
+def test_a_nic_cap_set_on_any_member_is_applied_by_the_vm_s_host(members: list[DaemonProcess],
+                                                                 sessions: list[Any]) -> None:
+    """VIF ``ratelimit`` changed through a member the VM does not run on: its host's driver applies it
+    (docs/qos.md), read from that host's simulator state as its administrator would."""
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    hosts = [_this_host(s) for s in sessions]
+    api = sessions[0].xenapi
+    vm = api.VM.clone(template, "nic-cap")
+    api.VM.set_is_a_template(vm, False)
+    vif = api.VIF.create({"device": "0", "network": api.network.get_all()[0], "VM": vm, "MAC": "", "MTU": "1500",
+                          "other_config": {}, "qos_algorithm_type": "ratelimit", "qos_algorithm_params": {}})  # fmt: skip
+    api.VM.start_on(vm, hosts[1], False, False)
+    _until_resident(sessions[0], vm, hosts[1])
+    api.VIF.set_qos_algorithm_params(vif, {"kbps": "640"})
+    assert sessions[2].xenapi.VIF.get_qos_algorithm_params(vif) == {"kbps": "640"}
+    state = members[1].state_dir / "sim" / "domains.sqlite"
+    db = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
+    try:
+        (data,) = db.execute("SELECT data FROM domains WHERE uuid = ?", (api.VM.get_uuid(vm),)).fetchone()
+    finally:
+        db.close()
+    assert [n["rate"] for n in orjson.loads(data)["nics"]] == [640]
+    api.VM.hard_shutdown(vm)
+    api.VM.destroy(vm)
 
 
 def test_start_places_a_vm_on_the_host_with_most_free_memory(sessions: list[Any]) -> None:

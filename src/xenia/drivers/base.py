@@ -61,6 +61,7 @@ __all__ = [
     "ConsoleInfo",
     "ConsoleOps",
     "ConsoleProtocol",
+    "DiskQos",
     "DiskKind",
     "DiskMetrics",
     "DiskMode",
@@ -141,6 +142,24 @@ class DiskMode(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class DiskQos:
+    """I/O limits of one disk, in QEMU's block-throttling terms: bytes and operations per second,
+    total or per direction; 0 is no limit (ops derives them from XenAPI ``VBD.qos_algorithm_*``)."""
+
+    bps: int = 0
+    bps_rd: int = 0
+    bps_wr: int = 0
+    iops: int = 0
+    iops_rd: int = 0
+    iops_wr: int = 0
+
+    @property
+    def limited(self) -> bool:
+        """Whether any limit is set."""
+        return any((self.bps, self.bps_rd, self.bps_wr, self.iops, self.iops_rd, self.iops_wr))
+
+
+@dataclass(frozen=True, slots=True)
 class DiskSpec:
     """One disk or CD drive of a domain.
 
@@ -150,6 +169,7 @@ class DiskSpec:
     :param kind: disk or CD.
     :param mode: ro or rw (a CD is always read-only in practice; ops decides).
     :param bootable: XenAPI ``VBD.bootable``.
+    :param qos: the disk's I/O limits.
     """
 
     userdevice: str
@@ -157,6 +177,7 @@ class DiskSpec:
     kind: DiskKind = DiskKind.DISK
     mode: DiskMode = DiskMode.RW
     bootable: bool = False
+    qos: DiskQos = DiskQos()
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,12 +188,14 @@ class NicSpec:
     :param mac: MAC address as "aa:bb:cc:dd:ee:ff".
     :param bridge: the host bridge (XenAPI ``network.bridge``) to connect the NIC to.
     :param mtu: link MTU.
+    :param rate_kbps: bandwidth cap in KiB/s each way (XenAPI VIF ``ratelimit``'s ``kbps``); 0 is none.
     """
 
     device: str
     mac: str
     bridge: str
     mtu: int = 1500
+    rate_kbps: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +269,7 @@ class DiskState:
     :param path: the image currently in the drive (``None``: empty CD drive).
     :param tray_open: for a CD, whether the tray is open (after :meth:`DiskOps.eject` until
         :meth:`DiskOps.insert`); always ``False`` for a disk.
+    :param qos: the I/O limits in force.
     """
 
     userdevice: str
@@ -253,6 +277,7 @@ class DiskState:
     kind: DiskKind
     mode: DiskMode
     tray_open: bool = False
+    qos: DiskQos = DiskQos()
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,6 +613,13 @@ class DiskOps(Protocol):
         """
         ...
 
+    async def set_qos(self, vm_uuid: str, userdevice: str, qos: DiskQos) -> None:
+        """Replace the I/O limits of an attached disk of a running or paused domain.
+
+        :raises NoSuchDevice: nothing at that position.
+        """
+        ...
+
 
 @runtime_checkable
 class NetOps(Protocol):
@@ -599,6 +631,12 @@ class NetOps(Protocol):
 
     async def unplug(self, vm_uuid: str, device: str) -> None:
         """Hot-unplug a NIC (:class:`NoSuchDevice` if absent)."""
+        ...
+
+    async def set_rate(self, vm_uuid: str, device: str, kbps: int) -> None:
+        """Replace the bandwidth cap (KiB/s, 0 = none) of a NIC of a running or paused domain
+        (:class:`NoSuchDevice` if absent). Needs no capability: a driver that cannot shape a NIC
+        keeps the value and says so in its documentation."""
         ...
 
 

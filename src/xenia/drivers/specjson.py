@@ -4,9 +4,10 @@ whatever the driver."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, DomainSpec, NicSpec
+from xenia.drivers.base import DiskKind, DiskMode, DiskQos, DiskSpec, DomainSpec, NicSpec
 
 __all__ = ["spec_from_json", "spec_to_json"]
 
@@ -29,10 +30,14 @@ def spec_to_json(spec: DomainSpec) -> dict[str, Any]:
                 "kind": d.kind.value,
                 "mode": d.mode.value,
                 "bootable": d.bootable,
+                "qos": dataclasses.asdict(d.qos),
             }
             for d in spec.disks
         ],
-        "nics": [{"device": n.device, "mac": n.mac, "bridge": n.bridge, "mtu": n.mtu} for n in spec.nics],
+        "nics": [
+            {"device": n.device, "mac": n.mac, "bridge": n.bridge, "mtu": n.mtu, "rate_kbps": n.rate_kbps}
+            for n in spec.nics
+        ],
         "platform": dict(spec.platform),
         "other_config": dict(spec.other_config),
         "boot_order": spec.boot_order,
@@ -54,10 +59,11 @@ def spec_from_json(obj: dict[str, Any]) -> DomainSpec:
         memory_dynamic_max=obj["memory_dynamic_max"],
         memory_target=obj["memory_target"],
         disks=tuple(
-            DiskSpec(d["userdevice"], d["path"], DiskKind(d["kind"]), DiskMode(d["mode"]), d["bootable"])
+            DiskSpec(d["userdevice"], d["path"], DiskKind(d["kind"]), DiskMode(d["mode"]), d["bootable"],
+                     DiskQos(**d.get("qos", {})))
             for d in obj["disks"]
         ),
-        nics=tuple(NicSpec(n["device"], n["mac"], n["bridge"], n["mtu"]) for n in obj["nics"]),
+        nics=tuple(NicSpec(n["device"], n["mac"], n["bridge"], n["mtu"], n.get("rate_kbps", 0)) for n in obj["nics"]),
         platform=obj["platform"],
         other_config=obj["other_config"],
         boot_order=obj["boot_order"],

@@ -13,6 +13,7 @@ from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
 from xenia.db import Db
 from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, DomainSpec, NicSpec
+from xenia.ops import qos
 
 
 def sr_path(db: Db, sr: str) -> Path:
@@ -40,13 +41,15 @@ def disk_spec(db: Db, vbd: str) -> DiskSpec:
         kind=kind,
         mode=DiskMode.RO if rec["mode"] == "RO" or kind is DiskKind.CD else DiskMode.RW,
         bootable=rec["bootable"],
+        qos=qos.disk_qos(rec["qos_algorithm_type"], rec["qos_algorithm_params"]),
     )
 
 
 def nic_spec(db: Db, vif: str) -> NicSpec:
     rec = db.get("VIF", vif)
     bridge = db.get("network", rec["network"])["bridge"] if db.exists("network", rec["network"]) else ""
-    return NicSpec(device=rec["device"], mac=rec["MAC"], bridge=bridge, mtu=rec["MTU"] or 1500)
+    return NicSpec(device=rec["device"], mac=rec["MAC"], bridge=bridge, mtu=rec["MTU"] or 1500,
+                   rate_kbps=qos.nic_rate(rec["qos_algorithm_type"], rec["qos_algorithm_params"]))
 
 
 def domain_spec(db: Db, vm: str) -> DomainSpec:

@@ -21,6 +21,7 @@ from xenia.api.handlers import (
     migration,
     network_config,
     pool,
+    qos,
     role,
     session,
     sr,
@@ -36,5 +37,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "blob", "data_sources", "devices", "event", "host", "host_certs", "host_plugins", "host_settings", "https_only", "licensing", "lifecycle", "liveconfig_ext", "message", "metrics_ext", "migration", "network_config", "pool", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "blob", "data_sources", "devices", "event", "host", "host_certs", "host_plugins", "host_settings", "https_only", "licensing", "lifecycle", "liveconfig_ext", "message", "metrics_ext", "migration", "network_config", "pool", "qos", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip

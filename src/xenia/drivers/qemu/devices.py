@@ -12,9 +12,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xenia.drivers.base import Capability, ConsoleInfo, ConsoleProtocol, DiskKind, DiskSpec, NicSpec, RunState
+from xenia.drivers.base import (
+    Capability,
+    ConsoleInfo,
+    ConsoleProtocol,
+    DiskKind,
+    DiskQos,
+    DiskSpec,
+    NicSpec,
+    RunState,
+)
 from xenia.drivers.errors import BackendFailure, InvalidState, NoSuchDevice
-from xenia.drivers.qemu import hotplug
+from xenia.drivers.qemu import hotplug, qos
 from xenia.drivers.qemu.argv import disk_id
 from xenia.drivers.qemu.domain import Domain
 
@@ -57,7 +66,7 @@ class QemuDisk:
         self._d.need(Capability.CD_MEDIA_CHANGE)
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
-            _cd(dom, userdevice)
+            cd = _cd(dom, userdevice)
             if dom.record.media.get(userdevice) is not None:
                 raise InvalidState(vm_uuid, "cd-not-empty", ("cd-empty",), detail=f"CD drive {userdevice} has media")
             await dom.require(*_LIVE)
@@ -65,6 +74,8 @@ class QemuDisk:
                 "blockdev-change-medium",
                 {"id": disk_id(userdevice), "filename": path, "format": "raw", "read-only-mode": "read-only"},
             )
+            if cd.qos.limited:  # an empty drive takes no limits: they come with the medium
+                await qos.throttle(dom, userdevice, cd.qos)
             dom.record.media[userdevice] = path
             if userdevice in dom.record.trays_open:
                 dom.record.trays_open.remove(userdevice)
@@ -94,6 +105,11 @@ class QemuDisk:
                 dom.record.trays_open.append(userdevice)
             dom.persist()
 
+    async def set_qos(self, vm_uuid: str, userdevice: str, limits: DiskQos) -> None:
+        dom = self._d.domain(vm_uuid)
+        async with dom.lock:
+            await qos.set_disk_qos(dom, userdevice, limits)
+
 
 class QemuNet:
     """:class:`~xenia.drivers.base.NetOps`: NIC hot-plug."""
@@ -112,6 +128,11 @@ class QemuNet:
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
             await hotplug.unplug_nic(dom, device)
+
+    async def set_rate(self, vm_uuid: str, device: str, kbps: int) -> None:
+        dom = self._d.domain(vm_uuid)
+        async with dom.lock:
+            await qos.set_nic_rate(dom, device, kbps)
 
 
 class QemuConsole:

@@ -264,6 +264,7 @@ class Domain:
                 kind=d.kind,
                 mode=d.mode,
                 tray_open=d.kind is DiskKind.CD and d.userdevice in self.record.trays_open,
+                qos=d.qos,
             )
             for d in spec.disks
         )

@@ -48,6 +48,7 @@ from xenia.drivers.errors import (
     NotEnoughMemory,
     NotSupported,
 )
+from xenia.drivers.qemu import qos
 from xenia.drivers.qemu.argv import Accel, LaunchOptions, build_argv, validate
 from xenia.drivers.qemu.devices import QemuConsole, QemuDisk, QemuNet
 from xenia.drivers.qemu.domain import Domain
@@ -386,6 +387,7 @@ class QemuDriver:
                 await restore_from_file(dom, image)
             if spec.memory_target < spec.memory_static_max:
                 await dom.execute("balloon", {"value": spec.memory_target})
+            await qos.apply_at_start(dom)
             await self._features(dom)
             return await dom.state()
         except BaseException as exc:

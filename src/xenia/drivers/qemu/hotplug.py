@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, NicSpec, RunState
 from xenia.drivers.errors import BackendFailure, DeviceExists, InvalidArgument, NoSuchDevice
+from xenia.drivers.qemu import qos
 from xenia.drivers.qemu.argv import HOTPLUG_PORTS, disk_id, nic_id
 from xenia.drivers.qemu.net import host_bridges, open_tap, tap_name
 from xenia.drivers.qemu.storage import image_format
@@ -92,6 +93,8 @@ async def plug_disk(dom: Domain, disk: DiskSpec) -> None:
     except BackendFailure:
         await dom.execute("blockdev-del", {"node-name": f"{did}-file"})
         raise
+    if disk.qos.limited:
+        await dom.execute("block_set_io_throttle", qos.throttle_arguments(did, disk.qos))
     dom.record.spec = dataclasses.replace(spec, disks=(*spec.disks, disk))
     dom.persist()
 
@@ -152,6 +155,8 @@ async def plug_nic(dom: Domain, nic: NicSpec) -> None:
         raise
     dom.record.spec = dataclasses.replace(spec, nics=(*spec.nics, nic))
     dom.persist()
+    if nic.rate_kbps and nic.bridge in host_bridges():
+        await asyncio.to_thread(qos.shape_tap, tap_name(dom.domid, nic.device), nic.rate_kbps)
 
 
 async def unplug_nic(dom: Domain, device: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from xenia.drivers.base import (
     ConsoleProtocol,
     DiskKind,
     DiskMetrics,
+    DiskQos,
     DiskSpec,
     DiskState,
     DomainMetrics,
@@ -54,7 +56,7 @@ class SimDisk:
             raise DeviceExists(vm_uuid, "disk", disk.userdevice)
         if disk.path is not None and not os.path.exists(disk.path):
             raise NoSuchImage(disk.path)
-        dom.disks[disk.userdevice] = DiskState(disk.userdevice, disk.path, disk.kind, disk.mode)
+        dom.disks[disk.userdevice] = DiskState(disk.userdevice, disk.path, disk.kind, disk.mode, qos=disk.qos)
         sim.save(dom)
 
     async def unplug(self, vm_uuid: str, userdevice: str) -> None:
@@ -87,7 +89,7 @@ class SimDisk:
         if not os.path.exists(path):
             raise NoSuchImage(path)
         dom = sim.get(vm_uuid)
-        dom.disks[userdevice] = DiskState(userdevice, path, cd.kind, cd.mode, tray_open=False)
+        dom.disks[userdevice] = dataclasses.replace(cd, path=path, tray_open=False)
         sim.save(dom)
 
     async def eject(self, vm_uuid: str, userdevice: str) -> None:
@@ -102,7 +104,18 @@ class SimDisk:
         if tray_locked(dom.spec.other_config):
             raise InvalidState(vm_uuid, "cd-locked", ("cd-unlocked",),
                                detail=f"the guest has locked the tray of CD {userdevice}")  # fmt: skip
-        dom.disks[userdevice] = DiskState(userdevice, None, cd.kind, cd.mode, tray_open=True)
+        dom.disks[userdevice] = dataclasses.replace(cd, path=None, tray_open=True)
+        sim.save(dom)
+
+    async def set_qos(self, vm_uuid: str, userdevice: str, qos: DiskQos) -> None:
+        """Record the limits (the simulator's disks have no speed to hold them to)."""
+        sim = self._sim
+        sim.get(vm_uuid)
+        dom = sim.get_in(vm_uuid, _LIVE)
+        disk = dom.disks.get(userdevice)
+        if disk is None:
+            raise NoSuchDevice(vm_uuid, "disk", userdevice)
+        dom.disks[userdevice] = dataclasses.replace(disk, qos=qos)
         sim.save(dom)
 
 
@@ -131,6 +144,17 @@ class SimNet:
         dom = sim.get_in(vm_uuid, _LIVE)
         if dom.nics.pop(device, None) is None:
             raise NoSuchDevice(vm_uuid, "nic", device)
+        sim.save(dom)
+
+    async def set_rate(self, vm_uuid: str, device: str, kbps: int) -> None:
+        """Record the cap (the simulator's NICs carry no traffic to shape)."""
+        sim = self._sim
+        sim.get(vm_uuid)
+        dom = sim.get_in(vm_uuid, _LIVE)
+        nic = dom.nics.get(device)
+        if nic is None:
+            raise NoSuchDevice(vm_uuid, "nic", device)
+        dom.nics[device] = dataclasses.replace(nic, rate_kbps=kbps)
         sim.save(dom)
 
 

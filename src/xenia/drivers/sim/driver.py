@@ -462,7 +462,7 @@ class SimVm:
                 raise InvalidArgument(f"VM {spec.vm_uuid}: two disks at userdevice {d.userdevice}")
             if d.path is not None and not os.path.exists(d.path):
                 raise NoSuchImage(d.path)
-            disks[d.userdevice] = DiskState(d.userdevice, d.path, d.kind, d.mode, tray_open=False)
+            disks[d.userdevice] = DiskState(d.userdevice, d.path, d.kind, d.mode, tray_open=False, qos=d.qos)
         seen: set[str] = set()
         for n in spec.nics:
             await sim.faults.hit("nic.plug")
@@ -586,7 +586,7 @@ class SimVm:
         for key, (media, tray_open) in image.get("cds", {}).items():
             old = disks.get(key)
             if old is not None and media is None:
-                disks[key] = DiskState(old.userdevice, None, old.kind, old.mode, tray_open=bool(tray_open))
+                disks[key] = DiskState(old.userdevice, None, old.kind, old.mode, tray_open=bool(tray_open), qos=old.qos)
         vcpus = min(int(image["vcpus"]), spec.vcpus_max)
         dom = sim.add_domain(spec, vcpus=vcpus, actual=actual, target=target, disks=disks)
         dom.run_seconds = float(image["run_seconds"])

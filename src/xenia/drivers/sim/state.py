@@ -8,6 +8,7 @@ WAL mode keeps each write O(1) even with 10 000 domains, unlike rewriting one JS
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from xenia.drivers.base import (
     PV_FEATURES,
     DiskKind,
     DiskMode,
+    DiskQos,
     DiskState,
     DomainSpec,
     DomainState,
@@ -93,11 +95,11 @@ def _devkey(device: str) -> tuple[int, str]:
 
 
 def _nic_json(n: NicSpec) -> dict[str, Any]:
-    return {"d": n.device, "mac": n.mac, "br": n.bridge, "mtu": n.mtu}
+    return {"d": n.device, "mac": n.mac, "br": n.bridge, "mtu": n.mtu, "rate": n.rate_kbps}
 
 
 def _nic_from(j: dict[str, Any]) -> NicSpec:
-    return NicSpec(device=j["d"], mac=j["mac"], bridge=j["br"], mtu=j["mtu"])
+    return NicSpec(device=j["d"], mac=j["mac"], bridge=j["br"], mtu=j["mtu"], rate_kbps=j.get("rate", 0))
 
 
 def _domain_to_json(d: SimDomain) -> bytes:
@@ -113,7 +115,8 @@ def _domain_to_json(d: SimDomain) -> bytes:
             "start": d.start_time,
             "profile": d.profile,
             "disks": [
-                {"u": s.userdevice, "p": s.path, "k": s.kind.value, "m": s.mode.value, "t": s.tray_open}
+                {"u": s.userdevice, "p": s.path, "k": s.kind.value, "m": s.mode.value, "t": s.tray_open,
+                 "q": dataclasses.asdict(s.qos)}
                 for s in d.disks.values()
             ],
             "nics": [_nic_json(n) for n in d.nics.values()],
@@ -129,7 +132,8 @@ def _domain_from_json(raw: bytes) -> SimDomain:
     j = orjson.loads(raw)
     disks = {
         s["u"]: DiskState(
-            userdevice=s["u"], path=s["p"], kind=DiskKind(s["k"]), mode=DiskMode(s["m"]), tray_open=s["t"]
+            userdevice=s["u"], path=s["p"], kind=DiskKind(s["k"]), mode=DiskMode(s["m"]), tray_open=s["t"],
+            qos=DiskQos(**s.get("q", {})),
         )
         for s in j["disks"]
     }
