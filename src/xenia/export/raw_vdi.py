@@ -36,7 +36,20 @@ class RawVdiHttp:
         self.app = app
 
     def handle(self, req: Request, local: bool) -> Awaitable[Response]:
-        return self._handle(req, local)
+        return self._answer(req, local)
+
+    async def _answer(self, req: Request, local: bool) -> Response:
+        resp = await self._handle(req, local)
+        stream = req.stream
+        if stream is not None and not stream.complete and not stream.lost:
+            # refused before its body was read: read it to the end (discarding it) so that the client,
+            # still sending, gets the answer instead of a connection reset
+            try:
+                while await stream.read():
+                    pass
+            except ConnectionError:
+                pass
+        return resp
 
     @property
     def tasks(self) -> TaskManager:
