@@ -38,7 +38,7 @@ from xenia.db.etcd import EtcdBackend
 from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
-from xenia.export.raw_vdi import RawVdiHttp
+from xenia.export import add_export_routes
 from xenia.firstboot import initialise
 from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.metrics.http import MetricsHttp
@@ -162,9 +162,7 @@ class Daemon:
         blob_http = BlobHttp(app)
         self.api.route("GET", "/blob", blob_http.handle)
         self.api.route("PUT", "/blob", blob_http.handle)
-        raw_vdi = RawVdiHttp(app)  # disk-sized bodies: streamed, outside the RPC body limit
-        self.api.route("GET", "/export_raw_vdi", raw_vdi.handle, streaming=True)
-        self.api.route("PUT", "/import_raw_vdi", raw_vdi.handle, streaming=True)
+        add_export_routes(self.api, app)  # disk-sized bodies: streamed, outside the RPC body limit
         await self.api.listen_unix(cfg.socket_path)
         tls_host = (cfg.tls_listen.rpartition(":")[0] if cfg.tls_listen else "") or "127.0.0.1"
         certificate = app.services["certificate"] = ServerCertificate(cfg.state_dir, tls_host)

@@ -98,6 +98,13 @@ class RawWriter:
         await asyncio.to_thread(self._file.write, data)
         self.written += len(data)
 
+    async def write_at(self, offset: int, data: bytes) -> None:
+        """Write at ``offset`` (an XVA's chunks skip runs of zeros); the disk starts as zeros."""
+        if offset + len(data) > self.size:
+            raise ImageError(f"the data is larger than the disk ({self.size} bytes)")
+        await asyncio.to_thread(_pwrite, self._file, offset, data)
+        self.written = max(self.written, offset + len(data))
+
     async def finish(self) -> None:
         """The rest of the disk is zeros, as ``vhd-tool`` leaves it for a short raw stream."""
         f = self._file
@@ -119,6 +126,14 @@ class RawWriter:
         if self.kind != "raw":
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.target)
+
+
+def _pwrite(f: object, offset: int, data: bytes) -> None:
+    import io
+
+    assert isinstance(f, io.BufferedIOBase)
+    f.seek(offset)
+    f.write(data)
 
 
 def _zero_rest(f: object, start: int, size: int) -> None:
