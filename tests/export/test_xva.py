@@ -120,7 +120,8 @@ def test_a_vm_with_two_disks_round_trips(daemon: DaemonProcess, session: XenAPI.
     big = next(i for i, s in vdi_sizes.items() if s == 5 * MiB)
     assert sorted(by_vdi[big]) == [0, 4]
 
-    status, _, task = request(daemon, "PUT", f"/import?session_id={sid}", xva)
+    sr_uuid = api.SR.get_uuid(api.pool.get_default_SR(api.pool.get_all()[0]))
+    status, _, task = request(daemon, "PUT", f"/import?session_id={sid}&sr_uuid={sr_uuid}", xva)
     assert status == 200
     assert api.task.get_status(task) == "success"
     (new_vm,) = xml_value(api.task.get_result(task).encode())

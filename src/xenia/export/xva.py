@@ -8,7 +8,7 @@ chunks ``Ref:N/00000000`` (zero-padded chunk number), each followed by ``Ref:N/0
 
 Exported: the VM, its VBDs, the VDIs of its disk VBDs (CDs keep their VBD, empty), their SRs, its
 VIFs and their networks.  Imported: a new VM with the record's configuration, new VDIs in the SR
-named by ``sr=`` (else the pool's default SR), the VBDs, and VIFs on networks that exist here (by
+named by ``sr_id=`` or ``sr_uuid=`` (else the pool's default SR), the VBDs, and VIFs on networks that exist here (by
 uuid, then by name).  A failed import destroys what it created.  The tar is written and read as it
 streams (the HTTP layer's streaming routes): no disk is ever in memory.
 """
@@ -160,9 +160,8 @@ class XvaHttp:
             except ApiError as e:
                 self.tasks.finish(task, error=e.description)
                 return Response(404 if e.code == "HANDLE_INVALID" else 500, b"", "text/plain", headers, close=True)
-            name = (await api("VM.get_name_label", vm)) or "export"
-            headers.append(("content-disposition", f'attachment; filename="{name}.xva"'))
-            return Response(200, b"", "application/x-tar", headers, close=True,
+            headers.append(("content-disposition", 'attachment; filename="export.xva"'))  # as xapi, whatever the VM
+            return Response(200, b"", "application/octet-stream", headers, close=True,
                             stream=self._export(task, objects, disks))  # fmt: skip
         try:
             vms = await self._import(api, task, query, req)
@@ -285,8 +284,12 @@ class XvaHttp:
         assert req.stream is not None
         db = self.app.db
         ctx = self.tasks.context(task)
-        sr = query.get("sr", [None])[0]
-        if sr is None or not db.exists("SR", sr):
+        if "sr_id" in query:  # xapi's Importexport.sr_of_req: sr_id, else sr_uuid, else the default SR
+            sr = query["sr_id"][0]
+            db.get("SR", sr)
+        elif "sr_uuid" in query:
+            sr = db.by_uuid("SR", query["sr_uuid"][0])
+        else:
             sr = await api("pool.get_default_SR", db.refs("pool")[0])
         tar = _TarReader(req.stream)
         first = await tar.next()
