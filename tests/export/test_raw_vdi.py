@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import XenAPI
@@ -144,3 +145,42 @@ def test_the_clients_task_moves_and_cancel_stops_the_transfer(daemon: DaemonProc
         status = api.task.get_status(task)
     assert status == "cancelled"
     assert api.task.get_error_info(task)[0] == "TASK_CANCELLED"
+
+
+def peak_rss(daemon: DaemonProcess) -> int:
+    """The daemon's peak resident memory (VmHWM), bytes: it never goes down."""
+    assert daemon.proc is not None
+    for line in Path(f"/proc/{daemon.proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_a_disk_larger_than_the_daemons_memory_growth_passes_through(daemon: DaemonProcess,
+                                                                     session: XenAPI.Session) -> None:  # fmt: skip
+    """Bodies stream: moving 2 x 96 MiB raises the daemon's peak memory by far less than one disk."""
+    sid = session._session
+    size = 96 * MiB
+    vdi = new_vdi(session, size, "big")
+    piece = os.urandom(MiB)
+    before = peak_rss(daemon)
+    conn = connect(daemon)
+    conn.putrequest("PUT", f"/import_raw_vdi?vdi={vdi}&session_id={sid}")
+    conn.putheader("Content-Length", str(size))
+    conn.endheaders()
+    for _ in range(size // MiB):
+        conn.send(piece)
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    assert resp.status == 200
+    conn = connect(daemon)
+    conn.request("GET", f"/export_raw_vdi?vdi={vdi}&session_id={sid}")
+    out = conn.getresponse()
+    received = 0
+    while chunk := out.read(MiB):
+        assert chunk == piece[: len(chunk)] or chunk == piece  # every MiB of the disk is the same MiB
+        received += len(chunk)
+    conn.close()
+    assert received == size
+    assert peak_rss(daemon) - before < size // 3
