@@ -8,13 +8,16 @@ but the first and last.  The import makes a new VM with the same configuration a
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import http.client
 import io
 import os
+import subprocess
 import tarfile
 import xmlrpc.client
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,3 +166,29 @@ def test_a_broken_xva_is_refused_and_leaves_nothing(daemon: DaemonProcess, sessi
     assert request(daemon, "GET", f"/export?ref={vm}")[0] == 401
     assert request(daemon, "GET", f"/export?ref=OpaqueRef:nope&session_id={sid}")[0] == 404
     assert (len(api.VM.get_all()), len(api.VDI.get_all())) == (vms, vdis)
+
+
+@pytest.mark.parametrize("compression", ["zstd", "gzip"])
+def test_a_compressed_export_is_the_same_xva_and_imports(daemon: DaemonProcess, session: XenAPI.Session,
+                                                         compression: str, tmp_path: Path) -> None:  # fmt: skip
+    api, sid = session.xenapi, session._session
+    vm, contents = make_vm(api, sid, daemon)
+    status, packed, task = request(daemon, "GET", f"/export?ref={vm}&session_id={sid}&use_compression={compression}")
+    assert status == 200 and api.task.get_status(task) == "success"
+    assert packed.startswith(b"\x28\xb5\x2f\xfd" if compression == "zstd" else b"\x1f\x8b")
+    (tmp_path / "vm.xva.packed").write_bytes(packed)
+    if compression == "zstd":  # the zstd tool unpacks it
+        subprocess.run(
+            ["zstd", "-q", "-d", str(tmp_path / "vm.xva.packed"), "-o", str(tmp_path / "vm.xva")], check=True
+        )
+        plain = (tmp_path / "vm.xva").read_bytes()
+    else:
+        plain = gzip.decompress(packed)
+    with tarfile.open(fileobj=io.BytesIO(plain)) as tar:
+        assert tar.getnames()[0] == "ova.xml"
+    status, _, task = request(daemon, "PUT", f"/import?session_id={sid}", packed)
+    assert status == 200 and api.task.get_status(task) == "success"
+    (new_vm,) = xml_value(api.task.get_result(task).encode())
+    assert api.VM.get_name_label(new_vm) == "xva-source"
+    for device, vdi in disks(api, new_vm).items():
+        assert request(daemon, "GET", f"/export_raw_vdi?vdi={vdi}&session_id={sid}")[1] == contents[device]

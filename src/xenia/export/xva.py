@@ -9,7 +9,9 @@ chunks ``Ref:N/00000000`` (zero-padded chunk number), each followed by ``Ref:N/0
 Exported: the VM, its VBDs, the VDIs of its disk VBDs (CDs keep their VBD, empty), their SRs, its
 VIFs and their networks.  Imported: a new VM with the record's configuration, new VDIs in the SR
 named by ``sr_id=`` or ``sr_uuid=`` (else the pool's default SR), the VBDs, and VIFs on networks that exist here (by
-uuid, then by name).  A failed import destroys what it created.  The tar is written and read as it
+uuid, then by name).  A failed import destroys what it created.  ``use_compression=zstd`` (or
+``true``/``gzip``) compresses the export as xapi does; an import starting with zstd's or gzip's magic
+is decompressed as it arrives.  The tar is written and read as it
 streams (the HTTP layer's streaming routes): no disk is ever in memory.
 """
 
@@ -19,10 +21,13 @@ import hashlib
 import tarfile
 import time
 import xmlrpc.client
+import zlib
 from collections.abc import AsyncIterator, Awaitable
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
+
+import zstandard
 
 from xenia.api.blobs import http_role, session_of
 from xenia.api.context import App
@@ -38,6 +43,66 @@ __all__ = ["XvaHttp"]
 
 BLOCK = 512
 _ZERO_CHUNK = bytes(CHUNK)
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class _Compressor(Protocol):
+    def compress(self, data: bytes) -> bytes: ...
+    def flush(self) -> bytes: ...
+
+
+class _Decompressor(Protocol):
+    def decompress(self, data: bytes) -> bytes: ...
+
+
+def compressor(use_compression: str | None) -> _Compressor | None:
+    """xapi's ``use_compression``: ``true``/``gzip`` gzip, ``zstd`` zstd, anything else none."""
+    if use_compression in ("true", "gzip"):
+        return zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: the gzip format
+    if use_compression == "zstd":
+        return zstandard.ZstdCompressor().compressobj()
+    return None
+
+
+async def _compressed(pieces: AsyncIterator[bytes], engine: _Compressor) -> AsyncIterator[bytes]:
+    try:
+        async for piece in pieces:
+            out = engine.compress(piece)
+            if out:
+                yield out
+        yield engine.flush()
+    finally:
+        aclose = getattr(pieces, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+class _Body:
+    """The request body, decompressed if it starts with zstd's or gzip's magic (xapi's import sniffs too)."""
+
+    def __init__(self, stream: BodyStream) -> None:
+        self.stream = stream
+        self.engine: _Decompressor | None = None
+        self.started = False
+
+    async def read(self) -> bytes:
+        while True:
+            piece = await self.stream.read()
+            if not self.started and piece:
+                self.started = True
+                if piece.startswith(_ZSTD_MAGIC):
+                    self.engine = zstandard.ZstdDecompressor().decompressobj()
+                elif piece.startswith(_GZIP_MAGIC):
+                    self.engine = zlib.decompressobj(31)
+            if self.engine is None or not piece:
+                return piece
+            try:
+                out = self.engine.decompress(piece)
+            except (zlib.error, zstandard.ZstdError) as e:
+                raise ApiError("IMPORT_ERROR", f"the compressed XVA is corrupt: {e}") from e
+            if out:
+                return out
 
 
 def _tar_member(name: str, size: int) -> bytes:
@@ -81,7 +146,7 @@ class _TarReader:
     """Tar members off a streamed request body, read exactly as needed."""
 
     def __init__(self, stream: BodyStream) -> None:
-        self.stream = stream
+        self.stream = _Body(stream)
         self.buf = bytearray()
 
     async def exactly(self, n: int) -> bytes:
@@ -161,8 +226,11 @@ class XvaHttp:
                 self.tasks.finish(task, error=e.description)
                 return Response(404 if e.code == "HANDLE_INVALID" else 500, b"", "text/plain", headers, close=True)
             headers.append(("content-disposition", 'attachment; filename="export.xva"'))  # as xapi, whatever the VM
-            return Response(200, b"", "application/octet-stream", headers, close=True,
-                            stream=self._export(task, objects, disks))  # fmt: skip
+            pieces = self._export(task, objects, disks)
+            engine = compressor(query.get("use_compression", [None])[0])
+            if engine is not None:
+                pieces = _compressed(pieces, engine)
+            return Response(200, b"", "application/octet-stream", headers, close=True, stream=pieces)
         try:
             vms = await self._import(api, task, query, req)
         except ApiError as e:
