@@ -47,6 +47,8 @@ MAX_BODY = 300 * 1024
 MAX_HEAD = 64 * 1024
 #: a streaming request body: reading stops while this much waits for its handler
 STREAM_BUFFER = 1024 * 1024
+#: the methods a streaming route may have (xapi's import/export routes are GET and PUT)
+STREAMING_METHODS = frozenset({b"GET", b"PUT"})
 _INF = math.inf
 
 
@@ -446,7 +448,7 @@ class HttpProtocol(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         length = self._headers.get("content-length")
-        if self.streaming is not None:
+        if self.streaming is not None and self.parser.get_method() in STREAMING_METHODS:  # RPC POSTs pass by
             method = self.parser.get_method().decode("latin-1")
             target = self._url.decode("latin-1")
             path, _, query = target.partition("?")

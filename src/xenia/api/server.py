@@ -23,7 +23,16 @@ from pathlib import Path
 
 from xenia.api.codec import jsonrpc, sliced, xmlrpc
 from xenia.api.dispatch import Dispatcher, Reply
-from xenia.api.http import Connections, Handler, HttpLimits, HttpProtocol, Request, Response, error_page
+from xenia.api.http import (
+    STREAMING_METHODS,
+    Connections,
+    Handler,
+    HttpLimits,
+    HttpProtocol,
+    Request,
+    Response,
+    error_page,
+)
 from xenia.api.webui import WebFiles
 
 log = logging.getLogger(__name__)
@@ -67,6 +76,8 @@ class Router:
         self.streaming: set[tuple[str, str]] = set()
 
     def add(self, method: str, prefix: str, handler: Handler, streaming: bool = False) -> None:
+        if streaming and method.encode() not in STREAMING_METHODS:
+            raise ValueError(f"a streaming route is a GET or a PUT, not {method}")
         (self.streaming.add if streaming else self.streaming.discard)((method, prefix))
         routes = [r for r in self.routes.get(method, []) if r[0] != prefix]
         routes.append((prefix, handler))
