@@ -163,6 +163,11 @@ def test_a_broken_xva_is_refused_and_leaves_nothing(daemon: DaemonProcess, sessi
     assert api.task.get_error_info(task)[0] == "IMPORT_ERROR"
     assert (len(api.VM.get_all()), len(api.VDI.get_all())) == (vms, vdis)
     assert request(daemon, "PUT", f"/import?session_id={sid}", b"not a tar" * 100)[0] == 500
+    api.VM.start(vm, False, False)  # xapi exports a Halted or Suspended VM only
+    status, _, task = request(daemon, "GET", f"/export?ref={vm}&session_id={sid}")
+    assert status == 500
+    assert api.task.get_error_info(task) == ["VM_BAD_POWER_STATE", vm, "halted, suspended", "running"]
+    api.VM.hard_shutdown(vm)
     assert request(daemon, "GET", f"/export?ref={vm}")[0] == 401
     assert request(daemon, "GET", f"/export?ref=OpaqueRef:nope&session_id={sid}")[0] == 404
     assert (len(api.VM.get_all()), len(api.VDI.get_all())) == (vms, vdis)

@@ -274,6 +274,10 @@ class XvaHttp:
             return rec
 
         vm_rec = await add("VM", vm)
+        state = vm_rec["power_state"]
+        if state not in ("Halted", "Suspended"):  # xapi's allowed operations: export in Halted, Suspended
+            raise ApiError("VM_BAD_POWER_STATE", vm, "halted, suspended", state.lower())
+        vm_rec = records[vm] = {**vm_rec, "power_state": "Halted", "suspend_VDI": NULL_REF}  # as make_vm does
         disks: list[str] = []
         for vbd in vm_rec["VBDs"]:
             rec = await add("VBD", vbd)
