@@ -60,6 +60,7 @@ def make_vm(api: Any, sid: str, daemon: DaemonProcess) -> tuple[str, dict[str, b
     api.VM.set_memory_limits(vm, str(256 * MiB), str(512 * MiB), str(384 * MiB), str(384 * MiB))
     api.VM.set_other_config(vm, {"purpose": "xva round trip"})
     api.VM.set_name_description(vm, "two disks & a <nic>")
+    api.VM.set_tags(vm, ["Ref:0", "OpaqueRef-ish"])  # strings that look like ids stay strings
     sr = api.pool.get_default_SR(api.pool.get_all()[0])
     contents = {}
     for device, size, data in (("0", 3 * MiB, os.urandom(3 * MiB)),
@@ -130,7 +131,7 @@ def test_a_vm_with_two_disks_round_trips(daemon: DaemonProcess, session: XenAPI.
     (new_vm,) = xml_value(api.task.get_result(task).encode())
     assert new_vm != vm
     old, new = api.VM.get_record(vm), api.VM.get_record(new_vm)
-    for field in ("name_label", "name_description", "VCPUs_max", "VCPUs_at_startup", "memory_static_max",
+    for field in ("name_label", "name_description", "tags", "VCPUs_max", "VCPUs_at_startup", "memory_static_max",
                   "memory_dynamic_max", "memory_dynamic_min", "memory_static_min", "other_config", "HVM_boot_params",
                   "HVM_boot_policy", "platform", "is_a_template", "actions_after_crash"):  # fmt: skip
         assert new[field] == old[field], field

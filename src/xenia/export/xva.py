@@ -35,7 +35,7 @@ from xenia.api.dispatch import Dispatcher
 from xenia.api.http import BodyStream, Request, Response, error_page
 from xenia.api.tasks import TaskManager
 from xenia.datamodel.errors import ApiError
-from xenia.datamodel.meta import NULL_REF, Role
+from xenia.datamodel.meta import NULL_REF, Kind, Role, Type
 from xenia.export.images import CHUNK, ImageError, RawWriter, raw_reader, raw_writer
 from xenia.ops.spec import vdi_path
 
@@ -117,15 +117,20 @@ def _pad(size: int) -> bytes:
     return bytes(-size % BLOCK)
 
 
-def _rewrite_refs(value: Any, table: dict[str, str]) -> Any:
-    """References become the exported objects' ids, or NULL for anything not exported."""
-    if isinstance(value, str):
-        return table.get(value, NULL_REF) if value.startswith("OpaqueRef:") else value
-    if isinstance(value, list):
-        return [r for r in (_rewrite_refs(v, table) for v in value) if r != NULL_REF]
-    if isinstance(value, dict):
-        return {k: _rewrite_refs(v, table) for k, v in value.items()}
-    return value
+def _map_refs(record: dict[str, Any], fields: dict[str, Type], table: dict[str, str]) -> dict[str, Any]:
+    """The record with every reference (by the class's field types) looked up in ``table``: found, its
+    new name; not found, NULL (and gone from sets and maps).  Other values, strings included, stay."""
+
+    def convert(value: Any, t: Type) -> Any:
+        if t.kind is Kind.REF:
+            return table.get(value, NULL_REF)
+        if t.kind is Kind.SET and t.elem is not None and t.elem.kind is Kind.REF:
+            return [x for x in (table.get(v, NULL_REF) for v in value) if x != NULL_REF]
+        if t.kind is Kind.MAP and t.elem is not None and t.elem.kind is Kind.REF:
+            return {k: x for k, x in ((k, table.get(v, NULL_REF)) for k, v in value.items()) if x != NULL_REF}
+        return value
+
+    return {k: convert(v, fields[k]) if k in fields else v for k, v in record.items()}
 
 
 class _Api:
@@ -189,6 +194,9 @@ class XvaHttp:
 
     def handle(self, req: Request, local: bool) -> Awaitable[Response]:
         return self._answer(req, local)
+
+    def _fields(self, cls: str) -> dict[str, Type]:
+        return {f.name: f.type for f in self.app.model.wire_fields(cls)}
 
     async def _answer(self, req: Request, local: bool) -> Response:
         resp = await self._handle(req, local)
@@ -296,7 +304,7 @@ class XvaHttp:
         encoders = api.dispatcher.encoders
         parts = []
         for cls, ref in order:
-            snapshot = encoders.for_type(types[ref])(_rewrite_refs(records[ref], table))
+            snapshot = encoders.for_type(types[ref])(_map_refs(records[ref], self._fields(cls), table))
             parts.append(f"<value><struct><member><name>class</name><value>{cls}</value></member>"
                          f"<member><name>id</name><value>{table[ref]}</value></member>"
                          f"<member><name>snapshot</name>{snapshot}</member></struct></value>")  # fmt: skip
@@ -448,28 +456,21 @@ class XvaHttp:
                         made[ident] = named[0]
         for ident, obj in objects.items():
             if obj["class"] == "VM":
-                made[ident] = await api("VM.create", _as_new(obj["snapshot"], made))
+                made[ident] = await api("VM.create", _as_new(obj["snapshot"], made, self._fields("VM")))
                 created.append(("VM", made[ident]))
         for ident, obj in objects.items():
             s = obj["snapshot"]
             if obj["class"] == "VBD" and s["VM"] in made:
-                made[ident] = await api("VBD.create", _as_new(s, made))
+                made[ident] = await api("VBD.create", _as_new(s, made, self._fields(obj["class"])))
             elif obj["class"] == "VIF" and s["VM"] in made and s["network"] in made:
-                made[ident] = await api("VIF.create", _as_new(s, made))
+                made[ident] = await api("VIF.create", _as_new(s, made, self._fields(obj["class"])))
         return made
 
 
-def _as_new(snapshot: dict[str, Any], made: dict[str, str]) -> dict[str, Any]:
-    """A record for ``<class>.create``: ids of imported objects become their new refs, others NULL or gone."""
-
-    def new(value: Any) -> Any:
-        if isinstance(value, str) and value.startswith(("Ref:", "OpaqueRef:")):
-            return made.get(value, NULL_REF)
-        if isinstance(value, list):
-            return [x for x in map(new, value) if x != NULL_REF]
-        return value
-
-    record = {k: new(v) for k, v in snapshot.items()}
+def _as_new(snapshot: dict[str, Any], made: dict[str, str], fields: dict[str, Type]) -> dict[str, Any]:
+    """A record for ``<class>.create``: ids of imported objects become their new refs; ids of objects not
+    made here (an SR, a network not found) and any other reference NULL."""
+    record = _map_refs(snapshot, fields, made)
     record.pop("uuid", None)
     if record.get("type") == "CD" and record.get("VDI") == NULL_REF:
         record["empty"] = True
