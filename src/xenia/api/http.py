@@ -17,7 +17,7 @@ around the parser is what a server exposed to any client needs:
   ``idle_timeout``, and so does one whose client stopped reading its answers;
 - connection limits, in total and per client address: beyond them a new
   connection gets 503 and is closed, never silence;
-- streaming routes (``ApiServer.route(..., streaming=True)``: ``/export_raw_vdi``, ``/import_raw_vdi``)
+- streaming routes (``ApiServer.route(..., streaming=True)``: xapi's import and export, docs/export.md)
   get their request body as a :class:`BodyStream` read as it arrives, with no size limit and reading
   paused while ``STREAM_BUFFER`` bytes wait for the handler; their answer may be an async iterator of
   pieces (``Response.stream``), written as the client reads them (``pause_writing`` holds the writer);
@@ -309,6 +309,7 @@ class HttpProtocol(asyncio.Protocol):
         self._stream: BodyStream | None = None
         self._stream_held = False
         self._drained: asyncio.Future[None] | None = None
+        self._streaming_out: asyncio.Task[None] | None = None  # held: the loop keeps only weak references
         self.local = local
         self.connections = connections
         self.limits = connections.limits
@@ -484,16 +485,8 @@ class HttpProtocol(asyncio.Protocol):
         path, _, query = target.partition("?")
         body = self._body[0] if len(self._body) == 1 else b"".join(self._body)
         self.pending.append(
-            Request(
-                parser.get_method().decode("latin-1"),
-                path,
-                "HTTP/" + parser.get_http_version(),
-                self._headers,
-                body,
-                query,
-                parser.should_keep_alive(),
-                self.address,
-            )  # fmt: skip
+            Request(parser.get_method().decode("latin-1"), path, "HTTP/" + parser.get_http_version(),
+                    self._headers, body, query, parser.should_keep_alive(), self.address)  # fmt: skip
         )
         self._in_request = False
         self.deadline = _INF
@@ -637,7 +630,7 @@ class HttpProtocol(asyncio.Protocol):
         if resp.stream is not None:
             transport.write(render_stream_head(resp, keep))
             self.busy = True
-            self._loop.create_task(self._stream_out(req, resp, keep))
+            self._streaming_out = self._loop.create_task(self._stream_out(req, resp, keep))
             return False
         if resp.chunks is None:
             transport.write(render(resp, keep))
