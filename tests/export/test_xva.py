@@ -198,3 +198,27 @@ def test_a_compressed_export_is_the_same_xva_and_imports(daemon: DaemonProcess, 
     assert api.VM.get_name_label(new_vm) == "xva-source"
     for device, vdi in disks(api, new_vm).items():
         assert request(daemon, "GET", f"/export_raw_vdi?vdi={vdi}&session_id={sid}")[1] == contents[device]
+
+
+def test_cancelling_an_import_midway_leaves_nothing(daemon: DaemonProcess, session: XenAPI.Session) -> None:
+    api, sid = session.xenapi, session._session
+    vm, _ = make_vm(api, sid, daemon)
+    status, xva, _ = request(daemon, "GET", f"/export?ref={vm}&session_id={sid}")
+    assert status == 200
+    vms, vdis = len(api.VM.get_all()), len(api.VDI.get_all())
+    task = api.task.create("import", "client task")
+    conn = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=60)
+    conn.putrequest("PUT", f"/import?session_id={sid}&task_id={task}")
+    conn.putheader("Content-Length", str(len(xva)))
+    conn.endheaders()
+    half = len(xva) // 2
+    conn.send(xva[:half])
+    api.task.cancel(task)
+    conn.send(xva[half:])  # chunks arriving after the cancel: the import stops at the first
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    assert resp.status == 500
+    assert resp.getheader("task-id") == task
+    assert api.task.get_status(task) == "cancelled"
+    assert (len(api.VM.get_all()), len(api.VDI.get_all())) == (vms, vdis)
