@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -184,3 +185,44 @@ def test_a_disk_larger_than_the_daemons_memory_growth_passes_through(daemon: Dae
     conn.close()
     assert received == size
     assert peak_rss(daemon) - before < size // 3
+
+
+@pytest.mark.parametrize(("fmt", "qemu_format", "content_type"),
+                         [("vhd", "vpc", "application/vhd"), ("qcow2", "qcow2", "application/x-qemu-disk")])  # fmt: skip
+def test_vhd_and_qcow2_exports_hold_the_disk(daemon: DaemonProcess, session: XenAPI.Session, tmp_path: Path,
+                                             fmt: str, qemu_format: str, content_type: str) -> None:  # fmt: skip
+    api, sid = session.xenapi, session._session
+    size = 2 * MiB
+    vdi = new_vdi(session, size, f"as-{fmt}")
+    data = os.urandom(MiB)
+    assert put(daemon, f"vdi={vdi}&session_id={sid}", data).status == 200
+    resp, image = get(daemon, f"vdi={vdi}&session_id={sid}&format={fmt}")
+    assert resp.status == 200
+    assert resp.getheader("Content-Type") == content_type
+    assert resp.getheader("Content-Disposition") == f'attachment; filename="{api.VDI.get_uuid(vdi)}.{fmt}"'
+    assert api.task.get_status(resp.getheader("task-id")) == "success"
+    (tmp_path / "disk").write_bytes(image)
+    info = subprocess.run(["qemu-img", "info", "--output=json", str(tmp_path / "disk")], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+    assert f'"format": "{qemu_format}"' in info and f'"virtual-size": {size}' in info
+    subprocess.run(["qemu-img", "convert", "-q", "-f", qemu_format, "-O", "raw", str(tmp_path / "disk"),
+                    str(tmp_path / "disk.raw")], check=True)  # fmt: skip
+    assert (tmp_path / "disk.raw").read_bytes() == data + bytes(MiB)
+    assert put(daemon, f"vdi={vdi}&session_id={sid}&format={fmt}", image).status == 404  # imports: raw only
+
+
+def test_a_client_that_leaves_midway_fails_the_task(daemon: DaemonProcess, session: XenAPI.Session) -> None:
+    api, sid = session.xenapi, session._session
+    vdi = new_vdi(session, 64 * MiB, "left")
+    conn = connect(daemon)
+    conn.request("GET", f"/export_raw_vdi?vdi={vdi}&session_id={sid}")
+    resp = conn.getresponse()
+    task = resp.getheader("task-id")
+    resp.read(MiB)
+    resp.close()  # the socket goes with the response, with most of the disk unsent
+    conn.close()
+    for _ in range(1000):  # the daemon sees the close at its next write
+        if api.task.get_status(task) != "pending":
+            break
+    assert api.task.get_status(task) == "failure"
+    assert api.task.get_error_info(task)[0] == "VDI_IO_ERROR"

@@ -534,10 +534,11 @@ class HttpProtocol(asyncio.Protocol):
                     self._drained = self._loop.create_future()
                     await self._drained
                 transport = self.transport
-                if transport is None:
+                if transport is None or transport.is_closing():  # gone, or going (its connection_lost is queued)
                     break
                 if piece:
                     transport.writelines([b"%x\r\n" % len(piece), piece, b"\r\n"] if chunked else [piece])
+                await asyncio.sleep(0)  # a source that never waits (zeros) must not hold the loop
             else:
                 whole = True
         except Exception:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from xenia.drivers.qemu.storage import image_format
 from xenia.drivers.sim.storage import IMAGE_FORMAT
 
-__all__ = ["CHUNK", "ImageError", "raw_reader", "raw_writer"]
+__all__ = ["CHUNK", "ENCODED", "ImageError", "encoded_image", "file_reader", "raw_reader", "raw_writer"]
 
 CHUNK = 1024 * 1024
 
@@ -47,7 +47,7 @@ def _tmp(path: str) -> str:
     return f"{path}.raw-transfer{os.getpid()}"
 
 
-async def raw_reader(path: str, size: int) -> AsyncIterator[bytes]:
+async def raw_reader(path: str, size: int) -> AsyncGenerator[bytes, None]:
     """The first ``size`` bytes of the disk, in ``CHUNK`` pieces (zeros past what the file holds)."""
     kind = await asyncio.to_thread(_kind, path)
     source, cleanup = path, None
@@ -77,6 +77,43 @@ async def raw_reader(path: str, size: int) -> AsyncIterator[bytes]:
         if cleanup is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(cleanup)
+
+
+#: the formats an export may ask for besides raw: qemu-img's name and options (xapi's vhd is dynamic)
+ENCODED = {"vhd": ("vpc", ("-o", "subformat=dynamic,force_size=on")), "qcow2": ("qcow2", ())}
+
+
+async def encoded_image(path: str, size: int, fmt: str) -> str:
+    """The disk converted to ``fmt`` (``vhd``, ``qcow2``) in a file beside it, for the caller to send
+    and remove: ``qemu-img convert`` of what :func:`raw_reader` would send."""
+    kind = await asyncio.to_thread(_kind, path)
+    qemu_fmt, options = ENCODED[fmt]
+    out = f"{path}.{fmt}-export{os.getpid()}"
+    source, source_fmt, blank = path, kind, None
+    if kind == "sim":
+        source, source_fmt = path + ".data", "raw"
+        if not os.path.exists(source):  # never written: a sparse file of zeros
+            source = blank = f"{path}.blank{os.getpid()}"
+            with open(blank, "wb") as f:
+                f.truncate(size)
+    try:
+        await _qemu_img("convert", "-q", "-f", source_fmt, "-O", qemu_fmt, *options, source, out)
+    finally:
+        if blank is not None:
+            os.unlink(blank)
+    return out
+
+
+async def file_reader(path: str, remove: bool = True) -> AsyncGenerator[bytes, None]:
+    """A file in ``CHUNK`` pieces; removed at the end (or when the reader is closed early)."""
+    try:
+        with open(path, "rb") as f:
+            while data := await asyncio.to_thread(f.read, CHUNK):
+                yield data
+    finally:
+        if remove:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
 
 
 class RawWriter:

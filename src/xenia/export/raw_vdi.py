@@ -12,7 +12,8 @@ The bodies stream (:class:`xenia.api.http.BodyStream`, ``Response.stream``): a d
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+import os
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from urllib.parse import parse_qs
 
 from xenia.api.blobs import http_role, session_of
@@ -21,12 +22,14 @@ from xenia.api.http import Request, Response, error_page
 from xenia.api.tasks import TaskManager
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Role
-from xenia.export.images import ImageError, raw_reader, raw_writer
+from xenia.export.images import ENCODED, ImageError, encoded_image, file_reader, raw_reader, raw_writer
 from xenia.ops.spec import vdi_path
 
 __all__ = ["RawVdiHttp"]
 
 _FORMATS = ("raw", "vhd", "tar", "qcow2")
+#: xapi's Importexport.Format.content_type
+_CONTENT_TYPES = {"raw": "application/octet-stream", "vhd": "application/vhd", "qcow2": "application/x-qemu-disk"}
 
 
 class RawVdiHttp:
@@ -85,7 +88,7 @@ class RawVdiHttp:
         if fmt not in _FORMATS:
             self.tasks.finish(task, error=["INTERNAL_ERROR", f"Unknown format {fmt}"])
             return Response(404, b"", "text/plain", headers, close=True)
-        if fmt != "raw":
+        if fmt == "tar" or (fmt != "raw" and not exporting):
             self.tasks.finish(task, error=["INTERNAL_ERROR", f"format {fmt} is not served by xenia"])
             return Response(404, b"", "text/plain", headers, close=True)
         rec = db.get("VDI", vdi)
@@ -95,10 +98,20 @@ class RawVdiHttp:
             self.tasks.finish(task, error=e.description)
             return Response(500, b"", "text/plain", headers, close=True)
         size = int(rec["virtual_size"])
+        if exporting and fmt in ENCODED:
+            try:
+                encoded = await encoded_image(path, size, fmt)
+            except (ImageError, OSError) as e:
+                self.tasks.finish(task, error=["VDI_IO_ERROR", str(e)])
+                return Response(500, b"", "text/plain", headers, close=True)
+            headers += [("content-disposition", f'attachment; filename="{rec["uuid"]}.{fmt}"')]
+            length = os.path.getsize(encoded)
+            return Response(200, b"", _CONTENT_TYPES[fmt], headers, close=True,
+                            stream=self._send(task, file_reader(encoded), length), stream_length=length)  # fmt: skip
         if exporting:
             headers += [("content-disposition", f'attachment; filename="{rec["uuid"]}.raw"')]
             return Response(200, b"", "application/octet-stream", headers, close=True,
-                            stream=self._export(task, path, size), stream_length=size)  # fmt: skip
+                            stream=self._send(task, raw_reader(path, size), size), stream_length=size)  # fmt: skip
         if "transfer-encoding" in req.headers:
             self.tasks.finish(
                 task, error=["INTERNAL_ERROR", f"Cannot handle encoding: {req.headers['transfer-encoding']}"]
@@ -122,25 +135,36 @@ class RawVdiHttp:
             return given
         return self.tasks.create(session or NULL_REF, label, "")
 
-    async def _export(self, task: str, path: str, size: int) -> AsyncIterator[bytes]:
+    async def _send(self, task: str, pieces: AsyncGenerator[bytes, None], size: int) -> AsyncIterator[bytes]:
+        """The pieces, moving the task.  The task ends before the last piece goes out, so that a client
+        holding every byte finds it finished; it fails when the client stops reading (the HTTP layer
+        then closes this generator) or cancels."""
         ctx = self.tasks.context(task)
         sent = 0
+        held: bytes | None = None  # one piece behind: the last one is sent after the task's end
+        error: list[str] | None = ["VDI_IO_ERROR", "the client stopped reading"]
         try:
-            async for piece in raw_reader(path, size):
+            async for piece in pieces:
                 ctx.check_cancelled()
-                yield piece
-                sent += len(piece)
-                ctx.progress(sent / size if size else 1.0)
+                if held is not None:
+                    yield held
+                    sent += len(held)
+                    ctx.progress(sent / size if size else 1.0)
+                held = piece
+            total = sent + (len(held) if held is not None else 0)
+            error = None if total == size else ["VDI_IO_ERROR", f"{total} bytes of {size} could be read"]
         except ApiError as e:
-            self.tasks.finish(task, error=e.description)
-            return
+            error = list(e.description)
         except (ImageError, OSError) as e:
-            self.tasks.finish(task, error=["VDI_IO_ERROR", str(e)])
-            return
-        if sent == size:
-            self.tasks.finish(task, result="")
-        else:  # the client went away (the generator was closed early)
-            self.tasks.finish(task, error=["VDI_IO_ERROR", "the client stopped reading"])
+            error = ["VDI_IO_ERROR", str(e)]
+        finally:
+            await pieces.aclose()  # removes a converted file now, not when the generator is collected
+            if error is None:
+                self.tasks.finish(task, result="")
+            else:
+                self.tasks.finish(task, error=error)
+        if error is None and held is not None:
+            yield held
 
     async def _import(self, task: str, vdi: str, path: str, size: int, req: Request) -> list[str] | None:
         assert req.stream is not None
