@@ -5,8 +5,9 @@ xapi's ``export_raw_vdi.ml`` and ``import_raw_vdi.ml``: the VDI is named by ``vd
 or a new one; the answer carries ``task-id``; success leaves the task ``success`` (import: its result
 the VDI), an error leaves it ``failure`` with the error, a ``task.cancel`` while bytes flow stops the
 transfer and leaves it ``cancelled``.  An unknown ``format`` is 404 (``INTERNAL_ERROR`` "Unknown
-format"), a chunked import is 404 ("Cannot handle encoding"), as xapi.  Only ``format=raw`` is
-served (xenia's choice, see docs/export.md); ``vhd``/``qcow2``/``tar`` get the same 404.
+format"), a chunked import is 404 ("Cannot handle encoding"), as xapi.  Exports are raw, vhd or
+qcow2 (the last two made by qemu-img), imports raw only (xenia's choice, see docs/export.md); what is
+not served gets the same 404.
 The bodies stream (:class:`xenia.api.http.BodyStream`, ``Response.stream``): a disk is never in memory.
 """
 
