@@ -38,6 +38,7 @@ from xenia.db.etcd import EtcdBackend
 from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
+from xenia.export import add_export_routes
 from xenia.firstboot import initialise
 from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.metrics.http import MetricsHttp
@@ -161,6 +162,7 @@ class Daemon:
         blob_http = BlobHttp(app)
         self.api.route("GET", "/blob", blob_http.handle)
         self.api.route("PUT", "/blob", blob_http.handle)
+        add_export_routes(self.api, app)  # disk-sized bodies: streamed, outside the RPC body limit
         await self.api.listen_unix(cfg.socket_path)
         tls_host = (cfg.tls_listen.rpartition(":")[0] if cfg.tls_listen else "") or "127.0.0.1"
         certificate = app.services["certificate"] = ServerCertificate(cfg.state_dir, tls_host)
@@ -170,7 +172,9 @@ class Daemon:
             context = tls.server_context(cfg.state_dir, cert, key, host or "127.0.0.1")
             certificate.serve(context, cert, key)
             self.tls_port = await self.api.listen_tcp(host or "127.0.0.1", int(port), context)
-        plain = app.services["plain_http"] = PlainListener(self.api, cfg.state_dir, cfg.listen, self.tls_port is not None)
+        plain = app.services["plain_http"] = PlainListener(
+            self.api, cfg.state_dir, cfg.listen, self.tls_port is not None
+        )
         self.port = await plain.start()
         await self._start_migrations(app)
         if link is not None and cfg.listen and self.port is not None:
@@ -250,8 +254,9 @@ class Daemon:
         cfg = self.config
         if cfg.migration_listen is None or self.driver is None:
             return
-        service = Migrations(app.db, app.services["ops"], app.services["storage"], self.driver, app.host_ref,
-                             cfg.migration_listen)
+        service = Migrations(
+            app.db, app.services["ops"], app.services["storage"], self.driver, app.host_ref, cfg.migration_listen
+        )
         await service.start()
         if self.port is not None:
             service.api_url = f"http://{(cfg.listen or '').rpartition(':')[0] or '127.0.0.1'}:{self.port}"

@@ -89,32 +89,42 @@ class BlobHttp:
         return Response(200, b"", "text/plain")
 
     async def _role(self, req: Request, query: dict[str, list[str]], local: bool) -> Role | None:
-        """xapi's HTTP rule: the local socket (pool-admin), a live ``session_id`` (query or cookie), or
-        Basic credentials; the caller's role, or None when none of them holds."""
-        if local:
-            return Role.POOL_ADMIN
-        session = query.get("session_id", [None])[0]
-        for part in req.headers.get("cookie", "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == "session_id" and session is None:
-                session = value
-        if session is not None:
-            try:
-                return self.app.sessions.check(session).role
-            except ApiError:
-                return None
-        auth = req.headers.get("authorization", "")
-        if not auth.lower().startswith("basic "):
-            return None
-        try:
-            user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
-            ref = await self.app.sessions.login(user, password, "xenia-http", False)
-        except (ApiError, ValueError):
-            return None
-        try:
-            return self.app.sessions.check(ref).role
-        finally:
-            self.app.sessions.logout(ref)
+        return await http_role(self.app, req, query, local)
 
 
-__all__ = ["DEFAULT_MIME", "BlobHttp", "blob_dir", "create", "destroy"]
+def session_of(req: Request, query: dict[str, list[str]]) -> str | None:
+    """The ``session_id`` a request names, in its query or its cookie (xapi reads both)."""
+    session = query.get("session_id", [None])[0]
+    for part in req.headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "session_id" and session is None:
+            session = value
+    return session
+
+
+async def http_role(app: App, req: Request, query: dict[str, list[str]], local: bool) -> Role | None:
+    """xapi's HTTP rule: the local socket (pool-admin), a live ``session_id`` (query or cookie), or
+    Basic credentials; the caller's role, or None when none of them holds."""
+    if local:
+        return Role.POOL_ADMIN
+    session = session_of(req, query)
+    if session is not None:
+        try:
+            return app.sessions.check(session).role
+        except ApiError:
+            return None
+    auth = req.headers.get("authorization", "")
+    if not auth.lower().startswith("basic "):
+        return None
+    try:
+        user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+        ref = await app.sessions.login(user, password, "xenia-http", False)
+    except (ApiError, ValueError):
+        return None
+    try:
+        return app.sessions.check(ref).role
+    finally:
+        app.sessions.logout(ref)
+
+
+__all__ = ["DEFAULT_MIME", "BlobHttp", "blob_dir", "create", "destroy", "http_role", "session_of"]

@@ -17,6 +17,10 @@ around the parser is what a server exposed to any client needs:
   ``idle_timeout``, and so does one whose client stopped reading its answers;
 - connection limits, in total and per client address: beyond them a new
   connection gets 503 and is closed, never silence;
+- streaming routes (``ApiServer.route(..., streaming=True)``: xapi's import and export, docs/export.md)
+  get their request body as a :class:`BodyStream` read as it arrives, with no size limit and reading
+  paused while ``STREAM_BUFFER`` bytes wait for the handler; their answer may be an async iterator of
+  pieces (``Response.stream``), written as the client reads them (``pause_writing`` holds the writer);
 - ``CONNECT`` (xapi's console) hands the raw connection to the handler after
   the 200, and so does a ``GET`` with ``Upgrade:`` after the 101 (the web
   console's WebSockets): see :class:`Upgrade`.
@@ -31,7 +35,7 @@ import asyncio
 import logging
 import math
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -41,6 +45,10 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 300 * 1024
 MAX_HEAD = 64 * 1024
+#: a streaming request body: reading stops while this much waits for its handler
+STREAM_BUFFER = 1024 * 1024
+#: the methods a streaming route may have (xapi's import/export routes are GET and PUT)
+STREAMING_METHODS = frozenset({b"GET", b"PUT"})
 _INF = math.inf
 
 
@@ -69,6 +77,61 @@ class Request:
     keep_alive: bool = True
     #: the client's IP address (TCP; empty on a unix socket), for per-address login limits
     peer: str = ""
+    #: a streaming route's body, read as it arrives (``body`` then stays empty)
+    stream: BodyStream | None = None
+
+
+class BodyStream:
+    """A request body handed to its handler piece by piece, so a disk-sized upload is never held whole.
+
+    The connection feeds it; past ``STREAM_BUFFER`` bytes waiting, the connection stops reading
+    until the handler has taken half of them (backpressure reaches the client through TCP).
+    """
+
+    def __init__(self, owner: HttpProtocol, length: int | None) -> None:
+        self._owner = owner
+        self._chunks: deque[bytes] = deque()
+        self._buffered = 0
+        self._waiter: asyncio.Future[None] | None = None
+        self.length = length  # the Content-Length, if the client sent one
+        self.received = 0
+        self.complete = False
+        self.lost = False
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def feed(self, data: bytes) -> None:
+        self._chunks.append(data)
+        self._buffered += len(data)
+        self.received += len(data)
+        if self._buffered > STREAM_BUFFER:
+            self._owner.hold_stream(True)
+        self._wake()
+
+    def end(self) -> None:
+        self.complete = True
+        self._wake()
+
+    def abort(self) -> None:
+        self.lost = True
+        self._wake()
+
+    async def read(self) -> bytes:
+        """The next piece of the body; ``b""`` at its end; ConnectionError if the client went away."""
+        while not self._chunks:
+            if self.complete:
+                return b""
+            if self.lost:
+                raise ConnectionError("the client went away before the end of its request body")
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        data = self._chunks.popleft()
+        self._buffered -= len(data)
+        if self._buffered <= STREAM_BUFFER // 2:
+            self._owner.hold_stream(False)
+        return data
 
 
 class Upgrade(Protocol):
@@ -98,6 +161,10 @@ class Response:
     #: a big body in pieces (``body`` then unused): written with ``writelines``, never joined, so a
     #: 70 MB answer is not copied on the event loop (see :mod:`xenia.api.codec.sliced`)
     chunks: list[bytes] | None = None
+    #: a body produced while it is sent (streaming routes): with ``stream_length`` it goes out with a
+    #: Content-Length, else chunked; the next piece is asked for only once the client read the last
+    stream: AsyncIterator[bytes] | None = None
+    stream_length: int | None = None
 
     @property
     def length(self) -> int:
@@ -138,6 +205,16 @@ def render(resp: Response, keep_alive: bool) -> bytes:
     extra = "".join(f"{k}: {v}\r\n" for k, v in resp.headers) if resp.headers else ""
     conn = "Connection: keep-alive\r\n\r\n" if keep_alive and not resp.close else "Connection: close\r\n\r\n"
     return head.encode("latin-1") + _CORS + (extra + conn).encode("latin-1") + resp.body
+
+
+def render_stream_head(resp: Response, keep_alive: bool) -> bytes:
+    """The head of a streamed answer: its length when known, else chunked transfer coding."""
+    reason = _REASONS.get(resp.status, "Unknown")
+    size = f"Content-Length: {resp.stream_length}" if resp.stream_length is not None else "Transfer-Encoding: chunked"
+    extra = "".join(f"{k}: {v}\r\n" for k, v in resp.headers)
+    conn = "Connection: keep-alive" if keep_alive and not resp.close else "Connection: close"
+    head = f"HTTP/1.1 {resp.status} {reason}\r\n{size}\r\nContent-Type: {resp.content_type}\r\n"
+    return head.encode("latin-1") + _CORS + f"{extra}{conn}\r\n\r\n".encode("latin-1")
 
 
 def render_upgrade(resp: Response) -> bytes:
@@ -225,8 +302,14 @@ class HttpProtocol(asyncio.Protocol):
     reading stops.  The parser's callbacks (``on_*``) build the request.
     """
 
-    def __init__(self, handler: Handler, local: bool, connections: Connections) -> None:
+    def __init__(self, handler: Handler, local: bool, connections: Connections,
+                 streaming: Callable[[str, str], bool] | None = None) -> None:  # fmt: skip
         self.handler = handler
+        self.streaming = streaming
+        self._stream: BodyStream | None = None
+        self._stream_held = False
+        self._drained: asyncio.Future[None] | None = None
+        self._streaming_out: asyncio.Task[None] | None = None  # held: the loop keeps only weak references
         self.local = local
         self.connections = connections
         self.limits = connections.limits
@@ -310,6 +393,9 @@ class HttpProtocol(asyncio.Protocol):
         self.transport = None
         self.pending.clear()
         self.connections.release(self, self.address)
+        if self._stream is not None:
+            self._stream.abort()
+        self._wake_writer()
         if self.upgrade is not None:
             self.upgrade.lost()
 
@@ -324,6 +410,7 @@ class HttpProtocol(asyncio.Protocol):
     def resume_writing(self) -> None:
         self.writable = True
         self.deadline = _INF
+        self._wake_writer()
         if self.upgrade is not None:
             self.upgrade.resume()
         elif not self.busy:
@@ -362,16 +449,37 @@ class HttpProtocol(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         length = self._headers.get("content-length")
+        if self.streaming is not None and self.parser.get_method() in STREAMING_METHODS:  # RPC POSTs pass by
+            method = self.parser.get_method().decode("latin-1")
+            target = self._url.decode("latin-1")
+            path, _, query = target.partition("?")
+            if self.streaming(method, path):
+                stream = self._stream = BodyStream(self, int(length) if length is not None else None)
+                self.pending.append(Request(method, path, "HTTP/" + self.parser.get_http_version(), self._headers,
+                                            b"", query, self.parser.should_keep_alive(), self.address, stream))  # fmt: skip
+                self.deadline = self._loop.time() + self.limits.idle_timeout
+                return
         if length is not None and len(length) > 5 and int(length) > MAX_BODY:  # llhttp checked it is digits
             self._fail(413, "request body too large")
 
     def on_body(self, body: bytes) -> None:
+        if self._stream is not None:
+            self._stream.feed(body)
+            if self.writable:
+                self.deadline = self._loop.time() + self.limits.idle_timeout
+            return
         self._size += len(body)
         if self._size > MAX_BODY:
             self._fail(413, "request body too large")
         self._body.append(body)
 
     def on_message_complete(self) -> None:
+        if self._stream is not None:  # its request went to the handler with its head
+            self._stream.end()
+            self._stream = None
+            self._in_request = False
+            self.deadline = _INF
+            return
         parser = self.parser
         target = self._url.decode("latin-1")
         path, _, query = target.partition("?")
@@ -398,6 +506,58 @@ class HttpProtocol(asyncio.Protocol):
         if self.reading and self.transport is not None:
             self.reading = False
             self.transport.pause_reading()
+
+    def hold_stream(self, hold: bool) -> None:
+        """A streaming body's buffer is full (stop reading) or drained (read again)."""
+        if hold == self._stream_held:
+            return
+        self._stream_held = hold
+        if hold:
+            self._pause_reading()
+        elif not self.reading and self.writable and self.transport is not None and not self._upgraded:
+            self.reading = True
+            self.transport.resume_reading()
+
+    def _wake_writer(self) -> None:
+        if self._drained is not None and not self._drained.done():
+            self._drained.set_result(None)
+
+    async def _stream_out(self, req: Request, resp: Response, keep: bool) -> None:
+        """Write a streamed answer piece by piece, waiting while the client does not read."""
+        assert resp.stream is not None
+        chunked = resp.stream_length is None
+        pieces = resp.stream
+        whole = False
+        try:
+            async for piece in pieces:
+                while self.transport is not None and not self.writable:
+                    self._drained = self._loop.create_future()
+                    await self._drained
+                transport = self.transport
+                if transport is None or transport.is_closing():  # gone, or going (its connection_lost is queued)
+                    break
+                if piece:
+                    transport.writelines([b"%x\r\n" % len(piece), piece, b"\r\n"] if chunked else [piece])
+                await asyncio.sleep(0)  # a source that never waits (zeros) must not hold the loop
+            else:
+                whole = True
+        except Exception:
+            log.exception("HTTP streamed answer failed")
+        finally:
+            aclose = getattr(pieces, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        self.busy = False
+        transport = self.transport
+        if transport is None:
+            return
+        if whole and chunked:
+            transport.write(b"0\r\n\r\n")
+        if not (whole and keep):  # cut short, or not kept alive: the client sees the end by the close
+            transport.close()
+            self.transport = None
+            return
+        self._pump()
 
     def _stop_parsing(self, rest: bytes) -> None:
         """The parser stopped at an upgrade: a CONNECT tunnel follows, or (any other upgrade) nothing more."""
@@ -431,7 +591,7 @@ class HttpProtocol(asyncio.Protocol):
             self.transport.close()
             self.transport = None
             return
-        if not self.reading and not self._upgraded:
+        if not self.reading and not self._upgraded and not self._stream_held:
             self.reading = True
             self.transport.resume_reading()
         if not self._in_request:
@@ -466,6 +626,13 @@ class HttpProtocol(asyncio.Protocol):
             resp.upgrade.start(transport, initial)
             return False
         keep = req.keep_alive and not resp.close
+        if req.stream is not None and not req.stream.complete:
+            keep = False  # answered before its body ended (an error): the rest is not read
+        if resp.stream is not None:
+            transport.write(render_stream_head(resp, keep))
+            self.busy = True
+            self._streaming_out = self._loop.create_task(self._stream_out(req, resp, keep))
+            return False
         if resp.chunks is None:
             transport.write(render(resp, keep))
         else:  # the head (render of an empty body), then the pieces as they are

@@ -23,7 +23,16 @@ from pathlib import Path
 
 from xenia.api.codec import jsonrpc, sliced, xmlrpc
 from xenia.api.dispatch import Dispatcher, Reply
-from xenia.api.http import Connections, Handler, HttpLimits, HttpProtocol, Request, Response, error_page
+from xenia.api.http import (
+    STREAMING_METHODS,
+    Connections,
+    Handler,
+    HttpLimits,
+    HttpProtocol,
+    Request,
+    Response,
+    error_page,
+)
 from xenia.api.webui import WebFiles
 
 log = logging.getLogger(__name__)
@@ -63,12 +72,26 @@ class Router:
 
     def __init__(self) -> None:
         self.routes: dict[str, list[tuple[str, Handler]]] = {}
+        #: (method, prefix) of the routes whose bodies stream (see :class:`xenia.api.http.BodyStream`)
+        self.streaming: set[tuple[str, str]] = set()
 
-    def add(self, method: str, prefix: str, handler: Handler) -> None:
+    def add(self, method: str, prefix: str, handler: Handler, streaming: bool = False) -> None:
+        if streaming and method.encode() not in STREAMING_METHODS:
+            raise ValueError(f"a streaming route is a GET or a PUT, not {method}")
+        (self.streaming.add if streaming else self.streaming.discard)((method, prefix))
         routes = [r for r in self.routes.get(method, []) if r[0] != prefix]
         routes.append((prefix, handler))
         routes.sort(key=lambda r: len(r[0]), reverse=True)
         self.routes[method] = routes
+
+    def streams(self, method: str, path: str) -> bool:
+        """Whether the route that will answer this request reads its body as a stream."""
+        if not self.streaming:
+            return False
+        for prefix, _ in self.routes.get(method, ()):
+            if path.startswith(prefix):
+                return (method, prefix) in self.streaming
+        return False
 
     def handle(self, req: Request, local: bool) -> Response | Awaitable[Response]:
         routes = self.routes.get(req.method)
@@ -98,9 +121,10 @@ class ApiServer:
         self.route("OPTIONS", "/", self._options)
         self.route("GET", "/", WebFiles())  # the web console (issue 17), xapi's file handler under GET /
 
-    def route(self, method: str, prefix: str, handler: Handler) -> None:
-        """Serve ``method`` requests whose path starts with ``prefix`` (the longest registered prefix wins)."""
-        self.router.add(method, prefix, handler)
+    def route(self, method: str, prefix: str, handler: Handler, streaming: bool = False) -> None:
+        """Serve ``method`` requests whose path starts with ``prefix`` (the longest registered prefix wins);
+        ``streaming``: the handler reads the body from ``Request.stream`` as it arrives, with no size limit."""
+        self.router.add(method, prefix, handler, streaming)
 
     @staticmethod
     def _options(req: Request, local: bool) -> Response:
@@ -161,7 +185,7 @@ class ApiServer:
         """Listen on TCP; the server, for a caller that stops this listener alone (:meth:`stop_server`)."""
         loop = asyncio.get_running_loop()
         conns = self.tcp_connections
-        server = await loop.create_server(lambda: HttpProtocol(self.handle, False, conns), host, port,
+        server = await loop.create_server(lambda: HttpProtocol(self.handle, False, conns, self.router.streams), host, port,
                                           backlog=1024, ssl=tls, ssl_handshake_timeout=self.limits.header_timeout if tls else None)  # fmt: skip
         self.servers.append(server)
         return server
@@ -178,7 +202,9 @@ class ApiServer:
         if path.exists() or path.is_symlink():
             path.unlink()
         conns = self.unix_connections
-        server = await loop.create_unix_server(lambda: HttpProtocol(self.handle, True, conns), str(path), backlog=1024)
+        server = await loop.create_unix_server(
+            lambda: HttpProtocol(self.handle, True, conns, self.router.streams), str(path), backlog=1024
+        )
         path.chmod(0o600)
         self.servers.append(server)
 

@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_options(parser)
     # subcommands are plain parsers: the nearest-match check is only for the command name
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser)
-    from xenia.cli import completion, events, metrics, migrate, objects, pool, serve, sim, storage, user, vm
+    from xenia.cli import completion, events, metrics, migrate, objects, pool, serve, sim, storage, transfer, user, vm
 
     serve.add_commands(sub)
     migrate.add_commands(sub)
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     objects.add_commands(sub)
     vm.add_commands(sub)
     storage.add_commands(sub)
+    transfer.add_commands(sub)
     events.add_commands(sub)
     metrics.add_commands(sub)
     completion.add_commands(sub)

@@ -91,6 +91,11 @@ class Session:
                 raise
         return sock
 
+    def open_socket(self) -> socket.socket:
+        """A new connection to the server (unix socket, TCP or TLS as the URL says), for HTTP beside
+        the API: the import/export routes (:mod:`xenia.cli.transfer`)."""
+        return self._open()
+
     def _roundtrip(self, request: bytes) -> HttpResponse:
         """Send one request and read its response; retry once if a kept-alive connection went stale."""
         for attempt in (1, 2):
