@@ -227,3 +227,6 @@ def test_send_test_post(session: XenAPI.Session, https_echo: int) -> None:
     port = plain.server_address[1]
     plain.server_close()  # a port nothing listens on
     assert error(api.pool.send_test_post, "127.0.0.1", str(port), "x")[0] == "INTERNAL_ERROR"
+    assert error(api.pool.send_test_post, "no such\r\nhost", str(https_echo), "x")[0] == "INTERNAL_ERROR"
+    assert error(api.pool.send_test_post, "127.0.0.1", "70000", "x")[0] == "INTERNAL_ERROR"
+    assert api.pool.send_test_post("127.0.0.1", str(https_echo), "still serving").endswith("body=still serving")

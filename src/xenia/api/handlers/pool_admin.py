@@ -52,16 +52,19 @@ def _post(host: str, port: int, body: str) -> str:
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    conn = http.client.HTTPSConnection(host, port, timeout=TEST_POST_TIMEOUT, context=context)
+    conn: http.client.HTTPSConnection | None = None
     try:
-        conn.request("POST", "/", body=body.encode(), headers={"Host": host, "Connection": "close"})
+        conn = http.client.HTTPSConnection(host, port, timeout=TEST_POST_TIMEOUT, context=context)
+        headers = {"Host": host, "Connection": "close"}
+        conn.request("POST", "/", body=body.encode("utf-8", "surrogatepass"), headers=headers)
         return conn.getresponse().read().decode(errors="replace")
     except TimeoutError:
         raise ApiError("WLB_TIMEOUT", str(TEST_POST_TIMEOUT)) from None
-    except (OSError, http.client.HTTPException) as e:
+    except (OSError, ValueError, http.client.HTTPException) as e:  # ValueError: a name or header it cannot send
         raise ApiError("INTERNAL_ERROR", f"send_test_post to {host}:{port}: {e}") from None
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
 
 
 @handler("pool.send_test_post")

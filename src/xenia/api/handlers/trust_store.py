@@ -69,8 +69,8 @@ def _check_ca_certificate(cert: str) -> None:
 def _install(call: Call, kind: str, name: str, content: str) -> None:
     path = _store(call, kind) / _checked_name(kind, name)
     try:
-        with path.open("x") as f:  # exclusive: two installs of one name cannot both win
-            f.write(content)
+        with path.open("xb") as f:  # exclusive: two installs of one name cannot both win
+            f.write(content.encode("utf-8", "surrogatepass"))
     except FileExistsError:
         raise ApiError(f"{_prefix(kind)}_ALREADY_EXISTS", name) from None
     except OSError:
