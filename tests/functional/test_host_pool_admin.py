@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.functional.test_new_user_defects import finished
 from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 
 
@@ -86,7 +87,13 @@ def test_ca_certificates_install_list_uninstall(session: XenAPI.Session, daemon:
     assert error(api.pool.install_ca_certificate, "future.pem", future)[0] == "CA_CERTIFICATE_NOT_VALID_YET"
     assert sorted(api.pool.certificate_list()) == ["corp-ca.pem", "other_CA-2.pem"]  # refusals left nothing
 
-    api.pool.certificate_sync()
+    task = api.Async.pool.certificate_sync()  # xapi serves these as tasks too
+    assert finished(api, task)["status"] == "success"
+    api.task.destroy(task)
+    task = api.Async.pool.install_ca_certificate("corp-ca.pem", cert)
+    rec = finished(api, task)
+    assert (rec["status"], rec["error_info"]) == ("failure", ["CERTIFICATE_ALREADY_EXISTS", "corp-ca.pem"])
+    api.task.destroy(task)
     api.pool.uninstall_ca_certificate("corp-ca.pem")
     assert error(api.pool.certificate_uninstall, "corp-ca.pem") == ["CERTIFICATE_DOES_NOT_EXIST", "corp-ca.pem"]
     api.pool.certificate_uninstall("other_CA-2.pem")
