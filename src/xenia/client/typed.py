@@ -890,6 +890,34 @@ class HostApi:
         """Forget the recorded statistics related to the specified data source"""
         return cast('None', self._call('host.forget_data_source_archives', host, data_source))
 
+    def license_add(self, host: HostRef, contents: str) -> None:
+        """Apply a new license to a host"""
+        return cast('None', self._call('host.license_add', host, contents))
+
+    def license_apply(self, host: HostRef, contents: str) -> None:
+        """Apply a new license to a host"""
+        return cast('None', self._call('host.license_apply', host, contents))
+
+    def license_remove(self, host: HostRef) -> None:
+        """Remove any license file from the specified host, and switch that host to the unlicensed edition"""
+        return cast('None', self._call('host.license_remove', host))
+
+    def sync_data(self, host: HostRef) -> None:
+        """This causes the synchronisation of the non-database data (messages, RRDs and so on) stored on the master to be synchronised with the host"""
+        return cast('None', self._call('host.sync_data', host))
+
+    def backup_rrds(self, host: HostRef, delay: float) -> None:
+        """This causes the RRDs to be backed up to the master"""
+        return cast('None', self._call('host.backup_rrds', host, delay))
+
+    def set_numa_affinity_policy(self, self_: HostRef, value: HostNumaAffinityPolicy) -> None:
+        """Set VM placement NUMA affinity policy"""
+        return cast('None', self._call('host.set_numa_affinity_policy', self_, value))
+
+    def call_extension(self, host: HostRef, call: str) -> str:
+        """Call an API extension on this host"""
+        return cast('str', self._call('host.call_extension', host, call))
+
 class HostCpuApi:
     """The messages of ``host_cpu``."""
 
@@ -1993,6 +2021,54 @@ class PoolApi:
     def remove_from_guest_agent_config(self, self_: PoolRef, key: str) -> None:
         """Remove a key-value pair from the pool-wide guest agent configuration"""
         return cast('None', self._call('pool.remove_from_guest_agent_config', self_, key))
+
+    def set_telemetry_next_collection(self, self_: PoolRef, value: str) -> None:
+        """Set the timestamp for the next telemetry data collection."""
+        return cast('None', self._call('pool.set_telemetry_next_collection', self_, value))
+
+    def detect_nonhomogeneous_external_auth(self, pool: PoolRef) -> None:
+        """This call asynchronously detects if the external authentication configuration in any slave is different from that in the master and raises appropriate alerts"""
+        return cast('None', self._call('pool.detect_nonhomogeneous_external_auth', pool))
+
+    def certificate_install(self, name: str, cert: str) -> None:
+        """Install a TLS CA certificate, pool-wide."""
+        return cast('None', self._call('pool.certificate_install', name, cert))
+
+    def install_ca_certificate(self, name: str, cert: str) -> None:
+        """Install a TLS CA certificate, pool-wide."""
+        return cast('None', self._call('pool.install_ca_certificate', name, cert))
+
+    def uninstall_ca_certificate(self, name: str) -> None:
+        """Remove a pool-wide TLS CA certificate."""
+        return cast('None', self._call('pool.uninstall_ca_certificate', name))
+
+    def certificate_uninstall(self, name: str) -> None:
+        """Remove a pool-wide TLS CA certificate."""
+        return cast('None', self._call('pool.certificate_uninstall', name))
+
+    def certificate_list(self) -> list[str]:
+        """List the names of all installed TLS CA certificates."""
+        return cast('list[str]', self._call('pool.certificate_list'))
+
+    def crl_install(self, name: str, cert: str) -> None:
+        """Install a TLS CA-issued Certificate Revocation List, pool-wide."""
+        return cast('None', self._call('pool.crl_install', name, cert))
+
+    def crl_uninstall(self, name: str) -> None:
+        """Remove a pool-wide TLS CA-issued Certificate Revocation List."""
+        return cast('None', self._call('pool.crl_uninstall', name))
+
+    def crl_list(self) -> list[str]:
+        """List the names of all installed TLS CA-issued Certificate Revocation Lists."""
+        return cast('list[str]', self._call('pool.crl_list'))
+
+    def certificate_sync(self) -> None:
+        """Copy the TLS CA certificates and CRLs of the master to all slaves."""
+        return cast('None', self._call('pool.certificate_sync'))
+
+    def send_test_post(self, host: str, port: int, body: str) -> str:
+        """Send the given body to the given host and port, using HTTPS, and print the response. This is used for debugging the SSL layer."""
+        return cast('str', self._call('pool.send_test_post', host, port, body))
 
 class RoleApi:
     """The messages of ``role``."""
@@ -5262,6 +5338,34 @@ class HostAsyncApi:
         """Forget the recorded statistics related to the specified data source"""
         return cast('None', await self._call('host.forget_data_source_archives', host, data_source))
 
+    async def license_add(self, host: HostRef, contents: str) -> None:
+        """Apply a new license to a host"""
+        return cast('None', await self._call('host.license_add', host, contents))
+
+    async def license_apply(self, host: HostRef, contents: str) -> None:
+        """Apply a new license to a host"""
+        return cast('None', await self._call('host.license_apply', host, contents))
+
+    async def license_remove(self, host: HostRef) -> None:
+        """Remove any license file from the specified host, and switch that host to the unlicensed edition"""
+        return cast('None', await self._call('host.license_remove', host))
+
+    async def sync_data(self, host: HostRef) -> None:
+        """This causes the synchronisation of the non-database data (messages, RRDs and so on) stored on the master to be synchronised with the host"""
+        return cast('None', await self._call('host.sync_data', host))
+
+    async def backup_rrds(self, host: HostRef, delay: float) -> None:
+        """This causes the RRDs to be backed up to the master"""
+        return cast('None', await self._call('host.backup_rrds', host, delay))
+
+    async def set_numa_affinity_policy(self, self_: HostRef, value: HostNumaAffinityPolicy) -> None:
+        """Set VM placement NUMA affinity policy"""
+        return cast('None', await self._call('host.set_numa_affinity_policy', self_, value))
+
+    async def call_extension(self, host: HostRef, call: str) -> str:
+        """Call an API extension on this host"""
+        return cast('str', await self._call('host.call_extension', host, call))
+
 class HostCpuAsyncApi:
     """The messages of ``host_cpu``."""
 
@@ -6365,6 +6469,54 @@ class PoolAsyncApi:
     async def remove_from_guest_agent_config(self, self_: PoolRef, key: str) -> None:
         """Remove a key-value pair from the pool-wide guest agent configuration"""
         return cast('None', await self._call('pool.remove_from_guest_agent_config', self_, key))
+
+    async def set_telemetry_next_collection(self, self_: PoolRef, value: str) -> None:
+        """Set the timestamp for the next telemetry data collection."""
+        return cast('None', await self._call('pool.set_telemetry_next_collection', self_, value))
+
+    async def detect_nonhomogeneous_external_auth(self, pool: PoolRef) -> None:
+        """This call asynchronously detects if the external authentication configuration in any slave is different from that in the master and raises appropriate alerts"""
+        return cast('None', await self._call('pool.detect_nonhomogeneous_external_auth', pool))
+
+    async def certificate_install(self, name: str, cert: str) -> None:
+        """Install a TLS CA certificate, pool-wide."""
+        return cast('None', await self._call('pool.certificate_install', name, cert))
+
+    async def install_ca_certificate(self, name: str, cert: str) -> None:
+        """Install a TLS CA certificate, pool-wide."""
+        return cast('None', await self._call('pool.install_ca_certificate', name, cert))
+
+    async def uninstall_ca_certificate(self, name: str) -> None:
+        """Remove a pool-wide TLS CA certificate."""
+        return cast('None', await self._call('pool.uninstall_ca_certificate', name))
+
+    async def certificate_uninstall(self, name: str) -> None:
+        """Remove a pool-wide TLS CA certificate."""
+        return cast('None', await self._call('pool.certificate_uninstall', name))
+
+    async def certificate_list(self) -> list[str]:
+        """List the names of all installed TLS CA certificates."""
+        return cast('list[str]', await self._call('pool.certificate_list'))
+
+    async def crl_install(self, name: str, cert: str) -> None:
+        """Install a TLS CA-issued Certificate Revocation List, pool-wide."""
+        return cast('None', await self._call('pool.crl_install', name, cert))
+
+    async def crl_uninstall(self, name: str) -> None:
+        """Remove a pool-wide TLS CA-issued Certificate Revocation List."""
+        return cast('None', await self._call('pool.crl_uninstall', name))
+
+    async def crl_list(self) -> list[str]:
+        """List the names of all installed TLS CA-issued Certificate Revocation Lists."""
+        return cast('list[str]', await self._call('pool.crl_list'))
+
+    async def certificate_sync(self) -> None:
+        """Copy the TLS CA certificates and CRLs of the master to all slaves."""
+        return cast('None', await self._call('pool.certificate_sync'))
+
+    async def send_test_post(self, host: str, port: int, body: str) -> str:
+        """Send the given body to the given host and port, using HTTPS, and print the response. This is used for debugging the SSL layer."""
+        return cast('str', await self._call('pool.send_test_post', host, port, body))
 
 class RoleAsyncApi:
     """The messages of ``role``."""
@@ -9010,6 +9162,26 @@ class HostTasks:
         """``Async.host.shutdown_agent``: Shuts the agent down after a 10 second pause. WARNING: this is a dangerous operation. Any operations in progress will be aborted, and unrecoverable data loss may occur. The caller is responsible for ensuring that there are no operations in progress when this method is called."""
         return Task(self._session, self._session.call_with_session('Async.host.shutdown_agent'))
 
+    def license_add(self, host: HostRef, contents: str) -> Task[None]:
+        """``Async.host.license_add``: Apply a new license to a host"""
+        return Task(self._session, self._session.call_with_session('Async.host.license_add', host, contents))
+
+    def license_apply(self, host: HostRef, contents: str) -> Task[None]:
+        """``Async.host.license_apply``: Apply a new license to a host"""
+        return Task(self._session, self._session.call_with_session('Async.host.license_apply', host, contents))
+
+    def license_remove(self, host: HostRef) -> Task[None]:
+        """``Async.host.license_remove``: Remove any license file from the specified host, and switch that host to the unlicensed edition"""
+        return Task(self._session, self._session.call_with_session('Async.host.license_remove', host))
+
+    def set_numa_affinity_policy(self, self_: HostRef, value: HostNumaAffinityPolicy) -> Task[None]:
+        """``Async.host.set_numa_affinity_policy``: Set VM placement NUMA affinity policy"""
+        return Task(self._session, self._session.call_with_session('Async.host.set_numa_affinity_policy', self_, value))
+
+    def call_extension(self, host: HostRef, call: str) -> Task[str]:
+        """``Async.host.call_extension``: Call an API extension on this host"""
+        return Task(self._session, self._session.call_with_session('Async.host.call_extension', host, call))
+
 class MessageTasks:
     """The ``Async.message.*`` forms: each returns a task handle at once."""
 
@@ -9173,6 +9345,50 @@ class PoolTasks:
     def remove_from_guest_agent_config(self, self_: PoolRef, key: str) -> Task[None]:
         """``Async.pool.remove_from_guest_agent_config``: Remove a key-value pair from the pool-wide guest agent configuration"""
         return Task(self._session, self._session.call_with_session('Async.pool.remove_from_guest_agent_config', self_, key))
+
+    def set_telemetry_next_collection(self, self_: PoolRef, value: str) -> Task[None]:
+        """``Async.pool.set_telemetry_next_collection``: Set the timestamp for the next telemetry data collection."""
+        return Task(self._session, self._session.call_with_session('Async.pool.set_telemetry_next_collection', self_, value))
+
+    def certificate_install(self, name: str, cert: str) -> Task[None]:
+        """``Async.pool.certificate_install``: Install a TLS CA certificate, pool-wide."""
+        return Task(self._session, self._session.call_with_session('Async.pool.certificate_install', name, cert))
+
+    def install_ca_certificate(self, name: str, cert: str) -> Task[None]:
+        """``Async.pool.install_ca_certificate``: Install a TLS CA certificate, pool-wide."""
+        return Task(self._session, self._session.call_with_session('Async.pool.install_ca_certificate', name, cert))
+
+    def uninstall_ca_certificate(self, name: str) -> Task[None]:
+        """``Async.pool.uninstall_ca_certificate``: Remove a pool-wide TLS CA certificate."""
+        return Task(self._session, self._session.call_with_session('Async.pool.uninstall_ca_certificate', name))
+
+    def certificate_uninstall(self, name: str) -> Task[None]:
+        """``Async.pool.certificate_uninstall``: Remove a pool-wide TLS CA certificate."""
+        return Task(self._session, self._session.call_with_session('Async.pool.certificate_uninstall', name))
+
+    def certificate_list(self) -> Task[list[str]]:
+        """``Async.pool.certificate_list``: List the names of all installed TLS CA certificates."""
+        return Task(self._session, self._session.call_with_session('Async.pool.certificate_list'))
+
+    def crl_install(self, name: str, cert: str) -> Task[None]:
+        """``Async.pool.crl_install``: Install a TLS CA-issued Certificate Revocation List, pool-wide."""
+        return Task(self._session, self._session.call_with_session('Async.pool.crl_install', name, cert))
+
+    def crl_uninstall(self, name: str) -> Task[None]:
+        """``Async.pool.crl_uninstall``: Remove a pool-wide TLS CA-issued Certificate Revocation List."""
+        return Task(self._session, self._session.call_with_session('Async.pool.crl_uninstall', name))
+
+    def crl_list(self) -> Task[list[str]]:
+        """``Async.pool.crl_list``: List the names of all installed TLS CA-issued Certificate Revocation Lists."""
+        return Task(self._session, self._session.call_with_session('Async.pool.crl_list'))
+
+    def certificate_sync(self) -> Task[None]:
+        """``Async.pool.certificate_sync``: Copy the TLS CA certificates and CRLs of the master to all slaves."""
+        return Task(self._session, self._session.call_with_session('Async.pool.certificate_sync'))
+
+    def send_test_post(self, host: str, port: int, body: str) -> Task[str]:
+        """``Async.pool.send_test_post``: Send the given body to the given host and port, using HTTPS, and print the response. This is used for debugging the SSL layer."""
+        return Task(self._session, self._session.call_with_session('Async.pool.send_test_post', host, port, body))
 
 class SessionTasks:
     """The ``Async.session.*`` forms: each returns a task handle at once."""
@@ -9710,6 +9926,26 @@ class HostAsyncTasks:
         """``Async.host.shutdown_agent``: Shuts the agent down after a 10 second pause. WARNING: this is a dangerous operation. Any operations in progress will be aborted, and unrecoverable data loss may occur. The caller is responsible for ensuring that there are no operations in progress when this method is called."""
         return AsyncTask(self._session, await self._session.call_with_session('Async.host.shutdown_agent'))
 
+    async def license_add(self, host: HostRef, contents: str) -> AsyncTask[None]:
+        """``Async.host.license_add``: Apply a new license to a host"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.license_add', host, contents))
+
+    async def license_apply(self, host: HostRef, contents: str) -> AsyncTask[None]:
+        """``Async.host.license_apply``: Apply a new license to a host"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.license_apply', host, contents))
+
+    async def license_remove(self, host: HostRef) -> AsyncTask[None]:
+        """``Async.host.license_remove``: Remove any license file from the specified host, and switch that host to the unlicensed edition"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.license_remove', host))
+
+    async def set_numa_affinity_policy(self, self_: HostRef, value: HostNumaAffinityPolicy) -> AsyncTask[None]:
+        """``Async.host.set_numa_affinity_policy``: Set VM placement NUMA affinity policy"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.set_numa_affinity_policy', self_, value))
+
+    async def call_extension(self, host: HostRef, call: str) -> AsyncTask[str]:
+        """``Async.host.call_extension``: Call an API extension on this host"""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.host.call_extension', host, call))
+
 class MessageAsyncTasks:
     """The ``Async.message.*`` forms: each returns a task handle at once."""
 
@@ -9873,6 +10109,50 @@ class PoolAsyncTasks:
     async def remove_from_guest_agent_config(self, self_: PoolRef, key: str) -> AsyncTask[None]:
         """``Async.pool.remove_from_guest_agent_config``: Remove a key-value pair from the pool-wide guest agent configuration"""
         return AsyncTask(self._session, await self._session.call_with_session('Async.pool.remove_from_guest_agent_config', self_, key))
+
+    async def set_telemetry_next_collection(self, self_: PoolRef, value: str) -> AsyncTask[None]:
+        """``Async.pool.set_telemetry_next_collection``: Set the timestamp for the next telemetry data collection."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.set_telemetry_next_collection', self_, value))
+
+    async def certificate_install(self, name: str, cert: str) -> AsyncTask[None]:
+        """``Async.pool.certificate_install``: Install a TLS CA certificate, pool-wide."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.certificate_install', name, cert))
+
+    async def install_ca_certificate(self, name: str, cert: str) -> AsyncTask[None]:
+        """``Async.pool.install_ca_certificate``: Install a TLS CA certificate, pool-wide."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.install_ca_certificate', name, cert))
+
+    async def uninstall_ca_certificate(self, name: str) -> AsyncTask[None]:
+        """``Async.pool.uninstall_ca_certificate``: Remove a pool-wide TLS CA certificate."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.uninstall_ca_certificate', name))
+
+    async def certificate_uninstall(self, name: str) -> AsyncTask[None]:
+        """``Async.pool.certificate_uninstall``: Remove a pool-wide TLS CA certificate."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.certificate_uninstall', name))
+
+    async def certificate_list(self) -> AsyncTask[list[str]]:
+        """``Async.pool.certificate_list``: List the names of all installed TLS CA certificates."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.certificate_list'))
+
+    async def crl_install(self, name: str, cert: str) -> AsyncTask[None]:
+        """``Async.pool.crl_install``: Install a TLS CA-issued Certificate Revocation List, pool-wide."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.crl_install', name, cert))
+
+    async def crl_uninstall(self, name: str) -> AsyncTask[None]:
+        """``Async.pool.crl_uninstall``: Remove a pool-wide TLS CA-issued Certificate Revocation List."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.crl_uninstall', name))
+
+    async def crl_list(self) -> AsyncTask[list[str]]:
+        """``Async.pool.crl_list``: List the names of all installed TLS CA-issued Certificate Revocation Lists."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.crl_list'))
+
+    async def certificate_sync(self) -> AsyncTask[None]:
+        """``Async.pool.certificate_sync``: Copy the TLS CA certificates and CRLs of the master to all slaves."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.certificate_sync'))
+
+    async def send_test_post(self, host: str, port: int, body: str) -> AsyncTask[str]:
+        """``Async.pool.send_test_post``: Send the given body to the given host and port, using HTTPS, and print the response. This is used for debugging the SSL layer."""
+        return AsyncTask(self._session, await self._session.call_with_session('Async.pool.send_test_post', host, port, body))
 
 class SessionAsyncTasks:
     """The ``Async.session.*`` forms: each returns a task handle at once."""

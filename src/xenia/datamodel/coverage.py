@@ -29,10 +29,8 @@ PAGE = ROOT / "docs" / "api-coverage.md"
 
 POOLS = "needs a pool of several hosts"
 HA = "needs high availability (HA), which needs a pool"
-LICENSING = "needs licence files (xenia has one edition, free, and no licences to add or remove)"
 WLB = "needs a Workload Balancing server"
 EXT_AUTH = "needs external authentication (Active Directory)"
-RRD = "backs RRDs up for the pool coordinator; xenia saves them in its state directory on its own schedule (docs/metrics.md)"
 DR = "needs disaster recovery: pool metadata on VDIs of another pool"
 NOT_SERVED_CLASS = "needs a class xenia does not serve (VLAN, Bond, VMSS, VM_appliance, Repository, ...)"
 XEN = "Xen-hypervisor specific (xenia runs KVM/QEMU or the simulator)"
@@ -43,27 +41,22 @@ MACHINE = "changes the machine xenia runs on (its power, hostname, network inter
 SM = "needs storage-manager plugins xenia does not have (SR types other than its local file and ISO SRs)"
 CACHING = "needs the local storage cache (IntelliCache)"
 GUEST_PLUGINS = "needs a plugin of the guest's agent, which xenia's guests do not have"
-EXTENSIONS = "needs xapi's extensions (/etc/xapi.d/extensions, JSON-RPC); xenia runs plugins (`host.call_plugin`), not extensions"
 PERMISSION_OBJECTS = "permissions are not role objects in xenia; the `*_name_label` forms answer the same"
 SESSIONS = "sessions from a pool slave or a db file: needs a pool"
 TELEMETRY = "needs telemetry collection, which xenia does not do"
-NOT_YET = "has a meaning on one host but is not served yet"
 EMERGENCY = "a call without a session for when the pool's database is out of reach; `reset_server_certificate` does it with one"
 
 #: why a message is not served: first matching ``fnmatch`` pattern on ``class.message`` wins
 REASONS: tuple[tuple[str, str], ...] = (
-    ("host.backup_rrds", RRD),
     ("pool.ha_*", HA),
     ("host.emergency_ha_disable", HA), ("VM.set_ha_*", HA), ("SR.assert_can_host_ha_statefile", HA),
     ("pool.enable_redo_log", HA), ("pool.disable_redo_log", HA),
     ("*wlb*", WLB), ("pool.send_wlb_configuration", WLB), ("pool.deconfigure_wlb", WLB),
     ("*external_auth*", EXT_AUTH), ("pool.set_ext_auth_max_threads", EXT_AUTH),
-    ("host.license_*", LICENSING),
     ("pool.emergency_*", POOLS),
     ("pool.rotate_secret", POOLS), ("host.declare_dead", POOLS), ("host.destroy", POOLS), ("host.power_on", POOLS),
-    ("host.sync_data", POOLS),
     ("VDI.pool_migrate", POOLS),
-    ("pool.detect_nonhomogeneous_external_auth", POOLS), ("host.set_cpu_features", POOLS),
+    ("host.set_cpu_features", POOLS),
     ("host.reset_cpu_features", POOLS),
     ("session.slave_local_login_with_password", SESSIONS), ("session.create_from_db_file", SESSIONS),
     ("VM.assert_can_be_recovered", DR), ("VM.get_SRs_required_for_recovery", DR), ("VM.recover", DR),
@@ -74,8 +67,7 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("pool.sync_updates", UPDATES), ("pool.check_update_readiness", UPDATES), ("host.apply_updates", UPDATES),
     ("host.apply_recommended_guidances", UPDATES), ("host.emergency_clear_mandatory_guidance", UPDATES),
     ("host.refresh_pack_info", UPDATES), ("pool.configure_repository_proxy", UPDATES),
-    ("pool.certificate_*", TLS_POOL), ("pool.crl_*", TLS_POOL), ("pool.install_ca_certificate", TLS_POOL),
-    ("pool.uninstall_ca_certificate", TLS_POOL), ("pool.enable_tls_verification", TLS_POOL),
+    ("pool.enable_tls_verification", TLS_POOL),
     ("host.emergency_*tls_verification", TLS_POOL), ("*client_certificate_auth", TLS_POOL),
     ("host.emergency_reset_server_certificate", EMERGENCY), ("host.*server_certificate", TLS_POOL),
     ("*ssl_legacy", TLS_POOL),
@@ -87,15 +79,14 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("host.set_iscsi_iqn", MACHINE), ("host.*management_reconfigure", MACHINE), ("host.management_disable", MACHINE),
     ("pool.management_reconfigure", MACHINE), ("host.syslog_reconfigure", MACHINE), ("*_display", MACHINE),
     ("host.restart_agent", MACHINE), ("host.bugreport_upload", MACHINE),
-    ("host.get_system_status_capabilities", MACHINE), ("host.set_numa_affinity_policy", MACHINE),
+    ("host.get_system_status_capabilities", MACHINE),
     ("PIF.*plug", MACHINE), ("PIF.*reconfigure_ip*", MACHINE), ("PIF.scan", MACHINE), ("PIF.*introduce", MACHINE),
     ("PIF.set_property", MACHINE),
     ("SR.make", SM), ("SR.probe*", SM), ("VDI.get_nbd_info", SM),
     ("*local_storage_caching", CACHING),
-    ("VM.call_plugin", GUEST_PLUGINS), ("host.call_extension", EXTENSIONS),
+    ("VM.call_plugin", GUEST_PLUGINS),
     ("role.get_permissions", PERMISSION_OBJECTS), ("role.get_by_permission", PERMISSION_OBJECTS),
     ("pool.*telemetry*", TELEMETRY),
-    ("pool.send_test_post", NOT_YET),
 )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from xenia.api.handlers import (
     devices,
     event,
     host,
+    host_admin,
     host_certs,
     host_plugins,
     host_settings,
@@ -21,6 +22,7 @@ from xenia.api.handlers import (
     migration,
     network_config,
     pool,
+    pool_admin,
     qos,
     role,
     session,
@@ -28,6 +30,7 @@ from xenia.api.handlers import (
     sr_manage,
     storage_config,
     task,
+    trust_store,
     vdi,
     vm,
     vm_config,
@@ -37,5 +40,5 @@ from xenia.api.handlers import (
 )  # fmt: skip
 
 __all__ = [
-    "blob", "data_sources", "devices", "event", "host", "host_certs", "host_plugins", "host_settings", "https_only", "licensing", "lifecycle", "liveconfig_ext", "message", "metrics_ext", "migration", "network_config", "pool", "qos", "role", "session", "sr", "sr_manage", "storage_config", "task", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
+    "blob", "data_sources", "devices", "event", "host", "host_admin", "host_certs", "host_plugins", "host_settings", "https_only", "licensing", "lifecycle", "liveconfig_ext", "message", "metrics_ext", "migration", "network_config", "pool", "pool_admin", "qos", "role", "session", "sr", "sr_manage", "storage_config", "task", "trust_store", "vdi", "vm", "vm_config", "vm_query", "vm_settings", "xenia_ext",
 ]  # fmt: skip
