@@ -200,7 +200,7 @@ def test_a_nic_cap_set_on_any_member_is_applied_by_the_vm_s_host(members: list[D
     api.VM.start_on(vm, hosts[1], False, False)
     _until_resident(sessions[0], vm, hosts[1])
     api.VIF.set_qos_algorithm_params(vif, {"kbps": "640"})
-    assert sessions[2].xenapi.VIF.get_qos_algorithm_params(vif) == {"kbps": "640"}
+    assert api.VIF.get_qos_algorithm_params(vif) == {"kbps": "640"}  # read where it was asked: xapi's master
     state = members[1].state_dir / "sim" / "domains.sqlite"
     db = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
@@ -221,7 +221,7 @@ def test_start_places_a_vm_on_the_host_with_most_free_memory(sessions: list[Any]
     sessions[2].xenapi.VM.start(vm, False, False)
     _until_resident(sessions[2], vm, hosts[1])  # 32 GiB, against 8 and 16
     sessions[0].xenapi.VM.hard_shutdown(vm)
-    sessions[1].xenapi.host.disable(hosts[1])
+    sessions[0].xenapi.host.disable(hosts[1])  # asked where the next calls are made (docs/pools.md)
     try:
         with pytest.raises(XenAPI.Failure) as err:
             sessions[0].xenapi.VM.start_on(vm, hosts[1], False, False)
@@ -229,7 +229,7 @@ def test_start_places_a_vm_on_the_host_with_most_free_memory(sessions: list[Any]
         sessions[0].xenapi.VM.start(vm, False, False)
         _until_resident(sessions[0], vm, hosts[2])  # the most free memory of the enabled hosts
     finally:
-        sessions[1].xenapi.host.enable(hosts[1])
+        sessions[0].xenapi.host.enable(hosts[1])
     sessions[0].xenapi.VM.hard_shutdown(vm)
     sessions[0].xenapi.VM.destroy(vm)
 

@@ -248,6 +248,25 @@ class EtcdBackend:
         for key in del_keys:
             self.revisions.pop(key, None)
 
+    def newest_object_revision(self) -> int:
+        """The revision of the pool's most recently written object, as etcd has it now."""
+        answer = self._call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj)),
+                                         "limit": 1, "sort_order": "DESCEND", "sort_target": "MOD",
+                                         "keys_only": True})  # fmt: skip
+        kvs = answer.get("kvs")
+        return int(kvs[0]["mod_revision"]) if kvs else 0
+
+    async def caught_up(self, timeout: float = 5.0) -> None:
+        """Wait until this member's copy holds every object write etcd has now (bounded by ``timeout``).
+
+        Called after another member did work for this one (a forwarded call): the client that asked
+        here then reads what that call wrote, as xapi's clients do on the master that forwarded it."""
+        target = await asyncio.to_thread(self.newest_object_revision)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.revision < target and loop.time() < deadline:
+            await asyncio.sleep(0.002)
+
     def get_meta(self, key: str) -> str | None:
         answer = self._call("kv/range", {"key": _b64(self._meta + key.encode())})
         kvs = answer.get("kvs")

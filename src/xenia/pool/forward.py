@@ -48,13 +48,17 @@ class PoolLink:
         """``method`` on ``host``'s daemon; its XenAPI errors come back as they are."""
         peer = await self._peer(host)
         try:
-            return await peer.call(method, peer.handle, *params)
-        except Failure as e:
-            if e.code == "SESSION_INVALID":  # the member restarted: a new session, once
-                self._peers.pop(host, None)
-                peer = await self._peer(host)
+            try:
                 return await peer.call(method, peer.handle, *params)
-            raise ApiError(*e.details) from None
+            except Failure as e:
+                if e.code == "SESSION_INVALID":  # the member restarted: a new session, once
+                    self._peers.pop(host, None)
+                    peer = await self._peer(host)
+                    return await peer.call(method, peer.handle, *params)
+                raise ApiError(*e.details) from None
+            finally:
+                # what the other member wrote is read here next: wait for the watch to bring it
+                await self.backend.caught_up()
         except OSError as e:
             self._peers.pop(host, None)
             raise ApiError("HOST_OFFLINE", host) from e
