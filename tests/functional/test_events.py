@@ -28,7 +28,7 @@ HORIZON = 200
 #: XenAPI class names by the lowercase names events use
 CLASSES = {c.lower(): c for c in ("pool", "host", "host_cpu", "host_metrics", "VM", "VM_metrics", "VM_guest_metrics",
                                   "VBD", "VBD_metrics", "VDI", "SR", "PBD", "VIF", "network", "PIF", "console",
-                                  "task", "message", "role")}  # fmt: skip
+                                  "task", "message", "role", "SM", "blob")}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
