@@ -98,24 +98,7 @@ for line in sys.stdin:
 
 async def attach(path: str) -> SerialConsole:
     """The guest's serial console, once its shell answers."""
-    console = SerialConsole()
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            await console.connect(path)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.2)
-    while True:
-        try:
-            if (await console.run("true", timeout=2))[0] == 0:
-                return console
-        except TimeoutError:
-            if time.monotonic() > deadline:
-                raise
-            continue
+    return await SerialConsole.attach(path)
 
 
 async def mem_free(console: SerialConsole) -> int:

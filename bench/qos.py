@@ -37,23 +37,7 @@ FIND_DISK = "ls /sys/block | grep ^vd"
 
 async def attach(path: str) -> SerialConsole:
     """The guest's serial console, once its shell answers."""
-    console = SerialConsole()
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            await console.connect(path)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.2)
-    while True:
-        try:
-            if (await console.run("true", timeout=2))[0] == 0:
-                return console
-        except TimeoutError:
-            if time.monotonic() > deadline:
-                raise
+    return await SerialConsole.attach(path)
 
 
 async def write_rate(console: SerialConsole, device: str, size: int) -> float:

@@ -31,6 +31,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,6 +327,28 @@ class SerialConsole:
         self._seq = 0
         #: Offset in the output from which :meth:`wait_for` searches.
         self.mark = 0
+
+    @classmethod
+    async def attach(cls, path: str, timeout: float = 300.0) -> SerialConsole:
+        """The console at ``path`` once the guest's shell answers (the socket may not exist yet, and a
+        line typed before the shell started is lost, so both are retried until ``timeout``)."""
+        console = cls()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                await console.connect(path)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.2)
+        while True:
+            try:
+                if (await console.run("true", timeout=2))[0] == 0:
+                    return console
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise
 
     async def connect(self, path: str) -> None:
         reader, self._writer = await asyncio.open_unix_connection(path)
