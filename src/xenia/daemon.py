@@ -158,6 +158,7 @@ class Daemon:
         self.api.route("GET", "/console/ws", WebSocketConsoleHandler(app))  # the web console's noVNC and xterm.js
         link = app.services.get("pool")
         if link is not None:
+            dispatcher.settle = link.backend.caught_up
             self.api.route("POST", SESSION_PATH, link.session_route)
         blob_http = BlobHttp(app)
         self.api.route("GET", "/blob", blob_http.handle)

@@ -9,14 +9,14 @@ returns.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from xenia.api.codec import xmlrpc
 from xenia.api.context import App, Call
 from xenia.api.methods import Method, build_table
-from xenia.api.sessions import ActiveSession
+from xenia.api.sessions import POOL_ORIGINATOR, ActiveSession
 from xenia.api.unmarshal import BadEnum, BadValue, TypeMismatch, has_invalid_utf8, unmarshal
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import Kind, Type, parse_type
@@ -58,6 +58,9 @@ class Dispatcher:
         #: JSON-RPC results of these types go through their encoder, which may hand out one encoding
         #: (an ``orjson.Fragment``) shared by many answers: an event batch woken for 1 000 watchers
         self.json_encoders: dict[Type, Callable[[Any], Any]] = {}
+        #: in a pool: waits until this member's copy of the db holds every write etcd has now; run
+        #: before a call another member forwards here, which must see what that member just wrote
+        self.settle: Callable[[], Awaitable[None]] | None = None
         app.services["dispatcher"] = self
 
     def lookup(self, name: str) -> tuple[Method | None, bool]:
@@ -87,6 +90,8 @@ class Dispatcher:
             if isinstance(call, Reply):
                 return call
             method = call.method
+            if self.settle is not None and call.session is not None and call.session.originator == POOL_ORIGINATOR:
+                return self._settled(call, args)
             if method.is_coroutine:
                 return self._finish_async(call, args)
             return self._reply(method, method.handler(call, *args))
@@ -94,6 +99,19 @@ class Dispatcher:
             return Reply(False, error=e.description)
         except Exception as e:  # every non-API failure becomes INTERNAL_ERROR; the daemon goes on
             return _internal(name, e)
+
+    async def _settled(self, call: Call, args: list[Any]) -> Reply:
+        """A forwarded call: first this member's copy catches up with the forwarding member's writes."""
+        assert self.settle is not None
+        await self.settle()
+        if call.method.is_coroutine:
+            return await self._finish_async(call, args)
+        try:
+            return self._reply(call.method, call.method.handler(call, *args))
+        except ApiError as e:
+            return Reply(False, error=e.description)
+        except Exception as e:
+            return _internal(call.method.wire, e)
 
     async def _finish_async(self, call: Call, args: list[Any]) -> Reply:
         try:

@@ -40,6 +40,9 @@ def find_user(db: Db, name: str) -> str | None:
     return next((ref for ref in db.refs("user") if db.get("user", ref)["short_name"] == name), None)
 
 
+#: the originator of the sessions pool members open on each other (xenia.pool.forward)
+POOL_ORIGINATOR = "xenia-pool"
+
 #: a session group: ("originator", name), ("user", name) or ("anonymous", "")
 Group = tuple[str, str]
 

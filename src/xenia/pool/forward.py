@@ -5,6 +5,10 @@ XenAPI call made on the chosen member, as xapi's master forwards it to the slave
 it belongs to the pool with the pool secret (kept in etcd beside the db, never in an object clients
 can read), and gets a root session on the other member from its ``/pool/session`` route.  Each
 member publishes the URL of its API in etcd when it starts listening.
+
+Both ends wait for their copy of the db to catch up with etcd: the called member before it runs the
+call (it must see what the calling member just wrote, a VM made a template no more, say), and the
+calling member before it answers its client (which next reads what the called member wrote).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import secrets
 from typing import Any
 
 from xenia.api.http import Request, Response
-from xenia.api.sessions import SessionManager
+from xenia.api.sessions import POOL_ORIGINATOR, SessionManager
 from xenia.client.aio import AsyncSession
 from xenia.client.errors import Failure
 from xenia.datamodel.errors import ApiError
@@ -41,7 +45,7 @@ class PoolLink:
         if req.method != "POST" or not hmac.compare_digest(req.headers.get(SECRET_HEADER, "").encode(),
                                                            self.secret.encode()):  # fmt: skip
             return Response(403, b"forbidden\n", "text/plain")
-        ref = await self.sessions.login("root", "", "xenia-pool", local=True)
+        ref = await self.sessions.login("root", "", POOL_ORIGINATOR, local=True)
         return Response(200, ref.encode(), "text/plain")
 
     async def call(self, host: str, method: str, *params: Any) -> Any:
