@@ -245,6 +245,15 @@ def test_a_read_only_user_cannot_act(browser: WebDriver, lab: dict[str, Any], sh
     )
     assert code == "RBAC_PERMISSION_DENIED"
     assert lab["api"].VM.get_power_state(vm) == "Halted"
+    # a running VM: no Migrate, and its configuration report readable (xenia.vm_drift is read-only) with no form
+    (web1,) = lab["api"].VM.get_by_name_label("web-1")
+    browser.execute_script("location.hash = '#/vm/' + encodeURIComponent(arguments[0])", web1)
+    wait(browser, lambda b: b.find_element(By.ID, "vm-power").text == "Running", "web-1's page")
+    click(browser, "#tab-configuration", "the configuration tab")
+    wait(browser, lambda b: b.find_element(By.ID, "drift-reboot").text, "the configuration report")
+    assert browser.find_element(By.ID, "drift-status").text != "loading…"
+    assert "error" not in (browser.find_element(By.ID, "drift-status").get_attribute("class") or "")
+    assert browser.find_elements(By.CSS_SELECTOR, "button.act") == [] and browser.find_elements(By.ID, "drift-form") == []
     browser.find_element(By.ID, "logout").click()
     wait(browser, lambda b: b.find_elements(By.ID, "login"), "the login form after logging out")
 
