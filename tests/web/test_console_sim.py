@@ -22,7 +22,7 @@ import XenAPI
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
+from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess, free_port
 
 from .conftest import click, log_in, wait
 
@@ -350,12 +350,19 @@ def test_migrate_a_vm_to_another_xenia_host(browser: WebDriver, lab: dict[str, A
         browser.find_element(By.ID, "migrate-connect").click()
         wait(browser, lambda b: b.find_element(By.ID, "migrate-send"), "the destination's choices")
 
-    # a wrong password is told, and nothing moves
+    # no host there, then a wrong password: each told in words, and nothing moves
     click(browser, "button.act-migrate", "the migrate button")
+    browser.find_element(By.ID, "migrate-url").send_keys(f"127.0.0.1:{free_port()}")  # the page's scheme is added
+    browser.find_element(By.ID, "migrate-connect").click()
+    wait(browser, lambda b: "cannot be reached from this browser" in b.find_element(By.ID, "migrate-status").text,
+         "the unreachable host told")  # fmt: skip
+    browser.find_element(By.ID, "migrate-url").clear()
     browser.find_element(By.ID, "migrate-url").send_keys(other_host.url)
     browser.find_element(By.ID, "migrate-password").send_keys("wrong")
     browser.find_element(By.ID, "migrate-connect").click()
-    wait(browser, lambda b: "SESSION_AUTHENTICATION_FAILED" in b.find_element(By.ID, "migrate-status").text, "the refusal")
+    wait(browser, lambda b: b.find_element(By.ID, "migrate-status").text ==
+         "The user name or password is wrong. (SESSION_AUTHENTICATION_FAILED)", "the refusal")  # fmt: skip
+    assert browser.find_elements(By.ID, "migrate-send") == []
     # slowly (1 MiB/s through xenia's bandwidth option): the task's progress moves, and cancel stops it
     connect()
     assert browser.find_element(By.CSS_SELECTOR, "#migrate-sr option:checked").get_attribute("value") == \

@@ -18,7 +18,8 @@ export function baseUrl(typed) {
 
 function told(e, where) {
   if (e instanceof ApiError) return `${e.message} (${e.code})`;
-  return `${where} cannot be reached from this browser (${e.message}).`;
+  return `${where} cannot be reached from this browser (${e.message}): check the URL; a certificate the browser `
+    + `does not trust must be accepted first, by opening ${where} in a tab.`;
 }
 
 function choice(id, entries, selected) {
