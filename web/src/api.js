@@ -11,8 +11,8 @@ export class ApiError extends Error {
 let nextId = 1;
 
 /** One call; resolves to its result or rejects with an ApiError carrying xapi's code. */
-export async function rpc(method, params = []) {
-  const res = await fetch("/jsonrpc", {
+export async function rpc(method, params = [], base = "") {
+  const res = await fetch(`${base}/jsonrpc`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ jsonrpc: "2.0", method, params, id: nextId++ }),
@@ -24,18 +24,20 @@ export async function rpc(method, params = []) {
 }
 
 export class Session {
-  constructor(ref, user) {
+  /** `base`: another host's URL ("" is this daemon, which served the page). */
+  constructor(ref, user, base = "") {
     this.ref = ref;
     this.user = user;
+    this.base = base;
   }
 
-  static async login(user, password) {
-    const ref = await rpc("session.login_with_password", [user, password, "2.21", "xenia-web"]);
-    return new Session(ref, user);
+  static async login(user, password, base = "") {
+    const ref = await rpc("session.login_with_password", [user, password, "2.21", "xenia-web"], base);
+    return new Session(ref, user, base);
   }
 
   call(method, ...params) {
-    return rpc(method, [this.ref, ...params]);
+    return rpc(method, [this.ref, ...params], this.base);
   }
 
   async logout() {
@@ -70,6 +72,13 @@ const WORDS = {
   SR_FULL: () => "The storage repository is full.",
   INVALID_VALUE: (p) => `The value of ${p[0] || "a field"} is not valid: ${p[1] || ""}`,
   FIELD_TYPE_ERROR: (p) => `A value of the wrong kind was given for ${p[0] || "a field"}.`,
+  VM_MIGRATE_FAILED: (p) => `The migration failed: ${p[3] || "see the server's log"}`,
+  VIF_NOT_IN_MAP: () => "A NIC of the VM has no network on the destination.",
+  VDI_NOT_IN_MAP: () => "A disk of the VM has no storage on the destination.",
+  HOST_OFFLINE: () => "The destination host is not online.",
+  NETWORK_ERROR: (p) => p[0] || "The other host cannot be reached.",
+  USER_IS_NOT_LOCAL_SUPERUSER: () => "Only the local superuser (root) may do this.",
+  MEMORY_CONSTRAINT_VIOLATION: (p) => `The memory settings do not fit together: ${p[0] || ""}`,
   MESSAGE_METHOD_UNKNOWN: (p) => `The server does not know ${p[0] || "this call"}.`,
 };
 

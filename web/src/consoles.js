@@ -70,6 +70,15 @@ export function serialConsole(console, parent, vm) {
     ws.onmessage = (e) => terminal.write(new Uint8Array(e.data));
     ws.onclose = () => { status.textContent = "disconnected"; };
     terminal.onData((d) => { if (ws.readyState === WebSocket.OPEN) ws.send(encoder.encode(d)); });
+    // copy: Ctrl-Shift-C copies the selection, as terminals do (Ctrl-C is the guest's); paste: the browser's
+    // own paste (Ctrl-V, Ctrl-Shift-V, the menu) reaches xterm.js, which sends it as typed input
+    terminal.attachCustomKeyEventHandler((e) => {
+      if (e.type === "keydown" && e.ctrlKey && e.shiftKey && e.code === "KeyC" && terminal.hasSelection()) {
+        navigator.clipboard.writeText(terminal.getSelection()).catch(() => {});
+        return false;
+      }
+      return true;
+    });
     window.xeniaTerminal = terminal; // the browser tests read the screen as a person would
   });
   return () => {

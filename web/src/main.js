@@ -23,6 +23,7 @@ class Console {
     this.store = new Store(session);
     this.tasks = new TaskPanel(this);
     this.cleanup = [];
+    this.moved = new Map(); // VM ref -> where this page migrated it ({url, where}), for its page once it is gone
   }
 
   async mount(role) {

@@ -44,6 +44,11 @@ export class TaskPanel {
     }
   }
 
+  /** A step that failed before any task began (a call to another host): its row, told as any other. */
+  failed(label, e) {
+    this.fail(this.row(label), e);
+  }
+
   row(label) {
     const bar = h("progress", { max: 1, value: 0 });
     const status = h("span", { class: "status" }, "starting");

@@ -4,35 +4,52 @@ import { cdButtons, powerButtons, vmButtons } from "./actions.js";
 import { addresses } from "./vmlist.js";
 import { graphs } from "./graphs.js";
 import { serialConsole, vncConsole } from "./consoles.js";
+import { driftPanel } from "./drift.js";
+import { migrateForm } from "./migrate.js";
 
-const TABS = ["General", "Disks", "NICs", "Snapshots", "Messages", "Graphs", "Console", "Serial"];
+const TABS = ["General", "Configuration", "Disks", "NICs", "Snapshots", "Messages", "Graphs", "Console", "Serial"];
+// tabs whose widgets mount once and update themselves (a redraw of the page leaves them be)
+const LIVE = {
+  Configuration: (console, body, ref) => driftPanel(console, body, ref),
+  Graphs: (console, body, ref, vm) => graphs(console, body, "vm", vm.uuid),
+  Console: (console, body, ref, vm) => vncConsole(console, body, vm),
+  Serial: (console, body, ref, vm) => serialConsole(console, body, vm),
+};
 
 export function vmPage(console, parent, ref) {
   const { store } = console;
   const header = h("div", { class: "pagehead" });
   const body = h("section", { id: "tab-body" });
+  const forms = h("div", { class: "forms" }); // a form a button opened stays open while the header redraws
   let tab = "General";
   let stopTab = null;
   const tabs = h("div", { class: "tabs" }, TABS.map((t) => h("button", { class: "tab", id: `tab-${t.toLowerCase()}`,
     onclick: () => { tab = t; show_(true); } }, t)));
-  parent.append(header, tabs, body);
+  parent.append(header, forms, tabs, body);
 
   function show_(switched) {
     const vm = store.get("vm", ref);
     clear(header);
     if (!vm) {
-      header.append(h("h2", {}, "This VM no longer exists."));
+      const moved = console.moved.get(ref);
+      header.append(h("h2", { id: "vm-gone" }, "This VM no longer exists here."),
+        moved ? h("p", { id: "vm-moved" }, "It was migrated to ", h("a", { href: moved.url, target: "_blank" }, moved.where), ".") : null);
+      if (stopTab) stopTab();
+      stopTab = null;
+      clear(body);
+      clear(forms);
       return;
     }
-    header.append(h("h2", { id: "vm-name" }, vm.name_label, " ", h("span", { class: `power ${vm.power_state}`, id: "vm-power" }, vm.power_state)),
-      console.canAct ? h("div", { class: "buttons" }, powerButtons(console, ref, vm), vmButtons(console, ref, vm)) : null);
+    header.append(h("h2", { id: "vm-name" }, vm.name_label, " ", h("span", { class: `power ${vm.power_state}`, id: "vm-power" }, vm.power_state),
+      vm.requires_reboot ? h("span", { class: "badge warn", id: "vm-requires-reboot", title: "VM.requires_reboot" }, "reboot needed") : null),
+    console.canAct ? h("div", { class: "buttons" }, powerButtons(console, ref, vm), vmButtons(console, ref, vm),
+      migrateButton(console, ref, vm, forms)) : null);
     for (const b of tabs.children) b.classList.toggle("active", b.textContent === tab);
-    if (["Graphs", "Console", "Serial"].includes(tab)) {
+    if (LIVE[tab]) {
       if (!switched) return; // live widgets mount once, and update themselves
       if (stopTab) stopTab();
       clear(body);
-      stopTab = tab === "Graphs" ? graphs(console, body, "vm", vm.uuid)
-        : tab === "Console" ? vncConsole(console, body, vm) : serialConsole(console, body, vm);
+      stopTab = LIVE[tab](console, body, ref, vm);
       return;
     }
     if (stopTab) {
@@ -55,6 +72,16 @@ export function vmPage(console, parent, ref) {
     unsubscribe();
     if (stopTab) stopTab();
   };
+}
+
+/** Migrate: opens the form (once) that moves the VM to another pool member or another xenia host. */
+function migrateButton(console, ref, vm, forms) {
+  const allowed = vm.allowed_operations || [];
+  const live = vm.power_state === "Running" || vm.power_state === "Paused";
+  if (!(allowed.includes("pool_migrate") || allowed.includes("migrate_send") || live)) return null;
+  return h("button", { class: "act act-migrate", onclick: () => {
+    if (!forms.querySelector("#migrate-form")) forms.append(migrateForm(console, ref));
+  } }, "Migrate");
 }
 
 function section(console, tab, ref, vm) {
