@@ -64,7 +64,6 @@ def clean_state(rounds: int) -> tuple[list[float], list[float]]:
             api = session.xenapi
             vm = api.VM.clone(api.VM.get_by_name_label("Generic Linux BIOS")[0], "bench")
             api.VM.provision(vm)
-            api.VM.set_is_a_template(vm, False)
             api.VM.start(vm, False, False)
             began = time.perf_counter()
             sim.restore(snap)

@@ -75,7 +75,6 @@ def make_vm(api: Any, name: str, other: dict[str, str] | None = None) -> str:
     template = api.VM.get_by_name_label("Generic Linux BIOS")[0]
     vm: str = api.VM.clone(template, name)
     api.VM.provision(vm)
-    api.VM.set_is_a_template(vm, False)
     for k, v in (other or {}).items():
         api.VM.add_to_other_config(vm, k, v)
     network = api.network.get_all()[0]

@@ -37,7 +37,6 @@ def login(sim: Simulator) -> XenAPI.Session:
 def new_vm(api: XenAPI.Session, name: str) -> str:
     vm: str = api.VM.clone(api.VM.get_by_name_label(TEMPLATE)[0], name)
     api.VM.provision(vm)
-    api.VM.set_is_a_template(vm, False)
     return vm
 
 

@@ -159,6 +159,9 @@ def test_a_new_vm_from_a_template(browser: WebDriver, lab: dict[str, Any], shot:
     memory = browser.find_element(By.ID, "new-memory")
     memory.clear()
     memory.send_keys("512")
+    disk = browser.find_element(By.ID, "new-disk")
+    disk.clear()
+    disk.send_keys("3")
     browser.find_element(By.CSS_SELECTOR, f"#new-network option[value='{network}']").click()
     shot("form")
     browser.find_element(By.ID, "new-create").click()
@@ -169,7 +172,8 @@ def test_a_new_vm_from_a_template(browser: WebDriver, lab: dict[str, Any], shot:
     assert rec["is_a_template"] is False and rec["power_state"] == "Running"
     assert rec["memory_static_max"] == str(512 * 1024 * 1024) and rec["VCPUs_at_startup"] == "2"  # the template's 2
     assert network in [api.VIF.get_network(v) for v in rec["VIFs"]]
-    assert any(api.VBD.get_type(b) == "Disk" for b in rec["VBDs"])  # provisioned from the template's disks
+    disks = [b for b in rec["VBDs"] if api.VBD.get_type(b) == "Disk"]  # provisioned from the template's disks
+    assert [api.VDI.get_virtual_size(api.VBD.get_VDI(b)) for b in disks] == [str(3 * 1024**3)]
     shot("made")
 
 
@@ -266,7 +270,6 @@ def running_vm(api: Any, name: str) -> str:
     (template,) = api.VM.get_by_name_label("Web server")
     vm: str = api.VM.clone(template, name)
     api.VM.provision(vm)
-    api.VM.set_is_a_template(vm, False)
     api.VM.start(vm, False, False)
     return vm
 
