@@ -28,6 +28,7 @@ from xenia.api.dispatch import Dispatcher
 from xenia.api.events import EventHub, EventLimits
 from xenia.api.http import HttpLimits
 from xenia.api.https_only import PlainListener
+from xenia.api.methods import build_table
 from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
@@ -45,6 +46,7 @@ from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.migration import Migrations
 from xenia.ops.storage import Storage
+from xenia.pool import vmops
 from xenia.pool.forward import SESSION_PATH, PoolLink
 from xenia.pool.ha import HaMonitor
 from xenia.pool.join import read_pool
@@ -148,7 +150,10 @@ class Daemon:
         await self._start_driver(app)
         if cfg.etcd:
             await self._join_liveness(app, cfg.etcd)
-        dispatcher = Dispatcher(app)
+        table = build_table(app.model)
+        if "pool" in app.services:  # what runs on another member is made there (xapi's forward_vm_op)
+            vmops.install(table, app.services["pool"])
+        dispatcher = Dispatcher(app, table)
         hub.install(dispatcher.encoders, dispatcher.json_encoders)
         self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
         metrics_http = MetricsHttp(app)
