@@ -28,7 +28,7 @@ from xenia.api.dispatch import Dispatcher
 from xenia.api.events import EventHub, EventLimits
 from xenia.api.http import HttpLimits
 from xenia.api.https_only import PlainListener
-from xenia.api.methods import build_table
+from xenia.api.methods import Method, build_table
 from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
@@ -46,7 +46,7 @@ from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.migration import Migrations
 from xenia.ops.storage import Storage
-from xenia.pool import vmops
+from xenia.pool import retry, vmops
 from xenia.pool.forward import SESSION_PATH, PoolLink
 from xenia.pool.ha import HaMonitor
 from xenia.pool.join import read_pool
@@ -150,10 +150,7 @@ class Daemon:
         await self._start_driver(app)
         if cfg.etcd:
             await self._join_liveness(app, cfg.etcd)
-        table = build_table(app.model)
-        if "pool" in app.services:  # what runs on another member is made there (xapi's forward_vm_op)
-            vmops.install(table, app.services["pool"])
-        dispatcher = Dispatcher(app, table)
+        dispatcher = Dispatcher(app, self._dispatch_table(app))
         hub.install(dispatcher.encoders, dispatcher.json_encoders)
         self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
         metrics_http = MetricsHttp(app)
@@ -196,6 +193,17 @@ class Daemon:
         if self.store is not None:
             self.store.replay_older_history()  # and the store's history before its newest snapshot
         asyncio.get_running_loop().create_task(self._housekeeping())
+
+    @staticmethod
+    def _dispatch_table(app: App) -> dict[str, Method]:
+        """The handlers; a pool member's makes again a write another member beat (xenia.pool.retry)
+        and has what runs on another member made there (xenia.pool.vmops)."""
+        table = build_table(app.model)
+        link: PoolLink | None = app.services.get("pool")
+        if link is not None:
+            retry.install(table, link.backend)
+            vmops.install(table, link)
+        return table
 
     def request_restart(self) -> None:
         """Stop, then start again with the same arguments (after pool.join: as a pool member)."""

@@ -498,6 +498,46 @@ def test_a_standalone_host_with_a_running_vm_refuses_to_join_then_joins(members:
         assert len(again.xenapi.host.get_all()) == 1
 
 
+def test_two_members_changing_one_object_at_once_lose_nothing(sessions: list[Any]) -> None:
+    """Two members add keys to one VM's other_config at the same time, each its own and both the same
+    ones: every call of its own succeeds (a write another member beat is made again on the fresh
+    object), each shared key is added by exactly one of them and refused to the other with xapi's
+    MAP_DUPLICATE_KEY, and every member ends with every key."""
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[0].xenapi.VM.clone(template, "contended")
+    token = sessions[1].xenapi.event_from(["VM"], "", 0.0)["token"]
+    while not _exists(sessions[1], vm):
+        token = sessions[1].xenapi.event_from(["VM"], token, 5.0)["token"]
+    before = set(sessions[0].xenapi.VM.get_other_config(vm))
+    rounds = 25
+
+    def hammer(i: int) -> dict[str, str]:
+        api = sessions[i].xenapi
+        outcome: dict[str, str] = {}
+        for n in range(rounds):
+            api.VM.add_to_other_config(vm, f"m{i}-{n}", str(i))
+            try:
+                api.VM.add_to_other_config(vm, f"shared-{n}", str(i))
+                outcome[f"shared-{n}"] = "added"
+            except XenAPI.Failure as e:
+                outcome[f"shared-{n}"] = e.details[0]
+        return outcome
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(hammer, (0, 1))
+    for n in range(rounds):
+        assert sorted((first[f"shared-{n}"], second[f"shared-{n}"])) == ["MAP_DUPLICATE_KEY", "added"]
+    expected = {*before, *(f"m{i}-{n}" for i in (0, 1) for n in range(rounds)), *(f"shared-{n}" for n in range(rounds))}
+    for s in sessions:
+        token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while (keys := set(s.xenapi.VM.get_other_config(vm))) != expected:
+            assert keys < expected, keys - expected
+            answer = s.xenapi.event_from(["VM"], token, 30.0)
+            assert answer["events"], f"no event in 30 s: {sorted(expected - keys)} missing"
+            token = answer["token"]
+    sessions[1].xenapi.VM.destroy(vm)
+
+
 def test_the_pool_goes_on_when_one_etcd_member_of_three_dies(etcd_three: EtcdCluster, sessions: list[Any]) -> None:
     """Each member writes in turn once it has seen the previous member's write (a member whose watch
     went through the dead etcd member catches up by itself; until then its writes on objects changed

@@ -57,6 +57,20 @@ class EtcdUnavailable(Exception):
     """No endpoint of the cluster answered."""
 
 
+class WriteConflict(ApiError):
+    """A batch lost its transaction: another member changed one of its objects first.
+
+    Nothing of the batch is kept.  ``fresh`` holds what etcd had for each of the batch's objects
+    when the transaction failed (key, value or None if gone, revision), read in the same round trip,
+    so that the caller can bring its copy up to date (:meth:`EtcdBackend.refresh`) and try again.
+    """
+
+    def __init__(self, fresh: list[tuple[bytes, bytes | None, int]]) -> None:
+        super().__init__("INTERNAL_ERROR", "another pool member changed these objects first: "
+                                           "the call made no change and may be retried")  # fmt: skip
+        self.fresh = fresh
+
+
 class _Compacted(Exception):
     """The watch asked for history that etcd has compacted away."""
 
@@ -193,6 +207,8 @@ class EtcdBackend:
         self._meta = self.prefix + b"/meta/"
         self._client = EtcdClient(self.endpoints, timeout)
         self.revisions: dict[bytes, int] = {}
+        #: this member's successful writes so far (a call that made none may be run again after a conflict)
+        self.commits = 0
         #: the cluster revision the in-memory copy is complete up to (the watch resumes after it)
         self.revision = 0
         #: the newest revision the watch has handed to the loop (where a broken watch resumes)
@@ -238,15 +254,50 @@ class EtcdBackend:
             del_keys.append(key)
         if not success:
             return
-        answer = self._call("kv/txn", {"compare": compare, "success": success})
+        keys = [*put_keys, *del_keys]
+        failure = [{"request_range": {"key": _b64(key)}} for key in keys]  # what the winner left
+        answer = self._call("kv/txn", {"compare": compare, "success": success, "failure": failure})
         if not answer.get("succeeded"):
-            raise ApiError("INTERNAL_ERROR", "another pool member changed these objects first: "
-                                             "the call made no change and may be retried")  # fmt: skip
+            conflict = WriteConflict(self._fresh(keys, answer.get("responses", [])))
+            if self._loop is not None:  # the copy catches up even if nobody retries
+                self._loop.call_soon(self.refresh, conflict)
+            raise conflict
+        self.commits += 1
         revision = int(answer["header"]["revision"])
         for key in put_keys:
             self.revisions[key] = revision
         for key in del_keys:
             self.revisions.pop(key, None)
+
+    @staticmethod
+    def _fresh(keys: list[bytes], responses: list[dict[str, Any]]) -> list[tuple[bytes, bytes | None, int]]:
+        fresh: list[tuple[bytes, bytes | None, int]] = []
+        for key, response in zip(keys, responses, strict=True):
+            kvs = response.get("response_range", {}).get("kvs")
+            if kvs:
+                fresh.append((key, _unb64(kvs[0].get("value", "")), int(kvs[0]["mod_revision"])))
+            else:
+                fresh.append((key, None, 0))
+        return fresh
+
+    def refresh(self, conflict: WriteConflict) -> None:
+        """Bring this member's copy of the conflicting objects up to what etcd had (on the event loop,
+        outside any batch): the objects another member changed or removed, ahead of the watch, which
+        then skips those revisions as already seen.  Idempotent."""
+        db = self._db
+        if db is None:
+            return
+        upserts: list[StoredObject] = []
+        deletes: list[str] = []
+        for key, value, revision in conflict.fresh:
+            if value is None:
+                if self.revisions.pop(key, None) is not None:
+                    deletes.append(key[len(self._obj) :].decode())
+            elif revision > self.revisions.get(key, 0):
+                self.revisions[key] = revision
+                upserts.append(self._decode(key, value))
+        if upserts or deletes:
+            db.apply_remote(upserts, deletes)
 
     def newest_object_revision(self) -> int:
         """The revision of the pool's most recently written object, as etcd has it now."""
