@@ -217,7 +217,8 @@ class Daemon:
         assert isinstance(backend, EtcdBackend)
         link = app.services["pool"] = await asyncio.to_thread(PoolLink, backend, app.sessions, app.host_ref)
         app.services["pool-redirect-logins"] = not self.config.pool_serve_everywhere
-        ha = app.services["ha"] = HaMonitor(app.db, app.services["ops"], app.host_ref, app.pool_ref, link)
+        ha = app.services["ha"] = HaMonitor(app.db, app.services["ops"], app.host_ref, app.pool_ref, link,
+                                            self.config.state_dir)  # fmt: skip
 
         def isolated() -> None:
             self._fencing = loop.create_task(ha.fence())
@@ -228,6 +229,7 @@ class Daemon:
         metrics = app.db.get("host", app.host_ref)["metrics"]
         if app.db.exists("host_metrics", metrics):
             app.db.set("host_metrics", metrics, "live", True)
+        ha.report_fenced()
 
     async def _start_driver(self, app: App) -> None:
         """Open the driver (adopting the domains it kept), then bring the db in line with it."""
