@@ -35,7 +35,7 @@ from xenia.api.tasks import TaskLimits, TaskManager
 from xenia.datamodel import MODEL
 from xenia.datamodel.errors import ApiError
 from xenia.db import Backend, Db, MemoryBackend, SqliteBackend
-from xenia.db.etcd import EtcdBackend
+from xenia.db.etcd import EtcdBackend, EtcdTls
 from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
@@ -96,6 +96,8 @@ class DaemonConfig:
     etcd: str | None = None
     #: the key prefix of this pool's objects in etcd (several pools can share one cluster)
     etcd_prefix: str = "xenia"
+    #: TLS to etcd (``https://`` endpoints): its CA, and this member's client certificate and key
+    etcd_tls: EtcdTls | None = None
     #: seconds of a member's etcd lease: how long after its death the others act (xapi HA's default: 60)
     pool_host_timeout: int = 30
     #: answer logins on a member that is not the master (xapi's slaves answer HOST_IS_SLAVE)
@@ -128,7 +130,7 @@ class Daemon:
             cfg.etcd, cfg.etcd_prefix = joined["etcd"], joined["prefix"]
         backend: Backend
         if cfg.etcd:
-            backend = EtcdBackend(cfg.etcd, cfg.etcd_prefix)
+            backend = EtcdBackend(cfg.etcd, cfg.etcd_prefix, tls=cfg.etcd_tls)
         elif cfg.in_memory:
             backend = MemoryBackend()
         else:
@@ -224,7 +226,7 @@ class Daemon:
             self._fencing = loop.create_task(ha.fence())
 
         self.liveness = Liveness(etcd, self.config.etcd_prefix, app.host_ref, self.config.pool_host_timeout, loop,
-                                 ha.members_changed, isolated)  # fmt: skip
+                                 ha.members_changed, isolated, backend.context)  # fmt: skip
         await asyncio.to_thread(self.liveness.start)
         metrics = app.db.get("host", app.host_ref)["metrics"]
         if app.db.exists("host_metrics", metrics):
