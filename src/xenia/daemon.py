@@ -28,13 +28,14 @@ from xenia.api.dispatch import Dispatcher
 from xenia.api.events import EventHub, EventLimits
 from xenia.api.http import HttpLimits
 from xenia.api.https_only import PlainListener
+from xenia.api.methods import Method, build_table
 from xenia.api.server import ApiServer
 from xenia.api.sessions import SessionLimits, SessionManager
 from xenia.api.tasks import TaskLimits, TaskManager
 from xenia.datamodel import MODEL
 from xenia.datamodel.errors import ApiError
 from xenia.db import Backend, Db, MemoryBackend, SqliteBackend
-from xenia.db.etcd import EtcdBackend
+from xenia.db.etcd import EtcdBackend, EtcdTls
 from xenia.db.migrate import SchemaError
 from xenia.drivers import registry
 from xenia.drivers.base import Driver
@@ -45,6 +46,7 @@ from xenia.metrics.http import MetricsHttp
 from xenia.ops.engine import Ops
 from xenia.ops.migration import Migrations
 from xenia.ops.storage import Storage
+from xenia.pool import retry, vmops
 from xenia.pool.forward import SESSION_PATH, PoolLink
 from xenia.pool.ha import HaMonitor
 from xenia.pool.join import read_pool
@@ -94,6 +96,8 @@ class DaemonConfig:
     etcd: str | None = None
     #: the key prefix of this pool's objects in etcd (several pools can share one cluster)
     etcd_prefix: str = "xenia"
+    #: TLS to etcd (``https://`` endpoints): its CA, and this member's client certificate and key
+    etcd_tls: EtcdTls | None = None
     #: seconds of a member's etcd lease: how long after its death the others act (xapi HA's default: 60)
     pool_host_timeout: int = 30
     #: answer logins on a member that is not the master (xapi's slaves answer HOST_IS_SLAVE)
@@ -126,7 +130,7 @@ class Daemon:
             cfg.etcd, cfg.etcd_prefix = joined["etcd"], joined["prefix"]
         backend: Backend
         if cfg.etcd:
-            backend = EtcdBackend(cfg.etcd, cfg.etcd_prefix)
+            backend = EtcdBackend(cfg.etcd, cfg.etcd_prefix, tls=cfg.etcd_tls)
         elif cfg.in_memory:
             backend = MemoryBackend()
         else:
@@ -148,7 +152,7 @@ class Daemon:
         await self._start_driver(app)
         if cfg.etcd:
             await self._join_liveness(app, cfg.etcd)
-        dispatcher = Dispatcher(app)
+        dispatcher = Dispatcher(app, self._dispatch_table(app))
         hub.install(dispatcher.encoders, dispatcher.json_encoders)
         self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
         metrics_http = MetricsHttp(app)
@@ -192,6 +196,17 @@ class Daemon:
             self.store.replay_older_history()  # and the store's history before its newest snapshot
         asyncio.get_running_loop().create_task(self._housekeeping())
 
+    @staticmethod
+    def _dispatch_table(app: App) -> dict[str, Method]:
+        """The handlers; a pool member's makes again a write another member beat (xenia.pool.retry)
+        and has what runs on another member made there (xenia.pool.vmops)."""
+        table = build_table(app.model)
+        link: PoolLink | None = app.services.get("pool")
+        if link is not None:
+            retry.install(table, link.backend)
+            vmops.install(table, link)
+        return table
+
     def request_restart(self) -> None:
         """Stop, then start again with the same arguments (after pool.join: as a pool member)."""
         self.restart = True
@@ -204,17 +219,19 @@ class Daemon:
         assert isinstance(backend, EtcdBackend)
         link = app.services["pool"] = await asyncio.to_thread(PoolLink, backend, app.sessions, app.host_ref)
         app.services["pool-redirect-logins"] = not self.config.pool_serve_everywhere
-        ha = app.services["ha"] = HaMonitor(app.db, app.services["ops"], app.host_ref, app.pool_ref, link)
+        ha = app.services["ha"] = HaMonitor(app.db, app.services["ops"], app.host_ref, app.pool_ref, link,
+                                            self.config.state_dir)  # fmt: skip
 
         def isolated() -> None:
             self._fencing = loop.create_task(ha.fence())
 
         self.liveness = Liveness(etcd, self.config.etcd_prefix, app.host_ref, self.config.pool_host_timeout, loop,
-                                 ha.members_changed, isolated)  # fmt: skip
+                                 ha.members_changed, isolated, backend.context)  # fmt: skip
         await asyncio.to_thread(self.liveness.start)
         metrics = app.db.get("host", app.host_ref)["metrics"]
         if app.db.exists("host_metrics", metrics):
             app.db.set("host_metrics", metrics, "live", True)
+        ha.report_fenced()
 
     async def _start_driver(self, app: App) -> None:
         """Open the driver (adopting the domains it kept), then bring the db in line with it."""

@@ -14,7 +14,7 @@ import pytest
 from xenia.datamodel import MODEL
 from xenia.datamodel.errors import ApiError
 from xenia.db import Change, Db
-from xenia.db.etcd import EtcdBackend
+from xenia.db.etcd import EtcdBackend, WriteConflict
 from xenia.pool.localetcd import EtcdCluster
 
 _prefixes = itertools.count()
@@ -58,6 +58,43 @@ def test_a_write_from_a_stale_copy_is_refused_and_leaves_nothing(etcd_one: EtcdC
     assert [second.get("VM", r)["name_label"] for r in second.refs("VM")] == ["before"]
     third = _member(etcd_one, prefix)
     assert [third.get("VM", r)["name_label"] for r in third.refs("VM")] == ["first"]
+
+
+def test_a_refused_write_brings_what_the_winner_left_so_it_can_be_made_again(etcd_one: EtcdCluster) -> None:
+    """The refusal carries etcd's objects as the other member left them (read in the same round trip):
+    with them the loser's copy is current (a changed object changed, a removed one gone, on its change
+    feed too) and the same write, made again, goes through (what xenia.pool.retry does)."""
+    prefix = f"t{next(_prefixes)}"
+
+    async def scenario() -> None:
+        first = _member(etcd_one, prefix)
+        vm = first.create("VM", {"name_label": "before"})
+        other = first.create("VM", {"name_label": "other"})
+        second = _member(etcd_one, prefix)
+        backend = second.backend
+        assert isinstance(backend, EtcdBackend)
+        backend.attach(second, asyncio.get_running_loop())
+        seen: list[tuple[str, str]] = []
+        second.subscribe(lambda changes: seen.extend((c.op, c.ref) for c in changes))
+        first.set("VM", vm, "name_label", "first")  # no await before the next write: its watch is behind
+        first.destroy("VM", other)
+        with pytest.raises(WriteConflict) as err, second.batch():
+            second.set("VM", vm, "name_description", "second")
+            second.set("VM", other, "name_description", "second")
+        assert err.value.code == "INTERNAL_ERROR"
+        assert {key.decode().rpartition("/")[2]: value is not None for key, value, _rev in err.value.fresh} == {
+            vm: True, other: False}  # fmt: skip
+        assert second.get("VM", vm)["name_label"] == "before" and seen == []
+        backend.refresh(err.value)
+        assert second.get("VM", vm)["name_label"] == "first" and not second.exists("VM", other)
+        assert sorted(seen) == sorted([("mod", vm), ("del", other)])
+        second.set("VM", vm, "name_description", "second")
+        third = _member(etcd_one, prefix)
+        records = [third.get("VM", ref) for ref in third.refs("VM")]
+        assert [(r["name_label"], r["name_description"]) for r in records] == [("first", "second")]
+        backend.close()
+
+    asyncio.run(scenario())
 
 
 def test_destroying_what_another_member_changed_is_refused(etcd_one: EtcdCluster) -> None:

@@ -113,7 +113,9 @@ def test_a_dead_members_protected_vms_restart_on_a_survivor(members: list[Daemon
 
 
 def test_a_member_cut_off_from_etcd_fences_itself(members: list[DaemonProcess], sessions: list[Any],
-                                                   relay: Relay) -> None:  # fmt: skip
+                                                   relay: Relay, etcd_one: EtcdCluster) -> None:  # fmt: skip
+    """Cut off, it ends its domains and stops; its protected VM runs on a survivor; started again
+    (reaching etcd now), it is back in the pool and says it was fenced (xapi's HA_HOST_WAS_FENCED)."""
     cut_off = _host_of(sessions[2])
     protected = _start_here(sessions[2], "protected-on-the-cut-off", "restart")
     relay.cut()
@@ -123,3 +125,13 @@ def test_a_member_cut_off_from_etcd_fences_itself(members: list[DaemonProcess], 
     _until(s, ["VM"], lambda: s.xenapi.VM.get_resident_on(protected) == _host_of(s)
            and s.xenapi.VM.get_power_state(protected) == "Running")  # fmt: skip
     assert s.xenapi.host_metrics.get_live(s.xenapi.host.get_metrics(cut_off)) is False
+    cut_off_uuid = s.xenapi.host.get_uuid(cut_off)
+    members[2].extra_args = ["--etcd", etcd_one.endpoints, "--pool-host-timeout", TIMEOUT, "--pool-serve-everywhere"]
+    members[2].start()
+    _until(s, ["message", "host_metrics"], lambda: any(
+        m["name"] == "HA_HOST_WAS_FENCED" for m in s.xenapi.message.get_all_records().values()))
+    (fenced,) = [m for m in s.xenapi.message.get_all_records().values() if m["name"] == "HA_HOST_WAS_FENCED"]
+    assert (fenced["cls"], fenced["obj_uuid"], fenced["priority"]) == ("Host", cut_off_uuid, "4")
+    assert _host_of(_login(members[2])) == cut_off  # the same host, back
+    assert s.xenapi.host_metrics.get_live(s.xenapi.host.get_metrics(cut_off)) is True
+    assert s.xenapi.VM.get_resident_on(protected) == _host_of(s)  # it stays where HA restarted it

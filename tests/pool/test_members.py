@@ -201,15 +201,88 @@ def test_a_nic_cap_set_on_any_member_is_applied_by_the_vm_s_host(members: list[D
     _until_resident(sessions[0], vm, hosts[1])
     api.VIF.set_qos_algorithm_params(vif, {"kbps": "640"})
     assert api.VIF.get_qos_algorithm_params(vif) == {"kbps": "640"}  # read where it was asked: xapi's master
-    state = members[1].state_dir / "sim" / "domains.sqlite"
-    db = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
-    try:
-        (data,) = db.execute("SELECT data FROM domains WHERE uuid = ?", (api.VM.get_uuid(vm),)).fetchone()
-    finally:
-        db.close()
-    assert [n["rate"] for n in orjson.loads(data)["nics"]] == [640]
+    assert [n["rate"] for n in _sim_domain(members[1], api.VM.get_uuid(vm))["nics"]] == [640]
     api.VM.hard_shutdown(vm)
     api.VM.destroy(vm)
+
+
+def _sim_domain(member: DaemonProcess, uuid: str) -> dict[str, Any]:
+    """A domain as the member's simulated hypervisor holds it (its state file, read as its administrator would)."""
+    state = member.state_dir / "sim" / "domains.sqlite"
+    db = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
+    try:
+        (data,) = db.execute("SELECT data FROM domains WHERE uuid = ?", (uuid,)).fetchone()
+    finally:
+        db.close()
+    domain: dict[str, Any] = orjson.loads(data)
+    return domain
+
+
+def test_devices_and_live_settings_of_a_running_vm_are_changed_by_its_member(members: list[DaemonProcess],
+                                                                             sessions: list[Any]) -> None:  # fmt: skip
+    """Hot-plug, CD media and live vCPU and memory changes asked of the other two members: the second
+    member, which runs the VM, makes them on its domain (xapi's forward_vm_op/forward_vbd_op), and the
+    member asked answers with the db as that member left it."""
+    hosts = [_this_host(s) for s in sessions]
+    api, local = sessions[0].xenapi, sessions[2].xenapi
+    (template,) = api.VM.get_by_name_label(TEMPLATE)
+    vm = api.VM.clone(template, "live-devices")
+    api.VM.set_is_a_template(vm, False)
+    api.VM.set_VCPUs_max(vm, 4)
+    api.VM.set_VCPUs_at_startup(vm, 1)
+    vif = api.VIF.create({"device": "0", "network": api.network.get_all()[0], "VM": vm, "MAC": "", "MTU": "1500",
+                          "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})  # fmt: skip
+    (sr,) = [api.PBD.get_SR(p) for p in api.host.get_PBDs(hosts[1])
+             if api.SR.get_name_label(api.PBD.get_SR(p)) == "Local storage"]  # fmt: skip
+    disk = api.VDI.create({"name_label": "hot disk", "SR": sr, "virtual_size": str(1 << 20), "type": "user",
+                           "sharable": False, "read_only": False, "other_config": {}})  # fmt: skip
+    vbd_fields = {"VM": vm, "bootable": False, "mode": "RW", "unpluggable": True, "empty": False,
+                  "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}}  # fmt: skip
+    cd = api.VBD.create({**vbd_fields, "VDI": "OpaqueRef:NULL", "userdevice": "3", "type": "CD", "empty": True,
+                         "mode": "RO"})  # fmt: skip
+    api.VM.start_on(vm, hosts[1], False, False)
+    _until_resident(sessions[0], vm, hosts[1])
+    uuid = api.VM.get_uuid(vm)
+    assert [n["d"] for n in _sim_domain(members[1], uuid)["nics"]] == ["0"]
+
+    api.VIF.unplug(vif)
+    assert _sim_domain(members[1], uuid)["nics"] == []
+    assert api.VIF.get_currently_attached(vif) is False
+    local.VIF.plug(vif)
+    assert [n["d"] for n in _sim_domain(members[1], uuid)["nics"]] == ["0"]
+    assert local.VIF.get_currently_attached(vif) is True
+
+    vbd = local.VBD.create({**vbd_fields, "VDI": disk, "userdevice": "1", "type": "Disk"})
+    task = api.Async.VBD.plug(vbd)  # the task on the member asked, the plug on the VM's member
+    assert _task_status(sessions[0], task) == "success", api.task.get_error_info(task)
+    disks = {d["u"]: d for d in _sim_domain(members[1], uuid)["disks"]}
+    assert disks["1"]["p"] is not None and disks["1"]["p"].endswith(api.VDI.get_location(disk))
+    assert api.VBD.get_currently_attached(vbd) is True
+    local.VBD.unplug(vbd)
+    assert "1" not in {d["u"] for d in _sim_domain(members[1], uuid)["disks"]}
+
+    api.VBD.insert(cd, disk)
+    disks = {d["u"]: d for d in _sim_domain(members[1], uuid)["disks"]}
+    assert disks["3"]["p"] is not None and disks["3"]["p"].endswith(api.VDI.get_location(disk))
+    assert api.VBD.get_VDI(cd) == disk
+    local.VBD.eject(cd)
+    assert {d["u"]: d["p"] for d in _sim_domain(members[1], uuid)["disks"]}["3"] is None
+    assert local.VBD.get_empty(cd) is True
+
+    api.VM.set_VCPUs_number_live(vm, 3)
+    assert _sim_domain(members[1], uuid)["vcpus"] == 3
+    assert api.VM.get_VCPUs_at_startup(vm) == "3"
+    static_max = int(api.VM.get_memory_static_max(vm))
+    local.VM.set_memory_dynamic_range(vm, str(static_max // 2), str(static_max // 2))
+    assert _sim_domain(members[1], uuid)["target"] == static_max // 2
+    assert local.VM.get_memory_target(vm) == str(static_max // 2)
+
+    with pytest.raises(XenAPI.Failure) as err:  # the VM's member checks, and its answer comes back
+        api.VM.set_VCPUs_number_live(vm, 5)
+    assert err.value.details[0] == "INVALID_VALUE"
+    api.VM.hard_shutdown(vm)
+    api.VM.destroy(vm)
+    api.VDI.destroy(disk)
 
 
 def test_start_places_a_vm_on_the_host_with_most_free_memory(sessions: list[Any]) -> None:
@@ -423,6 +496,46 @@ def test_a_standalone_host_with_a_running_vm_refuses_to_join_then_joins(members:
                 assert not isinstance(e, XenAPI.Failure) or e.details[0] == "HOST_IS_SLAVE", e
                 sessions[0].xenapi.event_from(["host"], token, 1.0)
         assert len(again.xenapi.host.get_all()) == 1
+
+
+def test_two_members_changing_one_object_at_once_lose_nothing(sessions: list[Any]) -> None:
+    """Two members add keys to one VM's other_config at the same time, each its own and both the same
+    ones: every call of its own succeeds (a write another member beat is made again on the fresh
+    object), each shared key is added by exactly one of them and refused to the other with xapi's
+    MAP_DUPLICATE_KEY, and every member ends with every key."""
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[0].xenapi.VM.clone(template, "contended")
+    token = sessions[1].xenapi.event_from(["VM"], "", 0.0)["token"]
+    while not _exists(sessions[1], vm):
+        token = sessions[1].xenapi.event_from(["VM"], token, 5.0)["token"]
+    before = set(sessions[0].xenapi.VM.get_other_config(vm))
+    rounds = 25
+
+    def hammer(i: int) -> dict[str, str]:
+        api = sessions[i].xenapi
+        outcome: dict[str, str] = {}
+        for n in range(rounds):
+            api.VM.add_to_other_config(vm, f"m{i}-{n}", str(i))
+            try:
+                api.VM.add_to_other_config(vm, f"shared-{n}", str(i))
+                outcome[f"shared-{n}"] = "added"
+            except XenAPI.Failure as e:
+                outcome[f"shared-{n}"] = e.details[0]
+        return outcome
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(hammer, (0, 1))
+    for n in range(rounds):
+        assert sorted((first[f"shared-{n}"], second[f"shared-{n}"])) == ["MAP_DUPLICATE_KEY", "added"]
+    expected = {*before, *(f"m{i}-{n}" for i in (0, 1) for n in range(rounds)), *(f"shared-{n}" for n in range(rounds))}
+    for s in sessions:
+        token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while (keys := set(s.xenapi.VM.get_other_config(vm))) != expected:
+            assert keys < expected, keys - expected
+            answer = s.xenapi.event_from(["VM"], token, 30.0)
+            assert answer["events"], f"no event in 30 s: {sorted(expected - keys)} missing"
+            token = answer["token"]
+    sessions[1].xenapi.VM.destroy(vm)
 
 
 def test_the_pool_goes_on_when_one_etcd_member_of_three_dies(etcd_three: EtcdCluster, sessions: list[Any]) -> None:

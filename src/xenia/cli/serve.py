@@ -70,6 +70,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--etcd", default="", metavar="URL[,URL...]",
                    help="keep the db in this etcd cluster, shared with the pool's other members (docs/pools.md)")
     p.add_argument("--etcd-prefix", default="xenia", help="the key prefix of this pool in etcd")
+    p.add_argument("--etcd-cacert", default=None, metavar="PEM",
+                   help="with https:// etcd endpoints: the CA that signed etcd's certificate (default: the system's)")
+    p.add_argument("--etcd-cert", default=None, metavar="PEM",
+                   help="with https:// etcd endpoints: this member's client certificate (etcd --client-cert-auth)")
+    p.add_argument("--etcd-key", default=None, metavar="PEM", help="the key of --etcd-cert")
     p.add_argument("--pool-host-timeout", type=int, default=30,
                    help="seconds after which a pool member that stopped renewing its etcd lease counts as failed")
     p.add_argument("--pool-serve-everywhere", action="store_true",
@@ -84,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from xenia.api.sessions import SessionLimits
     from xenia.api.tasks import TaskLimits
     from xenia.daemon import DaemonConfig, serve
+    from xenia.db.etcd import EtcdTls
     from xenia.metrics.collect import MetricsConfig
 
     limits = SessionLimits(
@@ -120,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
         tls_key=args.tls_key,
         etcd=args.etcd or None,
         etcd_prefix=args.etcd_prefix,
+        etcd_tls=EtcdTls(args.etcd_cacert, args.etcd_cert, args.etcd_key)
+        if args.etcd_cacert or args.etcd_cert or args.etcd_key else None,
         pool_host_timeout=args.pool_host_timeout,
         pool_serve_everywhere=args.pool_serve_everywhere,
     )

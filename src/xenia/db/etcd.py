@@ -37,6 +37,7 @@ import http.client
 import json
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,6 +58,20 @@ class EtcdUnavailable(Exception):
     """No endpoint of the cluster answered."""
 
 
+class WriteConflict(ApiError):
+    """A batch lost its transaction: another member changed one of its objects first.
+
+    Nothing of the batch is kept.  ``fresh`` holds what etcd had for each of the batch's objects
+    when the transaction failed (key, value or None if gone, revision), read in the same round trip,
+    so that the caller can bring its copy up to date (:meth:`EtcdBackend.refresh`) and try again.
+    """
+
+    def __init__(self, fresh: list[tuple[bytes, bytes | None, int]]) -> None:
+        super().__init__("INTERNAL_ERROR", "another pool member changed these objects first: "
+                                           "the call made no change and may be retried")  # fmt: skip
+        self.fresh = fresh
+
+
 class _Compacted(Exception):
     """The watch asked for history that etcd has compacted away."""
 
@@ -74,8 +89,12 @@ def _prefix_end(prefix: bytes) -> bytes:
     return prefix[:-1] + bytes([prefix[-1] + 1])
 
 
+def _schemes(spec: str) -> set[str]:
+    return {item.strip().partition("://")[0] if "://" in item else "http" for item in spec.split(",") if item.strip()}
+
+
 def parse_endpoints(spec: str) -> list[tuple[str, int]]:
-    """``http://127.0.0.1:2379,http://10.0.0.2:2379`` (or bare ``host:port``) -> [(host, port), ...]."""
+    """``http://127.0.0.1:2379,http://10.0.0.2:2379`` (or bare ``host:port``, or ``https://``) -> [(host, port), ...]."""
     out: list[tuple[str, int]] = []
     for item in spec.split(","):
         item = item.strip()
@@ -83,13 +102,41 @@ def parse_endpoints(spec: str) -> list[tuple[str, int]]:
             continue
         if "://" in item:
             scheme, _, item = item.partition("://")
-            if scheme != "http":
-                raise ValueError(f"etcd endpoint {scheme}://{item}: only http:// is supported")
+            if scheme not in ("http", "https"):
+                raise ValueError(f"etcd endpoint {scheme}://{item}: only http:// and https:// are supported")
         host, _, port = item.rstrip("/").rpartition(":")
         out.append((host or "127.0.0.1", int(port)))
     if not out:
         raise ValueError("no etcd endpoint given")
+    if len(_schemes(spec)) > 1:
+        raise ValueError("etcd endpoints: all http:// or all https://")
     return out
+
+
+@dataclass(frozen=True)
+class EtcdTls:
+    """TLS to etcd's client port (``https://`` endpoints): the CA that signed etcd's certificate (None:
+    the system's CAs), and this member's certificate and key when etcd asks for one
+    (``--client-cert-auth``)."""
+
+    cacert: str | None = None
+    cert: str | None = None
+    key: str | None = None
+
+    def context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(cafile=self.cacert)
+        if self.cert:
+            context.load_cert_chain(self.cert, self.key)
+        return context
+
+
+def client_context(spec: str, tls: EtcdTls | None) -> ssl.SSLContext | None:
+    """The TLS context for the endpoints in ``spec`` (None for http://); TLS files with http:// are a mistake."""
+    if "https" in _schemes(spec):
+        return (tls or EtcdTls()).context()
+    if tls is not None and (tls.cacert or tls.cert or tls.key):
+        raise ValueError("etcd TLS files given for http:// endpoints: use https:// URLs")
+    return None
 
 
 class EtcdClient:
@@ -98,16 +145,23 @@ class EtcdClient:
     Not thread-safe: each thread (writes on the event loop, the watch, the lease) has its own.
     """
 
-    def __init__(self, endpoints: list[tuple[str, int]], timeout: float = 5.0) -> None:
+    def __init__(self, endpoints: list[tuple[str, int]], timeout: float = 5.0,
+                 context: ssl.SSLContext | None = None) -> None:  # fmt: skip
         self.endpoints = endpoints
         self.timeout = timeout
+        self.context = context
         self._current = 0
         self._conn: http.client.HTTPConnection | None = None
+
+    def _connect(self, host: str, port: int) -> http.client.HTTPConnection:
+        if self.context is not None:
+            return http.client.HTTPSConnection(host, port, timeout=self.timeout, context=self.context)
+        return http.client.HTTPConnection(host, port, timeout=self.timeout)
 
     def _connection(self) -> http.client.HTTPConnection:
         if self._conn is None:
             host, port = self.endpoints[self._current]
-            self._conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
+            self._conn = self._connect(host, port)
         return self._conn
 
     def close(self) -> None:
@@ -149,7 +203,7 @@ class EtcdClient:
         last: Exception | None = None
         for _ in range(len(self.endpoints)):
             host, port = self.endpoints[self._current]
-            conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
+            conn = self._connect(host, port)
             try:
                 conn.request("POST", "/v3/" + path, orjson.dumps(body), {"Content-Type": "application/json"})
                 resp = conn.getresponse()
@@ -185,14 +239,21 @@ class EtcdBackend:
     is conditioned on it, and a watched change not newer than it is this member's own (or older).
     """
 
-    def __init__(self, endpoints: str | list[tuple[str, int]], prefix: str = "xenia", timeout: float = 5.0) -> None:
-        self.endpoints = parse_endpoints(endpoints) if isinstance(endpoints, str) else endpoints
+    def __init__(self, endpoints: str | list[tuple[str, int]], prefix: str = "xenia", timeout: float = 5.0,
+                 tls: EtcdTls | None = None) -> None:  # fmt: skip
+        if isinstance(endpoints, str):
+            self.endpoints = parse_endpoints(endpoints)
+            self.context = client_context(endpoints, tls)
+        else:
+            self.endpoints, self.context = endpoints, tls.context() if tls is not None else None
         self.timeout = timeout
         self.prefix = prefix.rstrip("/").encode()
         self._obj = self.prefix + b"/obj/"
         self._meta = self.prefix + b"/meta/"
-        self._client = EtcdClient(self.endpoints, timeout)
+        self._client = EtcdClient(self.endpoints, timeout, self.context)
         self.revisions: dict[bytes, int] = {}
+        #: this member's successful writes so far (a call that made none may be run again after a conflict)
+        self.commits = 0
         #: the cluster revision the in-memory copy is complete up to (the watch resumes after it)
         self.revision = 0
         #: the newest revision the watch has handed to the loop (where a broken watch resumes)
@@ -238,15 +299,50 @@ class EtcdBackend:
             del_keys.append(key)
         if not success:
             return
-        answer = self._call("kv/txn", {"compare": compare, "success": success})
+        keys = [*put_keys, *del_keys]
+        failure = [{"request_range": {"key": _b64(key)}} for key in keys]  # what the winner left
+        answer = self._call("kv/txn", {"compare": compare, "success": success, "failure": failure})
         if not answer.get("succeeded"):
-            raise ApiError("INTERNAL_ERROR", "another pool member changed these objects first: "
-                                             "the call made no change and may be retried")  # fmt: skip
+            conflict = WriteConflict(self._fresh(keys, answer.get("responses", [])))
+            if self._loop is not None:  # the copy catches up even if nobody retries
+                self._loop.call_soon(self.refresh, conflict)
+            raise conflict
+        self.commits += 1
         revision = int(answer["header"]["revision"])
         for key in put_keys:
             self.revisions[key] = revision
         for key in del_keys:
             self.revisions.pop(key, None)
+
+    @staticmethod
+    def _fresh(keys: list[bytes], responses: list[dict[str, Any]]) -> list[tuple[bytes, bytes | None, int]]:
+        fresh: list[tuple[bytes, bytes | None, int]] = []
+        for key, response in zip(keys, responses, strict=True):
+            kvs = response.get("response_range", {}).get("kvs")
+            if kvs:
+                fresh.append((key, _unb64(kvs[0].get("value", "")), int(kvs[0]["mod_revision"])))
+            else:
+                fresh.append((key, None, 0))
+        return fresh
+
+    def refresh(self, conflict: WriteConflict) -> None:
+        """Bring this member's copy of the conflicting objects up to what etcd had (on the event loop,
+        outside any batch): the objects another member changed or removed, ahead of the watch, which
+        then skips those revisions as already seen.  Idempotent."""
+        db = self._db
+        if db is None:
+            return
+        upserts: list[StoredObject] = []
+        deletes: list[str] = []
+        for key, value, revision in conflict.fresh:
+            if value is None:
+                if self.revisions.pop(key, None) is not None:
+                    deletes.append(key[len(self._obj) :].decode())
+            elif revision > self.revisions.get(key, 0):
+                self.revisions[key] = revision
+                upserts.append(self._decode(key, value))
+        if upserts or deletes:
+            db.apply_remote(upserts, deletes)
 
     def newest_object_revision(self) -> int:
         """The revision of the pool's most recently written object, as etcd has it now."""
@@ -308,7 +404,7 @@ class EtcdBackend:
         thread.start()
 
     def _watch_forever(self) -> None:
-        client = EtcdClient(self.endpoints, self.timeout)
+        client = EtcdClient(self.endpoints, self.timeout, self.context)
         while not self._closed.is_set():
             start = max(self.revision, self._watched) + 1
             try:

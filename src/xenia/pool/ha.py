@@ -11,8 +11,9 @@ failed host's VMs stay as they were, as xapi leaves them for ``VM.power_state_re
 
 A member cut off from etcd for longer than its lease fences itself when HA is enabled, as xapi's
 host does (it reboots): it destroys every domain it runs, since another member may already be
-running them, and stops.  ``HA_HOST_WAS_FENCED`` is not raised: the fenced member stops for good
-and cannot write to the db it lost.
+running them, and stops.  It cannot write to the db it lost, so it leaves a mark in its state
+directory; started again (xapi's host boots again), it raises ``HA_HOST_WAS_FENCED`` on its host
+once it is back in the pool, as xapi does at boot when HA is on and the host did not stop cleanly.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xenia.datamodel.errors import ApiError
@@ -36,6 +38,8 @@ log = logging.getLogger("xenia.pool")
 
 #: the exit status of a member that fenced itself
 FENCED_EXIT = 75
+#: the mark a fenced member leaves in its state directory, for HA_HOST_WAS_FENCED when it comes back
+FENCED_MARK = "ha-fenced"
 PROTECTED = ("restart", "best-effort")
 
 
@@ -45,8 +49,9 @@ def host_message(db: Db, name: str, host: str, body: str, priority: int) -> None
 
 
 class HaMonitor:
-    def __init__(self, db: Db, ops: Ops, host: str, pool: str, link: PoolLink) -> None:
+    def __init__(self, db: Db, ops: Ops, host: str, pool: str, link: PoolLink, state_dir: Path | None = None) -> None:
         self.db = db
+        self.mark = state_dir / FENCED_MARK if state_dir is not None else None
         self.link = link
         self.ops = ops
         self.host = host
@@ -130,6 +135,21 @@ class HaMonitor:
                 await driver.vm.destroy(domain.vm_uuid)
             except Exception as e:  # fencing goes on whatever one domain does
                 log.error("fencing: destroying %s failed: %s", domain.vm_uuid, e)
+        if self.mark is not None:
+            try:
+                self.mark.write_text(xapi_time() + "\n")
+            except OSError as e:
+                log.error("fencing: cannot leave the mark %s: %s", self.mark, e)
         log.error("fenced: every domain of this host is destroyed; stopping (exit status %d)", FENCED_EXIT)
         os._exit(FENCED_EXIT)
+
+    def report_fenced(self) -> None:
+        """Back in the pool after fencing itself: xapi's ``HA_HOST_WAS_FENCED`` (priority 4) on this host,
+        when HA is still enabled (as xapi checks at boot); the mark goes either way."""
+        if self.mark is None or not self.mark.exists():
+            return
+        if self.db.get("pool", self.pool)["ha_enabled"]:
+            host_message(self.db, "HA_HOST_WAS_FENCED", self.host, "", 4)
+            log.warning("this host fenced itself (at %s) and is back in the pool", self.mark.read_text().strip())
+        self.mark.unlink(missing_ok=True)
 

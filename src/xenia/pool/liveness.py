@@ -14,6 +14,7 @@ import asyncio
 import http.client
 import json
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -25,8 +26,10 @@ log = logging.getLogger("xenia.pool")
 
 class Liveness:
     def __init__(self, endpoints: str, prefix: str, host_ref: str, ttl: int, loop: asyncio.AbstractEventLoop,
-                 on_members: Callable[[set[str]], None], on_isolated: Callable[[], None]) -> None:  # fmt: skip
+                 on_members: Callable[[set[str]], None], on_isolated: Callable[[], None],
+                 context: ssl.SSLContext | None = None) -> None:  # fmt: skip
         self.endpoints = parse_endpoints(endpoints)
+        self.context = context
         self.alive_prefix = prefix.rstrip("/").encode() + b"/alive/"
         self.host_ref = host_ref
         self.ttl = ttl
@@ -35,7 +38,7 @@ class Liveness:
         self.on_isolated = on_isolated
         self._closed = threading.Event()
         self._lease: str | None = None
-        self._client = EtcdClient(self.endpoints, timeout=max(1.0, ttl / 3))
+        self._client = EtcdClient(self.endpoints, max(1.0, ttl / 3), context)
         self._watch_conn: http.client.HTTPConnection | None = None
 
     def start(self) -> None:
@@ -86,7 +89,7 @@ class Liveness:
             self._closed.set()
 
     def _watch_members(self) -> None:
-        client = EtcdClient(self.endpoints, timeout=max(1.0, self.ttl / 3))
+        client = EtcdClient(self.endpoints, max(1.0, self.ttl / 3), self.context)
         end = _b64(_prefix_end(self.alive_prefix))
         while not self._closed.is_set():
             try:

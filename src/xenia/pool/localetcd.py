@@ -2,7 +2,9 @@
 
 Debian's ``etcd`` binary, each member a child process in its own session with its data under a
 directory of its own.  The limits on a transaction are raised so that a db batch (a host's first
-objects, a template's clone) fits in one: ``--max-txn-ops`` and ``--max-request-bytes``.
+objects, a template's clone) fits in one: ``--max-txn-ops`` and ``--max-request-bytes``.  With
+:class:`ServerTls` the client port speaks TLS only and asks every client for a certificate signed by
+the given CA (etcd's ``--client-cert-auth``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import http.client
 import shutil
 import signal
+import ssl
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -22,8 +26,22 @@ MAX_TXN_OPS = 10_000
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class ServerTls:
+    """etcd's certificate and key, the CA its clients' certificates must be signed by, and a client
+    certificate and key of that CA for the health check."""
+
+    cert: Path
+    key: Path
+    ca: Path
+    client_cert: Path
+    client_key: Path
+
+
 class EtcdMember:
-    def __init__(self, name: str, data_dir: Path, client_port: int | None = None, peer_port: int | None = None) -> None:
+    def __init__(self, name: str, data_dir: Path, client_port: int | None = None, peer_port: int | None = None,
+                 tls: ServerTls | None = None) -> None:  # fmt: skip
+        self.tls = tls
         self.name = name
         self.data_dir = data_dir
         self.client_port = client_port or free_port()
@@ -33,7 +51,7 @@ class EtcdMember:
 
     @property
     def client_url(self) -> str:
-        return f"http://127.0.0.1:{self.client_port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.client_port}"
 
     @property
     def peer_url(self) -> str:
@@ -47,12 +65,21 @@ class EtcdMember:
                 "--initial-cluster-token", "xenia-local", "--max-txn-ops", str(MAX_TXN_OPS),
                 "--max-request-bytes", str(MAX_REQUEST_BYTES), "--heartbeat-interval", "100",
                 "--election-timeout", "1000", "--logger", "zap"]  # fmt: skip
+        if self.tls is not None:
+            args += ["--cert-file", str(self.tls.cert), "--key-file", str(self.tls.key),
+                     "--trusted-ca-file", str(self.tls.ca), "--client-cert-auth"]  # fmt: skip
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def healthy(self) -> bool:
-        conn = http.client.HTTPConnection("127.0.0.1", self.client_port, timeout=2)
+        conn: http.client.HTTPConnection
+        if self.tls is not None:
+            context = ssl.create_default_context(cafile=str(self.tls.ca))
+            context.load_cert_chain(self.tls.client_cert, self.tls.client_key)
+            conn = http.client.HTTPSConnection("127.0.0.1", self.client_port, timeout=2, context=context)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.client_port, timeout=2)
         try:
             conn.request("GET", "/health")
             return b'"true"' in conn.getresponse().read()
@@ -78,12 +105,12 @@ class EtcdMember:
 class EtcdCluster:
     """``size`` members under ``root``; ``start()`` returns once every member reports healthy."""
 
-    def __init__(self, root: Path, size: int = 1, base_port: int | None = None) -> None:
+    def __init__(self, root: Path, size: int = 1, base_port: int | None = None, tls: ServerTls | None = None) -> None:
         """``base_port``: member i listens for clients on base_port + 2i and for peers on the next
         port (fixed ports, so a cluster kept on disk starts again as it was); else free ports."""
         self.root = root
         self.members = [EtcdMember(f"etcd{i}", root / f"etcd{i}", base_port and base_port + 2 * i,
-                                   base_port and base_port + 2 * i + 1) for i in range(size)]  # fmt: skip
+                                   base_port and base_port + 2 * i + 1, tls) for i in range(size)]  # fmt: skip
 
     @property
     def endpoints(self) -> str:

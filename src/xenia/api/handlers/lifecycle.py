@@ -10,7 +10,6 @@ from xenia.api.context import Call
 from xenia.api.methods import handler
 from xenia.api.tasks import task_context
 from xenia.datamodel.errors import ApiError
-from xenia.datamodel.meta import NULL_REF
 from xenia.ops import lifecycle, record
 from xenia.ops.engine import Ops
 from xenia.ops.steps import TaskControl
@@ -52,19 +51,6 @@ def _pool(call: Call) -> PoolLink | None:
     return link
 
 
-async def _forwarded(call: Call, wire: str, vm: str, *args: object) -> bool:
-    """In a pool, an operation on a VM that runs on another member is that member's to do: made
-    there (as xapi's master forwards it to the VM's host); True when it was."""
-    link = _pool(call)
-    if link is None:
-        return False
-    host = call.db.get("VM", vm)["resident_on"]
-    if host in (NULL_REF, call.app.host_ref):
-        return False
-    await link.call(host, wire, vm, *args)
-    return True
-
-
 @handler("VM.start")
 async def start(call: Call, vm: str, start_paused: bool, force: bool) -> None:
     link = _pool(call)
@@ -97,57 +83,41 @@ async def start_on(call: Call, vm: str, host: str, start_paused: bool, force: bo
 
 @handler("VM.pause")
 async def pause(call: Call, vm: str) -> None:
-    if await _forwarded(call, "VM.pause", vm):
-        return
     await ops(call).pause(vm, task(call))
 
 
 @handler("VM.unpause")
 async def unpause(call: Call, vm: str) -> None:
-    if await _forwarded(call, "VM.unpause", vm):
-        return
     await ops(call).unpause(vm, task(call))
 
 
 @handler("VM.clean_shutdown")
 async def clean_shutdown(call: Call, vm: str) -> None:
-    if await _forwarded(call, "VM.clean_shutdown", vm):
-        return
     await ops(call).clean_shutdown(vm, task(call))
 
 
 @handler("VM.hard_shutdown")
 async def hard_shutdown(call: Call, vm: str) -> None:
-    if await _forwarded(call, "VM.hard_shutdown", vm):
-        return
     await ops(call).hard_shutdown(vm, task(call))
 
 
 @handler("VM.shutdown")
 async def shutdown(call: Call, vm: str) -> None:
-    if await _forwarded(call, "VM.shutdown", vm):
-        return
     await ops(call).shutdown(vm, task(call))
 
 
 @handler("VM.clean_reboot")
 async def clean_reboot(call: Call, vm: str) -> None:
-    if await _forwarded(call, "VM.clean_reboot", vm):
-        return
     await ops(call).clean_reboot(vm, task(call))
 
 
 @handler("VM.hard_reboot")
 async def hard_reboot(call: Call, vm: str) -> None:
-    if await _forwarded(call, "VM.hard_reboot", vm):
-        return
     await ops(call).hard_reboot(vm, task(call))
 
 
 @handler("VM.suspend")
 async def suspend(call: Call, vm: str) -> None:
-    if await _forwarded(call, "VM.suspend", vm):
-        return
     await ops(call).suspend(vm, task(call))
 
 

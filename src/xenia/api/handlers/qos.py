@@ -2,8 +2,8 @@
 force at once on a running or paused VM's attached device (xapi applies them only at the next start).
 
 The driver is asked first and the record changed after, so a change the driver refuses loses nothing.
-In a pool, a change to a device of a VM running on another member is made by that member (as the
-lifecycle messages are, :func:`xenia.api.handlers.lifecycle._forwarded`).  What the values mean is in
+In a pool, a change to a device of a VM running on another member is made by that member
+(:mod:`xenia.pool.vmops`).  What the values mean is in
 :mod:`xenia.ops.qos`.
 """
 
@@ -12,10 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from xenia.api.context import Call
-from xenia.api.handlers.lifecycle import _pool, ops
+from xenia.api.handlers.lifecycle import ops
 from xenia.api.methods import handler
 from xenia.datamodel.errors import ApiError
-from xenia.datamodel.meta import NULL_REF
 from xenia.drivers.errors import DriverError
 from xenia.ops import qos
 from xenia.ops.errors import to_api_error
@@ -43,42 +42,21 @@ async def _change(call: Call, cls: str, ref: str, algorithm: str, params: dict[s
     db.update(cls, ref, qos_algorithm_type=algorithm, qos_algorithm_params=params)
 
 
-async def _forwarded(call: Call, cls: str, ref: str, wire: str, *args: object) -> bool:
-    """In a pool, a live change to a device of a VM running on another member is made there; True
-    when it was."""
-    link = _pool(call)
-    if link is None:
-        return False
-    rec = call.db.get(cls, ref)
-    vm = call.db.get("VM", rec["VM"])
-    host = vm["resident_on"]
-    if host in (NULL_REF, call.app.host_ref) or vm["power_state"] not in _LIVE or not rec["currently_attached"]:
-        return False
-    await link.call(host, wire, ref, *args)
-    return True
-
-
 def _register(cls: str) -> None:
     async def set_type(call: Call, self: str, value: str) -> None:
-        if not await _forwarded(call, cls, self, f"{cls}.set_qos_algorithm_type", value):
-            await _change(call, cls, self, value, call.db.get(cls, self)["qos_algorithm_params"])
+        await _change(call, cls, self, value, call.db.get(cls, self)["qos_algorithm_params"])
 
     async def set_params(call: Call, self: str, value: dict[str, Any]) -> None:
-        if not await _forwarded(call, cls, self, f"{cls}.set_qos_algorithm_params", value):
-            await _change(call, cls, self, call.db.get(cls, self)["qos_algorithm_type"],
-                          {str(k): str(v) for k, v in value.items()})  # fmt: skip
+        await _change(call, cls, self, call.db.get(cls, self)["qos_algorithm_type"],
+                      {str(k): str(v) for k, v in value.items()})  # fmt: skip
 
     async def add_param(call: Call, self: str, key: str, value: str) -> None:
-        if await _forwarded(call, cls, self, f"{cls}.add_to_qos_algorithm_params", key, value):
-            return
         rec = call.db.get(cls, self)
         if key in rec["qos_algorithm_params"]:
             raise ApiError("MAP_DUPLICATE_KEY", cls, "qos_algorithm_params", rec["uuid"], key)
         await _change(call, cls, self, rec["qos_algorithm_type"], {**rec["qos_algorithm_params"], key: value})
 
     async def remove_param(call: Call, self: str, key: str) -> None:
-        if await _forwarded(call, cls, self, f"{cls}.remove_from_qos_algorithm_params", key):
-            return
         rec = call.db.get(cls, self)
         if key in rec["qos_algorithm_params"]:
             params = {k: v for k, v in rec["qos_algorithm_params"].items() if k != key}
