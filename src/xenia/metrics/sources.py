@@ -12,10 +12,24 @@ from __future__ import annotations
 import functools
 import math
 
+import numpy as np
+import numpy.typing as npt
+
 from xenia.drivers.base import DiskMetrics, DomainMetrics, HostSample
+from xenia.drivers.columns import DomainBlock
 from xenia.metrics.rrd import DsDef, DsType
 
-__all__ = ["disk_name", "host_defs", "host_layout", "host_values", "vm_defs", "vm_layout", "vm_values"]
+__all__ = [
+    "block_layout",
+    "disk_name",
+    "host_defs",
+    "host_layout",
+    "host_values",
+    "vm_defs",
+    "vm_layout",
+    "vm_value_matrix",
+    "vm_values",
+]
 
 NAN = math.nan
 D, G = DsType.DERIVE, DsType.GAUGE
@@ -105,6 +119,43 @@ def vm_values(m: DomainMetrics, prev: tuple[DiskMetrics, ...] | None) -> list[fl
         out += [float(n.rx_errors), float(n.tx_errors), float(n.rx_packets), float(n.tx_packets)]
         out += [float(n.rx_drops), float(n.tx_drops)]
     return out
+
+
+def block_layout(b: DomainBlock) -> VmLayout:
+    return (b.vcpus, b.disks, b.nics)
+
+
+def vm_value_matrix(b: DomainBlock, prev_disk: npt.NDArray[np.float64] | None) -> npt.NDArray[np.float64]:
+    """:func:`vm_values` of every domain of a block at once: shape (domains, sources of
+    :func:`vm_defs`). ``prev_disk`` is the previous tick's ``disk`` array of the same domains
+    (NaN rows where a domain had none), for the latencies."""
+    n = len(b)
+    cpu = b.vcpu_time_ns / 1e9
+    with np.errstate(invalid="ignore", divide="ignore"):
+        avg = cpu.mean(axis=1) if b.vcpus else np.full(n, NAN)
+        parts = [cpu, avg[:, None], avg[:, None], b.memory_actual[:, None], b.memory_target[:, None]]
+        parts.append((b.memory_internal_free / 1024)[:, None])
+        d = b.disk  # read_bytes, write_bytes, read_ops, write_ops, read_time_ns, write_time_ns
+        if b.disks:
+            if prev_disk is None:
+                lat = np.full((n, len(b.disks), 2), NAN)
+            else:
+                done = d[:, :, 2:4] - prev_disk[:, :, 2:4]
+                spent = d[:, :, 4:6] - prev_disk[:, :, 4:6]
+                lat = np.where(done > 0, spent / np.where(done > 0, done, 1) / 1000.0, 0.0)
+                lat[np.isnan(done)] = NAN
+            rb, wb = d[:, :, 0], d[:, :, 1]
+            per_disk = np.stack(
+                [rb, wb, lat[:, :, 0], lat[:, :, 1], d[:, :, 2], d[:, :, 3], d[:, :, 2] + d[:, :, 3],
+                 rb / MIB, wb / MIB, (rb + wb) / MIB],
+                axis=2,
+            )  # fmt: skip
+            parts.append(per_disk.reshape(n, -1))
+        if b.nics:
+            c = b.nic  # rx_bytes, tx_bytes, rx_packets, tx_packets, rx_errors, tx_errors, rx_drops, tx_drops
+            parts.append(c[:, :, 0:2].reshape(n, -1))
+            parts.append(c[:, :, [4, 5, 2, 3, 6, 7]].reshape(n, -1))
+    return np.concatenate(parts, axis=1)
 
 
 def host_layout(h: HostSample) -> HostLayout:
