@@ -33,11 +33,14 @@ from xenia.metrics.query import reduce_window
 from xenia.metrics.registry import ObjectRrd, Registry
 from xenia.metrics.rrd import Bank
 from xenia.metrics.sources import (
+    SR_COUNTERS,
+    SR_DEFS,
     VmLayout,
     block_layout,
     host_defs,
     host_layout,
     host_values,
+    sr_values,
     vm_defs,
     vm_layout,
     vm_value_matrix,
@@ -84,6 +87,9 @@ class _BlockPlan:
     dst: np.ndarray
     objects: list[ObjectRrd]
     disk: np.ndarray | None = None  #: the disk counters fed last
+    #: each disk's row in the SR totals (-1: on no known SR), for SR map version ``sr_version``
+    sr_slots: np.ndarray | None = None
+    sr_version: int = -1
 
 
 class MetricsService:
@@ -101,6 +107,13 @@ class MetricsService:
         self._prev_disks: dict[str, tuple[DiskMetrics, ...]] = {}
         #: per layout, the last block of domains fed (its feed plan and disk counters)
         self._blocks: dict[VmLayout, _BlockPlan] = {}
+        #: (VM uuid, VBD userdevice) -> uuid of the SR holding the disk; None: rebuild (VBD/VDI changed)
+        self._sr_map: dict[tuple[str, str], str] | None = None
+        self._sr_map_version = 0
+        #: each SR's row in ``_sr_totals``: its disks' counter increments summed since start
+        self._sr_slots: dict[str, int] = {}
+        self._sr_totals = np.zeros((0, SR_COUNTERS))
+        self._sr_last: dict[str, np.ndarray] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._unsubscribe: Any = None
         self._saving = asyncio.Lock()
@@ -132,7 +145,10 @@ class MetricsService:
     async def _loop(self) -> None:
         while True:
             started = time.monotonic()
-            await self.tick()
+            try:
+                await self.tick()
+            except Exception:  # a bug in one tick must not end collection for the daemon's life
+                log.exception("metrics: tick failed")
             await asyncio.sleep(max(0.0, self.config.tick - (time.monotonic() - started)))
 
     async def _save_loop(self) -> None:
@@ -179,6 +195,7 @@ class MetricsService:
                 reg.set_layout(obj, layout, vm_defs(layout))
             feeds.append(obj.feed)
             values += obj.pick_values(vm_values(m, prev.get(m.vm_uuid)))
+            self._add_disk_increments(m.vm_uuid, m.disks, prev.get(m.vm_uuid))
             prev[m.vm_uuid] = m.disks
             obj.dirty = True
             live.add(m.vm_uuid)
@@ -186,6 +203,7 @@ class MetricsService:
         for gone in self.live_vms - live:
             prev.pop(gone, None)
         self.live_vms = live
+        self._feed_srs(feeds, values)
         host = sample.host
         if host is not None:
             obj = reg.obtain("host", self.host_uuid)
@@ -215,6 +233,8 @@ class MetricsService:
             prev_disk = self._prev_disk_rows(block, previous)
         if plan is None:
             plan = self._plan_block(block, layout)
+        if prev_disk is not None and block.disks:
+            self._add_block_increments(block, plan, prev_disk)
         plan.disk = block.disk
         self._blocks[layout] = plan
         for obj in plan.objects:
@@ -246,6 +266,88 @@ class MetricsService:
             np.concatenate(dst) if dst else empty,
             objects,
         )
+
+    # -- SRs ---------------------------------------------------------------------------------
+
+    def _disk_srs(self) -> dict[tuple[str, str], str]:
+        """Which SR each VM disk is on, from the VBDs and VDIs (rebuilt after they change)."""
+        if self._sr_map is None:
+            db = self.db
+            found: dict[tuple[str, str], str] = {}
+            for vbd in db.refs("VBD"):
+                r = db.get("VBD", vbd)
+                if r["type"] != "Disk" or not db.exists("VDI", r["VDI"]) or not db.exists("VM", r["VM"]):
+                    continue
+                sr = db.get("VDI", r["VDI"])["SR"]
+                if db.exists("SR", sr):
+                    found[(db.get("VM", r["VM"])["uuid"], r["userdevice"])] = db.get("SR", sr)["uuid"]
+            self._sr_map = found
+            self._sr_map_version += 1
+        return self._sr_map
+
+    def _sr_slot(self, sr_uuid: str) -> int:
+        slot = self._sr_slots.get(sr_uuid)
+        if slot is None:
+            slot = self._sr_slots[sr_uuid] = len(self._sr_slots)
+            grown = np.zeros((slot + 1, SR_COUNTERS))
+            grown[:slot] = self._sr_totals
+            self._sr_totals = grown
+        return slot
+
+    def _add_block_increments(self, block: DomainBlock, plan: _BlockPlan, prev_disk: np.ndarray) -> None:
+        """Add a block's disk counter increments since the last tick to their SRs' totals (a
+        disk that is new or whose counters went back adds nothing), so an SR's counters never go
+        backwards when a VM stops."""
+        srs = self._disk_srs()
+        if plan.sr_slots is None or plan.sr_version != self._sr_map_version:
+            plan.sr_slots = np.array(
+                [[self._sr_slot(srs[(u, d)]) if (u, d) in srs else -1 for d in block.disks] for u in block.vm_uuids],
+                dtype=np.int64,
+            ).reshape(len(block), len(block.disks))
+            plan.sr_version = self._sr_map_version
+        delta = block.disk - prev_disk
+        with np.errstate(invalid="ignore"):
+            ok = (plan.sr_slots >= 0) & (delta >= 0).all(axis=2)
+        if ok.any():
+            np.add.at(self._sr_totals, plan.sr_slots[ok], delta[ok])
+
+    def _add_disk_increments(self, vm_uuid: str, disks: tuple[DiskMetrics, ...], before: tuple[DiskMetrics, ...] | None) -> None:
+        if not before:
+            return
+        srs = self._disk_srs()
+        old = {d.userdevice: d for d in before}
+        for d in disks:
+            p = old.get(d.userdevice)
+            sr = srs.get((vm_uuid, d.userdevice))
+            if p is None or sr is None:
+                continue
+            delta = np.array(
+                [d.read_bytes - p.read_bytes, d.write_bytes - p.write_bytes, d.read_ops - p.read_ops,
+                 d.write_ops - p.write_ops, d.read_time_ns - p.read_time_ns, d.write_time_ns - p.write_time_ns],
+                dtype=np.float64,
+            )  # fmt: skip
+            if (delta >= 0).all():
+                slot = self._sr_slot(sr)
+                self._sr_totals[slot] += delta
+
+    def _feed_srs(self, feeds: list[np.ndarray], values: list[float]) -> None:
+        """The RRD of every SR plugged on this host: its disks' summed counters and its sizes."""
+        db, reg = self.db, self.registry
+        for pbd in db.referrers("PBD", "host", self.host_ref):
+            rec = db.get("PBD", pbd)
+            if not rec["currently_attached"] or not db.exists("SR", rec["SR"]):
+                continue
+            sr = db.get("SR", rec["SR"])
+            obj = reg.obtain("sr", sr["uuid"])
+            if obj.layout != "sr":
+                reg.set_layout(obj, "sr", SR_DEFS)
+            slot = self._sr_slot(sr["uuid"])
+            totals = self._sr_totals[slot].copy()
+            sizes = (float(sr["physical_utilisation"]), float(sr["physical_size"]), float(sr["virtual_allocation"]))
+            feeds.append(obj.feed)
+            values += obj.pick_values(sr_values(totals, self._sr_last.get(sr["uuid"]), sizes))
+            self._sr_last[sr["uuid"]] = totals
+            obj.dirty = True
 
     def _prev_disk_rows(self, block: DomainBlock, previous: dict[VmLayout, _BlockPlan]) -> np.ndarray | None:
         """The previous tick's disk counters of a block's domains, matched by uuid and device
@@ -372,6 +474,8 @@ class MetricsService:
 
     def _on_changes(self, changes: list[Change]) -> None:
         for c in changes:
+            if c.cls == "VBD" or (c.cls == "VDI" and c.op != "mod"):
+                self._sr_map = None
             if c.op == "del" and c.cls in ("VM", "SR") and c.last is not None:
                 kind = c.cls.lower()
                 self.registry.drop(kind, c.last["uuid"])

@@ -25,6 +25,9 @@ __all__ = [
     "host_defs",
     "host_layout",
     "host_values",
+    "SR_COUNTERS",
+    "SR_DEFS",
+    "sr_values",
     "vm_defs",
     "vm_layout",
     "vm_value_matrix",
@@ -201,3 +204,47 @@ def host_values(h: HostSample, running_vcpus: int, running_domains: int) -> list
     for p in h.pifs:
         out += [float(p.rx_errors), float(p.tx_errors)]
     return out
+
+
+#: the counters an SR's RRD is fed from: its disks' increments summed since the daemon started
+#: (``DiskMetrics`` order: read and write bytes, operations, time spent in ns)
+SR_COUNTERS = 6
+
+#: An SR's sources: rrdp-iostat's SR-level statistics (which xcp-rrdd files in the host's RRD as
+#: ``<name>_<first 8 characters of the SR uuid>``) under their plain names, summed over the disks
+#: of every VM running here, and the SR's sizes from the database.
+SR_DEFS: tuple[DsDef, ...] = (
+    DsDef("read", D, "B/s", "Reads from device SR, in B/s"),
+    DsDef("write", D, "B/s", "Writes from device SR, in B/s"),
+    DsDef("read_latency", G, "μs", "Read latency from device SR, in microseconds"),
+    DsDef("write_latency", G, "μs", "Write latency from device SR, in microseconds"),
+    DsDef("io_throughput_read", D, "MiB/s", "Data read from the SR, in MiB/s"),
+    DsDef("io_throughput_write", D, "MiB/s", "Data written to the SR, in MiB/s"),
+    DsDef("io_throughput_total", D, "MiB/s", "All SR I/O, in MiB/s"),
+    DsDef("iops_read", D, "requests/s", "Read requests per second"),
+    DsDef("iops_write", D, "requests/s", "Write requests per second"),
+    DsDef("iops_total", D, "requests/s", "I/O Requests per second"),
+    DsDef("iowait", D, "s/s", "Total I/O wait time (all requests) per second"),
+    DsDef("latency", G, "μs", "Average I/O latency"),
+    DsDef("physical_utilisation", G, "B", "Physical space used on the SR (xenia)"),
+    DsDef("physical_size", G, "B", "Total physical size of the SR (xenia)"),
+    DsDef("virtual_allocation", G, "B", "Sum of the virtual sizes of the SR's VDIs (xenia)"),
+)
+
+
+def sr_values(
+    totals: npt.NDArray[np.float64], last: npt.NDArray[np.float64] | None, sizes: tuple[float, float, float]
+) -> list[float]:
+    """Raw values in :data:`SR_DEFS` order from the SR's summed counters now and at the previous
+    tick (``last``: None at the first, whose latencies are then unknown) and its
+    (physical_utilisation, physical_size, virtual_allocation)."""
+    rb, wb, rops, wops, rt, wt = totals.tolist()
+    if last is None:
+        rl = wl = lat = NAN
+    else:
+        prb, pwb, pro, pwo, prt, pwt = last.tolist()
+        rl = _latency_us(int(rt), int(rops), int(prt), int(pro))
+        wl = _latency_us(int(wt), int(wops), int(pwt), int(pwo))
+        lat = _latency_us(int(rt + wt), int(rops + wops), int(prt + pwt), int(pro + pwo))
+    out = [rb, wb, rl, wl, rb / MIB, wb / MIB, (rb + wb) / MIB, rops, wops, rops + wops, (rt + wt) / 1e9, lat]
+    return out + [float(v) for v in sizes]
