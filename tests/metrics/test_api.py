@@ -218,6 +218,22 @@ def test_sr_io_is_the_sum_of_its_vms_disks(api: Any, vm: str) -> None:
         assert got[sr_uuid][what]["last"] == pytest.approx(total, rel=1e-5)
 
 
+def test_host_rrd_has_the_sr_statistics_as_xcp_rrdd_names_them(api: Any, vm: str) -> None:
+    """xcp-rrdd files rrdp-iostat's SR-level statistics in the host's RRD as ``<name>_<sr8>``
+    (what Xen Orchestra's host stats read); they carry the same values as the SR's own RRD."""
+    sr_uuid = api.SR.get_uuid(_disk_sr(api, vm))
+    host = api.host.get_all()[0]
+    host_uuid, sr8 = api.host.get_uuid(host), sr_uuid[:8]
+    names = {r["name_label"] for r in api.host.get_data_sources(host)}
+    assert {f"{n}_{sr8}" for n in ("read", "write", "read_latency", "io_throughput_total", "iops_total", "latency")} <= names
+    assert f"physical_size_{sr8}" not in names  # the sizes are the SR RRD's alone
+    sources = ["read", "iops_total", f"read_{sr8}", f"iops_total_{sr8}"]
+    got = api.xenia.query_data_sources([sr_uuid, host_uuid], sources, 3.0, ["last"])
+    assert got[sr_uuid]["read"]["last"] > 0
+    assert got[host_uuid][f"read_{sr8}"]["last"] == got[sr_uuid]["read"]["last"]
+    assert got[host_uuid][f"iops_total_{sr8}"]["last"] == got[sr_uuid]["iops_total"]["last"]
+
+
 def test_sr_rrd_in_rrd_updates_and_dump(api: Any, daemon: DaemonProcess, sid: str, vm: str) -> None:
     sr_uuid = api.SR.get_uuid(_disk_sr(api, vm))
     status, _, body = get(f"{daemon.url}/rrd_updates?session_id={sid}&start=-60&sr_uuid={sr_uuid}&json=true")

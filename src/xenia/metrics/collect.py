@@ -203,15 +203,15 @@ class MetricsService:
         for gone in self.live_vms - live:
             prev.pop(gone, None)
         self.live_vms = live
-        self._feed_srs(feeds, values)
+        sr_io = self._feed_srs(feeds, values)
         host = sample.host
         if host is not None:
             obj = reg.obtain("host", self.host_uuid)
-            hlayout = host_layout(host)
+            hlayout = host_layout(host, tuple(sr8 for sr8, _ in sr_io))
             if hlayout != obj.layout:
                 reg.set_layout(obj, hlayout, host_defs(hlayout))
             feeds.append(obj.feed)
-            values += obj.pick_values(host_values(host, running_vcpus, len(domains)))
+            values += obj.pick_values(host_values(host, running_vcpus, len(domains), [v for _, v in sr_io]))
             obj.dirty = True
         chunks.append(np.array(values, dtype=np.float64))
         idx = np.concatenate(feeds) if feeds else np.empty(0, dtype=np.int64)
@@ -330,9 +330,11 @@ class MetricsService:
                 slot = self._sr_slot(sr)
                 self._sr_totals[slot] += delta
 
-    def _feed_srs(self, feeds: list[np.ndarray], values: list[float]) -> None:
-        """The RRD of every SR plugged on this host: its disks' summed counters and its sizes."""
+    def _feed_srs(self, feeds: list[np.ndarray], values: list[float]) -> list[tuple[str, list[float]]]:
+        """The RRD of every SR plugged on this host: its disks' summed counters and its sizes.
+        Returns each SR's first 8 uuid characters and values, for the host's per-SR sources."""
         db, reg = self.db, self.registry
+        out: list[tuple[str, list[float]]] = []
         for pbd in db.referrers("PBD", "host", self.host_ref):
             rec = db.get("PBD", pbd)
             if not rec["currently_attached"] or not db.exists("SR", rec["SR"]):
@@ -344,10 +346,14 @@ class MetricsService:
             slot = self._sr_slot(sr["uuid"])
             totals = self._sr_totals[slot].copy()
             sizes = (float(sr["physical_utilisation"]), float(sr["physical_size"]), float(sr["virtual_allocation"]))
+            row = sr_values(totals, self._sr_last.get(sr["uuid"]), sizes)
             feeds.append(obj.feed)
-            values += obj.pick_values(sr_values(totals, self._sr_last.get(sr["uuid"]), sizes))
+            values += obj.pick_values(row)
             self._sr_last[sr["uuid"]] = totals
             obj.dirty = True
+            out.append((sr["uuid"][:8], row))
+        out.sort(key=lambda item: item[0])  # a stable host layout whatever the PBDs' order
+        return out
 
     def _prev_disk_rows(self, block: DomainBlock, previous: dict[VmLayout, _BlockPlan]) -> np.ndarray | None:
         """The previous tick's disk counters of a block's domains, matched by uuid and device

@@ -9,6 +9,7 @@ sources are xenia's, not xapi's, and are not recorded by default.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
@@ -39,7 +40,8 @@ D, G = DsType.DERIVE, DsType.GAUGE
 MIB = float(1 << 20)
 
 VmLayout = tuple[int, tuple[str, ...], tuple[str, ...]]
-HostLayout = tuple[int, tuple[str, ...]]
+#: (CPUs, PIF devices, the first 8 characters of each plugged SR's uuid)
+HostLayout = tuple[int, tuple[str, ...], tuple[str, ...]]
 
 
 def disk_name(userdevice: str) -> str:
@@ -161,13 +163,13 @@ def vm_value_matrix(b: DomainBlock, prev_disk: npt.NDArray[np.float64] | None) -
     return np.concatenate(parts, axis=1)
 
 
-def host_layout(h: HostSample) -> HostLayout:
-    return (len(h.cpu_busy_ns), tuple(p.device for p in h.pifs))
+def host_layout(h: HostSample, srs: tuple[str, ...] = ()) -> HostLayout:
+    return (len(h.cpu_busy_ns), tuple(p.device for p in h.pifs), srs)
 
 
 @functools.lru_cache(maxsize=64)
 def host_defs(layout: HostLayout) -> tuple[DsDef, ...]:
-    cpus, pifs = layout
+    cpus, pifs, srs = layout
     out = [DsDef(f"cpu{i}", D, "(fraction)", f"Physical cpu usage for cpu {i}", max=1.0) for i in range(cpus)]
     out += [
         DsDef("cpu_avg", D, "(fraction)", "Average physical cpu usage", max=1.0),
@@ -191,10 +193,16 @@ def host_defs(layout: HostLayout) -> tuple[DsDef, ...]:
             DsDef(f"pif_{p}_rx_errors", D, "err/s", f"Receive errors per second on physical interface {p}", default=False),
             DsDef(f"pif_{p}_tx_errors", D, "err/s", f"Transmit errors per second on physical interface {p}", default=False),
         ]  # fmt: skip
+    for sr8 in srs:  # rrdp-iostat's SR-level statistics, as xcp-rrdd files them in the host's RRD
+        out += [dataclasses.replace(d, name=f"{d.name}_{sr8}") for d in SR_DEFS[:SR_IO_SOURCES]]
     return tuple(out)
 
 
-def host_values(h: HostSample, running_vcpus: int, running_domains: int) -> list[float]:
+def host_values(
+    h: HostSample, running_vcpus: int, running_domains: int, sr_io: list[list[float]] | None = None
+) -> list[float]:
+    """Raw values in :func:`host_defs` order; ``sr_io``: each SR's :func:`sr_values` in the
+    layout's SR order (their I/O part goes into the host's ``<name>_<sr8>`` sources)."""
     cpu = [t / 1e9 for t in h.cpu_busy_ns]
     out = [*cpu, sum(cpu) / len(cpu) if cpu else NAN, h.loadavg, h.memory_total / 1024, h.memory_free / 1024]
     out += [float(running_vcpus), float(running_domains)]
@@ -203,6 +211,8 @@ def host_values(h: HostSample, running_vcpus: int, running_domains: int) -> list
     out += [float(sum(p.rx_bytes for p in h.pifs)), float(sum(p.tx_bytes for p in h.pifs))]
     for p in h.pifs:
         out += [float(p.rx_errors), float(p.tx_errors)]
+    for values in sr_io or ():
+        out += values[:SR_IO_SOURCES]
     return out
 
 
@@ -226,10 +236,15 @@ SR_DEFS: tuple[DsDef, ...] = (
     DsDef("iops_total", D, "requests/s", "I/O Requests per second"),
     DsDef("iowait", D, "s/s", "Total I/O wait time (all requests) per second"),
     DsDef("latency", G, "μs", "Average I/O latency"),
+    # (the I/O statistics above; the sizes below are the SR RRD's alone)
     DsDef("physical_utilisation", G, "B", "Physical space used on the SR (xenia)"),
     DsDef("physical_size", G, "B", "Total physical size of the SR (xenia)"),
     DsDef("virtual_allocation", G, "B", "Sum of the virtual sizes of the SR's VDIs (xenia)"),
 )
+
+
+#: how many of :data:`SR_DEFS` are I/O statistics (the host's RRD has these per SR)
+SR_IO_SOURCES = 12
 
 
 def sr_values(
