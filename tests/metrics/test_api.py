@@ -373,6 +373,9 @@ def test_prometheus_metrics(api: Any, daemon: DaemonProcess, sid: str, vm: str) 
     series = [ln for ln in lines if ln.startswith(f'xenia_vm_cpu{{uuid="{uuid}",name="metrics-vm",cpu="0"}} ')]
     assert len(series) == 1 and float(series[0].split()[-1]) == pytest.approx(LOAD, rel=0.01)
     assert "# TYPE xenia_host_cpu_avg gauge" in lines
+    sr = api.SR.get_uuid(_disk_sr(api, vm))
+    assert any(ln.startswith(f'xenia_sr_read{{uuid="{sr}",') for ln in lines)
+    assert any(ln.startswith("xenia_host_sr_iops_total{") and f',sr="{sr[:8]}"}}' in ln for ln in lines)
     families = [ln.split()[2] for ln in lines if ln.startswith("# TYPE")]
     assert len(families) == len(set(families))  # each family in one group
 

@@ -119,6 +119,8 @@ class MetricsService:
         self._saving = asyncio.Lock()
         #: the VMs with a domain at the last tick
         self.live_vms: set[str] = set()
+        #: the SRs plugged here at the last tick
+        self.plugged_srs: set[str] = set()
         self.last_tick_seconds = 0.0
         self._last_plan: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], np.ndarray] | None = None
         self._ticks = 0
@@ -335,6 +337,7 @@ class MetricsService:
         Returns each SR's first 8 uuid characters and values, for the host's per-SR sources."""
         db, reg = self.db, self.registry
         out: list[tuple[str, list[float]]] = []
+        plugged: set[str] = set()
         for pbd in db.referrers("PBD", "host", self.host_ref):
             rec = db.get("PBD", pbd)
             if not rec["currently_attached"] or not db.exists("SR", rec["SR"]):
@@ -352,6 +355,8 @@ class MetricsService:
             self._sr_last[sr["uuid"]] = totals
             obj.dirty = True
             out.append((sr["uuid"][:8], row))
+            plugged.add(sr["uuid"])
+        self.plugged_srs = plugged
         out.sort(key=lambda item: item[0])  # a stable host layout whatever the PBDs' order
         return out
 
