@@ -180,3 +180,49 @@ async def test_columns_feed_the_same_rates_as_one_domain_at_a_time(tmp_path: Pat
     pinned = columns.registry.get("vm", specs[0].vm_uuid)
     assert pinned is not None and columns.rates(pinned, ["cpu0"]) == pytest.approx([0.75])
     await drv.close()
+
+
+@pytest.mark.asyncio
+async def test_an_srs_io_is_its_running_disks_and_stays_known_when_a_vm_goes(tmp_path: Path) -> None:
+    """The SR's rates at each tick are the sums of the rates of the disks on it of the VMs running
+    then; a VM going away does not make the SR's counters go back (which a plain sum of the
+    disks' counters would, giving an unknown tick)."""
+    clock = VirtualClock(start=86_400.0 * 20_000)
+    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
+    image = tmp_path / "disk.img"
+    image.touch()
+    db = Db(MODEL)
+    identity = initialise(db, tmp_path / "state")
+    service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", MetricsConfig())
+    pbd = next(p for p in db.referrers("PBD", "host", identity.host_ref) if db.get("PBD", p)["currently_attached"])
+    sr_ref = db.get("PBD", pbd)["SR"]
+    sr_uuid = db.get("SR", sr_ref)["uuid"]
+    specs = [_vm_spec(image, 1, 1, 0) for _ in range(3)]
+    for s in specs:
+        vm = db.create("VM", {"uuid": s.vm_uuid, "name_label": "sr", "power_state": "Running"})
+        vdi = db.create("VDI", {"SR": sr_ref})
+        db.create("VBD", {"VM": vm, "VDI": vdi, "userdevice": "0", "type": "Disk"})
+        await drv.vm.create(s)
+        await drv.vm.unpause(s.vm_uuid)
+    await drv.vm.create(extra := _vm_spec(image, 1, 1, 0))  # a disk on no SR xenia knows: not counted
+    await drv.vm.unpause(extra.vm_uuid)
+    for tick in range(6):
+        service.ingest(await drv.metrics.sample())
+        if tick >= 1:
+            sr = service.registry.get("sr", sr_uuid)
+            assert sr is not None
+            running = [s.vm_uuid for s in specs if s.vm_uuid in service.live_vms]
+            disks = []
+            for u in running:
+                obj = service.registry.get("vm", u)
+                assert obj is not None
+                disks.append(service.rates(obj, ["vbd_xvda_read", "vbd_xvda_iops_total"]))
+            read, iops = service.rates(sr, ["read", "iops_total"])
+            if tick == 1 or tick == 4:  # the first tick after a VM went counts only the others
+                assert len(running) == (3 if tick == 1 else 2)
+            assert read == pytest.approx(sum(d[0] for d in disks), rel=1e-6) and read > 0
+            assert iops == pytest.approx(sum(d[1] for d in disks), rel=1e-6)
+        if tick == 3:
+            await drv.vm.destroy(specs[0].vm_uuid)
+        await clock.run_for(5)
+    await drv.close()
