@@ -154,12 +154,96 @@ def test_host_sources_and_live_fields(api: Any, vm: str) -> None:
     assert wait_for(vcpus, "VM_metrics.VCPUs_utilisation")["0"] == pytest.approx(LOAD, rel=0.01)
 
 
-def test_sr_has_no_sources(api: Any) -> None:
-    sr = api.SR.get_all()[0]
-    assert api.SR.get_data_sources(sr) == []
+def _disk_sr(api: Any, vm: str) -> str:
+    disks = [b for b in api.VM.get_VBDs(vm) if api.VBD.get_type(b) == "Disk"]
+    sr: str = api.VDI.get_SR(api.VBD.get_VDI(disks[0]))
+    return sr
+
+
+def test_sr_sources_as_rrdp_iostat_names_them(api: Any, vm: str) -> None:
+    sr = _disk_sr(api, vm)
+    records = api.SR.get_data_sources(sr)
+    names = {r["name_label"] for r in records}
+    assert {"read", "write", "read_latency", "write_latency", "io_throughput_read", "io_throughput_write",
+            "io_throughput_total", "iops_read", "iops_write", "iops_total", "iowait", "latency"} <= names  # fmt: skip
+    assert {"physical_utilisation", "physical_size", "virtual_allocation"} <= names
+    read = next(r for r in records if r["name_label"] == "read")
+    assert read["enabled"] and read["standard"] and read["units"] == "B/s"
+    size = wait_for(lambda: _known(api.SR.query_data_source(sr, "physical_size")), "the SR's physical_size")
+    assert size == pytest.approx(float(api.SR.get_physical_size(sr)), rel=1e-6)  # archived as float32
     with pytest.raises(XenAPI.Failure) as e:
         api.SR.query_data_source(sr, "size")
+    assert e.value.details[0] == "INTERNAL_ERROR" and "Datasource_missing" in e.value.details[1]
+    with pytest.raises(XenAPI.Failure) as e:
+        api.SR.record_data_source(sr, "no_such_source")
     assert e.value.details[0] == "INTERNAL_ERROR"
+    api.SR.record_data_source(sr, "read")  # already recorded: nothing to do, as xcp-rrdd
+    # an SR with no RRD (not plugged here) has no sources
+    plugged = {api.PBD.get_SR(p) for p in api.PBD.get_all() if api.PBD.get_currently_attached(p)}
+    for other in set(api.SR.get_all()) - plugged:
+        assert api.SR.get_data_sources(other) == []
+
+
+def _known(value: str | float) -> float | None:
+    v = float(value)
+    return None if math.isnan(v) else v
+
+
+def test_sr_io_is_the_sum_of_its_vms_disks(api: Any, vm: str) -> None:
+    """One collection's SR read and write rates are the sums of the rates of the running VMs'
+    disks on that SR (read together through the cooked query's newest raw values: a window of
+    3 s, which the raw ring of 1 s ticks holds)."""
+    sr = _disk_sr(api, vm)
+    sr_uuid = api.SR.get_uuid(sr)
+    disks: dict[str, list[str]] = {}
+    for rec in api.VM.get_all_records().values():
+        if rec["is_a_template"] or rec["is_control_domain"] or rec["power_state"] != "Running":
+            continue
+        for b in rec["VBDs"]:
+            if api.VBD.get_type(b) == "Disk" and api.VDI.get_SR(api.VBD.get_VDI(b)) == sr:
+                letter = chr(ord("a") + int(api.VBD.get_userdevice(b)))
+                disks.setdefault(rec["uuid"], []).append(f"vbd_xvd{letter}")
+    assert disks
+    sources = ["read", "write", "iops_total"] + [f"{d}_{w}" for ds in disks.values() for d in ds
+                                                 for w in ("read", "write", "iops_total")]  # fmt: skip
+
+    def together() -> dict[str, Any] | None:
+        got: dict[str, Any] = api.xenia.query_data_sources([sr_uuid, *disks], sources, 3.0, ["last"])
+        values = [got[u][f"{d}_read"]["last"] for u, ds in disks.items() for d in ds]
+        return got if got[sr_uuid]["read"]["last"] > 0 and all(v == v for v in values) else None
+
+    got = wait_for(together, "SR and VM disk rates from the same collection")
+    for what in ("read", "write", "iops_total"):
+        total = sum(got[u][f"{d}_{what}"]["last"] for u, ds in disks.items() for d in ds)
+        assert got[sr_uuid][what]["last"] == pytest.approx(total, rel=1e-5)
+
+
+def test_host_rrd_has_the_sr_statistics_as_xcp_rrdd_names_them(api: Any, vm: str) -> None:
+    """xcp-rrdd files rrdp-iostat's SR-level statistics in the host's RRD as ``<name>_<sr8>``
+    (what Xen Orchestra's host stats read); they carry the same values as the SR's own RRD."""
+    sr_uuid = api.SR.get_uuid(_disk_sr(api, vm))
+    host = api.host.get_all()[0]
+    host_uuid, sr8 = api.host.get_uuid(host), sr_uuid[:8]
+    names = {r["name_label"] for r in api.host.get_data_sources(host)}
+    assert {f"{n}_{sr8}" for n in ("read", "write", "read_latency", "io_throughput_total", "iops_total", "latency")} <= names
+    assert f"physical_size_{sr8}" not in names  # the sizes are the SR RRD's alone
+    sources = ["read", "iops_total", f"read_{sr8}", f"iops_total_{sr8}"]
+    got = api.xenia.query_data_sources([sr_uuid, host_uuid], sources, 3.0, ["last"])
+    assert got[sr_uuid]["read"]["last"] > 0
+    assert got[host_uuid][f"read_{sr8}"]["last"] == got[sr_uuid]["read"]["last"]
+    assert got[host_uuid][f"iops_total_{sr8}"]["last"] == got[sr_uuid]["iops_total"]["last"]
+
+
+def test_sr_rrd_in_rrd_updates_and_dump(api: Any, daemon: DaemonProcess, sid: str, vm: str) -> None:
+    sr_uuid = api.SR.get_uuid(_disk_sr(api, vm))
+    status, _, body = get(f"{daemon.url}/rrd_updates?session_id={sid}&start=-60&sr_uuid={sr_uuid}&json=true")
+    assert status == 200
+    legend = json.loads(body)["meta"]["legend"]
+    assert f"AVERAGE:sr:{sr_uuid}:read" in legend and f"AVERAGE:sr:{sr_uuid}:physical_utilisation" in legend
+    status, _, body = get(f"{daemon.url}/sr_rrd?session_id={sid}&uuid={sr_uuid}")
+    assert status == 200
+    names = [d.findtext("name") for d in ET.fromstring(body).findall("ds")]
+    assert "iops_total" in names and "latency" in names
 
 
 def test_forget_data_source_archives_drops_history(api: Any, daemon: DaemonProcess, sid: str, vm: str) -> None:
@@ -289,6 +373,9 @@ def test_prometheus_metrics(api: Any, daemon: DaemonProcess, sid: str, vm: str) 
     series = [ln for ln in lines if ln.startswith(f'xenia_vm_cpu{{uuid="{uuid}",name="metrics-vm",cpu="0"}} ')]
     assert len(series) == 1 and float(series[0].split()[-1]) == pytest.approx(LOAD, rel=0.01)
     assert "# TYPE xenia_host_cpu_avg gauge" in lines
+    sr = api.SR.get_uuid(_disk_sr(api, vm))
+    assert any(ln.startswith(f'xenia_sr_read{{uuid="{sr}",') for ln in lines)
+    assert any(ln.startswith("xenia_host_sr_iops_total{") and f',sr="{sr[:8]}"}}' in ln for ln in lines)
     families = [ln.split()[2] for ln in lines if ln.startswith("# TYPE")]
     assert len(families) == len(set(families))  # each family in one group
 

@@ -33,13 +33,14 @@ def login(daemon: DaemonProcess) -> tuple[Any, str]:
     return session.xenapi, session._session
 
 
-def cpu_rows(daemon: DaemonProcess, sid: str, uuid: str) -> dict[int, float] | None:
-    """Time -> value of the known cpu0 rows of the VM's 5 s archive (None: no RRD)."""
-    status, _, body = get(f"{daemon.url}/vm_rrd?session_id={sid}&uuid={uuid}")
+def cpu_rows(daemon: DaemonProcess, sid: str, uuid: str, kind: str = "vm", name: str = "cpu0") -> dict[int, float] | None:
+    """Time -> value of the known rows of a source in the 5 s archive of a VM's (or an SR's)
+    RRD (None: no RRD)."""
+    status, _, body = get(f"{daemon.url}/{kind}_rrd?session_id={sid}&uuid={uuid}")
     if status == 404:
         return None
     root = ET.fromstring(body)
-    col = [d.findtext("name") for d in root.findall("ds")].index("cpu0")
+    col = [d.findtext("name") for d in root.findall("ds")].index(name)
     rows = root.findall("rra")[0].findall("database/row")
     newest = int(root.findtext("lastupdate") or "") // 5 * 5
     out = {}
@@ -57,7 +58,10 @@ def test_rrds_survive_sigkill_and_restart_and_halt_and_go_with_the_vm(state: Pat
         vm = make_vm(api, "kept", {"xenia-sim-cpu": "0.5"})
         uuid = api.VM.get_uuid(vm)
         api.VM.start(vm, False, False)
+        disk = next(b for b in api.VM.get_VBDs(vm) if api.VBD.get_type(b) == "Disk")
+        sr = api.SR.get_uuid(api.VDI.get_SR(api.VBD.get_VDI(disk)))
         before = wait_for(lambda: r if (r := cpu_rows(daemon, sid, uuid)) and len(r) >= 2 else None, "2 rows")
+        sr_before = wait_for(lambda: r if (r := cpu_rows(daemon, sid, sr, "sr", "read")) else None, "an SR row")
         time.sleep(2 * SAVE_INTERVAL + 1)  # a save after the rows above were read
         daemon.kill()
 
@@ -66,6 +70,8 @@ def test_rrds_survive_sigkill_and_restart_and_halt_and_go_with_the_vm(state: Pat
         after = cpu_rows(daemon, sid, uuid)
         assert after is not None
         assert {t: after.get(t) for t in before} == before  # nothing older than one save interval lost
+        sr_after = cpu_rows(daemon, sid, sr, "sr", "read")
+        assert sr_after is not None and {t: sr_after.get(t) for t in sr_before} == sr_before
 
         api.VM.hard_shutdown(vm)
         halted = cpu_rows(daemon, sid, uuid)

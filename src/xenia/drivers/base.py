@@ -50,7 +50,7 @@ suspend / resume::
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -423,7 +423,8 @@ class MetricsSample:
 
     taken_at: float
     host_memory_free: int
-    domains: tuple[DomainMetrics, ...]
+    #: a tuple, or ``xenia.drivers.columns.DomainColumns`` from a driver that computes in bulk
+    domains: Sequence[DomainMetrics]
     #: the host's own counters (None from a driver that cannot read them)
     host: HostSample | None = None
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,26 @@ from xenia.datamodel.errors import ApiError
 from xenia.db import Db
 from xenia.db.core import Change
 from xenia.drivers.base import DiskMetrics, Driver, MetricsSample
+from xenia.drivers.columns import DomainBlock, DomainColumns
 from xenia.drivers.errors import DriverError
 from xenia.metrics import persist
 from xenia.metrics.query import reduce_window
 from xenia.metrics.registry import ObjectRrd, Registry
 from xenia.metrics.rrd import Bank
-from xenia.metrics.sources import host_defs, host_layout, host_values, vm_defs, vm_layout, vm_values
+from xenia.metrics.sources import (
+    SR_COUNTERS,
+    SR_DEFS,
+    VmLayout,
+    block_layout,
+    host_defs,
+    host_layout,
+    host_values,
+    sr_values,
+    vm_defs,
+    vm_layout,
+    vm_value_matrix,
+    vm_values,
+)
 from xenia.util.clock import xapi_time
 
 __all__ = ["MetricsConfig", "MetricsService"]
@@ -47,6 +62,36 @@ class MetricsConfig:
     db_refresh_ticks: int = 6
 
 
+@functools.lru_cache(maxsize=64)
+def _dict_maker(keys: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
+    """A function of ``len(keys)`` positional values returning ``{keys[0]: value0, ...}``.
+
+    The cooked query's answer is thousands of small dicts with the same keys; a dict display
+    builds each about twice as fast as ``dict(zip(keys, values))``. The keys enter the generated
+    source only as ``repr`` literals, which evaluate back to the same strings (no injection)."""
+    params = ", ".join(f"_{i}" for i in range(len(keys)))
+    body = ", ".join(f"{k!r}: _{i}" for i, k in enumerate(keys))
+    maker: Callable[..., dict[str, Any]] = eval(f"lambda {params}: {{{body}}}", {"__builtins__": {}})
+    return maker
+
+
+@dataclass(eq=False)
+class _BlockPlan:
+    """Where a block's values go: positions in its value matrix (``src``) and bank indices
+    (``dst``), valid for these domains at this registry version."""
+
+    uuids: tuple[str, ...]
+    devices: tuple[str, ...]  #: disk userdevices
+    version: int
+    src: np.ndarray
+    dst: np.ndarray
+    objects: list[ObjectRrd]
+    disk: np.ndarray | None = None  #: the disk counters fed last
+    #: each disk's row in the SR totals (-1: on no known SR), for SR map version ``sr_version``
+    sr_slots: np.ndarray | None = None
+    sr_version: int = -1
+
+
 class MetricsService:
     """Owns the bank, the registry and the collection loop of one daemon."""
 
@@ -60,11 +105,22 @@ class MetricsService:
         self.bank = Bank()
         self.registry = Registry(self.bank)
         self._prev_disks: dict[str, tuple[DiskMetrics, ...]] = {}
+        #: per layout, the last block of domains fed (its feed plan and disk counters)
+        self._blocks: dict[VmLayout, _BlockPlan] = {}
+        #: (VM uuid, VBD userdevice) -> uuid of the SR holding the disk; None: rebuild (VBD/VDI changed)
+        self._sr_map: dict[tuple[str, str], str] | None = None
+        self._sr_map_version = 0
+        #: each SR's row in ``_sr_totals``: its disks' counter increments summed since start
+        self._sr_slots: dict[str, int] = {}
+        self._sr_totals = np.zeros((0, SR_COUNTERS))
+        self._sr_last: dict[str, np.ndarray] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._unsubscribe: Any = None
         self._saving = asyncio.Lock()
         #: the VMs with a domain at the last tick
         self.live_vms: set[str] = set()
+        #: the SRs plugged here at the last tick
+        self.plugged_srs: set[str] = set()
         self.last_tick_seconds = 0.0
         self._last_plan: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], np.ndarray] | None = None
         self._ticks = 0
@@ -91,7 +147,10 @@ class MetricsService:
     async def _loop(self) -> None:
         while True:
             started = time.monotonic()
-            await self.tick()
+            try:
+                await self.tick()
+            except Exception:  # a bug in one tick must not end collection for the daemon's life
+                log.exception("metrics: tick failed")
             await asyncio.sleep(max(0.0, self.config.tick - (time.monotonic() - started)))
 
     async def _save_loop(self) -> None:
@@ -117,17 +176,28 @@ class MetricsService:
         reg = self.registry
         reg.vm_min_max = self._vm_min_max()
         feeds: list[np.ndarray] = []
+        chunks: list[np.ndarray] = []
         values: list[float] = []
         prev = self._prev_disks
         running_vcpus = 0
         live: set[str] = set()
-        for m in sample.domains:
+        domains = sample.domains
+        blocks = domains.blocks if isinstance(domains, DomainColumns) else ()
+        previous, self._blocks = self._blocks, {}
+        for block in blocks:
+            dst, vals = self._block_feed(block, previous)
+            feeds.append(dst)
+            chunks.append(vals)
+            live.update(block.vm_uuids)
+            running_vcpus += len(block) * block.vcpus
+        for m in () if blocks else domains:
             obj = reg.obtain("vm", m.vm_uuid)
             layout = vm_layout(m)
             if layout != obj.layout:
                 reg.set_layout(obj, layout, vm_defs(layout))
             feeds.append(obj.feed)
             values += obj.pick_values(vm_values(m, prev.get(m.vm_uuid)))
+            self._add_disk_increments(m.vm_uuid, m.disks, prev.get(m.vm_uuid))
             prev[m.vm_uuid] = m.disks
             obj.dirty = True
             live.add(m.vm_uuid)
@@ -135,18 +205,180 @@ class MetricsService:
         for gone in self.live_vms - live:
             prev.pop(gone, None)
         self.live_vms = live
+        sr_io = self._feed_srs(feeds, values)
         host = sample.host
         if host is not None:
             obj = reg.obtain("host", self.host_uuid)
-            hlayout = host_layout(host)
+            hlayout = host_layout(host, tuple(sr8 for sr8, _ in sr_io))
             if hlayout != obj.layout:
                 reg.set_layout(obj, hlayout, host_defs(hlayout))
             feeds.append(obj.feed)
-            values += obj.pick_values(host_values(host, running_vcpus, len(sample.domains)))
+            values += obj.pick_values(host_values(host, running_vcpus, len(domains), [v for _, v in sr_io]))
             obj.dirty = True
+        chunks.append(np.array(values, dtype=np.float64))
         idx = np.concatenate(feeds) if feeds else np.empty(0, dtype=np.int64)
-        self.bank.update(sample.taken_at, idx, np.array(values, dtype=np.float64))
+        self.bank.update(sample.taken_at, idx, np.concatenate(chunks))
         self._refresh_db(sample)
+
+    def _block_feed(self, block: DomainBlock, previous: dict[VmLayout, _BlockPlan]) -> tuple[np.ndarray, np.ndarray]:
+        """Bank indices and values of a block of domains: the values of every source for every
+        domain in one numpy step, and a plan (kept while the block's domains and the registry
+        stay the same) picking each domain's recorded ones."""
+        layout = block_layout(block)
+        last = previous.get(layout)
+        plan = None
+        if last is not None and last.uuids == block.vm_uuids:
+            prev_disk = last.disk
+            if last.version == self.registry.version:
+                plan = last
+        else:
+            prev_disk = self._prev_disk_rows(block, previous)
+        if plan is None:
+            plan = self._plan_block(block, layout)
+        if prev_disk is not None and block.disks:
+            self._add_block_increments(block, plan, prev_disk)
+        plan.disk = block.disk
+        self._blocks[layout] = plan
+        for obj in plan.objects:
+            obj.dirty = True
+        matrix = vm_value_matrix(block, prev_disk)
+        return plan.dst, matrix.ravel()[plan.src]
+
+    def _plan_block(self, block: DomainBlock, layout: VmLayout) -> _BlockPlan:
+        reg = self.registry
+        defs = vm_defs(layout)
+        width = len(defs)
+        src: list[np.ndarray] = []
+        dst: list[np.ndarray] = []
+        objects = []
+        for row, uuid in enumerate(block.vm_uuids):
+            obj = reg.obtain("vm", uuid)
+            if obj.layout != layout:
+                reg.set_layout(obj, layout, defs)
+            pick = np.arange(len(obj.feed)) if obj.pick is None else np.array(obj.pick, dtype=np.int64)
+            src.append(pick + row * width)
+            dst.append(obj.feed)
+            objects.append(obj)
+        empty = np.empty(0, dtype=np.int64)
+        return _BlockPlan(
+            block.vm_uuids,
+            block.disks,
+            reg.version,
+            np.concatenate(src) if src else empty,
+            np.concatenate(dst) if dst else empty,
+            objects,
+        )
+
+    # -- SRs ---------------------------------------------------------------------------------
+
+    def _disk_srs(self) -> dict[tuple[str, str], str]:
+        """Which SR each VM disk is on, from the VBDs and VDIs (rebuilt after they change)."""
+        if self._sr_map is None:
+            db = self.db
+            found: dict[tuple[str, str], str] = {}
+            for vbd in db.refs("VBD"):
+                r = db.get("VBD", vbd)
+                if r["type"] != "Disk" or not db.exists("VDI", r["VDI"]) or not db.exists("VM", r["VM"]):
+                    continue
+                sr = db.get("VDI", r["VDI"])["SR"]
+                if db.exists("SR", sr):
+                    found[(db.get("VM", r["VM"])["uuid"], r["userdevice"])] = db.get("SR", sr)["uuid"]
+            self._sr_map = found
+            self._sr_map_version += 1
+        return self._sr_map
+
+    def _sr_slot(self, sr_uuid: str) -> int:
+        slot = self._sr_slots.get(sr_uuid)
+        if slot is None:
+            slot = self._sr_slots[sr_uuid] = len(self._sr_slots)
+            grown = np.zeros((slot + 1, SR_COUNTERS))
+            grown[:slot] = self._sr_totals
+            self._sr_totals = grown
+        return slot
+
+    def _add_block_increments(self, block: DomainBlock, plan: _BlockPlan, prev_disk: np.ndarray) -> None:
+        """Add a block's disk counter increments since the last tick to their SRs' totals (a
+        disk that is new or whose counters went back adds nothing), so an SR's counters never go
+        backwards when a VM stops."""
+        srs = self._disk_srs()
+        if plan.sr_slots is None or plan.sr_version != self._sr_map_version:
+            plan.sr_slots = np.array(
+                [[self._sr_slot(srs[(u, d)]) if (u, d) in srs else -1 for d in block.disks] for u in block.vm_uuids],
+                dtype=np.int64,
+            ).reshape(len(block), len(block.disks))
+            plan.sr_version = self._sr_map_version
+        delta = block.disk - prev_disk
+        with np.errstate(invalid="ignore"):
+            ok = (plan.sr_slots >= 0) & (delta >= 0).all(axis=2)
+        if ok.any():
+            np.add.at(self._sr_totals, plan.sr_slots[ok], delta[ok])
+
+    def _add_disk_increments(self, vm_uuid: str, disks: tuple[DiskMetrics, ...], before: tuple[DiskMetrics, ...] | None) -> None:
+        if not before:
+            return
+        srs = self._disk_srs()
+        old = {d.userdevice: d for d in before}
+        for d in disks:
+            p = old.get(d.userdevice)
+            sr = srs.get((vm_uuid, d.userdevice))
+            if p is None or sr is None:
+                continue
+            delta = np.array(
+                [d.read_bytes - p.read_bytes, d.write_bytes - p.write_bytes, d.read_ops - p.read_ops,
+                 d.write_ops - p.write_ops, d.read_time_ns - p.read_time_ns, d.write_time_ns - p.write_time_ns],
+                dtype=np.float64,
+            )  # fmt: skip
+            if (delta >= 0).all():
+                slot = self._sr_slot(sr)
+                self._sr_totals[slot] += delta
+
+    def _feed_srs(self, feeds: list[np.ndarray], values: list[float]) -> list[tuple[str, list[float]]]:
+        """The RRD of every SR plugged on this host: its disks' summed counters and its sizes.
+        Returns each SR's first 8 uuid characters and values, for the host's per-SR sources."""
+        db, reg = self.db, self.registry
+        out: list[tuple[str, list[float]]] = []
+        plugged: set[str] = set()
+        for pbd in db.referrers("PBD", "host", self.host_ref):
+            rec = db.get("PBD", pbd)
+            if not rec["currently_attached"] or not db.exists("SR", rec["SR"]):
+                continue
+            sr = db.get("SR", rec["SR"])
+            obj = reg.obtain("sr", sr["uuid"])
+            if obj.layout != "sr":
+                reg.set_layout(obj, "sr", SR_DEFS)
+            slot = self._sr_slot(sr["uuid"])
+            totals = self._sr_totals[slot].copy()
+            sizes = (float(sr["physical_utilisation"]), float(sr["physical_size"]), float(sr["virtual_allocation"]))
+            row = sr_values(totals, self._sr_last.get(sr["uuid"]), sizes)
+            feeds.append(obj.feed)
+            values += obj.pick_values(row)
+            self._sr_last[sr["uuid"]] = totals
+            obj.dirty = True
+            out.append((sr["uuid"][:8], row))
+            plugged.add(sr["uuid"])
+        self.plugged_srs = plugged
+        out.sort(key=lambda item: item[0])  # a stable host layout whatever the PBDs' order
+        return out
+
+    def _prev_disk_rows(self, block: DomainBlock, previous: dict[VmLayout, _BlockPlan]) -> np.ndarray | None:
+        """The previous tick's disk counters of a block's domains, matched by uuid and device
+        (NaN where a domain or disk is new): the block's set of domains changed."""
+        if not block.disks:
+            return None
+        before: dict[tuple[str, str], np.ndarray] = {}
+        for plan in previous.values():
+            if plan.disk is None:
+                continue
+            for row, uuid in enumerate(plan.uuids):
+                for j, dev in enumerate(plan.devices):
+                    before[(uuid, dev)] = plan.disk[row, j]
+        out = np.full(block.disk.shape, np.nan)
+        for row, uuid in enumerate(block.vm_uuids):
+            for j, dev in enumerate(block.disks):
+                found = before.get((uuid, dev))
+                if found is not None:
+                    out[row, j] = found
+        return out
 
     def _vm_min_max(self) -> bool:
         """Whether new VM and SR RRDs get MIN and MAX archives: xapi's pool-wide
@@ -166,19 +398,22 @@ class MetricsService:
         every = max(1, self.config.db_refresh_ticks)
         turn = self._ticks % every
         self._ticks += 1
+        domains = sample.domains
+        if isinstance(domains, DomainColumns):
+            vcpus = [(u, b.vcpus) for b in domains.blocks for u in b.vm_uuids[turn::every]]
+        else:
+            vcpus = [(m.vm_uuid, len(m.vcpu_time_ns)) for m in domains[turn::every]]
         with db.batch():
-            for n, m in enumerate(sample.domains):
-                if n % every != turn:
-                    continue
-                obj = self.registry.get("vm", m.vm_uuid)
+            for vm_uuid, count in vcpus:
+                obj = self.registry.get("vm", vm_uuid)
                 try:
-                    vm = db.by_uuid("VM", m.vm_uuid)
+                    vm = db.by_uuid("VM", vm_uuid)
                 except ApiError:  # the VM went while the sample was taken
                     continue
                 metrics = db.get("VM", vm)["metrics"]
                 if obj is None or not db.exists("VM_metrics", metrics):
                     continue
-                rates = self.rates(obj, [f"cpu{i}" for i in range(len(m.vcpu_time_ns))])
+                rates = self.rates(obj, [f"cpu{i}" for i in range(count)])
                 util = {i: round(r, 4) for i, r in enumerate(rates) if r == r}
                 if util and util != db.get("VM_metrics", metrics)["VCPUs_utilisation"]:
                     db.update("VM_metrics", metrics, VCPUs_utilisation=util, last_updated=now)
@@ -219,13 +454,13 @@ class MetricsService:
         if not uuids:
             uuids = sorted(self.live_vms)
         reduced = reduce_window(self.bank, self._plan(uuids, sources), window, reductions)
-        # one small dict per (object, source), then one per object, built by map/zip in C: no
-        # Python-level loop per value or per object
+        # one small dict per (object, source), then one per object, each by a dict display
+        # mapped over the value columns: no Python-level loop per value or per object
         if not sources or not reductions:
             return {u: {s: {} for s in sources} for u in uuids}
         columns = [reduced[r].tolist() for r in reductions]
-        cells = map(dict, map(zip, repeat(reductions), zip(*columns, strict=True)))
-        per_object = map(dict, map(zip, repeat(sources), zip(*[cells] * len(sources), strict=True)))
+        cells = map(_dict_maker(tuple(reductions)), *columns)
+        per_object = map(_dict_maker(tuple(sources)), *[cells] * len(sources))
         return dict(zip(uuids, per_object, strict=True))
 
     def _plan(self, uuids: list[str], sources: list[str]) -> np.ndarray:
@@ -250,6 +485,8 @@ class MetricsService:
 
     def _on_changes(self, changes: list[Change]) -> None:
         for c in changes:
+            if c.cls == "VBD" or (c.cls == "VDI" and c.op != "mod"):
+                self._sr_map = None
             if c.op == "del" and c.cls in ("VM", "SR") and c.last is not None:
                 kind = c.cls.lower()
                 self.registry.drop(kind, c.last["uuid"])

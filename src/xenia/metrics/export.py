@@ -223,6 +223,8 @@ def rrd_dump(bank: Bank, obj: ObjectRrd, json: bool = False) -> bytes:
 
 _DEVICE = re.compile(r"^(vbd|vif|pif)_(?!aggr_)([^_]+)_(.+)$")
 _CPU = re.compile(r"^cpu(\d+)$")
+#: the host's per-SR statistics, ``iops_total_<first 8 characters of the SR uuid>``
+_SR_STAT = re.compile(r"^(.+)_([0-9a-f]{8})$")
 
 
 def _family(kind: str, name: str) -> tuple[str, str]:
@@ -234,6 +236,9 @@ def _family(kind: str, name: str) -> tuple[str, str]:
     if m:
         label = "vif" if m.group(1) == "vif" else "device"
         return f"xenia_{kind}_{m.group(1)}_{m.group(3)}", f',{label}="{m.group(2)}"'
+    m = _SR_STAT.match(name) if kind == "host" else None
+    if m:
+        return f"xenia_host_sr_{m.group(1)}", f',sr="{m.group(2)}"'
     return f"xenia_{kind}_{re.sub(r'[^a-zA-Z0-9_]', '_', name)}", ""
 
 

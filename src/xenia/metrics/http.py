@@ -184,8 +184,11 @@ class MetricsHttp:
                     continue
             elif obj.kind == "host":
                 name = db.get("host", svc.host_ref)["name_label"]
-            else:
-                continue
+            else:  # an SR: while it is plugged here (it is fed)
+                sr_ref = db.tables["SR"].by_uuid.get(obj.uuid)
+                if sr_ref is None or obj.uuid not in svc.plugged_srs:
+                    continue
+                name = db.tables["SR"].rows[sr_ref]["name_label"]
             objects.append((obj, name))
         body = prometheus(svc.bank, objects, self.prometheus)
         return Response(200, body, "text/plain; version=0.0.4")

@@ -128,7 +128,7 @@ def host_forget_data_source_archives(call: Call, host: str, data_source: str) ->
 
 
 def _sr(call: Call, sr: str) -> ObjectRrd:
-    """SRs have no sources yet (docs/metrics.md): every SR's RRD is empty."""
+    """An SR plugged here has an RRD (docs/metrics.md); any other SR has none, and so no sources."""
     rec = call.db.get("SR", sr)
     return _service(call).registry.get("sr", rec["uuid"]) or ObjectRrd("sr", rec["uuid"])
 
