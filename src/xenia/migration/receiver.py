@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from xenia.migration.stream import FrameError, Kind, encode, read_frame
+from xenia.migration.stream import Frame, FrameError, Kind, encode, read_frame
 
 __all__ = ["HELLO_TIMEOUT", "TICKET_TTL", "Receiver", "Sink", "SinkFactory", "Ticket"]
 
@@ -43,7 +43,9 @@ class Sink(Protocol):
         """A DATA frame of the driver's memory stream."""
         ...
 
-    # A sink may also have ``async def disk(self, payload: bytes) -> None`` for DISK frames.
+    # A sink may also have ``async def disk(self, payload: bytes) -> None`` for DISK frames, and
+    # ``async def nbd(self, payload: bytes) -> None`` for NBD frames with ``def bind(self, reply)``
+    # that the receiver calls before ``accept`` with ``reply(payload)``, which sends an NBD frame back.
 
     async def load(self, state: dict[str, Any]) -> dict[str, Any]:
         """The switch-over's state: create the VM here, paused; the LOADED payload."""
@@ -156,15 +158,16 @@ class Receiver:
         committed = False
         try:
             sink = await ticket.factory(hello)
+            bind = getattr(sink, "bind", None)
+            if bind is not None:
+                bind(lambda payload: _send_nbd(writer, payload))
             await sink.accept(hello)
             writer.write(encode(Kind.READY, {}))
             await writer.drain()
             while True:
                 frame = await asyncio.wait_for(read_frame(reader), IDLE_TIMEOUT)
-                if frame.kind is Kind.DATA:
-                    await sink.data(frame.payload)
-                elif frame.kind is Kind.DISK and hasattr(sink, "disk"):
-                    await sink.disk(frame.payload)
+                if frame.kind in _BULK:
+                    await _bulk(sink, frame)
                 elif frame.kind is Kind.SWITCH:
                     loaded = await sink.load(frame.json())
                     writer.write(encode(Kind.LOADED, loaded))
@@ -200,6 +203,17 @@ class Receiver:
             log.info("incoming migration %s ended: %r (committed=%s)", hello.get("vm"), exc, committed)
 
 
+#: the frames that carry bytes to the sink, and the sink's method for each
+_BULK = {Kind.DATA: "data", Kind.DISK: "disk", Kind.NBD: "nbd"}
+
+
+async def _bulk(sink: Sink, frame: Frame) -> None:
+    method = getattr(sink, _BULK[frame.kind], None)
+    if method is None:
+        raise FrameError(f"this sink takes no {frame.kind.name} frames")
+    await method(frame.payload)
+
+
 class _Aborted(Exception):
     """The source sent ABORT."""
 
@@ -207,6 +221,11 @@ class _Aborted(Exception):
 def _code_of(exc: BaseException) -> str:
     code = getattr(exc, "code", None)
     return str(code) if isinstance(code, str) else type(exc).__name__
+
+
+async def _send_nbd(writer: asyncio.StreamWriter, payload: bytes) -> None:
+    writer.write(encode(Kind.NBD, payload))
+    await writer.drain()
 
 
 async def _send_error(writer: asyncio.StreamWriter, code: str, message: str) -> None:
