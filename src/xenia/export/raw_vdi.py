@@ -136,10 +136,10 @@ class RawVdiHttp:
                 task, error=["INTERNAL_ERROR", f"Cannot handle encoding: {req.headers['transfer-encoding']}"]
             )
             return Response(404, b"", "text/plain", headers, close=True)
-        length = req.stream.length if req.stream is not None else None
-        if fmt == "raw" and length is not None and length > size:
+        body_length = req.stream.length if req.stream is not None else None
+        if fmt == "raw" and body_length is not None and body_length > size:
             # xapi fails on some write past the end (its FIXME); xenia refuses before writing anything
-            self.tasks.finish(task, error=["VDI_TOO_SMALL", vdi, str(length)])
+            self.tasks.finish(task, error=["VDI_TOO_SMALL", vdi, str(body_length)])
             return Response(500, b"", "text/plain", headers, close=True)
         if fmt in ENCODED:
             error = await self._import_encoded(task, vdi, path, size, fmt, req)
