@@ -205,6 +205,9 @@ class QemuSink:
         self._tunnel: Tunnel | None = None
         #: images this sink made (removed again on failure)
         self._made: list[str] = []
+        #: set with the error when the destination QEMU fails while the disks are copied (the
+        #: receiver watches it: nothing may be sent to this side meanwhile)
+        self.failed: asyncio.Future[None] | None = None
 
     def bind(self, reply: Any) -> None:
         """The receiver's way to send NBD frames back to the source (the tunnelled mirror)."""
@@ -244,10 +247,22 @@ class QemuSink:
         if self._launch.done():
             self._launch.result()
         if disks:
+            # nothing may be sent to this side for a while (the source waits on the mirror's
+            # replies): a QEMU that dies must end the stream by itself
+            self.failed = asyncio.get_running_loop().create_future()
+            self._launch.add_done_callback(self._launched)
             if self._reply is None:
                 raise InvalidArgument("a VM with disks needs a receiver that tunnels NBD frames")
             self._export = DiskExport(self.driver.domain(self.vm_uuid), disks)
             self._tunnel = await self._export.start(self._reply)
+
+    def _launched(self, launch: asyncio.Task[Any]) -> None:
+        """The domain loaded the stream, or its QEMU failed: the latter fails the stream at once."""
+        if self.failed is None or self.failed.done() or launch.cancelled():
+            return
+        exc = launch.exception()
+        if exc is not None:
+            self.failed.set_exception(exc)
 
     async def nbd(self, payload: bytes) -> None:
         """A frame of the source's NBD connections to this host's exports."""
@@ -289,6 +304,8 @@ class QemuSink:
                 self._launch.cancel()
             with contextlib.suppress(BaseException):
                 await self._launch
+        if self.failed is not None and self.failed.done() and not self.failed.cancelled():
+            self.failed.exception()  # retrieved: the stream has ended with it
         if self._export is not None:
             with contextlib.suppress(Exception):
                 await self._export.stop()

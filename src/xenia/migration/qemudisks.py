@@ -161,7 +161,9 @@ class DiskMirror:
 
 
 def _why(event: Event) -> str:
-    return str(event.data.get("error") or event.data.get("operation") or event.name)
+    if event.name == "BLOCK_JOB_ERROR":  # {operation: read|write, action}
+        return f"{event.data.get('operation', 'I/O')} error on the {'target' if event.data.get('operation') == 'write' else 'source'}"
+    return str(event.data.get("error") or event.name)
 
 
 class DiskExport:

@@ -164,8 +164,11 @@ class Receiver:
             await sink.accept(hello)
             writer.write(encode(Kind.READY, {}))
             await writer.drain()
+            # a sink whose side can break on its own (a destination QEMU dying while nothing is
+            # sent to it) has ``failed``, a future the wait for the next frame also watches
+            failed: asyncio.Future[None] | None = getattr(sink, "failed", None)
             while True:
-                frame = await asyncio.wait_for(read_frame(reader), IDLE_TIMEOUT)
+                frame = await _next_frame(reader, failed)
                 if frame.kind in _BULK:
                     await _bulk(sink, frame)
                 elif frame.kind is Kind.SWITCH:
@@ -201,6 +204,22 @@ class Receiver:
             if not isinstance(exc, (Exception,)):
                 raise
             log.info("incoming migration %s ended: %r (committed=%s)", hello.get("vm"), exc, committed)
+
+
+async def _next_frame(reader: asyncio.StreamReader, failed: asyncio.Future[None] | None) -> Frame:
+    if failed is None:
+        return await asyncio.wait_for(read_frame(reader), IDLE_TIMEOUT)
+    reading = asyncio.ensure_future(read_frame(reader))
+    waiting: set[asyncio.Future[Any]] = {reading, failed}
+    done, _ = await asyncio.wait(waiting, timeout=IDLE_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+    if reading in done:
+        return reading.result()
+    reading.cancel()
+    with contextlib.suppress(BaseException):
+        await reading
+    if failed in done:
+        failed.result()  # raises the sink's failure
+    raise TimeoutError(f"no frame in {IDLE_TIMEOUT:g} s")
 
 
 #: the frames that carry bytes to the sink, and the sink's method for each

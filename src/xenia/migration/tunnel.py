@@ -80,13 +80,16 @@ class Tunnel:
         """Local connection → frames, until it closes; then the peer closes its side too."""
         header = _HEADER.pack(channel, DATA)
         try:
-            while chunk := await reader.read(CHUNK):
-                await self._send(header + chunk)
-                self.bytes_sent += len(chunk)
+            try:
+                while chunk := await reader.read(CHUNK):
+                    await self._send(header + chunk)
+                    self.bytes_sent += len(chunk)
+            except OSError:
+                pass  # the local end went away (a killed QEMU resets it): closed, as at end of file
             await self._send(_HEADER.pack(channel, CLOSE))
         except asyncio.CancelledError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # the migration stream broke
             self.error = self.error or exc
         finally:
             self._drop(channel)
