@@ -153,7 +153,7 @@ async def test_a_disk_goes_with_the_vm_and_a_destination_killed_midway_leaves_it
     try:
         killer = asyncio.create_task(kill_when_copying())
         with pytest.raises(MigrationError) as caught:
-            await migrate(QemuSource(driver, vm), receiver.address, receiver.expect(factory).token,
+            await migrate(QemuSource(driver, vm, copy_disks=True), receiver.address, receiver.expect(factory).token,
                           MigrationOptions(bandwidth=16 * MiB))  # fmt: skip
         await killer
         assert caught.value.phase is Phase.SEND_MEMORY and caught.value.source_running
@@ -164,7 +164,7 @@ async def test_a_disk_goes_with_the_vm_and_a_destination_killed_midway_leaves_it
         await wait_until(lambda: _empty(destination), what="the destination to drop its half-made domain")
         assert not os.path.exists(dst_img)  # the sink made it, the sink removed it
 
-        result = await migrate(QemuSource(driver, vm), receiver.address, receiver.expect(factory).token)
+        result = await migrate(QemuSource(driver, vm, copy_disks=True), receiver.address, receiver.expect(factory).token)
         assert vm not in driver.domains and result.bytes_sent > 96 * MiB
         assert (await destination.vm.get_state(vm)).run_state is RunState.RUNNING
         await destination.vm.destroy(vm)  # releases the image's lock

@@ -50,11 +50,16 @@ _FINAL = ("completed", "failed", "cancelled")
 
 
 class QemuSource:
-    """A QEMU domain of ``driver`` leaving this host."""
+    """A QEMU domain of ``driver`` leaving this host.
 
-    def __init__(self, driver: QemuDriver, vm_uuid: str) -> None:
+    ``copy_disks``: its disks' contents go with it (block mirror, :mod:`.qemudisks`). Off, the
+    destination opens the same image files (shared storage: a pool's VM.pool_migrate, a save).
+    """
+
+    def __init__(self, driver: QemuDriver, vm_uuid: str, *, copy_disks: bool = False) -> None:
         self.driver = driver
         self.vm_uuid = vm_uuid
+        self.copy_disks = copy_disks
         self.was_running = False
         self._read_fd: int | None = None
         self._pump: asyncio.Task[None] | None = None
@@ -68,7 +73,7 @@ class QemuSource:
         self.was_running = state.run_state is RunState.RUNNING
         dom = self.driver.domain(self.vm_uuid)
         disks = [{"userdevice": d.userdevice, "virtual_size": (await self.driver.storage.image_info(str(d.path))).virtual_size}
-                 for d in mirrored_disks(dom.record.spec.disks)]  # fmt: skip
+                 for d in (mirrored_disks(dom.record.spec.disks) if self.copy_disks else [])]  # fmt: skip
         return {
             "vm": self.vm_uuid,
             "driver": "qemu",
@@ -79,7 +84,7 @@ class QemuSource:
 
     async def send_memory(self, out: FrameWriter, run: Run) -> None:
         dom = self.driver.domain(self.vm_uuid)
-        disks = mirrored_disks(dom.record.spec.disks)
+        disks = mirrored_disks(dom.record.spec.disks) if self.copy_disks else []
         if disks:
             self._mirror = DiskMirror(dom, disks)
             await self._mirror.start(out, run)
@@ -223,8 +228,8 @@ class QemuSink:
         self.vm_uuid = self.spec.vm_uuid
         if self.vm_uuid in self.driver.domains:
             raise InvalidArgument(f"VM {self.vm_uuid} already has a domain here")
-        disks = mirrored_disks(self.spec.disks)
-        if {d.userdevice for d in disks} != set(sizes):
+        disks = mirrored_disks(self.spec.disks) if sizes else []  # none: shared storage, the same files
+        if sizes and {d.userdevice for d in disks} != set(sizes):
             raise InvalidArgument(f"the source has disks {sorted(sizes)}, this host's spec {sorted(d.userdevice for d in disks)}")
         for disk in disks:
             if not os.path.exists(str(disk.path)):

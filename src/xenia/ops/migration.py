@@ -277,11 +277,13 @@ class Migrations:
             return QemuSink(self.driver)
         raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
 
-    def _driver_source(self, vm_uuid: str) -> SourceVm:
+    def _driver_source(self, vm_uuid: str, *, copy_disks: bool = False) -> SourceVm:
+        """The driver's side of a VM leaving; ``copy_disks``: QEMU mirrors its disks to the
+        destination (VM.migrate_send), else the destination opens the same files (a pool, a save)."""
         if isinstance(self.driver, SimDriver):
             return SimSource(self.driver, vm_uuid)
         if isinstance(self.driver, QemuDriver):
-            return QemuSource(self.driver, vm_uuid)
+            return QemuSource(self.driver, vm_uuid, copy_disks=copy_disks)
         raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
 
     # -- save and restore to a file anywhere (xl save / xl restore) ----------------------------------
@@ -377,7 +379,7 @@ class Migrations:
                     paths = []  # QEMU's block mirror copies them, tunnelled in the stream
                 source_vdis = [db.get("VBD", b)["VDI"] for b in db.referrers("VBD", "VM", vm)
                                if db.get("VBD", b)["VDI"] in vdi_map]  # fmt: skip
-                result = await migrate(_WithRecords(self._driver_source(uuid), records, paths), (host, int(port)),
+                result = await migrate(_WithRecords(self._driver_source(uuid, copy_disks=True), records, paths), (host, int(port)),
                                        dest[DEST_TOKEN], opts)  # fmt: skip
             except MigrationCancelled as exc:
                 raise ApiError("TASK_CANCELLED", task.ref) from exc
