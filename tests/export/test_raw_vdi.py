@@ -208,7 +208,36 @@ def test_vhd_and_qcow2_exports_hold_the_disk(daemon: DaemonProcess, session: Xen
     subprocess.run(["qemu-img", "convert", "-q", "-f", qemu_format, "-O", "raw", str(tmp_path / "disk"),
                     str(tmp_path / "disk.raw")], check=True)  # fmt: skip
     assert (tmp_path / "disk.raw").read_bytes() == data + bytes(MiB)
-    assert put(daemon, f"vdi={vdi}&session_id={sid}&format={fmt}", image).status == 404  # imports: raw only
+    # and back in: into another disk, bit for bit (xapi's import_raw_vdi takes vhd and qcow2 too)
+    other = new_vdi(session, size, f"from-{fmt}")
+    resp = put(daemon, f"vdi={other}&session_id={sid}&format={fmt}", image)
+    assert resp.status == 200 and api.task.get_status(resp.getheader("task-id")) == "success"
+    assert get(daemon, f"vdi={other}&session_id={sid}")[1] == data + bytes(MiB)
+    # an image larger than the disk, or not an image of the format, loses nothing
+    small = new_vdi(session, MiB, f"small-{fmt}")
+    resp = put(daemon, f"vdi={small}&session_id={sid}&format={fmt}", image)
+    assert resp.status == 500 and api.task.get_error_info(resp.getheader("task-id"))[0] == "VDI_TOO_SMALL"
+    resp = put(daemon, f"vdi={other}&session_id={sid}&format={fmt}", os.urandom(4096))
+    assert resp.status == 500 and api.task.get_error_info(resp.getheader("task-id"))[0] == "VDI_IO_ERROR"
+    assert get(daemon, f"vdi={other}&session_id={sid}")[1] == data + bytes(MiB)
+    # with sr= and no vdi= xapi makes a disk only for raw data: a vhd or qcow2 it refuses
+    sr = api.pool.get_default_SR(api.pool.get_all()[0])
+    assert put(daemon, f"sr={sr}&session_id={sid}&format={fmt}", image).status == 400
+
+
+def test_a_raw_import_into_an_sr_makes_the_disk(daemon: DaemonProcess, session: XenAPI.Session) -> None:
+    api, sid = session.xenapi, session._session
+    sr = api.pool.get_default_SR(api.pool.get_all()[0])
+    data = os.urandom(MiB + 512)
+    resp = put(daemon, f"sr={api.SR.get_uuid(sr)}&session_id={sid}", data)
+    assert resp.status == 200
+    task = resp.getheader("task-id")
+    assert api.task.get_status(task) == "success"
+    vdi = api.task.get_result(task).removeprefix("<value>").removesuffix("</value>")
+    rec = api.VDI.get_record(vdi)
+    assert (rec["name_label"], rec["SR"], rec["virtual_size"], rec["type"]) == ("Imported VDI", sr, str(len(data)), "user")
+    assert get(daemon, f"vdi={vdi}&session_id={sid}")[1] == data
+    assert put(daemon, f"sr=OpaqueRef:nope&session_id={sid}", data).status == 404
 
 
 def test_a_client_that_leaves_midway_fails_the_task(daemon: DaemonProcess, session: XenAPI.Session) -> None:

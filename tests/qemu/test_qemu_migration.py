@@ -8,6 +8,12 @@ counting on the destination, and a file in its tmpfs is there).
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import json
+import os
+import signal
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +22,9 @@ import pytest
 import pytest_asyncio
 
 from tests.qemu.conftest import destroy_all, guest_spec, wait_until
-from xenia.drivers.base import DriverConfig, RunState
+from xenia.drivers.base import DiskSpec, DriverConfig, RunState
 from xenia.drivers.qemu import QemuDriver
-from xenia.migration import MigrationCancelled, MigrationOptions, Phase, Progress, Receiver, migrate
+from xenia.migration import MigrationCancelled, MigrationError, MigrationOptions, Phase, Progress, Receiver, migrate
 from xenia.migration.qemu import QemuSink, QemuSource
 from xenia.migration.receiver import Sink
 from xenia.testing.guest import READY_MARKER, GuestImage, SerialConsole
@@ -114,3 +120,60 @@ async def _above(console: SerialConsole, value: int) -> bool:
 
 async def _empty(driver: QemuDriver) -> bool:
     return not driver.domains
+
+
+async def test_a_disk_goes_with_the_vm_and_a_destination_killed_midway_leaves_it_at_the_source(
+    driver: QemuDriver, destination: QemuDriver, tmp_path: Path
+) -> None:
+    """Firmware only (the disk is the point): QEMU's mirror into the destination's NBD export,
+    tunnelled through the stream. Killed midway, the source runs on with its own images and nothing
+    of the mirror; then the move, after which the destination's image holds the source's bytes."""
+    src_img, dst_img = str(tmp_path / "src.qcow2"), str(tmp_path / "dst.qcow2")
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", src_img, "256M"], check=True)
+    subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0xa5 1M 96M", src_img], check=True, capture_output=True)
+    spec = guest_spec(None, disks=(DiskSpec("0", src_img),))
+    vm = spec.vm_uuid
+    await driver.vm.create(spec)
+    await driver.vm.unpause(vm)
+    here = dataclasses.replace(spec, disks=(DiskSpec("0", dst_img),))
+    receiver = Receiver()
+    await receiver.start()
+
+    async def factory(hello: dict[str, Any]) -> Sink:
+        return QemuSink(destination, here)
+
+    async def kill_when_copying() -> None:
+        while vm not in destination.domains or not os.path.exists(dst_img):
+            await asyncio.sleep(0.05)
+        dom = destination.domains[vm]
+        await wait_until(lambda: _copied(dst_img), what="the mirror to write to the destination")
+        assert dom.pid is not None
+        os.kill(dom.pid, signal.SIGKILL)
+
+    try:
+        killer = asyncio.create_task(kill_when_copying())
+        with pytest.raises(MigrationError) as caught:
+            await migrate(QemuSource(driver, vm, copy_disks=True), receiver.address, receiver.expect(factory).token,
+                          MigrationOptions(bandwidth=16 * MiB))  # fmt: skip
+        await killer
+        assert caught.value.phase is Phase.SEND_MEMORY and caught.value.source_running
+        dom = driver.domains[vm]
+        assert (await driver.vm.get_state(vm)).run_state is RunState.RUNNING
+        assert await dom.execute("query-block-jobs") == []
+        assert {n["node-name"] for n in await dom.execute("query-named-block-nodes")} == {"vbd0-fmt", "vbd0-file"}
+        await wait_until(lambda: _empty(destination), what="the destination to drop its half-made domain")
+        assert not os.path.exists(dst_img)  # the sink made it, the sink removed it
+
+        result = await migrate(QemuSource(driver, vm, copy_disks=True), receiver.address, receiver.expect(factory).token)
+        assert vm not in driver.domains and result.bytes_sent > 96 * MiB
+        assert (await destination.vm.get_state(vm)).run_state is RunState.RUNNING
+        await destination.vm.destroy(vm)  # releases the image's lock
+        compared = subprocess.run(["qemu-img", "compare", "-q", src_img, dst_img], check=False)
+        assert compared.returncode == 0
+    finally:
+        await receiver.close()
+
+
+async def _copied(path: str) -> bool:
+    info = subprocess.run(["qemu-img", "info", "-U", "--output=json", path], capture_output=True, text=True, check=False)
+    return info.returncode == 0 and json.loads(info.stdout).get("actual-size", 0) > 8 * MiB

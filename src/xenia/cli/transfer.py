@@ -130,7 +130,7 @@ def vm_import(ctx: Context) -> int:
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     register(sub, XeCommand("vdi-export", "write a disk's contents to a file: uuid= filename= [format=raw|vhd|qcow2]",
                             vdi_export, params=("uuid", "filename", "format"), required=("uuid", "filename")))  # fmt: skip
-    register(sub, XeCommand("vdi-import", "write a file into a disk from its first byte: uuid= filename= [format=raw]",
+    register(sub, XeCommand("vdi-import", "write a file (raw, or a vhd or qcow2 image) into a disk from its first byte: uuid= filename= [format=raw|vhd|qcow2]",
                             vdi_import, params=("uuid", "filename", "format"), required=("uuid", "filename")))  # fmt: skip
     register(sub, XeCommand("vm-export", "write a VM and its disks to an XVA file: vm= (or uuid=) filename=",
                             vm_export, params=(*SELECTORS, "filename"), required=("filename",)))  # fmt: skip

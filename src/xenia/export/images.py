@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 from collections.abc import AsyncGenerator
 
 from xenia.drivers.qemu.storage import image_format
 from xenia.drivers.sim.storage import IMAGE_FORMAT
 
-__all__ = ["CHUNK", "ENCODED", "ImageError", "encoded_image", "file_reader", "raw_reader", "raw_writer"]
+__all__ = ["CHUNK", "ENCODED", "ImageError", "convert_to_raw", "encoded_image", "file_reader", "image_size",
+           "raw_reader", "raw_writer"]  # fmt: skip
 
 CHUNK = 1024 * 1024
 
@@ -102,6 +104,21 @@ async def encoded_image(path: str, size: int, fmt: str) -> str:
         if blank is not None:
             os.unlink(blank)
     return out
+
+
+async def image_size(path: str, qemu_format: str) -> int:
+    """The virtual size of the ``qemu_format`` image at ``path`` (:class:`ImageError` if it is not one)."""
+    proc = await asyncio.create_subprocess_exec("qemu-img", "info", "--output=json", "-f", qemu_format, path,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)  # fmt: skip
+    out, err = await proc.communicate()
+    if proc.returncode != 0:
+        raise ImageError(f"not a {qemu_format} image: {err.decode(errors='replace').strip()}")
+    return int(json.loads(out)["virtual-size"])
+
+
+async def convert_to_raw(path: str, qemu_format: str, out: str) -> None:
+    """``qemu-img convert`` of the ``qemu_format`` image at ``path`` into the raw file ``out``."""
+    await _qemu_img("convert", "-q", "-f", qemu_format, "-O", "raw", path, out)
 
 
 async def file_reader(path: str, remove: bool = True) -> AsyncGenerator[bytes, None]:

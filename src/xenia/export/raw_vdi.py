@@ -5,14 +5,17 @@ xapi's ``export_raw_vdi.ml`` and ``import_raw_vdi.ml``: the VDI is named by ``vd
 or a new one; the answer carries ``task-id``; success leaves the task ``success`` (import: its result
 the VDI), an error leaves it ``failure`` with the error, a ``task.cancel`` while bytes flow stops the
 transfer and leaves it ``cancelled``.  An unknown ``format`` is 404 (``INTERNAL_ERROR`` "Unknown
-format"), a chunked import is 404 ("Cannot handle encoding"), as xapi.  Exports are raw, vhd or
-qcow2 (the last two made by qemu-img), imports raw only (xenia's choice, see docs/export.md); what is
-not served gets the same 404.
+format"), a chunked import is 404 ("Cannot handle encoding"), as xapi.  Exports and imports are
+raw, vhd or qcow2 (the last two converted by qemu-img); ``tar`` is not served (the same 404).  An
+import with ``sr=`` and no ``vdi=`` makes an "Imported VDI" of the raw body's length in that SR, as
+xapi (a vhd or qcow2 body there is refused with 400, as xapi).
 The bodies stream (:class:`xenia.api.http.BodyStream`, ``Response.stream``): a disk is never in memory.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from urllib.parse import parse_qs
@@ -23,8 +26,18 @@ from xenia.api.http import Request, Response, error_page
 from xenia.api.tasks import TaskManager
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Role
-from xenia.export.images import ENCODED, ImageError, encoded_image, file_reader, raw_reader, raw_writer
+from xenia.export.images import (
+    ENCODED,
+    ImageError,
+    convert_to_raw,
+    encoded_image,
+    file_reader,
+    image_size,
+    raw_reader,
+    raw_writer,
+)
 from xenia.ops.spec import vdi_path
+from xenia.ops.storage import Storage
 
 __all__ = ["RawVdiHttp"]
 
@@ -73,6 +86,11 @@ class RawVdiHttp:
             )
         db = self.app.db
         vdi_arg = query.get("vdi", [None])[0]
+        if vdi_arg is None and not exporting and "sr" in query:
+            made = await self._new_vdi(query, req)
+            if isinstance(made, Response):
+                return made
+            vdi_arg = made
         if vdi_arg is None:
             return error_page(400, "Missing vdi query parameter")
         try:
@@ -89,7 +107,7 @@ class RawVdiHttp:
         if fmt not in _FORMATS:
             self.tasks.finish(task, error=["INTERNAL_ERROR", f"Unknown format {fmt}"])
             return Response(404, b"", "text/plain", headers, close=True)
-        if fmt == "tar" or (fmt != "raw" and not exporting):
+        if fmt == "tar":
             self.tasks.finish(task, error=["INTERNAL_ERROR", f"format {fmt} is not served by xenia"])
             return Response(404, b"", "text/plain", headers, close=True)
         rec = db.get("VDI", vdi)
@@ -118,16 +136,86 @@ class RawVdiHttp:
                 task, error=["INTERNAL_ERROR", f"Cannot handle encoding: {req.headers['transfer-encoding']}"]
             )
             return Response(404, b"", "text/plain", headers, close=True)
-        if req.stream is not None and req.stream.length is not None and req.stream.length > size:
+        body_length = req.stream.length if req.stream is not None else None
+        if fmt == "raw" and body_length is not None and body_length > size:
             # xapi fails on some write past the end (its FIXME); xenia refuses before writing anything
-            self.tasks.finish(task, error=["VDI_TOO_SMALL", vdi, str(req.stream.length)])
+            self.tasks.finish(task, error=["VDI_TOO_SMALL", vdi, str(body_length)])
             return Response(500, b"", "text/plain", headers, close=True)
-        error = await self._import(task, vdi, path, size, req)
+        if fmt in ENCODED:
+            error = await self._import_encoded(task, vdi, path, size, fmt, req)
+        else:
+            error = await self._import(task, vdi, path, size, req)
         if error is not None:
             self.tasks.finish(task, error=error)
             return Response(500, b"", "text/plain", headers, close=True)
         self.tasks.finish(task, result=f"<value>{vdi}</value>")
         return Response(200, b"", "text/plain", headers, close=True)
+
+    async def _new_vdi(self, query: dict[str, list[str]], req: Request) -> str | Response:
+        """``sr=`` without ``vdi=``: xapi makes an "Imported VDI" of the raw body's length there;
+        a vhd or qcow2 body (whose disk size is inside it) it refuses, and so does xenia."""
+        db = self.app.db
+        fmt = query.get("format", ["raw"])[0]
+        sr_arg = query["sr"][0]
+        try:
+            sr = sr_arg if sr_arg.startswith("OpaqueRef:") and db.exists("SR", sr_arg) else db.by_uuid("SR", sr_arg)
+        except ApiError:
+            return error_page(404, f"no such SR: {sr_arg}")
+        if fmt in ENCODED:
+            kind = "QCOW2" if fmt == "qcow2" else "VHD"
+            return error_page(400, f"Importing a {kind} directly into an SR not yet supported")
+        length = req.stream.length if req.stream is not None else None
+        if fmt != "raw" or not length:
+            return error_page(400, "Not enough info supplied to import")
+        storage: Storage = self.app.services["storage"]
+        try:
+            return await storage.create_vdi({"name_label": "Imported VDI", "name_description": "", "SR": sr,
+                                             "virtual_size": length, "type": "user", "sharable": False,
+                                             "read_only": False})  # fmt: skip
+        except ApiError as e:
+            return error_page(500, " ".join(e.description))
+
+    async def _import_encoded(self, task: str, vdi: str, path: str, size: int, fmt: str,
+                              req: Request) -> list[str] | None:  # fmt: skip
+        """A vhd or qcow2 body: received into a file beside the disk, checked and converted by
+        qemu-img to raw, then written as a raw import is (so every kind of image takes it)."""
+        assert req.stream is not None
+        ctx = self.tasks.context(task)
+        received, raw = f"{path}.{fmt}-import{os.getpid()}", f"{path}.raw-import{os.getpid()}"
+        length = req.stream.length or 0
+        try:
+            with open(received, "wb") as f:
+                got = 0
+                while piece := await req.stream.read():
+                    ctx.check_cancelled()
+                    await asyncio.to_thread(f.write, piece)
+                    got += len(piece)
+                    ctx.progress(0.5 * got / length if length else 0.0)
+            virtual = await image_size(received, ENCODED[fmt][0])
+            if virtual > size:
+                return ["VDI_TOO_SMALL", vdi, str(virtual)]
+            await convert_to_raw(received, ENCODED[fmt][0], raw)
+            writer = await raw_writer(path, size)
+            done = False
+            try:
+                async for piece in file_reader(raw, remove=False):
+                    ctx.check_cancelled()
+                    await writer.write(piece)
+                    ctx.progress(0.5 + 0.5 * writer.written / size)
+                await writer.finish()
+                done = True
+            finally:
+                if not done:
+                    writer.abort()
+        except ApiError as e:
+            return list(e.description)
+        except (ImageError, OSError) as e:
+            return ["VDI_IO_ERROR", str(e)]
+        finally:
+            for leftover in (received, raw):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(leftover)
+        return None
 
     def _task(self, query: dict[str, list[str]], session: str | None, label: str) -> str:
         """The client's task (``task_id=``, made with ``task.create``) or a new one, as xapi's ``with_context``."""

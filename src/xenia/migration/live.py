@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -92,6 +93,9 @@ class Run:
         #: Set when the timeout passed with policy ``force``: switch over now.
         self.force = False
         self._expired = False
+        #: frames of these kinds from the receiver go to their handler, not to :meth:`reply`
+        #: (QEMU's tunnelled disk mirror: :mod:`.tunnel`)
+        self.handlers: dict[Kind, Callable[[bytes], Awaitable[None]]] = {}
         self._peer: asyncio.Queue[Frame | BaseException] = asyncio.Queue()
         self._peer_failed: BaseException | Frame | None = None
 
@@ -132,6 +136,15 @@ class Run:
                 self._peer_failed = self._peer_failed or exc
                 await self._peer.put(exc)
                 return
+            handler = self.handlers.get(frame.kind)
+            if handler is not None:
+                try:
+                    await handler(frame.payload)
+                except Exception as exc:
+                    self._peer_failed = self._peer_failed or exc
+                    await self._peer.put(exc)
+                    return
+                continue
             if frame.kind is Kind.ERROR:
                 self._peer_failed = frame
             await self._peer.put(frame)

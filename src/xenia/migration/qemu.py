@@ -13,6 +13,11 @@ The phases map onto QEMU's states with the ``pause-before-switchover`` capabilit
 longer cancellable); ``migrate-continue`` sends the rest. The destination answers LOADED only
 once its QEMU loaded the stream and stands ``paused`` (the trap: a source may call a migration
 ``completed`` that the destination refused), and the source is destroyed only after DONE.
+
+Disks go with the VM: before the memory, QEMU's block mirror copies each one into an NBD export
+of the destination QEMU, tunnelled through the same connection, and the mirrors end at the
+switch-over while the guest is stopped (:mod:`.qemudisks`). The destination's images are the
+sink's spec's paths; a missing one is made (qcow2, the source disk's size) and removed on failure.
 """
 
 from __future__ import annotations
@@ -26,9 +31,12 @@ from typing import Any
 from xenia.drivers.base import DomainSpec, RunState
 from xenia.drivers.errors import BackendFailure, InvalidArgument
 from xenia.drivers.qemu import QemuDriver
+from xenia.drivers.qemu.qmp import Runstate
 from xenia.drivers.specjson import spec_from_json, spec_to_json
 from xenia.migration.live import Run
+from xenia.migration.qemudisks import DiskExport, DiskMirror, mirrored_disks
 from xenia.migration.stream import FrameWriter, Kind
+from xenia.migration.tunnel import Tunnel
 
 __all__ = ["QemuSink", "QemuSource"]
 
@@ -42,15 +50,21 @@ _FINAL = ("completed", "failed", "cancelled")
 
 
 class QemuSource:
-    """A QEMU domain of ``driver`` leaving this host."""
+    """A QEMU domain of ``driver`` leaving this host.
 
-    def __init__(self, driver: QemuDriver, vm_uuid: str) -> None:
+    ``copy_disks``: its disks' contents go with it (block mirror, :mod:`.qemudisks`). Off, the
+    destination opens the same image files (shared storage: a pool's VM.pool_migrate, a save).
+    """
+
+    def __init__(self, driver: QemuDriver, vm_uuid: str, *, copy_disks: bool = False) -> None:
         self.driver = driver
         self.vm_uuid = vm_uuid
+        self.copy_disks = copy_disks
         self.was_running = False
         self._read_fd: int | None = None
         self._pump: asyncio.Task[None] | None = None
         self._started = False
+        self._mirror: DiskMirror | None = None
 
     async def prepare(self) -> dict[str, Any]:
         state = await self.driver.vm.get_state(self.vm_uuid)
@@ -58,15 +72,23 @@ class QemuSource:
             raise InvalidArgument(f"VM {self.vm_uuid} is {state.run_state.value}: only a live domain migrates")
         self.was_running = state.run_state is RunState.RUNNING
         dom = self.driver.domain(self.vm_uuid)
+        disks = [{"userdevice": d.userdevice, "virtual_size": (await self.driver.storage.image_info(str(d.path))).virtual_size}
+                 for d in (mirrored_disks(dom.record.spec.disks) if self.copy_disks else [])]  # fmt: skip
         return {
             "vm": self.vm_uuid,
             "driver": "qemu",
             "spec": spec_to_json(dom.record.spec),
             "memory": max(state.memory_actual, state.memory_target),
+            "disks": disks,
         }
 
     async def send_memory(self, out: FrameWriter, run: Run) -> None:
         dom = self.driver.domain(self.vm_uuid)
+        disks = mirrored_disks(dom.record.spec.disks) if self.copy_disks else []
+        if disks:
+            self._mirror = DiskMirror(dom, disks)
+            await self._mirror.start(out, run)
+            await self._mirror.wait_ready(run)
         caps = [{"capability": c, "state": True} for c in ("events", "pause-before-switchover")]
         await dom.execute("migrate-set-capabilities", {"capabilities": caps})
         await dom.execute("migrate-set-parameters", {"max-bandwidth": 1 << 40,
@@ -84,6 +106,8 @@ class QemuSource:
         while True:
             info = await dom.execute("query-migrate")
             self._progress(info, run)
+            if self._mirror is not None:
+                self._mirror.check()
             status = info.get("status")
             if status == "pre-switchover":
                 return
@@ -117,6 +141,8 @@ class QemuSource:
 
     async def switch_over(self, out: FrameWriter, run: Run) -> dict[str, Any]:
         dom = self.driver.domain(self.vm_uuid)
+        if self._mirror is not None:  # the guest is stopped: the disks' last writes, then the devices
+            await self._mirror.finish()
         await dom.execute("migrate-continue", {"state": "pre-switchover"})
         assert self._pump is not None
         await self._pump  # every byte of the stream is on the wire
@@ -139,6 +165,8 @@ class QemuSource:
                 await self._pump
         self._close()  # first: QEMU blocked writing to a full pipe sees EPIPE and can cancel
         dom = self.driver.domain(self.vm_uuid)
+        if self._mirror is not None:
+            await self._mirror.close()
         if self._started:
             with contextlib.suppress(Exception):
                 await dom.execute("migrate_cancel")
@@ -164,7 +192,11 @@ class QemuSource:
 
 
 class QemuSink:
-    """A QEMU domain arriving on ``driver``: ``-incoming`` from a pipe the DATA frames fill."""
+    """A QEMU domain arriving on ``driver``: ``-incoming`` from a pipe the DATA frames fill.
+
+    ``spec`` is the domain here; it is required for a VM with disks (its paths are this host's
+    images). Without it the source's spec is used as it is.
+    """
 
     def __init__(self, driver: QemuDriver, spec: DomainSpec | None = None) -> None:
         self.driver = driver
@@ -173,14 +205,38 @@ class QemuSink:
         self._write_fd: int | None = None
         self._launch: asyncio.Task[Any] | None = None
         self._running = False
+        self._reply: Any = None
+        self._export: DiskExport | None = None
+        self._tunnel: Tunnel | None = None
+        #: images this sink made (removed again on failure)
+        self._made: list[str] = []
+        #: set with the error when the destination QEMU fails while the disks are copied (the
+        #: receiver watches it: nothing may be sent to this side meanwhile)
+        self.failed: asyncio.Future[None] | None = None
+
+    def bind(self, reply: Any) -> None:
+        """The receiver's way to send NBD frames back to the source (the tunnelled mirror)."""
+        self._reply = reply
 
     async def accept(self, hello: dict[str, Any]) -> None:
         if hello.get("driver") != "qemu":
             raise InvalidArgument(f"this host runs QEMU, the stream comes from {hello.get('driver')!r}")
+        sizes = {str(d["userdevice"]): int(d["virtual_size"]) for d in hello.get("disks") or ()}
+        if sizes and self.spec is None:
+            raise InvalidArgument("a VM with disks needs this host's spec (the paths of its images here)")
         self.spec = self.spec or spec_from_json(hello["spec"])
         self.vm_uuid = self.spec.vm_uuid
         if self.vm_uuid in self.driver.domains:
             raise InvalidArgument(f"VM {self.vm_uuid} already has a domain here")
+        disks = mirrored_disks(self.spec.disks) if sizes else []  # none: shared storage, the same files
+        if sizes and {d.userdevice for d in disks} != set(sizes):
+            raise InvalidArgument(f"the source has disks {sorted(sizes)}, this host's spec {sorted(d.userdevice for d in disks)}")
+        for disk in disks:
+            if not os.path.exists(str(disk.path)):
+                await self.driver.storage.create_image(str(disk.path), sizes[disk.userdevice])
+                self._made.append(str(disk.path))
+            elif (await self.driver.storage.image_info(str(disk.path))).virtual_size != sizes[disk.userdevice]:
+                raise InvalidArgument(f"{disk.path} is not of the source disk's size {sizes[disk.userdevice]}")
         read_fd, self._write_fd = os.pipe()
         try:
             # the driver opens the image path itself: the pipe's read end, under /proc
@@ -188,13 +244,36 @@ class QemuSink:
             deadline = time.monotonic() + 30
             while not self._launch.done() and time.monotonic() < deadline:
                 dom = self.driver.domains.get(self.vm_uuid)
-                if dom is not None and dom.incoming_fd is not None:
+                if dom is not None and dom.incoming_fd is not None and (not disks or dom.qmp.runstate is Runstate.RUNNING):
                     break  # QEMU's copy is open: ours must go, so a dead QEMU breaks the pipe
                 await asyncio.sleep(0.01)
         finally:
             os.close(read_fd)
         if self._launch.done():
             self._launch.result()
+        if disks:
+            # nothing may be sent to this side for a while (the source waits on the mirror's
+            # replies): a QEMU that dies must end the stream by itself
+            self.failed = asyncio.get_running_loop().create_future()
+            self._launch.add_done_callback(self._launched)
+            if self._reply is None:
+                raise InvalidArgument("a VM with disks needs a receiver that tunnels NBD frames")
+            self._export = DiskExport(self.driver.domain(self.vm_uuid), disks)
+            self._tunnel = await self._export.start(self._reply)
+
+    def _launched(self, launch: asyncio.Task[Any]) -> None:
+        """The domain loaded the stream, or its QEMU failed: the latter fails the stream at once."""
+        if self.failed is None or self.failed.done() or launch.cancelled():
+            return
+        exc = launch.exception()
+        if exc is not None:
+            self.failed.set_exception(exc)
+
+    async def nbd(self, payload: bytes) -> None:
+        """A frame of the source's NBD connections to this host's exports."""
+        if self._tunnel is None:
+            raise InvalidArgument("NBD frames for a VM without disks")
+        await self._tunnel.feed(payload)
 
     async def data(self, payload: bytes) -> None:
         assert self._write_fd is not None and self._launch is not None
@@ -209,6 +288,9 @@ class QemuSink:
             os.close(self._write_fd)
             self._write_fd = None
         dom_state = await self._launch  # raises if QEMU refused the stream
+        if self._export is not None:
+            await self._export.stop()
+            self._export = self._tunnel = None
         self._running = bool(state.get("running"))
         return {"domid": dom_state.domid}
 
@@ -227,8 +309,18 @@ class QemuSink:
                 self._launch.cancel()
             with contextlib.suppress(BaseException):
                 await self._launch
+        if self.failed is not None and self.failed.done() and not self.failed.cancelled():
+            self.failed.exception()  # retrieved: the stream has ended with it
+        if self._export is not None:
+            with contextlib.suppress(Exception):
+                await self._export.stop()
+            self._export = self._tunnel = None
         if self.vm_uuid in self.driver.domains:
             await self.driver.vm.destroy(self.vm_uuid)
+        for path in self._made:
+            with contextlib.suppress(Exception):
+                await self.driver.storage.destroy_image(path)
+        self._made.clear()
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from xenia.migration.stream import FrameError, Kind, encode, read_frame
+from xenia.migration.stream import Frame, FrameError, Kind, encode, read_frame
 
 __all__ = ["HELLO_TIMEOUT", "TICKET_TTL", "Receiver", "Sink", "SinkFactory", "Ticket"]
 
@@ -43,7 +43,9 @@ class Sink(Protocol):
         """A DATA frame of the driver's memory stream."""
         ...
 
-    # A sink may also have ``async def disk(self, payload: bytes) -> None`` for DISK frames.
+    # A sink may also have ``async def disk(self, payload: bytes) -> None`` for DISK frames, and
+    # ``async def nbd(self, payload: bytes) -> None`` for NBD frames with ``def bind(self, reply)``
+    # that the receiver calls before ``accept`` with ``reply(payload)``, which sends an NBD frame back.
 
     async def load(self, state: dict[str, Any]) -> dict[str, Any]:
         """The switch-over's state: create the VM here, paused; the LOADED payload."""
@@ -156,15 +158,19 @@ class Receiver:
         committed = False
         try:
             sink = await ticket.factory(hello)
+            bind = getattr(sink, "bind", None)
+            if bind is not None:
+                bind(lambda payload: _send_nbd(writer, payload))
             await sink.accept(hello)
             writer.write(encode(Kind.READY, {}))
             await writer.drain()
+            # a sink whose side can break on its own (a destination QEMU dying while nothing is
+            # sent to it) has ``failed``, a future the wait for the next frame also watches
+            failed: asyncio.Future[None] | None = getattr(sink, "failed", None)
             while True:
-                frame = await asyncio.wait_for(read_frame(reader), IDLE_TIMEOUT)
-                if frame.kind is Kind.DATA:
-                    await sink.data(frame.payload)
-                elif frame.kind is Kind.DISK and hasattr(sink, "disk"):
-                    await sink.disk(frame.payload)
+                frame = await _next_frame(reader, failed)
+                if frame.kind in _BULK:
+                    await _bulk(sink, frame)
                 elif frame.kind is Kind.SWITCH:
                     loaded = await sink.load(frame.json())
                     writer.write(encode(Kind.LOADED, loaded))
@@ -200,6 +206,33 @@ class Receiver:
             log.info("incoming migration %s ended: %r (committed=%s)", hello.get("vm"), exc, committed)
 
 
+async def _next_frame(reader: asyncio.StreamReader, failed: asyncio.Future[None] | None) -> Frame:
+    if failed is None:
+        return await asyncio.wait_for(read_frame(reader), IDLE_TIMEOUT)
+    reading = asyncio.ensure_future(read_frame(reader))
+    waiting: set[asyncio.Future[Any]] = {reading, failed}
+    done, _ = await asyncio.wait(waiting, timeout=IDLE_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+    if reading in done:
+        return reading.result()
+    reading.cancel()
+    with contextlib.suppress(BaseException):
+        await reading
+    if failed in done:
+        failed.result()  # raises the sink's failure
+    raise TimeoutError(f"no frame in {IDLE_TIMEOUT:g} s")
+
+
+#: the frames that carry bytes to the sink, and the sink's method for each
+_BULK = {Kind.DATA: "data", Kind.DISK: "disk", Kind.NBD: "nbd"}
+
+
+async def _bulk(sink: Sink, frame: Frame) -> None:
+    method = getattr(sink, _BULK[frame.kind], None)
+    if method is None:
+        raise FrameError(f"this sink takes no {frame.kind.name} frames")
+    await method(frame.payload)
+
+
 class _Aborted(Exception):
     """The source sent ABORT."""
 
@@ -207,6 +240,11 @@ class _Aborted(Exception):
 def _code_of(exc: BaseException) -> str:
     code = getattr(exc, "code", None)
     return str(code) if isinstance(code, str) else type(exc).__name__
+
+
+async def _send_nbd(writer: asyncio.StreamWriter, payload: bytes) -> None:
+    writer.write(encode(Kind.NBD, payload))
+    await writer.drain()
 
 
 async def _send_error(writer: asyncio.StreamWriter, code: str, message: str) -> None:

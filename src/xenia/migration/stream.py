@@ -10,6 +10,7 @@ The conversation (S = source, R = receiver)::
 
     S: HELLO {token, vm, driver, spec, memory}    R: READY {} | ERROR {code, message}
     S: DISK ... (disk images, where the caller maps disks to the destination's storage)
+    S: NBD ...  R: NBD ...  (QEMU's disk mirror, tunnelled both ways while memory is copied)
     S: DATA ... (pre-copy passes)
     S: SWITCH {state}    (source paused; last DATA sent before it)
     R: LOADED {}  | ERROR       the destination holds the VM, paused
@@ -47,6 +48,7 @@ class Kind(enum.IntEnum):
     DONE = 8
     ABORT = 9
     DISK = 10  #: ``index (2 bytes) | offset (8 bytes) | bytes`` of a disk image copied before memory
+    NBD = 11  #: ``channel (2 bytes) | op (1 byte) | bytes`` of a tunnelled connection, either way (:mod:`.tunnel`)
 
 
 class FrameError(Exception):

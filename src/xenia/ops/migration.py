@@ -17,6 +17,7 @@ import asyncio
 import logging
 import os
 import struct
+from dataclasses import replace
 from typing import Any, Protocol
 
 from xenia.datamodel.errors import ApiError
@@ -26,6 +27,7 @@ from xenia.drivers.base import DomainSpec, Driver
 from xenia.drivers.errors import DriverError
 from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.sim.driver import SimDriver
+from xenia.drivers.specjson import spec_from_json
 from xenia.migration import (
     CancelToken,
     MigrationCancelled,
@@ -153,12 +155,35 @@ class _Arrival:
             raise VmAlreadyHere(f"a VM with uuid {hello.get('vm')} exists on this host")
         for vif in self.records.get("VIFs", []):
             db.get("network", vif["network"])  # HANDLE_INVALID when the map names no network of this host
-        await self.inner.accept(hello)
         for disk in self.records.get("disks", []):
             db.get("SR", disk["SR"])  # HANDLE_INVALID when the map names no SR of this host
+        for disk in self.records.get("disks", []):
             vdi = await self.owner.storage.create_vdi({**disk["VDI"], "SR": disk["SR"]})
             self.vdis.append(vdi)
+            if isinstance(self.inner, QemuSink):  # an empty image of the size, filled by QEMU's mirror
+                continue
             await asyncio.to_thread(_truncate, vdi_path(db, vdi))
+        if isinstance(self.inner, QemuSink):
+            self.inner.spec = self._local_spec(hello)
+        await self.inner.accept(hello)
+
+    def _local_spec(self, hello: dict[str, Any]) -> DomainSpec:
+        """The source's spec with this host's images for its disks (QEMU opens them at start)."""
+        spec = spec_from_json(hello["spec"])
+        paths = {str(d["VBD"]["userdevice"]): vdi_path(self.owner.db, vdi)
+                 for d, vdi in zip(self.records.get("disks", []), self.vdis, strict=True)}  # fmt: skip
+        disks = tuple(replace(d, path=paths[d.userdevice]) if d.userdevice in paths else d for d in spec.disks)
+        return replace(spec, disks=disks)
+
+    def bind(self, reply: Any) -> None:
+        bind = getattr(self.inner, "bind", None)
+        if bind is not None:
+            bind(reply)
+
+    async def nbd(self, payload: bytes) -> None:
+        if not isinstance(self.inner, QemuSink):
+            raise ValueError("NBD frames for a driver that does not mirror disks")
+        await self.inner.nbd(payload)
 
     async def disk(self, payload: bytes) -> None:
         index, offset = _DISK_HEADER.unpack_from(payload)
@@ -252,11 +277,13 @@ class Migrations:
             return QemuSink(self.driver)
         raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
 
-    def _driver_source(self, vm_uuid: str) -> SourceVm:
+    def _driver_source(self, vm_uuid: str, *, copy_disks: bool = False) -> SourceVm:
+        """The driver's side of a VM leaving; ``copy_disks``: QEMU mirrors its disks to the
+        destination (VM.migrate_send), else the destination opens the same files (a pool, a save)."""
         if isinstance(self.driver, SimDriver):
             return SimSource(self.driver, vm_uuid)
         if isinstance(self.driver, QemuDriver):
-            return QemuSource(self.driver, vm_uuid)
+            return QemuSource(self.driver, vm_uuid, copy_disks=copy_disks)
         raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
 
     # -- save and restore to a file anywhere (xl save / xl restore) ----------------------------------
@@ -329,8 +356,6 @@ class Migrations:
                 continue
             if rec["VDI"] not in vdi_map:
                 raise ApiError("VDI_NOT_IN_MAP", rec["VDI"])
-            if not isinstance(self.driver, SimDriver):
-                raise ApiError("OPERATION_NOT_ALLOWED", "xenia copies disks only on the simulator yet (docs/migration.md)")
             vdi = db.get("VDI", rec["VDI"])
             disks.append({"VBD": _portable(db, "VBD", rec, {"uuid", "VM", "VDI", "metrics"}),
                           "VDI": _portable(db, "VDI", vdi, {"uuid", "SR", "VBDs", "location", "crash_dumps"}),
@@ -350,9 +375,11 @@ class Migrations:
             opts.cancel = _TaskCancel(task)
             try:
                 paths = [vdi_path(db, d.pop("source")) for d in records["disks"]]
+                if isinstance(self.driver, QemuDriver):
+                    paths = []  # QEMU's block mirror copies them, tunnelled in the stream
                 source_vdis = [db.get("VBD", b)["VDI"] for b in db.referrers("VBD", "VM", vm)
                                if db.get("VBD", b)["VDI"] in vdi_map]  # fmt: skip
-                result = await migrate(_WithRecords(self._driver_source(uuid), records, paths), (host, int(port)),
+                result = await migrate(_WithRecords(self._driver_source(uuid, copy_disks=True), records, paths), (host, int(port)),
                                        dest[DEST_TOKEN], opts)  # fmt: skip
             except MigrationCancelled as exc:
                 raise ApiError("TASK_CANCELLED", task.ref) from exc

@@ -1,0 +1,197 @@
+"""A QEMU VM's disks in a live migration: QEMU's block mirror into an NBD export, as libvirt does.
+
+The destination QEMU, started with ``-incoming defer`` on new images of the same size, exports
+each disk's format node writable over NBD (``nbd-server-start`` on a unix socket in its domain
+directory, ``block-export-add``; QEMU activates the node for the export). The source QEMU opens an
+NBD client node on each export (``blockdev-add driver=nbd``) and mirrors the disk into it
+(``blockdev-mirror sync=full``) while the guest runs; the connection is tunnelled through the
+migration stream (:mod:`.tunnel`). Once every mirror is *ready* (the copy caught up; from then on
+each guest write goes to both sides), QEMU's memory migration starts. At the switch-over the
+guest is stopped (``pre-switchover``); ``block-job-cancel`` of a ready mirror then copies what is
+left, flushes the target and ends without pivoting, so the destination's images hold exactly the
+source's at the pause, and only then does ``migrate-continue`` send the device state. On any
+failure before that the jobs are cancelled (``force``), the NBD nodes deleted, and the source
+writes its own images as before: nothing of it changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from xenia.drivers.base import DiskKind, DiskSpec
+from xenia.drivers.errors import BackendFailure
+from xenia.drivers.qemu.argv import disk_id
+from xenia.drivers.qemu.domain import Domain
+from xenia.drivers.qemu.qmp import Event
+from xenia.migration.live import Run
+from xenia.migration.stream import FrameWriter, Kind
+from xenia.migration.tunnel import Tunnel
+
+__all__ = ["DiskExport", "DiskMirror", "mirrored_disks"]
+
+log = logging.getLogger(__name__)
+
+#: seconds between two ``query-block-jobs`` polls for progress
+POLL = 0.1
+#: seconds a mirror gets to end after ``block-job-cancel`` (a flush of the target under load)
+FINISH_TIMEOUT = 120.0
+_PREFIX = "xenia-mirror-"
+_END_EVENTS = ("BLOCK_JOB_COMPLETED", "BLOCK_JOB_CANCELLED", "BLOCK_JOB_ERROR")
+
+
+def mirrored_disks(disks: tuple[DiskSpec, ...]) -> list[DiskSpec]:
+    """The disks whose contents go with the VM: every disk with an image (CD drives stay)."""
+    return [d for d in disks if d.kind is DiskKind.DISK and d.path is not None]
+
+
+def _export(disk: DiskSpec) -> str:
+    return disk_id(disk.userdevice)
+
+
+class DiskMirror:
+    """The source's side: a mirror job per disk into the destination's NBD exports."""
+
+    def __init__(self, dom: Domain, disks: list[DiskSpec]) -> None:
+        self.dom = dom
+        self.disks = disks
+        self.jobs: list[str] = []
+        self.nodes: list[str] = []
+        self._tunnel: Tunnel | None = None
+        #: the final event of each job that ended (BLOCK_JOB_COMPLETED, _CANCELLED or _ERROR)
+        self._ended: dict[str, Event] = {}
+        self._changed = asyncio.Event()
+        self._detach: Any = None
+        #: bytes the mirrors still have to copy (from the last poll)
+        self.remaining = 0
+
+    async def start(self, out: FrameWriter, run: Run) -> None:
+        """Open the tunnel and start a mirror job per disk."""
+
+        async def send(payload: bytes) -> None:
+            run.sent(await out.send(Kind.NBD, payload), run.meter.bytes_remaining)
+
+        tunnel = self._tunnel = Tunnel(send)
+        run.handlers[Kind.NBD] = tunnel.feed
+        sock = str(self.dom.paths.root / "mirror.sock")
+        await tunnel.listen(sock)
+        self._detach = self.dom.qmp.add_event_handler(self._on_event)
+        for disk in self.disks:
+            name = _PREFIX + _export(disk)
+            await self.dom.execute("blockdev-add", {"driver": "nbd", "node-name": name, "export": _export(disk),
+                                                    "server": {"type": "unix", "path": sock}})  # fmt: skip
+            self.nodes.append(name)
+            log.debug("VM %s: NBD client %s connected", self.dom.vm_uuid, name)
+            await self.dom.execute("blockdev-mirror", {"job-id": name, "device": f"{_export(disk)}-fmt",
+                                                       "target": name, "sync": "full"})  # fmt: skip
+            self.jobs.append(name)
+
+    async def wait_ready(self, run: Run) -> None:
+        """Until every mirror has caught up (the guest keeps writing to both sides from then on)."""
+        while True:
+            self.check()
+            jobs = {j["device"]: j for j in await self.dom.execute("query-block-jobs") if j["device"] in self.jobs}
+            missing = [j for j in self.jobs if j not in jobs]
+            if missing:
+                raise BackendFailure(f"the disk mirror {missing[0]} ended before the switch-over")
+            self.remaining = sum(max(0, int(j["len"]) - int(j["offset"])) for j in jobs.values())
+            run.meter.bytes_remaining = self.remaining
+            run.meter.report()
+            if all(j.get("ready") for j in jobs.values()):
+                return
+            run.check()
+            await asyncio.sleep(POLL)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name in _END_EVENTS and str(event.data.get("device")) in self.jobs:
+            self._ended.setdefault(str(event.data["device"]), event)
+            self._changed.set()
+
+    def check(self) -> None:
+        if self._tunnel is not None and self._tunnel.error is not None:
+            raise BackendFailure(f"the disk mirror's connection broke: {self._tunnel.error}")
+        for job, event in self._ended.items():
+            raise BackendFailure(f"the disk mirror {job} stopped before the switch-over: {_why(event)}")
+
+    async def finish(self) -> None:
+        """The guest is stopped: copy the rest, flush the targets, end the mirrors without pivoting."""
+        self.check()
+        for job in self.jobs:
+            await self.dom.execute("block-job-cancel", {"device": job})
+        try:
+            async with asyncio.timeout(FINISH_TIMEOUT):
+                while len(self._ended) < len(self.jobs):
+                    if self.dom.exited:
+                        raise BackendFailure("QEMU exited while the disk mirrors ended")
+                    self._changed.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), 1.0)
+        except TimeoutError as exc:
+            raise BackendFailure(f"the disk mirrors did not end in {FINISH_TIMEOUT:g} s") from exc
+        for job, event in self._ended.items():
+            if event.name == "BLOCK_JOB_ERROR" or event.data.get("error"):
+                raise BackendFailure(f"the disk mirror {job} failed at the switch-over: {_why(event)}")
+        self.jobs.clear()
+        await self.close()
+
+    async def close(self) -> None:
+        """Cancel what still runs, delete the NBD nodes, close the tunnel: the source is as before."""
+        for job in self.jobs:
+            with contextlib.suppress(Exception):
+                await self.dom.execute("block-job-cancel", {"device": job, "force": True})
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(30):
+                while self.jobs and not self.dom.exited:
+                    if not {j["device"] for j in await self.dom.execute("query-block-jobs")} & set(self.jobs):
+                        break
+                    await asyncio.sleep(0.02)
+        self.jobs.clear()
+        for node in self.nodes:
+            with contextlib.suppress(Exception):
+                await self.dom.execute("blockdev-del", {"node-name": node})
+        self.nodes.clear()
+        if self._detach is not None:
+            self._detach()
+            self._detach = None
+        if self._tunnel is not None:
+            await self._tunnel.close()
+            self._tunnel = None
+
+
+def _why(event: Event) -> str:
+    if event.name == "BLOCK_JOB_ERROR":  # {operation: read|write, action}
+        return f"{event.data.get('operation', 'I/O')} error on the {'target' if event.data.get('operation') == 'write' else 'source'}"
+    return str(event.data.get("error") or event.name)
+
+
+class DiskExport:
+    """The destination's side: the new images exported over NBD, reached through the tunnel."""
+
+    def __init__(self, dom: Domain, disks: list[DiskSpec]) -> None:
+        self.dom = dom
+        self.disks = disks
+        self.sock = str(dom.paths.root / "nbd.sock")
+        self.tunnel: Tunnel | None = None
+        self._started = False
+
+    async def start(self, reply: Any) -> Tunnel:
+        """Export every disk; the tunnel that connects the source's NBD clients to the exports."""
+        await self.dom.execute("nbd-server-start", {"addr": {"type": "unix", "data": {"path": self.sock}}})
+        self._started = True
+        for disk in self.disks:
+            await self.dom.execute("block-export-add", {"type": "nbd", "id": _export(disk), "name": _export(disk),
+                                                        "node-name": f"{_export(disk)}-fmt", "writable": True})  # fmt: skip
+        self.tunnel = Tunnel(reply, connect=lambda: asyncio.open_unix_connection(self.sock))
+        log.debug("VM %s: exporting %d disks on %s", self.dom.vm_uuid, len(self.disks), self.sock)
+        return self.tunnel
+
+    async def stop(self) -> None:
+        """The copy is complete (or abandoned): close the connections and the server."""
+        if self.tunnel is not None:
+            await self.tunnel.close()
+            self.tunnel = None
+        if self._started and not self.dom.exited:
+            self._started = False
+            await self.dom.execute("nbd-server-stop")
