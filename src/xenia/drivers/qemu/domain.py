@@ -21,7 +21,8 @@ from xenia.drivers.base import (
     ShutdownReason,
 )
 from xenia.drivers.errors import BackendFailure, InvalidState, Timeout
-from xenia.drivers.qemu.argv import disk_id
+from xenia.drivers.qemu.agent import AgentRelay
+from xenia.drivers.qemu.argv import AGENT_PORT_ID, disk_id
 from xenia.drivers.qemu.process import DomainPaths, ExitWatch
 from xenia.drivers.qemu.qmp import DisconnectedError, Event, EventQueue, ExecuteError, QMPClient, QMPError
 from xenia.drivers.qemu.record import DomainRecord
@@ -95,6 +96,8 @@ class Domain:
         self.guest_features: frozenset[str] = frozenset()
         self._pm_base = 0
         self._feature_watch: asyncio.Task[None] | None = None
+        #: The relay of the guest agent's reports (set by the driver once the domain runs).
+        self.agent: AgentRelay | None = None
 
     @property
     def vm_uuid(self) -> str:
@@ -140,6 +143,9 @@ class Domain:
             if self.guest_features:  # a reset machine has no OS listening until one boots again
                 self.guest_features = frozenset()
                 self.watch_features()
+        elif event.name == "VSERPORT_CHANGE" and event.data.get("id") == AGENT_PORT_ID and event.data.get("open"):
+            if self.agent is not None:  # the agent opened its port: it runs, ask it
+                self.agent.poke()
         elif event.name == "GUEST_PANICKED" and self.record.shutdown_reason is None:
             self.record.shutdown_reason = ShutdownReason.CRASH
             self.persist()
@@ -387,5 +393,7 @@ class Domain:
         if self._feature_watch is not None:
             self._feature_watch.cancel()
             self._feature_watch = None
+        if self.agent is not None:
+            self.agent.close()
         if self.watch is not None:
             self.watch.close()
