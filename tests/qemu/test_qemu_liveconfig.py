@@ -56,7 +56,8 @@ def booted(guest_image: GuestImage) -> Iterator[tuple[DaemonProcess, Any, str]]:
         api.VM.start(vm, False, False)
         wait_booted(api, vm)
         yield d, api, vm
-        api.VM.hard_shutdown(vm)
+        if api.VM.get_power_state(vm) != "Halted":
+            api.VM.hard_shutdown(vm)
         uninstall(api, vm)
     finally:
         d.stop()
@@ -288,3 +289,20 @@ async def test_devices_present_at_boot_leave_and_come_back(booted: tuple[DaemonP
         await guest_sees(console, f"grep -qx {mac} /sys/class/net/*/address")
     finally:
         await console.close()
+
+
+@pytest.mark.asyncio
+async def test_a_guest_deaf_to_acpi_is_shut_down_cleanly_through_its_agent(
+    booted: tuple[DaemonProcess, Any, str],
+) -> None:
+    """Last of the module: the guest stops listening to the power button (its acpid killed), yet
+    VM.clean_shutdown ends with the guest powering itself off, asked by xenia through qemu-ga."""
+    _, api, vm = booted
+    wait_for(lambda: "major" in guest_metrics(api, vm).get("PV_drivers_version", {}), "the agent to answer")
+    console = await guest(booted)
+    try:
+        assert (await shell(console, "killall acpid"))[0] == 0
+    finally:
+        await console.close()
+    api.VM.clean_shutdown(vm)
+    assert api.VM.get_power_state(vm) == "Halted"

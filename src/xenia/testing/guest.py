@@ -114,6 +114,14 @@ _POWER_BUTTON = """#!/bin/sh
 poweroff -f
 """
 
+#: ``/sbin/shutdown`` as qemu-ga's ``guest-shutdown`` runs it (``-P``/``-H``/``-r`` ``+0`` ...); busybox has none.
+_SHUTDOWN = """#!/bin/sh
+case "$1" in
+  -r) reboot -f ;;
+  *) poweroff -f ;;
+esac
+"""
+
 #: busybox udhcpc's event script: configure the leased address and the default route.
 _UDHCPC_SCRIPT = """#!/bin/sh
 case "$1" in
@@ -265,7 +273,8 @@ def _initramfs(kernel_version: str, busybox: bytes) -> bytes:
     d, f, ln, ch = stat.S_IFDIR | 0o755, stat.S_IFREG, stat.S_IFLNK | 0o777, stat.S_IFCHR | 0o600
     entries: list[tuple[str, int, bytes, tuple[int, int]]] = [
         (name, d, b"", (0, 0))
-        for name in ("bin", "dev", "etc", "etc/acpi", "etc/acpi/PWRF", "proc", "sys", "tmp", "run", "usr", "usr/sbin")
+        for name in ("bin", "dev", "etc", "etc/acpi", "etc/acpi/PWRF", "proc", "sys", "tmp", "run", "sbin", "usr",
+                     "usr/sbin")
     ]
     entries += [
         ("dev/console", ch, b"", (5, 1)),
@@ -276,6 +285,7 @@ def _initramfs(kernel_version: str, busybox: bytes) -> bytes:
         ("etc/acpi/PWRF/00000080", f | 0o755, _POWER_BUTTON.encode(), (0, 0)),
         ("etc/modules.order", f | 0o644, "".join(p + "\n" for p in module_paths).encode(), (0, 0)),
         ("etc/udhcpc.script", f | 0o755, _UDHCPC_SCRIPT.encode(), (0, 0)),
+        ("sbin/shutdown", f | 0o755, _SHUTDOWN.encode(), (0, 0)),
         ("etc/os-release", f | 0o644, Path("/etc/os-release").read_bytes(), (0, 0)),
         ("usr/sbin/qemu-ga", f | 0o755, Path(AGENT_BINARY).read_bytes(), (0, 0)),
         ("bin/qemu-ga", ln, b"../usr/sbin/qemu-ga", (0, 0)),

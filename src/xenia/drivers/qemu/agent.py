@@ -42,6 +42,7 @@ __all__ = [
     "AgentUnavailable",
     "agent_keys",
     "ask_agent",
+    "tell_agent",
 ]
 
 log = logging.getLogger(__name__)
@@ -70,20 +71,25 @@ class AgentReport:
     interfaces: Sequence[Mapping[str, Any]]
 
 
+async def _sync(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Wait until the agent answers this connection's sync (see the module notes)."""
+    sync_id = random.randrange(1, 2**31)
+    # A leading 0xFF makes the agent drop any half-read request; its answer to the sync starts
+    # with 0xFF too, so everything before it (answers to earlier connections) is skipped.
+    request = {"execute": "guest-sync-delimited", "arguments": {"id": sync_id}}
+    writer.write(_DELIMITER + json.dumps(request).encode() + b"\n")
+    await writer.drain()
+    while True:
+        await reader.readuntil(_DELIMITER)
+        answer = _parse(await reader.readline())
+        if answer.get("return") == sync_id:
+            return
+
+
 async def _exchange(path: Path) -> AgentReport:
     reader, writer = await asyncio.open_unix_connection(str(path), limit=1 << 20)
     try:
-        sync_id = random.randrange(1, 2**31)
-        # A leading 0xFF makes the agent drop any half-read request; its answer to the sync starts
-        # with 0xFF too, so everything before it (answers to earlier connections) is skipped.
-        request = {"execute": "guest-sync-delimited", "arguments": {"id": sync_id}}
-        writer.write(_DELIMITER + json.dumps(request).encode() + b"\n")
-        await writer.drain()
-        while True:
-            await reader.readuntil(_DELIMITER)
-            answer = _parse(await reader.readline())
-            if answer.get("return") == sync_id:
-                break
+        await _sync(reader, writer)
 
         async def ask(command: str) -> Any:
             writer.write(json.dumps({"execute": command}).encode() + b"\n")
@@ -122,6 +128,26 @@ async def ask_agent(path: Path, timeout: float = EXCHANGE_TIMEOUT) -> AgentRepor
     try:
         async with asyncio.timeout(timeout):
             return await _exchange(path)
+    except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+        raise AgentUnavailable(f"no guest agent answered on {path}: {exc!r}") from exc
+
+
+async def tell_agent(path: Path, command: str, arguments: Mapping[str, Any], timeout: float = EXCHANGE_TIMEOUT) -> None:
+    """Send the agent a request that has no answer when it succeeds (``guest-shutdown``: the guest goes).
+
+    :raises AgentUnavailable: no agent took the sync within ``timeout``.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            reader, writer = await asyncio.open_unix_connection(str(path))
+            try:
+                await _sync(reader, writer)
+                writer.write(json.dumps({"execute": command, "arguments": dict(arguments)}).encode() + b"\n")
+                await writer.drain()
+            finally:
+                writer.close()
+                with contextlib.suppress(OSError):
+                    await writer.wait_closed()
     except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
         raise AgentUnavailable(f"no guest agent answered on {path}: {exc!r}") from exc
 
@@ -186,11 +212,13 @@ class AgentRelay:
     :param publish: where the keys go (the driver's store writer); it answers whether they were
         written (False: the domain's store path is not there yet, so they are tried again).
     :param interval: seconds between reports once settled.
+    :param on_answering: called when the agent starts or stops answering (what the guest can do changed).
     """
 
     def __init__(self, path: Path, domid: int, nics: Callable[[], Sequence[NicSpec]], publish: Publisher,
-                 interval: float = AGENT_INTERVAL) -> None:  # fmt: skip
+                 interval: float = AGENT_INTERVAL, on_answering: Callable[[], None] | None = None) -> None:  # fmt: skip
         self.path = path
+        self._on_answering = on_answering
         self.domid = domid
         self._nics = nics
         self._publish = publish
@@ -211,6 +239,10 @@ class AgentRelay:
         """Something changed that the agent will report (it started, a NIC came or went): ask again soon."""
         self._wake.set()
 
+    async def tell(self, command: str, arguments: Mapping[str, Any]) -> None:
+        """Send the agent ``command`` (see :func:`tell_agent`)."""
+        await tell_agent(self.path, command, arguments)
+
     def close(self) -> None:
         task, self._task = self._task, None
         if task is not None:
@@ -228,6 +260,11 @@ class AgentRelay:
             self._wake.clear()
             delays = list(SETTLING)
 
+    def _answering(self, answering: bool) -> None:
+        self.answering = answering
+        if self._on_answering is not None:
+            self._on_answering()
+
     async def refresh(self) -> None:
         """Ask the agent once; publish what differs from the last answer."""
         try:
@@ -235,9 +272,10 @@ class AgentRelay:
         except AgentUnavailable as exc:
             if self.answering:
                 log.info("domain %d: the guest agent stopped answering (%s)", self.domid, exc)
-            self.answering = False
+                self._answering(False)
             return
-        self.answering = True
+        if not self.answering:
+            self._answering(True)
         keys = agent_keys(report, self._nics())
         if keys == self.keys:
             return

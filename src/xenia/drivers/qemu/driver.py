@@ -165,19 +165,22 @@ class QemuVm:
 
     async def request_shutdown(self, vm_uuid: str) -> None:
         self._d.need(Capability.CLEAN_SHUTDOWN)
-        await self._request(vm_uuid, "system_powerdown", None)
+        await self._request(vm_uuid, "system_powerdown", None, "powerdown")
 
     async def request_reboot(self, vm_uuid: str) -> None:
         self._d.need(Capability.CLEAN_REBOOT)
         keys = [{"type": "qcode", "data": k} for k in ("ctrl", "alt", "delete")]
-        await self._request(vm_uuid, "send-key", {"keys": keys})
+        await self._request(vm_uuid, "send-key", {"keys": keys}, "reboot")
 
-    async def _request(self, vm_uuid: str, command: str, arguments: dict[str, object] | None) -> None:
+    async def _request(self, vm_uuid: str, command: str, arguments: dict[str, object] | None, agent_mode: str) -> None:
+        """Press the button (or keys) now and again until the guest acts, and ask its guest agent
+        (``guest-shutdown`` ``agent_mode``) if the guest has not acted after a few seconds."""
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
             await dom.require(RunState.RUNNING)
             await dom.execute(command, arguments)
-            dom.repeat_until_shutdown(command, arguments, period=REQUEST_PERIOD, limit=REQUEST_LIMIT)
+            dom.repeat_until_shutdown(command, arguments, period=REQUEST_PERIOD, limit=REQUEST_LIMIT,
+                                      agent_mode=agent_mode)  # fmt: skip
 
     async def destroy(self, vm_uuid: str) -> None:
         await self._d.destroy(vm_uuid)
@@ -353,7 +356,7 @@ class QemuDriver:
     def _start_agent(self, dom: Domain) -> None:
         """Relay the domain's guest agent from now on (its first question goes out at once)."""
         dom.agent = AgentRelay(dom.paths.agent, dom.domid, lambda: dom.record.spec.nics, self.publish_agent_keys,
-                               self.agent_interval)  # fmt: skip
+                               self.agent_interval, lambda: self.notify(dom.vm_uuid))  # fmt: skip
         dom.agent.start()
 
     async def close(self) -> None:
