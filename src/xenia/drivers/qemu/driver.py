@@ -327,7 +327,8 @@ class QemuDriver:
         """Write what guest agents report under their domains' store paths (see :mod:`.agent`)."""
         self.store = store
         for dom in self.domains.values():
-            if dom.agent is not None:
+            if dom.agent is not None:  # adopted: what its agent said before the store came is written now
+                dom.agent.keys = {}
                 dom.agent.poke()
 
     async def publish_agent_keys(self, domid: int, keys: Mapping[str, str], gone: Sequence[str]) -> bool:
