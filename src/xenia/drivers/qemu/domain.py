@@ -151,6 +151,8 @@ class Domain:
         elif event.name == "VSERPORT_CHANGE" and event.data.get("id") == AGENT_PORT_ID and event.data.get("open"):
             if self.agent is not None:  # the agent opened its port: it runs, ask it
                 self.agent.poke()
+        elif event.name == "RESUME" and self.agent is not None and not self.agent.answering:
+            self.agent.poke()  # a guest that arrived by migration or resume has its agent running already
         elif event.name == "GUEST_PANICKED" and self.record.shutdown_reason is None:
             self.record.shutdown_reason = ShutdownReason.CRASH
             self.persist()
