@@ -377,8 +377,9 @@ async def _adopt(d: DaemonProcess, guest_image: GuestImage) -> None:
     console = await attach(domain_dir(d, api, guest) / "serial.sock")
     try:
         assert (await shell(console, "cat /tmp/marker"))[1].strip() == "survived"
-        # A guest that ignores the power button: clean shutdown waits --shutdown-timeout, then fails.
-        assert (await shell(console, "killall acpid"))[0] == 0
+        # A guest that ignores the power button and has no agent: clean shutdown waits --shutdown-timeout,
+        # then fails.
+        assert (await shell(console, "killall acpid qemu-ga"))[0] == 0
     finally:
         await console.close()
     assert error(api.VM.clean_shutdown, guest) == ["VM_SHUTDOWN_TIMEOUT", guest, "5.0"]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, DomainSpec, NicSpec
 from xenia.drivers.errors import InvalidArgument
-from xenia.drivers.qemu.argv import Accel, LaunchOptions, build_argv, option_escape
+from xenia.drivers.qemu.argv import HOTPLUG_PORTS, Accel, LaunchOptions, build_argv, option_escape
 
 GOLDEN = Path(__file__).parent / "golden"
 MiB = 1024 * 1024
@@ -62,6 +62,7 @@ CASES: dict[str, tuple[DomainSpec, LaunchOptions]] = {
             accel=Accel.KVM,
             disk_formats={"0": "qcow2", "1": "raw"},
             tap_fds={"1": 7},
+            agent_fd=8,
         ),
     ),
     "ide-kernel-resume": (
@@ -119,6 +120,18 @@ def check_argv_follows_record(spec: DomainSpec, opts: LaunchOptions, argv: list[
     assert f"socket,id=serial0,fd={opts.serial_fd},server=on,wait=off" in _values(argv, "-chardev")
     assert any(d.startswith("virtio-balloon-pci,") and "deflate-on-oom=on" in d for d in _values(argv, "-device"))
     devices = {p["id"]: (d.split(",", 1)[0], p) for d in _values(argv, "-device") if "id" in (p := _props(d))}
+    ports = {i: p for i, (m, p) in devices.items() if m == "pcie-root-port"}
+    assert len({p["chassis"] for p in ports.values()}) == len(ports)  # QEMU refuses two ports in one chassis/slot
+    assert {i for i in ports if i.startswith("hp")} == {f"hp{n}" for n in range(HOTPLUG_PORTS)}
+    # the guest agent's channel exactly when the driver gave its socket
+    agent = f"socket,id=agent,fd={opts.agent_fd},server=on,wait=off"
+    assert (agent in _values(argv, "-chardev")) == (opts.agent_fd is not None)
+    if opts.agent_fd is not None:
+        assert devices["agent0"] == ("virtserialport", {"virtserialport": "", "id": "agent0", "bus": "vser0.0",
+                                                        "chardev": "agent", "name": "org.qemu.guest_agent.0"})  # fmt: skip
+        assert devices["vser0"][0] == "virtio-serial-pci"
+    else:
+        assert "agent0" not in devices and "vser0" not in devices
     blockdevs = {p["node-name"]: p for p in map(_props, _values(argv, "-blockdev"))}
     kernel = spec.kernel or spec.other_config.get("xenia-qemu-kernel")
     assert _values(argv, "-kernel") == ([kernel] if kernel else [])
@@ -130,8 +143,10 @@ def check_argv_follows_record(spec: DomainSpec, opts: LaunchOptions, argv: list[
         if disk.kind is DiskKind.CD:
             assert (model, dev["bus"]) == ("scsi-cd", "scsi0.0")
             assert "virtio-scsi-pci" in devices["scsi0"][0]
-        else:
-            assert model == ("ide-hd" if spec.platform.get("disk-bus") == "ide" else "virtio-blk-pci")
+        elif spec.platform.get("disk-bus") == "ide":
+            assert model == "ide-hd"
+        else:  # in a root port of its own, which VBD.unplug can empty
+            assert model == "virtio-blk-pci" and dev["bus"] == f"{vid}-port" and f"{vid}-port" in ports
         if disk.path is None:
             assert "drive" not in dev and f"{vid}-file" not in blockdevs
         else:
@@ -159,12 +174,15 @@ def check_argv_follows_record(spec: DomainSpec, opts: LaunchOptions, argv: list[
     for nic in spec.nics:
         model, dev = devices[f"vif{nic.device}"]
         assert model == "virtio-net-pci" and dev["mac"] == nic.mac
+        assert dev["bus"] == f"vif{nic.device}-port" and dev["bus"] in ports  # its own root port: VIF.unplug
         assert dev.get("host_mtu") == (None if nic.mtu == 1500 else str(nic.mtu))
         netdev = next(_props(v) for v in _values(argv, "-netdev") if _props(v)["id"] == dev["netdev"])
         if nic.device in opts.tap_fds:
             assert "tap" in netdev and netdev["fd"] == str(opts.tap_fds[nic.device])
         else:
             assert "user" in netdev
+    in_ports = [d for d in spec.disks if d.kind is DiskKind.DISK and spec.platform.get("disk-bus") != "ide"]
+    assert len(ports) == HOTPLUG_PORTS + len(in_ports) + len(spec.nics)
     vnc = spec.platform.get("vnc", "true").lower() not in ("false", "0", "no")
     assert _values(argv, "-vnc") == ([f"127.0.0.1:{opts.vnc_display},to=1000"] if vnc else [])
     assert _values(argv, "-incoming") == (["defer"] if opts.incoming else [])
@@ -211,7 +229,7 @@ def _records(draw: st.DrawFn) -> tuple[DomainSpec, LaunchOptions]:
     formats = {d.userdevice: draw(st.sampled_from(["qcow2", "raw"])) for d in disks if draw(st.booleans())}
     opts = LaunchOptions(qmp_fd=3, serial_fd=4, pidfile="/run/p.pid", accel=draw(st.sampled_from(list(Accel))),
                          disk_formats=formats, incoming=draw(st.booleans()), vnc_display=draw(st.integers(0, 9)),
-                         tap_fds=tap_fds)  # fmt: skip
+                         tap_fds=tap_fds, agent_fd=draw(st.sampled_from([None, 9])))  # fmt: skip
     return record, opts
 
 

@@ -11,6 +11,7 @@ from tests.qemu.conftest import guest_spec, wait_until
 from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, RunState, ShutdownReason
 from xenia.drivers.errors import InvalidArgument, InvalidState, NoSuchDomain, NoSuchImage
 from xenia.drivers.qemu import QemuDriver
+from xenia.drivers.qemu.domain import AGENT_FALLBACK
 from xenia.testing.guest import READY_MARKER, GuestImage, SerialConsole, make_test_image
 
 pytestmark = pytest.mark.asyncio
@@ -68,10 +69,11 @@ async def test_clean_shutdown_via_power_button(driver: QemuDriver, guest_image: 
 async def test_guest_that_ignores_the_power_button_keeps_running(driver: QemuDriver, guest_image: GuestImage) -> None:
     vm, console = await boot(driver, guest_image)
     try:
-        assert (await console.run("killall acpid"))[0] == 0
+        assert (await console.run("killall acpid qemu-ga"))[0] == 0  # deaf to the button and to its agent
         await driver.vm.request_shutdown(vm)
-        # The request is delivered (and repeated); the guest, without acpid, never acts on it.
-        status, _ = await console.run("sleep 3")
+        # The request is delivered (and repeated, and after 5 s tried through the agent); the guest,
+        # without acpid and qemu-ga, never acts on it.
+        status, _ = await console.run(f"sleep {AGENT_FALLBACK + 2:.0f}")
         assert status == 0
         assert (await driver.vm.get_state(vm)).run_state is RunState.RUNNING
     finally:

@@ -4,7 +4,9 @@ One guest for the module (``xenia serve --driver qemu``, the test kernel + initr
 the guest's own ``/proc/meminfo`` and ``/sys/devices/system/cpu`` over its serial console. Expected
 values come from first principles: a balloon of N bytes takes N bytes from the guest's free memory and
 gives them back when it deflates; a hot-plugged vCPU appears under ``/sys/devices/system/cpu``; a
-mounted CD's tray is locked by Linux, so QEMU cannot eject it.  Waits poll with generous deadlines.
+mounted CD's tray is locked by Linux, so QEMU cannot eject it; what the guest agent reports is what
+the guest itself says (its ``uname -r``, ``/etc/os-release``, ``ip addr``, ``qemu-ga --version``).
+Waits poll with generous deadlines.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ NULL = "OpaqueRef:NULL"
 
 @pytest.fixture(scope="module")
 def booted(guest_image: GuestImage) -> Iterator[tuple[DaemonProcess, Any, str]]:
-    """A running guest of 512 MiB (dynamic range 16 MiB..512 MiB) with two vCPUs possible and an empty CD."""
+    """A running guest of 512 MiB (dynamic range 16 MiB..512 MiB) with two vCPUs possible, an empty CD and a
+    NIC (device 0, user networking: the guest takes an address by DHCP at boot)."""
     d = qemu_daemon().start()
     try:
         api = login(d)
@@ -48,10 +51,13 @@ def booted(guest_image: GuestImage) -> Iterator[tuple[DaemonProcess, Any, str]]:
         api.VM.set_VCPUs_max(vm, "2")
         api.VBD.create({"VM": vm, "VDI": NULL, "userdevice": "3", "bootable": False, "mode": "RO", "type": "CD",
                         "empty": True, "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})
+        api.VIF.create({"device": "0", "network": api.network.get_all()[0], "VM": vm, "MAC": "", "MTU": "1500",
+                        "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})  # fmt: skip
         api.VM.start(vm, False, False)
         wait_booted(api, vm)
         yield d, api, vm
-        api.VM.hard_shutdown(vm)
+        if api.VM.get_power_state(vm) != "Halted":
+            api.VM.hard_shutdown(vm)
         uninstall(api, vm)
     finally:
         d.stop()
@@ -166,7 +172,7 @@ async def test_a_hot_plugged_disk_arrives_takes_writes_and_leaves(booted: tuple[
 @pytest.mark.asyncio
 async def test_a_hot_plugged_nic_arrives_and_leaves(booted: tuple[DaemonProcess, Any, str]) -> None:
     _, api, vm = booted
-    vif = api.VIF.create({"device": "0", "network": api.network.get_all()[0], "VM": vm, "MAC": "",
+    vif = api.VIF.create({"device": "1", "network": api.network.get_all()[0], "VM": vm, "MAC": "",
                           "MTU": "1500", "other_config": {}, "qos_algorithm_type": "", "qos_algorithm_params": {}})
     mac = api.VIF.get_MAC(vif)
     console = await guest(booted)
@@ -219,3 +225,84 @@ def test_a_static_change_waits_for_the_reboot(booted: tuple[DaemonProcess, Any, 
         time.sleep(1)
         drift = api.xenia.vm_drift(vm)
     assert drift == {}
+
+
+def guest_metrics(api: Any, vm: str) -> dict[str, Any]:
+    gm = api.VM.get_guest_metrics(vm)
+    return {} if gm == NULL else dict(api.VM_guest_metrics.get_record(gm))
+
+
+@pytest.mark.asyncio
+async def test_guest_metrics_show_what_the_guest_agent_says(booted: tuple[DaemonProcess, Any, str]) -> None:
+    _, api, vm = booted
+    console = await guest(booted)
+    try:
+        await guest_sees(console, "ip -4 -o addr show eth0 | grep -q inet")  # its DHCP lease
+        address = (await shell(console, "ip -4 -o addr show eth0"))[1].split("inet ")[1].split("/")[0]
+        uname = (await shell(console, "uname -r"))[1].strip()
+        lines = (await shell(console, "cat /etc/os-release"))[1].splitlines()
+        release = dict((k, v.strip().strip('"')) for k, _, v in (line.partition("=") for line in lines) if v)
+        version = (await shell(console, "qemu-ga --version"))[1].split()[-1]
+    finally:
+        await console.close()
+    wait_for(lambda: guest_metrics(api, vm).get("networks", {}).get("0/ip") == address, "the guest's address")
+    gm = guest_metrics(api, vm)
+    assert gm["networks"]["0/ipv4/0"] == address  # xapi's keys: "<device>/ip" and "<device>/ipv4/<n>"
+    assert gm["os_version"]["uname"] == uname
+    assert gm["os_version"]["distro"] == release["ID"]
+    assert gm["os_version"]["major"] == release["VERSION_ID"].split(".")[0]
+    assert gm["os_version"]["name"] == release["PRETTY_NAME"]
+    major, minor, micro = version.split(".")[:3]
+    assert gm["PV_drivers_version"] == {"major": major, "minor": minor, "micro": micro,
+                                        "application": "qemu-guest-agent"}  # fmt: skip
+    assert (gm["can_use_hotplug_vbd"], gm["can_use_hotplug_vif"]) == ("unspecified", "unspecified")
+    assert gm["memory"] == {}  # xapi: "exists but has no data"
+
+
+@pytest.mark.asyncio
+async def test_devices_present_at_boot_leave_and_come_back(booted: tuple[DaemonProcess, Any, str]) -> None:
+    """The disk and the NIC the VM booted with can be unplugged from the running guest and plugged again
+    (the last test of the module: the disk comes back on the SCSI bus, the NIC without a DHCP lease)."""
+    _, api, vm = booted
+    (disk,) = [b for b in api.VM.get_VBDs(vm) if api.VBD.get_type(b) == "Disk" and api.VBD.get_userdevice(b) == "0"]
+    (vif,) = [v for v in api.VM.get_VIFs(vm) if api.VIF.get_device(v) == "0"]
+    mac = api.VIF.get_MAC(vif)
+    console = await guest(booted)
+    try:
+        assert (await shell(console, "test -b /dev/vda"))[0] == 0
+        disks_before = (await shell(console, "ls /sys/block"))[1].split()
+        api.VBD.unplug(disk)
+        assert api.VBD.get_currently_attached(disk) is False
+        await guest_sees(console, "! test -b /dev/vda")
+        api.VBD.plug(disk)
+        assert api.VBD.get_currently_attached(disk) is True
+        await guest_sees(console, f"test $(ls /sys/block | wc -l) -eq {len(disks_before)}")
+
+        await guest_sees(console, f"grep -qx {mac} /sys/class/net/*/address")
+        api.VIF.unplug(vif)
+        assert api.VIF.get_currently_attached(vif) is False
+        await guest_sees(console, f"! grep -qx {mac} /sys/class/net/*/address")
+        # the agent no longer lists the NIC: its address leaves the guest metrics
+        wait_for(lambda: "0/ip" not in guest_metrics(api, vm).get("networks", {}), "the address to go")
+        api.VIF.plug(vif)
+        assert api.VIF.get_currently_attached(vif) is True
+        await guest_sees(console, f"grep -qx {mac} /sys/class/net/*/address")
+    finally:
+        await console.close()
+
+
+@pytest.mark.asyncio
+async def test_a_guest_deaf_to_acpi_is_shut_down_cleanly_through_its_agent(
+    booted: tuple[DaemonProcess, Any, str],
+) -> None:
+    """Last of the module: the guest stops listening to the power button (its acpid killed), yet
+    VM.clean_shutdown ends with the guest powering itself off, asked by xenia through qemu-ga."""
+    _, api, vm = booted
+    wait_for(lambda: "major" in guest_metrics(api, vm).get("PV_drivers_version", {}), "the agent to answer")
+    console = await guest(booted)
+    try:
+        assert (await shell(console, "killall acpid"))[0] == 0
+    finally:
+        await console.close()
+    api.VM.clean_shutdown(vm)
+    assert api.VM.get_power_state(vm) == "Halted"

@@ -7,11 +7,15 @@ TCG, and is never downloaded from anywhere. It is made from:
 * the kernel of ``linux-image-cloud-amd64`` (``/boot/vmlinuz-<ver>``; LZ4, so it decompresses
   fast under TCG), with the few modules the tests need copied from ``/lib/modules/<ver>``;
 * ``busybox-static`` as the whole userland, in an initramfs written by a small pure-Python
-  ``newc`` cpio writer (no host ``cpio`` needed).
+  ``newc`` cpio writer (no host ``cpio`` needed);
+* Debian's ``qemu-guest-agent`` (``/usr/sbin/qemu-ga``) with the shared libraries ``ldd`` names for
+  it and the host's ``/etc/os-release`` (the release the image's packages come from), so the guest
+  answers the QEMU guest agent protocol on the virtio-serial port ``org.qemu.guest_agent.0``.
 
 The ``/init`` script loads the modules, starts ``acpid`` so the ACPI power button powers the guest
-off, turns Ctrl-Alt-Del (QEMU ``send-key``) into a reboot, prints :data:`READY_MARKER` and runs a
-shell on the serial console forever. The cloud kernel has no AHCI driver, so CD drives must be
+off, turns Ctrl-Alt-Del (QEMU ``send-key``) into a reboot, asks for an address by DHCP on every NIC
+present at boot (busybox ``udhcpc``, in the background), starts the guest agent once its port
+appears, prints :data:`READY_MARKER` and runs a shell on the serial console forever. The cloud kernel has no AHCI driver, so CD drives must be
 ``scsi-cd`` on virtio-scsi for the guest to see them.
 
 Images are cached under ``~/.cache/xenia/guest/<key>/``, the key being a hash of the kernel and
@@ -67,7 +71,11 @@ GUEST_MODULES = (
 )
 
 #: Bump when the recipe below changes in a way the hash of this file would not capture.
-_RECIPE_VERSION = "1"
+_RECIPE_VERSION = "2"
+
+#: The guest agent's binary and the virtio-serial port name it listens on (QEMU's convention).
+AGENT_BINARY = "/usr/sbin/qemu-ga"
+AGENT_PORT = "org.qemu.guest_agent.0"
 
 _INIT = """#!/bin/sh
 /bin/busybox --install -s /bin
@@ -80,6 +88,19 @@ mount -t tmpfs tmpfs /tmp
 while read -r m; do insmod "/lib/modules/$(uname -r)/$m"; done < /etc/modules.order
 echo online > /sys/devices/system/memory/auto_online_blocks 2>/dev/null
 ip link set lo up
+for n in /sys/class/net/eth*; do
+  [ -e "$n" ] || continue
+  ip link set "${n##*/}" up
+  udhcpc -q -n -i "${n##*/}" -s /etc/udhcpc.script >/dev/null 2>&1 &
+done
+# virtio-serial ports appear once the host announces them: wait for the agent's, then run the agent.
+( for i in $(seq 100); do
+    for p in /sys/class/virtio-ports/vport*; do
+      [ "$(cat "$p/name" 2>/dev/null)" = @AGENT_PORT@ ] && [ -c "/dev/${p##*/}" ] &&
+        exec qemu-ga -m virtio-serial -p "/dev/${p##*/}" -t /run -f /run/qemu-ga.pid
+    done
+    sleep 0.1
+  done ) >/dev/null 2>&1 &
 acpid -c /etc/acpi
 # Ctrl-Alt-Del makes the kernel send SIGINT to pid 1: treat it as a clean reboot request.
 trap 'reboot -f' INT
@@ -87,10 +108,31 @@ echo 0 > /proc/sys/kernel/ctrl-alt-del
 echo "@READY@ uptime=$(cut -d' ' -f1 /proc/uptime)" > /dev/console
 ( while true; do setsid cttyhack sh; done ) &
 while true; do sleep 3600 & wait $!; done
-""".replace("@READY@", READY_MARKER)
+""".replace("@READY@", READY_MARKER).replace("@AGENT_PORT@", AGENT_PORT)
 
 _POWER_BUTTON = """#!/bin/sh
 poweroff -f
+"""
+
+#: ``/sbin/shutdown`` as qemu-ga's ``guest-shutdown`` runs it (``-P``/``-H``/``-r`` ``+0`` ...); busybox has none.
+_SHUTDOWN = """#!/bin/sh
+case "$1" in
+  -r) reboot -f ;;
+  *) poweroff -f ;;
+esac
+"""
+
+#: busybox udhcpc's event script: configure the leased address and the default route.
+_UDHCPC_SCRIPT = """#!/bin/sh
+case "$1" in
+  bound|renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/${mask:-24}" dev "$interface"
+    [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"
+    ;;
+  deconfig) ip addr flush dev "$interface" ;;
+esac
+exit 0
 """
 
 
@@ -206,6 +248,21 @@ def _module_closure(modules_dir: Path, wanted: Iterable[str]) -> list[str]:
     return order
 
 
+def _shared_libraries(binary: str) -> list[str]:
+    """The absolute paths of the shared objects ``binary`` loads (``ldd``'s answer), loader included."""
+    try:
+        out = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise GuestImageUnavailable(f"cannot list the libraries of {binary}: {exc}") from exc
+    found = []
+    for line in out.splitlines():
+        words = line.split()
+        path = words[2] if len(words) >= 3 and words[1] == "=>" else words[0] if words else ""
+        if path.startswith("/"):
+            found.append(path)
+    return found
+
+
 # ----------------------------------------------------------------------------------------------
 # Build
 
@@ -215,7 +272,9 @@ def _initramfs(kernel_version: str, busybox: bytes) -> bytes:
     module_paths = _module_closure(modules_dir, GUEST_MODULES)
     d, f, ln, ch = stat.S_IFDIR | 0o755, stat.S_IFREG, stat.S_IFLNK | 0o777, stat.S_IFCHR | 0o600
     entries: list[tuple[str, int, bytes, tuple[int, int]]] = [
-        (name, d, b"", (0, 0)) for name in ("bin", "dev", "etc", "etc/acpi", "etc/acpi/PWRF", "proc", "sys", "tmp")
+        (name, d, b"", (0, 0))
+        for name in ("bin", "dev", "etc", "etc/acpi", "etc/acpi/PWRF", "proc", "sys", "tmp", "run", "sbin", "usr",
+                     "usr/sbin")
     ]
     entries += [
         ("dev/console", ch, b"", (5, 1)),
@@ -225,16 +284,27 @@ def _initramfs(kernel_version: str, busybox: bytes) -> bytes:
         ("init", f | 0o755, _INIT.encode(), (0, 0)),
         ("etc/acpi/PWRF/00000080", f | 0o755, _POWER_BUTTON.encode(), (0, 0)),
         ("etc/modules.order", f | 0o644, "".join(p + "\n" for p in module_paths).encode(), (0, 0)),
+        ("etc/udhcpc.script", f | 0o755, _UDHCPC_SCRIPT.encode(), (0, 0)),
+        ("sbin/shutdown", f | 0o755, _SHUTDOWN.encode(), (0, 0)),
+        ("etc/os-release", f | 0o644, Path("/etc/os-release").read_bytes(), (0, 0)),
+        ("usr/sbin/qemu-ga", f | 0o755, Path(AGENT_BINARY).read_bytes(), (0, 0)),
+        ("bin/qemu-ga", ln, b"../usr/sbin/qemu-ga", (0, 0)),
     ]
     made: set[str] = set()
-    for rel in module_paths:
-        parts = Path("lib/modules", kernel_version, rel).parts
+
+    def add_file(path: Path, mode: int, data: bytes) -> None:
+        parts = path.parts
         for i in range(1, len(parts)):
             prefix = "/".join(parts[:i])
             if prefix not in made:
                 made.add(prefix)
                 entries.append((prefix, d, b"", (0, 0)))
-        entries.append(("/".join(parts), f | 0o644, (modules_dir / rel).read_bytes(), (0, 0)))
+        entries.append(("/".join(parts), f | mode, data, (0, 0)))
+
+    for rel in module_paths:
+        add_file(Path("lib/modules", kernel_version, rel), 0o644, (modules_dir / rel).read_bytes())
+    for lib in _shared_libraries(AGENT_BINARY):  # at the paths the binary asks for, symlinks followed
+        add_file(Path(lib.lstrip("/")), 0o755, Path(lib).read_bytes())
     return gzip.compress(write_newc(entries), compresslevel=1)
 
 
@@ -249,7 +319,7 @@ def build_guest_image(cache_root: Path | None = None) -> GuestImage:
     Safe to call from concurrent test processes: each build goes to a temporary directory that is
     renamed into place atomically, and a loser of that race simply uses the winner's copy.
 
-    :raises GuestImageUnavailable: the kernel or busybox package is missing.
+    :raises GuestImageUnavailable: the kernel, busybox or qemu-guest-agent package is missing.
     """
     kernel_version = _find_kernel()
     busybox_path = Path("/bin/busybox")
@@ -258,6 +328,7 @@ def build_guest_image(cache_root: Path | None = None) -> GuestImage:
             kernel_version,
             _package_version(f"linux-image-{kernel_version}"),
             _package_version("busybox-static"),
+            _package_version("qemu-guest-agent"),
             _RECIPE_VERSION,
             hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
         ]

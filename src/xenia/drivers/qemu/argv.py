@@ -20,6 +20,12 @@ Choices worth knowing:
 * Every domain has the virtio-scsi controller (hot-plugged disks go on it) and
   :data:`HOTPLUG_PORTS` empty ``pcie-root-port`` s ``hp0``, ``hp1``... (q35's root bus takes no
   hot-plugged device; a hot-plugged NIC goes into a port): see :mod:`.hotplug`.
+* Every virtio disk and NIC present at boot sits in a ``pcie-root-port`` of its own
+  (``vbd<n>-port``, ``vif<n>-port``), so ``VBD.unplug``/``VIF.unplug`` can take it away from a
+  running guest like a hot-plugged one (a device on q35's root bus can never leave).  IDE disks and
+  CD drives stay fixed.
+* With :attr:`LaunchOptions.agent_fd` a virtio-serial port ``org.qemu.guest_agent.0`` leads to the
+  guest agent (qemu-ga), on a socket the driver bound: see :mod:`.agent`.
 * A virtio balloon with ``deflate-on-oom=on`` (without it a guest ballooned too far panics).
 * Ids are derived from the XenAPI device positions: disk ``vbd<userdevice>``, NIC ``vif<device>``.
 """
@@ -42,11 +48,16 @@ __all__ = [
     "disk_id",
     "nic_id",
     "option_escape",
+    "port_id",
 ]
 
 MiB = 1024 * 1024
 #: empty PCIe root ports every domain has for hot-plugged NICs
 HOTPLUG_PORTS = 2
+#: the virtio-serial port name the QEMU guest agent opens in the guest (QEMU's convention)
+AGENT_CHANNEL = "org.qemu.guest_agent.0"
+#: the qdev id of that port (its VSERPORT_CHANGE events name it)
+AGENT_PORT_ID = "agent0"
 
 #: ``platform`` key choosing the bus of hard disks: ``virtio`` (default) or ``ide``.
 PLATFORM_DISK_BUS = "disk-bus"
@@ -89,6 +100,7 @@ class LaunchOptions:
     :param vnc_display: first VNC display number to try (port 5900 + n) on 127.0.0.1.
     :param tap_fds: tap device descriptor per NIC ``device`` for NICs on a host bridge (opened by
         the driver, see :mod:`.net`); every other NIC gets user networking.
+    :param agent_fd: see the attribute.
     """
 
     qmp_fd: int
@@ -100,6 +112,8 @@ class LaunchOptions:
     incoming: bool = False
     vnc_display: int = 0
     tap_fds: Mapping[str, int] = field(default_factory=dict)
+    #: listening socket for the guest agent's channel (None: the domain has no agent channel)
+    agent_fd: int | None = None
 
 
 def option_escape(value: str) -> str:
@@ -115,6 +129,11 @@ def disk_id(userdevice: str) -> str:
 def nic_id(device: str) -> str:
     """The qdev id of the NIC at XenAPI position ``device``."""
     return f"vif{device}"
+
+
+def port_id(qdev_id: str) -> str:
+    """The id of the PCIe root port a disk or NIC present at boot sits in (see the module notes)."""
+    return f"{qdev_id}-port"
 
 
 def _memory_mib(spec: DomainSpec) -> int:
@@ -188,7 +207,7 @@ def _bootindex(spec: DomainSpec, disk: DiskSpec) -> str:
     return f",bootindex={rank * 100 + position}"
 
 
-def _disk_args(spec: DomainSpec, disk: DiskSpec, fmt: str, ide_slot: int) -> list[str]:
+def _disk_args(spec: DomainSpec, disk: DiskSpec, fmt: str, ide_slot: int, chassis: int) -> list[str]:
     did = disk_id(disk.userdevice)
     ro = disk.kind is DiskKind.CD or disk.mode is DiskMode.RO
     ro_opt = ",read-only=on" if ro else ""
@@ -209,18 +228,25 @@ def _disk_args(spec: DomainSpec, disk: DiskSpec, fmt: str, ide_slot: int) -> lis
     elif spec.platform.get(PLATFORM_DISK_BUS, "virtio") == "ide":
         args += ["-device", f"ide-hd,id={did},bus=ide.{ide_slot}{drive}{boot}"]
     else:
-        args += ["-device", f"virtio-blk-pci,id={did}{drive}{boot}"]
+        args += ["-device", f"pcie-root-port,id={port_id(did)},chassis={chassis}"]
+        args += ["-device", f"virtio-blk-pci,id={did},bus={port_id(did)}{drive}{boot}"]
     return args
 
 
-def _nic_args(nic: NicSpec, tap_fds: Mapping[str, int]) -> list[str]:
+def _in_port(spec: DomainSpec, disk: DiskSpec) -> bool:
+    """Whether the disk sits in a root port of its own (a virtio disk: see the module notes)."""
+    return disk.kind is DiskKind.DISK and spec.platform.get(PLATFORM_DISK_BUS, "virtio") != "ide"
+
+
+def _nic_args(nic: NicSpec, tap_fds: Mapping[str, int], chassis: int) -> list[str]:
     nid = nic_id(nic.device)
     if nic.device in tap_fds:
         netdev = f"tap,id=net{nic.device},fd={tap_fds[nic.device]}"
     else:
         netdev = f"user,id=net{nic.device}"
     mtu = f",host_mtu={nic.mtu}" if nic.mtu != 1500 else ""
-    return ["-netdev", netdev, "-device", f"virtio-net-pci,id={nid},netdev=net{nic.device},mac={nic.mac}{mtu}"]
+    return ["-netdev", netdev, "-device", f"pcie-root-port,id={port_id(nid)},chassis={chassis}",
+            "-device", f"virtio-net-pci,id={nid},bus={port_id(nid)},netdev=net{nic.device},mac={nic.mac}{mtu}"]
 
 
 def build_argv(spec: DomainSpec, opts: LaunchOptions) -> list[str]:
@@ -263,18 +289,30 @@ def build_argv(spec: DomainSpec, opts: LaunchOptions) -> list[str]:
         "-device",
         "virtio-balloon-pci,id=balloon0,deflate-on-oom=on",
     ]
+    if opts.agent_fd is not None:
+        argv += [
+            "-chardev",
+            f"socket,id=agent,fd={opts.agent_fd},server=on,wait=off",
+            "-device",
+            "virtio-serial-pci,id=vser0",
+            "-device",
+            f"virtserialport,id={AGENT_PORT_ID},bus=vser0.0,chardev=agent,name={AGENT_CHANNEL}",
+        ]
     argv += _boot_args(spec)
     argv += ["-device", "virtio-scsi-pci,id=scsi0"]
     for n in range(HOTPLUG_PORTS):
         argv += ["-device", f"pcie-root-port,id=hp{n},chassis={n + 1}"]
     ide_slot = 0
+    chassis = HOTPLUG_PORTS + 1  # root ports' chassis numbers must differ: the hot-plug ports have the first
     for disk in spec.disks:
         fmt = "raw" if disk.kind is DiskKind.CD else opts.disk_formats.get(disk.userdevice, "qcow2")
-        argv += _disk_args(spec, disk, fmt, ide_slot)
+        argv += _disk_args(spec, disk, fmt, ide_slot, chassis)
+        chassis += _in_port(spec, disk)
         if disk.kind is DiskKind.DISK:
             ide_slot += 1
     for nic in spec.nics:
-        argv += _nic_args(nic, opts.tap_fds)
+        argv += _nic_args(nic, opts.tap_fds, chassis)
+        chassis += 1
     if spec.platform.get(PLATFORM_VNC, "true").lower() not in ("false", "0", "no"):
         argv += ["-device", "VGA,id=video0", "-vnc", f"127.0.0.1:{opts.vnc_display},to=1000"]
     if opts.incoming:

@@ -21,7 +21,8 @@ from xenia.drivers.base import (
     ShutdownReason,
 )
 from xenia.drivers.errors import BackendFailure, InvalidState, Timeout
-from xenia.drivers.qemu.argv import disk_id
+from xenia.drivers.qemu.agent import AgentRelay, AgentUnavailable
+from xenia.drivers.qemu.argv import AGENT_PORT_ID, disk_id
 from xenia.drivers.qemu.process import DomainPaths, ExitWatch
 from xenia.drivers.qemu.qmp import DisconnectedError, Event, EventQueue, ExecuteError, QMPClient, QMPError
 from xenia.drivers.qemu.record import DomainRecord
@@ -58,6 +59,8 @@ BALLOON_SLACK = 1024 * 1024
 #: What a guest that listens to the ACPI power button can do, in Xen's terms: it powers off on
 #: ``system_powerdown`` and, having an OS with a keyboard driver, reboots on Ctrl-Alt-Del.
 ACPI_FEATURES = frozenset({"feature-poweroff", "feature-reboot"})
+#: What a guest whose QEMU guest agent answers can do: ``guest-shutdown`` powers it off or reboots it.
+AGENT_FEATURES = frozenset({"feature-poweroff", "feature-reboot"})
 #: PM1_EN (at the PM block base + 2) bit the OS sets when it handles the fixed power button.
 PWRBTN_EN = 0x0100
 #: How often the power-button bit is read until the guest sets it (slower after the first minutes:
@@ -65,6 +68,9 @@ PWRBTN_EN = 0x0100
 FEATURE_POLL, FEATURE_POLL_SLOW, FEATURE_POLL_FAST_FOR = 0.5, 5.0, 180.0
 #: Seconds after a host reset during which a guest RESET is taken as the firmware's own.
 HOST_RESET_WINDOW = 2.0
+#: Seconds a guest has to act on a power-button press or Ctrl-Alt-Del before the same request
+#: goes to its guest agent (if one answers), for guests that do not honour ACPI.
+AGENT_FALLBACK = 5.0
 
 
 class Domain:
@@ -95,6 +101,8 @@ class Domain:
         self.guest_features: frozenset[str] = frozenset()
         self._pm_base = 0
         self._feature_watch: asyncio.Task[None] | None = None
+        #: The relay of the guest agent's reports (set by the driver once the domain runs).
+        self.agent: AgentRelay | None = None
 
     @property
     def vm_uuid(self) -> str:
@@ -140,6 +148,11 @@ class Domain:
             if self.guest_features:  # a reset machine has no OS listening until one boots again
                 self.guest_features = frozenset()
                 self.watch_features()
+        elif event.name == "VSERPORT_CHANGE" and event.data.get("id") == AGENT_PORT_ID and event.data.get("open"):
+            if self.agent is not None:  # the agent opened its port: it runs, ask it
+                self.agent.poke()
+        elif event.name == "RESUME" and self.agent is not None and not self.agent.answering:
+            self.agent.poke()  # a guest that arrived by migration or resume has its agent running already
         elif event.name == "GUEST_PANICKED" and self.record.shutdown_reason is None:
             self.record.shutdown_reason = ShutdownReason.CRASH
             self.persist()
@@ -279,7 +292,7 @@ class Domain:
             start_time=self.record.start_time,
             disks=disks,
             nics=spec.nics,
-            guest_features=self.guest_features if run_state is not RunState.SHUTDOWN else frozenset(),
+            guest_features=self.features() if run_state is not RunState.SHUTDOWN else frozenset(),
         )
 
     def cd(self, userdevice: str) -> str:
@@ -288,6 +301,11 @@ class Domain:
 
     # ------------------------------------------------------------------------------------------
     # What the guest can do
+
+    def features(self) -> frozenset[str]:
+        """What the guest can do: its OS's ACPI handling, and what its guest agent can do while it answers."""
+        agent = AGENT_FEATURES if self.agent is not None and self.agent.answering else frozenset()
+        return self.guest_features | agent
 
     async def probe_features(self) -> bool:
         """Read whether the guest OS handles the ACPI power button; set :attr:`guest_features`.
@@ -335,28 +353,45 @@ class Domain:
     # Requests that must reach a guest that may still be booting
 
     def repeat_until_shutdown(
-        self, command: str, arguments: dict[str, Any] | None, *, period: float, limit: float
+        self,
+        command: str,
+        arguments: dict[str, Any] | None,
+        *,
+        period: float,
+        limit: float,
+        agent_mode: str | None = None,
     ) -> None:
         """Repeat a guest request (power button, Ctrl-Alt-Del) until the guest acts on it.
 
         Like Xen's ``control/shutdown`` key, which waits in xenstore until the guest reads it, a
         request made while the guest is still booting must not be lost: an ACPI button press
         before the guest's handler runs is. The press is repeated every ``period`` seconds while
-        the domain keeps running, for at most ``limit`` seconds; a guest that ignores it keeps
+        the domain keeps running, for at most ``limit`` seconds. A guest still running
+        :data:`AGENT_FALLBACK` seconds after the first press is also asked through its guest agent
+        (``guest-shutdown`` with ``agent_mode``), once, if an agent answers: a guest that ignores
+        ACPI but runs qemu-ga goes down cleanly all the same. A guest that ignores both keeps
         running.
         """
         self._stop_repeating()
-        self._shutdown_repeat = asyncio.create_task(self._repeat(command, arguments, period, limit))
+        task = asyncio.create_task(self._repeat(command, arguments, period, limit, agent_mode))
+        self._shutdown_repeat = task
 
-    async def _repeat(self, command: str, arguments: dict[str, Any] | None, period: float, limit: float) -> None:
+    async def _repeat(self, command: str, arguments: dict[str, Any] | None, period: float, limit: float,
+                      agent_mode: str | None) -> None:  # fmt: skip
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + limit
+        started = loop.time()
+        deadline = started + limit
         with contextlib.suppress(QMPError, BackendFailure, InvalidState, Timeout):
             while loop.time() < deadline:
                 await asyncio.sleep(period)
                 if self.exited or await self.status() != "running":
                     return
                 await self.qmp.execute(command, arguments)
+                if agent_mode is not None and loop.time() - started >= AGENT_FALLBACK and self.agent is not None:
+                    mode, agent_mode = agent_mode, None
+                    if self.agent.answering:
+                        with contextlib.suppress(AgentUnavailable):
+                            await self.agent.tell("guest-shutdown", {"mode": mode})
 
     def _stop_repeating(self) -> None:
         task, self._shutdown_repeat = self._shutdown_repeat, None
@@ -387,5 +422,7 @@ class Domain:
         if self._feature_watch is not None:
             self._feature_watch.cancel()
             self._feature_watch = None
+        if self.agent is not None:
+            self.agent.close()
         if self.watch is not None:
             self.watch.close()

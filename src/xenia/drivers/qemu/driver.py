@@ -6,7 +6,11 @@ Domains live in ``state_dir/qemu/d<domid>/`` (see :mod:`.process`).
 
 Options (all strings): ``accel`` (``auto``, default; ``kvm``; ``tcg``), ``binary`` (the emulator,
 default ``qemu-system-x86_64``), ``memory`` (bytes the driver may give to domains; default the
-host's MemTotal minus 1 GiB).
+host's MemTotal minus 1 GiB), ``agent-interval`` (seconds between two reports of a guest agent once
+settled, default 60: see :mod:`.agent`).
+
+With a store attached (:meth:`QemuDriver.attach_store`, as the daemon does) what a guest's QEMU
+guest agent reports is written under the domain's store path in the keys Xen guest agents use.
 
 Attention is signalled for the QMP events STOP, RESUME, SHUTDOWN, RESET, POWERDOWN,
 DEVICE_TRAY_MOVED, GUEST_PANICKED, BALLOON_CHANGE (once the target is reached) and MIGRATION (in
@@ -22,8 +26,9 @@ import os
 import shutil
 import signal
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xenia.drivers.base import (
     AttentionCallback,
@@ -49,6 +54,7 @@ from xenia.drivers.errors import (
     NotSupported,
 )
 from xenia.drivers.qemu import qos
+from xenia.drivers.qemu.agent import AGENT_INTERVAL, AgentRelay
 from xenia.drivers.qemu.argv import Accel, LaunchOptions, build_argv, validate
 from xenia.drivers.qemu.devices import QemuConsole, QemuDisk, QemuNet
 from xenia.drivers.qemu.domain import Domain
@@ -70,12 +76,15 @@ from xenia.drivers.qemu.storage import QemuStorage, image_format
 from xenia.drivers.qemu.suspend import restore_from_file, save_to_file
 from xenia.drivers.qemu.timing import Timings
 
+if TYPE_CHECKING:
+    from xenia.store.client import StoreClient, StoreTransaction
+
 __all__ = ["QemuDriver"]
 
 log = logging.getLogger(__name__)
 
 GiB = 1024**3
-_OPTIONS = frozenset({"accel", "binary", "memory"})
+_OPTIONS = frozenset({"accel", "binary", "memory", "agent-interval"})
 #: How long a QEMU may take from exec to its QMP greeting before start counts as failed.
 START_TIMEOUT = 60.0
 #: Seconds QEMU gets to exit on SIGTERM before destroy sends SIGKILL.
@@ -156,19 +165,22 @@ class QemuVm:
 
     async def request_shutdown(self, vm_uuid: str) -> None:
         self._d.need(Capability.CLEAN_SHUTDOWN)
-        await self._request(vm_uuid, "system_powerdown", None)
+        await self._request(vm_uuid, "system_powerdown", None, "powerdown")
 
     async def request_reboot(self, vm_uuid: str) -> None:
         self._d.need(Capability.CLEAN_REBOOT)
         keys = [{"type": "qcode", "data": k} for k in ("ctrl", "alt", "delete")]
-        await self._request(vm_uuid, "send-key", {"keys": keys})
+        await self._request(vm_uuid, "send-key", {"keys": keys}, "reboot")
 
-    async def _request(self, vm_uuid: str, command: str, arguments: dict[str, object] | None) -> None:
+    async def _request(self, vm_uuid: str, command: str, arguments: dict[str, object] | None, agent_mode: str) -> None:
+        """Press the button (or keys) now and again until the guest acts, and ask its guest agent
+        (``guest-shutdown`` ``agent_mode``) if the guest has not acted after a few seconds."""
         dom = self._d.domain(vm_uuid)
         async with dom.lock:
             await dom.require(RunState.RUNNING)
             await dom.execute(command, arguments)
-            dom.repeat_until_shutdown(command, arguments, period=REQUEST_PERIOD, limit=REQUEST_LIMIT)
+            dom.repeat_until_shutdown(command, arguments, period=REQUEST_PERIOD, limit=REQUEST_LIMIT,
+                                      agent_mode=agent_mode)  # fmt: skip
 
     async def destroy(self, vm_uuid: str) -> None:
         await self._d.destroy(vm_uuid)
@@ -266,6 +278,15 @@ class QemuDriver:
         self.binary = opts.get("binary", "qemu-system-x86_64")
         self._accel_option = opts.get("accel", "auto")
         self._memory_option = opts.get("memory")
+        try:
+            self.agent_interval = float(opts.get("agent-interval", AGENT_INTERVAL))
+        except ValueError as exc:
+            raise InvalidArgument(f"option agent-interval must be seconds, got {opts['agent-interval']!r}") from exc
+        if not self.agent_interval > 0:
+            raise InvalidArgument(f"option agent-interval must be positive, got {self.agent_interval}")
+        #: set by :meth:`attach_store`: guest agents' reports go there
+        self.store: StoreClient | None = None
+        self._agent_updates = 0
         self.capabilities: frozenset[Capability] = CAPABILITIES
         #: The accelerator chosen by :meth:`open`.
         self.accel = Accel.TCG
@@ -301,6 +322,43 @@ class QemuDriver:
         for entry in sorted(self.base.glob("d*")):
             if entry.is_dir():
                 await self._adopt(DomainPaths(entry))
+
+    def attach_store(self, store: StoreClient) -> None:
+        """Write what guest agents report under their domains' store paths (see :mod:`.agent`)."""
+        self.store = store
+        for dom in self.domains.values():
+            if dom.agent is not None:  # adopted: what its agent said before the store came is written now
+                dom.agent.keys = {}
+                dom.agent.poke()
+
+    async def publish_agent_keys(self, domid: int, keys: Mapping[str, str], gone: Sequence[str]) -> bool:
+        """Write a guest agent's keys under ``/local/domain/<domid>`` and touch ``data/updated`` (last,
+        as Xen's agents do: ops watches it); False while the domain has no store path yet."""
+        store = self.store
+        if store is None:
+            return True  # no store: the relay keeps the keys, nothing reads them
+        base = f"/local/domain/{domid}"
+        if not await store.exists(base):
+            return False
+        self._agent_updates += 1
+        updated = str(self._agent_updates)
+
+        async def write(tx: StoreTransaction) -> None:
+            for key in gone:
+                if await tx.exists(f"{base}/{key}"):
+                    await tx.rm(f"{base}/{key}")
+            for key, value in keys.items():
+                await tx.write(f"{base}/{key}", value)
+            await tx.write(f"{base}/data/updated", updated)
+
+        await store.transact(write)
+        return True
+
+    def _start_agent(self, dom: Domain) -> None:
+        """Relay the domain's guest agent from now on (its first question goes out at once)."""
+        dom.agent = AgentRelay(dom.paths.agent, dom.domid, lambda: dom.record.spec.nics, self.publish_agent_keys,
+                               self.agent_interval, lambda: self.notify(dom.vm_uuid))  # fmt: skip
+        dom.agent.start()
 
     async def close(self) -> None:
         for dom in self.domains.values():
@@ -389,6 +447,7 @@ class QemuDriver:
                 await dom.execute("balloon", {"value": spec.memory_target})
             await qos.apply_at_start(dom)
             await self._features(dom)
+            self._start_agent(dom)
             return await dom.state()
         except BaseException as exc:
             await self._discard(dom)
@@ -403,6 +462,7 @@ class QemuDriver:
         paths.root.mkdir(parents=True)
         qmp_sock = bind_listener(paths.qmp)
         serial_sock = bind_listener(paths.serial)
+        agent_sock = bind_listener(paths.agent)
         image_fd = os.open(image, os.O_RDONLY | os.O_CLOEXEC) if image is not None else None
         taps: dict[str, int] = {}
         try:
@@ -422,15 +482,17 @@ class QemuDriver:
                 disk_formats=formats,
                 incoming=image is not None,
                 tap_fds=taps,
+                agent_fd=agent_sock.fileno(),
             )
             argv = build_argv(spec, opts)
             dom.persist()
-            fds = [qmp_sock.fileno(), serial_sock.fileno(), *taps.values()]
+            fds = [qmp_sock.fileno(), serial_sock.fileno(), agent_sock.fileno(), *taps.values()]
             fds += [image_fd] if image_fd is not None else []
             proc = spawn(argv, log=paths.log, pass_fds=fds)
         finally:
             qmp_sock.close()
             serial_sock.close()
+            agent_sock.close()
             for fd in taps.values():
                 os.close(fd)
         dom.pid = proc.pid
@@ -523,4 +585,5 @@ class QemuDriver:
                 record.shutdown_reason = ShutdownReason.CRASH
         else:
             await self._features(dom)
+            self._start_agent(dom)
         self.domains[record.spec.vm_uuid] = dom

@@ -7,7 +7,13 @@ the guest with ``device_add``; unplug is ``device_del`` then ``blockdev-del`` of
 
 NICs need a hot-pluggable PCI slot: q35's root bus has none, so every domain is built with
 :data:`xenia.drivers.qemu.argv.HOTPLUG_PORTS` empty ``pcie-root-port`` s and a NIC goes into the
-first free one (``netdev_add`` + ``device_add virtio-net-pci``).  A NIC on a host bridge gets a tap
+first free one (``netdev_add`` + ``device_add virtio-net-pci``); a NIC that was present at boot and
+unplugged since goes back into its own port.
+
+Devices present at boot leave the same way: every virtio disk and NIC of the spec sits in a root
+port of its own (:mod:`.argv`), so unplug is the same ``device_del`` and wait for the guest.  IDE
+disks and CD drives cannot leave a running machine (QEMU's IDE bus and the CD's place are fixed):
+unplugging one is refused before QEMU is asked.  A NIC on a host bridge gets a tap
 the driver opens, passed to QEMU with ``getfd`` (as at create).  PCIe unplug needs the guest: Linux
 releases the device after its attention-button delay (5 s), so unplug waits for QEMU to report the
 device gone (at most :data:`UNPLUG_TIMEOUT`) before removing the backend.
@@ -28,7 +34,7 @@ from typing import TYPE_CHECKING
 from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, NicSpec, RunState
 from xenia.drivers.errors import BackendFailure, DeviceExists, InvalidArgument, NoSuchDevice
 from xenia.drivers.qemu import qos
-from xenia.drivers.qemu.argv import HOTPLUG_PORTS, disk_id, nic_id
+from xenia.drivers.qemu.argv import HOTPLUG_PORTS, PLATFORM_DISK_BUS, disk_id, nic_id, port_id
 from xenia.drivers.qemu.net import host_bridges, open_tap, tap_name
 from xenia.drivers.qemu.storage import image_format
 
@@ -108,6 +114,8 @@ async def unplug_disk(dom: Domain, userdevice: str) -> None:
         raise InvalidArgument("a CD drive is fixed at create: eject its media instead")
     await dom.require(*_LIVE)
     did = disk_id(userdevice)
+    if not await _unpluggable(dom, did):
+        raise InvalidArgument(f"disk {userdevice} is on the IDE bus ({PLATFORM_DISK_BUS}=ide), which is fixed at create")
     await dom.execute("device_del", {"id": did})
     if not await _gone(dom, did, UNPLUG_TIMEOUT):
         raise BackendFailure(f"the guest of VM {dom.vm_uuid} did not release disk {userdevice}")
@@ -117,15 +125,25 @@ async def unplug_disk(dom: Domain, userdevice: str) -> None:
     dom.persist()
 
 
-async def _free_port(dom: Domain) -> str:
-    used = set()
-    for child in await dom.execute("qom-list", {"path": "/machine/peripheral"}):
-        if child["name"].startswith("vif"):
-            used.add(str(await dom.execute("qom-get", {"path": f"/machine/peripheral/{child['name']}",
-                                                      "property": "parent_bus"})).rsplit("/", 1)[-1])  # fmt: skip
-    for n in range(HOTPLUG_PORTS):
-        if f"hp{n}" not in used:
-            return f"hp{n}"
+async def _parent_bus(dom: Domain, qdev_id: str) -> str:
+    """The id of the bus device ``qdev_id`` sits on (a root port's bus has the port's id)."""
+    path = {"path": f"/machine/peripheral/{qdev_id}", "property": "parent_bus"}
+    return str(await dom.execute("qom-get", path)).rsplit("/", 1)[-1]
+
+
+async def _unpluggable(dom: Domain, qdev_id: str) -> bool:
+    """Whether the disk can leave: it sits in a PCIe root port (or on the virtio-scsi bus), not on IDE."""
+    bus = await _parent_bus(dom, qdev_id)
+    return bus.startswith(("hp", "vbd", "scsi0"))
+
+
+async def _free_port(dom: Domain, nid: str) -> str:
+    """The NIC's own root port if it was present at boot and its port is empty, else a free hot-plug port."""
+    children = {c["name"] for c in await dom.execute("qom-list", {"path": "/machine/peripheral"})}
+    used = {await _parent_bus(dom, name) for name in children if name.startswith("vif") and not name.endswith("-port")}
+    for port in (port_id(nid), *(f"hp{n}" for n in range(HOTPLUG_PORTS))):
+        if port in children and port not in used:
+            return port
     raise BackendFailure(f"VM {dom.vm_uuid}: all {HOTPLUG_PORTS} hot-plug slots are taken")
 
 
@@ -134,7 +152,7 @@ async def plug_nic(dom: Domain, nic: NicSpec) -> None:
     if any(n.device == nic.device for n in spec.nics):
         raise DeviceExists(dom.vm_uuid, "NIC", nic.device)
     await dom.require(*_LIVE)
-    port = await _free_port(dom)
+    port = await _free_port(dom, nic_id(nic.device))
     netdev = f"net{nic.device}"
     if nic.bridge in host_bridges():
         fd = await asyncio.to_thread(open_tap, tap_name(dom.domid, nic.device), nic.bridge, nic.mtu)
@@ -155,6 +173,8 @@ async def plug_nic(dom: Domain, nic: NicSpec) -> None:
         raise
     dom.record.spec = dataclasses.replace(spec, nics=(*spec.nics, nic))
     dom.persist()
+    if dom.agent is not None:  # the guest agent will list the NIC
+        dom.agent.poke()
     if nic.rate_kbps and nic.bridge in host_bridges():
         await asyncio.to_thread(qos.shape_tap, tap_name(dom.domid, nic.device), nic.rate_kbps)
 
@@ -171,3 +191,5 @@ async def unplug_nic(dom: Domain, device: str) -> None:
     await _release(dom, "netdev_del", {"id": f"net{device}"})
     dom.record.spec = dataclasses.replace(spec, nics=tuple(n for n in spec.nics if n.device != device))
     dom.persist()
+    if dom.agent is not None:  # its addresses leave the guest metrics
+        dom.agent.poke()

@@ -62,6 +62,11 @@ class DomainPaths:
         return self.root / "serial.sock"
 
     @property
+    def agent(self) -> Path:
+        """The guest agent's channel (the host end of its virtio-serial port)."""
+        return self.root / "agent.sock"
+
+    @property
     def pidfile(self) -> Path:
         """Written by QEMU itself (``-pidfile``)."""
         return self.root / "qemu.pid"
