@@ -65,7 +65,7 @@ MODULES: dict[str, Target] = {
     "sessions": Target("src/xenia/api/sessions.py", ("tests/unit/test_sessions.py",)),
     "auth": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py",)),
     "events": Target("src/xenia/api/events.py", ("tests/unit/test_events.py", "tests/unit/test_events_tasks.py")),
-    "tasks": Target("src/xenia/api/tasks.py", ("tests/unit/test_events_tasks.py", "tests/functional/test_tasks.py")),
+    "tasks": Target("src/xenia/api/tasks.py", ("tests/unit/test_events_tasks.py", "tests/unit/test_tasks.py")),
     "db": Target("src/xenia/db/core.py", ("tests/unit/test_db.py", "tests/unit/test_query.py")),
     "ops": Target("src/xenia/ops/lifecycle.py", ("tests/unit/ops",)),
     "store": Target("src/xenia/store/engine.py", ("tests/store/test_model.py", "tests/store/test_scenarios.py")),
