@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -64,7 +65,7 @@ MODULES: dict[str, Target] = {
     "dispatch": Target("src/xenia/api/dispatch.py", ("tests/unit/test_dispatch.py",)),
     "sessions": Target("src/xenia/api/sessions.py", ("tests/unit/test_sessions.py",)),
     "auth": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py",)),
-    "events": Target("src/xenia/api/events.py", ("tests/unit/test_events.py", "tests/unit/test_events_tasks.py")),
+    "events": Target("src/xenia/api/events.py", ("tests/unit/test_events.py", "tests/unit/test_event_hub.py")),
     "tasks": Target("src/xenia/api/tasks.py", ("tests/unit/test_events_tasks.py", "tests/unit/test_tasks.py")),
     "db": Target("src/xenia/db/core.py", ("tests/unit/test_db.py", "tests/unit/test_query.py")),
     "ops": Target("src/xenia/ops/lifecycle.py", ("tests/unit/ops",)),
@@ -235,6 +236,8 @@ def main() -> None:
     parser.add_argument("--retry-survivors", action="store_true",
                         help="run the survivors of earlier runs again (after tests were added)")  # fmt: skip
     args = parser.parse_args()
+    # a stopped run (SIGTERM) still puts the module back: the ``finally`` in run() needs an exception
+    signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(128 + signo))
     WORK.mkdir(exist_ok=True)
     names = args.modules or list(MODULES)
     if unknown := set(names) - set(MODULES):
