@@ -54,7 +54,7 @@ class Target:
 
 
 MODULES: dict[str, Target] = {
-    "http": Target("src/xenia/api/http.py", ("tests/http",)),
+    "http": Target("src/xenia/api/http.py", ("tests/unit/test_http_protocol.py",)),
     "xmlrpc": Target(
         "src/xenia/api/codec/xmlrpc.py", ("tests/unit/test_codecs.py", "tests/unit/test_xmlrpc_encode.py")
     ),
