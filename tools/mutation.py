@@ -77,6 +77,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("jsonrpc", "@dataclass(frozen=True, slots=False)"): "slots only save memory; nothing sets attributes",
     ("jsonrpc", "@dataclass(frozen=False, slots=True)"): "nothing assigns to a JsonCall (mypy would refuse it)",
     ("jsonrpc", "bad_utf8: bool = True"): "the default is never used: parse_call, the only constructor, passes it",
+    ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
+        "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
+    ),
 }
 
 

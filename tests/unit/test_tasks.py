@@ -422,3 +422,37 @@ async def test_a_subtask_that_fails_records_why_and_moves_no_progress() -> None:
     assert e.value.description == ["TASK_CANCELLED", ref]
 
 
+
+
+def test_a_cancellation_is_recognised_however_its_error_was_built() -> None:
+    db, tasks, _ = world()
+    ref = tasks.create(SESSION, "t", "")
+    code = "".join(["TASK_", "CANCELLED"])  # built at run time, as when decoded from a forwarded answer
+    tasks.finish(ref, error=[code, ref])
+    assert db.get("task", ref)["status"] == "cancelled"
+
+
+def test_an_unchanged_cancellable_flag_writes_nothing() -> None:
+    db, tasks, _ = world()
+    ref = tasks.create(SESSION, "t", "")
+    task = tasks.context(ref)
+    gen = db.gen
+    task.set_cancellable(True)  # already cancellable: no change for event watchers to see
+    assert db.gen == gen
+    task.set_cancellable(False)
+    assert db.gen > gen
+    tasks.destroy(ref)
+    task.set_cancellable(True)  # the task is gone under the operation: nothing to do, no error
+    task.progress(0.7)
+
+
+def test_past_the_point_of_no_return_a_task_stays_uncancellable_whatever_its_status_did() -> None:
+    db, tasks, _ = world()
+    ref = tasks.create(SESSION, "upload", "")
+    tasks.set_status(ref, "cancelling")  # a client moving its own task
+    tasks.context(ref).set_cancellable(False)  # not pending: the record is left alone
+    tasks.set_status(ref, "pending")
+    assert db.get("task", ref)["allowed_operations"] == ["cancel"]
+    with pytest.raises(ApiError) as e:
+        tasks.cancel(ref)
+    assert e.value.code == "OPERATION_NOT_ALLOWED" and db.get("task", ref)["status"] == "pending"
