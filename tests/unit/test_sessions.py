@@ -52,6 +52,8 @@ def manager(**limits: object) -> tuple[Db, SessionManager]:
                        "role": "vm-operator"})  # fmt: skip
     db.create("user", {"short_name": "blank", "fullname": "blank", "password_hash": hash_password("", 2),
                        "role": "pool-admin"})  # fmt: skip
+    db.create("user", {"short_name": "xo-user", "fullname": "xo", "password_hash": hash_password("xopw", 2),
+                       "role": "pool-admin"})  # fmt: skip
     limits.setdefault("auth_fail_delay", 0.0)
     return db, SessionManager(db, HOST, SessionLimits(**limits))  # type: ignore[arg-type]
 
@@ -83,9 +85,14 @@ def test_each_session_counts_in_xapis_group(uname: str, originator: str, group: 
     assert session_group(uname, originator) == group
 
 
+def wire(text: str) -> str:
+    """The string as a codec hands it over: built at run time, not the interned literal of this file."""
+    return "".join(list(text))
+
+
 def test_find_user_by_short_name() -> None:
     db, _ = manager()
-    ref = find_user(db, "ops")
+    ref = find_user(db, wire("ops"))
     assert ref is not None and db.get("user", ref)["short_name"] == "ops"
     assert find_user(db, "nobody") is None
 
@@ -109,12 +116,14 @@ async def test_password_logins_take_the_users_role() -> None:
     rec = db.get("session", root)
     assert rec["is_local_superuser"] is True and rec["this_user"] == NULL_REF and rec["role"] == "pool-admin"
     assert sm.check(root).superuser
-    ops = await sm.login("ops", "opspw", "xo", local=False, address="10.0.0.1")
+    ops = await sm.login(wire("ops"), wire("opspw"), "xo", local=False, address="10.0.0.1")
     rec = db.get("session", ops)
     assert rec["is_local_superuser"] is False and rec["this_user"] == find_user(db, "ops")
     assert rec["role"] == "vm-operator" and rec["auth_user_name"] == "ops"
     s = sm.check(ops)
     assert not s.superuser and s.role is Role.VM_OPERATOR and s.group == ("user", "ops")
+    other = await sm.login("xo-user", "xopw", "xo", local=False, address="10.0.0.1")  # only root is the superuser
+    assert db.get("session", other)["is_local_superuser"] is False and not sm.check(other).superuser
 
 
 @pytest.mark.asyncio
@@ -185,6 +194,7 @@ def test_idle_sessions_expire_and_use_keeps_them_alive(clock: Clock) -> None:
 
 
 def test_last_active_is_written_back_once_per_touch_interval(clock: Clock) -> None:
+    clock.now = 10.0  # soon after boot, as the monotonic clock may be
     db, sm = manager(touch_interval=60.0)
     ref = local(sm, "cli")
     old = "19700101T00:00:00Z"
