@@ -91,6 +91,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("sessions", "if now - session.last_seen >= self.limits.idle_timeout:"): (
         "differs only when the idle time equals the timeout to the last bit of a float clock"
     ),
+    ("events", "self._answers_gen = - 0"): "the caches it guards start empty: skipping their first clear changes nothing",
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),

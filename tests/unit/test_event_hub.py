@@ -229,3 +229,22 @@ async def test_changes_made_together_are_answered_together() -> None:
         db.set("VM", b, "name_label", "2")
     batch = await watch
     assert sorted(e["ref"] for e in batch["events"]) == sorted([a, b])
+
+
+def test_only_a_lone_star_subscribes_to_everything() -> None:
+    db, h = hub()
+    db.create("VM")
+    for name in (" vm", "!", "(vm)", "**"):  # xapi: any other string names a class (which may not exist)
+        subs = parse_subscription([name])
+        assert not subs.everything and h.collect(subs, None)[0] == []
+
+
+def test_objects_that_predate_the_hub_are_modified_and_deleted_not_added() -> None:
+    db = Db(MODEL)
+    kept, gone = db.create("VM"), db.create("VM")  # loaded from the db before the hub started
+    h = EventHub(db, EventLimits(), base=1000)
+    token = h.current
+    db.set("VM", kept, "name_label", "changed")
+    db.destroy("VM", gone)
+    events, _ = h.collect(parse_subscription(["vm"]), token)
+    assert [(e["operation"], e["ref"]) for e in events] == [("mod", kept), ("del", gone)]
