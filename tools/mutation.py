@@ -92,6 +92,15 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "differs only when the idle time equals the timeout to the last bit of a float clock"
     ),
     ("events", "self._answers_gen = - 0"): "the caches it guards start empty: skipping their first clear changes nothing",
+    ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
+        "is_async is read only beside `ref in self.running`, which never holds a client-made task"
+    ),
+    ("tasks", "parent: TaskContext | None = None, lo: float = 1.0, hi: float = 1.0) -> None:  # fmt: skip"): (
+        "lo is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
+    ),
+    ("tasks", "parent: TaskContext | None = None, lo: float = -1.0, hi: float = 1.0) -> None:  # fmt: skip"): (
+        "lo is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
+    ),
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),

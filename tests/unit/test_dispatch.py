@@ -292,3 +292,16 @@ async def test_calls_forwarded_by_a_pool_member_first_catch_up(fresh: World, cor
     d.table = {**d.table, "VM.get_name_label": dataclasses.replace(d.table["VM.get_name_label"],
                                                                    handler=_raising(KeyError("x"), coroutine))}  # fmt: skip
     assert await error(fresh, "VM.get_name_label", member, fresh.vm) == ["INTERNAL_ERROR", "KeyError: 'x'"]
+
+
+@pytest.mark.asyncio
+async def test_is_alive_answers_its_parameter(world: World) -> None:
+    # xapi's connection check (xmlrpc_client.ml): "system.isAlive:<uuid>" with the uuid, answered with it
+    reply = await call(world, "system.isAlive:1234-abcd", "1234-abcd")
+    assert decoded(world, reply) == {"Status": "Success", "Value": "1234-abcd"}
+
+
+def test_internal_callers_pass_strings_through_unchecked(world: World) -> None:
+    # without the codec's flag, U+FFFD is a character like any other (only the codecs know what was sent)
+    reply = world.dispatcher.call_nowait("VM.set_name_label", [world.root, world.vm, "a\ufffd"])
+    assert isinstance(reply, Reply) and reply.ok and world.db.get("VM", world.vm)["name_label"] == "a\ufffd"

@@ -456,3 +456,15 @@ def test_past_the_point_of_no_return_a_task_stays_uncancellable_whatever_its_sta
     with pytest.raises(ApiError) as e:
         tasks.cancel(ref)
     assert e.value.code == "OPERATION_NOT_ALLOWED" and db.get("task", ref)["status"] == "pending"
+
+
+def test_only_a_pending_task_can_be_cancelled_whoever_set_its_status() -> None:
+    db, tasks, _ = world()
+    ref = tasks.create(SESSION, "upload", "")
+    tasks.set_status(ref, "cancelling")  # a client moving its own task (allowed_operations still [cancel])
+    with pytest.raises(ApiError) as e:
+        tasks.cancel(ref)
+    assert e.value.code == "OPERATION_NOT_ALLOWED"
+    tasks.set_status(ref, "".join(["pend", "ing"]))  # as decoded from the wire
+    tasks.cancel(ref)
+    assert db.get("task", ref)["status"] == "cancelling"
