@@ -92,6 +92,22 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "differs only when the idle time equals the timeout to the last bit of a float clock"
     ),
     ("events", "self._answers_gen = - 0"): "the caches it guards start empty: skipping their first clear changes nothing",
+    ("dispatch", 'self, name: str, params: list[Any], /, local: bool = False, bad_utf8: bool = False, peer: str = ""'): (
+        "every caller passes name and params by position and the rest by name"
+    ),
+    ("events", "if not keys or timeout < 0:"): "from_ and next never wait with a timeout of 0 (from_ answers first)",
+    ("events", "if not keys and timeout <= 0:"): (
+        "with no keys the future-and-timer path waits exactly as _sleep does: for the session's end or the timeout"
+    ),
+    ("events", 'if batch["events"] or since is None or remaining < 0 or self.closed:'): (
+        "at exactly 0 left the wait that follows returns at once and the next round answers"
+    ),
+    ("events", "break"): (
+        "after '*' later entries widen nothing; only a malformed later entry goes unrefused, and xapi's "
+        "parser (split at the first '/') refuses none"
+    ),
+    ("events", "if len(self._answers) < 1023:"): "a cache bound: one answer more or less kept changes no answer",
+    ("events", "if not timeout > -1:  # also NaN"): "a timeout in (-1, 0) answers at once either way (deadline passed)",
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),

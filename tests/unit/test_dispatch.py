@@ -305,3 +305,24 @@ def test_internal_callers_pass_strings_through_unchecked(world: World) -> None:
     # without the codec's flag, U+FFFD is a character like any other (only the codecs know what was sent)
     reply = world.dispatcher.call_nowait("VM.set_name_label", [world.root, world.vm, "a\ufffd"])
     assert isinstance(reply, Reply) and reply.ok and world.db.get("VM", world.vm)["name_label"] == "a\ufffd"
+
+
+@pytest.mark.asyncio
+async def test_a_role_above_the_least_one_may_call(world: World) -> None:
+    operator = world.session("pool-op", Role.POOL_OPERATOR)  # above vm-admin, not the superuser
+    assert (await call(world, "VM.set_name_label", operator, world.vm, "by-pool-operator")).ok
+    assert world.db.get("VM", world.vm)["name_label"] == "by-pool-operator"
+
+
+@pytest.mark.asyncio
+async def test_a_call_is_not_local_unless_its_connection_says_so(world: World) -> None:
+    # on the local socket root needs no password; a caller that does not say where it came from is remote
+    pending = world.dispatcher.call_nowait("session.login_with_password", ["root", "wrong"])
+    reply = pending if isinstance(pending, Reply) else await pending
+    assert reply.error is not None and reply.error[0] == "SESSION_AUTHENTICATION_FAILED"
+    assert (await call(world, "session.login_with_password", "root", "wrong", local=True)).ok
+
+
+@pytest.mark.asyncio
+async def test_is_alive_answers_its_first_parameter(world: World) -> None:
+    assert (await call(world, "system.isAlive:x", "first", "second")).value == "first"

@@ -248,3 +248,24 @@ def test_objects_that_predate_the_hub_are_modified_and_deleted_not_added() -> No
     db.destroy("VM", gone)
     events, _ = h.collect(parse_subscription(["vm"]), token)
     assert [(e["operation"], e["ref"]) for e in events] == [("mod", kept), ("del", gone)]
+
+
+def test_tokens_start_from_the_clock_so_an_earlier_runs_are_lower() -> None:
+    import time
+
+    before = time.time_ns() // 1000
+    db = Db(MODEL)
+    h = EventHub(db)
+    assert before <= h.current <= time.time_ns() // 1000
+
+
+@pytest.mark.asyncio
+async def test_a_blocked_call_with_a_short_timeout_waits_without_polling() -> None:
+    db, h = hub()
+    vm = db.create("VM")
+    token = make_token(h.current)
+    watch = asyncio.ensure_future(h.from_("s", ["vm"], token, 0.95))  # under a second
+    await asyncio.sleep(0.02)
+    assert h.waiting == 1 and not watch.done()  # one registered waiter, not a loop of re-reads
+    db.set("VM", vm, "name_label", "x")
+    assert [e["ref"] for e in (await watch)["events"]] == [vm]
