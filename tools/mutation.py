@@ -73,6 +73,8 @@ MODULES: dict[str, Target] = {
 }
 
 #: (module name, the line as the mutant has it) -> why no client can tell that mutant from the original.
+#: A line that occurs more than once in a module is told apart by a line of the diff's context after
+#: `` <- `` (``"break <- everything = True"``: the ``break`` right after that line).
 EQUIVALENT: dict[tuple[str, str], str] = {
     ("jsonrpc", "@dataclass(frozen=True, slots=False)"): "slots only save memory; nothing sets attributes",
     ("jsonrpc", "@dataclass(frozen=False, slots=True)"): "nothing assigns to a JsonCall (mypy would refuse it)",
@@ -102,7 +104,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("events", 'if batch["events"] or since is None or remaining < 0 or self.closed:'): (
         "at exactly 0 left the wait that follows returns at once and the next round answers"
     ),
-    ("events", "break"): (
+    ("events", "break <- everything = True"): (
         "after '*' later entries widen nothing; only a malformed later entry goes unrefused, and xapi's "
         "parser (split at the first '/') refuses none"
     ),
@@ -121,6 +123,19 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),
 }
+
+
+def equivalent(name: str, diff: str) -> bool:
+    """Whether the mutant with this diff is listed in :data:`EQUIVALENT`."""
+    line = _mutated_line(diff)
+    if (name, line) in EQUIVALENT:
+        return True
+    context = {ln[1:].strip() for ln in diff.splitlines() if ln.startswith(" ")}
+    for module, key in EQUIVALENT:
+        mutated, sep, near = key.partition(" <- ")
+        if sep and module == name and mutated == line and near in context:
+            return True
+    return False
 
 
 def _mutated_line(diff: str) -> str:
@@ -230,7 +245,7 @@ def score(name: str, session: Path) -> dict[str, int]:
                 counts["annotations"] += 1
                 continue
             counts["ran"] += 1
-            if (name, _mutated_line(result.diff or "")) in EQUIVALENT:
+            if equivalent(name, result.diff or ""):
                 counts["equivalent"] += 1
             elif result.test_outcome == TestOutcome.SURVIVED:
                 counts["survived"] += 1
@@ -248,7 +263,7 @@ def survivors(name: str) -> None:
         for item, result in db.completed_work_items:
             if (
                 result.test_outcome == TestOutcome.SURVIVED
-                and (name, _mutated_line(result.diff or "")) not in EQUIVALENT
+                and not equivalent(name, result.diff or "")
             ):
                 print(f"--- {name} {item.job_id}\n{result.diff}")
 
