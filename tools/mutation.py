@@ -72,6 +72,8 @@ MODULES: dict[str, Target] = {
     "store": Target("src/xenia/store/engine.py", ("tests/store/test_model.py", "tests/store/test_scenarios.py")),
 }
 
+_LIVE = "a task with a live entry is pending or cancelling (task_status_type's other values are final)"
+
 #: (module name, the line as the mutant has it) -> why no client can tell that mutant from the original.
 #: A line that occurs more than once in a module is told apart by a line of the diff's context after
 #: `` <- `` (``"break <- everything = True"``: the ``break`` right after that line).
@@ -110,6 +112,24 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ),
     ("events", "if len(self._answers) < 1023:"): "a cache bound: one answer more or less kept changes no answer",
     ("events", "if not timeout > -1:  # also NaN"): "a timeout in (-1, 0) answers at once either way (deadline passed)",
+    ("tasks", "def _create(self, label: str, description: str, session: str, /, is_async: bool,"): (
+        "every caller passes label, description and session by position and the rest by name"
+    ),
+    ("tasks", 'if self.db.exists("task", ref) and self.db.get("task", ref)["status"] >= "pending":'): (
+        f"{_LIVE}: of those only pending is >= pending"
+    ),
+    ("tasks", 'if rec["status"] < "pending" or live is None:'): f"{_LIVE}: of those only cancelling is < pending",
+    ("tasks", "@dataclass(slots=False)"): "slots only save memory; nothing adds attributes to a _Live",
+    ("tasks", "if self._manager is not None or self._live is not None:"): (
+        "a context has both a manager and a live entry or neither (context() and create_subtask make them)"
+    ),
+    ("tasks", "parent: TaskContext | None = None, lo: float = 0.0, hi: float = 0.0) -> None:  # fmt: skip"): (
+        "hi is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
+    ),
+    ("tasks", "fraction = min(max(fraction, -1.0), 1.0)"): (
+        "a negative fraction is below the progress already reached, here and in the parent (lo is the "
+        "parent's progress when the subtask began): ignored either way"
+    ),
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),

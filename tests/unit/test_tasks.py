@@ -468,3 +468,16 @@ def test_only_a_pending_task_can_be_cancelled_whoever_set_its_status() -> None:
     tasks.set_status(ref, "".join(["pend", "ing"]))  # as decoded from the wire
     tasks.cancel(ref)
     assert db.get("task", ref)["status"] == "cancelling"
+
+
+def test_a_finished_task_reports_progress_once_and_may_be_set_again() -> None:
+    db, tasks, _ = world()
+    ref = tasks.create(SESSION, "upload", "")
+    task = tasks.context(ref)
+    task.progress(1.0)
+    gen = db.gen
+    task.progress(1.0)  # nothing new: no write for event watchers to see
+    assert db.gen == gen
+    tasks.set_status(ref, "success")
+    tasks.set_status(ref, "failure")  # a client may change its mind (xapi's task.set_status allows it)
+    assert db.get("task", ref)["status"] == "failure"
