@@ -139,6 +139,25 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tasks", "parent: TaskContext | None = None, lo: float = -1.0, hi: float = 1.0) -> None:  # fmt: skip"): (
         "lo is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
     ),
+    ("sessions", "for stale in by_activity[: len(members) // cap]:"): (
+        "a group grows by one login at a time, so it is over its cap by exactly one: (cap+1)//cap == 1"
+    ),
+    ("sessions", "if len(members) >= cap:"): "at exactly the cap the slice by_activity[:0] logs nobody out",
+    ("sessions", 'if not matches or password <= "" or user is None or user_ref is None:'): (
+        "no string is below the empty one: <= '' holds for '' alone"
+    ),
+    ("sessions", 'if kind is "user":'): "both are the interned literal of this module (session_group makes the kind)",
+    ("sessions", "by_activity = sorted((r for r in members if r is not ref), key=lambda r: self.active[r].last_seen)"): (
+        "the group's keys are the very ref objects _open put there: identity and equality agree"
+    ),
+    ("sessions", "stale = [ref for ref, s in self.active.items() if s.last_seen <= deadline]"): (
+        "differs only when the idle time equals the timeout to the last bit of a float clock"
+    ),
+    ("sessions", "if not self.guard.locked(uname, address):"): "only whether a log line is written",
+    ("sessions", '@dataclass(slots=False)'): "slots only save memory; nothing adds attributes to an ActiveSession",
+    ("sessions", 'log.debug("login refused for %r from %s: locked out", uname, address and "?")'): (
+        "only the wording of a log line"
+    ),
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),

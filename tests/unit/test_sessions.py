@@ -112,7 +112,7 @@ async def test_local_login_is_root_without_a_password() -> None:
 @pytest.mark.asyncio
 async def test_password_logins_take_the_users_role() -> None:
     db, sm = manager()
-    root = await sm.login("root", "rootpw", "xo", local=False, address="10.0.0.1")
+    root = await sm.login(wire("root"), wire("rootpw"), "xo", local=False, address="10.0.0.1")
     rec = db.get("session", root)
     assert rec["is_local_superuser"] is True and rec["this_user"] == NULL_REF and rec["role"] == "pool-admin"
     assert sm.check(root).superuser
@@ -189,6 +189,15 @@ def test_idle_sessions_expire_and_use_keeps_them_alive(clock: Clock) -> None:
         sm.check(ref)
     assert e.value.description == ["SESSION_INVALID", ref]
     assert not db.exists("session", ref) and ended == [ref]
+    with pytest.raises(ApiError):
+        sm.check(ref)
+
+
+def test_idle_expiry_soon_after_boot(clock: Clock) -> None:
+    clock.now = 5.0  # the monotonic clock counts from boot: small values are real
+    _, sm = manager(idle_timeout=10.0)
+    ref = local(sm, "cli")
+    clock.now = 20.0
     with pytest.raises(ApiError):
         sm.check(ref)
 
