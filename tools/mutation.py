@@ -130,6 +130,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "a negative fraction is below the progress already reached, here and in the parent (lo is the "
         "parent's progress when the subtask began): ignored either way"
     ),
+    ("events", 'if ch.op <= "add":'): "the db's ops are add, mod and del: only add is <= add",
+    ("events", 'elif ch.op is "del":'): "ops are string literals of xenia.db.core, interned: identity and equality agree",
+    ("events", "self._answers_gen = not 1"): "the caches it guards start empty: skipping their first clear changes nothing",
+    ("http", "self._stop_parsing(data[e.args[ -1] :])"): "HttpParserUpgrade carries one argument, the offset",
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),

@@ -207,10 +207,10 @@ async def test_an_empty_subscription_waits_out_its_timeout() -> None:
 async def test_closing_answers_every_blocked_call_and_stops_listening() -> None:
     db, h = hub()
     token = make_token(h.current)
-    calls = [asyncio.ensure_future(h.from_(s, subs, token, 30)) for s, subs in (("a", ["vm"]), ("b", ["*"]), ("c", []))]
+    calls = [asyncio.ensure_future(h.from_(s, subs, token, 3600)) for s, subs in (("a", ["vm"]), ("b", ["*"]), ("c", []))]
     await asyncio.sleep(0.01)
     h.close()
-    for batch in await asyncio.gather(*calls):
+    for batch in await asyncio.wait_for(asyncio.gather(*calls), 10):  # at once, not at their hour's end
         assert batch["events"] == [] and parse_token(batch["token"]) == h.current
     gen = h.current
     db.create("VM")
@@ -269,3 +269,24 @@ async def test_a_blocked_call_with_a_short_timeout_waits_without_polling() -> No
     assert h.waiting == 1 and not watch.done()  # one registered waiter, not a loop of re-reads
     db.set("VM", vm, "name_label", "x")
     assert [e["ref"] for e in (await watch)["events"]] == [vm]
+
+
+@pytest.mark.asyncio
+async def test_a_call_whose_timeout_passed_has_answered_without_later_changes() -> None:
+    db, h = hub()
+    vm = db.create("VM")
+    watch = asyncio.ensure_future(h.from_("s", ["vm"], make_token(h.current), 0.05))
+    await asyncio.sleep(0.2)  # past its timeout
+    db.set("VM", vm, "name_label", "later")
+    assert (await watch)["events"] == []
+
+
+def test_silent_classes_in_a_batch_hide_nothing_else() -> None:
+    db, h = hub()
+    vm = db.create("VM")
+    token = h.current
+    with db.batch():
+        db.create("session")
+        db.set("VM", vm, "name_label", "beside a login")
+    events, _ = h.collect(parse_subscription(["*"]), token)
+    assert [(e["class"], e["operation"], e["ref"]) for e in events] == [("vm", "mod", vm)]
