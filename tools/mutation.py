@@ -134,6 +134,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("events", 'elif ch.op is "del":'): "ops are string literals of xenia.db.core, interned: identity and equality agree",
     ("events", "self._answers_gen = not 1"): "the caches it guards start empty: skipping their first clear changes nothing",
     ("http", "self._stop_parsing(data[e.args[ -1] :])"): "HttpParserUpgrade carries one argument, the offset",
+    ("tasks", "def finish(self, ref: str, /, result: str | None = None, error: list[str] | None = None) -> None:"): (
+        "every caller passes ref by position and result or error by name"
+    ),
+    ("tasks", "if delay != 0:"): "asyncio.sleep of a negative delay returns at once, like no sleep",
+    ("tasks", "if self._manager is None and self._live is None:"): (
+        "a context has both a manager and a live entry or neither (context() and create_subtask make them)"
+    ),
+    ("events", "if entry is not None and entry.deleted and entry.gen <= gen:"): (
+        "an entry's gen is its object's latest change, never below one of its tombstones"
+    ),
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),
