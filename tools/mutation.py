@@ -167,7 +167,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("sessions", "stale = [ref for ref, s in self.active.items() if s.last_seen <= deadline]"): (
         "differs only when the idle time equals the timeout to the last bit of a float clock"
     ),
-    ("sessions", "if not self.guard.locked(uname, address):"): "only whether a log line is written",
+    ("sessions", "if not self.guard.locked(uname, address): <- self.guard.failed(uname, address)"): (
+        "only whether a log line is written"
+    ),
     ("sessions", '@dataclass(slots=False)'): "slots only save memory; nothing adds attributes to an ActiveSession",
     ("sessions", 'log.debug("login refused for %r from %s: locked out", uname, address and "?")'): (
         "only the wording of a log line"
@@ -298,12 +300,14 @@ def score(name: str, session: Path) -> dict[str, int]:
                 counts["annotations"] += 1
                 continue
             counts["ran"] += 1
-            if equivalent(name, result.diff or ""):
-                counts["equivalent"] += 1
-            elif result.test_outcome == TestOutcome.SURVIVED:
-                counts["survived"] += 1
-            else:
+            if result.test_outcome != TestOutcome.SURVIVED:
                 counts["killed"] += 1  # killed, or incompetent (the mutant does not even import)
+                if equivalent(name, result.diff or ""):  # a test told it apart: the listing is wrong
+                    print(f"{name}: listed as equivalent but killed:\n{result.diff}", file=sys.stderr)
+            elif equivalent(name, result.diff or ""):
+                counts["equivalent"] += 1
+            else:
+                counts["survived"] += 1
     return counts
 
 
