@@ -144,6 +144,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("events", "if entry is not None and entry.deleted and entry.gen <= gen:"): (
         "an entry's gen is its object's latest change, never below one of its tombstones"
     ),
+    ("http", "left = self.per_address.pop(address, 2) - 1"): (
+        "release() goes on only for an admitted connection, whose address admit() counted: the default is never used"
+    ),
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),

@@ -313,8 +313,11 @@ async def test_streaming_routes_read_bodies_as_they_arrive_and_answer_in_pieces(
 
     async def handler(req: Request, local: bool) -> Response:
         assert req.stream is not None and req.body == b""
+        mine: list[bytes] = []
         while piece := await req.stream.read():
-            got.append(piece)
+            mine.append(piece)
+        assert req.stream.received == sum(map(len, mine)) == req.stream.length
+        got.extend(mine)
         if req.path == "/chunked":
             return Response(200, b"", "application/octet-stream", stream=_pieces(3))
         return Response(200, b"", "application/octet-stream", stream=_pieces(2), stream_length=len(b"piece0;piece1;"))
@@ -328,6 +331,7 @@ async def test_streaming_routes_read_bodies_as_they_arrive_and_answer_in_pieces(
         writer.write(f"PUT /chunked HTTP/1.1\r\nContent-Length: {len(big)}\r\n\r\n".encode() + big)
         head = (await reader.readuntil(b"\r\n\r\n")).decode()
         assert head.startswith("HTTP/1.1 200 OK") and "Transfer-Encoding: chunked" in head
+        assert "Connection: keep-alive" in head
         body = await reader.readuntil(b"0\r\n\r\n")
         assert body == b"7\r\npiece0;\r\n7\r\npiece1;\r\n7\r\npiece2;\r\n0\r\n\r\n"
         assert b"".join(got) == big
@@ -419,7 +423,7 @@ async def test_a_client_that_stops_reading_stops_being_read() -> None:
         served.append(req.path)
         return Response(200, big)
 
-    async with serve(handler) as srv:
+    async with serve(handler, header_timeout=0.4) as srv:  # sweeps every 0.1 s; idle_timeout stays 300 s
         sock = socket.create_connection(("127.0.0.1", srv.port))
         sock.setblocking(False)
         loop = asyncio.get_running_loop()
@@ -430,6 +434,7 @@ async def test_a_client_that_stops_reading_stops_being_read() -> None:
                 break
             await asyncio.sleep(0.01)
         assert len(served) < 10  # answers pile up unread: the server stopped answering (and reading)
+        await asyncio.sleep(0.3)  # several sweeps: a client that does not read keeps its idle_timeout
         received = 0
         while received < 10 * len(big):
             try:
@@ -443,3 +448,23 @@ async def test_a_client_that_stops_reading_stops_being_read() -> None:
                 break
         sock.close()
         assert served == [f"/{i}" for i in range(len(served))]
+
+
+@pytest.mark.asyncio
+async def test_a_request_head_in_pieces_within_the_header_timeout_is_answered() -> None:
+    async with serve(header_timeout=2.0) as srv:  # swept every 0.5 s
+        reader, writer = await srv.connect()
+        writer.write(b"GET /slowly HTTP/1.1\r\n")
+        await asyncio.sleep(0.8)
+        writer.write(b"Host: x\r\n\r\n")
+        status, _, body = await asyncio.wait_for(read_answer(reader), WAIT)
+        assert status == "HTTP/1.1 200 OK" and body.startswith(b"GET /slowly")
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_an_upgrade_the_handler_declines_is_answered_then_closed() -> None:
+    async with serve() as srv:
+        request = b"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+        raw = await srv.exchange(request, half_close=False)  # read until the server closes
+        assert statuses(raw) == ["HTTP/1.1 200 OK"] and b"Connection: close\r\n" in raw
