@@ -147,6 +147,11 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("http", "left = self.per_address.pop(address, 2) - 1"): (
         "release() goes on only for an admitted connection, whose address admit() counted: the default is never used"
     ),
+    ("events", "if len(self._answers) <= 1024:"): "a cache bound: one answer more or less kept changes no answer",
+    ("events", "self._answers_gen = ~1"): "the caches it guards start empty: skipping their first clear changes nothing",
+    ("events", "timeout = -1.0"): "a deadline already passed answers at once, whether by 0 or by 1 s",
+    ("dispatch", "@dataclass(slots=False)"): "slots only save memory; nothing adds attributes to a Reply",
+    ("tasks", "is_async: bool = True"): "the default is never used: _create, the one maker of a _Live, passes it",
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),
