@@ -64,7 +64,7 @@ MODULES: dict[str, Target] = {
     ),
     "dispatch": Target("src/xenia/api/dispatch.py", ("tests/unit/test_dispatch.py",)),
     "sessions": Target("src/xenia/api/sessions.py", ("tests/unit/test_sessions.py",)),
-    "auth": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py",)),
+    "auth": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py", "tests/unit/test_passwords.py")),
     "events": Target("src/xenia/api/events.py", ("tests/unit/test_events.py", "tests/unit/test_event_hub.py")),
     "tasks": Target("src/xenia/api/tasks.py", ("tests/unit/test_events_tasks.py", "tests/unit/test_tasks.py")),
     "db": Target("src/xenia/db/core.py", ("tests/unit/test_db.py", "tests/unit/test_query.py")),
@@ -152,6 +152,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("events", "timeout = -1.0"): "a deadline already passed answers at once, whether by 0 or by 1 s",
     ("dispatch", "@dataclass(slots=False)"): "slots only save memory; nothing adds attributes to a Reply",
     ("tasks", "is_async: bool = True"): "the default is never used: _create, the one maker of a _Live, passes it",
+    ("auth", 'if password is "":'): "CPython has a single empty str: every empty password is that object",
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),
