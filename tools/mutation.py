@@ -287,9 +287,20 @@ def skip_annotations(target: Target, session: Path) -> int:
 
 
 def forget_survivors(session: Path) -> int:
-    """Drop the survivors' results, so that the next run tries them again (after new tests)."""
+    """Drop the survivors' results, so that the next run tries them again (after new tests), and only
+    them: mutants never run are parked (a NO_TEST result) until :func:`unpark` puts them back."""
     with sqlite3.connect(session) as db:
+        db.execute(
+            "INSERT INTO work_results (job_id, worker_outcome) SELECT job_id, 'NO_TEST' FROM work_items "
+            "WHERE job_id NOT IN (SELECT job_id FROM work_results)"
+        )
         return db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
+
+
+def unpark(session: Path) -> None:
+    """Put back the mutants :func:`forget_survivors` parked: pending again for a later run."""
+    with sqlite3.connect(session) as db:
+        db.execute("DELETE FROM work_results WHERE worker_outcome = 'NO_TEST'")
 
 
 def run(name: str, seconds: float, fresh: bool) -> dict[str, int]:
@@ -311,6 +322,7 @@ def run(name: str, seconds: float, fresh: bool) -> dict[str, int]:
         pass  # bounded: results so far are in the session; the module is restored below
     finally:
         (ROOT / target.module).write_bytes(original)
+        unpark(session)
     return score(name, session)
 
 
