@@ -153,6 +153,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("dispatch", "@dataclass(slots=False)"): "slots only save memory; nothing adds attributes to a Reply",
     ("tasks", "is_async: bool = True"): "the default is never used: _create, the one maker of a _Live, passes it",
     ("auth", 'if password is "":'): "CPython has a single empty str: every empty password is that object",
+    ("auth", 'if password <= "":'): "no string is below the empty one: <= '' holds for '' alone",
     ("events", 'entry = _Entry(ch.cls, gen, gen if ch.op is "add" else self.base, False)'): (
         "ops are string literals of xenia.db.core, interned: identity and equality agree"
     ),
