@@ -171,6 +171,14 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("http", "if count == limits.max_connections_per_address:"): (
         "a count grows by one per admitted connection and stops at the limit: it never passes it"
     ),
+    ("tasks", "if fraction - live.progress >= 0.001 or fraction >= 1.0:"): (
+        "set_progress gets fractions TaskContext.progress clamped to at most 1"
+    ),
+    ("tasks", "if delay >= 0:"): "asyncio.sleep(0) under guard only yields once: no caller can tell",
+    ("tasks", "if delay > -1:"): "asyncio.sleep(0) under guard only yields once: no caller can tell",
+    ("tasks", "parent: TaskContext | None = None, lo: float = 0.0, hi: float = 2.0) -> None:  # fmt: skip"): (
+        "hi is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
+    ),
     ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
         "is_async is read only beside `ref in self.running`, which never holds a client-made task"
     ),
