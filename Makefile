@@ -91,7 +91,7 @@ fuzz: $(BIN)/.installed
 ## mutation: cosmic-ray over the core modules, one at a time, MUTATION_SECONDS each (figures in docs/testing.md)
 mutation: $(BIN)/.installed
 	$(BIN)/pip install -q -e '.[dev,mutation]'
-	$(BIN)/python tools/mutation.py --seconds $${MUTATION_SECONDS:-1800} $(MUTATION_MODULES)
+	nice -n 19 $(BIN)/python tools/mutation.py --seconds $${MUTATION_SECONDS:-1800} $(MUTATION_ARGS) $(MUTATION_MODULES)
 
 ## bench: every benchmark, printing figures and ratios against its peer
 bench: $(BIN)/.installed

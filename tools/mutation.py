@@ -18,6 +18,10 @@ none = all). The machine is shared: modules run one after another, one mutant at
 from __future__ import annotations
 
 import argparse
+import ast
+import os
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,18 +31,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".mutation"
 PYTEST = f"{sys.executable} -m pytest -x -q -p no:cacheprovider"
+#: hypothesis' pytest plugin costs seconds to import; only property tests need it
+NO_HYPOTHESIS = "-p no:hypothesispytest"
 
 
 @dataclass(frozen=True)
 class Target:
-    """A module under mutation and the tests that should notice any change to what it does."""
+    """A module under mutation and the tests that should notice any change to what it does.
+
+    The tests are in-process unit tests wherever they can be (no daemon subprocess), so one
+    mutant costs one pytest start and a second or two of tests, not a daemon's boot."""
 
     module: str
     tests: tuple[str, ...]
+    #: the tests use hypothesis (its plugin stays loaded)
+    hypothesis: bool = False
+    #: seconds one mutant's test run may take before it counts as killed (an endless loop)
+    timeout: float = 60.0
+
+    def command(self) -> str:
+        return f"{PYTEST} {'' if self.hypothesis else NO_HYPOTHESIS} {' '.join(self.tests)}"
 
 
 MODULES: dict[str, Target] = {
-    "http": Target("src/xenia/api/http.py", ("tests/http",)),
+    "http": Target("src/xenia/api/http.py", ("tests/unit/test_http_protocol.py",)),
     "xmlrpc": Target(
         "src/xenia/api/codec/xmlrpc.py", ("tests/unit/test_codecs.py", "tests/unit/test_xmlrpc_encode.py")
     ),
@@ -46,24 +62,170 @@ MODULES: dict[str, Target] = {
         "src/xenia/api/codec/jsonrpc.py",
         ("tests/unit/test_codecs.py", "tests/unit/test_jsonrpc_codec.py", "tests/functional/test_jsonrpc.py"),
     ),
-    "dispatch": Target(
-        "src/xenia/api/dispatch.py", ("tests/functional/test_errors.py", "tests/functional/test_rbac.py")
-    ),
-    "sessions": Target("src/xenia/api/sessions.py", ("tests/unit/test_auth.py", "tests/functional/test_sessions.py")),
-    "rbac": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py", "tests/functional/test_rbac.py")),
-    "events": Target("src/xenia/api/events.py", ("tests/unit/test_events.py", "tests/unit/test_events_tasks.py")),
-    "tasks": Target("src/xenia/api/tasks.py", ("tests/unit/test_events_tasks.py", "tests/functional/test_tasks.py")),
+    "dispatch": Target("src/xenia/api/dispatch.py", ("tests/unit/test_dispatch.py",)),
+    "sessions": Target("src/xenia/api/sessions.py", ("tests/unit/test_sessions.py",)),
+    "auth": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py", "tests/unit/test_passwords.py")),
+    "events": Target("src/xenia/api/events.py", ("tests/unit/test_events.py", "tests/unit/test_event_hub.py")),
+    "tasks": Target("src/xenia/api/tasks.py", ("tests/unit/test_events_tasks.py", "tests/unit/test_tasks.py")),
     "db": Target("src/xenia/db/core.py", ("tests/unit/test_db.py", "tests/unit/test_query.py")),
     "ops": Target("src/xenia/ops/lifecycle.py", ("tests/unit/ops",)),
     "store": Target("src/xenia/store/engine.py", ("tests/store/test_model.py", "tests/store/test_scenarios.py")),
 }
 
+_LIVE = "a task with a live entry is pending or cancelling (task_status_type's other values are final)"
+
 #: (module name, the line as the mutant has it) -> why no client can tell that mutant from the original.
+#: A line that occurs more than once in a module is told apart by a line of the diff's context after
+#: `` <- `` (``"break <- everything = True"``: the ``break`` right after that line).
 EQUIVALENT: dict[tuple[str, str], str] = {
     ("jsonrpc", "@dataclass(frozen=True, slots=False)"): "slots only save memory; nothing sets attributes",
     ("jsonrpc", "@dataclass(frozen=False, slots=True)"): "nothing assigns to a JsonCall (mypy would refuse it)",
     ("jsonrpc", "bad_utf8: bool = True"): "the default is never used: parse_call, the only constructor, passes it",
+    ("sessions", 'if kind >= "user":'): "the kinds are anonymous, originator and user: only user is >= user",
+    ("sessions", 'if kind is "originator":'): "both are the interned literal of this module (session_group makes the kind)",
+    ("sessions", 'if not matches or password is "" or user is None or user_ref is None:'): (
+        "CPython has a single empty str: every empty password is that object"
+    ),
+    ("sessions", 'if not matches or password == "" or user is None and user_ref is None:'): (
+        "user is None exactly when user_ref is None (the record is read from the ref)"
+    ),
+    ("sessions", 'log.warning("failed login for %r from %s: locked out after repeated failures", uname, address and "?")'): (
+        "only the wording of a log line"
+    ),
+    ("sessions", "if now - session.last_seen >= self.limits.idle_timeout:"): (
+        "differs only when the idle time equals the timeout to the last bit of a float clock"
+    ),
+    ("events", "self._answers_gen = - 0"): "the caches it guards start empty: skipping their first clear changes nothing",
+    ("dispatch", 'self, name: str, params: list[Any], /, local: bool = False, bad_utf8: bool = False, peer: str = ""'): (
+        "every caller passes name and params by position and the rest by name"
+    ),
+    ("events", "if not keys or timeout < 0:"): "from_ and next never wait with a timeout of 0 (from_ answers first)",
+    ("events", "if not keys and timeout <= 0:"): (
+        "with no keys the future-and-timer path waits exactly as _sleep does: for the session's end or the timeout"
+    ),
+    ("events", 'if batch["events"] or since is None or remaining < 0 or self.closed:'): (
+        "at exactly 0 left the wait that follows returns at once and the next round answers"
+    ),
+    ("events", "break <- everything = True"): (
+        "after '*' later entries widen nothing; only a malformed later entry goes unrefused, and xapi's "
+        "parser (split at the first '/') refuses none"
+    ),
+    ("events", "if len(self._answers) < 1023:"): "a cache bound: one answer more or less kept changes no answer",
+    ("events", "if not timeout > -1:  # also NaN"): "a timeout in (-1, 0) answers at once either way (deadline passed)",
+    ("tasks", "def _create(self, label: str, description: str, session: str, /, is_async: bool,"): (
+        "every caller passes label, description and session by position and the rest by name"
+    ),
+    ("tasks", 'if self.db.exists("task", ref) and self.db.get("task", ref)["status"] >= "pending":'): (
+        f"{_LIVE}: of those only pending is >= pending"
+    ),
+    ("tasks", 'if rec["status"] < "pending" or live is None:'): f"{_LIVE}: of those only cancelling is < pending",
+    ("tasks", "@dataclass(slots=False)"): "slots only save memory; nothing adds attributes to a _Live",
+    ("tasks", "if self._manager is not None or self._live is not None:"): (
+        "a context has both a manager and a live entry or neither (context() and create_subtask make them)"
+    ),
+    ("tasks", "parent: TaskContext | None = None, lo: float = 0.0, hi: float = 0.0) -> None:  # fmt: skip"): (
+        "hi is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
+    ),
+    ("tasks", "fraction = min(max(fraction, -1.0), 1.0)"): (
+        "a negative fraction is below the progress already reached, here and in the parent (lo is the "
+        "parent's progress when the subtask began): ignored either way"
+    ),
+    ("events", 'if ch.op <= "add":'): "the db's ops are add, mod and del: only add is <= add",
+    ("events", 'elif ch.op is "del":'): "ops are string literals of xenia.db.core, interned: identity and equality agree",
+    ("events", "self._answers_gen = not 1"): "the caches it guards start empty: skipping their first clear changes nothing",
+    ("http", "self._stop_parsing(data[e.args[ -1] :])"): "HttpParserUpgrade carries one argument, the offset",
+    ("tasks", "def finish(self, ref: str, /, result: str | None = None, error: list[str] | None = None) -> None:"): (
+        "every caller passes ref by position and result or error by name"
+    ),
+    ("tasks", "if delay != 0:"): "asyncio.sleep of a negative delay returns at once, like no sleep",
+    ("tasks", "if self._manager is None and self._live is None:"): (
+        "a context has both a manager and a live entry or neither (context() and create_subtask make them)"
+    ),
+    ("events", "if entry is not None and entry.deleted and entry.gen <= gen:"): (
+        "an entry's gen is its object's latest change, never below one of its tombstones"
+    ),
+    ("http", "left = self.per_address.pop(address, 2) - 1"): (
+        "release() goes on only for an admitted connection, whose address admit() counted: the default is never used"
+    ),
+    ("events", "if len(self._answers) <= 1024:"): "a cache bound: one answer more or less kept changes no answer",
+    ("events", "self._answers_gen = ~1"): "the caches it guards start empty: skipping their first clear changes nothing",
+    ("events", "timeout = -1.0"): "a deadline already passed answers at once, whether by 0 or by 1 s",
+    ("dispatch", "@dataclass(slots=False)"): "slots only save memory; nothing adds attributes to a Reply",
+    ("tasks", "is_async: bool = True"): "the default is never used: _create, the one maker of a _Live, passes it",
+    ("auth", 'if password is "":'): "CPython has a single empty str: every empty password is that object",
+    ("auth", 'if password <= "":'): "no string is below the empty one: <= '' holds for '' alone",
+    ("events", 'entry = _Entry(ch.cls, gen, gen if ch.op is "add" else self.base, False)'): (
+        "ops are string literals of xenia.db.core, interned: identity and equality agree"
+    ),
+    ("events", "if len(self._xml) != 1024:"): "a cache bound: one encoding more or less kept changes no answer",
+    ("events", "if len(self._json) < 1023:"): "a cache bound: one encoding more or less kept changes no answer",
+    ("events", "if timeout != 0:"): "wait is never called with a timeout <= 0 (from_ answers first; next waits 60 s)",
+    ("events", "if timeout > -1:"): "wait is never called with a timeout <= 0 (from_ answers first; next waits 60 s)",
+    ("events", "self._answers_gen = 1"): "current is the clock's microseconds since the epoch plus the db's generation: never 1",
+    ("events", "batch_delay: float = -1.0"): "asyncio.sleep of a negative delay returns at once, like sleep(0)",
+    ("events", "await self.wait(subs, session, 59.0)"): (
+        "next waits again until an event whatever the slice: 59 or 60 s changes no answer"
+    ),
+    ("http", "if self.refused % 1000 < 1:  # a flood must not flood the log too"): "only which refusals are logged",
+    ("http", "if self.refused % 1001 == 1:  # a flood must not flood the log too"): "only which refusals are logged",
+    ("http", "if count == limits.max_connections_per_address:"): (
+        "a count grows by one per admitted connection and stops at the limit: it never passes it"
+    ),
+    ("tasks", "if fraction - live.progress >= 0.001 or fraction >= 1.0:"): (
+        "set_progress gets fractions TaskContext.progress clamped to at most 1"
+    ),
+    ("tasks", "if delay >= 0:"): "asyncio.sleep(0) under guard only yields once: no caller can tell",
+    ("tasks", "if delay > -1:"): "asyncio.sleep(0) under guard only yields once: no caller can tell",
+    ("tasks", "parent: TaskContext | None = None, lo: float = 0.0, hi: float = 2.0) -> None:  # fmt: skip"): (
+        "hi is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
+    ),
+    ("tasks", "return self._create(label, description, session, is_async=True)[0]"): (
+        "is_async is read only beside `ref in self.running`, which never holds a client-made task"
+    ),
+    ("tasks", "parent: TaskContext | None = None, lo: float = 1.0, hi: float = 1.0) -> None:  # fmt: skip"): (
+        "lo is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
+    ),
+    ("tasks", "parent: TaskContext | None = None, lo: float = -1.0, hi: float = 1.0) -> None:  # fmt: skip"): (
+        "lo is read only with a parent, and create_subtask, the one maker of such contexts, passes it"
+    ),
+    ("sessions", "for stale in by_activity[: len(members) // cap]:"): (
+        "a group grows by one login at a time, so it is over its cap by exactly one: (cap+1)//cap == 1"
+    ),
+    ("sessions", "if len(members) >= cap:"): "at exactly the cap the slice by_activity[:0] logs nobody out",
+    ("sessions", 'if not matches or password <= "" or user is None or user_ref is None:'): (
+        "no string is below the empty one: <= '' holds for '' alone"
+    ),
+    ("sessions", 'if kind is "user":'): "both are the interned literal of this module (session_group makes the kind)",
+    ("sessions", "by_activity = sorted((r for r in members if r is not ref), key=lambda r: self.active[r].last_seen)"): (
+        "the group's keys are the very ref objects _open put there: identity and equality agree"
+    ),
+    ("sessions", "stale = [ref for ref, s in self.active.items() if s.last_seen <= deadline]"): (
+        "differs only when the idle time equals the timeout to the last bit of a float clock"
+    ),
+    ("sessions", "if not self.guard.locked(uname, address): <- self.guard.failed(uname, address)"): (
+        "only whether a log line is written"
+    ),
+    ("sessions", '@dataclass(slots=False)'): "slots only save memory; nothing adds attributes to an ActiveSession",
+    ("sessions", 'log.debug("login refused for %r from %s: locked out", uname, address and "?")'): (
+        "only the wording of a log line"
+    ),
+    ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
+        "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
+    ),
 }
+
+
+def equivalent(name: str, diff: str) -> bool:
+    """Whether the mutant with this diff is listed in :data:`EQUIVALENT`."""
+    line = _mutated_line(diff)
+    if (name, line) in EQUIVALENT:
+        return True
+    context = {ln[1:].strip() for ln in diff.splitlines() if ln.startswith(" ")}
+    for module, key in EQUIVALENT:
+        mutated, sep, near = key.partition(" <- ")
+        if sep and module == name and mutated == line and near in context:
+            return True
+    return False
 
 
 def _mutated_line(diff: str) -> str:
@@ -77,12 +239,77 @@ def config(name: str, target: Target) -> Path:
     path.write_text(
         "[cosmic-ray]\n"
         f'module-path = "{target.module}"\n'
-        "timeout = 300.0\n"
+        f"timeout = {target.timeout}\n"
         "excluded-modules = []\n"
-        f'test-command = "{PYTEST} {" ".join(target.tests)}"\n'
+        f'test-command = "{target.command()}"\n'
         '[cosmic-ray.distributor]\nname = "local"\n'
     )
     return path
+
+
+def _env() -> dict[str, str]:
+    """The environment of every cosmic-ray run: this tree's ``src`` first on the path, so the tests
+    import the module cosmic-ray mutates even when this tree is a copy of the editable install's."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
+    }
+
+
+def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the module's annotations are, as ((line, column), (line, column)) spans.
+
+    Under ``from __future__ import annotations`` an annotation is a string nobody evaluates (nothing
+    in xenia calls ``get_type_hints``), so a mutant inside one (``str | None`` made ``str - None``)
+    changes nothing a test or a client could see: such mutants are marked skipped, not run."""
+    tree = ast.parse(source)
+    future = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(a.name == "annotations" for a in node.names)
+        for node in tree.body
+    )
+    if not future:
+        return []
+    found: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            found.append(node.returns)
+        elif isinstance(node, ast.arg) and node.annotation is not None:
+            found.append(node.annotation)
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+    return [((a.lineno, a.col_offset), (a.end_lineno or a.lineno, a.end_col_offset or 0)) for a in found]
+
+
+def skip_annotations(target: Target, session: Path) -> int:
+    """Mark the mutants inside annotations skipped (see :func:`annotation_spans`); returns how many."""
+    from cosmic_ray.work_db import WorkDB, use_db  # type: ignore[import-untyped]
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult  # type: ignore[import-untyped]
+
+    spans = annotation_spans((ROOT / target.module).read_text())
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        inside = [item.job_id for item in db.work_items
+                  if any(lo <= tuple(item.mutations[0].start_pos) < hi for lo, hi in spans)]  # fmt: skip
+        db.set_multiple_results(inside, WorkResult(worker_outcome=WorkerOutcome.SKIPPED))
+    return len(inside)
+
+
+def forget_survivors(session: Path) -> int:
+    """Drop the survivors' results, so that the next run tries them again (after new tests), and only
+    them: mutants never run are parked (a NO_TEST result) until :func:`unpark` puts them back."""
+    with sqlite3.connect(session) as db:
+        db.execute(
+            "INSERT INTO work_results (job_id, worker_outcome) SELECT job_id, 'NO_TEST' FROM work_items "
+            "WHERE job_id NOT IN (SELECT job_id FROM work_results)"
+        )
+        return db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
+
+
+def unpark(session: Path) -> None:
+    """Put back the mutants :func:`forget_survivors` parked: pending again for a later run."""
+    with sqlite3.connect(session) as db:
+        db.execute("DELETE FROM work_results WHERE worker_outcome = 'NO_TEST'")
 
 
 def run(name: str, seconds: float, fresh: bool) -> dict[str, int]:
@@ -90,36 +317,44 @@ def run(name: str, seconds: float, fresh: bool) -> dict[str, int]:
     cfg, session = config(name, target), WORK / f"{name}.sqlite"
     if fresh or not session.exists():
         session.unlink(missing_ok=True)
-        subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "init", str(cfg), str(session)], cwd=ROOT, check=True)
-        baseline = subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "baseline", str(cfg)], cwd=ROOT)
+        subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "init", str(cfg), str(session)], cwd=ROOT, check=True,
+                       env=_env())  # fmt: skip
+        baseline = subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "baseline", str(cfg)], cwd=ROOT, env=_env())
         if baseline.returncode != 0:
             raise SystemExit(f"{name}: the tests fail on the unmutated module; fix that first")
+    skip_annotations(target, session)
     original = (ROOT / target.module).read_bytes()
     try:
         subprocess.run([sys.executable, "-m", "cosmic_ray.cli", "exec", str(cfg), str(session)], cwd=ROOT,
-                       timeout=seconds)  # fmt: skip
+                       timeout=seconds, env=_env())  # fmt: skip
     except subprocess.TimeoutExpired:
         pass  # bounded: results so far are in the session; the module is restored below
     finally:
         (ROOT / target.module).write_bytes(original)
+        unpark(session)
     return score(name, session)
 
 
 def score(name: str, session: Path) -> dict[str, int]:
-    from cosmic_ray.work_db import WorkDB, use_db  # type: ignore[import-untyped]
-    from cosmic_ray.work_item import TestOutcome  # type: ignore[import-untyped]
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
-    counts = {"mutants": 0, "ran": 0, "killed": 0, "survived": 0, "equivalent": 0}
+    counts = {"mutants": 0, "annotations": 0, "ran": 0, "killed": 0, "survived": 0, "equivalent": 0}
     with use_db(str(session), WorkDB.Mode.open) as db:
         counts["mutants"] = db.num_work_items
         for _item, result in db.completed_work_items:
+            if result.worker_outcome == WorkerOutcome.SKIPPED:
+                counts["annotations"] += 1
+                continue
             counts["ran"] += 1
-            if (name, _mutated_line(result.diff or "")) in EQUIVALENT:
-                counts["equivalent"] += 1
-            elif result.test_outcome == TestOutcome.SURVIVED:
-                counts["survived"] += 1
-            else:
+            if result.test_outcome != TestOutcome.SURVIVED:
                 counts["killed"] += 1  # killed, or incompetent (the mutant does not even import)
+                if equivalent(name, result.diff or ""):  # a test told it apart: the listing is wrong
+                    print(f"{name}: listed as equivalent but killed:\n{result.diff}", file=sys.stderr)
+            elif equivalent(name, result.diff or ""):
+                counts["equivalent"] += 1
+            else:
+                counts["survived"] += 1
     return counts
 
 
@@ -132,9 +367,26 @@ def survivors(name: str) -> None:
         for item, result in db.completed_work_items:
             if (
                 result.test_outcome == TestOutcome.SURVIVED
-                and (name, _mutated_line(result.diff or "")) not in EQUIVALENT
+                and not equivalent(name, result.diff or "")
             ):
                 print(f"--- {name} {item.job_id}\n{result.diff}")
+
+
+def table(took: dict[str, float]) -> None:
+    """The score of every module with a session in ``.mutation/`` (this run's and earlier ones')."""
+    print(f"{'module':10} {'mutants':>8} {'annot.':>7} {'ran':>5} {'killed':>7} {'survived':>9} {'equiv.':>7} "
+          f"{'score':>7}  {'':8} time")  # fmt: skip
+    for name in MODULES:
+        session = WORK / f"{name}.sqlite"
+        if not session.exists():
+            continue
+        c = score(name, session)
+        judged = c["killed"] + c["survived"]
+        pct = f"{100 * c['killed'] / judged:.1f}%" if judged else "-"
+        partial = "partial" if c["ran"] + c["annotations"] < c["mutants"] else "complete"
+        spent = f"{took[name]:.0f} s" if name in took else "earlier"
+        print(f"{name:10} {c['mutants']:8} {c['annotations']:7} {c['ran']:5} {c['killed']:7} {c['survived']:9} "
+              f"{c['equivalent']:7} {pct:>7}  {partial:8} {spent}")  # fmt: skip
 
 
 def main() -> None:
@@ -143,7 +395,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1800, help="time budget per module (default 1800)")
     parser.add_argument("--fresh", action="store_true", help="forget earlier sessions")
     parser.add_argument("--survivors", action="store_true", help="print surviving mutants instead of running")
+    parser.add_argument("--retry-survivors", action="store_true",
+                        help="run the survivors of earlier runs again (after tests were added)")  # fmt: skip
     args = parser.parse_args()
+    # a stopped run (SIGTERM) still puts the module back: the ``finally`` in run() needs an exception
+    signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(128 + signo))
     WORK.mkdir(exist_ok=True)
     names = args.modules or list(MODULES)
     if unknown := set(names) - set(MODULES):
@@ -152,16 +408,14 @@ def main() -> None:
         for name in names:
             survivors(name)
         return
-    rows = []
+    took: dict[str, float] = {}
     for name in names:
         started = time.monotonic()
-        rows.append((name, run(name, args.seconds, args.fresh), time.monotonic() - started))
-    print(f"{'module':10} {'mutants':>8} {'ran':>6} {'killed':>7} {'survived':>9} {'equiv.':>7} {'score':>7}  time")
-    for name, c, took in rows:
-        judged = c["killed"] + c["survived"]
-        pct = f"{100 * c['killed'] / judged:.1f}%" if judged else "-"
-        print(f"{name:10} {c['mutants']:8} {c['ran']:6} {c['killed']:7} {c['survived']:9} {c['equivalent']:7} "
-              f"{pct:>7}  {took:.0f} s")  # fmt: skip
+        if args.retry_survivors and (WORK / f"{name}.sqlite").exists() and not args.fresh:
+            forget_survivors(WORK / f"{name}.sqlite")
+        run(name, args.seconds, args.fresh)
+        took[name] = time.monotonic() - started
+    table(took)
 
 
 if __name__ == "__main__":

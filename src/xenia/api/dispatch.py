@@ -164,7 +164,7 @@ class Dispatcher:
         offset = 1 if method.session_first else 0
         given = len(params) - offset
         if not (method.required <= given <= len(method.params)):
-            raise ApiError("MESSAGE_PARAMETER_COUNT_MISMATCH", method.wire, method.required, max(given, 0))
+            raise ApiError("MESSAGE_PARAMETER_COUNT_MISMATCH", method.wire, method.required, given)  # xapi: len(params) - 1, so -1 with no session
         session_ref = params[0] if offset else None
         if offset and not isinstance(session_ref, str):
             raise ApiError("SESSION_INVALID", str(session_ref))

@@ -1,0 +1,470 @@
+"""The HTTP layer in process: a real listening socket served by :class:`HttpProtocol` on the test's loop,
+talked to over TCP with raw bytes, as any client would (the daemon-level twins are in tests/http).
+
+Expected behaviour is HTTP/1.1's (RFC 9112: pipelined answers in order, ``Connection: close`` for
+HTTP/1.0, a half-closed client still gets its answers) and xapi's limits (300 KiB RPC bodies -> 413,
+the request head bound -> 431, a header timeout -> 408).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import struct
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from xenia.api.http import (
+    MAX_BODY,
+    MAX_HEAD,
+    Connections,
+    HttpLimits,
+    HttpProtocol,
+    Request,
+    Response,
+    error_page,
+    render,
+)
+
+#: seconds a client waits for what must come (a broken server fails the test instead of hanging it)
+WAIT = 10
+
+Handler = Callable[[Request, bool], "Response | Awaitable[Response]"]
+
+
+def echo(req: Request, local: bool) -> Response:
+    return Response(200, f"{req.method} {req.path} {req.query} {len(req.body)} {req.peer}".encode())
+
+
+class Server:
+    def __init__(self, handler: Handler, limits: HttpLimits, streaming: Callable[[str, str], bool] | None) -> None:
+        self.handler = handler
+        self.connections = Connections(limits)
+        self.streaming = streaming
+        self.server: asyncio.Server | None = None
+        self.port = 0
+
+    async def __aenter__(self) -> Server:
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(
+            lambda: HttpProtocol(self.handler, False, self.connections, self.streaming), "127.0.0.1", 0)  # fmt: skip
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+        self.connections.close()
+
+    async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def exchange(self, data: bytes, half_close: bool = True) -> bytes:
+        """Send ``data``, then read until the server closes."""
+        reader, writer = await self.connect()
+        writer.write(data)
+        if half_close:
+            writer.write_eof()
+        out = await asyncio.wait_for(reader.read(), WAIT)
+        writer.close()
+        return out
+
+
+def serve(handler: Handler = echo, streaming: Callable[[str, str], bool] | None = None, **limits: Any) -> Server:
+    return Server(handler, HttpLimits(**limits), streaming)
+
+
+async def read_answer(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes]:
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+    status, *lines = head.strip().split("\r\n")
+    headers = {k.lower(): v for k, v in (ln.split(": ", 1) for ln in lines)}
+    body = await reader.readexactly(int(headers["content-length"])) if "content-length" in headers else b""
+    return status, headers, body
+
+
+def statuses(raw: bytes) -> list[str]:
+    """The status lines in what came back (an answer may follow the previous body directly)."""
+    return re.findall(r"HTTP/1\.1 \d{3} [^\r]*", raw.decode("latin-1"))
+
+
+def post(path: str, body: bytes, extra: str = "") -> bytes:
+    return f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n{extra}\r\n".encode() + body
+
+
+@pytest.mark.asyncio
+async def test_an_answer_has_its_status_length_type_cors_and_keep_alive() -> None:
+    async with serve() as srv:
+        reader, writer = await srv.connect()
+        writer.write(post("/RPC2?x=1", b"hello"))
+        status, headers, body = await read_answer(reader)
+        assert status == "HTTP/1.1 200 OK" and body == b"POST /RPC2 x=1 5 127.0.0.1"
+        assert headers["content-type"] == "text/plain" and headers["connection"] == "keep-alive"
+        assert headers["access-control-allow-origin"] == "*"
+        writer.write(b"GET /again HTTP/1.1\r\nHost: x\r\n\r\n")  # the same connection serves the next
+        assert (await read_answer(reader))[2] == b"GET /again  0 127.0.0.1"
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_http_1_0_and_connection_close_are_answered_then_closed() -> None:
+    async with serve() as srv:
+        for request in (b"GET /a HTTP/1.0\r\n\r\n", b"GET /a HTTP/1.1\r\nConnection: close\r\n\r\n"):
+            raw = await srv.exchange(request, half_close=False)
+            assert statuses(raw) == ["HTTP/1.1 200 OK"] and b"Connection: close\r\n" in raw
+
+
+@pytest.mark.asyncio
+async def test_pipelined_requests_are_answered_in_order_even_when_one_waits() -> None:
+    def handler(req: Request, local: bool) -> Response | Awaitable[Response]:
+        if req.path == "/slow":
+
+            async def later() -> Response:
+                await asyncio.sleep(0.05)
+                return Response(200, b"slow")
+
+            return later()
+        return Response(200, req.path.encode())
+
+    async with serve(handler) as srv:
+        raw = await srv.exchange(b"".join(f"GET {p} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for p in ("/1", "/slow", "/3")))
+        text = raw.decode()
+        assert text.count("HTTP/1.1 200 OK") == 3
+        assert text.index("\r\n\r\n/1") < text.index("\r\n\r\nslow") < text.index("\r\n\r\n/3")
+
+
+@pytest.mark.asyncio
+async def test_a_half_closed_client_gets_every_answer_then_the_close() -> None:
+    def handler(req: Request, local: bool) -> Awaitable[Response]:
+        async def later() -> Response:
+            await asyncio.sleep(0.02)
+            return Response(200, b"late answer")
+
+        return later()
+
+    async with serve(handler) as srv:
+        raw = await srv.exchange(post("/", b"x") + post("/", b"y"))
+        assert raw.count(b"late answer") == 2
+
+
+@pytest.mark.asyncio
+async def test_rpc_bodies_over_300_kib_are_413_with_a_length_or_chunked() -> None:
+    async with serve() as srv:
+        assert MAX_BODY == 300 * 1024
+        assert statuses(await srv.exchange(post("/", b"x" * MAX_BODY))) == ["HTTP/1.1 200 OK"]
+        # refused on the length alone (the body is never sent: the server closes without reading it)
+        too_long = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {MAX_BODY + 1}\r\n\r\n".encode()
+        assert statuses(await srv.exchange(too_long)) == ["HTTP/1.1 413 Request Entity Too Large"]
+        # chunked: refused once the chunks add up to more (the last byte over comes in the last write)
+        reader, writer = await srv.connect()
+        piece = b"x" * 100_000
+        writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        writer.write(b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for _ in range(3)))
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        last = b"x" * (MAX_BODY + 1 - 300_000)
+        writer.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(last), last))
+        writer.write_eof()
+        assert statuses(await asyncio.wait_for(reader.read(), WAIT)) == ["HTTP/1.1 413 Request Entity Too Large"]
+        writer.close()
+        small = b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + b"5\r\nhello\r\n0\r\n\r\n"
+        raw = await srv.exchange(small)
+        assert statuses(raw) == ["HTTP/1.1 200 OK"] and raw.endswith(b"POST /  5 127.0.0.1")
+
+
+@pytest.mark.asyncio
+async def test_a_request_head_over_64_kib_is_431() -> None:
+    async with serve() as srv:
+        assert MAX_HEAD == 64 * 1024
+        fits = f"GET / HTTP/1.1\r\nX-A: {'a' * 60_000}\r\n\r\n".encode()
+        assert statuses(await srv.exchange(fits)) == ["HTTP/1.1 200 OK"]
+        header = f"GET / HTTP/1.1\r\nX-A: {'a' * 40_000}\r\nX-B: {'b' * 40_000}\r\n\r\n".encode()
+        assert statuses(await srv.exchange(header)) == ["HTTP/1.1 431 Request Header Fields Too Large"]
+        url = f"GET /{'u' * (MAX_HEAD + 10)} HTTP/1.1\r\n\r\n".encode()
+        assert statuses(await srv.exchange(url)) == ["HTTP/1.1 431 Request Header Fields Too Large"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "request_bytes",
+    [b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", b"\x00\x01garbage\r\n\r\n",
+     b"GET / HTTP/1.1\r\nContent-Length: abc\r\n\r\n"],
+)  # fmt: skip
+async def test_malformed_requests_are_400_and_closed_after_earlier_answers(request_bytes: bytes) -> None:
+    async with serve() as srv:
+        raw = await srv.exchange(b"GET /first HTTP/1.1\r\n\r\n" + request_bytes, half_close=False)
+        assert statuses(raw) == ["HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request"]
+        assert raw.endswith(b"</p></body></html>") and b"malformed request" in raw
+
+
+@pytest.mark.asyncio
+async def test_a_failing_handler_is_500_and_the_server_goes_on() -> None:
+    def handler(req: Request, local: bool) -> Response | Awaitable[Response]:
+        if req.path == "/sync":
+            raise RuntimeError("bug")
+        if req.path == "/async":
+
+            async def fails() -> Response:
+                raise RuntimeError("bug")
+
+            return fails()
+        return Response(200, b"fine")
+
+    async with serve(handler) as srv:
+        for path in ("/sync", "/async"):
+            raw = await srv.exchange(f"GET {path} HTTP/1.1\r\n\r\nGET /next HTTP/1.1\r\n\r\n".encode(), half_close=False)
+            assert statuses(raw) == ["HTTP/1.1 500 Internal Server Error"]  # an error page closes
+        assert statuses(await srv.exchange(b"GET /ok HTTP/1.1\r\n\r\n")) == ["HTTP/1.1 200 OK"]
+
+
+@pytest.mark.asyncio
+async def test_connections_over_the_limits_get_503() -> None:
+    async with serve(max_connections=3, max_connections_per_address=2) as srv:
+        first = [await srv.connect() for _ in range(2)]
+        for reader, writer in first:  # served: a request on each is answered
+            writer.write(b"GET / HTTP/1.1\r\n\r\n")
+            assert (await read_answer(reader))[0] == "HTTP/1.1 200 OK"
+        raw = await srv.exchange(b"GET / HTTP/1.1\r\n\r\n", half_close=False)
+        assert statuses(raw) == ["HTTP/1.1 503 Service Unavailable"] and srv.connections.refused == 1
+        first[0][1].close()
+        await first[0][1].wait_closed()
+        for _ in range(100):
+            if srv.connections.per_address.get("127.0.0.1") == 1:
+                break
+            await asyncio.sleep(0.01)
+        assert statuses(await srv.exchange(b"GET / HTTP/1.1\r\n\r\n")) == ["HTTP/1.1 200 OK"]
+        first[1][1].close()
+
+
+def test_admission_counts_in_total_and_per_address() -> None:
+    async def main() -> None:
+        conns = Connections(HttpLimits(max_connections=3, max_connections_per_address=2))
+        a, b, c, d = (object() for _ in range(4))
+        assert conns.admit(a, "10.0.0.1") and conns.admit(b, "10.0.0.1")  # type: ignore[arg-type]
+        assert not conns.admit(c, "10.0.0.1")  # type: ignore[arg-type]
+        assert conns.admit(c, "")  # type: ignore[arg-type]  # the local socket has no address
+        assert not conns.admit(d, "10.0.0.2")  # type: ignore[arg-type]  # 3 in total
+        conns.release(a, "10.0.0.1")  # type: ignore[arg-type]
+        conns.release(a, "10.0.0.1")  # type: ignore[arg-type]  # twice: counted once
+        assert conns.per_address == {"10.0.0.1": 1}
+        assert conns.admit(d, "10.0.0.1")  # type: ignore[arg-type]
+        conns.release(b, "10.0.0.1")  # type: ignore[arg-type]
+        conns.release(d, "10.0.0.1")  # type: ignore[arg-type]
+        assert conns.per_address == {} and conns.refused == 2
+        conns.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.asyncio
+async def test_a_request_not_received_in_time_is_408_and_an_idle_connection_closes() -> None:
+    async with serve(header_timeout=0.2, idle_timeout=0.2) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # never finished
+        raw = await asyncio.wait_for(reader.read(), WAIT)
+        assert statuses(raw) == ["HTTP/1.1 408 Request Timeout"]
+        writer.close()
+        reader, writer = await srv.connect()
+        writer.write(b"GET / HTTP/1.1\r\n\r\n")
+        raw = await asyncio.wait_for(reader.read(), WAIT)  # answered, then closed once idle
+        assert statuses(raw) == ["HTTP/1.1 200 OK"]
+        writer.close()
+        reader, writer = await srv.connect()  # connected, silent: closed without an answer
+        assert await asyncio.wait_for(reader.read(), WAIT) == b""
+        writer.close()
+
+
+def test_error_pages_and_rendering() -> None:
+    page = error_page(404, "no such thing")
+    assert page.close and page.content_type == "text/html"
+    assert page.body == b"<html><body><h1>HTTP 404</h1><p>no such thing</p></body></html>"
+    raw = render(Response(299, b"abc", "x/y", [("X-Extra", "1")]), keep_alive=True)
+    assert raw.startswith(b"HTTP/1.1 299 Unknown\r\nContent-Length: 3\r\nContent-Type: x/y\r\n")
+    assert b"X-Extra: 1\r\n" in raw and raw.endswith(b"Connection: keep-alive\r\n\r\nabc")
+    assert render(Response(200, b"", close=True), keep_alive=True).endswith(b"Connection: close\r\n\r\n")
+    assert render(Response(200, b""), keep_alive=False).endswith(b"Connection: close\r\n\r\n")
+
+
+@pytest.mark.asyncio
+async def test_an_answer_in_pieces_is_sent_whole_with_its_total_length() -> None:
+    def handler(req: Request, local: bool) -> Response:
+        return Response(200, b"", "text/xml", chunks=[b"<a>", b"b" * 100_000, b"</a>"])
+
+    async with serve(handler) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"GET / HTTP/1.1\r\n\r\n")
+        status, headers, body = await read_answer(reader)
+        assert headers["content-length"] == str(100_007) and body == b"<a>" + b"b" * 100_000 + b"</a>"
+        writer.close()
+
+
+async def _pieces(n: int) -> AsyncIterator[bytes]:
+    for i in range(n):
+        await asyncio.sleep(0)
+        yield f"piece{i};".encode()
+        yield b""  # an empty piece is not written (it would end a chunked body)
+
+
+@pytest.mark.asyncio
+async def test_streaming_routes_read_bodies_as_they_arrive_and_answer_in_pieces() -> None:
+    got: list[bytes] = []
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.stream is not None and req.body == b""
+        mine: list[bytes] = []
+        while piece := await req.stream.read():
+            mine.append(piece)
+        assert req.stream.received == sum(map(len, mine)) == req.stream.length
+        got.extend(mine)
+        if req.path == "/chunked":
+            return Response(200, b"", "application/octet-stream", stream=_pieces(3))
+        return Response(200, b"", "application/octet-stream", stream=_pieces(2), stream_length=len(b"piece0;piece1;"))
+
+    def routed(req: Request, local: bool) -> Response | Awaitable[Response]:
+        return handler(req, local) if req.stream is not None else Response(200, b"rpc")
+
+    async with serve(routed, streaming=lambda method, path: method == "PUT") as srv:
+        reader, writer = await srv.connect()
+        big = b"z" * (MAX_BODY * 2)  # no RPC limit on a streaming route
+        writer.write(f"PUT /chunked HTTP/1.1\r\nContent-Length: {len(big)}\r\n\r\n".encode() + big)
+        head = (await reader.readuntil(b"\r\n\r\n")).decode()
+        assert head.startswith("HTTP/1.1 200 OK") and "Transfer-Encoding: chunked" in head
+        assert "Connection: keep-alive" in head
+        body = await reader.readuntil(b"0\r\n\r\n")
+        assert body == b"7\r\npiece0;\r\n7\r\npiece1;\r\n7\r\npiece2;\r\n0\r\n\r\n"
+        assert b"".join(got) == big
+        writer.write(b"PUT /sized HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc")
+        status, headers, body = await read_answer(reader)
+        assert headers["content-length"] == "14" and body == b"piece0;piece1;"
+        writer.write(b"POST /rpc HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")  # still kept alive
+        assert (await read_answer(reader))[2] == b"rpc"
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_streaming_handler_sees_the_client_leave_mid_body() -> None:
+    outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.stream is not None
+        try:
+            while await req.stream.read():
+                pass
+        except ConnectionError:
+            outcome.set_result("lost")
+            return Response(500, b"")
+        outcome.set_result("complete")
+        return Response(200, b"")
+
+    async with serve(handler, streaming=lambda method, path: True) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"PUT /import HTTP/1.1\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)
+        await asyncio.sleep(0.05)
+        # gone abruptly (a reset, as when the client process dies with the connection open)
+        writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()
+        assert await asyncio.wait_for(outcome, WAIT) == "lost"
+
+
+class Tunnel:
+    """A CONNECT handler's side of the connection: echoes what the client sends, upper-cased."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def start(self, transport: asyncio.Transport, initial: bytes) -> None:
+        self.transport = transport
+        transport.write(b"start:" + initial.upper())
+
+    def data(self, data: bytes) -> None:
+        assert self.transport is not None
+        self.transport.write(data.upper())
+
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
+    def lost(self) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
+@pytest.mark.asyncio
+async def test_connect_hands_the_raw_connection_to_the_handler_after_the_200() -> None:
+    tunnel = Tunnel()
+
+    def handler(req: Request, local: bool) -> Response:
+        assert req.method == "CONNECT" and req.path == "/console"
+        return Response(200, b"", upgrade=tunnel)
+
+    async with serve(handler) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"CONNECT /console HTTP/1.1\r\nHost: x\r\n\r\nearly")
+        head = await reader.readuntil(b"\r\n\r\n")
+        assert head == b"HTTP/1.1 200 OK\r\n\r\n"
+        assert await reader.readexactly(len(b"start:EARLY")) == b"start:EARLY"
+        writer.write(b"typed")
+        assert await reader.readexactly(5) == b"TYPED"
+        writer.close()
+        await asyncio.wait_for(tunnel.closed, WAIT)
+
+
+@pytest.mark.asyncio
+async def test_a_client_that_stops_reading_stops_being_read() -> None:
+    big = b"y" * (1024 * 1024)
+    served: list[str] = []
+
+    def handler(req: Request, local: bool) -> Response:
+        served.append(req.path)
+        return Response(200, big)
+
+    async with serve(handler, header_timeout=0.4) as srv:  # sweeps every 0.1 s; idle_timeout stays 300 s
+        sock = socket.create_connection(("127.0.0.1", srv.port))
+        sock.setblocking(False)
+        loop = asyncio.get_running_loop()
+        for i in range(10):
+            try:
+                sock.send(f"GET /{i} HTTP/1.1\r\n\r\n".encode())
+            except BlockingIOError:
+                break
+            await asyncio.sleep(0.01)
+        assert len(served) < 10  # answers pile up unread: the server stopped answering (and reading)
+        await asyncio.sleep(0.3)  # several sweeps: a client that does not read keeps its idle_timeout
+        received = 0
+        while received < 10 * len(big):
+            try:
+                data = await asyncio.wait_for(loop.sock_recv(sock, 1 << 20), WAIT)
+            except TimeoutError:
+                break
+            if not data:
+                break
+            received += len(data)
+            if received >= 10 * len(big):
+                break
+        sock.close()
+        assert served == [f"/{i}" for i in range(len(served))]
+
+
+@pytest.mark.asyncio
+async def test_a_request_head_in_pieces_within_the_header_timeout_is_answered() -> None:
+    async with serve(header_timeout=2.0) as srv:  # swept every 0.5 s
+        reader, writer = await srv.connect()
+        writer.write(b"GET /slowly HTTP/1.1\r\n")
+        await asyncio.sleep(0.8)
+        writer.write(b"Host: x\r\n\r\n")
+        status, _, body = await asyncio.wait_for(read_answer(reader), WAIT)
+        assert status == "HTTP/1.1 200 OK" and body.startswith(b"GET /slowly")
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_an_upgrade_the_handler_declines_is_answered_then_closed() -> None:
+    async with serve() as srv:
+        request = b"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+        raw = await srv.exchange(request, half_close=False)  # read until the server closes
+        assert statuses(raw) == ["HTTP/1.1 200 OK"] and b"Connection: close\r\n" in raw
