@@ -368,6 +368,32 @@ async def test_a_streaming_handler_sees_the_client_leave_mid_body() -> None:
         assert await asyncio.wait_for(outcome, WAIT) == "lost"
 
 
+@pytest.mark.asyncio
+async def test_a_streaming_handler_sees_a_half_close_mid_body_at_once() -> None:
+    """The client ends its side 10 bytes into a 1 000-byte body: no more can come, so the handler is told
+    the body was cut short and its answer still reaches the half-closed client (not at the idle timeout)."""
+    outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.stream is not None
+        try:
+            while await req.stream.read():
+                pass
+        except ConnectionError:
+            outcome.set_result("lost")
+            return Response(400, b"cut short")
+        outcome.set_result("complete")
+        return Response(200, b"")
+
+    async with serve(handler, streaming=lambda method, path: True) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"PUT /import HTTP/1.1\r\nContent-Length: 1000\r\n\r\n" + b"x" * 10)
+        await writer.drain()
+        writer.write_eof()
+        assert await asyncio.wait_for(outcome, WAIT) == "lost"
+        writer.close()
+
+
 class Tunnel:
     """A CONNECT handler's side of the connection: echoes what the client sends, upper-cased."""
 

@@ -385,6 +385,9 @@ class HttpProtocol(asyncio.Protocol):
         if self._tls or self._upgraded or self.transport is None:
             return False
         self._eof = True
+        if self._stream is not None:  # an upload cut short: its handler learns now, not at the idle timeout
+            self._stream.abort()
+            self._stream = None
         if not self.busy:
             self._pump()  # nothing left to answer: it closes now; else once the last answer is out
         return True
