@@ -10,6 +10,7 @@ stretch, so no other coroutine sees half a batch.
 
 from __future__ import annotations
 
+import sys
 import uuid as uuidlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,11 +52,29 @@ def new_uuid() -> str:
     return str(uuidlib.uuid4())
 
 
+def share_strings(rec: Record, fields: frozenset[str]) -> None:
+    """Intern the string values of ``fields`` in ``rec`` (in place, before the record is stored).
+
+    References and enum values repeat across records: every VM's ``resident_on`` names the same host,
+    its ``power_state`` is one of a few words; a reference parsed from a request or read back from the
+    backend is a fresh string each time. Held once, they cost nothing per VM (issue 12).
+    """
+    intern = sys.intern
+    for name in fields:
+        value = rec.get(name)
+        if type(value) is str:
+            rec[name] = intern(value)
+
+
 class _Table:
-    __slots__ = ("cls", "rows", "by_uuid", "by_name", "by_ref_field", "ref_fields", "has_name")
+    __slots__ = ("cls", "rows", "by_uuid", "by_name", "by_ref_field", "ref_fields", "has_name", "shared")
 
     def __init__(self, cls: ClassDef, stored: list[str], ref_fields: list[str]) -> None:
         self.cls = cls
+        #: stored fields whose string values repeat between records (references, enums): interned
+        self.shared = frozenset(
+            f.name for f in cls.fields if f.name in stored and f.type.kind in (Kind.REF, Kind.ENUM)
+        )
         self.rows: dict[str, Record] = {}
         self.by_uuid: dict[str, str] = {}
         self.has_name = "name_label" in cls.by_name
@@ -143,10 +162,12 @@ class Db:
         fields = migrate.stored_schema(self.model)
         count = 0
         for obj in objects:
+            obj = StoredObject(obj.cls, sys.intern(obj.ref), obj.record)
             table = self.tables.get(obj.cls)
             if table is None:
                 raise migrate.SchemaError(f"the db holds a {obj.cls} object, a class this datamodel does not store")
             migrate.check_record(obj, fields[obj.cls])
+            share_strings(obj.record, table.shared)
             table.rows[obj.ref] = obj.record
             table.index(obj.ref, obj.record)
             self.class_of[obj.ref] = obj.cls
@@ -243,13 +264,14 @@ class Db:
     def create(self, cls: str, values: Record | None = None, ref: str | None = None) -> str:
         """Add an object; omitted fields take their defaults, ``uuid`` a fresh one."""
         table = self.tables[cls]
-        ref = ref or new_ref()
+        ref = sys.intern(ref or new_ref())  # the same object as the references to it (share_strings)
         rec: Record = {}
         given = values or {}
         for f in self.model.stored_fields(cls):
             rec[f.name] = given[f.name] if f.name in given else f.initial()
         if "uuid" in rec and not rec["uuid"]:
             rec["uuid"] = new_uuid()
+        share_strings(rec, table.shared)
         with self.batch():
             self._note(cls, ref, None)
             table.rows[ref] = rec
@@ -265,6 +287,8 @@ class Db:
         old = self.get(cls, ref)
         new = dict(old)
         new.update(values)
+        if not table.shared.isdisjoint(values):
+            share_strings(new, table.shared.intersection(values))
         with self.batch():
             self._note(cls, ref, old)
             table.unindex(ref, old)
@@ -298,6 +322,7 @@ class Db:
                 if table is None:
                     continue
                 old = table.rows.get(obj.ref)
+                share_strings(obj.record, table.shared)
                 self._note(obj.cls, obj.ref, old)
                 if old is not None:
                     table.unindex(obj.ref, old)
