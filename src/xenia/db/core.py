@@ -134,10 +134,15 @@ class Db:
         self._feeds: dict[str, list[tuple[str, str]]] = {}
         for rel in model.relations:
             self._feeds.setdefault(rel.other_cls, []).append((rel.ref_field, rel.cls))
+        #: classes whose stored record is exactly the wire record (no derived sets, no hidden fields):
+        #: record() hands out the stored dict itself instead of a copy per object (issue 12)
+        self._stored_is_wire: set[str] = set()
         for name, cls in model.classes.items():
             if not cls.in_db:
                 continue
             stored = [f.name for f in model.stored_fields(name)]
+            if stored == [f.name for f in model.wire_fields(name)]:
+                self._stored_is_wire.add(name)
             ref_fields = [f.name for f in cls.fields if f.type.kind is Kind.REF and f.name in stored]
             self.tables[name] = _Table(cls, stored, ref_fields)
 
@@ -210,7 +215,10 @@ class Db:
         """The whole record as clients see it: stored fields plus derived sets, hidden fields left out.
 
         The result is cached until the object changes and shared between callers: do not mutate it.
+        Where the wire record has exactly the stored fields it is the stored record itself.
         """
+        if cls in self._stored_is_wire:
+            return self.get(cls, ref)
         cached = self._records.get(ref)
         if cached is not None and cached[0] == self.version.get(ref, -1):
             return cached[1]
