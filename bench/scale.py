@@ -3,7 +3,7 @@
 A real ``xenia serve`` (sim driver; ``memory=16T`` so 10 000 guests fit and ``guest-delay=0``, as
 bench/lifecycle.py) is filled with N running VMs (clone + start, several clients). Then:
 
-* the daemon's RSS, and per running VM;
+* the daemon's RSS, and per running VM, and its peak while filling (VmHWM: RRD saves, store snapshots);
 * ``VM.get_power_state`` latency (p50, p99, max) from one client over XML-RPC, counting only the
   calls that overlap another client's ``VM.get_all_records`` of every VM over XML-RPC (and over
   JSON-RPC; five rounds each), each client its own process;
@@ -45,9 +45,10 @@ from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 DRIVER = ["--driver-option", "memory=16T", "--driver-option", "guest-delay=0"]
 
 
-def rss(pid: int) -> int:
+def rss(pid: int, field: str = "VmRSS") -> int:
+    """The process's resident bytes now (``VmHWM``: the most it has had resident)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
     return 0
 
@@ -167,6 +168,7 @@ def measure(label: str, src: Path | None, vms: int, clients: int) -> dict[str, A
         out["rss_idle"] = rss(daemon.proc.pid)
         vm, out["populate_s"] = populate(daemon, vms, clients)
         out["rss"] = rss(daemon.proc.pid)
+        out["rss_peak"] = rss(daemon.proc.pid, "VmHWM")  # the saves and snapshots while filling included
         print(f"  [{label}] {vms} running after {out['populate_s']:.0f} s; RSS {out['rss'] / 2**20:.0f} MiB",
               flush=True)  # fmt: skip
         for codec in ("xml", "json"):
@@ -212,6 +214,7 @@ def main() -> int:
     print(f"{'':>44} | " + " | ".join(f"{r['label']:>12}" for r in results))
     rows: list[tuple[str, Any]] = [
         ("daemon RSS (MiB)", lambda r: f"{r['rss'] / 2**20:.0f}"),
+        ("daemon peak RSS while filling (MiB)", lambda r: f"{r['rss_peak'] / 2**20:.0f}"),
         ("RSS per running VM (KiB, above idle)", lambda r: f"{(r['rss'] - r['rss_idle']) / args.vms / 1024:.1f}"),
         ("populate: clone+start/s", lambda r: f"{args.vms / r['populate_s']:.0f}"),
         ("get_power_state p99 beside XML get_all (ms)", lambda r: f"{r['xml']['p99_ms']:.1f}"),

@@ -88,3 +88,35 @@ def test_rrds_survive_sigkill_and_restart_and_halt_and_go_with_the_vm(state: Pat
         assert wait_for(lambda: True if not (state / "rrd" / "vm" / f"{uuid}.npz").exists() else None, "file gone")
     finally:
         daemon.cleanup()
+
+
+def test_a_save_of_more_rrds_than_one_chunk_keeps_every_one(state: Path) -> None:
+    """A save copies and writes the RRDs a chunk at a time (issue 12): with more running VMs than one
+    chunk, every VM's RRD is there after a SIGKILL that followed a save."""
+    from xenia.metrics.collect import MetricsService
+
+    daemon = DaemonProcess(state_dir=state, extra_args=ARGS).start()
+    try:
+        api, sid = login(daemon)
+        base = make_vm(api, "chunk-base")
+        uuids = []
+        for i in range(MetricsService.SAVE_CHUNK + 6):
+            vm = api.VM.clone(base, f"chunk-{i}")
+            api.VM.start(vm, False, False)
+            uuids.append(api.VM.get_uuid(vm))
+        last = uuids[-1]
+        wait_for(lambda: r if (r := cpu_rows(daemon, sid, last)) else None, "a row of the last VM")
+        before = {u: cpu_rows(daemon, sid, u) or {} for u in uuids}
+        assert all(before.values())
+        time.sleep(2 * SAVE_INTERVAL + 1)  # a save after the rows above were read
+        daemon.kill()
+        daemon.start()
+        api, sid = login(daemon)
+        lost = []
+        for u, rows in before.items():
+            after = cpu_rows(daemon, sid, u) or {}
+            if {t: after.get(t) for t in rows} != rows:  # rows made before the kill: only a save keeps them
+                lost.append(u)
+        assert lost == []
+    finally:
+        daemon.stop()

@@ -124,3 +124,29 @@ def test_a_corrupt_older_segment_leaves_the_head_and_the_newer_history(tmp_path:
     assert list(journal.older_history(loaded)) == []  # gives up at the bad record, before any yield
     assert [c.seq for c in loaded.history.commits()] == before
     assert loaded.snapshot() == e.snapshot()
+
+
+def test_a_snapshot_bigger_than_one_piece_is_one_json_object_that_restores_the_tree(tmp_path: Path) -> None:
+    """The snapshot file is written a piece of nodes at a time (issue 12): across piece boundaries it is
+    still one JSON object, and an engine loaded from it has the same nodes, values, ACLs and order."""
+    import orjson
+
+    from xenia.store.perms import parse_perms
+
+    e = Engine()
+    journal = Journal(tmp_path)
+    journal.load(e)
+    s = e.open_session(lambda p, t: None)
+    tx = e.transaction_start(s)
+    for i in range(Journal.SNAPSHOT_PIECE + 100):
+        e.request(s, "write", f"/many/{i % 7}/{i}", f"v{i}\x00\xff".encode("latin-1"), tx_id=tx)
+    e.transaction_end(s, tx, True)
+    e.request(s, "set_perms", "/many/3", parse_perms([b"n5", b"r0"]))
+    assert journal.compact(e).startswith(f"snapshot of {len(e.snapshot())} nodes")
+    snap = orjson.loads(journal.snapshot_path(e.head.seq).read_bytes())
+    assert snap["seq"] == e.head.seq and len(snap["nodes"]) == len(e.snapshot()) > Journal.SNAPSHOT_PIECE
+    loaded = Engine()
+    Journal(tmp_path).load(loaded)
+    assert loaded.snapshot() == e.snapshot()
+    s2 = loaded.open_session(lambda p, t: None)
+    assert loaded.request(s2, "directory", "/many/3") == e.request(s, "directory", "/many/3")

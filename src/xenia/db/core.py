@@ -10,6 +10,7 @@ stretch, so no other coroutine sees half a batch.
 
 from __future__ import annotations
 
+import sys
 import uuid as uuidlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,11 +52,29 @@ def new_uuid() -> str:
     return str(uuidlib.uuid4())
 
 
+def share_strings(rec: Record, fields: frozenset[str]) -> None:
+    """Intern the string values of ``fields`` in ``rec`` (in place, before the record is stored).
+
+    References and enum values repeat across records: every VM's ``resident_on`` names the same host,
+    its ``power_state`` is one of a few words; a reference parsed from a request or read back from the
+    backend is a fresh string each time. Held once, they cost nothing per VM (issue 12).
+    """
+    intern = sys.intern
+    for name in fields:
+        value = rec.get(name)
+        if type(value) is str:
+            rec[name] = intern(value)
+
+
 class _Table:
-    __slots__ = ("cls", "rows", "by_uuid", "by_name", "by_ref_field", "ref_fields", "has_name")
+    __slots__ = ("cls", "rows", "by_uuid", "by_name", "by_ref_field", "ref_fields", "has_name", "shared")
 
     def __init__(self, cls: ClassDef, stored: list[str], ref_fields: list[str]) -> None:
         self.cls = cls
+        #: stored fields whose string values repeat between records (references, enums): interned
+        self.shared = frozenset(
+            f.name for f in cls.fields if f.name in stored and f.type.kind in (Kind.REF, Kind.ENUM)
+        )
         self.rows: dict[str, Record] = {}
         self.by_uuid: dict[str, str] = {}
         self.has_name = "name_label" in cls.by_name
@@ -115,10 +134,15 @@ class Db:
         self._feeds: dict[str, list[tuple[str, str]]] = {}
         for rel in model.relations:
             self._feeds.setdefault(rel.other_cls, []).append((rel.ref_field, rel.cls))
+        #: classes whose stored record is exactly the wire record (no derived sets, no hidden fields):
+        #: record() hands out the stored dict itself instead of a copy per object (issue 12)
+        self._stored_is_wire: set[str] = set()
         for name, cls in model.classes.items():
             if not cls.in_db:
                 continue
             stored = [f.name for f in model.stored_fields(name)]
+            if stored == [f.name for f in model.wire_fields(name)]:
+                self._stored_is_wire.add(name)
             ref_fields = [f.name for f in cls.fields if f.type.kind is Kind.REF and f.name in stored]
             self.tables[name] = _Table(cls, stored, ref_fields)
 
@@ -143,10 +167,12 @@ class Db:
         fields = migrate.stored_schema(self.model)
         count = 0
         for obj in objects:
+            obj = StoredObject(obj.cls, sys.intern(obj.ref), obj.record)
             table = self.tables.get(obj.cls)
             if table is None:
                 raise migrate.SchemaError(f"the db holds a {obj.cls} object, a class this datamodel does not store")
             migrate.check_record(obj, fields[obj.cls])
+            share_strings(obj.record, table.shared)
             table.rows[obj.ref] = obj.record
             table.index(obj.ref, obj.record)
             self.class_of[obj.ref] = obj.cls
@@ -189,7 +215,10 @@ class Db:
         """The whole record as clients see it: stored fields plus derived sets, hidden fields left out.
 
         The result is cached until the object changes and shared between callers: do not mutate it.
+        Where the wire record has exactly the stored fields it is the stored record itself.
         """
+        if cls in self._stored_is_wire:
+            return self.get(cls, ref)
         cached = self._records.get(ref)
         if cached is not None and cached[0] == self.version.get(ref, -1):
             return cached[1]
@@ -243,13 +272,14 @@ class Db:
     def create(self, cls: str, values: Record | None = None, ref: str | None = None) -> str:
         """Add an object; omitted fields take their defaults, ``uuid`` a fresh one."""
         table = self.tables[cls]
-        ref = ref or new_ref()
+        ref = sys.intern(ref or new_ref())  # the same object as the references to it (share_strings)
         rec: Record = {}
         given = values or {}
         for f in self.model.stored_fields(cls):
             rec[f.name] = given[f.name] if f.name in given else f.initial()
         if "uuid" in rec and not rec["uuid"]:
             rec["uuid"] = new_uuid()
+        share_strings(rec, table.shared)
         with self.batch():
             self._note(cls, ref, None)
             table.rows[ref] = rec
@@ -265,6 +295,8 @@ class Db:
         old = self.get(cls, ref)
         new = dict(old)
         new.update(values)
+        if not table.shared.isdisjoint(values):
+            share_strings(new, table.shared.intersection(values))
         with self.batch():
             self._note(cls, ref, old)
             table.unindex(ref, old)
@@ -298,6 +330,7 @@ class Db:
                 if table is None:
                     continue
                 old = table.rows.get(obj.ref)
+                share_strings(obj.record, table.shared)
                 self._note(obj.cls, obj.ref, old)
                 if old is not None:
                     table.unindex(obj.ref, old)

@@ -23,6 +23,7 @@ indices").
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Union
 
@@ -30,12 +31,39 @@ import immutables
 
 from .perms import Perms
 
-__all__ = ["BIG", "EMPTY", "Children", "Editor", "Node", "Root", "child_names", "iter_children", "iter_nodes", "lookup"]
+__all__ = [
+    "BIG", "EMPTY", "Children", "Editor", "Node", "Root", "child_names", "iter_children", "iter_nodes", "lookup",
+    "shared_value",
+]
 
 _gen = itertools.count(1)
 
 #: a directory with more children than this keeps them in a persistent map instead of a dict
 BIG = 64
+
+#: values up to this many bytes are shared between nodes (see :func:`shared_value`)
+SMALL_VALUE = 16
+_small_values: dict[bytes, bytes] = {}
+#: distinct small values kept for sharing; past it new ones are stored as they come
+_SMALL_VALUES_MAX = 1 << 16
+
+
+def shared_value(value: bytes) -> bytes:
+    """One object per distinct small value: 10 000 domains' ``state = "4"``, ``online = "1"``, domids and
+    flags are the same few dozen byte strings, each held once instead of once per node (issue 12)."""
+    if len(value) > SMALL_VALUE:
+        return value
+    shared = _small_values.get(value)
+    if shared is not None:
+        return shared
+    if len(_small_values) < _SMALL_VALUES_MAX:
+        _small_values[value] = value
+    return value
+
+
+#: one object per child name: a domain's ``device``, ``backend``, ``state``... are the same strings in
+#: every domain, and the name a path was split into would otherwise be kept as a key of its own (issue 12)
+intern = sys.intern
 
 
 class Node:
@@ -237,6 +265,8 @@ class Editor:
                 acl.append(node.perms)
         old = chain[-1]
         new_perms = perms if perms is not None else acl[-1]
+        if value is not None:
+            value = shared_value(value)
         if old is None:
             new = Node(value if value is not None else b"", new_perms, EMPTY)
         else:
@@ -252,7 +282,7 @@ class Editor:
             anc = chain[depth]
             if anc is None:
                 anc = Node(b"", acl[depth], EMPTY)
-            new = Node(anc.value, anc.perms, _with_child(anc.children, parts[depth], new), born=anc.born)
+            new = Node(anc.value, anc.perms, _with_child(anc.children, intern(parts[depth]), new), born=anc.born)
         self.tree = new
         self._reindex(parts, removed=False)
         return created
@@ -306,7 +336,7 @@ class Editor:
                     raise ValueError(f"{path} comes before its parent")
                 _, done, v, ps, kids = stack.pop()
                 stack[-1][4][done] = Node(v, ps, (Map(kids) if len(kids) > big else kids) if kids else EMPTY)
-            stack.append((path, name, value, perms, {}))
+            stack.append((path, intern(name), shared_value(value), perms, {}))
             owner = perms[0].domid
             if owner:
                 owned[owner] = owned.get(owner, 0) + 1
@@ -355,12 +385,12 @@ class Editor:
         if type(children) is dict:
             out: dict[str, Node] = dict(children)
             for name, entry in trie.items():
-                out[name] = self._rebuild(out.get(name), entry, path, name)
+                out[intern(name)] = self._rebuild(out.get(name), entry, path, name)
             return immutables.Map(out) if len(out) > BIG else out
         assert isinstance(children, immutables.Map)
         m = children.mutate()
         for name, entry in trie.items():
-            m[name] = self._rebuild(m.get(name), entry, path, name)
+            m[intern(name)] = self._rebuild(m.get(name), entry, path, name)
         return m.finish()
 
     def _rebuild(self, old: Node | None, entry: list[Any], parent: str, name: str) -> Node:
@@ -372,6 +402,7 @@ class Editor:
             value, perms = old.value, old.perms
         else:
             value, perms = record
+            value = shared_value(value)
             if old is None:
                 self._count(perms[0].domid, +1)
             elif perms[0].domid != old.perms[0].domid:
