@@ -188,7 +188,7 @@ def test_a_burst_on_one_object_is_one_mod_with_the_latest_snapshot(xapi: XenAPI.
     api.VM.destroy(vm)
 
 
-def test_subscriptions_by_class_and_object_and_what_does_not_parse(xapi: XenAPI.Session) -> None:
+def test_subscriptions_by_class_and_object_and_odd_ones_select_nothing(xapi: XenAPI.Session) -> None:
     api = xapi.xenapi
     a, b = api.VM.clone(template(api), "a"), api.VM.clone(template(api), "b")
     token = api.event_from(["VM"], "", 30.0)["token"]
@@ -198,10 +198,8 @@ def test_subscriptions_by_class_and_object_and_what_does_not_parse(xapi: XenAPI.
     assert [ev["ref"] for ev in only_a["events"]] == [a]
     assert [ev["ref"] for ev in api.event_from(["VM"], token, 5.0)["events"]] == [a, b]
     assert api.event_from(["task"], token, 0.1)["events"] == []
-    for bad in (["vm/a/b"], ["/x"]):
-        with pytest.raises(XenAPI.Failure) as e:
-            api.event_from(bad, token, 1.0)
-        assert e.value.details == ["EVENT_SUBSCRIPTION_PARSE_FAILURE", bad[0]]
+    for odd in (["vm/a/b"], ["/x"], ["vm/"]):  # xapi splits once at the first "/": objects that do not exist
+        assert api.event_from(odd, token, 0.1)["events"] == []
     with pytest.raises(XenAPI.Failure) as e:
         api.event_from(["vm"], "yesterday", 1.0)
     assert e.value.details == ["EVENT_FROM_TOKEN_PARSE_FAILURE", "yesterday"]
