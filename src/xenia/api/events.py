@@ -26,6 +26,7 @@ earlier run of the daemon are always below this run's and are recognised.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -119,18 +120,20 @@ def make_token(gen: int) -> str:
     return f"{gen:020d},{0:020d}"
 
 
-def _expire(fut: asyncio.Future[None]) -> None:
-    if not fut.done():
-        fut.set_result(None)
+#: waiters' deadlines are rounded up to this (seconds): the waiters of one tick share one loop timer
+TICK = 0.01
+#: a timeout this long (or infinite) has no deadline at all
+_FOREVER = 1e9
 
 
 class _Waiter:
-    __slots__ = ("fut", "keys", "session")
+    __slots__ = ("fut", "keys", "session", "tick")
 
-    def __init__(self, fut: asyncio.Future[None], keys: list[str], session: str) -> None:
+    def __init__(self, fut: asyncio.Future[None], keys: list[str], session: str, tick: int = 0) -> None:
         self.fut = fut
         self.keys = keys
         self.session = session
+        self.tick = tick
 
 
 @dataclass
@@ -158,6 +161,10 @@ class EventHub:
         self.upper = {low: name for name, low in self.lower.items()}
         self._waiters: dict[str, set[_Waiter]] = {}
         self._by_session: dict[str, set[_Waiter]] = {}
+        #: deadline tick -> (its one loop timer, the waiters that time out then); see :meth:`wait`
+        self._deadlines: dict[int, tuple[asyncio.TimerHandle, set[_Waiter]]] = {}
+        #: parsed subscription lists: watchers re-poll with the same list, parse it once
+        self._subscriptions: dict[tuple[str, ...], Subscription] = {}
         self.registrations: dict[str, _Registration] = {}
         #: answers already built at the current generation, by (subscription, since): a thousand
         #: watchers of the same thing woken by one change share one answer (and its encoding)
@@ -269,23 +276,42 @@ class EventHub:
     # ---------------------------------------------------------------- waiting
 
     async def wait(self, subs: Subscription, session: str, timeout: float) -> None:
-        """Until something ``subs`` watches changes, the session ends, or ``timeout`` passes."""
+        """Until something ``subs`` watches changes, the session ends, or ``timeout`` passes.
+
+        Deadlines are rounded up to a :data:`TICK` and the waiters of one tick share one loop timer:
+        a thousand watchers parked together arm one or two timers, not a thousand (each a libuv
+        handle), and a wake-up cancels none one by one -- the tick's timer goes when its last waiter
+        does.  A timeout may so end up to 10 ms late, far below what xapi's clients expect.
+        """
         keys = subs.keys
         if not keys or timeout <= 0:
             if timeout > 0:
                 await self._sleep(session, timeout)
             return
-        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        w = _Waiter(fut, keys, session)
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
+        tick = math.ceil((loop.time() + timeout) / TICK) if timeout < _FOREVER else 0  # 0: no deadline
+        w = _Waiter(fut, keys, session, tick)
         for key in keys:
             self._waiters.setdefault(key, set()).add(w)
         self._by_session.setdefault(session, set()).add(w)
-        timer = asyncio.get_running_loop().call_later(timeout, _expire, fut)
+        if tick:
+            due = self._deadlines.get(tick)
+            if due is None:
+                due = self._deadlines[tick] = (loop.call_at(tick * TICK, self._expire, tick), set())
+            due[1].add(w)
         try:
             await fut
         finally:
-            timer.cancel()
             self._forget(w)
+
+    def _expire(self, tick: int) -> None:
+        """A tick's deadline passed: its waiters answer with what they have (nothing, usually)."""
+        due = self._deadlines.pop(tick, None)
+        if due is not None:
+            for w in due[1]:
+                if not w.fut.done():
+                    w.fut.set_result(None)
 
     async def _sleep(self, session: str, timeout: float) -> None:
         """Wait on nothing but the session's end (an empty subscription list)."""
@@ -300,6 +326,12 @@ class EventHub:
             self._forget(w)
 
     def _forget(self, w: _Waiter) -> None:
+        due = self._deadlines.get(w.tick)
+        if due is not None:
+            due[1].discard(w)
+            if not due[1]:
+                due[0].cancel()
+                del self._deadlines[w.tick]
         for key in w.keys:
             bucket = self._waiters.get(key)
             if bucket is not None:
@@ -334,7 +366,7 @@ class EventHub:
 
     async def from_(self, session: str, classes: list[str], token: str, timeout: float) -> dict[str, Any]:
         """``event.from``: the events since ``token``, waiting up to ``timeout`` for the first."""
-        subs = parse_subscription(classes)
+        subs = self.subscription(classes)
         since = parse_token(token)
         if not timeout > 0:  # also NaN
             timeout = 0.0
@@ -348,7 +380,22 @@ class EventHub:
             since = self.current  # nothing it watches changed up to here: no need to look there again
             await self.wait(subs, session, remaining)
             self._check_session(session)
-            await asyncio.sleep(self.limits.batch_delay)  # 0: let changes already queued commit too
+            if self.limits.batch_delay > 0:  # xapi's rule (the baseline); xenia answers in the wake-up's own step
+                await asyncio.sleep(self.limits.batch_delay)
+
+    def subscription(self, classes: list[str]) -> Subscription:
+        """:func:`parse_subscription`, remembered: a watcher sends the same list on every poll."""
+        try:
+            key = tuple(classes)
+            subs = self._subscriptions.get(key)
+        except TypeError:  # not strings: parse_subscription says what is wrong
+            return parse_subscription(classes)
+        if subs is None:
+            subs = parse_subscription(classes)
+            if len(self._subscriptions) >= 1024:
+                self._subscriptions.clear()
+            self._subscriptions[key] = subs
+        return subs
 
     def _check_session(self, session: str) -> None:
         if not self.is_active(session):
@@ -390,7 +437,8 @@ class EventHub:
                 return [{**ev, "timestamp": stamp} for ev in events]
             await self.wait(subs, session, 60.0)
             self._check_session(session)
-            await asyncio.sleep(self.limits.batch_delay)
+            if self.limits.batch_delay > 0:
+                await asyncio.sleep(self.limits.batch_delay)
 
     # -------------------------------------------------------------- injecting
 
