@@ -390,3 +390,45 @@ def test_watchers_woken_together_each_get_their_own_envelope(daemon: DaemonProce
     xml = api.event_from([f"vm/{vm}"], token, 1.0)
     assert xml["token"] == batch["token"]
     assert [ev["snapshot"]["name_label"] for ev in xml["events"]] == ["seen by three"]
+
+
+def test_a_woken_watcher_answered_early_keeps_its_connection_in_order(daemon: DaemonProcess) -> None:
+    """A wake-up writes an event.from answer before its call's task finishes: the requests a client
+    pipelined behind it on the same connection are still answered after it, in order; a watcher
+    that asked for ``Connection: close`` gets its batch, then the close; an XML-RPC watcher its batch."""
+    api = login(daemon).xenapi
+    vm = api.VM.clone(template(api), "answered early")
+    token = api.event_from([f"vm/{vm}"], "", 1.0)["token"]
+    session = login(daemon)._session
+
+    def call(method: str, params: list[Any], rid: int) -> bytes:
+        return orjson.dumps({"jsonrpc": "2.0", "method": method, "params": [session, *params], "id": rid})
+
+    piped = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
+    piped.sendall(post("/jsonrpc", call("event.from", [[f"vm/{vm}"], token, 30.0], 1))
+                  + post("/jsonrpc", call("VM.get_name_label", [vm], 2)))  # fmt: skip
+    closing = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
+    closing.sendall(post("/jsonrpc", call("event.from", [[f"vm/{vm}"], token, 30.0], 3), extra="Connection: close\r\n"))
+    xml_batch: list[dict[str, Any]] = []
+    xml_watcher = threading.Thread(target=lambda: xml_batch.append(login(daemon).xenapi.event_from([f"vm/{vm}"], token, 30.0)))
+    xml_watcher.start()
+    time.sleep(0.5)  # parked (one that is late still sees the change: its token predates it)
+    api.VM.set_name_label(vm, "early")
+    reader = Reader(piped)
+    first, second = reader.answer(), reader.answer()
+    assert first is not None and second is not None
+    woken, name = orjson.loads(first.body), orjson.loads(second.body)
+    assert woken["id"] == 1 and [ev["snapshot"]["name_label"] for ev in woken["result"]["events"]] == ["early"]
+    assert name == {"jsonrpc": "2.0", "result": "early", "id": 2}
+    piped.sendall(post("/jsonrpc", call("VM.get_name_label", [vm], 4)))  # the connection serves on
+    after = reader.answer()
+    assert after is not None and orjson.loads(after.body)["id"] == 4
+    closer = Reader(closing)
+    last = closer.answer()
+    assert last is not None and last.headers["connection"] == "close"
+    assert [ev["snapshot"]["name_label"] for ev in orjson.loads(last.body)["result"]["events"]] == ["early"]
+    assert closer.closed()
+    xml_watcher.join(30)
+    assert [ev["snapshot"]["name_label"] for ev in xml_batch[0]["events"]] == ["early"]
+    for s in (piped, closing):
+        s.close()

@@ -298,3 +298,29 @@ def test_injecting_into_an_unknown_class_is_handle_invalid() -> None:
         with pytest.raises(ApiError) as e:
             h.inject(cls, vm)
         assert e.value.description == ["HANDLE_INVALID", cls, vm]
+
+
+@pytest.mark.asyncio
+async def test_watchers_parked_together_share_their_deadline_timers_and_all_time_out() -> None:
+    """A hundred watchers with one timeout arm a timer or two between them, not a hundred; each still
+    answers (with nothing) once its timeout has passed, and nothing is left armed afterwards."""
+    db, h = hub()
+    db.create("VM")
+    token = make_token(h.current)
+    watches = [asyncio.ensure_future(h.from_(f"s{i}", ["vm"], token, 0.1)) for i in range(100)]
+    await asyncio.sleep(0.02)
+    assert h.waiting == 100 and 1 <= len(h._deadlines) <= 3
+    results = await asyncio.wait_for(asyncio.gather(*watches), 5)
+    assert all(r["events"] == [] for r in results)
+    assert h.waiting == 0 and not h._deadlines
+
+
+@pytest.mark.asyncio
+async def test_a_woken_watcher_leaves_no_deadline_behind() -> None:
+    db, h = hub()
+    vm = db.create("VM")
+    watch = asyncio.ensure_future(h.from_("s", ["vm"], make_token(h.current), 30.0))
+    await asyncio.sleep(0.02)
+    db.set("VM", vm, "name_label", "x")
+    assert [e["ref"] for e in (await watch)["events"]] == [vm]
+    assert h.waiting == 0 and not h._deadlines

@@ -79,6 +79,9 @@ class Request:
     peer: str = ""
     #: a streaming route's body, read as it arrives (``body`` then stays empty)
     stream: BodyStream | None = None
+    #: while an asynchronous handler runs: writes its answer ahead of its return, when the connection
+    #: can take it (see :meth:`HttpProtocol.answer_early`); the handler then returns :data:`ANSWERED`
+    answer_early: Callable[[Request, Response], bool] | None = None
 
 
 class BodyStream:
@@ -169,6 +172,14 @@ class Response:
     @property
     def length(self) -> int:
         return len(self.body) if self.chunks is None else sum(map(len, self.chunks))
+
+
+#: what a handler returns when ``Request.answer_early`` has written its answer: nothing more to write
+ANSWERED = Response(200, b"")
+
+
+#: the last answer :meth:`HttpProtocol.answer_early` rendered, and its bytes
+_rendered: tuple[Response | None, bytes] = (None, b"")
 
 
 class HttpError(Exception):
@@ -336,6 +347,8 @@ class HttpProtocol(asyncio.Protocol):
         self._size = 0
         self._head_size = 0
         self._loop = asyncio.get_running_loop()
+        #: the request whose asynchronous handler runs now, until its answer is written
+        self._serving: Request | None = None
 
     # --- transport events
 
@@ -579,6 +592,8 @@ class HttpProtocol(asyncio.Protocol):
                 resp = error_page(500, "internal error")
             if not isinstance(resp, Response):
                 self.busy = True
+                self._serving = req
+                req.answer_early = self.answer_early
                 asyncio.get_running_loop().create_task(self._finish(req, resp))
                 return
             if not self._send(req, resp):
@@ -607,10 +622,27 @@ class HttpProtocol(asyncio.Protocol):
             log.exception("HTTP handler failed")
             resp = error_page(500, "internal error")
         self.busy = False
+        self._serving = None
         if self.transport is None:
             return  # the client left; its call ran to completion, the answer goes nowhere
-        if self._send(req, resp):
+        if resp is ANSWERED or self._send(req, resp):
             self._pump()
+
+    def answer_early(self, req: Request, resp: Response) -> bool:
+        """Write the answer of the request being served now, before its handler returns: the event hub
+        writes a thousand ``event.from`` answers from one callback, and each handler's task then only
+        finishes (returning :data:`ANSWERED`).  Only a plain answer on a kept-alive connection; False
+        (nothing written) otherwise, and the handler answers the normal way."""
+        transport = self.transport
+        if (transport is None or req is not self._serving or not req.keep_alive or resp.close
+                or resp.chunks is not None or resp.stream is not None or resp.upgrade is not None):  # fmt: skip
+            return False
+        self._serving = None
+        global _rendered
+        if _rendered[0] is not resp:  # the watchers woken together mostly share one answer: render it once
+            _rendered = (resp, render(resp, True))
+        transport.write(_rendered[1])
+        return True
 
     def _send(self, req: Request, resp: Response) -> bool:
         """Write one answer; False when the connection is closing (or taken over) after it."""

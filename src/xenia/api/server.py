@@ -20,10 +20,13 @@ import logging
 import ssl
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
+from typing import Any
 
 from xenia.api.codec import jsonrpc, sliced, xmlrpc
 from xenia.api.dispatch import Dispatcher, Reply
+from xenia.api.events import EARLY_ANSWER
 from xenia.api.http import (
+    ANSWERED,
     STREAMING_METHODS,
     Connections,
     Handler,
@@ -34,6 +37,7 @@ from xenia.api.http import (
     error_page,
 )
 from xenia.api.webui import WebFiles
+from xenia.datamodel.meta import Type
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +118,8 @@ class ApiServer:
         self.tcp_connections = Connections(self.limits)  # plain and TLS listeners share the limits
         self.unix_connections = Connections(self.limits)
         self.router = Router()
+        #: see :meth:`_json_shared`
+        self._shared: tuple[Any, dict[tuple[bool, Any], Response]] = (None, {})
         self.handle = self.router.handle
         self.route("POST", "/", self._xmlrpc)  # and every POST path no other handler claims
         self.route("POST", "/json", self._jsonrpc)
@@ -144,10 +150,28 @@ class ApiServer:
             if reply.ok and sliced.is_large(reply.value, reply.type):
                 return self._xml_later(_ready(reply))
             return Response(200, self.dispatcher.encode_xml(reply), _XML)
-        return self._xml_later(reply)
+        return self._xml_later(reply, req)
 
-    async def _xml_later(self, pending: Awaitable[Reply]) -> Response:
-        reply = await pending
+    async def _xml_later(self, pending: Awaitable[Reply], req: Request | None = None) -> Response:
+        if req is not None:
+            answered = False
+
+            def early(value: Any, t: Type) -> bool:
+                nonlocal answered
+                write = req.answer_early
+                answered = write is not None and write(req, Response(200, self.dispatcher.encode_xml(
+                    Reply(True, value, t)), _XML))  # fmt: skip
+                return answered
+
+            token = EARLY_ANSWER.set(early)
+            try:
+                reply = await pending
+            finally:
+                EARLY_ANSWER.reset(token)
+            if answered:
+                return ANSWERED
+        else:
+            reply = await pending
         if reply.ok and not reply.bare and reply.type is not None and sliced.is_large(reply.value, reply.type):
             chunks = await _gather(sliced.xml_success(self.dispatcher.encoders, reply.value, reply.type))
             return Response(200, b"", _XML, chunks=chunks)
@@ -164,16 +188,51 @@ class ApiServer:
             if reply.ok and sliced.is_large(reply.value, reply.type):
                 return self._json_later(call, _ready(reply))
             return _json_response(call, reply)
-        return self._json_later(call, reply)
+        return self._json_later(call, reply, req)
 
-    async def _json_later(self, call: jsonrpc.JsonCall, pending: Awaitable[Reply]) -> Response:
-        reply = await pending
+    async def _json_later(
+        self, call: jsonrpc.JsonCall, pending: Awaitable[Reply], req: Request | None = None
+    ) -> Response:
+        if req is not None:
+            answered = False
+
+            def early(value: Any, t: Type) -> bool:
+                nonlocal answered
+                write = req.answer_early
+                answered = write is not None and write(req, self._json_shared(call, value, t))
+                return answered
+
+            token = EARLY_ANSWER.set(early)
+            try:
+                reply = await pending
+            finally:
+                EARLY_ANSWER.reset(token)
+            if answered:
+                return ANSWERED
+        else:
+            reply = await pending
         if reply.ok and reply.type is not None and sliced.is_large(reply.value, reply.type):
             chunks = await _gather(sliced.json_success(call, reply.value, reply.type))
             return Response(200, b"", _JSON, chunks=chunks)
         if reply.ok and reply.type is not None and (encode := self.dispatcher.json_encoders.get(reply.type)):
             return Response(200, jsonrpc.success(call, encode(reply.value)), _JSON)
         return _json_response(call, reply)
+
+    def _json_shared(self, call: jsonrpc.JsonCall, value: Any, t: Type) -> Response:
+        """The JSON-RPC answer of ``value`` (a batch a wake-up hands to many watchers), one Response per
+        envelope (version, id) for the latest value: the watchers that share both share the bytes too
+        (and the HTTP layer renders a Response it just rendered once).  Holds one value at a time."""
+        shared = self._shared
+        if shared[0] is not value:
+            shared = self._shared = (value, {})
+        key = (call.v2, call.id)
+        resp = shared[1].get(key)
+        if resp is None:
+            encode = self.dispatcher.json_encoders.get(t)
+            resp = Response(200, jsonrpc.success(call, encode(value) if encode is not None else value), _JSON)
+            if len(shared[1]) < 256:
+                shared[1][key] = resp
+        return resp
 
     async def listen_tcp(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> int:
         """Listen on TCP (with TLS when given a context); returns the bound port."""
