@@ -18,27 +18,50 @@ with the driver's own ``resume``.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from xenia.drivers.base import Capability, DomainSpec, Driver
 from xenia.drivers.errors import DriverError, NotSupported
-from xenia.drivers.qemu import QemuDriver
-from xenia.drivers.sim.driver import SimDriver
 from xenia.migration.errors import MigrationCancelled, MigrationError
 from xenia.migration.live import MigrationResult, Run, SourceVm
 from xenia.migration.options import MigrationOptions
-from xenia.migration.qemu import QemuSink, QemuSource
 from xenia.migration.receiver import Sink
 from xenia.migration.save import read_header, restore, save
-from xenia.migration.sim import SimSink, SimSource
 from xenia.migration.stream import FrameWriter
+
+if TYPE_CHECKING:
+    from xenia.drivers.qemu import QemuDriver
+    from xenia.drivers.sim.driver import SimDriver
 
 __all__ = ["is_saved_vm", "resume_from", "supported", "suspend_to"]
 
 
+def _as_sim(driver: Driver) -> SimDriver | None:
+    """``driver`` as the simulator, or None. A driver's module is imported only if it is loaded
+    already (only then can its driver be running): the operations layer imports no backend it
+    does not use."""
+    if "xenia.drivers.sim.driver" in sys.modules:
+        from xenia.drivers.sim.driver import SimDriver
+
+        if isinstance(driver, SimDriver):
+            return driver
+    return None
+
+
+def _as_qemu(driver: Driver) -> QemuDriver | None:
+    """``driver`` as the QEMU driver, or None (imported as :func:`_as_sim` says)."""
+    if "xenia.drivers.qemu" in sys.modules:
+        from xenia.drivers.qemu import QemuDriver
+
+        if isinstance(driver, QemuDriver):
+            return driver
+    return None
+
+
 def supported(driver: Driver) -> bool:
     """Whether ``driver`` saves and restores through the library (else its own suspend is used)."""
-    return isinstance(driver, SimDriver | QemuDriver)
+    return _as_sim(driver) is not None or _as_qemu(driver) is not None
 
 
 def is_saved_vm(path: str) -> bool:
@@ -61,8 +84,8 @@ class _SuspendSource:
         if Capability.SUSPEND not in self.driver.capabilities:
             raise NotSupported(Capability.SUSPEND.value, driver=self.driver.name)
         hello = await self.inner.prepare()
-        if isinstance(self.driver, SimDriver):
-            await self.driver.faults.hit("vm.suspend.write")
+        if (sim := _as_sim(self.driver)) is not None:
+            await sim.faults.hit("vm.suspend.write")
         return hello
 
     async def send_memory(self, out: FrameWriter, run: Run) -> None:
@@ -91,8 +114,8 @@ class _ResumeSink:
     async def accept(self, hello: dict[str, Any]) -> None:
         if Capability.SUSPEND not in self.driver.capabilities:
             raise NotSupported(Capability.SUSPEND.value, driver=self.driver.name)
-        if isinstance(self.driver, SimDriver):
-            await self.driver.faults.hit("vm.resume.read")
+        if (sim := _as_sim(self.driver)) is not None:
+            await sim.faults.hit("vm.resume.read")
         await self.inner.accept(hello)
 
     async def data(self, payload: bytes) -> None:
@@ -122,10 +145,14 @@ async def suspend_to(driver: Driver, vm_uuid: str, path: str, options: Migration
     :raise MigrationError: any other failure, naming its phase; :class:`MigrationCancelled` on cancel.
     """
     source: SourceVm
-    if isinstance(driver, SimDriver):
-        source = SimSource(driver, vm_uuid)
-    elif isinstance(driver, QemuDriver):
-        source = QemuSource(driver, vm_uuid)
+    if (sim := _as_sim(driver)) is not None:
+        from xenia.migration.sim import SimSource
+
+        source = SimSource(sim, vm_uuid)
+    elif (qemu := _as_qemu(driver)) is not None:
+        from xenia.migration.qemu import QemuSource
+
+        source = QemuSource(qemu, vm_uuid)
     else:
         raise NotSupported(Capability.SUSPEND.value, driver=driver.name)
     try:
@@ -140,10 +167,14 @@ async def resume_from(driver: Driver, spec: DomainSpec, path: str, options: Migr
     :raise DriverError: the driver failed; :raise MigrationError: any other failure.
     """
     inner: Sink
-    if isinstance(driver, SimDriver):
-        inner = SimSink(driver, spec)
-    elif isinstance(driver, QemuDriver):
-        inner = QemuSink(driver, spec)
+    if (sim := _as_sim(driver)) is not None:
+        from xenia.migration.sim import SimSink
+
+        inner = SimSink(sim, spec)
+    elif (qemu := _as_qemu(driver)) is not None:
+        from xenia.migration.qemu import QemuSink
+
+        inner = QemuSink(qemu, spec)
     else:
         raise NotSupported(Capability.SUSPEND.value, driver=driver.name)
     try:
