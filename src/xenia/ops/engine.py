@@ -22,8 +22,11 @@ from xenia.datamodel.meta import NULL_REF
 from xenia.db import Change, Db, new_ref
 from xenia.drivers.base import DomainState, Driver, RunState, ShutdownReason
 from xenia.drivers.errors import DriverError, NoSuchDomain
+from xenia.migration import MigrationCancelled, MigrationError, MigrationOptions
+from xenia.migration import suspend as suspend_image
 from xenia.ops import guestkeys, lifecycle, liveconfig, record
 from xenia.ops.guestagent import GuestAgents
+from xenia.ops.migtask import TaskCancel, progress_to
 from xenia.ops.spec import domain_spec, sr_path
 from xenia.ops.steps import Action, NoTask, Step, TaskControl, run_steps
 from xenia.store.client import StoreClient
@@ -36,6 +39,8 @@ _SHARED = frozenset({"clone", "copy", "snapshot", "export"})
 #: records whose changes can change what a VM allows, and the VM field that points at them
 _VM_FACTS = {"VM_guest_metrics": "guest_metrics", "VM_metrics": "metrics"}
 _CLEAN_NEEDS = {"clean_shutdown": "feature-poweroff", "clean_reboot": "feature-reboot"}
+#: VM.other_config key: bytes per second a suspend image is written and read at (none: no cap)
+SUSPEND_BANDWIDTH = "xenia-suspend-bandwidth"
 
 
 class Ops:
@@ -418,7 +423,11 @@ class Ops:
 
             async def write() -> None:
                 path = sr_path(db, sr) / db.get("VDI", holder["vdi"])["location"]
-                await self.driver.vm.suspend(uuid, str(path))
+                if not suspend_image.supported(self.driver):
+                    await self.driver.vm.suspend(uuid, str(path))
+                    return
+                options = self._image_options(vm, task, 1, 4)
+                await self._library(vm, task, suspend_image.suspend_to(self.driver, uuid, str(path), options))
 
             async def mark() -> None:
                 record.suspended(db, vm, holder["vdi"])
@@ -487,8 +496,13 @@ class Ops:
 
             async def restore() -> None:
                 vdi = db.get("VM", vm)["suspend_VDI"]
-                path = sr_path(db, db.get("VDI", vdi)["SR"]) / db.get("VDI", vdi)["location"]
-                await self.driver.vm.resume(domain_spec(db, vm), str(path))
+                path = str(sr_path(db, db.get("VDI", vdi)["SR"]) / db.get("VDI", vdi)["location"])
+                spec = domain_spec(db, vm)
+                if suspend_image.supported(self.driver) and await asyncio.to_thread(suspend_image.is_saved_vm, path):
+                    options = self._image_options(vm, task, 1, len(steps))
+                    await self._library(vm, task, suspend_image.resume_from(self.driver, spec, path, options))
+                else:  # written by the driver itself (before suspend went through the library)
+                    await self.driver.vm.resume(spec, path)
                 liveconfig.booted(db, vm)
 
             steps = [self._check_memory(vm), Step("restore_domain", restore, self._destroy_quietly(uuid)),
@@ -497,6 +511,33 @@ class Ops:
                 steps.append(self._unpause(vm))
             steps += [Step("discard_suspend_image", lambda: self._discard_suspend_image(vm)), self._record_live(vm)]
             await self._run(vm, op, steps, task)
+
+    def _image_options(self, vm: str, task: TaskControl | None, step: int, steps: int) -> MigrationOptions:
+        """The library's options for a suspend image: the task's progress within the step, its
+        cancel, and the VM's ``other_config:xenia-suspend-bandwidth`` cap (bytes/s), if set."""
+        options = MigrationOptions()
+        cap = self.db.get("VM", vm)["other_config"].get(SUSPEND_BANDWIDTH, "")
+        if cap:
+            try:
+                options.bandwidth = float(cap)
+            except ValueError:
+                raise ApiError("INVALID_VALUE", f"other_config:{SUSPEND_BANDWIDTH}", cap) from None
+            if not options.bandwidth > 0:
+                raise ApiError("INVALID_VALUE", f"other_config:{SUSPEND_BANDWIDTH}", cap)
+        if task is not None:
+            options.progress = progress_to(task, step / steps, (step + 1) / steps)
+            options.cancel = TaskCancel(task)
+        return options
+
+    async def _library(self, vm: str, task: TaskControl | None, work: Awaitable[Any]) -> None:
+        """Run a suspend image's save or restore; the library's own failures as XenAPI errors
+        (a driver's error is raised as itself and mapped by the step runner)."""
+        try:
+            await work
+        except MigrationCancelled as exc:
+            raise ApiError("TASK_CANCELLED", task.ref if task is not None else NULL_REF) from exc
+        except MigrationError as exc:
+            raise ApiError("INTERNAL_ERROR", f"{exc.phase.value}: {exc.reason}: {exc.message}") from exc
 
     async def _discard_suspend_image(self, vm: str) -> None:
         db = self.db

@@ -29,7 +29,6 @@ from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.sim.driver import SimDriver
 from xenia.drivers.specjson import spec_from_json
 from xenia.migration import (
-    CancelToken,
     MigrationCancelled,
     MigrationError,
     MigrationOptions,
@@ -40,13 +39,14 @@ from xenia.migration import (
     migrate,
 )
 from xenia.migration.live import Run
-from xenia.migration.progress import Progress
 from xenia.migration.qemu import QemuSink, QemuSource
 from xenia.migration.save import read_header, restore, save
 from xenia.migration.sim import SimSink, SimSource
 from xenia.migration.stream import FrameWriter, Kind
 from xenia.ops import record
 from xenia.ops.engine import Ops
+from xenia.ops.migtask import TaskCancel as _TaskCancel
+from xenia.ops.migtask import progress_to as _progress_to
 from xenia.ops.spec import domain_spec, vdi_path
 from xenia.ops.steps import TaskControl
 from xenia.ops.storage import Storage
@@ -453,33 +453,3 @@ def _options(options: dict[str, str]) -> MigrationOptions:
     except ValueError as exc:
         raise ApiError("INVALID_VALUE", "options", str(options)) from exc
     return out
-
-
-def _progress_to(task: TaskControl) -> Any:
-    state = {"cancellable": True}
-
-    def report(p: Progress) -> None:
-        task.progress(p.fraction)
-        if state["cancellable"] and not p.cancellable:
-            state["cancellable"] = False
-            task.set_cancellable(False)
-
-    return report
-
-
-class _TaskCancel(CancelToken):
-    """``task.cancel`` as the library's cancel token: read at every check point, none missed.
-
-    The task refuses cancels from the switch-over on (``set_cancellable(False)`` in the same
-    callback that reports the phase), so a cancel accepted by the task is always seen here.
-    """
-
-    def __init__(self, task: TaskControl) -> None:
-        super().__init__()
-        self._task = task
-
-    @property
-    def cancelled(self) -> bool:
-        return super().cancelled or self._task.cancelling
-
-

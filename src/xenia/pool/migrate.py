@@ -24,7 +24,8 @@ from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
 from xenia.db import Db
 from xenia.migration import MigrationCancelled, MigrationError, migrate
-from xenia.ops.migration import Migrations, _DriverSink, _options, _progress_to, _TaskCancel
+from xenia.ops.migration import Migrations, _DriverSink, _options
+from xenia.ops.migtask import TaskCancel, progress_to
 from xenia.ops.spec import domain_spec
 from xenia.ops.steps import TaskControl
 from xenia.pool import placement
@@ -115,8 +116,8 @@ async def send(owner: Migrations, link: PoolLink, vm: str, host: str, options: d
     db, ops = owner.db, owner.ops
     async with ops.operation(vm, "pool_migrate", task):
         opts = _options(options)
-        opts.progress = _progress_to(task)
-        opts.cancel = _TaskCancel(task)
+        opts.progress = progress_to(task)
+        opts.cancel = TaskCancel(task)
         uuid = db.get("VM", vm)["uuid"]
         source = owner._driver_source(uuid)
         where = await link.call(host, RECEIVE, vm)
