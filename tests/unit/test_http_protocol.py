@@ -13,6 +13,7 @@ import re
 import socket
 import struct
 from collections.abc import AsyncIterator, Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ import pytest
 from xenia.api.http import (
     MAX_BODY,
     MAX_HEAD,
+    STREAM_BUFFER,
+    BodyStream,
     Connections,
     HttpLimits,
     HttpProtocol,
@@ -494,3 +497,97 @@ async def test_an_upgrade_the_handler_declines_is_answered_then_closed() -> None
         request = b"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
         raw = await srv.exchange(request, half_close=False)  # read until the server closes
         assert statuses(raw) == ["HTTP/1.1 200 OK"] and b"Connection: close\r\n" in raw
+
+
+def test_default_header_timeout_is_xapis_header_total_timeout_tcp() -> None:
+    # xapi_globs.ml: header_total_timeout_tcp = 60.: a request head must arrive whole within 60 s
+    assert HttpLimits().header_timeout == 60.0
+
+
+def test_reason_phrases_are_the_standard_ones() -> None:
+    """Every status xenia answers with carries its registered reason phrase (RFC 9110 §15, as Python's
+    ``http.HTTPStatus`` spells them; 413's is the RFC 2616 name xapi's clients know)."""
+    for code in (101, 200, 204, 400, 401, 403, 404, 405, 408, 411, 413, 431, 500, 501, 503):
+        head = render(Response(code, b""), keep_alive=True)
+        assert head.startswith(f"HTTP/1.1 {code} {HTTPStatus(code).phrase}\r\n".encode()), code
+
+
+@pytest.mark.asyncio
+async def test_the_head_bound_counts_the_url_and_each_field_line_as_sent() -> None:
+    """The head counted is the target plus each field line ``name: value`` with its CRLF (RFC 9112 §5):
+    a head of exactly ``MAX_HEAD`` such bytes is served, one byte more is 431."""
+    async with serve() as srv:
+        # counted: "/" (1) + "X-A: " + value + "\r\n" (3 + 2 + k + 2) = k + 8
+        fits = f"GET / HTTP/1.1\r\nX-A: {'a' * (MAX_HEAD - 8)}\r\n\r\n".encode()
+        assert statuses(await srv.exchange(fits)) == ["HTTP/1.1 200 OK"]
+        over = f"GET / HTTP/1.1\r\nX-A: {'a' * (MAX_HEAD - 7)}\r\n\r\n".encode()
+        assert statuses(await srv.exchange(over)) == ["HTTP/1.1 431 Request Header Fields Too Large"]
+        # the same bound reached by the target alone
+        url_fits = f"GET /{'u' * (MAX_HEAD - 1)} HTTP/1.1\r\n\r\n".encode()
+        assert statuses(await srv.exchange(url_fits)) == ["HTTP/1.1 200 OK"]
+        url_over = f"GET /{'u' * MAX_HEAD} HTTP/1.1\r\n\r\n".encode()
+        assert statuses(await srv.exchange(url_over)) == ["HTTP/1.1 431 Request Header Fields Too Large"]
+
+
+@pytest.mark.asyncio
+async def test_a_streamed_answer_that_fails_midway_is_cut_short_and_the_server_goes_on() -> None:
+    """A chunked answer whose source fails after its first piece ends with the connection closed and no
+    last chunk (RFC 9112 §7.1: the client sees an incomplete message, never a complete but wrong one)."""
+
+    async def failing() -> AsyncIterator[bytes]:
+        yield b"first"
+        raise RuntimeError("the source broke")
+
+    def handler(req: Request, local: bool) -> Response:
+        if req.path == "/fails":
+            return Response(200, b"", "application/octet-stream", stream=failing())
+        return Response(200, b"fine")
+
+    async with serve(handler, streaming=lambda method, path: False) as srv:
+        raw = await srv.exchange(b"GET /fails HTTP/1.1\r\nHost: x\r\n\r\n", half_close=False)
+        assert b"Transfer-Encoding: chunked" in raw and raw.endswith(b"5\r\nfirst\r\n")
+        assert statuses(await srv.exchange(b"GET /ok HTTP/1.1\r\n\r\n")) == ["HTTP/1.1 200 OK"]
+
+
+@pytest.mark.asyncio
+async def test_an_upload_its_handler_does_not_read_is_held_to_a_bounded_buffer() -> None:
+    """A streaming route's body waits for its handler up to ``STREAM_BUFFER`` bytes, then reading stops
+    (TCP carries the backpressure to the client) until the handler has taken half of it; every byte still
+    arrives, in order, once it reads."""
+    size = 8 * STREAM_BUFFER
+    streams: list[BodyStream] = []
+    go = asyncio.Event()
+    taken = asyncio.Event()
+    resume = asyncio.Event()
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.stream is not None
+        streams.append(req.stream)
+        await go.wait()
+        total = len(await req.stream.read())  # one piece: far less than half the buffer
+        taken.set()
+        await resume.wait()
+        while piece := await req.stream.read():
+            total += len(piece)
+        return Response(200, str(total).encode())
+
+    async with serve(handler, streaming=lambda method, path: True) as srv:
+        reader, writer = await srv.connect()
+        writer.write(f"PUT /import HTTP/1.1\r\nContent-Length: {size}\r\n\r\n".encode() + b"b" * size)
+        for _ in range(WAIT * 100):  # until reading stops: the buffer filled, then nothing more comes
+            if streams and streams[0].received > STREAM_BUFFER:
+                break
+            await asyncio.sleep(0.01)
+        stream = streams[0]
+        await asyncio.sleep(0.2)
+        held = stream.received
+        # filled to its bound, and beyond it by at most one read of the socket (asyncio reads 256 KiB)
+        assert STREAM_BUFFER < held <= STREAM_BUFFER + 256 * 1024
+        go.set()
+        await asyncio.wait_for(taken.wait(), WAIT)
+        await asyncio.sleep(0.2)
+        assert stream.received == held  # more than half still waits: reading has not resumed
+        resume.set()
+        status, _, body = await asyncio.wait_for(read_answer(reader), WAIT)
+        assert status == "HTTP/1.1 200 OK" and body == str(size).encode()
+        writer.close()
