@@ -219,6 +219,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("sessions", 'log.debug("login refused for %r from %s: locked out", uname, address and "?")'): (
         "only the wording of a log line"
     ),
+    ("http", "keep_alive: bool = False"): (
+        "the default is never used: both makers of a Request (whole and streamed) pass the parser's answer"
+    ),
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),

@@ -559,6 +559,9 @@ async def test_an_upload_its_handler_does_not_read_is_held_to_a_bounded_buffer()
     go = asyncio.Event()
     taken = asyncio.Event()
     resume = asyncio.Event()
+    paused_again = asyncio.Event()
+    resume_again = asyncio.Event()
+    consumed: list[int] = []
 
     async def handler(req: Request, local: bool) -> Response:
         assert req.stream is not None
@@ -567,6 +570,11 @@ async def test_an_upload_its_handler_does_not_read_is_held_to_a_bounded_buffer()
         total = len(await req.stream.read())  # one piece: far less than half the buffer
         taken.set()
         await resume.wait()
+        while total < 2 * STREAM_BUFFER:
+            total += len(await req.stream.read())
+        consumed.append(total)
+        paused_again.set()
+        await resume_again.wait()
         while piece := await req.stream.read():
             total += len(piece)
         return Response(200, str(total).encode())
@@ -588,6 +596,53 @@ async def test_an_upload_its_handler_does_not_read_is_held_to_a_bounded_buffer()
         await asyncio.sleep(0.2)
         assert stream.received == held  # more than half still waits: reading has not resumed
         resume.set()
+        await asyncio.wait_for(paused_again.wait(), WAIT)  # it took a buffer's worth, then stopped again
+        await asyncio.sleep(0.2)
+        # reading resumed and stopped again at the bound: the second stop holds as the first did
+        assert consumed[0] < stream.received <= consumed[0] + STREAM_BUFFER + 256 * 1024 < size
+        resume_again.set()
         status, _, body = await asyncio.wait_for(read_answer(reader), WAIT)
         assert status == "HTTP/1.1 200 OK" and body == str(size).encode()
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_client_that_stops_reading_is_closed_after_the_idle_timeout() -> None:
+    """Answers pile up unread: the server stops answering, and after ``idle_timeout`` with the client still
+    not reading, closes; the client then finds what was written, fewer answers than it asked for, and the end."""
+    big = b"y" * (1024 * 1024)
+
+    async with serve(lambda req, local: Response(200, big), idle_timeout=0.3) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"GET / HTTP/1.1\r\n\r\n" * 20)
+        await asyncio.sleep(1.0)
+        raw = await asyncio.wait_for(reader.read(), WAIT)  # read to the end: a connection kept open times out
+        assert 0 < len(statuses(raw)) < 20
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_an_upload_that_stalls_midway_is_closed_after_the_idle_timeout() -> None:
+    """A streaming body that stops arriving (the client is still connected) ends after ``idle_timeout``
+    without a byte: the handler learns its body was cut short."""
+    outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.stream is not None
+        try:
+            while await req.stream.read():
+                pass
+        except ConnectionError:
+            outcome.set_result("lost")
+            return Response(500, b"")
+        outcome.set_result("complete")
+        return Response(200, b"")
+
+    async with serve(handler, streaming=lambda method, path: True, idle_timeout=0.3) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"PUT /import HTTP/1.1\r\nContent-Length: 1000\r\n\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.1)
+        writer.write(b"x" * 10)  # a first piece of the body, then nothing
+        assert await asyncio.wait_for(outcome, WAIT) == "lost"
         writer.close()
