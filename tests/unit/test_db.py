@@ -91,9 +91,13 @@ def test_sqlite_reload_is_exact_and_skips_memory_only_classes(tmp_path: Path) ->
     session = db.create("session", {"auth_user_name": "root"})
     gone = db.create("VM", {"name_label": "gone"})
     db.destroy("VM", gone)
+    with db.batch():  # a memory-only object first in a batch: the stored one after it is still written
+        db.create("session", {"auth_user_name": "root"})
+        late = db.create("VM", {"name_label": "late"})
     db.backend.close()
     again = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
-    assert again.load() == 2
+    assert again.load() == 3
+    assert again.field("VM", late, "name_label") == "late"
     assert again.record("VM", vm) == db.record("VM", vm)
     assert again.field("VM", vm, "VBDs") == [vbd]
     assert not again.exists("session", session)
@@ -129,3 +133,14 @@ def test_a_moved_reference_is_a_change_of_both_ends_and_never_of_a_destroyed_one
         seen.clear()
         db.destroy("VBD", vbd)
         assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "del", vbd)]
+
+
+def test_a_destroyed_objects_uuid_is_uuid_invalid() -> None:
+    """xapi's get_by_uuid of an object that is gone is UUID_INVALID, never the dead ref."""
+    db = Db(MODEL)
+    vm = db.create("VM")
+    uuid = db.field("VM", vm, "uuid")
+    db.destroy("VM", vm)
+    with pytest.raises(ApiError) as err:
+        db.by_uuid("VM", uuid)
+    assert err.value.code == "UUID_INVALID"
