@@ -222,6 +222,21 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("http", "keep_alive: bool = False"): (
         "the default is never used: both makers of a Request (whole and streamed) pass the parser's answer"
     ),
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, - 2):"): (
+        "a record is cached only while its ref has a version, and a ref leaves version only with its cache "
+        "entry: the default is never compared with a cached one"
+    ),
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, not 1):"): (
+        "a record is cached only while its ref has a version, and a ref leaves version only with its cache "
+        "entry: the default is never compared with a cached one"
+    ),
+    ("db", "self.version[obj.ref] = -1"): (
+        "version only keys the record cache: a loaded object's first version may be any value no change gives"
+    ),
+    ("db", 'elif ref in batch.undo or op != "add":'): (
+        "an add is always in undo; the mods it adds are objects whose derived sets changed, written again "
+        "with the very fields they have stored"
+    ),
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),
