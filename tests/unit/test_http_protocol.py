@@ -157,6 +157,7 @@ async def test_rpc_bodies_over_300_kib_are_413_with_a_length_or_chunked() -> Non
     async with serve() as srv:
         assert MAX_BODY == 300 * 1024
         assert statuses(await srv.exchange(post("/", b"x" * MAX_BODY))) == ["HTTP/1.1 200 OK"]
+        assert statuses(await srv.exchange(post("/", b"x" * 200_000))) == ["HTTP/1.1 200 OK"]
         # refused on the length alone (the body is never sent: the server closes without reading it)
         too_long = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {MAX_BODY + 1}\r\n\r\n".encode()
         assert statuses(await srv.exchange(too_long)) == ["HTTP/1.1 413 Request Entity Too Large"]
@@ -622,7 +623,8 @@ async def test_a_client_that_stops_reading_is_closed_after_the_idle_timeout() ->
 
 
 @pytest.mark.asyncio
-async def test_an_upload_that_stalls_midway_is_closed_after_the_idle_timeout() -> None:
+@pytest.mark.parametrize("first_piece", [b"", b"x" * 10])
+async def test_an_upload_that_stalls_midway_is_closed_after_the_idle_timeout(first_piece: bytes) -> None:
     """A streaming body that stops arriving (the client is still connected) ends after ``idle_timeout``
     without a byte: the handler learns its body was cut short."""
     outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
@@ -643,6 +645,18 @@ async def test_an_upload_that_stalls_midway_is_closed_after_the_idle_timeout() -
         writer.write(b"PUT /import HTTP/1.1\r\nContent-Length: 1000\r\n\r\n")
         await writer.drain()
         await asyncio.sleep(0.1)
-        writer.write(b"x" * 10)  # a first piece of the body, then nothing
+        writer.write(first_piece)  # the head alone, or a first piece of the body; then nothing
         assert await asyncio.wait_for(outcome, WAIT) == "lost"
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_kept_alive_connection_idle_for_less_than_the_idle_timeout_is_still_served() -> None:
+    async with serve(header_timeout=0.2) as srv:  # swept every 0.05 s; idle_timeout stays 300 s
+        reader, writer = await srv.connect()
+        writer.write(b"GET /1 HTTP/1.1\r\n\r\n")
+        assert (await asyncio.wait_for(read_answer(reader), WAIT))[0] == "HTTP/1.1 200 OK"
+        await asyncio.sleep(0.5)  # ten sweeps, well within idle_timeout
+        writer.write(b"GET /2 HTTP/1.1\r\n\r\n")
+        assert (await asyncio.wait_for(read_answer(reader), WAIT))[2].startswith(b"GET /2")
         writer.close()
