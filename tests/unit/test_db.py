@@ -91,10 +91,56 @@ def test_sqlite_reload_is_exact_and_skips_memory_only_classes(tmp_path: Path) ->
     session = db.create("session", {"auth_user_name": "root"})
     gone = db.create("VM", {"name_label": "gone"})
     db.destroy("VM", gone)
+    with db.batch():  # a memory-only object first in a batch: the stored one after it is still written
+        db.create("session", {"auth_user_name": "root"})
+        late = db.create("VM", {"name_label": "late"})
     db.backend.close()
     again = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
-    assert again.load() == 2
+    assert again.load() == 3
+    assert again.field("VM", late, "name_label") == "late"
     assert again.record("VM", vm) == db.record("VM", vm)
     assert again.field("VM", vm, "VBDs") == [vbd]
     assert not again.exists("session", session)
     assert not again.exists("VM", gone)
+
+
+def test_a_moved_reference_is_a_change_of_both_ends_and_never_of_a_destroyed_one() -> None:
+    """A VBD moving between VMs changes both VMs' ``VBDs`` sets: each gets a ``mod`` (as xapi's db does
+    for the objects on both sides of a one-to-many relation) and a record read after it, even one read
+    before and cached, shows its new set. An end that no longer exists gets no change at all."""
+    db = Db(MODEL)
+    seen: list[Change] = []
+    db.subscribe(seen.extend)
+    for _ in range(8):  # refs are random: some sort below OpaqueRef:NULL, some above
+        a, b = db.create("VM"), db.create("VM")
+        seen.clear()
+        vbd = db.create("VBD", {"VM": a})
+        assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "add", vbd), ("VM", "mod", a)]
+        assert db.record("VM", a)["VBDs"] == [vbd] and db.record("VM", b)["VBDs"] == []  # both cached now
+        seen.clear()
+        db.set("VBD", vbd, "VM", b)
+        assert sorted((c.cls, c.op, c.ref) for c in seen) == sorted([("VBD", "mod", vbd), ("VM", "mod", a),
+                                                                     ("VM", "mod", b)])  # fmt: skip
+        assert db.record("VM", a)["VBDs"] == [] and db.record("VM", b)["VBDs"] == [vbd]
+        seen.clear()
+        db.set("VBD", vbd, "userdevice", "1")  # the reference stays: the VMs did not change
+        assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "mod", vbd)]
+        db.destroy("VM", b)  # the VBD now points at a destroyed VM
+        seen.clear()
+        db.set("VBD", vbd, "VM", a)  # and moves away from it
+        assert sorted((c.cls, c.op, c.ref) for c in seen) == sorted([("VBD", "mod", vbd), ("VM", "mod", a)])
+        db.destroy("VM", a)
+        seen.clear()
+        db.destroy("VBD", vbd)
+        assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "del", vbd)]
+
+
+def test_a_destroyed_objects_uuid_is_uuid_invalid() -> None:
+    """xapi's get_by_uuid of an object that is gone is UUID_INVALID, never the dead ref."""
+    db = Db(MODEL)
+    vm = db.create("VM")
+    uuid = db.field("VM", vm, "uuid")
+    db.destroy("VM", vm)
+    with pytest.raises(ApiError) as err:
+        db.by_uuid("VM", uuid)
+    assert err.value.code == "UUID_INVALID"

@@ -13,6 +13,7 @@ import re
 import socket
 import struct
 from collections.abc import AsyncIterator, Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ import pytest
 from xenia.api.http import (
     MAX_BODY,
     MAX_HEAD,
+    STREAM_BUFFER,
+    BodyStream,
     Connections,
     HttpLimits,
     HttpProtocol,
@@ -154,6 +157,7 @@ async def test_rpc_bodies_over_300_kib_are_413_with_a_length_or_chunked() -> Non
     async with serve() as srv:
         assert MAX_BODY == 300 * 1024
         assert statuses(await srv.exchange(post("/", b"x" * MAX_BODY))) == ["HTTP/1.1 200 OK"]
+        assert statuses(await srv.exchange(post("/", b"x" * 200_000))) == ["HTTP/1.1 200 OK"]
         # refused on the length alone (the body is never sent: the server closes without reading it)
         too_long = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {MAX_BODY + 1}\r\n\r\n".encode()
         assert statuses(await srv.exchange(too_long)) == ["HTTP/1.1 413 Request Entity Too Large"]
@@ -494,3 +498,165 @@ async def test_an_upgrade_the_handler_declines_is_answered_then_closed() -> None
         request = b"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
         raw = await srv.exchange(request, half_close=False)  # read until the server closes
         assert statuses(raw) == ["HTTP/1.1 200 OK"] and b"Connection: close\r\n" in raw
+
+
+def test_default_header_timeout_is_xapis_header_total_timeout_tcp() -> None:
+    # xapi_globs.ml: header_total_timeout_tcp = 60.: a request head must arrive whole within 60 s
+    assert HttpLimits().header_timeout == 60.0
+
+
+def test_reason_phrases_are_the_standard_ones() -> None:
+    """Every status xenia answers with carries its registered reason phrase (RFC 9110 §15, as Python's
+    ``http.HTTPStatus`` spells them; 413's is the RFC 2616 name xapi's clients know)."""
+    for code in (101, 200, 204, 400, 401, 403, 404, 405, 408, 411, 413, 431, 500, 501, 503):
+        head = render(Response(code, b""), keep_alive=True)
+        assert head.startswith(f"HTTP/1.1 {code} {HTTPStatus(code).phrase}\r\n".encode()), code
+
+
+@pytest.mark.asyncio
+async def test_the_head_bound_counts_the_url_and_each_field_line_as_sent() -> None:
+    """The head counted is the target plus each field line ``name: value`` with its CRLF (RFC 9112 §5):
+    a head of exactly ``MAX_HEAD`` such bytes is served, one byte more is 431."""
+    async with serve() as srv:
+        # counted: "/" (1) + "X-A: " + value + "\r\n" (3 + 2 + k + 2) = k + 8
+        fits = f"GET / HTTP/1.1\r\nX-A: {'a' * (MAX_HEAD - 8)}\r\n\r\n".encode()
+        assert statuses(await srv.exchange(fits)) == ["HTTP/1.1 200 OK"]
+        over = f"GET / HTTP/1.1\r\nX-A: {'a' * (MAX_HEAD - 7)}\r\n\r\n".encode()
+        assert statuses(await srv.exchange(over)) == ["HTTP/1.1 431 Request Header Fields Too Large"]
+        # the same bound reached by the target alone
+        url_fits = f"GET /{'u' * (MAX_HEAD - 1)} HTTP/1.1\r\n\r\n".encode()
+        assert statuses(await srv.exchange(url_fits)) == ["HTTP/1.1 200 OK"]
+        url_over = f"GET /{'u' * MAX_HEAD} HTTP/1.1\r\n\r\n".encode()
+        assert statuses(await srv.exchange(url_over)) == ["HTTP/1.1 431 Request Header Fields Too Large"]
+
+
+@pytest.mark.asyncio
+async def test_a_streamed_answer_that_fails_midway_is_cut_short_and_the_server_goes_on() -> None:
+    """A chunked answer whose source fails after its first piece ends with the connection closed and no
+    last chunk (RFC 9112 §7.1: the client sees an incomplete message, never a complete but wrong one)."""
+
+    async def failing() -> AsyncIterator[bytes]:
+        yield b"first"
+        raise RuntimeError("the source broke")
+
+    def handler(req: Request, local: bool) -> Response:
+        if req.path == "/fails":
+            return Response(200, b"", "application/octet-stream", stream=failing())
+        return Response(200, b"fine")
+
+    async with serve(handler, streaming=lambda method, path: False) as srv:
+        raw = await srv.exchange(b"GET /fails HTTP/1.1\r\nHost: x\r\n\r\n", half_close=False)
+        assert b"Transfer-Encoding: chunked" in raw and raw.endswith(b"5\r\nfirst\r\n")
+        assert statuses(await srv.exchange(b"GET /ok HTTP/1.1\r\n\r\n")) == ["HTTP/1.1 200 OK"]
+
+
+@pytest.mark.asyncio
+async def test_an_upload_its_handler_does_not_read_is_held_to_a_bounded_buffer() -> None:
+    """A streaming route's body waits for its handler up to ``STREAM_BUFFER`` bytes, then reading stops
+    (TCP carries the backpressure to the client) until the handler has taken half of it; every byte still
+    arrives, in order, once it reads."""
+    size = 8 * STREAM_BUFFER
+    streams: list[BodyStream] = []
+    go = asyncio.Event()
+    taken = asyncio.Event()
+    resume = asyncio.Event()
+    paused_again = asyncio.Event()
+    resume_again = asyncio.Event()
+    consumed: list[int] = []
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.stream is not None
+        streams.append(req.stream)
+        await go.wait()
+        total = len(await req.stream.read())  # one piece: far less than half the buffer
+        taken.set()
+        await resume.wait()
+        while total < 2 * STREAM_BUFFER:
+            total += len(await req.stream.read())
+        consumed.append(total)
+        paused_again.set()
+        await resume_again.wait()
+        while piece := await req.stream.read():
+            total += len(piece)
+        return Response(200, str(total).encode())
+
+    async with serve(handler, streaming=lambda method, path: True) as srv:
+        reader, writer = await srv.connect()
+        writer.write(f"PUT /import HTTP/1.1\r\nContent-Length: {size}\r\n\r\n".encode() + b"b" * size)
+        for _ in range(WAIT * 100):  # until reading stops: the buffer filled, then nothing more comes
+            if streams and streams[0].received > STREAM_BUFFER:
+                break
+            await asyncio.sleep(0.01)
+        stream = streams[0]
+        await asyncio.sleep(0.2)
+        held = stream.received
+        # filled to its bound, and beyond it by at most one read of the socket (asyncio reads 256 KiB)
+        assert STREAM_BUFFER < held <= STREAM_BUFFER + 256 * 1024
+        go.set()
+        await asyncio.wait_for(taken.wait(), WAIT)
+        await asyncio.sleep(0.2)
+        assert stream.received == held  # more than half still waits: reading has not resumed
+        resume.set()
+        await asyncio.wait_for(paused_again.wait(), WAIT)  # it took a buffer's worth, then stopped again
+        await asyncio.sleep(0.2)
+        # reading resumed and stopped again at the bound: the second stop holds as the first did
+        assert consumed[0] < stream.received <= consumed[0] + STREAM_BUFFER + 256 * 1024 < size
+        resume_again.set()
+        status, _, body = await asyncio.wait_for(read_answer(reader), WAIT)
+        assert status == "HTTP/1.1 200 OK" and body == str(size).encode()
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_client_that_stops_reading_is_closed_after_the_idle_timeout() -> None:
+    """Answers pile up unread: the server stops answering, and after ``idle_timeout`` with the client still
+    not reading, closes; the client then finds what was written, fewer answers than it asked for, and the end."""
+    big = b"y" * (1024 * 1024)
+
+    async with serve(lambda req, local: Response(200, big), idle_timeout=0.3) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"GET / HTTP/1.1\r\n\r\n" * 20)
+        await asyncio.sleep(1.0)
+        raw = await asyncio.wait_for(reader.read(), WAIT)  # read to the end: a connection kept open times out
+        assert 0 < len(statuses(raw)) < 20
+        writer.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("first_piece", [b"", b"x" * 10])
+async def test_an_upload_that_stalls_midway_is_closed_after_the_idle_timeout(first_piece: bytes) -> None:
+    """A streaming body that stops arriving (the client is still connected) ends after ``idle_timeout``
+    without a byte: the handler learns its body was cut short."""
+    outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.stream is not None
+        try:
+            while await req.stream.read():
+                pass
+        except ConnectionError:
+            outcome.set_result("lost")
+            return Response(500, b"")
+        outcome.set_result("complete")
+        return Response(200, b"")
+
+    async with serve(handler, streaming=lambda method, path: True, idle_timeout=0.3) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"PUT /import HTTP/1.1\r\nContent-Length: 1000\r\n\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.1)
+        writer.write(first_piece)  # the head alone, or a first piece of the body; then nothing
+        assert await asyncio.wait_for(outcome, WAIT) == "lost"
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_kept_alive_connection_idle_for_less_than_the_idle_timeout_is_still_served() -> None:
+    async with serve(header_timeout=0.2) as srv:  # swept every 0.05 s; idle_timeout stays 300 s
+        reader, writer = await srv.connect()
+        writer.write(b"GET /1 HTTP/1.1\r\n\r\n")
+        assert (await asyncio.wait_for(read_answer(reader), WAIT))[0] == "HTTP/1.1 200 OK"
+        await asyncio.sleep(0.5)  # ten sweeps, well within idle_timeout
+        writer.write(b"GET /2 HTTP/1.1\r\n\r\n")
+        assert (await asyncio.wait_for(read_answer(reader), WAIT))[2].startswith(b"GET /2")
+        writer.close()
