@@ -119,6 +119,14 @@ async def test_clean_requests_are_honoured_by_a_cooperative_guest(
     seen: list[str] = []
     unsubscribe = h.driver.subscribe(seen.append)
     vm = h.driver.vm
+    if h.cooperative is not None:
+        # as a XenAPI client must (xapi allows clean_shutdown/clean_reboot only once the guest says it
+        # can: its features), ask once the guest's OS is up; bounded rounds, not a timing check
+        for _ in range(11):
+            if (await vm.get_state(spec.vm_uuid)).guest_features:
+                break
+            await h.settle(h.guest_delay)
+        assert (await vm.get_state(spec.vm_uuid)).guest_features, "the cooperative guest never came up"
     call = vm.request_shutdown if cap is Capability.CLEAN_SHUTDOWN else vm.request_reboot
     if not await capable(h, cap, lambda: call(spec.vm_uuid)):
         return

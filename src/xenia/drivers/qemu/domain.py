@@ -368,7 +368,7 @@ class Domain:
         before the guest's handler runs is. The press is repeated every ``period`` seconds while
         the domain keeps running, for at most ``limit`` seconds. A guest still running
         :data:`AGENT_FALLBACK` seconds after the first press is also asked through its guest agent
-        (``guest-shutdown`` with ``agent_mode``), once, if an agent answers: a guest that ignores
+        (``guest-shutdown`` with ``agent_mode``), once, as soon as an agent answers: a guest that ignores
         ACPI but runs qemu-ga goes down cleanly all the same. A guest that ignores both keeps
         running.
         """
@@ -387,11 +387,13 @@ class Domain:
                 if self.exited or await self.status() != "running":
                     return
                 await self.qmp.execute(command, arguments)
-                if agent_mode is not None and loop.time() - started >= AGENT_FALLBACK and self.agent is not None:
+                if (agent_mode is not None and loop.time() - started >= AGENT_FALLBACK and self.agent is not None
+                        and self.agent.answering):  # fmt: skip
+                    # asked once, when the agent answers: a guest still booting at the first try (its
+                    # agent not up yet) is asked once it is
                     mode, agent_mode = agent_mode, None
-                    if self.agent.answering:
-                        with contextlib.suppress(AgentUnavailable):
-                            await self.agent.tell("guest-shutdown", {"mode": mode})
+                    with contextlib.suppress(AgentUnavailable):
+                        await self.agent.tell("guest-shutdown", {"mode": mode})
 
     def _stop_repeating(self) -> None:
         task, self._shutdown_repeat = self._shutdown_repeat, None
