@@ -56,6 +56,7 @@ def _this_host(d: DaemonProcess) -> str:
 
 
 async def _count(console: SerialConsole) -> int:
+    # the counter is renamed into place, so a read never meets it truncated (empty)
     status, out = await console.run("cat /tmp/count")
     assert status == 0, out
     return int(out.strip().splitlines()[-1])
@@ -79,7 +80,7 @@ def test_a_booted_guest_moves_to_another_member_and_keeps_running(
         console = await attach(domain_dir(a, api_a, vm) / "serial.sock")
         try:
             assert (await console.run("echo travelled-$((6*7)) > /tmp/marker"))[0] == 0
-            loop = "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done"
+            loop = "i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done"
             assert (await console.run(f"sh -c '{loop}' </dev/null >/dev/null 2>&1 & true"))[0] == 0
             while (await console.run("test -s /tmp/count"))[0] != 0:
                 await asyncio.sleep(0.1)

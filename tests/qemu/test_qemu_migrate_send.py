@@ -37,6 +37,7 @@ def pair() -> Iterator[tuple[DaemonProcess, DaemonProcess]]:
 
 
 async def _count(console: SerialConsole) -> int:
+    # the counter is renamed into place, so a read never meets it truncated (empty)
     status, out = await console.run("cat /tmp/count")
     assert status == 0, out
     return int(out.strip().splitlines()[-1])
@@ -45,7 +46,7 @@ async def _count(console: SerialConsole) -> int:
 #: the guest writes 4 MiB of random data at 4 MiB into its disk, and its counter at sector 100
 _RANDOM = "dd if=/dev/urandom of=/tmp/r bs=1M count=4 2>/dev/null && dd if=/tmp/r of=/dev/vda bs=1M seek=4 oflag=direct 2>/dev/null && md5sum </tmp/r"
 _READ_RANDOM = "dd if=/dev/vda bs=1M skip=4 count=4 iflag=direct 2>/dev/null | md5sum"
-_COUNTER = ("i=0; while true; do i=$((i+1)); echo $i > /tmp/count; "
+_COUNTER = ("i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; "
             "echo $i | dd of=/dev/vda bs=512 seek=100 conv=notrunc,sync oflag=direct 2>/dev/null; sleep 0.1; done")
 _READ_DISK_COUNTER = "dd if=/dev/vda bs=512 skip=100 count=1 iflag=direct 2>/dev/null | tr -d '\\000'"
 

@@ -62,7 +62,7 @@ async def test_a_running_guest_moves_and_its_process_keeps_running(
     await console.wait_for(READY_MARKER)
     await console.wait_for("# ")
     assert (await console.run("echo moved-$((40+2)) > /tmp/marker"))[0] == 0
-    loop = "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done"
+    loop = "i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done"
     assert (await console.run(f"sh -c '{loop}' </dev/null >/dev/null 2>&1 & true"))[0] == 0
     await wait_until(lambda: _positive(console), what="the counter to start")
 
