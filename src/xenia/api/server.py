@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -153,25 +153,10 @@ class ApiServer:
         return self._xml_later(reply, req)
 
     async def _xml_later(self, pending: Awaitable[Reply], req: Request | None = None) -> Response:
-        if req is not None:
-            answered = False
-
-            def early(value: Any, t: Type) -> bool:
-                nonlocal answered
-                write = req.answer_early
-                answered = write is not None and write(req, Response(200, self.dispatcher.encode_xml(
-                    Reply(True, value, t)), _XML))  # fmt: skip
-                return answered
-
-            token = EARLY_ANSWER.set(early)
-            try:
-                reply = await pending
-            finally:
-                EARLY_ANSWER.reset(token)
-            if answered:
-                return ANSWERED
-        else:
-            reply = await pending
+        reply = await _reply_or_early_answer(
+            pending, req, lambda value, t: Response(200, self.dispatcher.encode_xml(Reply(True, value, t)), _XML))
+        if reply is None:
+            return ANSWERED
         if reply.ok and not reply.bare and reply.type is not None and sliced.is_large(reply.value, reply.type):
             chunks = await _gather(sliced.xml_success(self.dispatcher.encoders, reply.value, reply.type))
             return Response(200, b"", _XML, chunks=chunks)
@@ -193,24 +178,9 @@ class ApiServer:
     async def _json_later(
         self, call: jsonrpc.JsonCall, pending: Awaitable[Reply], req: Request | None = None
     ) -> Response:
-        if req is not None:
-            answered = False
-
-            def early(value: Any, t: Type) -> bool:
-                nonlocal answered
-                write = req.answer_early
-                answered = write is not None and write(req, self._json_shared(call, value, t))
-                return answered
-
-            token = EARLY_ANSWER.set(early)
-            try:
-                reply = await pending
-            finally:
-                EARLY_ANSWER.reset(token)
-            if answered:
-                return ANSWERED
-        else:
-            reply = await pending
+        reply = await _reply_or_early_answer(pending, req, lambda value, t: self._json_shared(call, value, t))
+        if reply is None:
+            return ANSWERED
         if reply.ok and reply.type is not None and sliced.is_large(reply.value, reply.type):
             chunks = await _gather(sliced.json_success(call, reply.value, reply.type))
             return Response(200, b"", _JSON, chunks=chunks)
@@ -275,3 +245,26 @@ class ApiServer:
         self.servers.clear()
         self.tcp_connections.close()
         self.unix_connections.close()
+
+
+async def _reply_or_early_answer(
+    pending: Awaitable[Reply], req: Request | None, respond: Callable[[Any, Type], Response]
+) -> Reply | None:
+    """Await a call's reply; meanwhile the event hub may write the answer itself at the wake-up
+    (:data:`EARLY_ANSWER`, with ``respond`` encoding it): None then, nothing is left to write."""
+    if req is None:
+        return await pending
+    answered = False
+
+    def early(value: Any, t: Type) -> bool:
+        nonlocal answered
+        write = req.answer_early
+        answered = write is not None and write(req, respond(value, t))
+        return answered
+
+    token = EARLY_ANSWER.set(early)
+    try:
+        reply = await pending
+    finally:
+        EARLY_ANSWER.reset(token)
+    return None if answered else reply
