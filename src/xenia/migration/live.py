@@ -70,6 +70,32 @@ class SourceVm(Protocol):
         ...
 
 
+class WrappedSource:
+    """A :class:`SourceVm` that hands every step to ``inner``: a wrapper overrides only the steps it
+    adds to (the records in a migration's HELLO, a suspend's capability check)."""
+
+    def __init__(self, inner: SourceVm) -> None:
+        self.inner = inner
+
+    async def prepare(self) -> dict[str, Any]:
+        return await self.inner.prepare()
+
+    async def send_memory(self, out: FrameWriter, run: Run) -> None:
+        await self.inner.send_memory(out, run)
+
+    async def switch_over(self, out: FrameWriter, run: Run) -> dict[str, Any]:
+        return await self.inner.switch_over(out, run)
+
+    async def resume(self) -> None:
+        await self.inner.resume()
+
+    async def abandon(self) -> None:
+        await self.inner.abandon()
+
+    async def release(self) -> None:
+        await self.inner.release()
+
+
 @dataclass
 class MigrationResult:
     """What a finished migration reports."""

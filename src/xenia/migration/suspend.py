@@ -24,11 +24,10 @@ from typing import TYPE_CHECKING, Any
 from xenia.drivers.base import Capability, DomainSpec, Driver
 from xenia.drivers.errors import DriverError, NotSupported
 from xenia.migration.errors import MigrationCancelled, MigrationError
-from xenia.migration.live import MigrationResult, Run, SourceVm
+from xenia.migration.live import MigrationResult, SourceVm, WrappedSource
 from xenia.migration.options import MigrationOptions
 from xenia.migration.receiver import Sink
 from xenia.migration.save import read_header, restore, save
-from xenia.migration.stream import FrameWriter
 
 if TYPE_CHECKING:
     from xenia.drivers.qemu import QemuDriver
@@ -73,12 +72,12 @@ def is_saved_vm(path: str) -> bool:
     return True
 
 
-class _SuspendSource:
+class _SuspendSource(WrappedSource):
     """The driver's source, plus suspend's own checks before anything is written."""
 
     def __init__(self, driver: Driver, inner: SourceVm) -> None:
+        super().__init__(inner)
         self.driver = driver
-        self.inner = inner
 
     async def prepare(self) -> dict[str, Any]:
         if Capability.SUSPEND not in self.driver.capabilities:
@@ -87,21 +86,6 @@ class _SuspendSource:
         if (sim := _as_sim(self.driver)) is not None:
             await sim.faults.hit("vm.suspend.write")
         return hello
-
-    async def send_memory(self, out: FrameWriter, run: Run) -> None:
-        await self.inner.send_memory(out, run)
-
-    async def switch_over(self, out: FrameWriter, run: Run) -> dict[str, Any]:
-        return await self.inner.switch_over(out, run)
-
-    async def resume(self) -> None:
-        await self.inner.resume()
-
-    async def abandon(self) -> None:
-        await self.inner.abandon()
-
-    async def release(self) -> None:
-        await self.inner.release()
 
 
 class _ResumeSink:

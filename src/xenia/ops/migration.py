@@ -38,7 +38,7 @@ from xenia.migration import (
     TimeoutPolicy,
     migrate,
 )
-from xenia.migration.live import Run
+from xenia.migration.live import Run, WrappedSource
 from xenia.migration.qemu import QemuSink, QemuSource
 from xenia.migration.save import read_header, restore, save
 from xenia.migration.sim import SimSink, SimSource
@@ -95,11 +95,11 @@ class _DriverSink(Sink, Protocol):
     vm_uuid: str
 
 
-class _WithRecords:
+class _WithRecords(WrappedSource):
     """A driver's :class:`SourceVm` whose HELLO also carries the XenAPI records."""
 
     def __init__(self, inner: SourceVm, records: dict[str, Any], disk_paths: list[str]) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.records = records
         self.disk_paths = disk_paths
 
@@ -116,18 +116,6 @@ class _WithRecords:
                     offset += len(chunk)
                     run.sent(sent, run.meter.bytes_remaining)
         await self.inner.send_memory(out, run)
-
-    async def switch_over(self, out: FrameWriter, run: Run) -> dict[str, Any]:
-        return await self.inner.switch_over(out, run)
-
-    async def resume(self) -> None:
-        await self.inner.resume()
-
-    async def abandon(self) -> None:
-        await self.inner.abandon()
-
-    async def release(self) -> None:
-        await self.inner.release()
 
 
 class _Arrival:
