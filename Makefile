@@ -74,14 +74,14 @@ typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
 unit: $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=40
 
 ## test: install everything, then ruff, mypy and pytest
 test: system-deps $(BIN)/.installed $(THIRDPARTY)/.ansible-$(ANSIBLE_VERSION) clients web
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 	$(MAKE) cbinding
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=40
 
 ## fuzz: the fuzzers (tests/fuzz) and the store's model tests with a longer budget than under `make test`
 fuzz: $(BIN)/.installed
