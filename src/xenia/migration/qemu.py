@@ -26,12 +26,14 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from xenia.drivers.base import DomainSpec, RunState
 from xenia.drivers.errors import BackendFailure, InvalidArgument
 from xenia.drivers.qemu import QemuDriver
-from xenia.drivers.qemu.qmp import Runstate
+from xenia.drivers.qemu.domain import Domain
+from xenia.drivers.qemu.qmp import Event, Runstate
 from xenia.drivers.specjson import spec_from_json, spec_to_json
 from xenia.migration.live import Run
 from xenia.migration.qemudisks import DiskExport, DiskMirror, mirrored_disks
@@ -65,6 +67,9 @@ class QemuSource:
         self._pump: asyncio.Task[None] | None = None
         self._started = False
         self._mirror: DiskMirror | None = None
+        #: set by QEMU's MIGRATION events (status changes): the loops wake at once, not at the next poll
+        self._status_changed = asyncio.Event()
+        self._detach: Callable[[], None] | None = None
 
     async def prepare(self) -> dict[str, Any]:
         state = await self.driver.vm.get_state(self.vm_uuid)
@@ -100,11 +105,12 @@ class QemuSource:
         finally:
             os.close(write_fd)  # QEMU holds its own copy now
         self._pump = asyncio.create_task(self._relay(read_fd, out, run))
+        self._detach = dom.qmp.add_event_handler(self._on_event)
         await dom.execute("migrate", {"uri": "fd:xenia-migrate"})
         self._started = True
         forced = False
         while True:
-            info = await dom.execute("query-migrate")
+            info = await self._query(dom)
             self._progress(info, run)
             if self._mirror is not None:
                 self._mirror.check()
@@ -120,7 +126,22 @@ class QemuSource:
             if run.force and not forced:
                 forced = True
                 await dom.execute("migrate-set-parameters", {"downtime-limit": _FORCE_DOWNTIME_MS})
-            await asyncio.sleep(POLL)
+            await self._next_status(POLL)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name == "MIGRATION":
+            self._status_changed.set()
+
+    async def _query(self, dom: Domain) -> dict[str, Any]:
+        """``query-migrate``; an event from now on ends the next :meth:`_next_status` at once."""
+        self._status_changed.clear()
+        info: dict[str, Any] = await dom.execute("query-migrate")
+        return info
+
+    async def _next_status(self, timeout: float) -> None:
+        """Until a MIGRATION event since the last :meth:`_query`, or ``timeout`` seconds (the next poll)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._status_changed.wait(), timeout)
 
     def _progress(self, info: dict[str, Any], run: Run) -> None:
         ram = info.get("ram") or {}
@@ -146,14 +167,17 @@ class QemuSource:
         await dom.execute("migrate-continue", {"state": "pre-switchover"})
         assert self._pump is not None
         await self._pump  # every byte of the stream is on the wire
-        while (info := await dom.execute("query-migrate")).get("status") not in _FINAL:
-            await asyncio.sleep(0.01)
+        while (info := await self._query(dom)).get("status") not in _FINAL:
+            await self._next_status(POLL)
         if info.get("status") != "completed":
             raise BackendFailure(f"QEMU's migration is {info.get('status')} after the switch-over")
         self._close()
         return {"running": self.was_running, "qemu_downtime_ms": info.get("downtime")}
 
     def _close(self) -> None:
+        if self._detach is not None:
+            self._detach()
+            self._detach = None
         if self._read_fd is not None:
             os.close(self._read_fd)
             self._read_fd = None

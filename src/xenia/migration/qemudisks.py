@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from typing import Any
 
 from xenia.drivers.base import DiskKind, DiskSpec
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 
 #: seconds between two ``query-block-jobs`` polls for progress
 POLL = 0.1
+#: seconds between two syncs of the destination's images while the mirrors copy
+SYNC_INTERVAL = 0.2
 #: seconds a mirror gets to end after ``block-job-cancel`` (a flush of the target under load)
 FINISH_TIMEOUT = 120.0
 _PREFIX = "xenia-mirror-"
@@ -160,6 +163,14 @@ class DiskMirror:
             self._tunnel = None
 
 
+def _fdatasync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fdatasync(fd)
+    finally:
+        os.close(fd)
+
+
 def _why(event: Event) -> str:
     if event.name == "BLOCK_JOB_ERROR":  # {operation: read|write, action}
         return f"{event.data.get('operation', 'I/O')} error on the {'target' if event.data.get('operation') == 'write' else 'source'}"
@@ -175,6 +186,7 @@ class DiskExport:
         self.sock = str(dom.paths.root / "nbd.sock")
         self.tunnel: Tunnel | None = None
         self._started = False
+        self._syncer: asyncio.Task[None] | None = None
 
     async def start(self, reply: Any) -> Tunnel:
         """Export every disk; the tunnel that connects the source's NBD clients to the exports."""
@@ -184,11 +196,32 @@ class DiskExport:
             await self.dom.execute("block-export-add", {"type": "nbd", "id": _export(disk), "name": _export(disk),
                                                         "node-name": f"{_export(disk)}-fmt", "writable": True})  # fmt: skip
         self.tunnel = Tunnel(reply, connect=lambda: asyncio.open_unix_connection(self.sock))
+        self._syncer = asyncio.create_task(self._sync_while_copying())
         log.debug("VM %s: exporting %d disks on %s", self.dom.vm_uuid, len(self.disks), self.sock)
         return self.tunnel
 
+    async def _sync_while_copying(self) -> None:
+        """Write the new images' cached pages to disk all along the copy.
+
+        The source's ``stop`` at the switch-over flushes every block node, its NBD clients too,
+        so this host's images are flushed while the guest is stopped. Left to then, that flush
+        writes out everything the mirror copied (the whole disk) inside the downtime; synced as
+        the copy goes, it writes only what the last moments changed.
+        """
+        paths = [str(d.path) for d in self.disks]
+        while True:
+            for path in paths:
+                with contextlib.suppress(OSError):
+                    await asyncio.to_thread(_fdatasync, path)
+            await asyncio.sleep(SYNC_INTERVAL)
+
     async def stop(self) -> None:
         """The copy is complete (or abandoned): close the connections and the server."""
+        if self._syncer is not None:
+            self._syncer.cancel()
+            with contextlib.suppress(BaseException):
+                await self._syncer
+            self._syncer = None
         if self.tunnel is not None:
             await self.tunnel.close()
             self.tunnel = None
