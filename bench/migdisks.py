@@ -77,12 +77,12 @@ async def main() -> None:
         await console.close()
         rows_order = (("memory only (shared disk)", False), ("with the disk (block mirror)", True))
         rows: dict[str, list[MigrationResult]] = {label: [] for label, _ in rows_order}
-        host, img = 0, 0  # where the VM runs, which image holds its disk
+        at, img = 0, 0  # the host the VM runs on, the image that holds its disk
         for _ in range(args.moves):
             for label, disks in rows_order:
                 img = 1 - img if disks else img  # a mirrored disk lands in the other image
-                rows[label].append(await _move(hosts[host], hosts[1 - host], specs[img], disks=disks))
-                host = 1 - host
+                rows[label].append(await _move(hosts[at], hosts[1 - at], specs[img], disks=disks))
+                at = 1 - at
         print(f"QEMU live migration of a booted 256 MiB guest writing to its disk, {args.moves} moves each:")
         print(f"  {'path':<30} {'QEMU downtime ms (median, max)':>32} {'library downtime ms':>20} {'total s':>8}")
         for label, results in rows.items():

@@ -105,12 +105,12 @@ def _image(api: Any, vdi: str) -> bytes:
         return f.read()
 
 
-def _scribble(api: Any, vdi: str) -> None:
+def _scribble(api: Any, vdi: str, size: int = 100) -> None:
     """What the guest wrote: a simulated image is JSON; a key of its own makes this disk unlike any other."""
     path = _image_path(api, vdi)
     with open(path, "rb") as f:
         data = json.loads(f.read())
-    data["written"] = uuid.uuid4().hex * 100
+    data["written"] = uuid.uuid4().hex * size
     with open(path, "w") as f:
         json.dump(data, f)
 
@@ -174,14 +174,108 @@ def test_an_unmapped_vif_is_refused_before_anything_moves(apis: tuple[Any, Any])
     assert src.VM.get_power_state(vm) == "Running"
 
 
-def test_a_halted_vm_is_refused_with_xapis_power_state_error(apis: tuple[Any, Any]) -> None:
+def _halted_vm_with_a_disk(api: Any, name: str, size: int = 100) -> tuple[str, list[str]]:
+    """A provisioned VM (its disks on the default SR), never started; each disk holds ``size`` x 32 bytes of its own."""
+    vm = api.VM.clone(api.VM.get_by_name_label("Generic Linux BIOS")[0], name)
+    api.VM.provision(vm)
+    disks = [api.VBD.get_VDI(b) for b in api.VM.get_VBDs(vm) if api.VBD.get_type(b) == "Disk"]
+    assert disks
+    for d in disks:
+        _scribble(api, d, size)
+    return str(vm), disks
+
+
+def _gone(api: Any, cls: str, uuids: list[str]) -> bool:
+    for u in uuids:
+        try:
+            getattr(api, cls).get_by_uuid(u)
+        except XenAPI.Failure as exc:
+            assert exc.details[0] == "UUID_INVALID"
+            continue
+        return False
+    return True
+
+
+def test_a_halted_vm_is_copied_with_its_disks_and_leaves_the_source(apis: tuple[Any, Any]) -> None:
+    """xapi's migrate_send of a Halted VM: the disks per the map and the record arrive; the source's go."""
     src, dst = apis
-    vm = _running_vm(src, "halted")
-    src.VM.hard_shutdown(vm)
+    vm, disks = _halted_vm_with_a_disk(src, "halted-mover")
+    uuid, before = src.VM.get_uuid(vm), src.VM.get_record(vm)
+    images = sorted((_image(src, d), src.VDI.get_virtual_size(d)) for d in disks)
+    disk_uuids = [src.VDI.get_uuid(d) for d in disks]
+    dest, network = _dest(dst)
+    sr = dst.pool.get_default_SR(dst.pool.get_all()[0])
+    src.VM.assert_can_migrate(vm, dest, False, dict.fromkeys(disks, sr), {}, {}, {})
+    new = src.VM.migrate_send(vm, dest, False, dict.fromkeys(disks, sr), {}, {}, {})
+    rec = dst.VM.get_record(new)
+    assert rec["uuid"] == uuid and rec["power_state"] == "Halted" and rec["resident_on"] == "OpaqueRef:NULL"
+    for key in ("name_label", "memory_static_max", "VCPUs_max", "platform"):
+        assert rec[key] == before[key], key
+    moved = [dst.VBD.get_VDI(b) for b in rec["VBDs"] if dst.VBD.get_type(b) == "Disk"]
+    assert sorted((_image(dst, d), dst.VDI.get_virtual_size(d)) for d in moved) == images
+    assert all(dst.VDI.get_SR(d) == sr for d in moved)
+    assert _gone(src, "VM", [uuid]) and _gone(src, "VDI", disk_uuids)  # moved, as xapi's storage motion
+    dst.VM.start(new, False, False)  # an ordinary VM of its new host
+    assert dst.VM.get_power_state(new) == "Running"
+    dst.VM.hard_shutdown(new)
+
+
+def test_a_suspended_vm_moves_with_its_suspend_image_and_resumes_there(apis: tuple[Any, Any]) -> None:
+    src, dst = apis
+    vm, disks = _halted_vm_with_a_disk(src, "suspended-mover")
+    src.VM.start(vm, False, False)
+    src.VM.suspend(vm)
+    suspend_vdi = src.VM.get_suspend_VDI(vm)
+    image, suspend_uuid = _image(src, suspend_vdi), src.VDI.get_uuid(suspend_vdi)
+    dest, _network = _dest(dst)
+    sr = dst.pool.get_default_SR(dst.pool.get_all()[0])
+    vif_map = _vif_map(src, vm, dst.network.get_all()[0])
+    new = src.VM.migrate_send(vm, dest, True, dict.fromkeys(disks, sr), vif_map, {}, {})
+    assert dst.VM.get_power_state(new) == "Suspended"
+    arrived = dst.VM.get_suspend_VDI(new)
+    assert _image(dst, arrived) == image and dst.VDI.get_SR(arrived) == sr  # the first disk's SR: none mapped
+    assert _gone(src, "VM", [dst.VM.get_uuid(new)]) and _gone(src, "VDI", [suspend_uuid])
+    dst.VM.resume(new, False, False)
+    assert dst.VM.get_power_state(new) == "Running"
+    dst.VM.hard_shutdown(new)
+
+
+def test_a_cold_move_cancelled_or_refused_leaves_the_source_as_it_was(apis: tuple[Any, Any]) -> None:
+    src, dst = apis
+    vm, disks = _halted_vm_with_a_disk(src, "halted-stayer", size=32768)  # 1 MiB: four DISK frames
+    uuid, images = src.VM.get_uuid(vm), [_image(src, d) for d in disks]
+    dst_vdis = set(dst.VDI.get_all())
+    sr = dst.pool.get_default_SR(dst.pool.get_all()[0])
+    # refused by the destination (the VM's own host has its uuid)
+    own, _network = _dest(src)
+    with pytest.raises(XenAPI.Failure) as caught:
+        src.VM.migrate_send(vm, own, False, dict.fromkeys(disks, src.pool.get_default_SR(src.pool.get_all()[0])), {}, {}, {})
+    assert caught.value.details[0] == "VM_MIGRATE_FAILED" and "VM_EXISTS" in caught.value.details[4]
+    # cancelled while the disk is copied (512 KiB/s: about 2 s)
+    dest, _network = _dest(dst)
+    task = src.Async.VM.migrate_send(vm, dest, False, dict.fromkeys(disks, sr), {}, {"bandwidth": str(512 << 10)}, {})
+    while src.task.get_progress(task) < 0.1:
+        time.sleep(0.02)
+    src.task.cancel(task)
+    assert _wait(src, task) == "cancelled"
+    assert src.VM.get_power_state(vm) == "Halted" and src.VM.get_uuid(vm) == uuid
+    assert [_image(src, d) for d in disks] == images
+    assert _gone(dst, "VM", [uuid])
+    deadline = time.monotonic() + 30
+    while set(dst.VDI.get_all()) != dst_vdis and time.monotonic() < deadline:
+        time.sleep(0.05)  # the receiver removes what it made once it sees the ABORT
+    assert set(dst.VDI.get_all()) == dst_vdis
+
+
+def test_a_paused_vm_is_refused_with_xapis_power_state_error(apis: tuple[Any, Any]) -> None:
+    src, dst = apis
+    vm = _running_vm(src, "paused")
+    src.VM.pause(vm)
     dest, network = _dest(dst)
     with pytest.raises(XenAPI.Failure) as caught:
         src.VM.migrate_send(vm, dest, True, {}, _vif_map(src, vm, network), {}, {})
     assert caught.value.details[0] == "VM_BAD_POWER_STATE"
+    assert src.VM.get_power_state(vm) == "Paused"
 
 
 def test_task_cancel_during_the_memory_copy_leaves_it_running_on_the_source(apis: tuple[Any, Any]) -> None:

@@ -48,8 +48,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "changing_memory_live": (RUNNING,),
     "export": (HALTED, SUSPENDED),
     "metadata_export": ANY,
-    # xapi also copies a halted or suspended VM; xenia moves live ones (docs/migration.md)
-    "migrate_send": (PAUSED, RUNNING),
+    "migrate_send": (HALTED, SUSPENDED, RUNNING),  # xapi: a Paused VM does not migrate
     "pool_migrate": (RUNNING,),
 }
 

@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 #: the keys xenia adds to xapi's ``dest`` map: where its receiver listens, and the one-time token
 DEST_RECEIVER = "xenia_receiver"
 DEST_TOKEN = "xenia_token"
+#: the HELLO's and SWITCH's key of a VM that moves without a domain: its power state (Halted, Suspended)
+COLD = "cold"
 #: bytes of a disk image per DISK frame
 DISK_CHUNK = 256 << 10
 _DISK_HEADER = struct.Struct(">HQ")
@@ -107,6 +109,7 @@ class _WithRecords(WrappedSource):
         return {**await self.inner.prepare(), "xenapi": self.records}
 
     async def send_memory(self, out: FrameWriter, run: Run) -> None:
+        left = sum(os.path.getsize(path) for path in self.disk_paths)  # the progress's bytes remaining
         for index, path in enumerate(self.disk_paths):
             offset = 0
             with open(path, "rb") as image:
@@ -114,12 +117,44 @@ class _WithRecords(WrappedSource):
                     run.check()
                     sent = await out.send(Kind.DISK, _DISK_HEADER.pack(index, offset) + chunk)
                     offset += len(chunk)
-                    run.sent(sent, run.meter.bytes_remaining)
+                    left = max(0, left - len(chunk))
+                    run.sent(sent, left)
         await self.inner.send_memory(out, run)
 
 
+class _ColdSource:
+    """A Halted or Suspended VM leaving: no domain, only its records and disk images (xapi copies
+    them; the suspend image is one more disk). Nothing here changes the source, so every failure
+    leaves it as it was."""
+
+    def __init__(self, vm_uuid: str, power_state: str) -> None:
+        self.vm_uuid = vm_uuid
+        self.power_state = power_state
+
+    async def prepare(self) -> dict[str, Any]:
+        return {"vm": self.vm_uuid, "driver": "none", COLD: self.power_state}
+
+    async def send_memory(self, out: FrameWriter, run: Run) -> None:
+        """No memory: the disks went before (:class:`_WithRecords`)."""
+
+    async def switch_over(self, out: FrameWriter, run: Run) -> dict[str, Any]:
+        return {COLD: self.power_state}
+
+    async def resume(self) -> None:
+        """Nothing was paused."""
+
+    async def abandon(self) -> None:
+        """Nothing was started."""
+
+    async def release(self) -> None:
+        """No domain: the caller removes the records and the disks."""
+
+
 class _Arrival:
-    """The destination's :class:`Sink`: the driver's sink plus the VM's records in this db."""
+    """The destination's :class:`Sink`: the driver's sink plus the VM's records in this db.
+
+    A Halted or Suspended VM (HELLO's ``cold``) has no domain: the driver's sink is left out, the
+    disks (and the suspend image) arrive as DISK frames whatever the driver."""
 
     def __init__(self, owner: Migrations, inner: _DriverSink) -> None:
         self.owner = owner
@@ -128,6 +163,11 @@ class _Arrival:
         self.vm = NULL_REF
         #: the VDIs made here for the disks the stream carries, in the stream's order
         self.vdis: list[str] = []
+        self.uuid = ""
+        #: the power state of a VM that comes without a domain (Halted, Suspended), else ""
+        self.cold = ""
+        #: the suspend image's VDI made here (a Suspended VM's)
+        self.suspend_vdi = NULL_REF
 
     async def accept(self, hello: dict[str, Any]) -> None:
         db = self.owner.db
@@ -143,14 +183,29 @@ class _Arrival:
             raise VmAlreadyHere(f"a VM with uuid {hello.get('vm')} exists on this host")
         for vif in self.records.get("VIFs", []):
             db.get("network", vif["network"])  # HANDLE_INVALID when the map names no network of this host
-        for disk in self.records.get("disks", []):
+        self.uuid = str(hello.get("vm"))
+        self.cold = str(hello.get(COLD) or "")
+        if self.cold not in ("", "Halted", "Suspended"):
+            raise ValueError(f"a VM cannot arrive {self.cold}")
+        suspend = self.records.get("suspend") if self.cold == "Suspended" else None
+        if self.cold == "Suspended" and not isinstance(suspend, dict):
+            raise ValueError("a Suspended VM comes with its suspend image")
+        disks = list(self.records.get("disks", []))
+        if suspend is not None:  # xapi's default: this pool's default SR when the map has none
+            sr = suspend["SR"] if suspend["SR"] != NULL_REF else _default_sr(db)
+            disks.append({"VDI": suspend["VDI"], "SR": sr})
+        for disk in disks:
             db.get("SR", disk["SR"])  # HANDLE_INVALID when the map names no SR of this host
-        for disk in self.records.get("disks", []):
+        for disk in disks:
             vdi = await self.owner.storage.create_vdi({**disk["VDI"], "SR": disk["SR"]})
             self.vdis.append(vdi)
-            if isinstance(self.inner, QemuSink):  # an empty image of the size, filled by QEMU's mirror
+            if isinstance(self.inner, QemuSink) and not self.cold:  # empty, of the size: QEMU's mirror fills it
                 continue
             await asyncio.to_thread(_truncate, vdi_path(db, vdi))
+        if suspend is not None:
+            self.suspend_vdi = self.vdis.pop()
+        if self.cold:
+            return
         if isinstance(self.inner, QemuSink):
             self.inner.spec = self._local_spec(hello)
         await self.inner.accept(hello)
@@ -175,30 +230,42 @@ class _Arrival:
 
     async def disk(self, payload: bytes) -> None:
         index, offset = _DISK_HEADER.unpack_from(payload)
-        if index >= len(self.vdis):
+        images = self.vdis + ([self.suspend_vdi] if self.suspend_vdi != NULL_REF else [])
+        if index >= len(images):
             raise ValueError(f"disk {index} was not announced")
-        path = vdi_path(self.owner.db, self.vdis[index])
+        path = vdi_path(self.owner.db, images[index])
         await asyncio.to_thread(_write_at, path, offset, payload[_DISK_HEADER.size :])
 
     async def data(self, payload: bytes) -> None:
+        if self.cold:
+            raise ValueError(f"memory for a {self.cold} VM")
         await self.inner.data(payload)
 
     async def load(self, state: dict[str, Any]) -> dict[str, Any]:
         from xenia.api.handlers.vm import create_vm  # the one way a VM record is made
 
         db = self.owner.db
+        if self.cold and state.get(COLD) != self.cold:
+            raise ValueError(f"the VM left {state.get(COLD)!r}, it came {self.cold}")
         with db.batch():
-            self.vm = create_vm(db, {**self.records["VM"], "uuid": self.inner.vm_uuid})
+            uuid = self.uuid if self.cold else self.inner.vm_uuid
+            self.vm = create_vm(db, {**self.records["VM"], "uuid": uuid})
             for vif in self.records.get("VIFs", []):
                 db.create("VIF", {**vif, "VM": self.vm, "currently_attached": False})
             for vbd in self.records.get("VBDs", []):
                 db.create("VBD", {**vbd, "VM": self.vm, "VDI": NULL_REF, "empty": True, "currently_attached": False})
             for disk, vdi in zip(self.records.get("disks", []), self.vdis, strict=True):
                 db.create("VBD", {**disk["VBD"], "VM": self.vm, "VDI": vdi, "empty": False, "currently_attached": False})
+            if self.suspend_vdi != NULL_REF:
+                record.suspended(db, self.vm, self.suspend_vdi)
+        if self.cold:
+            return {"vm": self.vm}
         self.inner.spec = domain_spec(db, self.vm)
         return {**await self.inner.load(state), "vm": self.vm}
 
     async def commit(self) -> dict[str, Any]:
+        if self.cold:
+            return {"vm": self.vm}
         done = await self.inner.commit()
         await self.owner.ops.arrived(self.vm)
         return {**done, "vm": self.vm}
@@ -207,11 +274,12 @@ class _Arrival:
         from xenia.api.handlers.vm import destroy_vm
 
         try:
-            await self.inner.abort()
+            if not self.cold:
+                await self.inner.abort()
         finally:
             if self.vm != NULL_REF and self.owner.db.exists("VM", self.vm):
                 destroy_vm(self.owner.db, self.vm)
-            for vdi in self.vdis:
+            for vdi in [*self.vdis, self.suspend_vdi]:
                 if self.owner.db.exists("VDI", vdi):
                     await self.owner.storage.destroy_vdi(vdi)
 
@@ -348,11 +416,20 @@ class Migrations:
             disks.append({"VBD": _portable(db, "VBD", rec, {"uuid", "VM", "VDI", "metrics"}),
                           "VDI": _portable(db, "VDI", vdi, {"uuid", "SR", "VBDs", "location", "crash_dumps"}),
                           "SR": vdi_map[rec["VDI"]], "source": rec["VDI"]})  # fmt: skip
-        return {"VM": _portable(db, "VM", db.get("VM", vm), _LOCAL), "VIFs": vifs, "VBDs": vbds, "disks": disks}
+        out: dict[str, Any] = {"VM": _portable(db, "VM", db.get("VM", vm), _LOCAL), "VIFs": vifs, "VBDs": vbds,
+                               "disks": disks}  # fmt: skip
+        rec = db.get("VM", vm)
+        if rec["power_state"] == "Suspended" and rec["suspend_VDI"] != NULL_REF:
+            # xapi's map may name the suspend image's SR; else the first disk's, else the destination's default
+            sr = vdi_map.get(rec["suspend_VDI"]) or (disks[0]["SR"] if disks else NULL_REF)
+            out["suspend"] = {"VDI": _portable(db, "VDI", db.get("VDI", rec["suspend_VDI"]), {"uuid", "SR", "VBDs", "location", "crash_dumps"}),
+                              "SR": sr, "source": rec["suspend_VDI"]}  # fmt: skip
+        return out
 
     async def send(self, vm: str, dest: dict[str, str], vdi_map: dict[str, str], vif_map: dict[str, str],
                    options: dict[str, str], task: TaskControl) -> str:  # fmt: skip
-        """``VM.migrate_send``: move a live VM; the VM's reference on the destination."""
+        """``VM.migrate_send``: move a VM (live, or Halted / Suspended with its disks and suspend
+        image, as xapi); the VM's reference on the destination."""
         db, ops = self.db, self.ops
         async with ops.operation(vm, "migrate_send", task):
             records = self.check(vm, dest, vdi_map, vif_map)
@@ -361,14 +438,17 @@ class Migrations:
             opts = _options(options)
             opts.progress = _progress_to(task)
             opts.cancel = _TaskCancel(task)
+            power_state = db.get("VM", vm)["power_state"]
+            cold = power_state in ("Halted", "Suspended")
             try:
-                paths = [vdi_path(db, d.pop("source")) for d in records["disks"]]
-                if isinstance(self.driver, QemuDriver):
-                    paths = []  # QEMU's block mirror copies them, tunnelled in the stream
-                source_vdis = [db.get("VBD", b)["VDI"] for b in db.referrers("VBD", "VM", vm)
-                               if db.get("VBD", b)["VDI"] in vdi_map]  # fmt: skip
-                result = await migrate(_WithRecords(self._driver_source(uuid, copy_disks=True), records, paths), (host, int(port)),
-                                       dest[DEST_TOKEN], opts)  # fmt: skip
+                source_vdis = [d.pop("source") for d in records["disks"]]
+                if "suspend" in records:  # the last image in the stream (xapi moves it with the disks)
+                    source_vdis.append(records["suspend"].pop("source"))
+                paths = [vdi_path(db, v) for v in source_vdis]
+                if isinstance(self.driver, QemuDriver) and not cold:
+                    paths = []  # QEMU's block mirror copies them while the guest runs, tunnelled in the stream
+                inner = _ColdSource(uuid, power_state) if cold else self._driver_source(uuid, copy_disks=True)
+                result = await migrate(_WithRecords(inner, records, paths), (host, int(port)), dest[DEST_TOKEN], opts)
             except MigrationCancelled as exc:
                 raise ApiError("TASK_CANCELLED", task.ref) from exc
             except MigrationError as exc:
@@ -378,7 +458,8 @@ class Migrations:
                                f"{exc.phase.value}: {exc.reason}: {exc.message}") from exc  # fmt: skip
             from xenia.api.handlers.vm import destroy_vm
 
-            await ops.departed(vm)
+            if not cold:
+                await ops.departed(vm)
             destroy_vm(db, vm)
             for vdi in source_vdis:  # the disks moved with the VM (xapi's storage motion)
                 await self.storage.destroy_vdi(vdi)
@@ -407,6 +488,15 @@ class _Restored:
 
     async def abort(self) -> None:
         await self.inner.abort()
+
+
+def _default_sr(db: Db) -> str:
+    """This pool's default SR (where a suspend image goes when the ``vdi_map`` names none)."""
+    pools = db.refs("pool")
+    sr = str(db.get("pool", pools[0])["default_SR"]) if pools else NULL_REF
+    if sr == NULL_REF:
+        raise ApiError("SR_NOT_FOUND", sr)
+    return sr
 
 
 def _truncate(path: str) -> None:
