@@ -12,6 +12,8 @@ from xenia.drivers.base import DiskKind, DiskMode, DiskSpec, RunState, ShutdownR
 from xenia.drivers.errors import InvalidArgument, InvalidState, NoSuchDomain, NoSuchImage
 from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.qemu.domain import AGENT_FALLBACK
+from xenia.migration import MigrationCancelled, MigrationOptions, Phase, Progress
+from xenia.migration.suspend import suspend_to
 from xenia.testing.guest import READY_MARKER, GuestImage, SerialConsole, make_test_image
 
 pytestmark = pytest.mark.asyncio
@@ -143,6 +145,31 @@ async def test_resume_rejects_a_file_that_is_not_a_suspend_image(driver: QemuDri
     with pytest.raises(NoSuchImage):
         await driver.vm.resume(spec, str(tmp_path / "missing.img"))
     assert spec.vm_uuid not in driver.domains
+
+
+async def test_an_uncapped_suspend_cancelled_while_writing_leaves_the_guest_running(
+    driver: QemuDriver, tmp_path: Path
+) -> None:
+    """With no rate cap the library pauses the guest before writing (as xl save): a cancel must
+    run it again and leave no image."""
+    spec = guest_spec(None)
+    vm = spec.vm_uuid
+    await driver.vm.create(spec)
+    await driver.vm.unpause(vm)
+    options = MigrationOptions()
+
+    def cancel_once_sending(p: Progress) -> None:
+        if p.phase is Phase.SEND_MEMORY:
+            options.cancel.cancel()
+
+    options.progress = cancel_once_sending
+    image = str(tmp_path / "cancelled.img")
+    with pytest.raises(MigrationCancelled):
+        await suspend_to(driver, vm, image, options)
+    assert (await driver.vm.get_state(vm)).run_state is RunState.RUNNING
+    assert await driver.domains[vm].status() == "running"
+    assert not os.path.exists(image) and not os.path.exists(image + ".part")
+    await driver.vm.destroy(vm)
 
 
 async def test_cd_insert_eject_and_a_tray_locked_by_the_guest(

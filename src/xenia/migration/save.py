@@ -186,17 +186,22 @@ async def restore(sink: Sink, path: str, options: MigrationOptions | None = None
 
 
 async def _read(f: BinaryIO, bucket: Any) -> tuple[Kind, bytes]:
-    header = await asyncio.to_thread(f.read, 5)
+    kind, payload = await asyncio.to_thread(_read_frame, f)  # one thread hop a frame, not two
+    await bucket.acquire(len(payload) + 5)
+    return kind, payload
+
+
+def _read_frame(f: BinaryIO) -> tuple[Kind, bytes]:
+    header = f.read(5)
     if len(header) < 5:
         raise MigrationError(Phase.SEND_MEMORY, "protocol", "the saved VM ends early")
     try:
         kind, length = decode_header(header)
     except FrameError as exc:
         raise MigrationError(Phase.SEND_MEMORY, "protocol", str(exc)) from exc
-    payload = await asyncio.to_thread(f.read, length)
+    payload = f.read(length)
     if len(payload) < length:
         raise MigrationError(Phase.SEND_MEMORY, "protocol", "the saved VM ends early")
-    await bucket.acquire(length + 5)
     return kind, payload
 
 

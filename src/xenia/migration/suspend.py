@@ -136,7 +136,8 @@ async def suspend_to(driver: Driver, vm_uuid: str, path: str, options: Migration
     elif (qemu := _as_qemu(driver)) is not None:
         from xenia.migration.qemu import QemuSource
 
-        source = QemuSource(qemu, vm_uuid)
+        # no cap: pause, then write (xl save, libvirt's managedsave); a capped one stays live
+        source = QemuSource(qemu, vm_uuid, pause_first=options.bandwidth is None and options.limiter is None)
     else:
         raise NotSupported(Capability.SUSPEND.value, driver=driver.name)
     try:
