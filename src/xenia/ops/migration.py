@@ -218,6 +218,12 @@ class _Arrival:
         disks = tuple(replace(d, path=paths[d.userdevice]) if d.userdevice in paths else d for d in spec.disks)
         return replace(spec, disks=disks)
 
+    @property
+    def failed(self) -> asyncio.Future[None] | None:
+        """The driver sink's own failure (a destination QEMU dying while the disks are copied), which
+        the receiver watches between frames; read after :meth:`accept`."""
+        return None if self.cold else getattr(self.inner, "failed", None)
+
     def bind(self, reply: Any) -> None:
         bind = getattr(self.inner, "bind", None)
         if bind is not None:
