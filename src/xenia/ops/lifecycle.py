@@ -96,8 +96,7 @@ def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | Non
     if current:
         running = set(current.values())
         if not any(running | {op} <= group for group in _COMPATIBLE) and not _may_interrupt(op, running):
-            task, other = next(iter(current.items()))
-            return ("OTHER_OPERATION_IN_PROGRESS", "VM", ref, other, task)
+            return ("OTHER_OPERATION_IN_PROGRESS", "VM", ref, *_in_progress(current))
     if rec.get("is_a_template") and not rec.get("is_a_snapshot") and (
             op not in _TEMPLATE_OK or (op == "destroy" and is_default_template(rec))):
         return ("VM_IS_TEMPLATE", ref, op)
@@ -117,9 +116,20 @@ def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | Non
     return None
 
 
+def _in_progress(current: dict[str, str]) -> tuple[str, str]:
+    """The operations in progress and their tasks as xapi's ``report_concurrent_operations_error``
+    names them: the one operation and its task, or every one of each as ``{a,b}``."""
+    if len(current) == 1:
+        ((task, op),) = current.items()
+        return op, task
+    return "{" + ",".join(current.values()) + "}", "{" + ",".join(current) + "}"
+
+
 def is_default_template(rec: dict[str, Any]) -> bool:
-    """xapi's test: the field, or the older ``other_config:default_template`` flag."""
-    return bool(rec.get("is_default_template")) or rec.get("other_config", {}).get("default_template") == "true"
+    """xapi's test: the field, or the older ``other_config:default_template`` flag read as its
+    ``bool_of_assoc`` reads it ("1", or "true" in any case)."""
+    flag = rec.get("other_config", {}).get("default_template")
+    return bool(rec.get("is_default_template")) or flag == "1" or (flag is not None and flag.lower() == "true")
 
 
 def check(ref: str, rec: dict[str, Any], op: str) -> ApiError | None:

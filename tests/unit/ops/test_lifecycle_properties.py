@@ -293,7 +293,9 @@ class Lifecycle(RuleBasedStateMachine):
         assert db.get("host_metrics", metrics)["memory_free"] == free
 
 
+#: ``make mutation`` runs a few examples per mutant (``XENIA_LIFECYCLE_EXAMPLES``); the suite runs 20
+EXAMPLES = int(os.environ.get("XENIA_LIFECYCLE_EXAMPLES", "20"))
 TestLifecycle = Lifecycle.TestCase
 TestLifecycle.settings = settings(
-    max_examples=20, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=EXAMPLES, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
