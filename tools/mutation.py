@@ -96,6 +96,9 @@ MODULES: dict[str, Target] = {
     "tree": Target("src/xenia/store/tree.py", ("tests/store/test_persistent.py", "tests/store/test_scenarios.py")),
 }
 
+_ERROR_PAGE_CLOSES = (
+    "an error page has close=True (error_page), so render writes Connection: close whatever keep_alive says"
+)
 _LIVE = "a task with a live entry is pending or cancelling (task_status_type's other values are final)"
 
 #: (module name, the line as the mutant has it) -> why no client can tell that mutant from the original.
@@ -251,6 +254,11 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "an add is always in undo; the mods it adds are objects whose derived sets changed, written again "
         "with the very fields they have stored"
     ),
+    ("http", 'transport.write(render(error_page(408, "request not received in time"), True))'): _ERROR_PAGE_CLOSES,
+    ("http", 'transport.write(render(error_page(503, "too many connections"), True))  # type: ignore[attr-defined]'): (
+        _ERROR_PAGE_CLOSES
+    ),
+    ("http", "self.transport.write(render(self.fatal, True))"): _ERROR_PAGE_CLOSES,
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from xenia.api.http import (
+    ANSWERED,
     MAX_BODY,
     MAX_HEAD,
     STREAM_BUFFER,
@@ -269,6 +270,7 @@ async def test_a_request_not_received_in_time_is_408_and_an_idle_connection_clos
         writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # never finished
         raw = await asyncio.wait_for(reader.read(), WAIT)
         assert statuses(raw) == ["HTTP/1.1 408 Request Timeout"]
+        assert b"Connection: close\r\n" in raw  # RFC 9110 §15.5.9: the server closes after a 408
         writer.close()
         reader, writer = await srv.connect()
         writer.write(b"GET / HTTP/1.1\r\n\r\n")
@@ -503,6 +505,10 @@ async def test_an_upgrade_the_handler_declines_is_answered_then_closed() -> None
 def test_default_header_timeout_is_xapis_header_total_timeout_tcp() -> None:
     # xapi_globs.ml: header_total_timeout_tcp = 60.: a request head must arrive whole within 60 s
     assert HttpLimits().header_timeout == 60.0
+    # the rest as docs/http.md states them; one address may take half the connections, not all
+    limits = HttpLimits()
+    assert (limits.idle_timeout, limits.max_pending, limits.max_connections) == (300.0, 64, 4096)
+    assert limits.max_connections_per_address == limits.max_connections // 2 == 2048
 
 
 def test_reason_phrases_are_the_standard_ones() -> None:
@@ -659,4 +665,123 @@ async def test_a_kept_alive_connection_idle_for_less_than_the_idle_timeout_is_st
         await asyncio.sleep(0.5)  # ten sweeps, well within idle_timeout
         writer.write(b"GET /2 HTTP/1.1\r\n\r\n")
         assert (await asyncio.wait_for(read_answer(reader), WAIT))[2].startswith(b"GET /2")
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_answers_written_early_reach_each_waiting_client() -> None:
+    """``answer_early`` (the event hub waking many ``event.from`` callers at once) writes the answer of the
+    request being served before its handler returns: every caller gets its own answer, the same bytes
+    when the answer is the same, kept alive; a second answer for the same request, an answer that
+    closes, and a request that does not keep its connection are left to the normal way (False)."""
+    shared = Response(200, b"shared")
+    go = asyncio.Event()
+    refused: list[bool] = []
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.answer_early is not None
+        await go.wait()
+        if req.path == "/own":
+            assert req.answer_early(req, Response(200, b"own " + req.query.encode()))
+            return ANSWERED
+        if req.path == "/closing":
+            refused.append(req.answer_early(req, Response(200, b"closing", close=True)))
+            return Response(200, b"normal")
+        if req.answer_early(req, shared):
+            refused.append(req.answer_early(req, Response(200, b"twice")))
+            return ANSWERED
+        refused.append(True)  # not kept alive: answered the normal way
+        return Response(200, b"normal")
+
+    async with serve(handler) as srv:
+        clients = [await srv.connect() for _ in range(3)]
+        for _reader, writer in clients:
+            writer.write(b"GET /shared HTTP/1.1\r\n\r\n")
+        closing = await srv.connect()
+        closing[1].write(b"GET /closing HTTP/1.1\r\n\r\n")
+        one_off = await srv.connect()
+        one_off[1].write(b"GET /shared HTTP/1.1\r\nConnection: close\r\n\r\n")
+        await asyncio.sleep(0.05)
+        go.set()
+        for reader, writer in clients:
+            status, headers, body = await asyncio.wait_for(read_answer(reader), WAIT)
+            assert (status, body, headers["connection"]) == ("HTTP/1.1 200 OK", b"shared", "keep-alive")
+            writer.write(b"GET /own?x HTTP/1.1\r\n\r\n")  # then a different answer, written early too
+            assert (await asyncio.wait_for(read_answer(reader), WAIT))[2] == b"own x"
+            writer.write(b"GET /own?y HTTP/1.1\r\n\r\n")
+            assert (await asyncio.wait_for(read_answer(reader), WAIT))[2] == b"own y"
+            writer.close()
+        for (reader, writer), connection in ((closing, "keep-alive"), (one_off, "close")):
+            status, headers, body = await asyncio.wait_for(read_answer(reader), WAIT)
+            assert (body, headers["connection"]) == (b"normal", connection)
+            writer.close()
+        assert refused == [False, False, False, False, True]
+
+
+@pytest.mark.asyncio
+async def test_an_upload_stalled_with_a_full_buffer_is_still_read_whole_after_the_close() -> None:
+    """The client sent more than the stream's buffer holds (reading stopped), then nothing: after
+    ``idle_timeout`` the connection closes, and the handler, reading only then, still gets every byte
+    that arrived before it learns the body was cut short (nothing is read from the closed connection)."""
+    outcome: asyncio.Future[tuple[int, int, str]] = asyncio.get_running_loop().create_future()
+    streams: list[BodyStream] = []
+
+    async def handler(req: Request, local: bool) -> Response:
+        assert req.stream is not None
+        streams.append(req.stream)
+        while not req.stream.lost:
+            await asyncio.sleep(0.01)
+        total = 0
+        try:
+            while piece := await req.stream.read():
+                total += len(piece)
+        except ConnectionError:
+            outcome.set_result((total, req.stream.received, "lost"))
+            return Response(500, b"")
+        outcome.set_result((total, req.stream.received, "complete"))
+        return Response(200, b"")
+
+    async with serve(handler, streaming=lambda method, path: True, idle_timeout=0.3) as srv:
+        reader, writer = await srv.connect()
+        size = 2 * STREAM_BUFFER
+        writer.write(f"PUT /import HTTP/1.1\r\nContent-Length: {4 * size}\r\n\r\n".encode() + b"b" * size)
+        total, received, how = await asyncio.wait_for(outcome, WAIT)
+        assert how == "lost" and total == received > STREAM_BUFFER
+        try:  # closed without an answer (reset: the server left bytes unread)
+            rest = await asyncio.wait_for(reader.read(), WAIT)
+        except ConnectionResetError:
+            rest = b""
+        assert rest == b""
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_a_later_request_on_a_kept_alive_connection_must_also_arrive_within_the_header_timeout() -> None:
+    """The header timeout runs from each request's first byte, not only the connection's first request:
+    an idle timeout far longer does not let a later request's head trickle in."""
+    async with serve(header_timeout=0.2, idle_timeout=60.0) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"GET /1 HTTP/1.1\r\n\r\n")
+        assert (await asyncio.wait_for(read_answer(reader), WAIT))[0] == "HTTP/1.1 200 OK"
+        writer.write(b"GET /2 HTTP/1.1\r\nHost: x\r\n")  # never finished
+        raw = await asyncio.wait_for(reader.read(), WAIT)
+        assert statuses(raw) == ["HTTP/1.1 408 Request Timeout"]
+        writer.close()
+
+
+@pytest.mark.asyncio
+async def test_reading_stops_at_max_pending_requests_and_resumes_once_they_are_answered() -> None:
+    """Pipelined requests past ``max_pending`` stop the reading of the connection; once they are answered
+    the connection is read again, so the client's next requests are served on it."""
+
+    async def slow(req: Request, local: bool) -> Response:
+        await asyncio.sleep(0.01)
+        return Response(200, req.path.encode())
+
+    async with serve(slow, max_pending=2) as srv:
+        reader, writer = await srv.connect()
+        for batch in (("/1", "/2", "/3", "/4"), ("/5",), ("/6", "/7", "/8")):
+            writer.write(b"".join(f"GET {p} HTTP/1.1\r\n\r\n".encode() for p in batch))
+            for path in batch:
+                assert (await asyncio.wait_for(read_answer(reader), WAIT))[2] == path.encode()
         writer.close()
