@@ -254,6 +254,14 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "an add is always in undo; the mods it adds are objects whose derived sets changed, written again "
         "with the very fields they have stored"
     ),
+    **{("ops", f"if len(_ALLOWED_BY_FLAGS) {bound}:"): "a cache bound: when the cache is cleared changes no answer"
+       for bound in ("> 4096", "== 4096", "!= 4096", "< 4096", "<= 4096", "is 4096", "is not 4096", ">= 4097",
+                     ">= 4095")},  # fmt: skip
+    **{("ops", f"if op is {rest}:"): (
+        "_feature_refusal gets its op from ADVERTISED, a literal of this module: identity and equality agree")
+       for rest in ('"clean_shutdown" and guest.lacks("feature-shutdown") and guest.lacks("feature-poweroff")',
+                    '"clean_reboot" and guest.lacks("feature-shutdown") and guest.lacks("feature-reboot")',
+                    '"changing_VCPUs_live" and guest.lacks("feature-vcpu-hotplug")')},  # fmt: skip
     ("http", 'transport.write(render(error_page(408, "request not received in time"), True))'): _ERROR_PAGE_CLOSES,
     ("http", 'transport.write(render(error_page(503, "too many connections"), True))  # type: ignore[attr-defined]'): (
         _ERROR_PAGE_CLOSES

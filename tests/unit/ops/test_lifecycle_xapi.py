@@ -45,10 +45,16 @@ XAPI_POWER_STATES = {
 STATES = ("Halted", "Paused", "Running", "Suspended")
 
 
+def wire(text: str) -> str:
+    """``text`` as a new string object, as the XML-RPC decoder or the db's SQLite rows hand it over
+    (never the interned literal the code compares it with)."""
+    return text.encode().decode()
+
+
 def vm(power: str = "Halted", **fields: Any) -> dict[str, Any]:
     """A VM record with the fields the table reads, as a fresh VM has them."""
     rec: dict[str, Any] = {
-        "power_state": power, "is_a_template": False, "is_a_snapshot": False, "is_control_domain": False,
+        "power_state": wire(power), "is_a_template": False, "is_a_snapshot": False, "is_control_domain": False,
         "is_default_template": False, "other_config": {}, "blocked_operations": {}, "current_operations": {},
     }  # fmt: skip
     rec.update(fields)
@@ -57,7 +63,7 @@ def vm(power: str = "Halted", **fields: Any) -> dict[str, Any]:
 
 def answer(rec: dict[str, Any], op: str) -> list[str] | None:
     """What ``VM.assert_operation_valid`` answers: None or the error as it goes on the wire."""
-    error = check(REF, rec, op)
+    error = check(REF, rec, wire(op))
     return None if error is None else error.description
 
 
