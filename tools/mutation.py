@@ -262,6 +262,13 @@ EQUIVALENT: dict[tuple[str, str], str] = {
        for rest in ('"clean_shutdown" and guest.lacks("feature-shutdown") and guest.lacks("feature-poweroff")',
                     '"clean_reboot" and guest.lacks("feature-shutdown") and guest.lacks("feature-reboot")',
                     '"changing_VCPUs_live" and guest.lacks("feature-vcpu-hotplug")')},  # fmt: skip
+    ("ops", "@dataclass(frozen=True, slots=False)"): "slots only save memory; nothing adds attributes to a Guest",
+    ("ops", "@dataclass(frozen=False, slots=True)"): "nothing assigns to a Guest (mypy would refuse it)",
+    ("ops", 'if op <= "changing_dynamic_range" and state == RUNNING:  # xenia\'s difference: see docs/api.md'): (
+        "of the operations a control domain gets this far with (_CONTROL_DOMAIN_OK, known to ALLOWED, "
+        "changing_VCPUs refused before), none sorts before changing_dynamic_range"
+    ),
+    ("http", "if self.refused / 1000 == 1:  # a flood must not flood the log too"): "only which refusals are logged",
     ("http", 'transport.write(render(error_page(408, "request not received in time"), True))'): _ERROR_PAGE_CLOSES,
     ("http", 'transport.write(render(error_page(503, "too many connections"), True))  # type: ignore[attr-defined]'): (
         _ERROR_PAGE_CLOSES

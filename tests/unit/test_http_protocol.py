@@ -485,6 +485,7 @@ async def test_a_client_that_stops_reading_stops_being_read() -> None:
 @pytest.mark.asyncio
 async def test_a_request_head_in_pieces_within_the_header_timeout_is_answered() -> None:
     async with serve(header_timeout=2.0) as srv:  # swept every 0.5 s
+        silent_reader, silent_writer = await srv.connect()  # says nothing: closed once the 2 s are out
         reader, writer = await srv.connect()
         writer.write(b"GET /slowly HTTP/1.1\r\n")
         await asyncio.sleep(0.8)
@@ -492,6 +493,8 @@ async def test_a_request_head_in_pieces_within_the_header_timeout_is_answered() 
         status, _, body = await asyncio.wait_for(read_answer(reader), WAIT)
         assert status == "HTTP/1.1 200 OK" and body.startswith(b"GET /slowly")
         writer.close()
+        assert await asyncio.wait_for(silent_reader.read(), WAIT) == b""
+        silent_writer.close()
 
 
 @pytest.mark.asyncio
@@ -785,3 +788,31 @@ async def test_reading_stops_at_max_pending_requests_and_resumes_once_they_are_a
             for path in batch:
                 assert (await asyncio.wait_for(read_answer(reader), WAIT))[2] == path.encode()
         writer.close()
+
+
+class Owner:
+    """What a BodyStream tells its connection: stop reading (True) or read again (False)."""
+
+    def __init__(self) -> None:
+        self.holds: list[bool] = []
+
+    def hold_stream(self, hold: bool) -> None:
+        self.holds.append(hold)
+
+
+@pytest.mark.asyncio
+async def test_a_body_stream_holds_past_its_buffer_and_reads_again_at_half() -> None:
+    """Reading stops once more than ``STREAM_BUFFER`` bytes wait for the handler, and starts again once
+    no more than half of it waits (docs/http.md), to the byte."""
+    owner = Owner()
+    stream = BodyStream(owner, None)  # type: ignore[arg-type]
+    half = STREAM_BUFFER // 2
+    stream.feed(b"a" * (half + 1))
+    stream.feed(b"b" * (half - 1))
+    assert owner.holds == []  # exactly the buffer's worth waits: still read
+    stream.feed(b"c")
+    assert owner.holds == [True] and stream.received == STREAM_BUFFER + 1
+    assert await stream.read() == b"a" * (half + 1)  # half less one byte waits now
+    assert owner.holds == [True, False]
+    stream.end()
+    assert await stream.read() == b"b" * (half - 1) and await stream.read() == b"c" and await stream.read() == b""
