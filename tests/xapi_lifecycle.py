@@ -126,7 +126,8 @@ def refusal(ref: str, vm: dict[str, Any], op: str, gm: dict[str, Any] | None = N
         (task, other), *_ = vm["current_operations"].items()
         return ["OTHER_OPERATION_IN_PROGRESS", "VM", ref, other, task]
     if vm["is_a_template"] and not vm["is_a_snapshot"]:
-        default = vm.get("is_default_template") or vm.get("other_config", {}).get("default_template") == "true"
+        flag = vm.get("other_config", {}).get("default_template", "")
+        default = vm.get("is_default_template") or flag == "1" or flag.lower() == "true"  # bool_of_assoc
         if not (op in _TEMPLATE_OK or (op in ("destroy", "migrate_send") and not default)):
             return ["VM_IS_TEMPLATE", ref, op]
     if vm["is_a_snapshot"] and op not in _SNAPSHOT_OK:
