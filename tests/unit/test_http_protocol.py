@@ -812,7 +812,56 @@ async def test_a_body_stream_holds_past_its_buffer_and_reads_again_at_half() -> 
     assert owner.holds == []  # exactly the buffer's worth waits: still read
     stream.feed(b"c")
     assert owner.holds == [True] and stream.received == STREAM_BUFFER + 1
-    assert await stream.read() == b"a" * (half + 1)  # half less one byte waits now
+    assert await stream.read() == b"a" * (half + 1)  # exactly half waits now
     assert owner.holds == [True, False]
+    stream.feed(b"d" * (half + 2))  # over the buffer by two bytes
+    assert owner.holds == [True, False, True]
+    assert await stream.read() == b"b" * (half - 1)  # half and three bytes wait: still held
+    assert await stream.read() == b"c"
+    assert owner.holds == [True, False, True]
     stream.end()
-    assert await stream.read() == b"b" * (half - 1) and await stream.read() == b"c" and await stream.read() == b""
+    assert await stream.read() == b"d" * (half + 2) and await stream.read() == b""
+    assert owner.holds == [True, False, True, False]
+
+
+class FloodTunnel(Tunnel):
+    """A tunnel that sends far more than the client reads at once, and notes when it must wait."""
+
+    SIZE = 8 * 1024 * 1024
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paused = asyncio.Event()
+        self.resumed = asyncio.Event()
+
+    def start(self, transport: asyncio.Transport, initial: bytes) -> None:
+        self.transport = transport
+        transport.write(b"z" * self.SIZE)
+
+    def pause(self) -> None:
+        self.paused.set()
+
+    def resume(self) -> None:
+        self.resumed.set()
+
+
+@pytest.mark.asyncio
+async def test_a_tunnel_is_told_when_its_client_stops_and_starts_reading() -> None:
+    """A console tunnel whose client falls behind stops reading the console (the tunnel is told), starts
+    again once the client caught up, and carries what the client types all along (this connection's
+    reading used to stop with the client's and never start again: keystrokes after a big screen update
+    were lost)."""
+    tunnel = FloodTunnel()
+
+    async with serve(lambda req, local: Response(200, b"", upgrade=tunnel)) as srv:
+        reader, writer = await srv.connect()
+        writer.write(b"CONNECT /console HTTP/1.1\r\nHost: x\r\n\r\n")
+        await asyncio.wait_for(tunnel.paused.wait(), WAIT)  # the client has not read: the tunnel must wait
+        assert not tunnel.resumed.is_set()
+        assert await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), WAIT) == b"HTTP/1.1 200 OK\r\n\r\n"
+        assert len(await asyncio.wait_for(reader.readexactly(FloodTunnel.SIZE), WAIT)) == FloodTunnel.SIZE
+        await asyncio.wait_for(tunnel.resumed.wait(), WAIT)
+        writer.write(b"typed")  # what the client types after the flood still reaches the tunnel
+        assert await asyncio.wait_for(reader.readexactly(5), WAIT) == b"TYPED"
+        writer.close()
+        await asyncio.wait_for(tunnel.closed, WAIT)

@@ -416,12 +416,17 @@ class HttpProtocol(asyncio.Protocol):
             self.upgrade.lost()
 
     def pause_writing(self) -> None:
-        """The client does not read its answers: stop answering and reading until it does."""
+        """The client does not read its answers: stop answering and reading until it does.
+
+        A tunnel instead stops reading its other side; what the client types still goes through (the
+        tunnel stops reading the client when its other side cannot take more), and nothing here would
+        start reading the client again (resume_writing tells only the tunnel)."""
         self.writable = False
-        self._pause_reading()
         self.deadline = asyncio.get_running_loop().time() + self.limits.idle_timeout
         if self.upgrade is not None:
             self.upgrade.pause()
+        else:
+            self._pause_reading()
 
     def resume_writing(self) -> None:
         self.writable = True

@@ -58,6 +58,7 @@ def vm(power: str = "Halted", **fields: Any) -> dict[str, Any]:
         "is_default_template": False, "other_config": {}, "blocked_operations": {}, "current_operations": {},
     }  # fmt: skip
     rec.update(fields)
+    rec["other_config"] = {wire(k): wire(v) for k, v in rec["other_config"].items()}
     return rec
 
 
