@@ -865,3 +865,46 @@ async def test_a_tunnel_is_told_when_its_client_stops_and_starts_reading() -> No
         assert await asyncio.wait_for(reader.readexactly(5), WAIT) == b"TYPED"
         writer.close()
         await asyncio.wait_for(tunnel.closed, WAIT)
+
+
+@pytest.mark.asyncio
+async def test_requests_waiting_past_max_pending_stop_the_reading_every_time() -> None:
+    """While a call waits, a client that keeps pipelining cannot make the server hold more than
+    ``max_pending`` requests (and one read of the socket): reading stops, so the client's sending
+    stops too -- after an earlier stop and restart on the same connection as on the first.
+    Socket buffers are pinned small, so what the kernels hold is small beside what the client has."""
+    release = asyncio.Event()
+
+    async def handler(req: Request, local: bool) -> Response:
+        if req.path == "/block":
+            await release.wait()
+        return Response(200, req.path.encode())
+
+    loop = asyncio.get_running_loop()
+    async with serve(handler, max_pending=2) as srv:
+        assert srv.server is not None
+        srv.server.sockets[0].setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        sock.setblocking(False)
+        await loop.sock_connect(sock, ("127.0.0.1", srv.port))
+        await loop.sock_sendall(sock, b"GET /1 HTTP/1.1\r\n\r\n" * 3)  # past max_pending: stopped, then read again
+        got = b""
+        while got.count(b"HTTP/1.1 200 OK") < 3:
+            got += await asyncio.wait_for(loop.sock_recv(sock, 65536), WAIT)
+        body = b"q" * (100 * 1024)
+        flood = b"GET /block HTTP/1.1\r\n\r\n" + post("/x", body) * 60
+        sent, idle = 0, 0
+        while sent < len(flood) and idle < 20:  # until the server has stopped reading for a good while
+            try:
+                n = sock.send(flood[sent : sent + 65536])
+            except BlockingIOError:
+                idle += 1
+                await asyncio.sleep(0.02)
+                continue
+            sent, idle = sent + n, 0
+        assert sent < len(flood) // 2, (sent, len(flood))
+        sock.close()
+        await asyncio.sleep(0.05)  # the server sees the close (and drops what waits) before the call ends
+        release.set()
+        await asyncio.sleep(0.05)
