@@ -275,6 +275,7 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("ops", 'return bool(rec.get("is_default_template")) or flag is "1" or (flag is not None and flag.lower() == "true")'): (
         "CPython keeps one object per one-character string: every '1' is that object"
     ),
+    ("http", 'address and "the local socket", which, self.refused)  # fmt: skip'): "only the wording of a log line",
     ("http", "ANSWERED = Response( 199, b\"\")"): "ANSWERED is told apart by identity; its status is never sent",
     ("http", "ANSWERED = Response(201, b\"\")"): "ANSWERED is told apart by identity; its status is never sent",
     ("ops", "if len(current) <= 1:"): "_in_progress is asked only with operations in progress: never 0 of them",

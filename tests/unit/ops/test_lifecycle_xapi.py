@@ -333,6 +333,8 @@ def test_allowed_operations_with_operations_blocked_or_in_progress() -> None:
     cannot = unsupported(ALL_CAPABILITIES)
     blocked = vm("Halted", blocked_operations={"start": "no", "destroy": "kept"})
     assert set(allowed_operations(REF, blocked, cannot, DRIVERS)) == LISTED["Halted"] - {"start", "destroy"}
+    other = vm("Halted", blocked_operations={"clone": "no"})  # the same flags, other operations blocked
+    assert set(allowed_operations(REF, other, cannot, DRIVERS)) == LISTED["Halted"] - {"clone"}
     busy = vm("Halted", current_operations={"OpaqueRef:t": "clone"})
     assert set(allowed_operations(REF, busy, cannot, DRIVERS)) == {"clone", "copy"}
     stopping = vm("Running", current_operations={"OpaqueRef:t": "hard_shutdown"})
