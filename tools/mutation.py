@@ -276,6 +276,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "CPython keeps one object per one-character string: every '1' is that object"
     ),
     ("http", 'address and "the local socket", which, self.refused)  # fmt: skip'): "only the wording of a log line",
+    **{("http", f"if _rendered[ {i}] is not resp:  # the watchers woken together mostly share one answer: render it once"): (
+        "a cache of one rendering: an index that never finds the answer renders it every time, the same bytes")
+       for i in (1, -1)},  # fmt: skip
     ("http", "ANSWERED = Response( 199, b\"\")"): "ANSWERED is told apart by identity; its status is never sent",
     ("http", "ANSWERED = Response(201, b\"\")"): "ANSWERED is told apart by identity; its status is never sent",
     ("ops", "if len(current) <= 1:"): "_in_progress is asked only with operations in progress: never 0 of them",

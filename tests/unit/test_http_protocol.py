@@ -512,6 +512,7 @@ def test_default_header_timeout_is_xapis_header_total_timeout_tcp() -> None:
     limits = HttpLimits()
     assert (limits.idle_timeout, limits.max_pending, limits.max_connections) == (300.0, 64, 4096)
     assert limits.max_connections_per_address == limits.max_connections // 2 == 2048
+    assert STREAM_BUFFER == 1024 * 1024  # docs/http.md: 1 MiB of a streamed body waits, then reading stops
 
 
 def test_reason_phrases_are_the_standard_ones() -> None:
@@ -687,8 +688,11 @@ async def test_answers_written_early_reach_each_waiting_client() -> None:
         if req.path == "/own":
             assert req.answer_early(req, Response(200, b"own " + req.query.encode()))
             return ANSWERED
-        if req.path == "/closing":
+        if req.path == "/closing":  # and answers written in pieces, streamed or taking the connection over
             refused.append(req.answer_early(req, Response(200, b"closing", close=True)))
+            refused.append(req.answer_early(req, Response(200, b"", chunks=[b"a"])))
+            refused.append(req.answer_early(req, Response(200, b"", stream=_pieces(1))))
+            refused.append(req.answer_early(req, Response(200, b"", upgrade=Tunnel())))
             return Response(200, b"normal")
         if req.answer_early(req, shared):
             refused.append(req.answer_early(req, Response(200, b"twice")))
@@ -718,7 +722,7 @@ async def test_answers_written_early_reach_each_waiting_client() -> None:
             status, headers, body = await asyncio.wait_for(read_answer(reader), WAIT)
             assert (body, headers["connection"]) == (b"normal", connection)
             writer.close()
-        assert refused == [False, False, False, False, True]
+        assert refused == [False, False, False, False, False, False, False, True]
 
 
 @pytest.mark.asyncio
