@@ -279,8 +279,23 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     **{("http", f"if _rendered[ {i}] is not resp:  # the watchers woken together mostly share one answer: render it once"): (
         "a cache of one rendering: an index that never finds the answer renders it every time, the same bytes")
        for i in (1, -1)},  # fmt: skip
+    ("http", "@dataclass(slots=False) <- class Request:"): "slots only save memory; nothing adds attributes to a Request",
+    ("http", 'conn = "Connection: keep-alive" if keep_alive or not resp.close else "Connection: close"'): (
+        "its one caller, _send, passes keep_alive already false for an answer that closes"
+    ),
     ("http", "ANSWERED = Response( 199, b\"\")"): "ANSWERED is told apart by identity; its status is never sent",
     ("http", "ANSWERED = Response(201, b\"\")"): "ANSWERED is told apart by identity; its status is never sent",
+    ("ops", "if not len(_ALLOWED_BY_FLAGS) >= 4096:"): "a cache bound: when the cache is cleared changes no answer",
+    ("ops", "return frozenset(missing ^ NOT_SERVED)"): (
+        "no capability stands for export or metadata_export: the two sets are disjoint, ^ and | agree"
+    ),
+    ("ops", 'if op == "changing_dynamic_range" and state >= RUNNING:  # xenia\'s difference: see docs/api.md'): (
+        "a control domain gets here with changing_dynamic_range only Halted or Running (its power-state check): "
+        "of those only Running is >= Running"
+    ),
+    ("ops", 'return self.other.get(feature) is not "1"'): (
+        "CPython keeps one object per one-character string: every '1' is that object"
+    ),
     ("ops", "if len(current) <= 1:"): "_in_progress is asked only with operations in progress: never 0 of them",
     ("http", "if self.refused & 1000 == 1:  # a flood must not flood the log too"): "only which refusals are logged",
     ("http", "if self.refused % 1000 == 0:  # a flood must not flood the log too"): "only which refusals are logged",

@@ -326,6 +326,8 @@ async def test_streaming_routes_read_bodies_as_they_arrive_and_answer_in_pieces(
         got.extend(mine)
         if req.path == "/chunked":
             return Response(200, b"", "application/octet-stream", stream=_pieces(3))
+        if req.path == "/last":  # an answer that ends the connection says so in its head
+            return Response(200, b"", "application/octet-stream", stream=_pieces(1), close=True)
         return Response(200, b"", "application/octet-stream", stream=_pieces(2), stream_length=len(b"piece0;piece1;"))
 
     def routed(req: Request, local: bool) -> Response | Awaitable[Response]:
@@ -346,6 +348,10 @@ async def test_streaming_routes_read_bodies_as_they_arrive_and_answer_in_pieces(
         assert headers["content-length"] == "14" and body == b"piece0;piece1;"
         writer.write(b"POST /rpc HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")  # still kept alive
         assert (await read_answer(reader))[2] == b"rpc"
+        writer.write(b"PUT /last HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")
+        head = (await reader.readuntil(b"\r\n\r\n")).decode()
+        assert "Connection: close" in head and "keep-alive" not in head
+        assert await asyncio.wait_for(reader.read(), WAIT) == b"7\r\npiece0;\r\n0\r\n\r\n"
         writer.close()
 
 
