@@ -70,7 +70,10 @@ MODULES: dict[str, Target] = {
     "auth": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py", "tests/unit/test_passwords.py")),
     "events": Target("src/xenia/api/events.py", ("tests/unit/test_events.py", "tests/unit/test_event_hub.py")),
     "tasks": Target("src/xenia/api/tasks.py", ("tests/unit/test_events_tasks.py", "tests/unit/test_tasks.py")),
-    "db": Target("src/xenia/db/core.py", ("tests/unit/test_db.py", "tests/unit/test_query.py")),
+    # test_db_load first: a load before any create, as in a daemon (see its first test)
+    "db": Target(
+        "src/xenia/db/core.py", ("tests/unit/test_db_load.py", "tests/unit/test_db.py", "tests/unit/test_query.py")
+    ),
     "ops": Target("src/xenia/ops/lifecycle.py", ("tests/unit/ops",)),
     # the store's tests drive a StoreServer on a thread of the test process over its unix socket (no
     # subprocess); the transaction model runs 20 examples per mutant (``make fuzz`` runs 3 000)

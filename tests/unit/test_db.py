@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from xenia.datamodel import MODEL
 from xenia.datamodel.errors import ApiError
 from xenia.db import Change, Db, SqliteBackend
+from xenia.db.backend import MemoryBackend, StoredObject
 
 
 def test_create_fills_defaults_and_uuid() -> None:
@@ -144,3 +146,70 @@ def test_a_destroyed_objects_uuid_is_uuid_invalid() -> None:
     with pytest.raises(ApiError) as err:
         db.by_uuid("VM", uuid)
     assert err.value.code == "UUID_INVALID"
+
+
+def test_a_failed_durable_write_is_undone_and_publishes_nothing(tmp_path: Path) -> None:
+    """A batch the backend cannot make durable (here its file is closed under it) is refused whole: the
+    tables, indexes, derived sets and cached records are as before, and no change is published."""
+    db = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
+    vm = db.create("VM", {"name_label": "before"})
+    cached = db.record("VM", vm)
+    seen: list[Change] = []
+    db.subscribe(seen.extend)
+    db.backend.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        with db.batch():
+            db.set("VM", vm, "name_label", "after")
+            db.create("VBD", {"VM": vm})
+    assert seen == [] and db.gen == 1
+    assert db.by_name_label("VM", "after") == [] and db.by_name_label("VM", "before") == [vm]
+    assert db.record("VM", vm) == cached and db.refs("VBD") == []
+
+
+def remote(source: Db, *refs: str) -> list[StoredObject]:
+    """The objects another pool member committed, as its backend's watch hands them over."""
+    return [StoredObject(source.class_of[ref], ref, dict(source.get(source.class_of[ref], ref))) for ref in refs]
+
+
+def test_another_members_batches_are_applied_published_and_not_written_back() -> None:
+    """A pool member's committed batch arrives from the backend: it enters the tables with its indexes and
+    derived sets, is published like a local one (add, mod, del; an end of a moved reference as a mod),
+    and is not written to the backend again (its writer did that)."""
+    writer, member = Db(MODEL), Db(MODEL)
+    seen: list[Change] = []
+    member.subscribe(seen.extend)
+    a, b = writer.create("VM", {"name_label": "a"}), writer.create("VM", {"name_label": "b"})
+    vbd = writer.create("VBD", {"VM": a})
+    member.apply_remote([*remote(writer, a, b, vbd), StoredObject("xenia_future", "OpaqueRef:f", {})], [])
+    assert [(c.cls, c.op, c.ref) for c in seen] == [("VM", "add", a), ("VM", "add", b), ("VBD", "add", vbd)]
+    assert member.record("VM", a)["VBDs"] == [vbd] and member.by_uuid("VM", writer.get("VM", b)["uuid"]) == b
+    assert not member.exists("VM", "OpaqueRef:f") and isinstance(member.backend, MemoryBackend)
+    assert member.backend.objects == {}
+    seen.clear()
+    writer.set("VM", a, "name_label", "renamed")
+    writer.set("VBD", vbd, "VM", b)
+    member.apply_remote(remote(writer, a, vbd), [])
+    assert sorted((c.cls, c.op, c.ref) for c in seen) == sorted([("VM", "mod", a), ("VBD", "mod", vbd),
+                                                                 ("VM", "mod", b)])  # fmt: skip
+    assert member.by_name_label("VM", "a") == [] and member.by_name_label("VM", "renamed") == [a]
+    assert member.record("VM", a)["VBDs"] == [] and member.record("VM", b)["VBDs"] == [vbd]
+    seen.clear()
+    member.apply_remote([], [vbd, "OpaqueRef:never-seen"])
+    assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "del", vbd), ("VM", "mod", b)]
+    assert not member.exists("VBD", vbd) and member.record("VM", b)["VBDs"] == []
+    assert member.backend.objects == {}
+
+
+def test_an_index_keeps_the_others_when_one_of_a_name_or_a_target_goes() -> None:
+    """Two VMs of one name, two VBDs of one VM: destroying one leaves the other found by name and in the
+    VM's set; a reference written from a client's string is held as the referenced object's own ref."""
+    db = Db(MODEL)
+    a, b = db.create("VM", {"name_label": "twin"}), db.create("VM", {"name_label": "twin"})
+    v1, v2 = db.create("VBD", {"VM": a}), db.create("VBD", {"VM": a})
+    db.destroy("VM", b)
+    db.destroy("VBD", v1)
+    assert db.by_name_label("VM", "twin") == [a] and db.record("VM", a)["VBDs"] == [v2]
+    db.set("VBD", v2, "VM", "".join(a))  # an equal string, as parsed from a request
+    assert db.get("VBD", v2)["VM"] is a
+    db.set("VBD", v2, "userdevice", "1")
+    assert db.get("VBD", v2)["VM"] is a and db.referrers("VBD", "VM", a) == [v2]
