@@ -233,6 +233,14 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "a record is cached only while its ref has a version, and a ref leaves version only with its cache "
         "entry: the default is never compared with a cached one"
     ),
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, +1):"): (
+        "a record is cached only while its ref has a version, and a ref leaves version only with its cache "
+        "entry: the default is never compared with a cached one"
+    ),
+    ("db", 'elif op is "del":'): "ops are string literals of this module, interned: identity and equality agree",
+    ("db", "@dataclass(frozen=False, slots=True)"): (
+        "nothing assigns to a Change (mypy would refuse it) or hashes one: subscribers only read its fields"
+    ),
     ("db", "self.version[obj.ref] = -1"): (
         "version only keys the record cache: a loaded object's first version may be any value no change gives"
     ),

@@ -79,6 +79,16 @@ def test_records_are_cached_until_changed() -> None:
     assert second is not first and len(second["VBDs"]) == 1
 
 
+def test_a_record_with_nothing_derived_or_hidden_is_the_stored_one_itself() -> None:
+    """A VBD's record as clients see it is exactly its stored fields: ``record`` hands out the stored
+    dict, no copy per object per call (issue 12), and after a change the new one."""
+    db = Db(MODEL)
+    vbd = db.create("VBD", {"userdevice": "0"})
+    assert db.record("VBD", vbd) is db.get("VBD", vbd)
+    db.set("VBD", vbd, "userdevice", "1")
+    assert db.record("VBD", vbd) is db.get("VBD", vbd) and db.record("VBD", vbd)["userdevice"] == "1"
+
+
 def test_unknown_ref_is_handle_invalid() -> None:
     db = Db(MODEL)
     with pytest.raises(ApiError) as info:
@@ -90,6 +100,7 @@ def test_sqlite_reload_is_exact_and_skips_memory_only_classes(tmp_path: Path) ->
     db = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
     vm = db.create("VM", {"name_label": "kept", "other_config": {"k": "v"}, "VCPUs_max": 4})
     vbd = db.create("VBD", {"VM": vm})
+    db.set("VM", vm, "other_config", {"k": "changed"})  # a change is written, not only a creation
     session = db.create("session", {"auth_user_name": "root"})
     gone = db.create("VM", {"name_label": "gone"})
     db.destroy("VM", gone)
@@ -100,7 +111,7 @@ def test_sqlite_reload_is_exact_and_skips_memory_only_classes(tmp_path: Path) ->
     again = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
     assert again.load() == 3
     assert again.field("VM", late, "name_label") == "late"
-    assert again.record("VM", vm) == db.record("VM", vm)
+    assert again.record("VM", vm) == db.record("VM", vm) and again.field("VM", vm, "other_config") == {"k": "changed"}
     assert again.field("VM", vm, "VBDs") == [vbd]
     assert not again.exists("session", session)
     assert not again.exists("VM", gone)
