@@ -59,7 +59,8 @@ class Target:
 MODULES: dict[str, Target] = {
     "http": Target("src/xenia/api/http.py", ("tests/unit/test_http_protocol.py",)),
     "xmlrpc": Target(
-        "src/xenia/api/codec/xmlrpc.py", ("tests/unit/test_codecs.py", "tests/unit/test_xmlrpc_encode.py")
+        "src/xenia/api/codec/xmlrpc.py",
+        ("tests/unit/test_codecs.py", "tests/unit/test_xmlrpc_encode.py", "tests/unit/test_xmlrpc_parse.py"),
     ),
     "jsonrpc": Target(
         "src/xenia/api/codec/jsonrpc.py",
