@@ -191,7 +191,8 @@ def test_another_members_batches_are_applied_published_and_not_written_back() ->
     member.subscribe(seen.extend)
     a, b = writer.create("VM", {"name_label": "a"}), writer.create("VM", {"name_label": "b"})
     vbd = writer.create("VBD", {"VM": a})
-    member.apply_remote([*remote(writer, a, b, vbd), StoredObject("xenia_future", "OpaqueRef:f", {})], [])
+    future = StoredObject("xenia_future", "OpaqueRef:f", {})  # a class of a newer member: skipped, not the rest
+    member.apply_remote([future, *remote(writer, a, b, vbd)], [])
     assert [(c.cls, c.op, c.ref) for c in seen] == [("VM", "add", a), ("VM", "add", b), ("VBD", "add", vbd)]
     assert member.record("VM", a)["VBDs"] == [vbd] and member.by_uuid("VM", writer.get("VM", b)["uuid"]) == b
     assert not member.exists("VM", "OpaqueRef:f") and isinstance(member.backend, MemoryBackend)
