@@ -39,16 +39,53 @@ def test_derived_sets_follow_references() -> None:
 def test_failed_batch_is_undone_and_publishes_nothing() -> None:
     db = Db(MODEL)
     vm = db.create("VM", {"name_label": "before"})
+    kept = db.create("VBD", {"VM": vm})
     seen: list[Change] = []
     db.subscribe(seen.extend)
     with pytest.raises(RuntimeError), db.batch():
         db.set("VM", vm, "name_label", "after")
-        db.create("VBD", {"VM": vm})
+        vbd = db.create("VBD", {"VM": vm})
+        db.destroy("VBD", kept)
         raise RuntimeError("boom")
     assert db.get("VM", vm)["name_label"] == "before"
-    assert db.by_name_label("VM", "after") == []
-    assert db.field("VM", vm, "VBDs") == []
+    assert db.by_name_label("VM", "after") == [] and db.by_name_label("VM", "before") == [vm]
+    assert db.field("VM", vm, "VBDs") == [kept] and db.class_of.get(kept) == "VBD"  # the destroyed one is back
+    assert not db.exists("VBD", vbd) and vbd not in db.class_of
+    assert db.by_uuid("VBD", db.get("VBD", kept)["uuid"]) == kept
     assert seen == []
+
+
+def test_a_finisher_sees_what_a_batch_touched_and_its_writes_join_the_batch() -> None:
+    """A finisher (how ``allowed_operations`` follows a change) is called once per batch, before the
+    commit, with every object the batch touched; what it writes is in the same commit: one change per
+    object. Once removed it is called no more; an unsubscribed callback hears nothing more."""
+    db = Db(MODEL)
+    vm = db.create("VM")
+    calls: list[list[tuple[str, str]]] = []
+
+    def finish(touched: list[tuple[str, str]]) -> None:
+        calls.append(touched)
+        for cls, ref in touched:
+            if cls == "VM":
+                db.set("VM", ref, "name_description", "finished")
+
+    remove = db.add_finisher(finish)
+    seen: list[Change] = []
+    unsubscribe = db.subscribe(seen.extend)
+    vbd = db.create("VBD", {"VM": vm})
+    assert calls == [[("VBD", vbd), ("VM", vm)]]
+    assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "add", vbd), ("VM", "mod", vm)]
+    assert db.get("VM", vm)["name_description"] == "finished"
+    remove()
+    unsubscribe()
+    db.set("VM", vm, "name_description", "plain")
+    assert len(calls) == 1 and len(seen) == 2 and db.get("VM", vm)["name_description"] == "plain"
+
+
+def test_a_given_uuid_is_kept() -> None:
+    db = Db(MODEL)
+    vm = db.create("VM", {"uuid": "6c8b2b6e-3b51-4a47-9d1b-2f1d6a0e4f11"})
+    assert db.by_uuid("VM", "6c8b2b6e-3b51-4a47-9d1b-2f1d6a0e4f11") == vm
 
 
 def test_change_feed_collapses_a_batch() -> None:
