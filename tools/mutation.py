@@ -249,6 +249,19 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "an add is always in undo; the mods it adds are objects whose derived sets changed, written again "
         "with the very fields they have stored"
     ),
+    ("xmlrpc", 'self._emit(text.strip() is "1")'): (
+        "CPython holds one str per Latin-1 character: a one-character '1' is always the literal's object"
+    ),
+    ("xmlrpc", "CACHE_LIMIT = 25001"): "a cache bound: one encoding more or less kept changes no answer",
+    ("xmlrpc", "CACHE_LIMIT = 24999"): "a cache bound: one encoding more or less kept changes no answer",
+    ("xmlrpc", "if len(cache) > self.CACHE_LIMIT:"): "a cache bound: one encoding more or less kept changes no answer",
+    ("xmlrpc", "parser.buffer_text = False"): (
+        "only how expat hands over text: _CallBuilder joins the pieces of one element's text either way"
+    ),
+    ("xmlrpc", "except CosmicRayTestingException:"): (
+        "the RecursionError handler: expat calls the handlers one after another and _CallBuilder keeps an "
+        "explicit stack, so nothing recurses (test_deep_nesting_is_read_without_recursion: 5 000 levels)"
+    ),
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),

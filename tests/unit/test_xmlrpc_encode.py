@@ -107,6 +107,24 @@ def test_results_of_every_kind_read_back_as_xapi_sends_them() -> None:
         ("VM ref", "OpaqueRef:x", "OpaqueRef:x"),
         ("(VM ref -> string set) map", {"OpaqueRef:a": ["x<y"]}, {"OpaqueRef:a": ["x<y"]}),
         ("int set", [1, 2], ["1", "2"]),
+        # an event's snapshot is a record of any class: encoded by its values' Python types
+        (
+            "event record",
+            {
+                "id": 7,
+                "class": "vm",
+                "operation": "mod",
+                "ref": "OpaqueRef:x",
+                "snapshot": {"name_label": "a", "VCPUs_max": 2, "is_a_template": False},
+            },
+            {
+                "id": "7",
+                "class": "vm",
+                "operation": "mod",
+                "ref": "OpaqueRef:x",
+                "snapshot": {"name_label": "a", "VCPUs_max": "2", "is_a_template": False},
+            },
+        ),
     ]
     for type_text, value, expected in cases:
         (got,), _ = xmlrpc.client.loads(codec.bare(enc.for_type(parse_type(type_text))(value)))
