@@ -101,14 +101,14 @@ def test_a_db_of_the_previous_release_is_migrated_written_back_and_stamped(
         assert {k: v for k, v in rec.items() if k in before[ref][1]} == before[ref][1]
         assert db.get(cls, ref) == rec
     (vm,) = db.by_name_label("VM", "written-by-0.1.0")
-    rec = db.record("VM", vm)
+    vm_rec = db.record("VM", vm)
     assert "xenia_live" not in before[vm][1] and after[vm][1]["xenia_live"] == ""  # added since, its default
-    assert rec["other_config"] == {"fixture": "previous release"} and rec["power_state"] == "Halted"
-    assert db.by_uuid("VM", rec["uuid"]) == vm
-    (vbd,) = rec["VBDs"]
+    assert vm_rec["other_config"] == {"fixture": "previous release"} and vm_rec["power_state"] == "Halted"
+    assert db.by_uuid("VM", vm_rec["uuid"]) == vm
+    (vbd,) = vm_rec["VBDs"]
     assert db.get("VBD", vbd)["VM"] == vm
     again = Db(MODEL, SqliteBackend(path))  # stamped now: loaded as it is
-    assert again.load() == 32 and again.record("VM", vm) == rec
+    assert again.load() == 32 and again.record("VM", vm) == vm_rec
 
 
 def test_a_new_empty_db_is_stamped_with_the_current_schema(tmp_path: Path) -> None:

@@ -75,6 +75,7 @@ def test_a_record_goes_out_field_by_field_with_each_fields_wire_form() -> None:
            "start_time": "20260101T00:00:00Z", "other_config": {"a": "b"}}  # fmt: skip
     encode = encoders().for_type(parse_type("VM_metrics record"))
     (got,), _ = xmlrpc.client.loads(codec.bare(encode(rec)))
+    assert isinstance(got, dict)
     start = got.pop("start_time")
     assert isinstance(start, xmlrpc.client.DateTime) and start.value == "20260101T00:00:00Z"
     assert got == {"uuid": "u", "memory_actual": str(2**33), "VCPUs_number": "2", "VCPUs_utilisation": {"1": 0.5},
