@@ -155,6 +155,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tasks", "if self._manager is None and self._live is None:"): (
         "a context has both a manager and a live entry or neither (context() and create_subtask make them)"
     ),
+    ("events", "if entry is not None and entry.deleted and entry.gen is gen:"): (
+        "on_changes puts one int object in both the entry and its tombstone; any other gen is another value"
+    ),
     ("events", "if entry is not None and entry.deleted and entry.gen <= gen:"): (
         "an entry's gen is its object's latest change, never below one of its tombstones"
     ),
