@@ -258,6 +258,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("xmlrpc", "CACHE_LIMIT = 25001"): "a cache bound: one encoding more or less kept changes no answer",
     ("xmlrpc", "CACHE_LIMIT = 24999"): "a cache bound: one encoding more or less kept changes no answer",
     ("xmlrpc", "if len(cache) > self.CACHE_LIMIT:"): "a cache bound: one encoding more or less kept changes no answer",
+    ("xmlrpc", "if len(cache) == self.CACHE_LIMIT:"): (
+        "a cache bound: the cache grows by one and is cleared at the limit, so it never passes it"
+    ),
+    ("xmlrpc", 'elif tag >= "value":'): (
+        "XML-RPC's element names above 'value' in order are none but value itself (an element of no "
+        "XML-RPC name is ignored either way unless it sorts after 'value', as none does)"
+    ),
+    ("xmlrpc", 'elif tag >= "struct":'): (
+        "value is matched first, and of the other XML-RPC element names only struct is >= struct"
+    ),
     ("xmlrpc", "parser.buffer_text = False"): (
         "only how expat hands over text: _CallBuilder joins the pieces of one element's text either way"
     ),
