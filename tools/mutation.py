@@ -262,8 +262,8 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "a cache bound: the cache grows by one and is cleared at the limit, so it never passes it"
     ),
     ("xmlrpc", 'elif tag >= "value":'): (
-        "XML-RPC's element names above 'value' in order are none but value itself (an element of no "
-        "XML-RPC name is ignored either way unless it sorts after 'value', as none does)"
+        "of the element names XML-RPC defines only value is >= value (an unknown element sorting after it "
+        "would start an empty value: no client sends one)"
     ),
     ("xmlrpc", 'elif tag >= "struct":'): (
         "value is matched first, and of the other XML-RPC element names only struct is >= struct"
