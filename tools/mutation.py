@@ -86,6 +86,16 @@ MODULES: dict[str, Target] = {
     "tree": Target("src/xenia/store/tree.py", ("tests/store/test_persistent.py", "tests/store/test_scenarios.py")),
 }
 
+#: why the db's record cache needs no more than one of its guards
+_CACHED_VERSION = (
+    "every change pops the ref's cached record before its version moves (_touch), and nothing is cached "
+    "inside a batch: a cached record's version always equals the ref's current one"
+)
+#: why writing back objects whose derived sets alone changed is invisible
+_REWRITE = (
+    "an add is always in undo; the mods it adds are objects whose derived sets changed, written again "
+    "with the very fields they have stored"
+)
 _LIVE = "a task with a live entry is pending or cancelling (task_status_type's other values are final)"
 
 #: (module name, the line as the mutant has it) -> why no client can tell that mutant from the original.
@@ -245,6 +255,24 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("db", "@dataclass(frozen=False, slots=True)"): (
         "nothing assigns to a Change (mypy would refuse it) or hashes one: subscribers only read its fields"
     ),
+    ("db", 'if op is "del":'): "ops are string literals of this module, interned: identity and equality agree",
+    ("db", 'if op is "gone":'): "ops are string literals of this module, interned: identity and equality agree",
+    ("db", 'elif ref in batch.undo or op > "add":'): _REWRITE,
+    ("db", 'elif ref in batch.undo or op < "add":'): _REWRITE,
+    ("db", "if cached is not None and cached[0] is self.version.get(ref, -1):"): (
+        "the cached tuple holds the very int object version holds for the ref"
+    ),
+    ("db", "if cached is not None and cached[0] <= self.version.get(ref, -1):"): _CACHED_VERSION,
+    ("db", "if cached is not None and cached[0] >= self.version.get(ref, -1):"): _CACHED_VERSION,
+    ("db", "if self._batch is None or ref in self.version:"): (
+        "a record cached inside a batch keeps the version from before it, which the commit moves: the version "
+        "key refuses it afterwards (and an undone batch drops the records of what it touched)"
+    ),
+    ("db", "@dataclass(frozen=True, slots=False)"): "slots only save memory; nothing adds attributes to a Change",
+    ("db", "f.name for f in cls.fields if f.name in stored or f.type.kind in (Kind.REF, Kind.ENUM)"): (
+        "interns every stored field's strings, not only references and enums: more sharing, no other change"
+    ),
+    ("db", "for ref in []: <- def _undo(self, batch: _Batch) -> None:"): _CACHED_VERSION,
     ("db", "self.version[obj.ref] = -1"): (
         "version only keys the record cache: a loaded object's first version may be any value no change gives"
     ),

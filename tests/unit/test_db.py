@@ -114,6 +114,7 @@ def test_records_are_cached_until_changed() -> None:
     db.create("VBD", {"VM": vm})
     second = db.record("VM", vm)
     assert second is not first and len(second["VBDs"]) == 1
+    assert db.record("VM", vm) is second  # cached again after the change
 
 
 def test_a_record_with_nothing_derived_or_hidden_is_the_stored_one_itself() -> None:

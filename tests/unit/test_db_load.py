@@ -9,6 +9,7 @@ read refused before anything is loaded, and what is loaded indexed and held as t
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, RUN
 from xenia.datamodel.schema import schema_hash
 from xenia.db import Change, Db, SqliteBackend
-from xenia.db.migrate import RELEASE_0_1_0, SchemaError, snapshot_path, stored_schema
+from xenia.db.backend import StoredObject
+from xenia.db.migrate import RELEASE_0_1_0, SCHEMA_DIR, SchemaError, snapshot_path, stored_schema
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "db-0.1.0.sql"
 
@@ -162,3 +164,26 @@ def test_a_datamodel_not_yet_recorded_loads_the_db_it_wrote(tmp_path: Path) -> N
     again = Db(grown, SqliteBackend(tmp_path / "xenia.db"))
     assert again.load() == 1
     assert again.get("VM", ref)["xenia_new_field"] == 7
+
+
+def test_a_db_of_a_recorded_schema_is_migrated_whichever_way_its_hash_sorts(tmp_path: Path) -> None:
+    """Whichever recorded schema stamped the db (a hash has no order: one sorting below the current and one
+    above), its records come out with exactly the current fields, keeping the values both schemas have."""
+    current = schema_hash()
+    vm_fields = stored_schema()["VM"]
+    vm_cls = MODEL.cls("VM")
+    recorded = sorted(p.stem for p in SCHEMA_DIR.glob("*.json") if p.stem != current)
+    assert len(recorded) >= 10
+    for schema in {recorded[0], recorded[-1]}:
+        old_fields = json.loads(snapshot_path(schema).read_text())["stored"]["VM"]
+        rec = {name: vm_cls.by_name[name].initial() if name in vm_fields else None for name in old_fields}
+        rec.update(uuid="0f5e6b0c-1d5e-4c4a-9a57-3e4b2b1c0d9e", name_label=f"from {schema}")
+        backend = SqliteBackend(tmp_path / f"{schema}.db")
+        backend.write([StoredObject("VM", "OpaqueRef:old", rec)], [])
+        backend.set_meta("schema", schema)
+        db = Db(MODEL, backend)
+        assert db.load() == 1, schema
+        got = db.get("VM", "OpaqueRef:old")
+        assert set(got) == set(vm_fields) and got["name_label"] == f"from {schema}", schema
+        assert backend.get_meta("schema") == current
+        backend.close()
