@@ -91,6 +91,11 @@ _CACHED_VERSION = (
     "every change pops the ref's cached record before its version moves (_touch), and nothing is cached "
     "inside a batch: a cached record's version always equals the ref's current one"
 )
+#: why the default of the record cache's version lookup is never compared
+_VERSION_DEFAULT = (
+    "a record is cached only while its ref has a version, and a ref leaves version only with its cache "
+    "entry: the default is never compared with a cached one"
+)
 #: why writing back objects whose derived sets alone changed is invisible
 _REWRITE = (
     "an add is always in undo; the mods it adds are objects whose derived sets changed, written again "
@@ -273,6 +278,30 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "interns every stored field's strings, not only references and enums: more sharing, no other change"
     ),
     ("db", "for ref in []: <- def _undo(self, batch: _Batch) -> None:"): _CACHED_VERSION,
+    ("db", "if type(value) == str:"): "types compare by identity: == and is agree",
+    ("db", "ref_fields = [f.name for f in cls.fields if f.type.kind == Kind.REF and f.name in stored]"): (
+        "enum members compare by identity: == and is agree"
+    ),
+    ("db", 'elif ref in batch.undo or op is "add":'): _REWRITE,
+    ("db", 'elif ref in batch.undo or op >= "add":'): _REWRITE,
+    ("db", 'elif ref in batch.undo or op <= "add":'): "the ops are add, mod and del: only add is <= add",
+    ("db", 'elif ref in batch.undo or op is not "add":'): _REWRITE,
+    ("db", 'batch.ops[ref] = (cls, "del" if prev[1] > "add" else "gone", last)'): (
+        "a batch's ops are add, mod and del: all but add are > add"
+    ),
+    ("db", 'batch.ops[ref] = (cls, "del" if prev[1] is not "add" else "gone", last)'): (
+        "ops are string literals of this module, interned: identity and equality agree"
+    ),
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, ~1):"): _VERSION_DEFAULT,
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, 1):"): _VERSION_DEFAULT,
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, - 0):"): _VERSION_DEFAULT,
+    ("db", "self.version[obj.ref] = 1"): _CACHED_VERSION,
+    ("db", "if a is not b:"): (
+        "reference values are interned before they are stored (share_strings): equal ones are one object"
+    ),
+    ("db", "if target is not NULL_REF and target in self.tables[target_cls].rows:"): (
+        "OpaqueRef:NULL is never a row: the membership test refuses it either way"
+    ),
     ("db", "self.version[obj.ref] = -1"): (
         "version only keys the record cache: a loaded object's first version may be any value no change gives"
     ),

@@ -127,6 +127,35 @@ def test_a_record_with_nothing_derived_or_hidden_is_the_stored_one_itself() -> N
     assert db.record("VBD", vbd) is db.get("VBD", vbd) and db.record("VBD", vbd)["userdevice"] == "1"
 
 
+def test_a_record_shows_its_derived_sets_and_never_a_hidden_field() -> None:
+    """What a client reads: a VDI's ``VBDs`` and an SR's ``VDIs`` follow the references to them, and a
+    user's password hash, stored beside its record, is never part of it."""
+    db = Db(MODEL)
+    sr = db.create("SR")
+    vdi = db.create("VDI", {"SR": sr})
+    vbd = db.create("VBD", {"VDI": vdi})
+    assert db.record("VDI", vdi)["VBDs"] == [vbd] and db.record("SR", sr)["VDIs"] == [vdi]
+    user = db.create("user", {"short_name": "alice", "password_hash": "$6$secret"})
+    assert "password_hash" not in db.record("user", user) and db.get("user", user)["password_hash"] == "$6$secret"
+
+
+def test_an_object_changed_then_destroyed_in_one_batch_is_deleted(tmp_path: Path) -> None:
+    """The batch's last word counts: a ``del`` (with the record it had) is published and the object is gone
+    from the file too."""
+    db = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
+    vm = db.create("VM", {"name_label": "a"})
+    seen: list[Change] = []
+    db.subscribe(seen.extend)
+    with db.batch():
+        db.set("VM", vm, "name_label", "b")
+        db.destroy("VM", vm)
+    assert [(c.op, c.ref) for c in seen] == [("del", vm)] and seen[0].last is not None
+    assert seen[0].last["name_label"] == "b"
+    db.backend.close()
+    again = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
+    assert again.load() == 0
+
+
 def test_unknown_ref_is_handle_invalid() -> None:
     db = Db(MODEL)
     with pytest.raises(ApiError) as info:
