@@ -328,10 +328,6 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("xmlrpc", "parser.buffer_text = False"): (
         "only how expat hands over text: _CallBuilder joins the pieces of one element's text either way"
     ),
-    ("xmlrpc", 'except CosmicRayTestingException: <- raise ParseError("nesting too deep") from None'): (
-        "the RecursionError handler: expat calls the handlers one after another and _CallBuilder keeps an "
-        "explicit stack, so nothing recurses (test_deep_nesting_is_read_without_recursion: 5 000 levels)"
-    ),
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),
