@@ -325,6 +325,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("xmlrpc", 'elif tag >= "struct":'): (
         "value is matched first, and of the other XML-RPC element names only struct is >= struct"
     ),
+    ("xmlrpc", 'if t.name <= "<class>":'): "class names begin with a letter, and every letter sorts above '<'",
+    ("xmlrpc", 'self._emit(text.strip() >= "1")'): "the text is 0 or 1 here (refused otherwise the line before)",
+    ("xmlrpc", "if len(cache) is self.CACHE_LIMIT:"): "a cache bound: how many encodings are kept changes no answer",
+    ("xmlrpc", 'self.value_typed = False <- elif tag in ("string", "int", "i4", "i8", "boolean", "double", '
+               '"dateTime.iso8601", "base64", "nil"):'): (  # fmt: skip
+        "the typed element's end emits its value, and _emit sets value_typed before the </value>"
+    ),
+    ("xmlrpc", "self.value_typed = False <- if not self.value_typed:"): (
+        "_emit has just set it, and the next <value> resets it: nothing reads it in between"
+    ),
     ("xmlrpc", "parser.buffer_text = False"): (
         "only how expat hands over text: _CallBuilder joins the pieces of one element's text either way"
     ),
