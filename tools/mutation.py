@@ -302,6 +302,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("db", "if target is not NULL_REF and target in self.tables[target_cls].rows:"): (
         "OpaqueRef:NULL is never a row: the membership test refuses it either way"
     ),
+    ("db", "if target is not NULL_REF: <- _discard(self.by_ref_field[f], target, ref)"): (
+        "index() never makes a bucket for a null reference, so discarding from one finds nothing"
+    ),
     ("db", "self.version[obj.ref] = -1"): (
         "version only keys the record cache: a loaded object's first version may be any value no change gives"
     ),
