@@ -325,6 +325,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "of the element names XML-RPC defines only value is >= value (an unknown element sorting after it "
         "would start an empty value: no client sends one)"
     ),
+    ("xmlrpc", 'if tag >= "value":'): (
+        "of the element names XML-RPC defines only value is >= value (an unknown element sorting after it "
+        "would start an empty value: no client sends one)"
+    ),
+    ("xmlrpc", 'self.value_typed = False <- elif tag == "array":'): (
+        "a container's end emits it and sets value_typed again before the </value>: nothing reads it between"
+    ),
+    ("xmlrpc", "if hit is not None and hit[0] == rec:"): (
+        "the cache holds each record it encoded, so an id found there is that very record: == and is agree"
+    ),
     ("xmlrpc", 'elif tag >= "struct":'): (
         "value is matched first, and of the other XML-RPC element names only struct is >= struct"
     ),
