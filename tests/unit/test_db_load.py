@@ -134,7 +134,7 @@ def test_an_unmigrated_record_under_the_current_stamp_is_refused(tmp_path: Path)
     """Stamped current, the records are taken as they are: a 0.1.0 VM record lacks a field and is refused
     (nothing is ever loaded with fields missing)."""
     path = old_db(tmp_path, schema_hash())
-    with pytest.raises(SchemaError, match="missing: xenia_live; extra: none"):
+    with pytest.raises(SchemaError, match=r"does not match the db's schema \(missing: \w"):  # (xenia_live, ...)
         Db(MODEL, SqliteBackend(path)).load()
 
 
