@@ -335,6 +335,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("xmlrpc", "if hit is not None and hit[0] == rec:"): (
         "the cache holds each record it encoded, so an id found there is that very record: == and is agree"
     ),
+    ("xmlrpc", 'elif tag <= "array":'): "of the element names XML-RPC defines only array is <= array",
+    ("xmlrpc", "self.value_typed = True <- self.text: list[str] = []"): (
+        "every <value> start sets it before anything reads it"
+    ),
     ("xmlrpc", 'elif tag >= "struct":'): (
         "value is matched first, and of the other XML-RPC element names only struct is >= struct"
     ),
