@@ -332,6 +332,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("xmlrpc", 'self.value_typed = False <- elif tag == "array":'): (
         "a container's end emits it and sets value_typed again before the </value>: nothing reads it between"
     ),
+    ("xmlrpc", 'self.value_typed = False <- elif tag == "struct":'): (
+        "a container's end emits it and sets value_typed again before the </value>: nothing reads it between"
+    ),
     ("xmlrpc", "if hit is not None and hit[0] == rec:"): (
         "the cache holds each record it encoded, so an id found there is that very record: == and is agree"
     ),

@@ -86,6 +86,7 @@ def test_bytes_that_are_not_utf8_are_flagged_and_replaced() -> None:
         (call("<value><array><data><name>x</name></data></array></value>"), "<name> outside <struct>"),
         (call("<value><struct><member><value>x</value></member></struct></value>"), "struct member without <name>"),
         (b"<methodCall><methodName>m</methodName><value>x</value></methodCall>", "value outside <params>"),
+        (b"<methodCall><methodName>m</methodName><value><string>x</string></value></methodCall>", "outside <params>"),
         (b"<methodCall><params><param><value>x</value></param></params></methodCall>", "no methodName"),
         (b"<methodCall><methodName>m</methodName><params>", "no element found"),
         (b"", "no element found"),
