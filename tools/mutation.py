@@ -65,7 +65,8 @@ class Target:
 MODULES: dict[str, Target] = {
     "http": Target("src/xenia/api/http.py", ("tests/unit/test_http_protocol.py",)),
     "xmlrpc": Target(
-        "src/xenia/api/codec/xmlrpc.py", ("tests/unit/test_codecs.py", "tests/unit/test_xmlrpc_encode.py")
+        "src/xenia/api/codec/xmlrpc.py",
+        ("tests/unit/test_codecs.py", "tests/unit/test_xmlrpc_encode.py", "tests/unit/test_xmlrpc_parse.py"),
     ),
     "jsonrpc": Target(
         "src/xenia/api/codec/jsonrpc.py",
@@ -76,7 +77,10 @@ MODULES: dict[str, Target] = {
     "auth": Target("src/xenia/api/auth.py", ("tests/unit/test_auth.py", "tests/unit/test_passwords.py")),
     "events": Target("src/xenia/api/events.py", ("tests/unit/test_events.py", "tests/unit/test_event_hub.py")),
     "tasks": Target("src/xenia/api/tasks.py", ("tests/unit/test_events_tasks.py", "tests/unit/test_tasks.py")),
-    "db": Target("src/xenia/db/core.py", ("tests/unit/test_db.py", "tests/unit/test_query.py")),
+    # test_db_load first: a load before any create, as in a daemon (see its first test)
+    "db": Target(
+        "src/xenia/db/core.py", ("tests/unit/test_db_load.py", "tests/unit/test_db.py", "tests/unit/test_query.py")
+    ),
     # xapi's answers by example first; then the lifecycle walk through the dispatcher, ops and the
     # simulator at 2 examples (the suite runs 20), only for the mutants the examples let through
     "ops": Target(
@@ -96,6 +100,21 @@ MODULES: dict[str, Target] = {
     "tree": Target("src/xenia/store/tree.py", ("tests/store/test_persistent.py", "tests/store/test_scenarios.py")),
 }
 
+#: why the db's record cache needs no more than one of its guards
+_CACHED_VERSION = (
+    "every change pops the ref's cached record before its version moves (_touch), and nothing is cached "
+    "inside a batch: a cached record's version always equals the ref's current one"
+)
+#: why the default of the record cache's version lookup is never compared
+_VERSION_DEFAULT = (
+    "a record is cached only while its ref has a version, and a ref leaves version only with its cache "
+    "entry: the default is never compared with a cached one"
+)
+#: why writing back objects whose derived sets alone changed is invisible
+_REWRITE = (
+    "an add is always in undo; the mods it adds are objects whose derived sets changed, written again "
+    "with the very fields they have stored"
+)
 _ERROR_PAGE_CLOSES = (
     "an error page has close=True (error_page), so render writes Connection: close whatever keep_alive says"
 )
@@ -167,6 +186,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tasks", "if delay != 0:"): "asyncio.sleep of a negative delay returns at once, like no sleep",
     ("tasks", "if self._manager is None and self._live is None:"): (
         "a context has both a manager and a live entry or neither (context() and create_subtask make them)"
+    ),
+    ("events", "if entry is not None and entry.deleted and entry.gen is gen:"): (
+        "on_changes puts one int object in both the entry and its tombstone; any other gen is another value"
     ),
     ("events", "if entry is not None and entry.deleted and entry.gen <= gen:"): (
         "an entry's gen is its object's latest change, never below one of its tombstones"
@@ -247,6 +269,59 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "a record is cached only while its ref has a version, and a ref leaves version only with its cache "
         "entry: the default is never compared with a cached one"
     ),
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, +1):"): (
+        "a record is cached only while its ref has a version, and a ref leaves version only with its cache "
+        "entry: the default is never compared with a cached one"
+    ),
+    ("db", 'elif op is "del":'): "ops are string literals of this module, interned: identity and equality agree",
+    ("db", "@dataclass(frozen=False, slots=True)"): (
+        "nothing assigns to a Change (mypy would refuse it) or hashes one: subscribers only read its fields"
+    ),
+    ("db", 'if op is "del":'): "ops are string literals of this module, interned: identity and equality agree",
+    ("db", 'if op is "gone":'): "ops are string literals of this module, interned: identity and equality agree",
+    ("db", 'elif ref in batch.undo or op > "add":'): _REWRITE,
+    ("db", 'elif ref in batch.undo or op < "add":'): _REWRITE,
+    ("db", "if cached is not None and cached[0] is self.version.get(ref, -1):"): (
+        "the cached tuple holds the very int object version holds for the ref"
+    ),
+    ("db", "if cached is not None and cached[0] <= self.version.get(ref, -1):"): _CACHED_VERSION,
+    ("db", "if cached is not None and cached[0] >= self.version.get(ref, -1):"): _CACHED_VERSION,
+    ("db", "if self._batch is None or ref in self.version:"): (
+        "a record cached inside a batch keeps the version from before it, which the commit moves: the version "
+        "key refuses it afterwards (and an undone batch drops the records of what it touched)"
+    ),
+    ("db", "@dataclass(frozen=True, slots=False)"): "slots only save memory; nothing adds attributes to a Change",
+    ("db", "f.name for f in cls.fields if f.name in stored or f.type.kind in (Kind.REF, Kind.ENUM)"): (
+        "interns every stored field's strings, not only references and enums: more sharing, no other change"
+    ),
+    ("db", "for ref in []: <- def _undo(self, batch: _Batch) -> None:"): _CACHED_VERSION,
+    ("db", "if type(value) == str:"): "types compare by identity: == and is agree",
+    ("db", "ref_fields = [f.name for f in cls.fields if f.type.kind == Kind.REF and f.name in stored]"): (
+        "enum members compare by identity: == and is agree"
+    ),
+    ("db", 'elif ref in batch.undo or op is "add":'): _REWRITE,
+    ("db", 'elif ref in batch.undo or op >= "add":'): _REWRITE,
+    ("db", 'elif ref in batch.undo or op <= "add":'): "the ops are add, mod and del: only add is <= add",
+    ("db", 'elif ref in batch.undo or op is not "add":'): _REWRITE,
+    ("db", 'batch.ops[ref] = (cls, "del" if prev[1] > "add" else "gone", last)'): (
+        "a batch's ops are add, mod and del: all but add are > add"
+    ),
+    ("db", 'batch.ops[ref] = (cls, "del" if prev[1] is not "add" else "gone", last)'): (
+        "ops are string literals of this module, interned: identity and equality agree"
+    ),
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, ~1):"): _VERSION_DEFAULT,
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, 1):"): _VERSION_DEFAULT,
+    ("db", "if cached is not None and cached[0] == self.version.get(ref, - 0):"): _VERSION_DEFAULT,
+    ("db", "self.version[obj.ref] = 1"): _CACHED_VERSION,
+    ("db", "if a is not b:"): (
+        "reference values are interned before they are stored (share_strings): equal ones are one object"
+    ),
+    ("db", "if target is not NULL_REF and target in self.tables[target_cls].rows:"): (
+        "OpaqueRef:NULL is never a row: the membership test refuses it either way"
+    ),
+    ("db", "if target is not NULL_REF: <- _discard(self.by_ref_field[f], target, ref)"): (
+        "index() never makes a bucket for a null reference, so discarding from one finds nothing"
+    ),
     ("db", "self.version[obj.ref] = -1"): (
         "version only keys the record cache: a loaded object's first version may be any value no change gives"
     ),
@@ -311,6 +386,52 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         _ERROR_PAGE_CLOSES
     ),
     ("http", "self.transport.write(render(self.fatal, True))"): _ERROR_PAGE_CLOSES,
+    ("xmlrpc", 'self._emit(text.strip() is "1")'): (
+        "CPython holds one str per Latin-1 character: a one-character '1' is always the literal's object"
+    ),
+    ("xmlrpc", "CACHE_LIMIT = 25001"): "a cache bound: one encoding more or less kept changes no answer",
+    ("xmlrpc", "CACHE_LIMIT = 24999"): "a cache bound: one encoding more or less kept changes no answer",
+    ("xmlrpc", "if len(cache) > self.CACHE_LIMIT:"): "a cache bound: one encoding more or less kept changes no answer",
+    ("xmlrpc", "if len(cache) == self.CACHE_LIMIT:"): (
+        "a cache bound: the cache grows by one and is cleared at the limit, so it never passes it"
+    ),
+    ("xmlrpc", 'elif tag >= "value":'): (
+        "of the element names XML-RPC defines only value is >= value (an unknown element sorting after it "
+        "would start an empty value: no client sends one)"
+    ),
+    ("xmlrpc", 'if tag >= "value":'): (
+        "of the element names XML-RPC defines only value is >= value (an unknown element sorting after it "
+        "would start an empty value: no client sends one)"
+    ),
+    ("xmlrpc", 'self.value_typed = False <- elif tag == "array":'): (
+        "a container's end emits it and sets value_typed again before the </value>: nothing reads it between"
+    ),
+    ("xmlrpc", 'self.value_typed = False <- elif tag == "struct":'): (
+        "a container's end emits it and sets value_typed again before the </value>: nothing reads it between"
+    ),
+    ("xmlrpc", "if hit is not None and hit[0] == rec:"): (
+        "the cache holds each record it encoded, so an id found there is that very record: == and is agree"
+    ),
+    ("xmlrpc", 'elif tag <= "array":'): "of the element names XML-RPC defines only array is <= array",
+    ("xmlrpc", "self.value_typed = True <- self.text: list[str] = []"): (
+        "every <value> start sets it before anything reads it"
+    ),
+    ("xmlrpc", 'elif tag >= "struct":'): (
+        "value is matched first, and of the other XML-RPC element names only struct is >= struct"
+    ),
+    ("xmlrpc", 'if t.name <= "<class>":'): "class names begin with a letter, and every letter sorts above '<'",
+    ("xmlrpc", 'self._emit(text.strip() >= "1")'): "the text is 0 or 1 here (refused otherwise the line before)",
+    ("xmlrpc", "if len(cache) is self.CACHE_LIMIT:"): "a cache bound: how many encodings are kept changes no answer",
+    ("xmlrpc", 'self.value_typed = False <- elif tag in ("string", "int", "i4", "i8", "boolean", "double", '
+               '"dateTime.iso8601", "base64", "nil"):'): (  # fmt: skip
+        "the typed element's end emits its value, and _emit sets value_typed before the </value>"
+    ),
+    ("xmlrpc", "self.value_typed = False <- if not self.value_typed:"): (
+        "_emit has just set it, and the next <value> resets it: nothing reads it in between"
+    ),
+    ("xmlrpc", "parser.buffer_text = False"): (
+        "only how expat hands over text: _CallBuilder joins the pieces of one element's text either way"
+    ),
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from xenia.datamodel import MODEL
 from xenia.datamodel.errors import ApiError
 from xenia.db import Change, Db, SqliteBackend
+from xenia.db.backend import MemoryBackend, StoredObject
 
 
 def test_create_fills_defaults_and_uuid() -> None:
@@ -37,16 +39,53 @@ def test_derived_sets_follow_references() -> None:
 def test_failed_batch_is_undone_and_publishes_nothing() -> None:
     db = Db(MODEL)
     vm = db.create("VM", {"name_label": "before"})
+    kept = db.create("VBD", {"VM": vm})
     seen: list[Change] = []
     db.subscribe(seen.extend)
     with pytest.raises(RuntimeError), db.batch():
         db.set("VM", vm, "name_label", "after")
-        db.create("VBD", {"VM": vm})
+        vbd = db.create("VBD", {"VM": vm})
+        db.destroy("VBD", kept)
         raise RuntimeError("boom")
     assert db.get("VM", vm)["name_label"] == "before"
-    assert db.by_name_label("VM", "after") == []
-    assert db.field("VM", vm, "VBDs") == []
+    assert db.by_name_label("VM", "after") == [] and db.by_name_label("VM", "before") == [vm]
+    assert db.field("VM", vm, "VBDs") == [kept] and db.class_of.get(kept) == "VBD"  # the destroyed one is back
+    assert not db.exists("VBD", vbd) and vbd not in db.class_of
+    assert db.by_uuid("VBD", db.get("VBD", kept)["uuid"]) == kept
     assert seen == []
+
+
+def test_a_finisher_sees_what_a_batch_touched_and_its_writes_join_the_batch() -> None:
+    """A finisher (how ``allowed_operations`` follows a change) is called once per batch, before the
+    commit, with every object the batch touched; what it writes is in the same commit: one change per
+    object. Once removed it is called no more; an unsubscribed callback hears nothing more."""
+    db = Db(MODEL)
+    vm = db.create("VM")
+    calls: list[list[tuple[str, str]]] = []
+
+    def finish(touched: list[tuple[str, str]]) -> None:
+        calls.append(touched)
+        for cls, ref in touched:
+            if cls == "VM":
+                db.set("VM", ref, "name_description", "finished")
+
+    remove = db.add_finisher(finish)
+    seen: list[Change] = []
+    unsubscribe = db.subscribe(seen.extend)
+    vbd = db.create("VBD", {"VM": vm})
+    assert calls == [[("VBD", vbd), ("VM", vm)]]
+    assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "add", vbd), ("VM", "mod", vm)]
+    assert db.get("VM", vm)["name_description"] == "finished"
+    remove()
+    unsubscribe()
+    db.set("VM", vm, "name_description", "plain")
+    assert len(calls) == 1 and len(seen) == 2 and db.get("VM", vm)["name_description"] == "plain"
+
+
+def test_a_given_uuid_is_kept() -> None:
+    db = Db(MODEL)
+    vm = db.create("VM", {"uuid": "6c8b2b6e-3b51-4a47-9d1b-2f1d6a0e4f11"})
+    assert db.by_uuid("VM", "6c8b2b6e-3b51-4a47-9d1b-2f1d6a0e4f11") == vm
 
 
 def test_change_feed_collapses_a_batch() -> None:
@@ -75,6 +114,46 @@ def test_records_are_cached_until_changed() -> None:
     db.create("VBD", {"VM": vm})
     second = db.record("VM", vm)
     assert second is not first and len(second["VBDs"]) == 1
+    assert db.record("VM", vm) is second  # cached again after the change
+
+
+def test_a_record_with_nothing_derived_or_hidden_is_the_stored_one_itself() -> None:
+    """A VBD's record as clients see it is exactly its stored fields: ``record`` hands out the stored
+    dict, no copy per object per call (issue 12), and after a change the new one."""
+    db = Db(MODEL)
+    vbd = db.create("VBD", {"userdevice": "0"})
+    assert db.record("VBD", vbd) is db.get("VBD", vbd)
+    db.set("VBD", vbd, "userdevice", "1")
+    assert db.record("VBD", vbd) is db.get("VBD", vbd) and db.record("VBD", vbd)["userdevice"] == "1"
+
+
+def test_a_record_shows_its_derived_sets_and_never_a_hidden_field() -> None:
+    """What a client reads: a VDI's ``VBDs`` and an SR's ``VDIs`` follow the references to them, and a
+    user's password hash, stored beside its record, is never part of it."""
+    db = Db(MODEL)
+    sr = db.create("SR")
+    vdi = db.create("VDI", {"SR": sr})
+    vbd = db.create("VBD", {"VDI": vdi})
+    assert db.record("VDI", vdi)["VBDs"] == [vbd] and db.record("SR", sr)["VDIs"] == [vdi]
+    user = db.create("user", {"short_name": "alice", "password_hash": "$6$secret"})
+    assert "password_hash" not in db.record("user", user) and db.get("user", user)["password_hash"] == "$6$secret"
+
+
+def test_an_object_changed_then_destroyed_in_one_batch_is_deleted(tmp_path: Path) -> None:
+    """The batch's last word counts: a ``del`` (with the record it had) is published and the object is gone
+    from the file too."""
+    db = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
+    vm = db.create("VM", {"name_label": "a"})
+    seen: list[Change] = []
+    db.subscribe(seen.extend)
+    with db.batch():
+        db.set("VM", vm, "name_label", "b")
+        db.destroy("VM", vm)
+    assert [(c.op, c.ref) for c in seen] == [("del", vm)] and seen[0].last is not None
+    assert seen[0].last["name_label"] == "b"
+    db.backend.close()
+    again = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
+    assert again.load() == 0
 
 
 def test_unknown_ref_is_handle_invalid() -> None:
@@ -88,6 +167,7 @@ def test_sqlite_reload_is_exact_and_skips_memory_only_classes(tmp_path: Path) ->
     db = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
     vm = db.create("VM", {"name_label": "kept", "other_config": {"k": "v"}, "VCPUs_max": 4})
     vbd = db.create("VBD", {"VM": vm})
+    db.set("VM", vm, "other_config", {"k": "changed"})  # a change is written, not only a creation
     session = db.create("session", {"auth_user_name": "root"})
     gone = db.create("VM", {"name_label": "gone"})
     db.destroy("VM", gone)
@@ -98,7 +178,7 @@ def test_sqlite_reload_is_exact_and_skips_memory_only_classes(tmp_path: Path) ->
     again = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
     assert again.load() == 3
     assert again.field("VM", late, "name_label") == "late"
-    assert again.record("VM", vm) == db.record("VM", vm)
+    assert again.record("VM", vm) == db.record("VM", vm) and again.field("VM", vm, "other_config") == {"k": "changed"}
     assert again.field("VM", vm, "VBDs") == [vbd]
     assert not again.exists("session", session)
     assert not again.exists("VM", gone)
@@ -144,3 +224,71 @@ def test_a_destroyed_objects_uuid_is_uuid_invalid() -> None:
     with pytest.raises(ApiError) as err:
         db.by_uuid("VM", uuid)
     assert err.value.code == "UUID_INVALID"
+
+
+def test_a_failed_durable_write_is_undone_and_publishes_nothing(tmp_path: Path) -> None:
+    """A batch the backend cannot make durable (here its file is closed under it) is refused whole: the
+    tables, indexes, derived sets and cached records are as before, and no change is published."""
+    db = Db(MODEL, SqliteBackend(tmp_path / "x.db"))
+    vm = db.create("VM", {"name_label": "before"})
+    cached = db.record("VM", vm)
+    seen: list[Change] = []
+    db.subscribe(seen.extend)
+    db.backend.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        with db.batch():
+            db.set("VM", vm, "name_label", "after")
+            db.create("VBD", {"VM": vm})
+    assert seen == [] and db.gen == 1
+    assert db.by_name_label("VM", "after") == [] and db.by_name_label("VM", "before") == [vm]
+    assert db.record("VM", vm) == cached and db.refs("VBD") == []
+
+
+def remote(source: Db, *refs: str) -> list[StoredObject]:
+    """The objects another pool member committed, as its backend's watch hands them over."""
+    return [StoredObject(source.class_of[ref], ref, dict(source.get(source.class_of[ref], ref))) for ref in refs]
+
+
+def test_another_members_batches_are_applied_published_and_not_written_back() -> None:
+    """A pool member's committed batch arrives from the backend: it enters the tables with its indexes and
+    derived sets, is published like a local one (add, mod, del; an end of a moved reference as a mod),
+    and is not written to the backend again (its writer did that)."""
+    writer, member = Db(MODEL), Db(MODEL)
+    seen: list[Change] = []
+    member.subscribe(seen.extend)
+    a, b = writer.create("VM", {"name_label": "a"}), writer.create("VM", {"name_label": "b"})
+    vbd = writer.create("VBD", {"VM": a})
+    future = StoredObject("xenia_future", "OpaqueRef:f", {})  # a class of a newer member: skipped, not the rest
+    member.apply_remote([future, *remote(writer, a, b, vbd)], [])
+    assert [(c.cls, c.op, c.ref) for c in seen] == [("VM", "add", a), ("VM", "add", b), ("VBD", "add", vbd)]
+    assert member.record("VM", a)["VBDs"] == [vbd] and member.by_uuid("VM", writer.get("VM", b)["uuid"]) == b
+    assert not member.exists("VM", "OpaqueRef:f") and isinstance(member.backend, MemoryBackend)
+    assert member.backend.objects == {}
+    seen.clear()
+    writer.set("VM", a, "name_label", "renamed")
+    writer.set("VBD", vbd, "VM", b)
+    member.apply_remote(remote(writer, a, vbd), [])
+    assert sorted((c.cls, c.op, c.ref) for c in seen) == sorted([("VM", "mod", a), ("VBD", "mod", vbd),
+                                                                 ("VM", "mod", b)])  # fmt: skip
+    assert member.by_name_label("VM", "a") == [] and member.by_name_label("VM", "renamed") == [a]
+    assert member.record("VM", a)["VBDs"] == [] and member.record("VM", b)["VBDs"] == [vbd]
+    seen.clear()
+    member.apply_remote([], [vbd, "OpaqueRef:never-seen"])
+    assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "del", vbd), ("VM", "mod", b)]
+    assert not member.exists("VBD", vbd) and member.record("VM", b)["VBDs"] == []
+    assert member.backend.objects == {}
+
+
+def test_an_index_keeps_the_others_when_one_of_a_name_or_a_target_goes() -> None:
+    """Two VMs of one name, two VBDs of one VM: destroying one leaves the other found by name and in the
+    VM's set; a reference written from a client's string is held as the referenced object's own ref."""
+    db = Db(MODEL)
+    a, b = db.create("VM", {"name_label": "twin"}), db.create("VM", {"name_label": "twin"})
+    v1, v2 = db.create("VBD", {"VM": a}), db.create("VBD", {"VM": a})
+    db.destroy("VM", b)
+    db.destroy("VBD", v1)
+    assert db.by_name_label("VM", "twin") == [a] and db.record("VM", a)["VBDs"] == [v2]
+    db.set("VBD", v2, "VM", "".join(a))  # an equal string, as parsed from a request
+    assert db.get("VBD", v2)["VM"] is a
+    db.set("VBD", v2, "userdevice", "1")
+    assert db.get("VBD", v2)["VM"] is a and db.referrers("VBD", "VM", a) == [v2]

@@ -143,6 +143,25 @@ def test_an_object_deleted_and_made_again_keeps_its_place_in_the_log() -> None:
     assert [(e["operation"], e["ref"], int(e["id"])) for e in events] == [("add", ref, again)]
 
 
+def test_a_second_deletion_of_a_ref_made_again_outlives_the_first_ones_pruning() -> None:
+    """An object deleted, made again with the same ref and deleted again: pruning the first tombstone
+    must not drop the log entry that now records the second deletion, or a watcher whose token lies
+    between the two deletions (still above the floor, so answered exactly) would never see it go."""
+    db, h = hub(max_tombstones=1)
+    db.create("VM")
+    ref = db.create("host")
+    db.destroy("host", ref)
+    first = h.current
+    db.create("host", {"name_label": "again"}, ref=ref)  # the same ref again (a db restored from a backup)
+    token = h.current
+    db.destroy("host", ref)  # its tombstone pushes out the first one
+    assert h.floor == first < token
+    events, _ = h.collect(parse_subscription(["host"]), token)
+    assert [(e["operation"], e["ref"], int(e["id"])) for e in events] == [("del", ref, h.current)]
+    events, _ = h.collect(parse_subscription(["*"]), first)  # made and gone since: nothing to tell
+    assert events == []
+
+
 def test_register_adds_classes_once_and_parses_any_string_as_xapi() -> None:
     db, h = hub()
     h.register("s", ["vm"])
