@@ -69,6 +69,8 @@ def test_a_second_sr_is_made_used_forgotten_and_destroyed(api: Any, daemon: Daem
 
     # the SR comes back with its data: introduce, a PBD, plug, and the VDI introduced again
     again = api.SR.introduce("", "fast again", "", "file", "user", False, {"path": str(location)})
+    taken = api.SR.get_uuid(again)  # xapi's db keeps uuids unique: a second SR with it is refused
+    assert error(api.SR.introduce, taken, "twin", "", "file", "user", False, {}) == ["SR_UUID_EXISTS", taken]
     pbd = api.PBD.create({"host": host, "SR": again, "device_config": {"location": str(location)}, "other_config": {}})
     api.PBD.plug(pbd)
     back = api.VDI.introduce("", "back", "", again, "user", False, False, {}, location_of_vdi, {}, {}, True,

@@ -153,6 +153,7 @@ ERRORS: dict[str, ErrorDef] = {
         _e("NETWORK_UNMANAGED", "network"),
         _e("NETWORK_INCOMPATIBLE_PURPOSES", "new_purpose", "conflicting_purpose"),
         _e("SR_UNKNOWN_DRIVER", "driver"),
+        _e("SR_UUID_EXISTS", "uuid"),
         _e("VDI_MISSING", "sr", "vdi"),
         _e("HOST_CANNOT_ATTACH_NETWORK", "host", "network"),
         _e("HOST_DISABLED", "host"),

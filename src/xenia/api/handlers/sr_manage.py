@@ -76,6 +76,8 @@ def introduce(call: Call, uuid: str, name_label: str, name_description: str, typ
     """The record of an SR whose storage exists: no PBD yet (``PBD.create`` then ``PBD.plug``, as with xapi)."""
     if type not in SR_TYPES:
         raise ApiError("SR_UNKNOWN_DRIVER", type)
+    if uuid and uuid in call.db.tables["SR"].by_uuid:  # xapi's db keeps uuids unique (xapi_sr.ml)
+        raise ApiError("SR_UUID_EXISTS", uuid)
     path = sm_config.get("path", "")
     values = _sr_record(name_label, name_description, type, content_type, shared, sm_config, path)
     if not path:
