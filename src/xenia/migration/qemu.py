@@ -37,6 +37,7 @@ from xenia.drivers.qemu.domain import Domain
 from xenia.drivers.qemu.qmp import Event, Runstate
 from xenia.drivers.specjson import spec_from_json, spec_to_json
 from xenia.migration.live import Run
+from xenia.migration.pipes import read_some, write_all
 from xenia.migration.qemudisks import DiskExport, DiskMirror, mirrored_disks
 from xenia.migration.stream import FrameWriter, Kind
 from xenia.migration.tunnel import Tunnel
@@ -50,6 +51,8 @@ CHUNK = 1 << 20
 PIPE_SIZE = 1 << 20
 #: seconds between two ``query-migrate`` polls for progress
 POLL = 0.1
+#: under a cap, a frame holds at most this many seconds of the stream (a smooth rate, a prompt cancel)
+FRAME_SECONDS = 0.05
 #: QEMU's largest ``downtime-limit`` (ms): what a forced switch-over asks for
 _FORCE_DOWNTIME_MS = 2_000_000
 _FINAL = ("completed", "failed", "cancelled")
@@ -110,6 +113,7 @@ class QemuSource:
             await dom.execute("stop")
         read_fd, write_fd = _pipe()
         self._read_fd = read_fd
+        os.set_blocking(read_fd, False)  # ours only: QEMU's end is another open file description
         try:
             await dom.qmp.execute_with_fd("getfd", {"fdname": "xenia-migrate"}, write_fd)
         finally:
@@ -162,9 +166,11 @@ class QemuSource:
         run.meter.report()
 
     async def _relay(self, read_fd: int, out: FrameWriter, run: Run) -> None:
-        """QEMU's pipe → DATA frames, until QEMU closes its end."""
+        """QEMU's pipe → DATA frames, until QEMU closes its end (read on the loop: :mod:`.pipes`)."""
+        rate = out.limiter.rate
+        size = CHUNK if rate is None else max(64 << 10, min(CHUNK, int(rate * FRAME_SECONDS)))
         while True:
-            chunk = await asyncio.to_thread(os.read, read_fd, CHUNK)
+            chunk = await read_some(read_fd, size)
             if not chunk:
                 return
             sent = await out.send(Kind.DATA, chunk)
@@ -275,6 +281,7 @@ class QemuSink:
             elif (await self.driver.storage.image_info(str(disk.path))).virtual_size != sizes[disk.userdevice]:
                 raise InvalidArgument(f"{disk.path} is not of the source disk's size {sizes[disk.userdevice]}")
         read_fd, self._write_fd = _pipe()
+        os.set_blocking(self._write_fd, False)
         try:
             # the driver opens the image path itself: the pipe's read end, under /proc
             self._launch = asyncio.create_task(self.driver.launch(self.spec, f"/proc/self/fd/{read_fd}"))
@@ -317,7 +324,7 @@ class QemuSink:
         if self._launch.done():
             self._launch.result()
             raise BackendFailure("the destination QEMU stopped reading the stream")
-        await asyncio.to_thread(_write_all, self._write_fd, payload)
+        await write_all(self._write_fd, payload)
 
     async def load(self, state: dict[str, Any]) -> dict[str, Any]:
         assert self._launch is not None
@@ -366,9 +373,3 @@ def _pipe() -> tuple[int, int]:
     with contextlib.suppress(OSError):
         fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
     return read_fd, write_fd
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]

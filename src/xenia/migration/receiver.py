@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,11 @@ HELLO_TIMEOUT = 10.0
 TICKET_TTL = 300.0
 #: Seconds between two frames of a stream before the receiver gives up on it.
 IDLE_TIMEOUT = 300.0
+#: The stream reader's buffer limit (it reads up to twice as much ahead) and the socket's receive
+#: buffer, fixed: above asyncio's 64 KiB, so a frame is read in few steps, each pausing and resuming
+#: the socket; below what the kernel's autotuning reaches (megabytes): whatever is buffered when
+#: the source stops the guest must still be loaded by the destination, lengthening the downtime.
+READ_LIMIT = 256 << 10
 
 
 class Sink(Protocol):
@@ -84,7 +90,7 @@ class Receiver:
         self._streams: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, *self._bind)
+        self._server = await asyncio.start_server(self._serve, *self._bind, limit=READ_LIMIT)
 
     @property
     def address(self) -> tuple[str, int]:
@@ -133,6 +139,9 @@ class Receiver:
         task = asyncio.current_task()
         assert task is not None
         self._streams.add(task)
+        sock = writer.get_extra_info("socket")
+        if sock is not None:  # fixed, not autotuned to megabytes: see READ_LIMIT
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, READ_LIMIT)
         try:
             await self._stream(reader, writer)
         finally:

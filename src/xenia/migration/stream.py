@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import socket
 import struct
 from typing import Any, Protocol
 
@@ -35,6 +36,11 @@ __all__ = ["MAX_FRAME", "ByteSink", "Frame", "FrameError", "FrameWriter", "Kind"
 _HEADER = struct.Struct(">BI")
 #: Larger frames are refused: a peer cannot make the receiver allocate without bound.
 MAX_FRAME = 16 << 20
+#: Bytes a socket's transport may hold before :meth:`FrameWriter.send` waits for it to drain
+#: (asyncio's default is 64 KiB), and the socket's send buffer, fixed at as much (the kernel's
+#: autotuning grows it to megabytes). Not more: what is buffered when the source stops the guest
+#: must still reach and be loaded by the destination, lengthening the downtime.
+WRITE_BUFFER = 256 << 10
 
 
 class Kind(enum.IntEnum):
@@ -116,6 +122,12 @@ class FrameWriter:
         self.writer = writer
         self.limiter = limiter
         self.bytes_written = 0
+        transport = getattr(writer, "transport", None)
+        if transport is not None:
+            transport.set_write_buffer_limits(high=WRITE_BUFFER, low=WRITE_BUFFER // 4)
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, WRITE_BUFFER)
 
     async def send(self, kind: Kind, payload: bytes | dict[str, Any] = b"") -> int:
         data = encode(kind, payload)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
 import time
 
 import pytest
 
 from xenia.migration.limiter import TokenBucket
 from xenia.migration.memory import PageError, SimMemory
+from xenia.migration.pipes import read_some, write_all
 from xenia.migration.stream import MAX_FRAME, FrameError, Kind, decode_header, encode
 
 
@@ -62,3 +66,43 @@ async def test_the_bucket_holds_writers_to_its_rate() -> None:
     await unlimited.acquire(1 << 30)
     with pytest.raises(ValueError):
         TokenBucket(0)
+
+
+@pytest.mark.asyncio
+async def test_a_pipe_relayed_on_the_loop_carries_every_byte_in_order() -> None:
+    """QEMU's side of a pipe blocks as a process would (a thread here); the library's side waits on
+    the event loop both ways: for a full pipe when writing, for an empty one when reading, then EOF."""
+    data = os.urandom(3 * 65536 + 12345)  # more than the pipe holds: write_all must wait
+    to_qemu_r, to_qemu_w = os.pipe()
+    os.set_blocking(to_qemu_w, False)
+    received = bytearray()
+
+    def qemu_reads() -> None:
+        while chunk := os.read(to_qemu_r, 65536):
+            received.extend(chunk)
+            time.sleep(0.0005)  # slower than the writer: the pipe fills
+
+    reader = threading.Thread(target=qemu_reads)
+    reader.start()
+    await write_all(to_qemu_w, data)
+    os.close(to_qemu_w)
+    await asyncio.to_thread(reader.join)
+    os.close(to_qemu_r)
+    assert bytes(received) == data
+
+    from_qemu_r, from_qemu_w = os.pipe()
+    os.set_blocking(from_qemu_r, False)
+
+    def qemu_writes() -> None:
+        time.sleep(0.05)
+        os.write(from_qemu_w, data[:1000])
+        os.close(from_qemu_w)
+
+    writer = threading.Thread(target=qemu_writes)
+    writer.start()
+    got = await read_some(from_qemu_r, 4096)  # empty at first: waits for the loop's readiness callback
+    while piece := await read_some(from_qemu_r, 4096):
+        got += piece
+    writer.join()
+    os.close(from_qemu_r)
+    assert got == data[:1000]
