@@ -170,6 +170,11 @@ def test_checkpoint_keeps_the_vm_running_and_the_snapshot_suspended(sim: DaemonP
     image = rec["suspend_VDI"]
     assert api.VDI.get_type(image) == "suspend"
     assert cp in api.VM.get_snapshots(vm)
+    # xapi_vm_clone: a clone of a checkpoint stays Suspended, with its own copy of the image
+    twin = api.VM.clone(cp, "from the checkpoint")
+    assert api.VM.get_power_state(twin) == "Suspended" and api.VM.get_is_a_snapshot(twin) is False
+    assert api.VM.get_suspend_VDI(twin) not in ("OpaqueRef:NULL", image)
+    assert api.VDI.get_type(api.VM.get_suspend_VDI(twin)) == "suspend"
     # reverting to a checkpoint gives the VM back suspended, with a copy of the memory image
     api.VM.hard_shutdown(vm)
     api.VM.revert(cp)

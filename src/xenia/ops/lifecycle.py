@@ -62,11 +62,14 @@ ADVERTISED = (
 
 #: operations that may run side by side on one VM (xapi's compatible sets)
 _COMPATIBLE = ({"clone", "copy", "export"}, {"snapshot", "checkpoint"})
+#: what may start while exactly one other operation runs (xapi's state machine: a VM being sent
+#: to another pool may still be shut down, rebooted or have its metadata exported)
+_ALONGSIDE = {"migrate_send": {"metadata_export", "clean_shutdown", "clean_reboot"}}
 
-#: what a template may do (xapi: changing_*, clone, copy, export, provision, and destroy unless it is a
-#: default template)
-_TEMPLATE_OK = {"clone", "copy", "export", "metadata_export", "provision", "destroy", "changing_static_range",
-                "changing_dynamic_range", "changing_VCPUs"}  # fmt: skip
+#: what a template may do (xapi: changing_*, clone, copy, export, provision, and destroy and migrate_send
+#: unless it is a default template)
+_TEMPLATE_OK = {"clone", "copy", "export", "metadata_export", "provision", "destroy", "migrate_send",
+                "changing_static_range", "changing_dynamic_range", "changing_VCPUs"}  # fmt: skip
 _SNAPSHOT_OK = {"revert", "reverting", "clone", "copy", "export", "destroy", "hard_shutdown", "metadata_export"}
 #: what a control domain may do (xapi_vm_lifecycle.ml's list; changing_VCPUs and destroy are refused for dom0)
 _CONTROL_DOMAIN_OK = {"data_source_op", "changing_memory_live", "awaiting_memory_live", "metadata_export",
@@ -90,15 +93,19 @@ def _refusal(ref: str, rec: dict[str, Any], op: str) -> tuple[object, ...] | Non
     state = rec["power_state"]
     if rec.get("is_control_domain") and op in _CONTROL_DOMAIN_RUNNING:
         allowed = (*allowed, RUNNING)
+    elif op in ("clone", "copy") and rec.get("is_a_snapshot"):
+        allowed = (HALTED, SUSPENDED)  # a checkpoint is cloned with its memory image (xapi)
     if state not in allowed:
         return ("VM_BAD_POWER_STATE", ref, ", ".join(s.lower() for s in allowed), state.lower())
     current = rec.get("current_operations", {})
     if current:
         running = set(current.values())
-        if not any(running | {op} <= group for group in _COMPATIBLE) and not _may_interrupt(op, running):
+        alongside = len(current) == 1 and op in _ALONGSIDE.get(next(iter(running)), ())
+        if not any(running | {op} <= group for group in _COMPATIBLE) and not _may_interrupt(op, running) \
+                and not alongside:
             return ("OTHER_OPERATION_IN_PROGRESS", "VM", ref, *_in_progress(current))
     if rec.get("is_a_template") and not rec.get("is_a_snapshot") and (
-            op not in _TEMPLATE_OK or (op == "destroy" and is_default_template(rec))):
+            op not in _TEMPLATE_OK or (op in ("destroy", "migrate_send") and is_default_template(rec))):
         return ("VM_IS_TEMPLATE", ref, op)
     if rec.get("is_a_snapshot") and op not in _SNAPSHOT_OK:
         return ("VM_IS_SNAPSHOT", ref, op)

@@ -137,6 +137,15 @@ def test_blocked_operation_comes_before_the_power_state() -> None:
         ("Running", ["hard_shutdown"], "hard_reboot", False),
         ("Running", ["clean_shutdown"], "clean_reboot", False),
         ("Running", ["pause"], "pause", False),
+        # a VM being sent to another pool may still be shut down, rebooted or have its metadata
+        # exported (xapi's allowed_operations pairs), but only beside migrate_send alone
+        ("Running", ["migrate_send"], "clean_shutdown", True),
+        ("Running", ["migrate_send"], "clean_reboot", True),
+        ("Running", ["migrate_send"], "metadata_export", True),
+        ("Running", ["migrate_send"], "suspend", False),
+        ("Running", ["migrate_send"], "pause", False),
+        ("Running", ["migrate_send", "snapshot"], "clean_shutdown", False),
+        ("Running", ["clean_shutdown"], "migrate_send", False),
     ],
 )
 def test_operations_in_progress_follow_xapi(power: str, running: list[str], op: str, allowed: bool) -> None:
@@ -189,6 +198,8 @@ def test_a_template_does_what_check_template_lets_it() -> None:
 def test_a_default_template_is_never_destroyed(fields: dict[str, Any], default: bool) -> None:
     template = vm("Halted", is_a_template=True, **fields)
     assert answer(template, "destroy") == (["VM_IS_TEMPLATE", REF, "destroy"] if default else None)
+    # check_template: destroy and migrate_send (cross-pool) unless it is a default template
+    assert answer(template, "migrate_send") == (["VM_IS_TEMPLATE", REF, "migrate_send"] if default else None)
     assert answer(template, "clone") is None
     listed = allowed_operations(REF, template, NOT_SERVED)
     assert ("destroy" in listed) is not default
@@ -222,6 +233,10 @@ def test_a_snapshot_does_what_check_snapshot_lets_it(template: bool) -> None:
     assert answer(checkpoint, "revert") is None
     assert answer(checkpoint, "destroy") is None
     assert answer(checkpoint, "resume") == ["VM_IS_SNAPSHOT", REF, "resume"]
+    # allowed_power_states: a snapshot is cloned or copied Suspended too (a checkpoint, with its image)
+    assert answer(checkpoint, "clone") is None
+    assert answer(checkpoint, "copy") is None
+    assert answer(vm("Suspended"), "clone") == ["VM_BAD_POWER_STATE", REF, "halted", "suspended"]
     assert answer(checkpoint, "checkpoint") == ["VM_IS_SNAPSHOT", REF, "checkpoint"]
 
 
