@@ -11,6 +11,7 @@ import asyncio
 import socket
 import threading
 import time
+import xmlrpc.client
 from collections.abc import Iterator
 from typing import Any
 
@@ -360,7 +361,7 @@ def test_a_thousand_concurrent_long_polls(daemon: DaemonProcess) -> None:
 def test_watchers_woken_together_each_get_their_own_envelope(daemon: DaemonProcess) -> None:
     """One change answers several JSON-RPC watchers of one object (1.0 and 2.0, string and integer ids)
     with one shared batch: each answer still carries its caller's id and envelope, and the batch an
-    XML-RPC watcher of the same thing gets."""
+    XML-RPC watcher of the same thing gets -- woken in the same wake-up or asking afterwards."""
     api = login(daemon).xenapi
     vm = api.VM.clone(template(api), "woken together")
     token = api.event_from([f"vm/{vm}"], "", 1.0)["token"]
@@ -370,23 +371,32 @@ def test_watchers_woken_together_each_get_their_own_envelope(daemon: DaemonProce
         {"jsonrpc": "2.0", "method": "event.from", "params": [session, [f"vm/{vm}"], token, 30.0], "id": 7},
         {"method": "event.from", "params": [session, [f"vm/{vm}"], token, 30.0], "id": 9},
     ]
-    socks = [socket.create_connection(("127.0.0.1", daemon.port), timeout=30) for _ in calls]
-    for s, c in zip(socks, calls, strict=True):
+    xml_call = xmlrpc.client.dumps((session, [f"vm/{vm}"], token, 30.0), "event.from").encode()
+    socks = [socket.create_connection(("127.0.0.1", daemon.port), timeout=30) for _ in range(len(calls) + 2)]
+    for s, c in zip(socks, calls, strict=False):
         s.sendall(post("/jsonrpc", orjson.dumps(c)))
+    for s in socks[len(calls) :]:  # XML-RPC watchers woken by the same change share the batch's bytes
+        s.sendall(post("/", xml_call))
     time.sleep(0.5)  # parked (one that is late still sees the change: its token predates it)
     api.VM.set_name_label(vm, "seen by three")
-    answers = []
+    answers, xml_answers = [], []
     for s in socks:
         answer = Reader(s).answer()
         assert answer is not None and answer.status == 200
-        answers.append(orjson.loads(answer.body))
+        if len(answers) < len(calls):
+            answers.append(orjson.loads(answer.body))
+        else:
+            xml_answers.append(xmlrpc.client.loads(answer.body)[0][0])
         s.close()
+    assert xml_answers[0] == xml_answers[1] and xml_answers[0]["Status"] == "Success"
+    assert [ev["snapshot"]["name_label"] for ev in xml_answers[0]["Value"]["events"]] == ["seen by three"]
     assert [a["id"] for a in answers] == ["a", 7, 9]
     assert [a.get("jsonrpc") for a in answers] == ["2.0", "2.0", None]
     assert "error" not in answers[0] and answers[2]["error"] is None
     batch = answers[0]["result"]
     assert answers[1]["result"] == batch and answers[2]["result"] == batch
     assert [(ev["operation"], ev["snapshot"]["name_label"]) for ev in batch["events"]] == [("mod", "seen by three")]
+    assert xml_answers[0]["Value"]["token"] == batch["token"]
     xml = api.event_from([f"vm/{vm}"], token, 1.0)
     assert xml["token"] == batch["token"]
     assert [ev["snapshot"]["name_label"] for ev in xml["events"]] == ["seen by three"]

@@ -252,24 +252,55 @@ class EventHub:
         """Answer every watcher woken since the last call, in one pass: the batch (shared by those that
         watch the same thing since the same token) is written on each connection at once, and each
         task then only finishes -- instead of a thousand tasks each resuming to build its answer.
-        Run one loop step after the wake-up, so changes committed in the same step are in the batch."""
+        Run one loop step after the wake-up, so changes committed in the same step are in the batch.
+
+        The writes come first and nothing else sits between them: the watchers are grouped by
+        (subscription, token), each group's batch is looked up once and its answers written one after
+        the other (so the encodings the server shares per batch are made once), and the futures are
+        resolved only after the last write -- the thousandth answer does not wait for 999 task
+        wake-ups to be scheduled."""
         due, self._due = self._due, []
+        closed = self.closed
+        is_active = self.is_active
+        groups: dict[tuple[int, int | None], list[_Waiter]] = {}
+        others: list[_Waiter] = []  # nothing to write: the session ended, the hub closed, an event.next
+        sessions: dict[str, bool] = {}
         for w in due:
-            fut = w.fut
-            if fut.done():  # timed out, or its session ended, meanwhile
+            if w.fut.done():  # timed out, or its session ended, meanwhile
                 continue
-            batch = None
-            if not self.closed and self.is_active(w.session) and w.subs is not None:
-                batch = self.answer(w.subs, w.since)
-                if batch["events"]:
+            active = sessions.get(w.session)
+            if active is None:
+                active = sessions[w.session] = is_active(w.session)
+            if w.subs is None or closed or not active:
+                others.append(w)
+            else:  # subscriptions are interned (:meth:`subscription`): same list, same object
+                groups.setdefault((id(w.subs), w.since), []).append(w)
+        results: list[tuple[list[_Waiter], dict[str, Any] | None]] = []
+        for ws in groups.values():
+            w = ws[0]
+            assert w.subs is not None
+            batch = self._batch_with_events(w.subs, w.since)
+            if batch is not None:
+                for w in ws:
                     assert w.sink is not None
                     try:
                         w.sink(batch, BATCH_TYPE)
                     except Exception:  # its task still answers, the normal way
                         log.exception("event.from: early answer failed")
-                else:
-                    batch = None
-            fut.set_result(batch)
+            results.append((ws, batch))
+        results.append((others, None))
+        for ws, batch in results:
+            for w in ws:
+                if not w.fut.done():
+                    w.fut.set_result(batch)
+
+    def _batch_with_events(self, subs: Subscription, since: int | None) -> dict[str, Any] | None:
+        """The shared answer for ``subs`` since ``since``; None when it brings no events."""
+        try:
+            batch = self.answer(subs, since)
+        except ApiError:  # EVENTS_LOST: the call's own task raises it when it asks again
+            return None
+        return batch if batch["events"] else None
 
     # ---------------------------------------------------------------- reading
 

@@ -19,6 +19,7 @@ import asyncio
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,7 @@ class ApiServer:
         self.unix_connections = Connections(self.limits)
         self.router = Router()
         #: see :meth:`_json_shared`
-        self._shared: tuple[Any, dict[tuple[bool, Any], Response]] = (None, {})
+        self._shared: tuple[Any, dict[Any, Response]] = (None, {})
         self.handle = self.router.handle
         self.route("POST", "/", self._xmlrpc)  # and every POST path no other handler claims
         self.route("POST", "/json", self._jsonrpc)
@@ -153,8 +154,7 @@ class ApiServer:
         return self._xml_later(reply, req)
 
     async def _xml_later(self, pending: Awaitable[Reply], req: Request | None = None) -> Response:
-        reply = await _reply_or_early_answer(
-            pending, req, lambda value, t: Response(200, self.dispatcher.encode_xml(Reply(True, value, t)), _XML))
+        reply = await _reply_or_early_answer(pending, req, self._xml_shared)
         if reply is None:
             return ANSWERED
         if reply.ok and not reply.bare and reply.type is not None and sliced.is_large(reply.value, reply.type):
@@ -178,7 +178,7 @@ class ApiServer:
     async def _json_later(
         self, call: jsonrpc.JsonCall, pending: Awaitable[Reply], req: Request | None = None
     ) -> Response:
-        reply = await _reply_or_early_answer(pending, req, lambda value, t: self._json_shared(call, value, t))
+        reply = await _reply_or_early_answer(pending, req, partial(self._json_shared, call))
         if reply is None:
             return ANSWERED
         if reply.ok and reply.type is not None and sliced.is_large(reply.value, reply.type):
@@ -202,6 +202,17 @@ class ApiServer:
             resp = Response(200, jsonrpc.success(call, encode(value) if encode is not None else value), _JSON)
             if len(shared[1]) < 256:
                 shared[1][key] = resp
+        return resp
+
+    def _xml_shared(self, value: Any, t: Type) -> Response:
+        """The XML-RPC answer of ``value``: as :meth:`_json_shared`, and simpler, since an XML-RPC answer
+        has no envelope of its own (no id) -- every XML-RPC watcher of one batch gets the same bytes."""
+        shared = self._shared
+        if shared[0] is not value:
+            shared = self._shared = (value, {})
+        resp = shared[1].get(_XML)
+        if resp is None:
+            resp = shared[1][_XML] = Response(200, self.dispatcher.encode_xml(Reply(True, value, t)), _XML)
         return resp
 
     async def listen_tcp(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> int:
