@@ -379,7 +379,8 @@ def test_watchers_woken_together_each_get_their_own_envelope(daemon: DaemonProce
         s.sendall(post("/", xml_call))
     time.sleep(0.5)  # parked (one that is late still sees the change: its token predates it)
     api.VM.set_name_label(vm, "seen by three")
-    answers, xml_answers = [], []
+    answers: list[dict[str, Any]] = []
+    xml_answers: list[Any] = []
     for s in socks:
         answer = Reader(s).answer()
         assert answer is not None and answer.status == 200
