@@ -26,7 +26,7 @@ from xenia.drivers.base import (
 from xenia.drivers.columns import DISK_FIELDS, NIC_FIELDS, DomainBlock, DomainColumns
 from xenia.drivers.errors import DeviceExists, InvalidState, NoSuchDevice, NoSuchImage
 from xenia.drivers.sim.guest import tray_locked
-from xenia.drivers.sim.workload import Waves, Workload, workload_of
+from xenia.drivers.sim.workload import F64, ROW_WAVES, Waves, workload_row
 
 if TYPE_CHECKING:
     from xenia.drivers.sim.driver import SimDriver
@@ -192,25 +192,29 @@ class SimMetrics:
 
     def __init__(self, sim: SimDriver) -> None:
         self._sim = sim
-        self._workloads: dict[tuple[str, int], Workload] = {}
+        #: (vm uuid, vcpus) -> its workload as a row (:func:`workload_row`), for the domains running now
+        self._rows: dict[tuple[str, int], F64] = {}
         self._groups: dict[_Layout, _GroupWaves] = {}
+        #: whether this sample rebuilt a group (see :meth:`sample`)
+        self._rebuilt = False
         self._host_at: float | None = None
         self._host_busy = [0.0] * sim.cpu_count
         self._load = 0.0
         self._pif = [0.0, 0.0]
 
-    def _workload(self, dom: SimDomain) -> Workload:
+    def _row(self, dom: SimDomain) -> F64:
         key = (dom.spec.vm_uuid, dom.vcpus)
-        w = self._workloads.get(key)
-        if w is None:
-            w = self._workloads[key] = workload_of(dom.spec.vm_uuid, dom.vcpus, dom.spec.other_config)
-        return w
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = workload_row(dom.spec.vm_uuid, dom.vcpus, dom.spec.other_config)
+        return row
 
     def _waves(self, layout: _Layout, doms: list[SimDomain]) -> _GroupWaves:
         uuids = tuple(d.spec.vm_uuid for d in doms)
         group = self._groups.get(layout)
         if group is None or group.uuids != uuids:
-            group = self._groups[layout] = _GroupWaves(uuids, [self._workload(d) for d in doms], layout[0])
+            group = self._groups[layout] = _GroupWaves(uuids, [self._row(d) for d in doms], layout[0])
+            self._rebuilt = True
         return group
 
     async def sample(self) -> MetricsSample:
@@ -230,10 +234,15 @@ class SimMetrics:
             del self._groups[gone]
         blocks = []
         demand = rx = tx = 0.0
+        self._rebuilt = False
         for layout, doms in by_layout.items():
             block, d, r, t = self._waves(layout, doms).block(layout, doms, now)
             blocks.append(block)
             demand, rx, tx = demand + d, rx + r, tx + t
+        if self._rebuilt:  # domains came or went: forget the rows of those that went
+            keep = {(d.spec.vm_uuid, d.vcpus) for doms in by_layout.values() for d in doms}
+            for key in self._rows.keys() - keep:
+                del self._rows[key]
         return MetricsSample(
             taken_at=now,
             host_memory_free=sim.memory_free(),
@@ -269,17 +278,17 @@ _Layout = tuple[int, tuple[str, ...], tuple[str, ...]]
 class _GroupWaves:
     """The workloads of the domains of one layout, as :class:`Waves` arrays."""
 
-    def __init__(self, uuids: tuple[str, ...], workloads: list[Workload], vcpus: int) -> None:
-        n = len(workloads)
+    def __init__(self, uuids: tuple[str, ...], rows: list[F64], vcpus: int) -> None:
+        n = len(rows)
+        c = 4 * vcpus
+        m = np.stack(rows) if rows else np.empty((0, c + 4 * len(ROW_WAVES) + 2))
         self.uuids = uuids
-        self.cpu = Waves.of([c for w in workloads for c in w.cpu], (n, vcpus))
-        self.disk_read = Waves.of([w.disk_read for w in workloads], (n,))
-        self.disk_write = Waves.of([w.disk_write for w in workloads], (n,))
-        self.disk_block = np.array([w.disk_block for w in workloads], dtype=np.float64)
-        self.disk_latency_ns = np.array([w.disk_latency_ns for w in workloads], dtype=np.float64)
-        self.nic_rx = Waves.of([w.nic_rx for w in workloads], (n,))
-        self.nic_tx = Waves.of([w.nic_tx for w in workloads], (n,))
-        self.free_memory = Waves.of([w.free_memory for w in workloads], (n,))
+        self.cpu = Waves.from_params(m[:, :c].reshape(n, vcpus, 4))
+        waves = m[:, c : c + 4 * len(ROW_WAVES)].reshape(n, len(ROW_WAVES), 4)
+        self.disk_read, self.disk_write, self.nic_rx, self.nic_tx, self.free_memory = (
+            Waves.from_params(waves[:, i]) for i in range(len(ROW_WAVES)))  # fmt: skip
+        self.disk_block = m[:, -2].copy()
+        self.disk_latency_ns = m[:, -1].copy()
 
     def block(self, layout: _Layout, doms: list[SimDomain], now: float) -> tuple[DomainBlock, float, float, float]:
         """This tick's counters of ``doms`` (the domains the waves were built for, in order), and

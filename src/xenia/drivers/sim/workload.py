@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CPU_KEY", "Wave", "Waves", "Workload", "workload_of"]
+__all__ = ["CPU_KEY", "ROW_WAVES", "Wave", "Waves", "Workload", "workload_of", "workload_row"]
 
 F64 = npt.NDArray[np.float64]
 
@@ -68,7 +68,11 @@ class Waves:
     def of(cls, waves: Sequence[Wave], shape: tuple[int, ...]) -> Waves:
         """The waves, in row-major order, as arrays of ``shape``."""
         params = np.array([(w.base, w.amplitude, w.period, w.phase) for w in waves], dtype=np.float64)
-        params = params.reshape((*shape, 4))
+        return cls.from_params(params.reshape((*shape, 4)))
+
+    @classmethod
+    def from_params(cls, params: F64) -> Waves:
+        """The waves whose (base, amplitude, period, phase) are the last axis of ``params``."""
         phase = params[..., 3]
         return cls(params[..., 0], params[..., 1], params[..., 2] / _TWO_PI, phase, np.cos(phase))
 
@@ -121,3 +125,21 @@ def workload_of(vm_uuid: str, vcpus: int, other_config: Mapping[str, str]) -> Wo
         nic_tx=_wave(rng, 500, 500_000),
         free_memory=Wave(0.4, 0.15, rng.uniform(120.0, 900.0), rng.uniform(0.0, _TWO_PI)),
     )
+
+
+#: the waves of a :func:`workload_row` after its vCPUs', in this order (then disk_block, disk_latency_ns)
+ROW_WAVES = ("disk_read", "disk_write", "nic_rx", "nic_tx", "free_memory")
+
+
+def workload_row(vm_uuid: str, vcpus: int, other_config: Mapping[str, str]) -> F64:
+    """A VM's :func:`workload_of` as one flat row: (base, amplitude, period, phase) of each vCPU's wave,
+    then of the :data:`ROW_WAVES`, then disk_block and disk_latency_ns.
+
+    Why: the simulator keeps its running domains' waves as arrays per group, rebuilt whenever a
+    group's domains change -- on every start and stop.  From cached rows that rebuild is one
+    ``np.stack`` (about 2 ms at 10 000 domains) instead of a Python pass over 80 000 waves (about
+    100 ms), and a row (30 floats) is smaller than the Workload's objects it replaces."""
+    w = workload_of(vm_uuid, vcpus, other_config)
+    waves = (*w.cpu, *(getattr(w, name) for name in ROW_WAVES))
+    return np.array([x for wave in waves for x in (wave.base, wave.amplitude, wave.period, wave.phase)]
+                    + [w.disk_block, w.disk_latency_ns], dtype=np.float64)  # fmt: skip
