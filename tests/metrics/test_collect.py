@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 from pathlib import Path
@@ -225,4 +226,39 @@ async def test_an_srs_io_is_its_running_disks_and_stays_known_when_a_vm_goes(tmp
         if tick == 3:
             await drv.vm.destroy(specs[0].vm_uuid)
         await clock.run_for(5)
+    await drv.close()
+
+
+@pytest.mark.asyncio
+async def test_a_tick_yields_between_its_parts_and_refreshes_every_vm_of_its_turn(tmp_path: Path) -> None:
+    """At 10 000 VMs one tick is a few hundred ms of work: it runs in parts (sample, RRD update, the
+    live db fields a slice of VMs at a time) with the event loop serving other calls between them,
+    and still refreshes each VM of its turn, as a whole tick in one piece does."""
+    clock = VirtualClock(start=86_400.0 * 20_000)
+    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
+    image = tmp_path / "disk.img"
+    image.touch()
+    db = Db(MODEL)
+    identity = initialise(db, tmp_path / "state")
+    specs = [_vm_spec(image, 1, 1, 1) for _ in range(9)]
+    metrics = []
+    for s in specs:
+        metrics.append(db.create("VM_metrics", {}))
+        db.create("VM", {"uuid": s.vm_uuid, "name_label": "t", "metrics": metrics[-1], "power_state": "Running"})
+        await drv.vm.create(s)
+        await drv.vm.unpause(s.vm_uuid)
+    config = MetricsConfig(db_refresh_ticks=1, db_refresh_slice=2)
+    service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", config)
+    await service.tick()
+    await clock.run_for(5)
+    steps = 0
+    task = asyncio.ensure_future(service.tick())
+    while not task.done():
+        steps += 1
+        await asyncio.sleep(0)
+    await task
+    assert steps >= 1 + 1 + 5  # before the RRD update, then before each of the 5 slices of 2 of the 9 VMs
+    for m in metrics:
+        util = db.get("VM_metrics", m)["VCPUs_utilisation"]
+        assert list(util) == [0] and 0 < util[0] <= 1
     await drv.close()

@@ -60,6 +60,10 @@ class MetricsConfig:
     #: ticks between refreshes of a VM's live db fields; each tick refreshes its share of the VMs,
     #: so 10 000 VMs cost 10 000 / N db updates (and events) per tick rather than a burst
     db_refresh_ticks: int = 6
+    #: VMs whose live db fields one loop step of a tick refreshes: between slices (and between the
+    #: sample, the RRD update and the db) the tick yields, so at 10 000 VMs a call never waits for a
+    #: whole tick, only for one part of it
+    db_refresh_slice: int = 250
 
 
 @functools.lru_cache(maxsize=64)
@@ -165,14 +169,28 @@ class MetricsService:
         except (DriverError, OSError) as e:
             log.warning("metrics: sample failed: %s", e)
             return
+        await asyncio.sleep(0)  # the calls that came in while the driver sampled go first
         started = time.perf_counter()
-        self.ingest(sample)
-        self.last_tick_seconds = time.perf_counter() - started
+        self.ingest(sample, refresh_db=False)
+        spent = time.perf_counter() - started
+        now = xapi_time()
+        turn = self._refresh_turn(sample)
+        step = max(1, self.config.db_refresh_slice)
+        for first in range(0, len(turn), step):
+            await asyncio.sleep(0)
+            started = time.perf_counter()
+            with self.db.batch():
+                self._refresh_vms(turn[first : first + step], now)
+            spent += time.perf_counter() - started
+        started = time.perf_counter()
+        with self.db.batch():
+            self._refresh_host_fields(sample, now)
+        self.last_tick_seconds = spent + time.perf_counter() - started
 
     # -- one tick --------------------------------------------------------------------------
 
-    def ingest(self, sample: MetricsSample) -> None:
-        """Feed one sample to the RRDs and the live db fields."""
+    def ingest(self, sample: MetricsSample, refresh_db: bool = True) -> None:
+        """Feed one sample to the RRDs and (unless :meth:`tick` does it in slices) the live db fields."""
         reg = self.registry
         reg.vm_min_max = self._vm_min_max()
         feeds: list[np.ndarray] = []
@@ -218,7 +236,8 @@ class MetricsService:
         chunks.append(np.array(values, dtype=np.float64))
         idx = np.concatenate(feeds) if feeds else np.empty(0, dtype=np.int64)
         self.bank.update(sample.taken_at, idx, np.concatenate(chunks))
-        self._refresh_db(sample)
+        if refresh_db:
+            self._refresh_db(sample)
 
     def _block_feed(self, block: DomainBlock, previous: dict[VmLayout, _BlockPlan]) -> tuple[np.ndarray, np.ndarray]:
         """Bank indices and values of a block of domains: the values of every source for every
@@ -396,33 +415,41 @@ class MetricsService:
         return [float(last[obj.index_of(n)]) if n in obj.pos and len(last) else float("nan") for n in names]
 
     def _refresh_db(self, sample: MetricsSample) -> None:
-        db = self.db
         now = xapi_time()
+        with self.db.batch():
+            self._refresh_vms(self._refresh_turn(sample), now)
+            self._refresh_host_fields(sample, now)
+
+    def _refresh_turn(self, sample: MetricsSample) -> list[tuple[str, int]]:
+        """(VM uuid, vCPUs) of the VMs whose live fields this tick refreshes: a sixth of them by default."""
         every = max(1, self.config.db_refresh_ticks)
         turn = self._ticks % every
         self._ticks += 1
         domains = sample.domains
         if isinstance(domains, DomainColumns):
-            vcpus = [(u, b.vcpus) for b in domains.blocks for u in b.vm_uuids[turn::every]]
-        else:
-            vcpus = [(m.vm_uuid, len(m.vcpu_time_ns)) for m in domains[turn::every]]
-        with db.batch():
-            for vm_uuid, count in vcpus:
-                obj = self.registry.get("vm", vm_uuid)
-                try:
-                    vm = db.by_uuid("VM", vm_uuid)
-                except ApiError:  # the VM went while the sample was taken
-                    continue
-                metrics = db.get("VM", vm)["metrics"]
-                if obj is None or not db.exists("VM_metrics", metrics):
-                    continue
-                rates = self.rates(obj, [f"cpu{i}" for i in range(count)])
-                util = {i: round(r, 4) for i, r in enumerate(rates) if r == r}
-                if util and util != db.get("VM_metrics", metrics)["VCPUs_utilisation"]:
-                    db.update("VM_metrics", metrics, VCPUs_utilisation=util, last_updated=now)
-            host = self.registry.get("host", self.host_uuid)
-            if sample.host is not None and host is not None:
-                self._refresh_host(host, sample, now)
+            return [(u, b.vcpus) for b in domains.blocks for u in b.vm_uuids[turn::every]]
+        return [(m.vm_uuid, len(m.vcpu_time_ns)) for m in domains[turn::every]]
+
+    def _refresh_vms(self, vcpus: list[tuple[str, int]], now: str) -> None:
+        db = self.db
+        for vm_uuid, count in vcpus:
+            obj = self.registry.get("vm", vm_uuid)
+            try:
+                vm = db.by_uuid("VM", vm_uuid)
+            except ApiError:  # the VM went while the sample was taken
+                continue
+            metrics = db.get("VM", vm)["metrics"]
+            if obj is None or not db.exists("VM_metrics", metrics):
+                continue
+            rates = self.rates(obj, [f"cpu{i}" for i in range(count)])
+            util = {i: round(r, 4) for i, r in enumerate(rates) if r == r}
+            if util and util != db.get("VM_metrics", metrics)["VCPUs_utilisation"]:
+                db.update("VM_metrics", metrics, VCPUs_utilisation=util, last_updated=now)
+
+    def _refresh_host_fields(self, sample: MetricsSample, now: str) -> None:
+        host = self.registry.get("host", self.host_uuid)
+        if sample.host is not None and host is not None:
+            self._refresh_host(host, sample, now)
 
     def _refresh_host(self, host: ObjectRrd, sample: MetricsSample, now: str) -> None:
         db = self.db
