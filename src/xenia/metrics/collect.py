@@ -111,9 +111,12 @@ class MetricsService:
         self._prev_disks: dict[str, tuple[DiskMetrics, ...]] = {}
         #: per layout, the last block of domains fed (its feed plan and disk counters)
         self._blocks: dict[VmLayout, _BlockPlan] = {}
-        #: (VM uuid, VBD userdevice) -> uuid of the SR holding the disk; None: rebuild (VBD/VDI changed)
+        #: (VM uuid, VBD userdevice) -> uuid of the SR holding the disk; None: rebuild (a VDI went)
         self._sr_map: dict[tuple[str, str], str] | None = None
         self._sr_map_version = 0
+        #: VBD -> its key in ``_sr_map``; the VBDs changed since the map was last brought up to date
+        self._sr_keys: dict[str, tuple[str, str]] = {}
+        self._sr_dirty: set[str] = set()
         #: each SR's row in ``_sr_totals``: its disks' counter increments summed since start
         self._sr_slots: dict[str, int] = {}
         self._sr_totals = np.zeros((0, SR_COUNTERS))
@@ -296,18 +299,45 @@ class MetricsService:
     def _disk_srs(self) -> dict[tuple[str, str], str]:
         """Which SR each VM disk is on, from the VBDs and VDIs (rebuilt after they change)."""
         if self._sr_map is None:
-            db = self.db
             found: dict[tuple[str, str], str] = {}
-            for vbd in db.refs("VBD"):
-                r = db.get("VBD", vbd)
-                if r["type"] != "Disk" or not db.exists("VDI", r["VDI"]) or not db.exists("VM", r["VM"]):
-                    continue
-                sr = db.get("VDI", r["VDI"])["SR"]
-                if db.exists("SR", sr):
-                    found[(db.get("VM", r["VM"])["uuid"], r["userdevice"])] = db.get("SR", sr)["uuid"]
-            self._sr_map = found
+            keys: dict[str, tuple[str, str]] = {}
+            for vbd in self.db.refs("VBD"):
+                entry = self._sr_entry(vbd)
+                if entry is not None:
+                    found[entry[0]] = entry[1]
+                    keys[vbd] = entry[0]
+            self._sr_map, self._sr_keys = found, keys
+            self._sr_dirty.clear()
             self._sr_map_version += 1
+        elif self._sr_dirty:  # a start or a stop touches its VBDs: look at those again, not at all 10 000
+            srs, changed = self._sr_map, False
+            for vbd in self._sr_dirty:
+                entry = self._sr_entry(vbd) if self.db.exists("VBD", vbd) else None
+                old = self._sr_keys.get(vbd)
+                if entry is not None and old == entry[0] and srs.get(old) == entry[1]:
+                    continue  # only currently_attached or the like moved
+                changed = True
+                if old is not None:
+                    del self._sr_keys[vbd]
+                    srs.pop(old, None)
+                if entry is not None:
+                    srs[entry[0]] = entry[1]
+                    self._sr_keys[vbd] = entry[0]
+            self._sr_dirty.clear()
+            if changed:
+                self._sr_map_version += 1
         return self._sr_map
+
+    def _sr_entry(self, vbd: str) -> tuple[tuple[str, str], str] | None:
+        """((VM uuid, userdevice), SR uuid) of a disk VBD whose VM, VDI and SR exist; else None."""
+        db = self.db
+        r = db.get("VBD", vbd)
+        if r["type"] != "Disk" or not db.exists("VDI", r["VDI"]) or not db.exists("VM", r["VM"]):
+            return None
+        sr = db.get("VDI", r["VDI"])["SR"]
+        if not db.exists("SR", sr):
+            return None
+        return (db.get("VM", r["VM"])["uuid"], r["userdevice"]), db.get("SR", sr)["uuid"]
 
     def _sr_slot(self, sr_uuid: str) -> int:
         slot = self._sr_slots.get(sr_uuid)
@@ -515,7 +545,9 @@ class MetricsService:
 
     def _on_changes(self, changes: list[Change]) -> None:
         for c in changes:
-            if c.cls == "VBD" or (c.cls == "VDI" and c.op != "mod"):
+            if c.cls == "VBD":
+                self._sr_dirty.add(c.ref)
+            elif c.cls == "VDI" and c.op == "del":  # its VBDs' disks are on no SR now (a new VDI has no VBD yet)
                 self._sr_map = None
             if c.op == "del" and c.cls in ("VM", "SR") and c.last is not None:
                 kind = c.cls.lower()
