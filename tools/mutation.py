@@ -90,11 +90,14 @@ MODULES: dict[str, Target] = {
         env="XENIA_LIFECYCLE_EXAMPLES=2",
         timeout=300.0,
     ),
-    # the store's tests drive a StoreServer on a thread of the test process over its unix socket (no
-    # subprocess); the transaction model runs 20 examples per mutant (``make fuzz`` runs 3 000)
+    # the store's tests drive the engine in process (its rules at their edges; the real journal on a
+    # temporary directory for replay and restore), then a StoreServer on a thread of the test process
+    # over its unix socket (no subprocess); the transaction model runs 20 examples per mutant (``make
+    # fuzz`` runs 3 000)
     "store": Target(
         "src/xenia/store/engine.py",
-        ("tests/store/test_scenarios.py", "tests/store/test_model.py"),
+        ("tests/store/test_engine_rules.py", "tests/store/test_replay.py", "tests/store/test_scenarios.py",
+         "tests/store/test_model.py"),  # fmt: skip
         env="XENIA_MODEL_EXAMPLES=20",
     ),
     "tree": Target("src/xenia/store/tree.py", ("tests/store/test_persistent.py", "tests/store/test_scenarios.py")),

@@ -134,8 +134,11 @@ def effects(old: Node, new: Node, events: list[Event]) -> list[Effect]:
     removed: list[str] = []
     for ev in events:
         if ev.removed is not None:
-            out.append(("r", ev.path))
-            removed.append(ev.path)
+            # a node the same commit created and removed again was never recorded: a removal of it
+            # would not apply on replay, and the journal would stop the next start
+            if _replayed_present(ev.path, old, out):
+                out.append(("r", ev.path))
+                removed.append(ev.path)
             continue
         parts = paths.split(ev.path)
         if not parts:
@@ -158,6 +161,17 @@ def effects(old: Node, new: Node, events: list[Event]) -> list[Effect]:
                 if fresh or any(paths.is_ancestor_or_self(r, path) for r in removed):
                     out.append(("p", path, n.value, n.perms))
     return out
+
+
+def _replayed_present(path: str, old: Node, out: list[Effect]) -> bool:
+    """Whether the node at ``path`` exists once the effects in ``out`` are replayed over ``old``: the
+    latest effect on it decides (a record of it, or a removal of it or an ancestor), else ``old``."""
+    for e in reversed(out):
+        if e[0] == "r" and paths.is_ancestor_or_self(e[1], path):
+            return False
+        if e[1] == path:
+            return True
+    return lookup(old, paths.split(path)) is not None
 
 
 @dataclass(eq=False)

@@ -1,0 +1,218 @@
+"""Replay and restore in process: an engine loaded from the journal, or from a snapshot, is the engine
+that wrote them (first principles: the same tree, ACLs, owners, indices, engine state and commits).
+
+The cheap twins of test_journal.py (a store process killed with SIGKILL) and test_persist.py (a daemon
+restarted): the real Journal on a temporary directory, no process, so the mutation run can afford
+them for every mutant of ``store/engine.py``.
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xenia.store.engine import Engine, Quotas
+from xenia.store.errors import XsError
+from xenia.store.perms import DEFAULT_PERMS, parse_perms
+from xenia.store.persist import Journal
+
+
+def perms(*items: str) -> Any:
+    return parse_perms([i.encode() for i in items])
+
+
+def fingerprint(e: Engine) -> dict[str, Any]:
+    """Everything a restart must keep: the tree in order with values and ACLs, the derived indices and
+    owner counts, the engine state, and the head."""
+    root = e.head.root
+    return {
+        "nodes": e.snapshot(),
+        "owned": dict(root.owned),
+        "names": dict(root.names),
+        "uuids": dict(root.uuids),
+        "state": e.state(),
+        "quotas": vars(e.quotas),
+        "head": (e.head.seq, e.head.time),
+    }
+
+
+def commits(e: Engine) -> list[tuple[Any, ...]]:
+    return [(c.seq, c.time, c.domid, c.conn, c.message) for c in e.history.commits()]
+
+
+def busy(e: Engine) -> None:
+    """Every kind of commit and state change the journal records."""
+    d = e.open_session(lambda p, t: None)
+    for domid in (3, 4):
+        e.request(d, "write", f"/local/domain/{domid}", b"")
+        e.request(d, "set_perms", f"/local/domain/{domid}", perms(f"n{domid}", "r0"))
+    g = e.open_session(lambda p, t: None, 3)
+    e.request(g, "write", "data/a/b", b"guest-made")  # implicit parents owned by the guest
+    e.request(d, "write", "/local/domain/3/name", b"web")
+    e.request(d, "write", "/local/domain/4/vm", b"/vm/uuid-4")
+    e.request(d, "write", "/", b"root value")
+    e.request(d, "write", "/bin", bytes(range(256)))
+    tx = e.transaction_start(d)  # removed and made again under the removed subtree in one commit
+    e.request(d, "rm", "/local/domain/3/data", tx_id=tx)
+    e.request(d, "write", "/local/domain/3/data/a/c", b"again", tx_id=tx)
+    e.transaction_end(d, tx, True)
+    tx = e.transaction_start(d)  # made and removed again in one commit: never recorded
+    e.request(d, "write", "/tmp/x/y", b"1", tx_id=tx)
+    e.request(d, "rm", "/tmp/x", tx_id=tx)
+    e.request(d, "write", "/tmp/z", b"kept", tx_id=tx)
+    e.transaction_end(d, tx, True)
+    tx = e.transaction_start(d)  # removed, made again, removed again
+    e.request(d, "rm", "/bin", tx_id=tx)
+    e.request(d, "write", "/bin/x", b"", tx_id=tx)
+    e.request(d, "rm", "/bin", tx_id=tx)
+    e.transaction_end(d, tx, True)
+    e.request(d, "set_perms", "/local/domain/3/data/a", perms("n4", "b3"))  # an owner change
+    e.request(d, "set_perms", "/", perms("n0", "r3"))
+    e.request(d, "set_perms", "@releaseDomain", perms("n0", "r3"))
+    e.set_target(d, 7, 3)
+    e.set_target(d, 4, 3)  # domain 4 a stub of 3: its release ends that
+    e.introduce(d, 3, 300)
+    e.introduce(d, 4, 400)
+    e.introduce(d, 4, 401)
+    e.release(d, 4)
+    e.set_quota(d, "nodes", 3000)
+    e.set_quota(d, "watches", 7)
+    e.request(d, "rm", "/local/domain/4/vm")
+
+
+@pytest.fixture
+def written(tmp_path: Path) -> tuple[Engine, Journal]:
+    e = Engine()
+    journal = Journal(tmp_path)
+    journal.load(e)
+    busy(e)
+    return e, journal
+
+
+def test_the_journal_replays_to_the_same_engine(written: tuple[Engine, Journal], tmp_path: Path) -> None:
+    e = written[0]
+    loaded = Engine()
+    Journal(tmp_path).load(loaded)
+    assert fingerprint(loaded) == fingerprint(e)
+    assert commits(loaded)[1:] == commits(e)[1:]  # after the first: that one says where the line began
+    assert dict(loaded.head.root.owned) == {3: 4, 4: 2}  # home, name, data, data/a/c; data/a went to 4
+    assert loaded.special_perms["@releaseDomain"] == perms("n0", "r3")
+    assert loaded.special_perms["@introduceDomain"] == DEFAULT_PERMS
+    assert (loaded.targets, loaded.domains) == ({7: 3}, {3: 300})
+    assert loaded.quotas.nodes == 3000 and loaded.quotas.watches == 7 and loaded.quotas.node_size == 2048
+    s = loaded.open_session(lambda p, t: None)
+    assert loaded.request(s, "directory", "/tmp") == ("z",)
+    assert loaded.request(s, "directory", "/local/domain/3/data/a") == ("c",)
+    assert loaded.lookup_name("web") == (3,) and loaded.lookup_uuid("uuid-4") == ()
+
+
+def test_a_snapshot_restores_the_same_engine(written: tuple[Engine, Journal], tmp_path: Path) -> None:
+    e, journal = written
+    journal.compact(e)
+    loaded = Engine()
+    Journal(tmp_path, defer_bytes=0).load(loaded)  # the newest snapshot, nothing replayed after it
+    assert fingerprint(loaded) == fingerprint(e)
+    assert [(c.seq, c.message) for c in loaded.history.commits()] == [(e.head.seq, "restored from snapshot")]
+    s = loaded.open_session(lambda p, t: None, 3)
+    loaded.request(s, "write", "more", b"")  # the history goes on from the snapshot's commit
+    assert loaded.head.seq == e.head.seq + 1
+
+
+def test_restore_takes_records_in_any_order(tmp_path: Path) -> None:
+    e = Engine()
+    nodes = [("/", b"", DEFAULT_PERMS), ("/a/b", b"deep", perms("n5")), ("/a", b"top", perms("n5", "r1")),
+             ("/c", b"", DEFAULT_PERMS)]  # fmt: skip
+    state = {"quotas": {"nodes": 9}, "targets": {"6": 5}, "domains": {"5": 12},
+             "special": {"@introduceDomain": ["n0", "r5"]}}  # fmt: skip
+    e.restore(41, nodes, state, when=1234.5)
+    assert e.snapshot() == [nodes[0], ("/a", b"top", perms("n5", "r1")), ("/a/b", b"deep", perms("n5")), nodes[3]]
+    assert (e.head.seq, e.head.time, e.head.message) == (41, 1234.5, "restored from snapshot")
+    assert [c.seq for c in e.history.commits()] == [41]
+    assert vars(e.quotas) == {**vars(Quotas()), "nodes": 9}
+    assert (e.targets, e.domains) == ({6: 5}, {5: 12})
+    assert e.special_perms == {"@introduceDomain": perms("n0", "r5"), "@releaseDomain": DEFAULT_PERMS}
+    assert dict(e.head.root.owned) == {5: 2}
+    s = e.open_session(lambda p, t: None)
+    e.request(s, "write", "/d", b"")
+    assert e.head.seq == 42
+
+
+def test_replay_refuses_what_does_not_fit() -> None:
+    e = Engine()
+    e.replay_commit(1, 10.0, 0, 1, "write /x/y", [("p", "/x", b"", DEFAULT_PERMS), ("p", "/x/y", b"1", DEFAULT_PERMS)])
+    for seq in (0, 1):
+        with pytest.raises(ValueError, match="replayed after"):
+            e.replay_commit(seq, 11.0, 0, 1, "again", [])
+    with pytest.raises(ValueError, match="does not exist"):
+        e.replay_commit(2, 11.0, 0, 1, "rm /nothing", [("r", "/nothing")])
+    with pytest.raises(ValueError, match="unknown effect"):
+        e.replay_commit(2, 11.0, 0, 1, "odd", [("q", "/x")])
+    with pytest.raises(ValueError, match="unknown state"):
+        e.replay_state({"k": "colour", "value": 1})
+    assert e.head.seq == 1 and e.snapshot()[-2:] == [("/x", b"", DEFAULT_PERMS), ("/x/y", b"1", DEFAULT_PERMS)]
+    # records before a removal take effect before it; records after it, after it
+    fx = [("p", "/x/z", b"", DEFAULT_PERMS), ("r", "/x"), ("p", "/x", b"new", DEFAULT_PERMS)]
+    e.replay_commit(2, 12.0, 3, 4, "tx", fx)
+    assert e.snapshot()[-1] == ("/x", b"new", DEFAULT_PERMS)
+    assert (e.head.seq, e.head.time, e.head.domid, e.head.conn, e.head.message) == (2, 12.0, 3, 4, "tx")
+    assert [c.seq for c in e.history.commits()] == [0, 1, 2]
+    e.replay_commit(5, 13.0, 0, 1, "a gap is the journal's to notice", [])
+    assert e.head.seq == 5
+
+
+@pytest.fixture
+def file_size_limit() -> Iterator[Any]:
+    """Limits the size of files this process writes (a full disk for the journal's appends); writes
+    past it fail with EFBIG instead of raising SIGXFSZ."""
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    old = resource.getrlimit(resource.RLIMIT_FSIZE)
+
+    def limit(size: int) -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, old[1]))
+
+    try:
+        yield limit
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old)
+        signal.signal(signal.SIGXFSZ, old_handler)
+
+
+def test_a_journal_write_that_fails_is_eio_and_changes_nothing(tmp_path: Path, file_size_limit: Any) -> None:
+    e = Engine()
+    journal = Journal(tmp_path)
+    journal.load(e)
+    d = e.open_session(lambda p, t: None)
+    e.request(d, "write", "/ok", b"1")
+    before = fingerprint(e)
+    size = journal.journal_path().stat().st_size
+    file_size_limit(size + 100)  # a record that does not fit is written in part, then cut off again
+    big = b"x" * 8192
+
+    def refused(fn: Any, *args: Any) -> None:
+        with pytest.raises(XsError) as exc:
+            fn(*args)
+        assert exc.value.name == "EIO"
+
+    refused(e.request, d, "write", "/big", big)
+    tx = e.transaction_start(d)
+    e.request(d, "write", "/tx", big, tx_id=tx)
+    refused(e.transaction_end, d, tx, True)
+    assert journal.journal_path().stat().st_size == size
+    file_size_limit(size)  # no room for any record: state changes are refused and not applied either
+    refused(e.set_quota, d, "nodes", 1)
+    refused(e.set_target, d, 5, 1)
+    refused(e.introduce, d, 5, 1)
+    refused(e.request, d, "set_perms", "@introduceDomain", parse_perms([b"n0", b"r1"]))
+    assert fingerprint(e) == before and e.stats.commits == 1 and 5 not in e.domains
+    file_size_limit(resource.getrlimit(resource.RLIMIT_FSIZE)[1])
+    e.request(d, "write", "/later", b"2")
+    loaded = Engine()
+    Journal(tmp_path).load(loaded)
+    assert fingerprint(loaded) == fingerprint(e)
+    s = loaded.open_session(lambda p, t: None)
+    assert loaded.request(s, "directory", "/") == ("tool", "local", "ok", "later")
