@@ -455,8 +455,13 @@ def test_watch_events_for_guests_follow_read_rights_old_and_new(st: Store) -> No
     st.e.request(st.dom0, "rm", "/pub")  # removed but readable under its old ACL
     st.e.request(st.dom0, "rm", "/priv")
     assert seen == [("/pub/secret", b"all"), ("/pub/open", b"all"), ("/pub/open", b"all"), ("/pub", b"all")]
-    st.e.request(st.dom0, "set_perms", "/", perms("n0", "r3"))  # the root is its own parent-less case
-    assert seen[-1] == ("/", b"all")
+    st.write(st.dom0, "/hid", b"")
+    st.write(st.dom0, "/hid/open", b"")
+    st.e.request(st.dom0, "set_perms", "/hid/open", perms("n0", "r3"))  # readable in an unreadable parent
+    st.write(st.dom0, "/", b"unreadable root")  # the root has no parent to fall back on
+    assert seen[4:] == [("/hid/open", b"all")]
+    st.e.request(st.dom0, "set_perms", "/", perms("n0", "r3"))
+    assert seen[5:] == [("/", b"all")]
 
 
 def test_relative_watch_paths_and_other_homes(st: Store) -> None:
@@ -528,6 +533,7 @@ def test_special_watches_introduce_release_and_one_domain(st: Store) -> None:
     assert st.e.request(g, "get_perms", "@releaseDomain") == perms("n0", "r9")
     assert err(st.e.request, g, "set_perms", "@releaseDomain", perms("n9")) == "EACCES"
     assert err(st.e.request, g, "read", "@releaseDomain") == "EINVAL"
+    assert err(st.e.request, st.dom0, "get_perms", "@releaseDomain/5") == "EINVAL"  # a watch path only
     st.e.introduce(st.dom0, 6)
     st.e.release(st.dom0, 6)
     assert gseen == [("@releaseDomain", b"g")]

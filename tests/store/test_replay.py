@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import resource
 import signal
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from xenia.store.engine import Engine, Quotas
@@ -118,6 +120,8 @@ def test_a_snapshot_restores_the_same_engine(written: tuple[Engine, Journal], tm
     Journal(tmp_path, defer_bytes=0).load(loaded)  # the newest snapshot, nothing replayed after it
     assert fingerprint(loaded) == fingerprint(e)
     assert [(c.seq, c.message) for c in loaded.history.commits()] == [(e.head.seq, "restored from snapshot")]
+    assert (loaded.targets, loaded.domains, loaded.special_perms) == (e.targets, e.domains, e.special_perms)
+    assert (loaded.targets, loaded.domains) == ({7: 3}, {3: 300})
     s = loaded.open_session(lambda p, t: None, 3)
     loaded.request(s, "write", "more", b"")  # the history goes on from the snapshot's commit
     assert loaded.head.seq == e.head.seq + 1
@@ -216,3 +220,55 @@ def test_a_journal_write_that_fails_is_eio_and_changes_nothing(tmp_path: Path, f
     assert fingerprint(loaded) == fingerprint(e)
     s = loaded.open_session(lambda p, t: None)
     assert loaded.request(s, "directory", "/") == ("tool", "local", "ok", "later")
+
+
+def records(journal: Journal) -> list[dict[str, Any]]:
+    """The journal's records as docs/store.md describes them: ``<crc32 hex> <json>`` lines."""
+    out = []
+    for line in journal.journal_path().read_bytes().splitlines():
+        crc, body = line.split(b" ", 1)
+        assert int(crc, 16) == zlib.crc32(body)
+        out.append(orjson.loads(body))
+    return out
+
+
+def test_a_commit_records_exactly_the_nodes_it_created_or_changed(tmp_path: Path) -> None:
+    e = Engine()
+    journal = Journal(tmp_path)
+    journal.load(e)
+    d = e.open_session(lambda p, t: None)
+    g = e.open_session(lambda p, t: None, 5)
+    e.request(d, "write", "/a/b/c", b"1")
+    e.request(d, "write", "/a/b/c", b"2")  # the path above it is unchanged
+    e.request(d, "set_perms", "/a/b", perms("n0", "r5"))
+    e.request(d, "set_perms", "/a", perms("n0", "b5"))
+    e.request(g, "write", "/a/g/h", b"")  # made by a guest: owned by it
+    e.request(d, "rm", "/a/b")
+    e.request(d, "mkdir", "/a/g")  # nothing changes: no record
+    e.introduce(d, 5, 50)
+    e.introduce(d, 5, 50)  # nothing changes: no record
+    e.set_quota(d, "watches", 9)
+    assert [r.get("e", r.get("k")) for r in records(journal)] == [
+        [["p", "/a", "", ["n0"]], ["p", "/a/b", "", ["n0"]], ["p", "/a/b/c", "1", ["n0"]]],
+        [["p", "/a/b/c", "2", ["n0"]]],
+        [["p", "/a/b", "", ["n0", "r5"]]],
+        [["p", "/a", "", ["n0", "b5"]]],
+        [["p", "/a/g", "", ["n5", "b5"]], ["p", "/a/g/h", "", ["n5", "b5"]]],
+        [["r", "/a/b"]],
+        "introduce",
+        "quota",
+    ]
+    assert [(r["s"], r["d"], r["c"], r["m"]) for r in records(journal) if "s" in r][-2:] == [
+        (5, 5, g.id, "write /a/g/h"), (6, 0, d.id, "rm /a/b")
+    ]  # fmt: skip
+
+
+def test_a_snapshot_is_taken_after_compact_after_commits(tmp_path: Path) -> None:
+    e = Engine()
+    journal = Journal(tmp_path, compact_after=3)
+    journal.load(e)
+    d = e.open_session(lambda p, t: None)
+    for i in range(7):
+        e.request(d, "write", f"/k{i}", b"")
+    assert sorted(p.name for p in tmp_path.glob("snapshot-*.json")) == ["snapshot-3.json", "snapshot-6.json"]
+    assert [r["s"] for r in records(journal)] == [7]
