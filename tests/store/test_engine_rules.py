@@ -575,3 +575,13 @@ def test_name_and_uuid_index_inside_a_transaction(st: Store) -> None:
     assert st.e.lookup_uuid("u-4") == ()
     st.e.transaction_end(d, tx, True)
     assert st.e.lookup_uuid("u-4") == (4,)
+
+
+def test_a_removal_fires_watches_below_it_past_watched_paths_that_never_existed(st: Store) -> None:
+    w = st.session(0)
+    st.write(st.dom0, "/r/x/y", b"")
+    st.e.watch(w, "/r/absent", b"a")  # first in the watch trie below /r, and not in the tree
+    st.e.watch(w, "/r/x/y", b"y")
+    st.events[w.id].clear()
+    st.e.request(st.dom0, "rm", "/r")
+    assert st.events[w.id] == [("/r/x/y", b"y")]
