@@ -305,6 +305,8 @@ def test_a_request_that_changes_nothing_makes_no_commit(st: Store) -> None:
     assert st.e.head.seq == seq
     assert counters(st.e) == {"commits": seq, "direct": seq}
     assert [c.seq for c in st.e.history.commits()] == list(range(seq + 1))
+    first = st.e.history.commits()[0]
+    assert (first.seq, first.domid, first.conn, first.message) == (0, 0, 0, "initial tree")
 
 
 def test_counters_of_each_way_a_transaction_ends() -> None:
