@@ -444,6 +444,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),
+    ("tree", 'if not records or records[0][0] > "/":'): (
+        "every record's path starts with '/': any path but the root's sorts after it"
+    ),
 }
 
 
