@@ -577,6 +577,15 @@ def test_name_and_uuid_index_inside_a_transaction(st: Store) -> None:
     assert st.e.lookup_uuid("u-4") == ()
     st.e.transaction_end(d, tx, True)
     assert st.e.lookup_uuid("u-4") == (4,)
+    st.write(d, "/local/domain/4/name", b"db")  # renamed: the other domain keeps the name
+    assert st.e.lookup_name("web") == (3,) and st.e.lookup_name("db") == (4,)
+    st.write(d, "/local/domain/4/name", b"web")
+    st.write(d, "/local/domain/3/name", b"db")
+    assert st.e.lookup_name("web") == (4,) and st.e.lookup_name("db") == (3,)
+    st.e.request(d, "rm", "/local/domain/4")  # a domain's home removed takes its entries along
+    assert st.e.lookup_name("web") == () and st.e.lookup_uuid("u-4") == ()
+    st.e.request(d, "rm", "/local/domain")
+    assert st.e.lookup_name("db") == ()
 
 
 def test_a_removal_fires_watches_below_it_past_watched_paths_that_never_existed(st: Store) -> None:
