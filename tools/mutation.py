@@ -447,6 +447,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tree", 'if not records or records[0][0] > "/":'): (
         "every record's path starts with '/': any path but the root's sorts after it"
     ),
+    ("tree", 'if len(parts) == 3 or (len(parts) == 4 or parts[3] in ("name", "vm")):'): (
+        "a domain's index entries are recomputed from the tree: reindexing after any other write too "
+        "finds the same name and uuid"
+    ),
 }
 
 
