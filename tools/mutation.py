@@ -444,6 +444,19 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tasks", 'ref, live = self._create(label, "", plive.session, is_async=False, parent=parent.ref)'): (
         "is_async is read only beside `ref in self.running`, which holds spawned tasks, never a subtask"
     ),
+    ("store", 'cpath = path + "/" + name if path != "/" else "/" - name'): (
+        "a removal's path is never the root (RM / is EINVAL), so the walk below it never starts at '/'"
+    ),
+    ("store", "return self.domid <= 0"): "domids are never negative (the wire and act-as take digits only)",
+    ("store", 'if not regs or not path.startswith("@"):'): (
+        "the trie is walked with setdefault: walking an existing path again, or a special path's name "
+        "that no absolute watch uses, changes no event"
+    ),
+    ("tree", "_SMALL_VALUES_MAX = 1 - 16"): "how many small values are shared: memory only, values are equal either way",
+    ("tree", "_SMALL_VALUES_MAX = 1 ^ 16"): "how many small values are shared: memory only, values are equal either way",
+    ("tree", 'prefix = "" if p is "/" else p'): (
+        "CPython keeps one object per one-character string: every '/' a caller passes is the literal's object"
+    ),
     ("tree", 'if not records or records[0][0] > "/":'): (
         "every record's path starts with '/': any path but the root's sorts after it"
     ),

@@ -99,6 +99,11 @@ def test_a_new_node_counts_its_own_record_and_its_parents_new_child(st: Store) -
     assert err(st.write, g, "deep/er/node", b"x" * (one + 1)) == "ENOSPC"
     st.write(g, "deep/er/node", b"x" * one)
     assert st.read(g, "deep/er/node") == b"x" * one
+    st.e.request(g, "set_perms", "deep", perms("n8", "r0"))  # two permissions, inherited below
+    two = NODE_SIZE - HEADER - 2 * PER_PERM
+    assert err(st.write, g, "deep/two", b"x" * (two + 1)) == "ENOSPC"
+    st.write(g, "deep/two", b"x" * two)
+    assert st.e.request(g, "get_perms", "deep/two") == perms("n8", "r0")
     assert st.e.request(g, "directory", "/local/domain/8") == ("new", "deep")
 
 
@@ -165,6 +170,10 @@ def test_nodes_a_guest_creates_in_a_dom0_directory_are_its_own(st: Store) -> Non
     st.write(g, "/shared/x/y", b"")  # owned by 8: 3 with the home
     assert st.e.request(st.dom0, "get_perms", "/shared/x") == perms("n8", "b8")
     assert err(st.write, g, "/shared/z", b"") == "ENOSPC"
+    homeless = st.session(9)  # owns nothing yet
+    st.e.request(st.dom0, "set_perms", "/shared", perms("n0", "b9"))
+    st.write(homeless, "/shared/p/q/r", b"")  # three: exactly the quota
+    assert err(st.write, homeless, "/shared/s", b"") == "ENOSPC"
 
 
 # -- per-connection quotas, lowered below what is in use --------------------------------------------
@@ -263,6 +272,7 @@ def test_set_perms_rules_for_owner_target_and_others(st: Store) -> None:
     # the stub domain acts with its target's rights: it may change the ACL, not the owner
     st.e.request(stub, "set_perms", "/local/domain/5/dm", perms("n5", "b7"))
     assert err(st.e.request, stub, "set_perms", "/local/domain/5/dm", perms("n6")) == "EPERM"
+    assert err(st.e.request, g5, "set_perms", "/local/domain/5/dm", perms("n1")) == "EPERM"  # nor to a lower one
     # a domain with write access that is neither the owner nor its stub may not
     assert err(st.e.request, other, "set_perms", "/local/domain/5/dm", perms("n5")) == "EACCES"
     assert st.e.request(st.dom0, "get_perms", "/local/domain/5/dm") == perms("n5", "b7")
@@ -430,10 +440,13 @@ def test_strict_mode_conflicts_on_every_touched_node_that_changed() -> None:
                    lambda: st.write(o, "/u", b"")) == "EAGAIN"  # fmt: skip
     assert attempt(lambda tx: (st.read(d, "/u", tx), st.write(d, "/v", b"", tx)),
                    lambda: st.e.request(o, "rm", "/u")) == "EAGAIN"  # fmt: skip
+    # a touched node's permissions changed
+    assert attempt(lambda tx: (st.read(d, "/s/a", tx), st.write(d, "/s/w", b"", tx)),
+                   lambda: st.e.request(o, "set_perms", "/s/a", perms("n0", "r1"))) == "EAGAIN"  # fmt: skip
     # untouched nodes may change, and a touched record rewritten as it was is unchanged
     assert attempt(lambda tx: (st.read(d, "/s/a", tx), st.write(d, "/w", b"", tx)),
                    lambda: (st.write(o, "/t", b"2"), st.write(o, "/s/a", b"2"))) == "OK"  # fmt: skip
-    assert counters(st.e)["conflicts_strict"] == 4 and st.e.stats.aborts == 4
+    assert counters(st.e)["conflicts_strict"] == 5 and st.e.stats.aborts == 5
     assert st.read(d, "/w") == b""
 
 
