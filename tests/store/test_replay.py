@@ -167,13 +167,13 @@ def test_replay_refuses_what_does_not_fit() -> None:
     e = Engine()
     e.replay_commit(1, 10.0, 0, 1, "write /x/y", [("p", "/x", b"", DEFAULT_PERMS), ("p", "/x/y", b"1", DEFAULT_PERMS)])
     for seq in (0, 1):
-        with pytest.raises(ValueError, match="replayed after"):
+        with pytest.raises(ValueError, match=f"commit {seq} replayed after commit 1"):
             e.replay_commit(seq, 11.0, 0, 1, "again", [])
-    with pytest.raises(ValueError, match="does not exist"):
+    with pytest.raises(ValueError, match="commit 2 removes /nothing, which does not exist"):
         e.replay_commit(2, 11.0, 0, 1, "rm /nothing", [("r", "/nothing")])
-    with pytest.raises(ValueError, match="unknown effect"):
+    with pytest.raises(ValueError, match="commit 2: unknown effect 'q'"):
         e.replay_commit(2, 11.0, 0, 1, "odd", [("q", "/x")])
-    with pytest.raises(ValueError, match="unknown state"):
+    with pytest.raises(ValueError, match="unknown state record 'colour'"):
         e.replay_state({"k": "colour", "value": 1})
     assert e.head.seq == 1 and e.snapshot()[-2:] == [("/x", b"", DEFAULT_PERMS), ("/x/y", b"1", DEFAULT_PERMS)]
     # records before a removal take effect before it; records after it, after it
