@@ -457,6 +457,17 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tree", 'prefix = "" if p is "/" else p'): (
         "CPython keeps one object per one-character string: every '/' a caller passes is the literal's object"
     ),
+    **{
+        ("tree", line.format(op=op)): (
+            "only which representation a loaded directory's children take, a dict or a HAMT: both list "
+            "the children in creation order (the HAMT by the stamps load gives in record order)"
+        )
+        for op in ("!=", ">=", "<", "<=", "==")
+        for line in (
+            "self.tree = Node(value, perms, (Map(kids) if len(kids) {op} big else kids) if kids else EMPTY)",
+            "stack[-1][4][done] = Node(v, ps, (Map(kids) if len(kids) {op} big else kids) if kids else EMPTY)",
+        )
+    },
     ("tree", 'if not records or records[0][0] > "/":'): (
         "every record's path starts with '/': any path but the root's sorts after it"
     ),
