@@ -457,6 +457,18 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tree", 'prefix = "" if p is "/" else p'): (
         "CPython keeps one object per one-character string: every '/' a caller passes is the literal's object"
     ),
+    ("store", "for depth in []:"): (
+        "a trie never pruned keeps paths of dropped watches: the walk below a removal yields registered "
+        "watches only, so only memory and the walk's length differ"
+    ),
+    ("tree", "if len(smaller) <= BIG + 2:"): "only when a shrinking HAMT becomes a dict again: both list the same",
+    ("tree", "if len(smaller) <= BIG >> 2:"): "only when a shrinking HAMT becomes a dict again: both list the same",
+    ("tree", 'if len(parts) <= 3 or (len(parts) == 4 and parts[3] in ("name", "vm")):'): (
+        "_domid_of finds a domid only in a path of three parts or more"
+    ),
+    ("tree", 'elif removed and len(parts) != 3 and parts == ["local", "domain"][: len(parts)]:'): (
+        "a path of three parts or more is never equal to a prefix of ['local', 'domain']"
+    ),
     **{
         ("tree", line.format(op=op)): (
             "only which representation a loaded directory's children take, a dict or a HAMT: both list "
