@@ -447,6 +447,12 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("store", 'cpath = path + "/" + name if path != "/" else "/" - name'): (
         "a removal's path is never the root (RM / is EINVAL), so the walk below it never starts at '/'"
     ),
+    **{
+        ("store", f'cpath = path + "/" + name if path != "/" else "/" {op} name'): (
+            "a removal's path is never the root (RM / is EINVAL), so the walk below it never starts at '/'"
+        )
+        for op in ("*", "/", "//", "%", "**", ">>", "<<", "&", "|", "^")
+    },
     ("store", "return self.domid <= 0"): "domids are never negative (the wire and act-as take digits only)",
     ("store", 'if not regs or not path.startswith("@"):'): (
         "the trie is walked with setdefault: walking an existing path again, or a special path's name "
@@ -460,6 +466,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("store", "for depth in []:"): (
         "a trie never pruned keeps paths of dropped watches: the walk below a removal yields registered "
         "watches only, so only memory and the walk's length differ"
+    ),
+    **{
+        ("tree", f"if len(_small_values) {op} _SMALL_VALUES_MAX:"): (
+            "how many small values are shared: memory only, values are equal either way"
+        )
+        for op in ("<=", ">", ">=", "==", "!=", "is", "is not")
+    },
+    ("tree", 'if len(parts) >= 3 or (len(parts) == 4 and parts[3] in ("name", "vm")):'): (
+        "a domain's index entries are recomputed from the tree: reindexing after deeper writes too "
+        "finds the same name and uuid"
     ),
     ("tree", "if len(smaller) <= BIG + 2:"): "only when a shrinking HAMT becomes a dict again: both list the same",
     ("tree", "if len(smaller) <= BIG >> 2:"): "only when a shrinking HAMT becomes a dict again: both list the same",

@@ -94,6 +94,8 @@ def busy(e: Engine) -> None:
     e.set_quota(d, "nodes", 3000)
     e.set_quota(d, "watches", 7)
     e.request(d, "rm", "/local/domain/4/vm")
+    e.request(d, "write", "/local/domain/4/name", b"db")  # a commit of nothing but a name or a vm
+    e.request(d, "write", "/local/domain/3/vm", b"/vm/uuid-3")
 
 
 @pytest.fixture
@@ -111,8 +113,8 @@ def test_the_journal_replays_to_the_same_engine(written: tuple[Engine, Journal],
     Journal(tmp_path).load(loaded)
     assert fingerprint(loaded) == fingerprint(e)
     assert commits(loaded)[1:] == commits(e)[1:]  # after the first: that one says where the line began
-    # 3 owns /, its home, data and data/a/c; data/a went to 4, name to 2
-    assert dict(loaded.head.root.owned) == {3: 4, 4: 2, 2: 1}
+    # 3 owns /, its home, data, data/a/c and vm; 4 its home, name and data/a; 2 domain 3's name
+    assert dict(loaded.head.root.owned) == {3: 5, 4: 3, 2: 1}
     assert loaded.special_perms["@releaseDomain"] == perms("n0", "r3")
     assert loaded.special_perms["@introduceDomain"] == DEFAULT_PERMS
     assert (loaded.targets, loaded.domains) == ({7: 3}, {3: 300})
@@ -121,6 +123,7 @@ def test_the_journal_replays_to_the_same_engine(written: tuple[Engine, Journal],
     assert loaded.request(s, "directory", "/tmp") == ("z",)
     assert loaded.request(s, "directory", "/local/domain/3/data/a") == ("c",)
     assert loaded.lookup_name("web") == (3,) and loaded.lookup_uuid("uuid-4") == ()
+    assert loaded.lookup_name("db") == (4,) and loaded.lookup_uuid("uuid-3") == (3,)
     assert loaded.request(s, "directory", "/") == ("tool", "local", "tmp", "r3")
     assert loaded.request(s, "read", "/") == b"root again"
     # docs/store.md: the log keeps no path of copies, so a replayed commit counts 4 x 320 bytes per
