@@ -453,6 +453,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         )
         for op in ("*", "/", "//", "%", "**", ">>", "<<", "&", "|", "^")
     },
+    **{
+        ("store", f'if kind is "{kind}":'): (
+            "callers pass literal kinds (the wire dispatch's table, the in-process client), interned: identity "
+            "and equality agree; only the old request journal reads kinds from JSON, and it has no reads"
+        )
+        for kind in ("read", "directory", "get_perms")
+    },
+    ("store", 'created = tx.editor.missing(parts)[0] if kind in ("write", "mkdir") else -1'): (
+        "only rm and set_perms get the else: both 0 and -1 give an empty range of implicitly made parents"
+    ),
     ("store", "return self.domid <= 0"): "domids are never negative (the wire and act-as take digits only)",
     ("store", 'if not regs or not path.startswith("@"):'): (
         "the trie is walked with setdefault: walking an existing path again, or a special path's name "
@@ -476,6 +486,12 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tree", 'if len(parts) >= 3 or (len(parts) == 4 and parts[3] in ("name", "vm")):'): (
         "a domain's index entries are recomputed from the tree: reindexing after deeper writes too "
         "finds the same name and uuid"
+    ),
+    ("tree", 'elif removed and len(parts) < 3 and parts <= ["local", "domain"][: len(parts)]:'): (
+        "an extra rebuild recomputes every index from the tree: the same entries"
+    ),
+    ("tree", 'if not not records or records[0][0] != "/":'): (
+        "restore, load's one caller, falls back to put_many on ValueError, which builds the same tree"
     ),
     ("tree", "if len(smaller) <= BIG + 2:"): "only when a shrinking HAMT becomes a dict again: both list the same",
     ("tree", "if len(smaller) <= BIG >> 2:"): "only when a shrinking HAMT becomes a dict again: both list the same",

@@ -83,7 +83,8 @@ def busy(e: Engine) -> None:
     e.transaction_end(d, tx, True)
     e.request(d, "set_perms", "/local/domain/3/data/a", perms("n4", "b3"))  # an owner change
     e.request(d, "set_perms", "/local/domain/3/name", perms("n2"))  # to a lower domid
-    e.request(d, "set_perms", "/", perms("n3", "r0"))  # even the root may belong to a guest
+    e.request(d, "set_perms", "/", perms("n4", "r0"))  # even the root may belong to a guest
+    e.request(d, "set_perms", "/", perms("n3", "r0"))  # and pass to another
     e.request(d, "set_perms", "@releaseDomain", perms("n0", "r3"))
     e.set_target(d, 7, 3)
     e.set_target(d, 4, 3)  # domain 4 a stub of 3: its release ends that
@@ -164,6 +165,8 @@ def test_restore_takes_records_in_any_order(tmp_path: Path) -> None:
     s = e.open_session(lambda p, t: None)
     e.request(s, "write", "/d", b"")
     assert e.head.seq == 42
+    e.restore(1, [("/", b"", perms("n7")), ("/a", b"", DEFAULT_PERMS)], {})  # in order this time
+    assert dict(e.head.root.owned) == {7: 1}  # the root's owner owns nothing else
 
 
 def test_replay_refuses_what_does_not_fit() -> None:
