@@ -468,8 +468,15 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "the trie is walked with setdefault: walking an existing path again, or a special path's name "
         "that no absolute watch uses, changes no event"
     ),
-    ("tree", "_SMALL_VALUES_MAX = 1 - 16"): "how many small values are shared: memory only, values are equal either way",
-    ("tree", "_SMALL_VALUES_MAX = 1 ^ 16"): "how many small values are shared: memory only, values are equal either way",
+    **{
+        ("tree", f"_SMALL_VALUES_MAX = {value}"): (
+            "how many small values are shared: memory only, values are equal either way"
+        )
+        for value in ("1 - 16", "1 ^ 16", "1 % 16", "1 | 16", "1 << 15", "1 << 17", "2 << 16", "0 << 16")
+    },
+    ("tree", "_, _, value, perms, kids = stack[ -1]"): (
+        "the loop before it pops the stack down to one frame: its last is its first"
+    ),
     ("tree", 'prefix = "" if p is "/" else p'): (
         "CPython keeps one object per one-character string: every '/' a caller passes is the literal's object"
     ),
