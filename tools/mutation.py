@@ -480,6 +480,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("tree", 'prefix = "" if p is "/" else p'): (
         "CPython keeps one object per one-character string: every '/' a caller passes is the literal's object"
     ),
+    ("store", "for depth in range(len(parts), 0, - 2):"): (
+        "a trie pruned at every other depth keeps paths of dropped watches: the walk below a removal "
+        "yields registered watches only, so only memory and the walk's length differ"
+    ),
     ("store", "for depth in []:"): (
         "a trie never pruned keeps paths of dropped watches: the walk below a removal yields registered "
         "watches only, so only memory and the walk's length differ"
