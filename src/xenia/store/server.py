@@ -296,8 +296,11 @@ class StoreServer:
             self._history_task = asyncio.get_running_loop().create_task(self._older_history(self.journal))
 
     async def _older_history(self, journal: Journal) -> None:
-        for _ in journal.older_history(self.engine):
-            await asyncio.sleep(0)
+        """In a thread, into an engine of its own; merged on the loop (see :meth:`Journal.replay_older`)."""
+        history = self.engine.history
+        scratch = await asyncio.to_thread(journal.replay_older, history.retention, self.engine.mode)
+        if scratch is not None:
+            journal.adopt_older(self.engine, scratch)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
