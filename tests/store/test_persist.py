@@ -110,6 +110,18 @@ def test_a_big_older_segment_is_replayed_after_start_into_the_same_history(tmp_p
     assert seqs == [c.seq for c in whole.history.commits()] + [e.head.seq + 1]
     assert [c.message for c in quick.history.commits()][:-1] == [c.message for c in whole.history.commits()]
     assert quick.history.commits()[-1].message == "write /local/domain/7/name"
+    # the daemon's way: the replay in one call (a thread's), adopted on the loop after a later write
+    threaded = Engine()
+    journal = Journal(tmp_path, defer_bytes=0)
+    journal.load(threaded)
+    before = [c.seq for c in threaded.history.commits()]
+    scratch = journal.replay_older(threaded.history.retention, threaded.mode)
+    assert scratch is not None and [c.seq for c in threaded.history.commits()] == before  # untouched until adopted
+    s = threaded.open_session(lambda p, t: None)
+    threaded.request(s, "write", "/local/domain/7/name", b"again")
+    journal.adopt_older(threaded, scratch)
+    assert [c.seq for c in threaded.history.commits()] == seqs + [e.head.seq + 2]
+    assert threaded.history.commits()[-1].message == "write /local/domain/7/name"
 
 
 def test_a_corrupt_older_segment_leaves_the_head_and_the_newer_history(tmp_path: Path) -> None:

@@ -122,9 +122,8 @@ def _migrate_record(obj: StoredObject, old: Snapshot, fields: dict[str, str], mo
 
 def check_record(obj: StoredObject, fields: dict[str, str]) -> None:
     """Refuse a record whose fields are not exactly what the current schema stores."""
-    have = set(obj.record)
-    want = set(fields)
-    if have != want:
+    if obj.record.keys() != fields.keys():  # key views compare as sets, without building any
+        have, want = set(obj.record), set(fields)
         missing = ", ".join(sorted(want - have)) or "none"
         extra = ", ".join(sorted(have - want)) or "none"
         raise SchemaError(f"{obj.cls} {obj.ref} does not match the db's schema (missing: {missing}; extra: {extra})")

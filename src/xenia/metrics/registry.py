@@ -103,6 +103,25 @@ class Registry:
             obj.defs.append(d)
         obj.idx = np.concatenate([obj.idx, idx])
 
+    def add_sources_many(self, items: Sequence[tuple[ObjectRrd, Sequence[DsDef]]]) -> None:
+        """:meth:`add_sources` for many objects with one bank allocation per kind of archives
+        (restoring 10 000 RRDs at start-up: one allocation each cost a pass over the bank's tiles)."""
+        todo: dict[bool, list[tuple[ObjectRrd, list[DsDef]]]] = {}
+        for obj, defs in items:
+            new = [d for d in defs if d.name not in obj.pos]
+            if new:
+                todo.setdefault(obj.minmax, []).append((obj, new))
+        for minmax, objs in todo.items():
+            idx = self.bank.allocate([d for _, new in objs for d in new], minmax)
+            self.version += 1
+            at = 0
+            for obj, new in objs:
+                for d in new:
+                    obj.pos[d.name] = len(obj.defs)
+                    obj.defs.append(d)
+                obj.idx = np.concatenate([obj.idx, idx[at : at + len(new)]])
+                at += len(new)
+
     def set_layout(self, obj: ObjectRrd, layout: object, available: tuple[DsDef, ...]) -> None:
         """Adopt a new layout: record its default (and asked-for) sources and plan the feed."""
         obj.available = available

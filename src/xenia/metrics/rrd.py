@@ -203,11 +203,16 @@ class _Rows:
 
     def forget(self, cols: I64) -> None:
         """Every row of DSs ``cols`` becomes unknown."""
+        if not self.tiles:
+            return
         blk, col = np.divmod(cols, BLOCK)
-        for (b, _), tile in self.tiles.items():
-            sel = blk == b
-            if sel.any():
-                tile[:, col[sel]] = np.nan
+        chunks = -(-self.rows // self.chunk_rows)
+        for b in np.unique(blk).tolist():  # only the tiles of the blocks concerned, not all of them
+            sel = col[blk == b]
+            for c in range(chunks):
+                tile = self.tiles.get((b, c))
+                if tile is not None:
+                    tile[:, sel] = np.nan
 
     def nbytes(self) -> int:
         return sum(t.nbytes for t in self.tiles.values())

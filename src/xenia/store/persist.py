@@ -29,15 +29,15 @@ import itertools
 import logging
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
 
-from .engine import Effect, Engine, Session
+from .engine import Effect, Engine, Mode, Session
 from .errors import XsError
-from .history import Commit, History
+from .history import Commit, History, Retention
 from .perms import Perm, Perms, intern
 from .tree import Node, iter_nodes
 
@@ -202,8 +202,25 @@ class Journal:
         first, so a compaction that deletes them meanwhile changes nothing. A corrupt older pair is
         logged and leaves the history starting at the newest snapshot: the head never depended on it.
         """
+        scratch = yield from self._replay_older(engine.history.retention, engine.mode, step)
+        if scratch is not None:
+            self.adopt_older(engine, scratch)
+
+    def replay_older(self, retention: Retention, mode: Mode) -> Engine | None:
+        """The replay of :meth:`older_history` in one call, into an engine of its own (so a thread can
+        run it while the event loop serves: the older snapshot's restore alone held the loop for a
+        second at 2 000 domains); hand the result to :meth:`adopt_older` on the loop."""
+        steps = self._replay_older(retention, mode, 1 << 62)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                scratch: Engine | None = done.value
+                return scratch
+
+    def _replay_older(self, retention: Retention, mode: Mode, step: int) -> Generator[None, None, Engine | None]:
         if not self.deferred:
-            return
+            return None
         first, upto = self.deferred[0], self._deferred_upto
         try:
             snapshot = self.snapshot_path(first).read_bytes()
@@ -211,8 +228,8 @@ class Journal:
         except OSError as exc:
             log.warning("%s: the history before commit %d is not replayed: %s", self.dir, upto, exc)
             self.deferred = []
-            return
-        scratch = Engine(history=History(engine.history.retention), mode=engine.mode)
+            return None
+        scratch = Engine(history=History(retention), mode=mode)
         try:
             self._restore(scratch, first, snapshot)
             for n, _ in enumerate(itertools.chain.from_iterable(self._replay_steps(scratch, data) for data in logs)):
@@ -225,7 +242,12 @@ class Journal:
         except JournalError as exc:
             log.warning("the history before commit %d is not replayed: %s", upto, exc)
             self.deferred = []
-            return
+            return None
+        return scratch
+
+    def adopt_older(self, engine: Engine, scratch: Engine) -> None:
+        """Give ``engine`` the history :meth:`replay_older` made, followed by its own commits since."""
+        upto = self._deferred_upto
         for commit in engine.history.commits():
             if commit.seq > upto:
                 scratch.history.append(commit)

@@ -186,9 +186,10 @@ class SimDriver:
     def attach_store(self, store: StoreClient) -> None:
         """Let cooperative guests take requests through the store (see :mod:`.xsguest`)."""
         self.guests = StoreGuests(self, store)
-        for dom in self._domains.values():
-            if dom.run_state is not RunState.SHUTDOWN and GuestProfile(dom.profile).cooperative:
-                self.guests.spawn(self.guests.boot(dom.spec.vm_uuid, dom.domid))
+        booted = [(dom.spec.vm_uuid, dom.domid) for dom in self._domains.values()
+                  if dom.run_state is not RunState.SHUTDOWN and GuestProfile(dom.profile).cooperative]  # fmt: skip
+        if booted:
+            self.guests.spawn(self.guests.boot_all(booted))
 
     def guest_request(self, vm_uuid: str, domid: int, reason: ShutdownReason) -> None:
         """A guest read a shutdown/reboot request from the store: it acts after its delay."""

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from xenia.drivers.base import NicSpec, ShutdownReason
+from xenia.drivers.base import NicSpec, RunState, ShutdownReason
 from xenia.drivers.sim.state import SIM_AGENT_FEATURES
 from xenia.store import XsError
 
@@ -79,6 +79,18 @@ class StoreGuests:
             await self._apply_ip_settings(domid, settings)
 
         self.ip_watches[vm_uuid] = await self.store.watch(settings, on_setting, token=f"sim-ip-{domid}")
+
+    async def boot_all(self, guests: list[tuple[str, int]], slice_size: int = 64) -> None:
+        """:meth:`boot` each (VM uuid, domid), one task for all of them, yielding to the event loop
+        every ``slice_size``: the in-process store's calls never suspend, and 10 000 tasks made at
+        once would all run in one stretch of the loop (a restart of 10 000 guests, issue 12)."""
+        for n, (vm_uuid, domid) in enumerate(guests):
+            if n % slice_size == slice_size - 1:
+                await asyncio.sleep(0)
+            dom = self.sim._domains.get(vm_uuid)
+            if dom is None or dom.domid != domid or dom.run_state is RunState.SHUTDOWN:
+                continue  # gone while the loop served others, or booted again by its own start
+            await self.boot(vm_uuid, domid)
 
     async def gone(self, vm_uuid: str) -> None:
         entry = self.watches.pop(vm_uuid, None)
