@@ -33,9 +33,11 @@ import asyncio
 import bisect
 import contextlib
 import fcntl
+import json
 import os
 import re
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -48,7 +50,7 @@ from xenia.drivers.base import DomainSpec, DriverConfig
 from xenia.drivers.qemu.qmp import EventQueue
 from xenia.drivers.sim import SimDriver, VirtualClock
 from xenia.migration import MigrationOptions, Phase, Progress, Receiver, Sink, migrate
-from xenia.migration.qemu import PIPE_SIZE, QemuSink, QemuSource
+from xenia.migration.qemu import PIPE_SIZE, QemuSource
 from xenia.migration.sim import SimSink, SimSource
 from xenia.testing.guest import READY_MARKER, SerialConsole, build_guest_image, guest_other_config
 
@@ -307,25 +309,35 @@ class Guest:
                     continuous, copied[0] / MiB, (resumed[0] - stops[-1]) * 1000, cpu)  # fmt: skip
 
     async def xenia(self, cap: float | None = None) -> Move:
-        """The move through :func:`xenia.migration.migrate`: TCP receiver, frames, limiter."""
+        """The move through :func:`xenia.migration.migrate`: TCP receiver, frames, limiter. The
+        receiving end is ``xenia migrate-receive`` in its own process on the destination's state
+        directory, as a destination daemon is on another host: the source's relay and the receiver
+        do not share one event loop (or one core). It is started, and has printed its token, before
+        the clock starts (a daemon's receiver is already listening); the bench's driver adopts the
+        domain it leaves running, as a restarted daemon does."""
         src, dst, vm = self.here, self.there, self.vm
-        receiver = Receiver()
-        await receiver.start()
-
-        async def factory(hello: dict[str, Any]) -> Sink:
-            return QemuSink(dst)
-
+        before = set(dst.base.glob("d*"))
+        receiver = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", "import sys; from xenia.cli.main import main; sys.exit(main())",
+            "migrate-receive", "--driver", "qemu", "--state-dir", str(dst.base.parent),
+            "--driver-option", "accel=auto", stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert receiver.stdout is not None
+        ticket = json.loads(await receiver.stdout.readline())
+        host, _, port = ticket["address"].rpartition(":")
         reports: list[tuple[float, Progress]] = []
         stops, unwatch = self._watch_stop()
-        cpu, began = time.process_time(), time.monotonic()
-        resumed: list[float] = []
-        console_task = asyncio.create_task(follow_console(dst, vm, resumed))
+        cpu, child_cpu, began = time.process_time(), _cpu_seconds(receiver.pid), time.monotonic()
+        console_task = asyncio.create_task(follow_new_console(dst.base, before))
         options = MigrationOptions(bandwidth=cap * MiB if cap else None, progress=_stamped(reports))
-        result = await migrate(QemuSource(src, vm), receiver.address, receiver.expect(factory).token, options)
-        await receiver.close()
+        result = await migrate(QemuSource(src, vm), (host, int(port)), ticket["token"], options)
         running = next(t for t, p in reports if p.phase is Phase.CLEAN_UP)  # the receiver's DONE
         cpu = time.process_time() - cpu
         unwatch()
+        assert "received" in json.loads(await receiver.stdout.readline())
+        cpu += _cpu_seconds(receiver.pid) - child_cpu  # before it exits (closing its driver)
+        assert await receiver.wait() == 0
+        await dst.open()  # adopts the domain the receiver left running
         new = await console_task
         await new.wait_for("@t", timeout=30)  # the guest runs there
         await new.wait_for("\n", timeout=30)
@@ -335,8 +347,27 @@ class Guest:
         (t0, b0), (t1, b1) = flowing[0], flowing[-1]
         rate = (b1 - b0) / (t1 - t0) / MiB if t1 > t0 else 0.0
         label = f"xenia.migration, cap {cap:g} MiB/s" if cap else "xenia.migration (TCP, frames, limiter)"
+        # the destination QEMU's RESUME is the receiver's to see: paused runs here to the source's DONE
         return Move(label, running - began, float(result.switch.get("qemu_downtime_ms") or 0), gap, usual,
-                    continuous, result.bytes_sent / MiB, (resumed[0] - stops[-1]) * 1000, cpu, rate)  # fmt: skip
+                    continuous, result.bytes_sent / MiB, (running - stops[-1]) * 1000, cpu, rate)  # fmt: skip
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of the live process ``pid`` (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def follow_new_console(base: Path, before: set[Path]) -> TickConsole:
+    """The serial console of the domain another process (the receiver) starts under ``base``, as
+    soon as its socket exists (before its QEMU runs the guest, so its first tick is seen)."""
+    console = TickConsole()
+    while True:
+        for root in set(base.glob("d*")) - before:
+            with contextlib.suppress(OSError):
+                await console.connect(str(root / "serial.sock"))
+                return console
+        await asyncio.sleep(0.002)
 
 
 def _median(values: list[float]) -> float:
