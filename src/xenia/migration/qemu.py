@@ -241,6 +241,9 @@ class QemuSink:
     images). Without it the source's spec is used as it is.
     """
 
+    #: DATA frames may come in pieces (QEMU's stream is bytes): see :class:`~.receiver.Sink`
+    streams_data = True
+
     def __init__(self, driver: QemuDriver, spec: DomainSpec | None = None) -> None:
         self.driver = driver
         self.spec = spec

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from xenia.migration.stream import Frame, FrameError, Kind, encode, read_frame
+from xenia.migration.stream import Frame, FrameError, Kind, encode, read_frame, read_header
 
 __all__ = ["HELLO_TIMEOUT", "TICKET_TTL", "Receiver", "Sink", "SinkFactory", "Ticket"]
 
@@ -49,6 +49,9 @@ class Sink(Protocol):
         """A DATA frame of the driver's memory stream."""
         ...
 
+    # A sink whose memory stream is a plain byte stream (QEMU's) may set ``streams_data = True``:
+    # its ``data`` then takes each DATA frame's payload in pieces as they arrive, so they go on to
+    # the destination at once, without a frame's bytes first gathered and copied into one.
     # A sink may also have ``async def disk(self, payload: bytes) -> None`` for DISK frames, and
     # ``async def nbd(self, payload: bytes) -> None`` for NBD frames with ``def bind(self, reply)``
     # that the receiver calls before ``accept`` with ``reply(payload)``, which sends an NBD frame back.
@@ -176,11 +179,13 @@ class Receiver:
             # a sink whose side can break on its own (a destination QEMU dying while nothing is
             # sent to it) has ``failed``, a future the wait for the next frame also watches
             failed: asyncio.Future[None] | None = getattr(sink, "failed", None)
+            streams_data = bool(getattr(sink, "streams_data", False))
             while True:
-                frame = await _next_frame(reader, failed)
-                if frame.kind in _BULK:
-                    await _bulk(sink, frame)
-                elif frame.kind is Kind.SWITCH:
+                kind, length = await _next_header(reader, failed)
+                frame = await _control(reader, kind, length, sink, streams_data)
+                if frame is None:
+                    continue  # bytes, given to the sink
+                if frame.kind is Kind.SWITCH:
                     loaded = await sink.load(frame.json())
                     writer.write(encode(Kind.LOADED, loaded))
                     await writer.drain()
@@ -215,10 +220,11 @@ class Receiver:
             log.info("incoming migration %s ended: %r (committed=%s)", hello.get("vm"), exc, committed)
 
 
-async def _next_frame(reader: asyncio.StreamReader, failed: asyncio.Future[None] | None) -> Frame:
+async def _next_header(reader: asyncio.StreamReader, failed: asyncio.Future[None] | None) -> tuple[Kind, int]:
+    """The next frame's header, unless the sink's side failed first (``failed``) or nothing came."""
     if failed is None:
-        return await asyncio.wait_for(read_frame(reader), IDLE_TIMEOUT)
-    reading = asyncio.ensure_future(read_frame(reader))
+        return await asyncio.wait_for(read_header(reader), IDLE_TIMEOUT)
+    reading = asyncio.ensure_future(read_header(reader))
     waiting: set[asyncio.Future[Any]] = {reading, failed}
     done, _ = await asyncio.wait(waiting, timeout=IDLE_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
     if reading in done:
@@ -229,6 +235,30 @@ async def _next_frame(reader: asyncio.StreamReader, failed: asyncio.Future[None]
     if failed in done:
         failed.result()  # raises the sink's failure
     raise TimeoutError(f"no frame in {IDLE_TIMEOUT:g} s")
+
+
+async def _control(reader: asyncio.StreamReader, kind: Kind, length: int, sink: Sink, streams_data: bool) -> Frame | None:
+    """The frame whose header was read: a control frame is returned, the bytes of a bulk one go
+    to the sink (a DATA frame piece by piece as it arrives, to a sink that ``streams_data``)."""
+    async with asyncio.timeout(IDLE_TIMEOUT):
+        if kind is Kind.DATA and streams_data:
+            await _stream_data(reader, length, sink)
+            return None
+        frame = Frame(kind, await reader.readexactly(length) if length else b"")
+        if kind not in _BULK:
+            return frame
+    await _bulk(sink, frame)
+    return None
+
+
+async def _stream_data(reader: asyncio.StreamReader, length: int, sink: Sink) -> None:
+    """A DATA frame's ``length`` bytes to a streaming sink, piece by piece as they arrive."""
+    while length:
+        piece = await reader.read(min(length, READ_LIMIT))
+        if not piece:
+            raise asyncio.IncompleteReadError(b"", length)
+        length -= len(piece)
+        await sink.data(piece)
 
 
 #: the frames that carry bytes to the sink, and the sink's method for each
@@ -260,5 +290,3 @@ async def _send_error(writer: asyncio.StreamWriter, code: str, message: str) -> 
     with contextlib.suppress(Exception):
         writer.write(encode(Kind.ERROR, {"code": code, "message": message}))
         await asyncio.wait_for(writer.drain(), 2.0)
-
-

@@ -31,7 +31,8 @@ import orjson
 
 from xenia.migration.limiter import TokenBucket
 
-__all__ = ["MAX_FRAME", "ByteSink", "Frame", "FrameError", "FrameWriter", "Kind", "decode_header", "encode", "read_frame"]
+__all__ = ["MAX_FRAME", "ByteSink", "Frame", "FrameError", "FrameWriter", "Kind", "decode_header", "encode",
+           "encode_header", "read_frame", "read_header"]  # fmt: skip
 
 _HEADER = struct.Struct(">BI")
 #: Larger frames are refused: a peer cannot make the receiver allocate without bound.
@@ -41,6 +42,8 @@ MAX_FRAME = 16 << 20
 #: autotuning grows it to megabytes). Not more: what is buffered when the source stops the guest
 #: must still reach and be loaded by the destination, lengthening the downtime.
 WRITE_BUFFER = 256 << 10
+#: payloads up to this size go out joined to their header in one write (one send, one segment)
+_JOIN_BELOW = 64 << 10
 
 
 class Kind(enum.IntEnum):
@@ -89,6 +92,13 @@ def encode(kind: Kind, payload: bytes | dict[str, Any] = b"") -> bytes:
     return _HEADER.pack(kind, len(body)) + body
 
 
+def encode_header(kind: Kind, length: int) -> bytes:
+    """The 5 header bytes of a frame whose payload is ``length`` bytes."""
+    if length > MAX_FRAME:
+        raise FrameError(f"frame of {length} bytes exceeds {MAX_FRAME}")
+    return _HEADER.pack(kind, length)
+
+
 def decode_header(header: bytes) -> tuple[Kind, int]:
     """The kind and payload length from a frame's 5 header bytes."""
     raw, length = _HEADER.unpack(header)
@@ -101,9 +111,14 @@ def decode_header(header: bytes) -> tuple[Kind, int]:
     return kind, length
 
 
+async def read_header(reader: asyncio.StreamReader) -> tuple[Kind, int]:
+    """The next frame's kind and payload length (its payload is still to be read)."""
+    return decode_header(await reader.readexactly(_HEADER.size))
+
+
 async def read_frame(reader: asyncio.StreamReader) -> Frame:
     """The next frame; :class:`asyncio.IncompleteReadError` when the peer closed."""
-    kind, length = decode_header(await reader.readexactly(_HEADER.size))
+    kind, length = await read_header(reader)
     return Frame(kind, await reader.readexactly(length) if length else b"")
 
 
@@ -130,9 +145,18 @@ class FrameWriter:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, WRITE_BUFFER)
 
     async def send(self, kind: Kind, payload: bytes | dict[str, Any] = b"") -> int:
-        data = encode(kind, payload)
-        await self.limiter.acquire(len(data))
-        self.writer.write(data)
+        if isinstance(payload, bytes) and len(payload) > _JOIN_BELOW:
+            # header and bytes written apart: joining them would copy every byte of the stream once more
+            header = encode_header(kind, len(payload))
+            size = len(header) + len(payload)
+            await self.limiter.acquire(size)
+            self.writer.write(header)
+            self.writer.write(payload)
+        else:
+            data = encode(kind, payload)
+            size = len(data)
+            await self.limiter.acquire(size)
+            self.writer.write(data)
         await self.writer.drain()
-        self.bytes_written += len(data)
-        return len(data)
+        self.bytes_written += size
+        return size
