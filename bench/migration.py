@@ -9,7 +9,9 @@ Prints, in one run, each figure beside its goal (issue 15):
   (``--sizes``), moved back and forth between two QEMU drivers (two hosts on this machine),
   alternately through the library (TCP receiver, frames, limiter: xenia's path) and directly over
   QMP (the floor: ``migrate fd:`` into a pipe, a thread copying it into the destination's
-  ``-incoming`` pipe). Both start from the same QEMU parameters (``max-bandwidth`` lifted from its
+  ``-incoming`` pipe). xenia's receiving end is ``xenia migrate-receive`` in a process of its own
+  (started and listening before the clock starts), as the destination daemon is on another host;
+  the source's relay runs in this process. Both start from the same QEMU parameters (``max-bandwidth`` lifted from its
   128 MiB/s default, ``downtime-limit`` 300 ms, the ``events`` capability, no multifd); xenia
   adds ``pause-before-switchover`` (its hand-over protocol needs it). Total time is from the start
   (before the destination QEMU is launched) to the guest running on the destination, for both.
@@ -18,9 +20,10 @@ Prints, in one run, each figure beside its goal (issue 15):
   arrives from the source's and then the destination's console, and the gap between the source's
   last line and the destination's first is the pause the guest lived through (the counter must
   run on without a hole). Between the two, "paused" is the host's view: the source QEMU's STOP event
-  to the destination QEMU's RESUME event. The guest's gap also holds the destination QEMU's first moments under
-  TCG (every translated block made anew), the same on both paths. CPU s is this process's CPU
-  time during the move (both relays and event loops: the path's own cost, whatever the load).
+  to the destination QEMU's RESUME event (for xenia, whose destination QEMU is the receiver
+  process's, to the source's DONE from the receiver, which comes after that RESUME: an upper bound). The guest's gap also holds the destination QEMU's first moments under
+  TCG (every translated block made anew), the same on both paths. CPU s is the CPU time of this
+  process and, for xenia, of the receiver's during the move (the path's own cost, whatever the load).
   Then the same guest through xenia capped at 10, 50 and 100 MiB/s.
 
 Run: ``.venv/bin/python bench/migration.py [--no-qemu] [--sizes 256,1024] [--rounds N] [--no-caps]``.
@@ -195,8 +198,8 @@ class Move:
     tick_ms: float  #: the ticker's usual interval (the resolution of the gap)
     continuous: bool  #: the destination's first tick follows the source's last
     sent_mib: float
-    paused_ms: float  #: the source QEMU's STOP event to the destination QEMU's RESUME, as the host saw them
-    cpu_s: float  #: CPU seconds of this process (both relays, both event loops) during the move
+    paused_ms: float  #: the source QEMU's STOP event to the destination QEMU's RESUME, as the host saw them; xenia: to DONE
+    cpu_s: float  #: CPU seconds of this process (and of the receiver process, xenia) during the move
     rate: float = 0.0  #: MiB/s while bytes flowed (capped runs)
 
 
