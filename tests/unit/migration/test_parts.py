@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
@@ -66,6 +67,32 @@ async def test_the_bucket_holds_writers_to_its_rate() -> None:
     await unlimited.acquire(1 << 30)
     with pytest.raises(ValueError):
         TokenBucket(0)
+
+
+@pytest.mark.asyncio
+async def test_the_bucket_owes_a_late_writer_its_time_but_an_idle_one_only_the_burst() -> None:
+    """Time a writer was woken late is credit (up to LATE_CREDIT); idle time fills only the burst."""
+    rate = 1 << 20  # burst: 20 ms' worth, about 21 KB
+
+    async def goes_at_once(bucket: TokenBucket, amount: int) -> bool:
+        task = asyncio.ensure_future(bucket.acquire(amount))
+        await asyncio.sleep(0)  # one turn of the loop: enough for an acquire that need not wait
+        done = task.done()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return done
+
+    idle = TokenBucket(rate)
+    time.sleep(0.3)  # nobody asked for 0.3 s: the bucket holds the burst, not 0.3 s' worth
+    assert not await goes_at_once(idle, 150 << 10)
+
+    late = TokenBucket(rate)
+    writer = asyncio.ensure_future(late.acquire(100 << 10))  # in debt: sleeps about 0.1 s
+    await asyncio.sleep(0)
+    time.sleep(0.3)  # the loop is held: the writer wakes at least 0.2 s after its time
+    await writer
+    assert await goes_at_once(late, 150 << 10)  # 0.2 s' worth (about 210 KB) is owed to it
 
 
 @pytest.mark.asyncio
