@@ -315,11 +315,20 @@ class Subreaper:
     benchmark would charge libvirt for this machine's pid 1.  On a normal host
     init reaps at once; with this class the benchmark does the same.
 
-    Only orphans are reaped here: our own ``subprocess`` children are left to
-    their ``Popen`` objects (which need the exit status), so the thread peeks
-    with ``WNOWAIT`` and reaps a zombie only when its pid is not one we
-    started.  ``waited`` records, per reaped orphan, the time from the moment
-    the thread saw it exit to the reap: it shows that exits were handled at once.
+    Only true orphans are reaped here.  A child this process started itself
+    (``subprocess.Popen``, asyncio's subprocess transports, which use Popen,
+    ``multiprocessing.Process``, a bare ``os.fork``) belongs to whoever started
+    it, which needs its exit status; so while the reaper is active every way of
+    starting a process (``_posixsubprocess.fork_exec`` and subprocess's
+    own name for it, ``os.fork``,
+    ``os.posix_spawn[p]``) is wrapped to record the new pid in :data:`_OWN_PIDS`,
+    and children that existed before ``__enter__`` are recorded too (no orphan
+    can have been handed to us before we became a subreaper).  A launch in
+    progress (pid not yet recorded) makes the thread look again a moment later
+    instead of guessing.  The thread peeks with ``WNOWAIT`` and reaps a zombie
+    only when its pid is not recorded.  ``waited`` records, per reaped orphan,
+    the time from the moment the thread saw it exit to the reap: it shows that
+    exits were handled at once.
     """
 
     def __init__(self) -> None:
@@ -331,8 +340,11 @@ class Subreaper:
     def __enter__(self) -> Subreaper:
         import ctypes
 
+        _track_launches()
+        _OWN_PIDS.update(_children())
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+            _untrack_launches()
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
         self._thread = threading.Thread(target=self._run, name="subreaper", daemon=True)
         self._thread.start()
@@ -342,26 +354,25 @@ class Subreaper:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=2)
+        _untrack_launches()
 
     @staticmethod
-    def _zombie_orphans() -> list[int]:
-        """Children of this process (any of its threads) that have exited and that we did not start."""
+    def _zombie_orphans() -> list[int] | None:
+        """Exited children that this process did not start, or None while a launch is in progress."""
+        with _LAUNCH_LOCK:
+            if _LAUNCHING[0]:
+                return None
+            children = _children()
+            _OWN_PIDS.intersection_update(children)  # forget reaped ones: their pids may come back as orphans
+            candidates = [pid for pid in children if pid not in _OWN_PIDS]
         found = []
-        for task in os.scandir("/proc/self/task"):
+        for pid in candidates:
             try:
-                pids = Path(task.path, "children").read_text().split()
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
             except OSError:
                 continue
-            for text in pids:
-                pid = int(text)
-                if pid in _OWN_PIDS:
-                    continue
-                try:
-                    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-                except OSError:
-                    continue
-                if state == "Z":
-                    found.append(pid)
+            if state == "Z":
+                found.append(pid)
         return found
 
     def _run(self) -> None:
@@ -375,14 +386,14 @@ class Subreaper:
                 continue
             seen = time.perf_counter()
             orphans = self._zombie_orphans()
-            for pid in orphans:
+            for pid in orphans or ():
                 try:
                     os.waitpid(pid, 0)
                 except ChildProcessError:
                     continue
                 self.reaped += 1
                 self.waited.append(time.perf_counter() - seen)
-            if not orphans:  # only our own children are zombies: their Popen objects reap them
+            if not orphans:  # only our own children are zombies (their owners reap them), or a launch is under way
                 self._stop.wait(0.001)
 
     def summary(self) -> str:
@@ -394,12 +405,91 @@ class Subreaper:
         )
 
 
-#: pids of processes the benchmark started itself (their Popen objects reap them)
+#: pids of processes this process started itself (their owners reap them)
 _OWN_PIDS: set[int] = set()
+#: launches under way ([count], guarded by the lock), and how many Subreapers are active
+_LAUNCH_LOCK = threading.Lock()
+_LAUNCHING = [0]
+_ACTIVE = [0]
+_ORIGINALS: dict[tuple[Any, str], Callable[..., Any]] = {}
+
+
+def _children() -> set[int]:
+    """Pids of this process's children (of any of its threads), from /proc."""
+    pids: set[int] = set()
+    for task in os.scandir("/proc/self/task"):
+        try:
+            pids.update(int(text) for text in Path(task.path, "children").read_text().split())
+        except OSError:
+            continue
+    return pids
+
+
+def _recording(launch: Callable[..., int]) -> Callable[..., int]:
+    """``launch`` wrapped so that the pid it starts is recorded as ours before the reaper may look at it."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        with _LAUNCH_LOCK:
+            _LAUNCHING[0] += 1
+        try:
+            result = launch(*args, **kwargs)
+        except BaseException:
+            with _LAUNCH_LOCK:
+                _LAUNCHING[0] -= 1
+            raise
+        if result == 0:  # the child of os.fork: its bookkeeping was reset by _after_fork_in_child
+            return result
+        with _LAUNCH_LOCK:
+            _LAUNCHING[0] -= 1
+            _OWN_PIDS.add(result)
+        return result
+
+    return wrapper
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has no reaper thread and may have copied the lock held: start its bookkeeping afresh."""
+    global _LAUNCH_LOCK
+    _LAUNCH_LOCK = threading.Lock()
+    _LAUNCHING[0] = 0
+    _OWN_PIDS.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _track_launches() -> None:
+    """Wrap every way this process starts a child (once, however many Subreapers are active)."""
+    import _posixsubprocess
+
+    _ACTIVE[0] += 1
+    if _ACTIVE[0] > 1:
+        return
+    targets: list[tuple[Any, str]] = [
+        (_posixsubprocess, "fork_exec"),  # multiprocessing's spawn and forkserver
+        (os, "fork"),
+        (os, "posix_spawn"),
+        (os, "posix_spawnp"),
+    ]
+    if getattr(subprocess, "_fork_exec", None) is not None:  # 3.11 binds its own name for fork_exec at import
+        targets.append((subprocess, "_fork_exec"))
+    for module, name in targets:
+        original = getattr(module, name)
+        _ORIGINALS[(module, name)] = original
+        setattr(module, name, _recording(original))
+
+
+def _untrack_launches() -> None:
+    _ACTIVE[0] -= 1
+    if _ACTIVE[0] > 0:
+        return
+    for (module, name), original in _ORIGINALS.items():
+        setattr(module, name, original)
+    _ORIGINALS.clear()
 
 
 def own(proc: subprocess.Popen[Any]) -> subprocess.Popen[Any]:
-    """Register a child the benchmark started, so that :class:`Subreaper` leaves its exit status to Popen."""
+    """Record a child as the benchmark's own (kept for explicitness: an active Subreaper records it anyway)."""
     _OWN_PIDS.add(proc.pid)
     return proc
 
