@@ -318,17 +318,20 @@ class Subreaper:
     Only true orphans are reaped here.  A child this process started itself
     (``subprocess.Popen``, asyncio's subprocess transports, which use Popen,
     ``multiprocessing.Process``, a bare ``os.fork``) belongs to whoever started
-    it, which needs its exit status; so while the reaper is active every way of
-    starting a process (``_posixsubprocess.fork_exec`` and subprocess's
-    own name for it, ``os.fork``,
-    ``os.posix_spawn[p]``) is wrapped to record the new pid in :data:`_OWN_PIDS`,
-    and children that existed before ``__enter__`` are recorded too (no orphan
-    can have been handed to us before we became a subreaper).  A launch in
-    progress (pid not yet recorded) makes the thread look again a moment later
-    instead of guessing.  The thread peeks with ``WNOWAIT`` and reaps a zombie
-    only when its pid is not recorded.  ``waited`` records, per reaped orphan,
-    the time from the moment the thread saw it exit to the reap: it shows that
-    exits were handled at once.
+    it, which needs its exit status.  So while a Subreaper is active every way
+    of starting a process (``_posixsubprocess.fork_exec`` and subprocess's own
+    name for it, ``os.fork``, ``os.posix_spawn[p]``) is wrapped to record the
+    new pid in :data:`_OWN_PIDS`, and the children that existed before
+    ``__enter__`` are recorded too (no orphan can have been handed to us before
+    we became a subreaper).  While a launch is under way (its pid not yet
+    recorded) the thread looks again a moment later instead of guessing.  It
+    peeks with ``WNOWAIT`` and reaps a zombie only when its pid is not recorded.
+
+    The thread blocks in ``waitid`` (the GIL released) rather than polling, so
+    it costs a benchmark nothing while no child exits; it polls every
+    millisecond only while one of our own zombies waits for its owner.
+    ``waited`` records, per reaped orphan, the time from the moment the thread
+    saw it exit to the reap: it shows that exits were handled at once.
     """
 
     def __init__(self) -> None:
@@ -353,8 +356,15 @@ class Subreaper:
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         if self._thread is not None:
+            # the thread may be blocked in waitid: a child that exits at once wakes it
+            waker = os.posix_spawn("/bin/true", ["true"], {})
             self._thread.join(timeout=2)
+            os.waitpid(waker, 0)
         _untrack_launches()
+        if not _ACTIVE[0]:  # the last one: nobody would reap later orphans
+            import ctypes
+
+            ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
 
     @staticmethod
     def _zombie_orphans() -> list[int] | None:
@@ -378,11 +388,10 @@ class Subreaper:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT | os.WNOHANG)
-            except ChildProcessError:
-                info = None
-            if info is None:
-                self._stop.wait(0.001)
+                # blocks, without the GIL, until some child has exited (WNOWAIT: the zombie stays for its owner)
+                os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
+            except ChildProcessError:  # no children at all: no orphan can come before a child is started
+                self._stop.wait(0.005)
                 continue
             seen = time.perf_counter()
             orphans = self._zombie_orphans()
