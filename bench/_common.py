@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 #: nothing waits longer than this for a daemon to come up or go away
 START_TIMEOUT = 30.0
@@ -46,6 +46,7 @@ CALL_TIMEOUT = 300.0
 MAX_CALLS = 10_000_000
 
 Address = str | tuple[str, int]
+T = TypeVar("T")
 
 
 # ------------------------------------------------------------------ HTTP client
@@ -501,6 +502,18 @@ def own(proc: subprocess.Popen[Any]) -> subprocess.Popen[Any]:
     """Record a child as the benchmark's own (kept for explicitness: an active Subreaper records it anyway)."""
     _OWN_PIDS.add(proc.pid)
     return proc
+
+
+def run_as_subreaper(main: Callable[[], T]) -> T:
+    """Run a benchmark's ``main`` inside ``with Subreaper()``, then print how long exited orphans waited.
+
+    Every benchmark that starts a peer or other processes runs this way, so that
+    no figure carries this machine's late pid 1 (see :class:`Subreaper`).
+    """
+    with Subreaper() as reaper:
+        result = main()
+    print(reaper.summary(), flush=True)
+    return result
 
 
 def run_own(cmd: Sequence[str], timeout: float) -> tuple[bytes, bytes, int]:

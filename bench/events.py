@@ -12,6 +12,10 @@ has the event (median and p99), then the changes per second delivered while
 writers change 50 VMs as fast as they can.  Watchers and writers live in this
 process, so client-side parsing counts too, as it would for a real client.
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all:
+orphaned descendants are reaped as soon as they exit, as init does on a normal
+host, and the output says how long they waited.
+
     .venv/bin/python bench/events.py [--quick]
 """
 
@@ -27,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 
 import orjson
-from _common import load_average
+from _common import load_average, run_as_subreaper
 
 from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 from xenia.testing.longpoll import AioRpc
@@ -254,4 +258,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_as_subreaper(main)

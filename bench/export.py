@@ -15,6 +15,10 @@ each beside the peer as a ratio of speeds (the issue sets no figure: it asks for
 and the daemon's peak memory before and after (the bodies stream: it should grow by far less than
 the disk).
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are
+reaped as soon as they exit, as init does on a normal host, and the output says how long they
+waited.
+
 Run: .venv/bin/python bench/export.py [--mib N]
 """
 
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import XenAPI
+from _common import run_as_subreaper
 
 from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 
@@ -142,4 +147,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_as_subreaper(main)

@@ -11,6 +11,10 @@ throughput of several clients at once, and the daemon's RSS growth per running V
     python bench/lifecycle.py --levels 10,5000 --samples 50 --profile
     python bench/lifecycle.py --against main  # main's tree first, then this one, in one run
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are
+reaped as soon as they exit, as init does on a normal host, and the output says how long they
+waited.
+
 Clients speak JSON-RPC over the local socket (``xenia.client``), several threads in parallel while
 populating. ``--profile`` runs the daemon under cProfile and prints its top functions.
 """
@@ -31,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import run_as_subreaper
 
 from xenia.client import Session
 from xenia.testing.daemon import DaemonProcess
@@ -251,6 +257,6 @@ def _load() -> str:
 
 if __name__ == "__main__":
     print(f"at the start: {_load()}", flush=True)
-    status = main()
+    status = run_as_subreaper(main)
     print(f"at the end: {_load()} (a figure taken under load moves; compare only with its peer in the same run)")
     sys.exit(status)

@@ -8,6 +8,10 @@ store history, driver state, ops, metrics RRDs and per-VM asyncio objects -- and
 running VM, beside the process's RSS. What start-up builds is what the daemon holds after a restart;
 encoding caches are filled by one ``VM.get_all_records`` before the snapshot.
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are
+reaped as soon as they exit, as init does on a normal host, and the output says how long they
+waited.
+
     python bench/memory.py                 # 10 and 1 000 running VMs
     python bench/memory.py --levels 10,3000
 """
@@ -25,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import run_as_subreaper
 from scale import DRIVER, populate, rss
 
 from xenia.daemon import Daemon, DaemonConfig
@@ -118,4 +123,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_as_subreaper(main))

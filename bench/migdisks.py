@@ -9,6 +9,10 @@ of ``query-migrate``, from the source's stop to the end of its stream), the libr
 source's pause to the destination's DONE) and the total time. Goal: QEMU's downtime with the
 disk <= 300 ms (QEMU's default target).
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are
+reaped as soon as they exit, as init does on a normal host, and the output says how long they
+waited.
+
 Run: ``.venv/bin/python bench/migdisks.py [--moves N]``.
 """
 
@@ -23,6 +27,8 @@ import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
+
+from _common import run_as_subreaper
 
 from xenia.drivers.base import DiskSpec, DomainSpec, DriverConfig
 from xenia.drivers.qemu import QemuDriver
@@ -98,4 +104,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_as_subreaper(lambda: asyncio.run(main()))

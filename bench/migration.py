@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _common import run_as_subreaper
+
 from xenia.drivers.base import DomainSpec, DriverConfig
 from xenia.drivers.qemu.qmp import EventQueue
 from xenia.drivers.sim import SimDriver, VirtualClock
@@ -452,4 +454,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_as_subreaper(lambda: asyncio.run(main()))

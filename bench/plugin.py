@@ -5,6 +5,10 @@
 2. What each test's clean state costs: ``Simulator.restore`` of a snapshot after a test-like change,
    beside its peer, a fresh ``Simulator`` (start + stop), measured in the same run.
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are
+reaped as soon as they exit, as init does on a normal host, and the output says how long they
+waited.
+
 Run: .venv/bin/python bench/plugin.py [--copies N]
 """
 
@@ -23,6 +27,7 @@ import time
 from pathlib import Path
 
 import XenAPI
+from _common import run_as_subreaper
 
 from xenia.testing.simulator import Simulator
 
@@ -93,4 +98,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_as_subreaper(main)

@@ -8,6 +8,10 @@
    timeout used; xapi HA's default host timeout (60 s) is the figure to set beside it;
 4. ``VM.get_all_records`` of 3 x N VMs (N per member; 3 000 by default) from each member.
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are
+reaped as soon as they exit, as init does on a normal host, and the output says how long they
+waited.
+
     .venv/bin/python bench/pool.py [--quick]
 """
 
@@ -22,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import load_average
+from _common import load_average, run_as_subreaper
 
 from xenia.client.aio import AsyncSession
 from xenia.datamodel import MODEL
@@ -176,4 +180,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_as_subreaper(main)

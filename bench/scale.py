@@ -15,6 +15,10 @@ bench/lifecycle.py) is filled with N running VMs (clone + start, several clients
 ``--against main`` runs the same on the tree of git branch ``main`` (exported with ``git archive``
 to a temporary directory, run with ``PYTHONPATH``) in the same run, and prints both side by side.
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are
+reaped as soon as they exit, as init does on a normal host, and the output says how long they
+waited.
+
     python bench/scale.py                       # 10 000 VMs, this tree
     python bench/scale.py --vms 2000 --against main
 """
@@ -39,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import LeanConnection, http_post
+from _common import LeanConnection, http_post, run_as_subreaper
 
 from xenia.client import Session
 from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
@@ -246,4 +250,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_as_subreaper(main))

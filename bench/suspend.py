@@ -8,6 +8,10 @@ then QEMU's ``migrate fd:`` straight into the file: the floor, no library). Also
 rate cap (``other_config:xenia-suspend-bandwidth``), to show the cap still holds. Medians of
 ``--repeat`` runs, in ms.
 
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are
+reaped as soon as they exit, as init does on a normal host, and the output says how long they
+waited.
+
 Run: ``.venv/bin/python bench/suspend.py [--repeat N]``.
 """
 
@@ -23,7 +27,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from _common import load_average
+from _common import load_average, run_as_subreaper
 
 from xenia.drivers.base import DomainSpec, DriverConfig
 from xenia.drivers.qemu import QemuDriver
@@ -106,4 +110,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_as_subreaper(lambda: asyncio.run(main()))

@@ -10,6 +10,8 @@ Figures, each beside a peer measured in the same run:
   row shows the new state (a MutationObserver in the page), beside the call's own round trip.
 
 Goals: interactive within 2 s of login; a power-state change on the page within 100 ms (the median).
+Runs as a child subreaper (``_common.run_as_subreaper``), peers and all: orphaned descendants are reaped
+as soon as they exit, as init does on a normal host, and the output says how long they waited.
 Run: ``.venv/bin/python bench/web.py`` (needs ``make web``, chromium and chromium-driver).
 """
 
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from _common import LeanConnection, XeniaDaemon, load_average, xenia_command
+from _common import LeanConnection, XeniaDaemon, load_average, run_as_subreaper, xenia_command
 from api import VM_PREFIX, json_call, json_request, populate_xenia
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -176,4 +178,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_as_subreaper(main))
