@@ -26,6 +26,9 @@ Prints, in one run, each figure beside its goal (issue 15):
   process and, for xenia, of the receiver's during the move (the path's own cost, whatever the load).
   Then the same guest through xenia capped at 10, 50 and 100 MiB/s.
 
+The benchmark is the child subreaper of everything it starts and reaps exited orphans at once
+(``_common.run_as_subreaper``), as init does on a normal host, and prints how long they waited.
+
 Run: ``.venv/bin/python bench/migration.py [--no-qemu] [--sizes 256,1024] [--rounds N] [--no-caps]``.
 """
 
