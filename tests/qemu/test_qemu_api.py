@@ -135,9 +135,11 @@ async def attach(path: Path) -> SerialConsole:
 
 async def shell(console: SerialConsole, command: str) -> tuple[int, str]:
     """Run ``command`` in the guest; its status and output (echoes of typed command lines removed:
-    after a reconnect the terminal may echo a line more than the console helper expects)."""
+    after a reconnect the terminal may echo a line more than the console helper expects, and a
+    command line longer than the terminal comes back wrapped, its head on a line of its own)."""
     status, out = await console.run(command, timeout=120)
-    lines = [line.rstrip("\r") for line in out.split("\n") if "XENIA-''DONE" not in line]
+    head = command[:24]
+    lines = [line.rstrip("\r") for line in out.split("\n") if "XENIA-''DONE" not in line and head not in line]
     return status, "\n".join(lines)
 
 
