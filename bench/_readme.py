@@ -17,7 +17,7 @@ figures: a quoted line carries its labels and units with it, so the reader
 sees exactly what the command printed, and the check needs no list of figure
 names that could drift from the benchmarks.
 
-    .venv/bin/python bench/_readme.py check README.md [--factor 2] [--only NAME]
+    .venv/bin/python bench/_readme.py check README.md [--factor 2] [--only NAME] [--save DIR]
     .venv/bin/python bench/_readme.py list README.md
 """
 
@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("readme", type=Path)
     p.add_argument("--factor", type=float, default=2.0, help="how far a figure may move (default 2x)")
     p.add_argument("--only", default=None, help="check only commands containing this text")
+    p.add_argument("--save", type=Path, default=None, help="also write each command's output into this directory")
     args = p.parse_args(argv)
     found = quotes(args.readme.read_text())
     if args.what == "list":
@@ -126,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"$ {q.command}", flush=True)
         output = run(q.command)
+        if args.save is not None:  # to requote a block from the very run that was checked
+            args.save.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^A-Za-z0-9]+", "_", q.command.split("bench/", 1)[-1]).strip("_")
+            (args.save / f"{name}.txt").write_text("\n".join(output) + "\n")
         for line in q.lines:
             why = compare(line, output, args.factor)
             if why is not None:
