@@ -66,13 +66,17 @@ def quotes(readme: str) -> list[Quote]:
     return found
 
 
+#: a load average printed beside a figure: the machine's state at the time, not a figure to reproduce
+LOAD = re.compile(r"(load average:?)\s+\d+(?:\.\d+)?(?:\s*\(\d+ min\))?")
+
+
 def skeleton(line: str) -> str:
     """The line's words with every number replaced by ``#`` and runs of spaces collapsed."""
-    return " ".join(NUMBER.sub("#", line).split())
+    return " ".join(NUMBER.sub("#", LOAD.sub(r"\1", line)).split())
 
 
 def numbers(line: str) -> list[float]:
-    return [float(n.replace(",", "")) for n in NUMBER.findall(line)]
+    return [float(n.replace(",", "")) for n in NUMBER.findall(LOAD.sub(r"\1", line))]
 
 
 def compare(quoted: str, output: list[str], factor: float) -> str | None:

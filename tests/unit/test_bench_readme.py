@@ -68,3 +68,9 @@ def test_every_readme_quote_names_a_benchmark_of_the_project() -> None:
         scripts = [w for w in shlex.split(q.command) if w.startswith("bench/") and w.endswith(".py")]
         assert scripts and all((ROOT / s).exists() for s in scripts), q.command
         assert any(readme.numbers(line) for line in q.lines), f"line {q.line_number}: a quote without figures"
+
+
+def test_a_load_average_is_the_machine_state_not_a_figure() -> None:
+    quoted = "suite: 63.4 ms per test; load average 0.3 on 2 cores"
+    assert readme.compare(quoted, ["suite: 70.1 ms per test; load average 1.2 on 2 cores"], 2.0) is None
+    assert readme.compare(quoted, ["suite: 170.1 ms per test; load average 0.3 on 2 cores"], 2.0) is not None
