@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shlex
-import sys
-from pathlib import Path
-from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.bench_module import ROOT, load_bench
 
-
-def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_readme", ROOT / "bench" / "_readme.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-readme = load()
+readme = load_bench("_readme")
 
 DOC = """
 Some prose with 12 numbers that are not quoted.

@@ -10,28 +10,15 @@ the exit status of a child the benchmark started itself, however it started it:
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import multiprocessing
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.bench_module import load_bench
 
-
-def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_common", ROOT / "bench" / "_common.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-common = load()
+common = load_bench("_common")
 
 
 def gone(pid: int, deadline: float = 10.0) -> bool:
