@@ -355,9 +355,8 @@ async def test_streaming_routes_read_bodies_as_they_arrive_and_answer_in_pieces(
         writer.close()
 
 
-@pytest.mark.asyncio
-async def test_a_streaming_handler_sees_the_client_leave_mid_body() -> None:
-    outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+def draining(outcome: asyncio.Future[str]) -> Handler:
+    """A streaming handler that reads its whole body and says how it ended: "complete" or "lost"."""
 
     async def handler(req: Request, local: bool) -> Response:
         assert req.stream is not None
@@ -369,6 +368,15 @@ async def test_a_streaming_handler_sees_the_client_leave_mid_body() -> None:
             return Response(500, b"")
         outcome.set_result("complete")
         return Response(200, b"")
+
+    return handler
+
+
+@pytest.mark.asyncio
+async def test_a_streaming_handler_sees_the_client_leave_mid_body() -> None:
+    outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    handler = draining(outcome)
 
     async with serve(handler, streaming=lambda method, path: True) as srv:
         reader, writer = await srv.connect()
@@ -645,16 +653,7 @@ async def test_an_upload_that_stalls_midway_is_closed_after_the_idle_timeout(fir
     without a byte: the handler learns its body was cut short."""
     outcome: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
-    async def handler(req: Request, local: bool) -> Response:
-        assert req.stream is not None
-        try:
-            while await req.stream.read():
-                pass
-        except ConnectionError:
-            outcome.set_result("lost")
-            return Response(500, b"")
-        outcome.set_result("complete")
-        return Response(200, b"")
+    handler = draining(outcome)
 
     async with serve(handler, streaming=lambda method, path: True, idle_timeout=0.3) as srv:
         reader, writer = await srv.connect()
