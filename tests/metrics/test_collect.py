@@ -15,7 +15,7 @@ from xenia.datamodel.meta import NULL_REF
 from xenia.db import Db
 from xenia.drivers.base import DiskSpec, DomainSpec, NicSpec
 from xenia.drivers.columns import DomainColumns
-from xenia.drivers.sim import VirtualClock
+from xenia.drivers.sim import SimDriver, VirtualClock
 from xenia.firstboot import initialise
 from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.metrics.registry import Registry
@@ -130,15 +130,21 @@ def _vm_spec(image: Path, vcpus: int, disks: int, nics: int, other_config: dict[
     )  # fmt: skip
 
 
+async def _sim_with_disk(tmp_path: Path) -> tuple[VirtualClock, SimDriver, Path]:
+    """A simulator on a virtual clock with room for a few VMs, and an empty disk image for them."""
+    clock = VirtualClock(start=86_400.0 * 20_000)
+    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
+    image = tmp_path / "disk.img"
+    image.touch()
+    return clock, drv, image
+
+
 @pytest.mark.asyncio
 async def test_columns_feed_the_same_rates_as_one_domain_at_a_time(tmp_path: Path) -> None:
     """The simulator hands its sample as numpy columns grouped by layout; the collector's block
     path must archive exactly what feeding the same domains one by one archives, through domains
     coming and going and a disk plugged between ticks (its latency matched by device)."""
-    clock = VirtualClock(start=86_400.0 * 20_000)
-    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
-    image = tmp_path / "disk.img"
-    image.touch()
+    clock, drv, image = await _sim_with_disk(tmp_path)
     specs = [
         _vm_spec(image, 1, 0, 0, PINNED),
         _vm_spec(image, 2, 2, 1),
@@ -189,10 +195,7 @@ async def test_an_srs_io_is_its_running_disks_and_stays_known_when_a_vm_goes(tmp
     """The SR's rates at each tick are the sums of the rates of the disks on it of the VMs running
     then; a VM going away does not make the SR's counters go back (which a plain sum of the
     disks' counters would, giving an unknown tick)."""
-    clock = VirtualClock(start=86_400.0 * 20_000)
-    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
-    image = tmp_path / "disk.img"
-    image.touch()
+    clock, drv, image = await _sim_with_disk(tmp_path)
     db = Db(MODEL)
     identity = initialise(db, tmp_path / "state")
     service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", MetricsConfig())
@@ -235,10 +238,7 @@ async def test_a_tick_yields_between_its_parts_and_refreshes_every_vm_of_its_tur
     """At 10 000 VMs one tick is a few hundred ms of work: it runs in parts (sample, RRD update, the
     live db fields a slice of VMs at a time) with the event loop serving other calls between them,
     and still refreshes each VM of its turn, as a whole tick in one piece does."""
-    clock = VirtualClock(start=86_400.0 * 20_000)
-    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
-    image = tmp_path / "disk.img"
-    image.touch()
+    clock, drv, image = await _sim_with_disk(tmp_path)
     db = Db(MODEL)
     identity = initialise(db, tmp_path / "state")
     specs = [_vm_spec(image, 1, 1, 1) for _ in range(9)]
