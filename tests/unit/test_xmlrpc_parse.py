@@ -81,6 +81,7 @@ def test_bytes_that_are_not_utf8_are_flagged_and_replaced() -> None:
             "struct member without <name>",
         ),
         (call("<value><double>one</double></value>"), "bad double"),
+        (call("<value><boolean>true</boolean></value>"), "bad boolean"),
         (call("<value><base64>a</base64></value>"), "bad base64"),
         (call("<value><name>x</name></value>"), "<name> outside <struct>"),
         (call("<value><array><data><name>x</name></data></array></value>"), "<name> outside <struct>"),
@@ -97,6 +98,16 @@ def test_bytes_that_are_not_utf8_are_flagged_and_replaced() -> None:
 def test_what_is_not_an_xml_rpc_call_is_refused(body: bytes, why: str) -> None:
     with pytest.raises(codec.ParseError, match=why):
         codec.parse_call(body)
+
+
+def test_whitespace_around_an_int_and_the_method_name_is_stripped() -> None:
+    """xapi's reader keeps it (and fails); xenia's choice, written in docs/testing.md, is to strip it."""
+    body = (
+        b"<methodCall><methodName> VM.get_all </methodName><params>"
+        b"<param><value><int> 42 </int></value></param></params></methodCall>"
+    )
+    method, params = codec.parse_call(body)[:2]
+    assert (method, list(params)) == ("VM.get_all", [42])
 
 
 def test_entities_without_a_doctype_are_refused_not_expanded() -> None:
