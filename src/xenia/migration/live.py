@@ -122,6 +122,9 @@ class Run:
         #: frames of these kinds from the receiver go to their handler, not to :meth:`reply`
         #: (QEMU's tunnelled disk mirror: :mod:`.tunnel`)
         self.handlers: dict[Kind, Callable[[bytes], Awaitable[None]]] = {}
+        #: the receiver's address and its READY payload (an ``nbd_token`` for a side connection)
+        self.address: tuple[str, int] | None = None
+        self.ready: dict[str, Any] = {}
         self._peer: asyncio.Queue[Frame | BaseException] = asyncio.Queue()
         self._peer_failed: BaseException | Frame | None = None
 
@@ -225,7 +228,8 @@ async def migrate(
         out = FrameWriter(conn, options.bucket())
         reader_task = asyncio.create_task(run.read_peer(reader))
         await _io(run, out.send(Kind.HELLO, {"token": token, **hello}))
-        await run.reply(Kind.READY, CONNECT_TIMEOUT * 3)
+        run.ready = (await run.reply(Kind.READY, CONNECT_TIMEOUT * 3)).json()
+        run.address = address
         run.check()
 
         run.meter.enter(Phase.SEND_MEMORY)

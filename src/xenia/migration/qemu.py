@@ -231,6 +231,9 @@ class QemuSource:
         await self._stop()
 
     async def release(self) -> None:
+        if self._mirror is not None:
+            await self._mirror.detach()
+            self._mirror = None
         await self.driver.vm.destroy(self.vm_uuid)
 
 

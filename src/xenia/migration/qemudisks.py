@@ -5,8 +5,10 @@ each disk's format node writable over NBD (``nbd-server-start`` on a unix socket
 directory, ``block-export-add``; QEMU activates the node for the export). The source QEMU opens an
 NBD client node on each export (``blockdev-add driver=nbd``) and mirrors the disk into it
 (``blockdev-mirror sync=full``) while the guest runs; the connection is tunnelled through the
-migration stream (:mod:`.tunnel`). Once every mirror is *ready* (the copy caught up; from then on
-each guest write goes to both sides), QEMU's memory migration starts. At the switch-over the
+migration's receiver (:mod:`.tunnel`), on a side connection of its own where the receiver offers
+one (READY's ``nbd_token``), so the mirror's requests never wait behind the memory in flight.
+Once every mirror is *ready* (the copy caught up; from then on each guest write goes to both
+sides), QEMU's memory migration starts. At the switch-over the
 guest is stopped (``pre-switchover``); ``block-job-cancel`` of a ready mirror then copies what is
 left, flushes the target and ends without pivoting, so the destination's images hold exactly the
 source's at the pause, and only then does ``migrate-continue`` send the device state. On any
@@ -27,8 +29,8 @@ from xenia.drivers.errors import BackendFailure
 from xenia.drivers.qemu.argv import disk_id
 from xenia.drivers.qemu.domain import Domain
 from xenia.drivers.qemu.qmp import Event
-from xenia.migration.live import Run
-from xenia.migration.stream import FrameWriter, Kind
+from xenia.migration.live import CONNECT_TIMEOUT, Run
+from xenia.migration.stream import FrameError, FrameWriter, Kind, read_frame
 from xenia.migration.tunnel import Tunnel
 
 __all__ = ["DiskExport", "DiskMirror", "mirrored_disks"]
@@ -37,8 +39,11 @@ log = logging.getLogger(__name__)
 
 #: seconds between two ``query-block-jobs`` polls for progress
 POLL = 0.1
-#: seconds between two syncs of the destination's images while the mirrors copy
+#: seconds between two looks at the destination's images while the mirrors copy
 SYNC_INTERVAL = 0.2
+#: bytes the mirrors must have sent since the last sync for another one (a guest's few writes wait
+#: for the flush at the switch-over: each sync is a journal commit others' syncs queue behind)
+SYNC_BYTES = 1 << 20
 #: seconds a mirror gets to end after ``block-job-cancel`` (a flush of the target under load)
 FINISH_TIMEOUT = 120.0
 _PREFIX = "xenia-mirror-"
@@ -63,6 +68,9 @@ class DiskMirror:
         self.jobs: list[str] = []
         self.nodes: list[str] = []
         self._tunnel: Tunnel | None = None
+        #: the side connection to the receiver that carries the NBD frames, and its reader
+        self._side: asyncio.StreamWriter | None = None
+        self._side_reader: asyncio.Task[None] | None = None
         #: the final event of each job that ended (BLOCK_JOB_COMPLETED, _CANCELLED or _ERROR)
         self._ended: dict[str, Event] = {}
         self._changed = asyncio.Event()
@@ -72,12 +80,20 @@ class DiskMirror:
 
     async def start(self, out: FrameWriter, run: Run) -> None:
         """Open the tunnel and start a mirror job per disk."""
+        side = await self._attach(out, run)
+        frames = out if side is None else side[0]
 
         async def send(payload: bytes) -> None:
-            run.sent(await out.send(Kind.NBD, payload), run.meter.bytes_remaining)
+            size = await frames.send(Kind.NBD, payload)
+            if frames is not out:
+                out.bytes_written += size  # what went to the receiver, over either connection
+            run.sent(size, run.meter.bytes_remaining)
 
         tunnel = self._tunnel = Tunnel(send)
-        run.handlers[Kind.NBD] = tunnel.feed
+        if side is None:
+            run.handlers[Kind.NBD] = tunnel.feed
+        else:
+            self._side_reader = asyncio.create_task(self._read_side(side[1], tunnel))
         sock = str(self.dom.paths.root / "mirror.sock")
         await tunnel.listen(sock)
         self._detach = self.dom.qmp.add_event_handler(self._on_event)
@@ -90,6 +106,35 @@ class DiskMirror:
             await self.dom.execute("blockdev-mirror", {"job-id": name, "device": f"{_export(disk)}-fmt",
                                                        "target": name, "sync": "full"})  # fmt: skip
             self.jobs.append(name)
+
+    async def _attach(self, out: FrameWriter, run: Run) -> tuple[FrameWriter, asyncio.StreamReader] | None:
+        """The receiver's side connection for the NBD frames, where it offers one (else None: they
+        go on the stream). Its frames go through the stream's limiter: one cap for both."""
+        token = run.ready.get("nbd_token")
+        if not token or run.address is None:
+            return None
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(*run.address), CONNECT_TIMEOUT)
+        self._side = writer
+        frames = FrameWriter(writer, out.limiter)
+        await frames.send(Kind.HELLO, {"token": token, "attach": "nbd"})
+        answer = await asyncio.wait_for(read_frame(reader), CONNECT_TIMEOUT)
+        if answer.kind is not Kind.READY:
+            raise BackendFailure(f"the receiver refused the disks' connection: {answer.payload[:200]!r}")
+        return frames, reader
+
+    @staticmethod
+    async def _read_side(reader: asyncio.StreamReader, tunnel: Tunnel) -> None:
+        """The receiver's NBD frames on the side connection, until it closes (an error of the tunnel)."""
+        try:
+            while True:
+                frame = await read_frame(reader)
+                if frame.kind is not Kind.NBD:
+                    raise FrameError(f"the disks' connection carries NBD frames, not {frame.kind.name}")
+                await tunnel.feed(frame.payload)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            tunnel.error = tunnel.error or exc
 
     async def wait_ready(self, run: Run) -> None:
         """Until every mirror has caught up (the guest keeps writing to both sides from then on)."""
@@ -137,6 +182,12 @@ class DiskMirror:
             if event.name == "BLOCK_JOB_ERROR" or event.data.get("error"):
                 raise BackendFailure(f"the disk mirror {job} failed at the switch-over: {_why(event)}")
         self.jobs.clear()
+        # the NBD nodes and the tunnel stay until the migration ended (:meth:`close` or
+        # :meth:`detach`): deleting a node flushes it and disconnects, round trips the pause can do without
+
+    async def detach(self) -> None:
+        """The domain is going away (it runs on the destination now): close the tunnel, no QMP."""
+        self.nodes.clear()
         await self.close()
 
     async def close(self) -> None:
@@ -161,6 +212,14 @@ class DiskMirror:
         if self._tunnel is not None:
             await self._tunnel.close()
             self._tunnel = None
+        if self._side_reader is not None:
+            self._side_reader.cancel()
+            with contextlib.suppress(BaseException):
+                await self._side_reader
+            self._side_reader = None
+        if self._side is not None:
+            self._side.close()
+            self._side = None
 
 
 def _fdatasync(path: str) -> None:
@@ -206,13 +265,18 @@ class DiskExport:
         The source's ``stop`` at the switch-over flushes every block node, its NBD clients too,
         so this host's images are flushed while the guest is stopped. Left to then, that flush
         writes out everything the mirror copied (the whole disk) inside the downtime; synced as
-        the copy goes, it writes only what the last moments changed.
+        the copy goes, it writes only what the last moments changed. Once the copy caught up
+        (the guest's own writes trickle in), it syncs only after :data:`SYNC_BYTES` more.
         """
         paths = [str(d.path) for d in self.disks]
+        synced = -SYNC_BYTES
         while True:
-            for path in paths:
-                with contextlib.suppress(OSError):
-                    await asyncio.to_thread(_fdatasync, path)
+            received = self.tunnel.bytes_received if self.tunnel is not None else 0
+            if received - synced >= SYNC_BYTES:
+                synced = received
+                for path in paths:
+                    with contextlib.suppress(OSError):
+                        await asyncio.to_thread(_fdatasync, path)
             await asyncio.sleep(SYNC_INTERVAL)
 
     async def stop(self) -> None:

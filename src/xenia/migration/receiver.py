@@ -5,6 +5,15 @@ tokens); ``xenia migrate-receive`` runs the same class alone. A token is good fo
 and expires; the stream it admits is fed to the :class:`Sink` that was named when the token was
 issued (the driver's side: the simulator's in :mod:`.sim`). Whatever goes wrong before COMMIT,
 the sink's :meth:`Sink.abort` destroys what it made, so nothing half-made stays on this host.
+
+A sink that tunnels NBD (QEMU's disk mirror, :mod:`.tunnel`) gets a second connection for those
+frames: READY carries ``nbd_token``, a one-time token good only while its stream lives, and the
+source opens another connection with ``HELLO {token: nbd_token, attach: "nbd"}`` that carries the
+NBD frames both ways. On the stream's own connection they would queue behind megabytes of
+memory already in flight (the sockets' buffers, the reader, the destination's pipe), and the
+source's ``stop`` at the switch-over waits for them (its mirror's last write, the flush of its
+NBD client): that queue was the larger part of the pause a disk added. A source that does not
+attach sends them on the stream as before.
 """
 
 from __future__ import annotations
@@ -92,6 +101,8 @@ class Receiver:
         self._server: asyncio.Server | None = None
         self._tickets: dict[str, Ticket] = {}
         self._streams: set[asyncio.Task[None]] = set()
+        #: the side connections for NBD frames that live streams offered, by token
+        self._sides: dict[str, _Side] = {}
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._serve, *self._bind, limit=READ_LIMIT)
@@ -163,26 +174,52 @@ class Receiver:
         except (TimeoutError, asyncio.IncompleteReadError, OSError, FrameError) as exc:
             await _send_error(writer, "protocol", f"no valid HELLO: {exc!r}")
             return
+        offered = self._sides.get(str(hello.get("token", "")))
+        if offered is not None and offered.task is None:  # a side token is good for one connection too
+            await self._attached(offered, reader, writer)
+            return
         ticket = self._tickets.pop(str(hello.get("token", "")), None)
         if ticket is None or ticket.expires < time.monotonic():
             await _send_error(writer, "token", "unknown, used or expired migration token")
             return
+        await self._admitted(ticket, hello, reader, writer)
+
+    async def _ready(self, sink: Sink, hello: dict[str, Any], writer: asyncio.StreamWriter) -> str | None:
+        """Let the sink accept the stream and answer READY: with a side connection's token where
+        the sink tunnels NBD (returned, else None)."""
+        bind = getattr(sink, "bind", None)
+        route = _NbdRoute(writer)
+        if bind is not None:
+            bind(route.send)
+        await sink.accept(hello)
+        ready: dict[str, Any] = {}
+        nbd = getattr(sink, "nbd", None)
+        side_token: str | None = None
+        if bind is not None and nbd is not None:
+            side_token = secrets.token_urlsafe(24)
+            self._sides[side_token] = _Side(nbd, route)
+            ready["nbd_token"] = side_token
+        writer.write(encode(Kind.READY, ready))
+        await writer.drain()
+        return side_token
+
+    async def _admitted(
+        self, ticket: Ticket, hello: dict[str, Any], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        """A stream its token admitted, fed to the ticket's sink until DONE, ABORT or a failure."""
         sink: Sink | None = None
         committed = False
+        side_token: str | None = None
         try:
             sink = await ticket.factory(hello)
-            bind = getattr(sink, "bind", None)
-            if bind is not None:
-                bind(lambda payload: _send_nbd(writer, payload))
-            await sink.accept(hello)
-            writer.write(encode(Kind.READY, {}))
-            await writer.drain()
+            side_token = await self._ready(sink, hello, writer)
             # a sink whose side can break on its own (a destination QEMU dying while nothing is
             # sent to it) has ``failed``, a future the wait for the next frame also watches
             failed: asyncio.Future[None] | None = getattr(sink, "failed", None)
             streams_data = bool(getattr(sink, "streams_data", False))
+            side = self._sides.get(side_token) if side_token is not None else None
             while True:
-                kind, length = await _next_header(reader, failed)
+                kind, length = await _next_header(reader, failed, side)
                 frame = await _control(reader, kind, length, sink, streams_data)
                 if frame is None:
                     continue  # bytes, given to the sink
@@ -219,26 +256,65 @@ class Receiver:
             if not isinstance(exc, (Exception,)):
                 raise
             log.info("incoming migration %s ended: %r (committed=%s)", hello.get("vm"), exc, committed)
+        finally:
+            if side_token is not None:
+                self._end_side(side_token)
+
+    def _end_side(self, token: str) -> None:
+        """The stream ended: its side connection is no longer admitted, or is closed."""
+        side = self._sides.pop(token, None)
+        if side is not None and side.conn is not None:
+            side.conn.close()  # its reader sees the end (a cancelled task would be logged by asyncio)
+
+    async def _attached(self, side: _Side, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """A stream's side connection: NBD frames to its sink, and the sink's NBD frames back on it."""
+        side.task = asyncio.current_task()
+        side.conn = writer
+        try:
+            writer.write(encode(Kind.READY, {}))
+            await writer.drain()
+            side.route.writer = writer
+            while True:
+                frame = await read_frame(reader)
+                if frame.kind is not Kind.NBD:
+                    raise FrameError(f"a disk connection carries NBD frames, not {frame.kind.name}")
+                side.active = time.monotonic()
+                await side.nbd(frame.payload)
+        except Exception as exc:
+            # the source's mirror breaks with it and the source aborts the stream: nothing to do here
+            log.info("a migration's disk connection ended: %r", exc)
+        finally:
+            side.route.writer = None
 
 
-async def _next_header(reader: asyncio.StreamReader, failed: asyncio.Future[None] | None) -> tuple[Kind, int]:
-    """The next frame's header, unless the sink's side failed first (``failed``) or nothing came."""
-    if failed is None:
+async def _next_header(
+    reader: asyncio.StreamReader, failed: asyncio.Future[None] | None, side: _Side | None = None
+) -> tuple[Kind, int]:
+    """The next frame's header, unless the sink's side failed first (``failed``) or nothing came
+    (on the stream, nor on its ``side`` connection: a disk copied there keeps the stream alive)."""
+    if failed is None and side is None:
         return await asyncio.wait_for(read_header(reader), IDLE_TIMEOUT)
     reading = asyncio.ensure_future(read_header(reader))
-    waiting: set[asyncio.Future[Any]] = {reading, failed}
-    done, _ = await asyncio.wait(waiting, timeout=IDLE_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
-    if reading in done:
-        return reading.result()
-    reading.cancel()
-    with contextlib.suppress(BaseException):
-        await reading
-    if failed in done:
-        failed.result()  # raises the sink's failure
-    raise TimeoutError(f"no frame in {IDLE_TIMEOUT:g} s")
+    waiting: set[asyncio.Future[Any]] = {reading} if failed is None else {reading, failed}
+    try:
+        while True:
+            done, _ = await asyncio.wait(waiting, timeout=IDLE_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+            if reading in done:
+                return reading.result()
+            if failed is not None and failed in done:
+                failed.result()  # raises the sink's failure
+            if side is None or time.monotonic() - side.active > IDLE_TIMEOUT:
+                raise TimeoutError(f"no frame in {IDLE_TIMEOUT:g} s")
+    finally:
+        if not reading.done():
+            reading.cancel()
+            with contextlib.suppress(BaseException):
+                await reading
 
 
-async def _control(reader: asyncio.StreamReader, kind: Kind, length: int, sink: Sink, streams_data: bool) -> Frame | None:
+async def _control(
+    reader: asyncio.StreamReader, kind: Kind, length: int, sink: Sink, streams_data: bool
+) -> Frame | None:
     """The frame whose header was read: a control frame is returned, the bytes of a bulk one go
     to the sink (a DATA frame piece by piece as it arrives, to a sink that ``streams_data``)."""
     async with asyncio.timeout(IDLE_TIMEOUT):
@@ -271,6 +347,32 @@ async def _bulk(sink: Sink, frame: Frame) -> None:
     if method is None:
         raise FrameError(f"this sink takes no {frame.kind.name} frames")
     await method(frame.payload)
+
+
+class _NbdRoute:
+    """Where a sink's NBD frames go back to the source: the stream's own connection until the
+    source attaches its side connection, that one from then on, nowhere once it closed."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer: asyncio.StreamWriter | None = writer
+
+    async def send(self, payload: bytes) -> None:
+        if self.writer is None:
+            raise ConnectionResetError("the migration's disk connection is closed")
+        await _send_nbd(self.writer, payload)
+
+
+@dataclass
+class _Side:
+    """A stream's offer of a side connection for its NBD frames (see the module's notes)."""
+
+    nbd: Callable[[bytes], Awaitable[None]]
+    route: _NbdRoute
+    #: the side connection's task and connection, once the source attached it
+    task: asyncio.Task[Any] | None = None
+    conn: asyncio.StreamWriter | None = None
+    #: when its last frame came (``time.monotonic()``)
+    active: float = field(default_factory=time.monotonic)
 
 
 class _Aborted(Exception):

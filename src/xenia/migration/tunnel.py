@@ -52,6 +52,8 @@ class Tunnel:
         #: the first error of a pump (the stream broke): raised by :meth:`check`
         self.error: BaseException | None = None
         self.bytes_sent = 0
+        #: bytes the peer sent to the local connections
+        self.bytes_received = 0
 
     # -- the accepting side -----------------------------------------------------------------
 
@@ -110,6 +112,7 @@ class Tunnel:
             self._drop(channel)
         elif op == DATA:
             local = self._writers.get(channel)
+            self.bytes_received += len(payload) - _HEADER.size
             if local is not None:  # else closed here meanwhile: its close is on the way
                 local.write(payload[_HEADER.size :])
         else:
