@@ -220,6 +220,57 @@ def test_a_halted_vm_is_copied_with_its_disks_and_leaves_the_source(apis: tuple[
     dst.VM.hard_shutdown(new)
 
 
+def test_copy_makes_a_new_vm_there_and_leaves_the_source_as_it_was(apis: tuple[Any, Any]) -> None:
+    """xapi's ``copy`` option (cross-pool, a Halted VM): the destination gets a VM of its own (new
+    uuid, new MACs, the disks' contents); the source keeps its VM and disks. Refused within a pool
+    (OPERATION_NOT_ALLOWED) and for a VM that is not Halted (VM_BAD_POWER_STATE, halted expected)."""
+    src, dst = apis
+    vm, disks = _halted_vm_with_a_disk(src, "copied")
+    network = src.network.get_all()[0]
+    src.VIF.create({"device": "0", "network": network, "VM": vm, "MAC": "", "MTU": "1500", "other_config": {},
+                    "qos_algorithm_type": "", "qos_algorithm_params": {}})  # fmt: skip
+    before, mac = src.VM.get_record(vm), src.VIF.get_MAC(src.VM.get_VIFs(vm)[0])
+    images = sorted(_image(src, d) for d in disks)
+    sr = dst.pool.get_default_SR(dst.pool.get_all()[0])
+    copy = {"copy": "true"}
+
+    dest, dst_network = _dest(dst)
+    new = src.VM.migrate_send(vm, dest, False, dict.fromkeys(disks, sr), _vif_map(src, vm, dst_network), copy, {})
+    rec = dst.VM.get_record(new)
+    assert rec["uuid"] != before["uuid"] and rec["power_state"] == "Halted"
+    for key in ("name_label", "memory_static_max", "VCPUs_max", "platform"):
+        assert rec[key] == before[key], key
+    copied = [dst.VBD.get_VDI(b) for b in rec["VBDs"] if dst.VBD.get_type(b) == "Disk"]
+    assert sorted(_image(dst, d) for d in copied) == images and all(dst.VDI.get_SR(d) == sr for d in copied)
+    [vif] = [dst.VIF.get_record(v) for v in rec["VIFs"]]
+    assert vif["network"] == dst_network and vif["MAC"] not in ("", mac)
+    # the source as it was: its VM, VIF and disks, their contents
+    assert src.VM.get_record(vm)["power_state"] == "Halted" and src.VM.get_uuid(vm) == before["uuid"]
+    assert src.VIF.get_MAC(src.VM.get_VIFs(vm)[0]) == mac
+    assert sorted(_image(src, d) for d in disks) == images
+
+    # copied again: another VM there (its own uuid again), from a source still whole
+    dest, dst_network = _dest(dst)
+    again = src.VM.migrate_send(vm, dest, False, dict.fromkeys(disks, sr), _vif_map(src, vm, dst_network), copy, {})
+    assert again != new and dst.VM.get_uuid(again) not in (rec["uuid"], before["uuid"])
+
+    own, own_network = _dest(src)  # within the VM's own pool
+    with pytest.raises(XenAPI.Failure) as caught:
+        src.VM.migrate_send(vm, own, False, {}, _vif_map(src, vm, own_network), copy, {})
+    assert caught.value.details[0] == "OPERATION_NOT_ALLOWED"
+    src.VM.start(vm, False, False)
+    for options in (copy, {**copy, "force": "true"}):  # xenia copies only a Halted VM, even with force
+        dest, dst_network = _dest(dst)
+        with pytest.raises(XenAPI.Failure) as caught:
+            src.VM.assert_can_migrate(vm, dest, True, dict.fromkeys(disks, sr), _vif_map(src, vm, dst_network), options, {})
+        assert caught.value.details == ["VM_BAD_POWER_STATE", vm, "halted", "running"]
+        with pytest.raises(XenAPI.Failure) as caught:
+            src.VM.migrate_send(vm, dest, True, dict.fromkeys(disks, sr), _vif_map(src, vm, dst_network), options, {})
+        assert caught.value.details == ["VM_BAD_POWER_STATE", vm, "halted", "running"]
+    assert src.VM.get_power_state(vm) == "Running"
+    src.VM.hard_shutdown(vm)
+
+
 def test_a_suspended_vm_moves_with_its_suspend_image_and_resumes_there(apis: tuple[Any, Any]) -> None:
     src, dst = apis
     vm, disks = _halted_vm_with_a_disk(src, "suspended-mover")

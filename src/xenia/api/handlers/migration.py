@@ -34,7 +34,7 @@ async def migrate_receive(call: Call, host: str, network: str, options: dict[str
 async def assert_can_migrate(call: Call, vm: str, dest: dict[str, str], live: bool, vdi_map: dict[str, str],
                              vif_map: dict[str, str], options: dict[str, str], vgpu_map: dict[str, str]) -> None:  # fmt: skip
     lifecycle.require(vm, call.db.get("VM", vm), "migrate_send")
-    migrations(call).check(vm, dest, vdi_map, vif_map)
+    migrations(call).check(vm, dest, vdi_map, vif_map, options)
 
 
 @handler("VM.migrate_send")
