@@ -28,7 +28,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from _common import run_as_subreaper
+from _common import load_average, run_as_subreaper
 
 from xenia.drivers.base import DiskSpec, DomainSpec, DriverConfig
 from xenia.drivers.qemu import QemuDriver
@@ -83,13 +83,15 @@ async def main() -> None:
         await console.close()
         rows_order = (("memory only (shared disk)", False), ("with the disk (block mirror)", True))
         rows: dict[str, list[MigrationResult]] = {label: [] for label, _ in rows_order}
+        started_load = load_average()
         at, img = 0, 0  # the host the VM runs on, the image that holds its disk
         for _ in range(args.moves):
             for label, disks in rows_order:
                 img = 1 - img if disks else img  # a mirrored disk lands in the other image
                 rows[label].append(await _move(hosts[at], hosts[1 - at], specs[img], disks=disks))
                 at = 1 - at
-        print(f"QEMU live migration of a booted 256 MiB guest writing to its disk, {args.moves} moves each:")
+        print(f"QEMU live migration of a booted 256 MiB guest writing to its disk, {args.moves} moves each "
+              f"({started_load} at the start, {load_average()} at the end):")  # fmt: skip
         print(f"  {'path':<30} {'QEMU downtime ms (median, max)':>32} {'library downtime ms':>20} {'total s':>8}")
         for label, results in rows.items():
             qemu = [float(r.switch.get("qemu_downtime_ms") or 0) for r in results]
