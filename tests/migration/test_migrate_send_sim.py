@@ -88,9 +88,9 @@ def test_a_running_vm_moves_with_its_configuration(apis: tuple[Any, Any]) -> Non
     with pytest.raises(XenAPI.Failure) as gone:
         src.VM.get_by_uuid(uuid)
     assert gone.value.details[0] == "UUID_INVALID"
-    # and back again: the VM is an ordinary VM on its new host
+    # and back again: the VM is an ordinary VM on its new host (its memory compressed: xapi's option)
     back, src_network = _dest(src)
-    home = dst.VM.migrate_send(new, back, True, {}, _vif_map(dst, new, src_network), {}, {})
+    home = dst.VM.migrate_send(new, back, True, {}, _vif_map(dst, new, src_network), {"compress": "true"}, {})
     assert src.VM.get_power_state(home) == "Running"
 
 

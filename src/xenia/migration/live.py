@@ -226,6 +226,8 @@ async def migrate(
             raise MigrationError(Phase.CONNECT, "connection_lost", f"cannot reach {address[0]}:{address[1]}: {exc}", cause=exc) from exc
         writer = conn
         out = FrameWriter(conn, options.bucket())
+        if options.compress:
+            out.compress()
         reader_task = asyncio.create_task(run.read_peer(reader))
         await _io(run, out.send(Kind.HELLO, {"token": token, **hello}))
         run.ready = (await run.reply(Kind.READY, CONNECT_TIMEOUT * 3)).json()

@@ -64,6 +64,8 @@ class MigrationOptions:
     :param cancel: a token another task may use to cancel.
     :param max_iterations: pre-copy passes before the switch-over is forced anyway
         (QEMU keeps iterating; xenia bounds it so a guest dirtying faster than the link still moves).
+    :param compress: a live migration's memory goes zstd-compressed (xapi's ``compress``); the
+        cap counts the compressed bytes, those on the wire.
     """
 
     bandwidth: float | None = None
@@ -74,6 +76,7 @@ class MigrationOptions:
     progress: ProgressCallback | None = None
     cancel: CancelToken = field(default_factory=CancelToken)
     max_iterations: int = 30
+    compress: bool = False
 
     def bucket(self) -> TokenBucket:
         return self.limiter if self.limiter is not None else TokenBucket(self.bandwidth)

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from xenia.migration.stream import Frame, FrameError, Kind, encode, read_frame, read_header
+from xenia.migration.stream import Frame, FrameError, Kind, decompress, encode, read_frame, read_header
 
 __all__ = ["HELLO_TIMEOUT", "TICKET_TTL", "Receiver", "Sink", "SinkFactory", "Ticket"]
 
@@ -339,14 +339,14 @@ async def _stream_data(reader: asyncio.StreamReader, length: int, sink: Sink) ->
 
 
 #: the frames that carry bytes to the sink, and the sink's method for each
-_BULK = {Kind.DATA: "data", Kind.DISK: "disk", Kind.NBD: "nbd"}
+_BULK = {Kind.DATA: "data", Kind.DATA_ZSTD: "data", Kind.DISK: "disk", Kind.NBD: "nbd"}
 
 
 async def _bulk(sink: Sink, frame: Frame) -> None:
     method = getattr(sink, _BULK[frame.kind], None)
     if method is None:
         raise FrameError(f"this sink takes no {frame.kind.name} frames")
-    await method(frame.payload)
+    await method(decompress(frame.payload) if frame.kind is Kind.DATA_ZSTD else frame.payload)
 
 
 class _NbdRoute:

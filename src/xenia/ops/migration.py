@@ -457,6 +457,7 @@ class Migrations:
             uuid = db.get("VM", vm)["uuid"]
             host, _, port = dest[DEST_RECEIVER].rpartition(":")
             opts = _options(options)
+            opts.compress = _compressed(db, options, dest.get("host", "") == self.host)
             opts.progress = _progress_to(task)
             opts.cancel = _TaskCancel(task)
             power_state = db.get("VM", vm)["power_state"]
@@ -530,6 +531,18 @@ def _copy_checked(db: Db, vm: str, dest: dict[str, str], options: dict[str, str]
     return True
 
 
+def _compressed(db: Db, options: dict[str, str], same_host: bool) -> bool:
+    """xapi's ``use_compression``: ``compress`` as given (true/on/1, false/off/0, any case), else
+    never to the same host, else the pool's ``migration_compression``."""
+    word = options.get("compress", "").lower()
+    if word in ("true", "on", "1"):
+        return True
+    if word in ("false", "off", "0") or same_host:
+        return False
+    pools = db.refs("pool")
+    return bool(db.get("pool", pools[0])["migration_compression"]) if pools else False
+
+
 def _default_sr(db: Db) -> str:
     """This pool's default SR (where a suspend image goes when the ``vdi_map`` names none)."""
     pools = db.refs("pool")
@@ -557,8 +570,8 @@ def _file_options(bandwidth: str) -> MigrationOptions:
 
 
 def _options(options: dict[str, str]) -> MigrationOptions:
-    """xenia's ``options`` keys (xapi's ``copy`` and ``force`` are :func:`_copy_checked`'s; its ``compress``
-    is accepted and ignored)."""
+    """xenia's ``options`` keys (xapi's ``copy`` and ``force`` are :func:`_copy_checked`'s, its
+    ``compress`` :func:`_compressed`'s)."""
     try:
         out = MigrationOptions()
         if "bandwidth" in options:

@@ -13,7 +13,7 @@ import pytest
 from xenia.migration.limiter import TokenBucket
 from xenia.migration.memory import PageError, SimMemory
 from xenia.migration.pipes import read_some, write_all
-from xenia.migration.stream import MAX_FRAME, FrameError, Kind, decode_header, encode
+from xenia.migration.stream import MAX_FRAME, FrameError, Kind, decode_header, decompress, encode
 
 
 def test_frames_round_trip_and_bad_headers_are_refused() -> None:
@@ -24,6 +24,16 @@ def test_frames_round_trip_and_bad_headers_are_refused() -> None:
         decode_header(bytes([99, 0, 0, 0, 0]))
     with pytest.raises(FrameError):
         decode_header(bytes([Kind.DATA]) + (MAX_FRAME + 1).to_bytes(4, "big"))
+
+
+def test_a_compressed_frame_that_would_unpack_beyond_the_frame_limit_or_is_garbage_is_refused() -> None:
+    import zstandard
+
+    assert decompress(zstandard.ZstdCompressor().compress(b"page" * 1000)) == b"page" * 1000
+    with pytest.raises(FrameError):  # a bomb: a few KiB that would unpack to more than a frame may hold
+        decompress(zstandard.ZstdCompressor(level=1).compress(bytes(MAX_FRAME + 1)))
+    with pytest.raises(FrameError):
+        decompress(b"not zstd at all")
 
 
 def test_pages_load_on_another_host_and_corruption_is_caught() -> None:
