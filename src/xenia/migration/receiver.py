@@ -292,6 +292,8 @@ async def _next_header(
 ) -> tuple[Kind, int]:
     """The next frame's header, unless the sink's side failed first (``failed``) or nothing came
     (on the stream, nor on its ``side`` connection: a disk copied there keeps the stream alive)."""
+    if side is not None and side.task is None:
+        side = None  # offered, not attached (a source whose disks do not need it)
     if failed is None and side is None:
         return await asyncio.wait_for(read_header(reader), IDLE_TIMEOUT)
     reading = asyncio.ensure_future(read_header(reader))
