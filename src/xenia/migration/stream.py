@@ -10,8 +10,9 @@ The conversation (S = source, R = receiver)::
 
     S: HELLO {token, vm, driver, spec, memory}    R: READY {} | ERROR {code, message}
     S: DISK ... (disk images, where the caller maps disks to the destination's storage)
-    S: NBD ...  R: NBD ...  (QEMU's disk mirror, tunnelled both ways while memory is copied)
-    S: DATA ... (pre-copy passes)
+    S: NBD ...  R: NBD ...  (QEMU's disk mirror, tunnelled both ways while memory is copied; on a
+                             side connection where READY offered ``nbd_token``: :mod:`.receiver`)
+    S: DATA ... (pre-copy passes; DATA_ZSTD instead when compressed)
     S: SWITCH {state}    (source paused; last DATA sent before it)
     R: LOADED {}  | ERROR       the destination holds the VM, paused
     S: COMMIT {}                 from here the destination owns the VM
