@@ -112,7 +112,7 @@ WORK = ("ScriptDuration", "RecalcStyleDuration", "LayoutDuration")  # Chromium's
 def page_work(browser: webdriver.Chrome) -> float:
     """Seconds the page's main thread has spent so far running script, computing styles and laying out."""
     metrics = browser.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]
-    return sum(m["value"] for m in metrics if m["name"] in WORK)
+    return float(sum(m["value"] for m in metrics if m["name"] in WORK))
 
 
 def jumps(browser: webdriver.Chrome) -> tuple[float, float]:
