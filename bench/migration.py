@@ -206,6 +206,7 @@ class Move:
     paused_ms: float  #: the source QEMU's STOP event to the destination QEMU's RESUME, as the host saw them; xenia: to DONE
     cpu_s: float  #: CPU seconds of this process (and of the receiver process, xenia) during the move
     rate: float = 0.0  #: MiB/s while bytes flowed (capped runs)
+    receiver_cpu_s: float = 0.0  #: of ``cpu_s``, the receiver process's (xenia)
 
 
 class Guest:
@@ -343,7 +344,8 @@ class Guest:
         cpu = time.process_time() - cpu
         unwatch()
         assert "received" in json.loads(await receiver.stdout.readline())
-        cpu += _cpu_seconds(receiver.pid) - child_cpu  # before it exits (closing its driver)
+        child_cpu = _cpu_seconds(receiver.pid) - child_cpu  # before it exits (closing its driver)
+        cpu += child_cpu
         assert await receiver.wait() == 0
         await dst.open()  # adopts the domain the receiver left running
         new = await console_task
@@ -357,7 +359,7 @@ class Guest:
         label = f"xenia.migration, cap {cap:g} MiB/s" if cap else "xenia.migration (TCP, frames, limiter)"
         # the destination QEMU's RESUME is the receiver's to see: paused runs here to the source's DONE
         return Move(label, running - began, float(result.switch.get("qemu_downtime_ms") or 0), gap, usual,
-                    continuous, result.bytes_sent / MiB, (running - stops[-1]) * 1000, cpu, rate)  # fmt: skip
+                    continuous, result.bytes_sent / MiB, (running - stops[-1]) * 1000, cpu, rate, child_cpu)  # fmt: skip
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -384,10 +386,11 @@ def _median(values: list[float]) -> float:
 
 def _print_moves(moves: list[Move]) -> None:
     print(f"  {'path':<40} {'total s':>7} {'QEMU down ms':>12} {'paused ms':>9} {'guest gap ms':>12} {'tick ms':>7} "
-          f"{'no hole':>7} {'MiB sent':>8} {'CPU s':>6}")  # fmt: skip
+          f"{'no hole':>7} {'MiB sent':>8} {'CPU s':>6} {'of which receiver':>17}")  # fmt: skip
     for m in moves:
         print(f"  {m.path:<40} {m.total:>7.2f} {m.qemu_downtime_ms:>12.0f} {m.paused_ms:>9.0f} {m.guest_gap_ms:>12.0f} "
-              f"{m.tick_ms:>7.1f} {'yes' if m.continuous else 'NO':>7} {m.sent_mib:>8.1f} {m.cpu_s:>6.2f}")  # fmt: skip
+              f"{m.tick_ms:>7.1f} {'yes' if m.continuous else 'NO':>7} {m.sent_mib:>8.1f} {m.cpu_s:>6.2f} "
+              f"{m.receiver_cpu_s:>17.2f}")  # fmt: skip
 
 
 async def qemu_guest(base: Path, memory: int, rounds: int, caps: bool) -> None:

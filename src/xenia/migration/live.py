@@ -211,6 +211,7 @@ async def migrate(
     loop = asyncio.get_running_loop()
     timer = loop.call_later(options.timeout, run.expire) if options.timeout is not None else None
     writer: asyncio.StreamWriter | None = None
+    out: FrameWriter | None = None
     reader_task: asyncio.Task[None] | None = None
     paused_at: float | None = None
     committed = False
@@ -283,10 +284,17 @@ async def migrate(
             timer.cancel()
         if reader_task is not None:
             reader_task.cancel()
-        if writer is not None:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+        await _hang_up(out, writer)
+
+
+async def _hang_up(out: FrameWriter | None, writer: asyncio.StreamWriter | None) -> None:
+    """Close the connection to the receiver (and the frame writer's duplicate of its descriptor)."""
+    if out is not None:
+        out.close()
+    if writer is not None:
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
 
 
 async def _step(run: Run, coro: Any) -> Any:

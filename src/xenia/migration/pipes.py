@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import os
 
-__all__ = ["read_some", "write_all"]
+__all__ = ["read_some", "wait_ready", "write_all"]
 
 
-async def _ready(fd: int, *, write: bool) -> None:
+async def wait_ready(fd: int, *, write: bool) -> None:
+    """Until the non-blocking ``fd`` is readable (or writable, ``write``), by the loop's readiness
+    callback. ``fd`` must not be a transport's own descriptor (the loop refuses: duplicate it)."""
     loop = asyncio.get_running_loop()
     ready: asyncio.Future[None] = loop.create_future()
 
@@ -40,7 +42,7 @@ async def read_some(fd: int, size: int) -> bytes:
         try:
             return os.read(fd, size)
         except BlockingIOError:
-            await _ready(fd, write=False)
+            await wait_ready(fd, write=False)
 
 
 async def write_all(fd: int, data: bytes) -> None:
@@ -50,4 +52,4 @@ async def write_all(fd: int, data: bytes) -> None:
         try:
             view = view[os.write(fd, view) :]
         except BlockingIOError:
-            await _ready(fd, write=True)
+            await wait_ready(fd, write=True)

@@ -37,9 +37,9 @@ from xenia.drivers.qemu.domain import Domain
 from xenia.drivers.qemu.qmp import Event, Runstate
 from xenia.drivers.specjson import spec_from_json, spec_to_json
 from xenia.migration.live import Run
-from xenia.migration.pipes import read_some, write_all
+from xenia.migration.pipes import wait_ready, write_all
 from xenia.migration.qemudisks import DiskExport, DiskMirror, mirrored_disks
-from xenia.migration.stream import FrameWriter, Kind
+from xenia.migration.stream import FrameWriter, Kind, pipe_available
 from xenia.migration.tunnel import Tunnel
 
 __all__ = ["QemuSink", "QemuSource"]
@@ -166,14 +166,17 @@ class QemuSource:
         run.meter.report()
 
     async def _relay(self, read_fd: int, out: FrameWriter, run: Run) -> None:
-        """QEMU's pipe → DATA frames, until QEMU closes its end (read on the loop: :mod:`.pipes`)."""
+        """QEMU's pipe → DATA frames, until QEMU closes its end. The pipe is waited on by the loop
+        (:mod:`.pipes`) and each frame is what it holds then (up to the frame size), handed to
+        the connection by :meth:`FrameWriter.send_pipe` (``splice(2)``: the bytes never enter Python)."""
         rate = out.limiter.rate
         size = CHUNK if rate is None else max(64 << 10, min(CHUNK, int(rate * FRAME_SECONDS)))
         while True:
-            chunk = await read_some(read_fd, size)
-            if not chunk:
+            await wait_ready(read_fd, write=False)
+            held = pipe_available(read_fd)
+            if not held:  # readable and empty: QEMU closed its end
                 return
-            sent = await out.send(Kind.DATA, chunk)
+            sent = await out.send_pipe(Kind.DATA, read_fd, min(held, size))
             run.sent(sent, run.meter.bytes_remaining)
 
     async def switch_over(self, out: FrameWriter, run: Run) -> dict[str, Any]:
@@ -254,6 +257,7 @@ class QemuSink:
         self._write_fd: int | None = None
         self._launch: asyncio.Task[Any] | None = None
         self._running = False
+        self._domid = -1
         self._reply: Any = None
         self._export: DiskExport | None = None
         self._tunnel: Tunnel | None = None
@@ -326,11 +330,19 @@ class QemuSink:
         await self._tunnel.feed(payload)
 
     async def data(self, payload: bytes) -> None:
+        await write_all(self._live_pipe(), payload)
+
+    def data_pipe(self) -> int:
+        """The pipe to the destination QEMU's ``-incoming``, for the receiver to splice DATA into."""
+        return self._live_pipe()
+
+    def _live_pipe(self) -> int:
+        """The write end of QEMU's pipe, unless QEMU has stopped reading it (its launch ended)."""
         assert self._write_fd is not None and self._launch is not None
         if self._launch.done():
             self._launch.result()
             raise BackendFailure("the destination QEMU stopped reading the stream")
-        await write_all(self._write_fd, payload)
+        return self._write_fd
 
     async def load(self, state: dict[str, Any]) -> dict[str, Any]:
         assert self._launch is not None
@@ -342,13 +354,14 @@ class QemuSink:
             await self._export.stop()
             self._export = self._tunnel = None
         self._running = bool(state.get("running"))
+        self._domid = dom_state.domid
         return {"domid": dom_state.domid}
 
     async def commit(self) -> dict[str, Any]:
         if self._running:
             await self.driver.vm.unpause(self.vm_uuid)
-        state = await self.driver.vm.get_state(self.vm_uuid)
-        return {"domid": state.domid}
+        # the domid is the loaded domain's: DONE goes at once, not after three more QMP queries
+        return {"domid": self._domid}
 
     async def abort(self) -> None:
         if self._write_fd is not None:

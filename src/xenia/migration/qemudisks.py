@@ -70,6 +70,7 @@ class DiskMirror:
         self._tunnel: Tunnel | None = None
         #: the side connection to the receiver that carries the NBD frames, and its reader
         self._side: asyncio.StreamWriter | None = None
+        self._side_frames: FrameWriter | None = None
         self._side_reader: asyncio.Task[None] | None = None
         #: the final event of each job that ended (BLOCK_JOB_COMPLETED, _CANCELLED or _ERROR)
         self._ended: dict[str, Event] = {}
@@ -115,7 +116,7 @@ class DiskMirror:
             return None
         reader, writer = await asyncio.wait_for(asyncio.open_connection(*run.address), CONNECT_TIMEOUT)
         self._side = writer
-        frames = FrameWriter(writer, out.limiter)
+        frames = self._side_frames = FrameWriter(writer, out.limiter)
         await frames.send(Kind.HELLO, {"token": token, "attach": "nbd"})
         answer = await asyncio.wait_for(read_frame(reader), CONNECT_TIMEOUT)
         if answer.kind is not Kind.READY:
@@ -217,6 +218,9 @@ class DiskMirror:
             with contextlib.suppress(BaseException):
                 await self._side_reader
             self._side_reader = None
+        if self._side_frames is not None:
+            self._side_frames.close()  # its duplicate of the socket's descriptor
+            self._side_frames = None
         if self._side is not None:
             self._side.close()
             self._side = None

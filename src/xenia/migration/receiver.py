@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from xenia.migration.splicing import SpliceReader, splice_server
 from xenia.migration.stream import Frame, FrameError, Kind, decompress, encode, read_frame, read_header
 
 __all__ = ["HELLO_TIMEOUT", "TICKET_TTL", "Receiver", "Sink", "SinkFactory", "Ticket"]
@@ -61,7 +62,9 @@ class Sink(Protocol):
 
     # A sink whose memory stream is a plain byte stream (QEMU's) may set ``streams_data = True``:
     # its ``data`` then takes each DATA frame's payload in pieces as they arrive, so they go on to
-    # the destination at once, without a frame's bytes first gathered and copied into one.
+    # the destination at once, without a frame's bytes first gathered and copied into one. Such a
+    # sink may also have ``def data_pipe(self) -> int | None``: a non-blocking pipe the receiver
+    # moves the payload into itself, from the socket (``splice``), raising if the sink has failed.
     # A sink may also have ``async def disk(self, payload: bytes) -> None`` for DISK frames, and
     # ``async def nbd(self, payload: bytes) -> None`` for NBD frames with ``def bind(self, reply)``
     # that the receiver calls before ``accept`` with ``reply(payload)``, which sends an NBD frame back.
@@ -105,7 +108,7 @@ class Receiver:
         self._sides: dict[str, _Side] = {}
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, *self._bind, limit=READ_LIMIT)
+        self._server = await splice_server(self._serve, *self._bind, limit=READ_LIMIT)
 
     @property
     def address(self) -> tuple[str, int]:
@@ -161,6 +164,8 @@ class Receiver:
             await self._stream(reader, writer)
         finally:
             self._streams.discard(task)
+            if isinstance(reader, SpliceReader):
+                reader.close()
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
@@ -331,7 +336,14 @@ async def _control(
 
 
 async def _stream_data(reader: asyncio.StreamReader, length: int, sink: Sink) -> None:
-    """A DATA frame's ``length`` bytes to a streaming sink, piece by piece as they arrive."""
+    """A DATA frame's ``length`` bytes to a streaming sink, piece by piece as they arrive; into
+    the sink's pipe by ``splice(2)`` where it has one (``data_pipe``) and the reader can."""
+    data_pipe: Callable[[], int | None] | None = getattr(sink, "data_pipe", None)
+    pipe = data_pipe() if isinstance(reader, SpliceReader) and data_pipe is not None else None
+    if pipe is not None:
+        assert isinstance(reader, SpliceReader)
+        await reader.splice_into(pipe, length, sink.data)
+        return
     while length:
         piece = await reader.read(min(length, READ_LIMIT))
         if not piece:

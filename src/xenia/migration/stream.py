@@ -24,30 +24,36 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import fcntl
+import os
 import socket
 import struct
+import sys
+import termios
 from typing import Any, Protocol
 
 import orjson
 import zstandard
 
 from xenia.migration.limiter import TokenBucket
+from xenia.migration.pipes import wait_ready
 
 __all__ = ["MAX_FRAME", "ByteSink", "Frame", "FrameError", "FrameWriter", "Kind", "decode_header", "decompress",
-           "encode", "encode_header", "read_frame", "read_header"]  # fmt: skip
+           "encode", "encode_header", "pipe_available", "read_frame", "read_header"]  # fmt: skip
 
 _HEADER = struct.Struct(">BI")
 #: Larger frames are refused: a peer cannot make the receiver allocate without bound.
 MAX_FRAME = 16 << 20
-#: Bytes a socket's transport may hold before :meth:`FrameWriter.send` waits for it to drain
-#: (asyncio's default is 64 KiB), and the socket's send buffer, fixed at as much (the kernel's
-#: autotuning grows it to several megabytes). As large as QEMU's pipe (:data:`.qemu.PIPE_SIZE`):
+#: The socket's send buffer, fixed (the kernel's autotuning grows it to several megabytes): what
+#: :class:`FrameWriter` may have written before a write waits for the socket. As large as QEMU's pipe (:data:`.qemu.PIPE_SIZE`):
 #: at 256 KiB the relay woke four times as often and a 256 MiB guest took 1.5 times as long as
 #: QEMU's own stream through a bare relay; not more, as what is buffered when the source stops the
 #: guest must still reach and be loaded by the destination, lengthening the downtime.
 WRITE_BUFFER = 1 << 20
 #: payloads up to this size go out joined to their header in one write (one send, one segment)
 _JOIN_BELOW = 64 << 10
+#: splice(2) without blocking on the pipe, moving its pages where the kernel can
+_SPLICE_FLAGS = os.SPLICE_F_MOVE | os.SPLICE_F_NONBLOCK
 
 
 class Kind(enum.IntEnum):
@@ -148,19 +154,35 @@ class ByteSink(Protocol):
 
 
 class FrameWriter:
-    """Writes frames to a stream, every byte through the rate limiter, counting what went."""
+    """Writes frames to a stream, every byte through the rate limiter, counting what went.
+
+    Over a socket the frames are written to the socket itself (a duplicate of its descriptor, so
+    the event loop's transport, which keeps reading the receiver's replies, is not disturbed),
+    not through the transport's buffer: :meth:`send_pipe` can then hand a pipe's bytes to the
+    socket with ``splice(2)``, inside the kernel, without their ever being read into Python. One
+    frame is written at a time (a lock): a frame spliced in several steps is not interleaved with
+    another writer's (the tunnelled disk mirror's NBD frames).
+    """
 
     def __init__(self, writer: ByteSink, limiter: TokenBucket) -> None:
         self.writer = writer
         self.limiter = limiter
         self.bytes_written = 0
         self._zstd: zstandard.ZstdCompressor | None = None
+        self._lock = asyncio.Lock()
+        #: the socket's descriptor, duplicated (None: not a socket; frames go through ``writer``)
+        self._fd: int | None = None
         transport = getattr(writer, "transport", None)
-        if transport is not None:
-            transport.set_write_buffer_limits(high=WRITE_BUFFER, low=WRITE_BUFFER // 4)
-            sock = transport.get_extra_info("socket")
-            if sock is not None:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, WRITE_BUFFER)
+        sock = transport.get_extra_info("socket") if transport is not None else None
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, WRITE_BUFFER)
+            self._fd = os.dup(sock.fileno())  # non-blocking: the flag belongs to the shared file description
+
+    def close(self) -> None:
+        """Let go of the socket's duplicate descriptor (the connection itself is the caller's)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def compress(self, level: int = 1) -> None:
         """From now on DATA frames go as :data:`Kind.DATA_ZSTD` (level 1: the stream is CPU-bound)."""
@@ -174,13 +196,68 @@ class FrameWriter:
             header = encode_header(kind, len(payload))
             size = len(header) + len(payload)
             await self.limiter.acquire(size)
-            self.writer.write(header)
-            self.writer.write(payload)
+            async with self._lock:
+                await self._write(header)
+                await self._write(payload)
         else:
             data = encode(kind, payload)
             size = len(data)
             await self.limiter.acquire(size)
-            self.writer.write(data)
-        await self.writer.drain()
+            async with self._lock:
+                await self._write(data)
         self.bytes_written += size
         return size
+
+    async def send_pipe(self, kind: Kind, pipe: int, length: int) -> int:
+        """A frame whose payload is the next ``length`` bytes of the non-blocking pipe ``pipe``,
+        which holds them already (``FIONREAD``) and which nobody else reads. Over a socket they go
+        by ``splice(2)``; otherwise, or compressed, they are read and written as :meth:`send` does."""
+        if self._fd is None or self._zstd is not None:
+            return await self.send(kind, await _read_pipe(pipe, length))
+        header = encode_header(kind, length)
+        size = len(header) + length
+        await self.limiter.acquire(size)
+        async with self._lock:
+            await self._write(header)
+            while length:
+                try:
+                    length -= os.splice(pipe, self._fd, length, flags=_SPLICE_FLAGS)
+                except BlockingIOError:  # the socket is full (the pipe holds the bytes)
+                    await wait_ready(self._fd, write=True)
+        self.bytes_written += size
+        return size
+
+    async def _write(self, data: bytes) -> None:
+        if self._fd is None:
+            self.writer.write(data)
+            await self.writer.drain()
+            return
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[os.write(self._fd, view) :]
+            except BlockingIOError:
+                await wait_ready(self._fd, write=True)
+
+
+async def _read_pipe(pipe: int, length: int) -> bytes:
+    """Exactly ``length`` bytes the non-blocking ``pipe`` holds already."""
+    parts = []
+    while length:
+        try:
+            part = os.read(pipe, length)
+        except BlockingIOError:
+            await wait_ready(pipe, write=False)
+            continue
+        if not part:
+            raise FrameError("the pipe ended before the bytes it held were read")
+        parts.append(part)
+        length -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def pipe_available(fd: int) -> int:
+    """Bytes a pipe holds now (``FIONREAD``)."""
+    buf = bytearray(4)
+    fcntl.ioctl(fd, termios.FIONREAD, buf)
+    return int.from_bytes(buf, sys.byteorder)
