@@ -80,6 +80,10 @@ class QemuSource:
         self._mirror: DiskMirror | None = None
         #: set by QEMU's MIGRATION events (status changes): the loops wake at once, not at the next poll
         self._status_changed = asyncio.Event()
+        #: the status the last MIGRATION event gave (None: none yet)
+        self._event_status: str | None = None
+        #: the SWITCH payload; QEMU's downtime figure joins it at :meth:`release`
+        self._switch: dict[str, Any] = {}
         self._detach: Callable[[], None] | None = None
 
     async def prepare(self) -> dict[str, Any]:
@@ -124,6 +128,8 @@ class QemuSource:
         self._started = True
         forced = False
         while True:
+            if self._event_status == "pre-switchover":
+                return  # the guest is stopped and waits: no query-migrate round trip inside the pause
             info = await self._query(dom)
             self._progress(info, run)
             if self._mirror is not None:
@@ -144,6 +150,8 @@ class QemuSource:
 
     def _on_event(self, event: Event) -> None:
         if event.name == "MIGRATION":
+            status = event.data.get("status")
+            self._event_status = status if isinstance(status, str) else None
             self._status_changed.set()
 
     async def _query(self, dom: Domain) -> dict[str, Any]:
@@ -186,12 +194,18 @@ class QemuSource:
         await dom.execute("migrate-continue", {"state": "pre-switchover"})
         assert self._pump is not None
         await self._pump  # every byte of the stream is on the wire
-        while (info := await self._query(dom)).get("status") not in _FINAL:
+        # QEMU's completion is known from its event, which comes before it closes the pipe; a
+        # query-migrate only if the event did not say (it was missed, or the migration failed)
+        while self._event_status != "completed":
+            status = (await self._query(dom)).get("status")
+            if status in _FINAL:
+                if status != "completed":
+                    raise BackendFailure(f"QEMU's migration is {status} after the switch-over")
+                break
             await self._next_status(POLL)
-        if info.get("status") != "completed":
-            raise BackendFailure(f"QEMU's migration is {info.get('status')} after the switch-over")
         self._close()
-        return {"running": self.was_running, "qemu_downtime_ms": info.get("downtime")}
+        self._switch = {"running": self.was_running}
+        return self._switch
 
     def _close(self) -> None:
         if self._detach is not None:
@@ -234,6 +248,11 @@ class QemuSource:
         await self._stop()
 
     async def release(self) -> None:
+        # QEMU's own downtime figure, asked now rather than while the guest waited for the
+        # switch-over to finish; it joins the switch-over's state (the result's ``switch``)
+        with contextlib.suppress(Exception):
+            info = await self.driver.domain(self.vm_uuid).execute("query-migrate")
+            self._switch["qemu_downtime_ms"] = info.get("downtime")
         if self._mirror is not None:
             await self._mirror.detach()
             self._mirror = None
@@ -359,7 +378,11 @@ class QemuSink:
 
     async def commit(self) -> dict[str, Any]:
         if self._running:
-            await self.driver.vm.unpause(self.vm_uuid)
+            # ``cont`` at once: the domain stands paused, as load saw it (the driver's unpause
+            # would ask QEMU its status first, one more round trip while the guest waits)
+            dom = self.driver.domain(self.vm_uuid)
+            async with dom.lock:
+                await dom.execute("cont")
         # the domid is the loaded domain's: DONE goes at once, not after three more QMP queries
         return {"domid": self._domid}
 
