@@ -83,7 +83,11 @@ class SpliceReader(asyncio.StreamReader):
 
 
 async def splice_server(
-    client_connected: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]], host: str, port: int, *, limit: int
+    client_connected: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+    host: str,
+    port: int,
+    *,
+    limit: int,
 ) -> asyncio.Server:
     """:func:`asyncio.start_server` whose readers are :class:`SpliceReader`."""
     loop = asyncio.get_running_loop()
