@@ -43,10 +43,10 @@ TICKET_TTL = 300.0
 IDLE_TIMEOUT = 300.0
 #: The stream reader's buffer limit (it reads up to twice as much ahead) and the socket's receive
 #: buffer, fixed: above asyncio's 64 KiB, so a frame is read in few steps, each pausing and resuming
-#: the socket (as large as the sender's :data:`~.stream.WRITE_BUFFER`, for the same reason); below
+#: the socket (as large as the sender's :data:`~.stream.WRITE_BUFFER`, for the same reasons); below
 #: what the kernel's autotuning reaches (several megabytes): whatever is buffered when the source
 #: stops the guest must still be loaded by the destination, lengthening the downtime.
-READ_LIMIT = 1 << 20
+READ_LIMIT = 2 << 20
 
 
 class Sink(Protocol):

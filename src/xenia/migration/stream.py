@@ -45,11 +45,14 @@ _HEADER = struct.Struct(">BI")
 #: Larger frames are refused: a peer cannot make the receiver allocate without bound.
 MAX_FRAME = 16 << 20
 #: The socket's send buffer, fixed (the kernel's autotuning grows it to several megabytes): what
-#: :class:`FrameWriter` may have written before a write waits for the socket. As large as QEMU's pipe (:data:`.qemu.PIPE_SIZE`):
-#: at 256 KiB the relay woke four times as often and a 256 MiB guest took 1.5 times as long as
-#: QEMU's own stream through a bare relay; not more, as what is buffered when the source stops the
-#: guest must still reach and be loaded by the destination, lengthening the downtime.
-WRITE_BUFFER = 1 << 20
+#: :class:`FrameWriter` may have written before a write waits for the socket. Twice QEMU's pipe
+#: (:data:`.qemu.PIPE_SIZE`): at 256 KiB a 256 MiB guest took 1.5 times as long as QEMU's own
+#: stream through a bare relay; with the stream spliced, 1 MiB still left the relay's four stages
+#: (two pipes, two processes) waiting on each other on a loaded machine (total 1.4-1.9 times the
+#: floor's at load 8-9), 2 MiB took 1.08 and 4 MiB 0.93 in runs just after, but the bytes buffered
+#: when the source stops the guest must still reach and be loaded by the destination: 4 MiB made
+#: the pause 80 ms longer than the floor's, 2 MiB 55 ms (``bench/migration.py``).
+WRITE_BUFFER = 2 << 20
 #: payloads up to this size go out joined to their header in one write (one send, one segment)
 _JOIN_BELOW = 64 << 10
 #: splice(2) without blocking on the pipe, moving its pages where the kernel can
