@@ -24,9 +24,11 @@ from xenia.migration.pipes import wait_ready
 __all__ = ["SpliceReader", "splice_server"]
 
 _SPLICE_FLAGS = os.SPLICE_F_MOVE | os.SPLICE_F_NONBLOCK
-#: Bytes the transport reads at once (its default is 256 KiB): when it reads a frame's header it
-#: reads this much of the payload with it, which goes through Python instead of ``splice``; at
-#: 256 KiB that was a quarter of every 1 MiB DATA frame of QEMU's stream.
+#: Bytes the transport reads at once once a stream splices (its default is 256 KiB): when it reads a
+#: frame's header it reads this much of the payload with it, which goes through Python instead of
+#: ``splice``; at 256 KiB that was a quarter of every 1 MiB DATA frame of QEMU's stream. Streams
+#: that never splice (the simulator's, the disks' side connections) keep the default: at 64 KiB
+#: their frames took four times the reads.
 READ_AHEAD = 64 << 10
 
 
@@ -34,11 +36,6 @@ class SpliceReader(asyncio.StreamReader):
     """:class:`asyncio.StreamReader` plus :meth:`splice_into`."""
 
     _raw: int | None = None
-
-    def set_transport(self, transport: asyncio.BaseTransport) -> None:
-        super().set_transport(transport)
-        if hasattr(transport, "max_size"):  # the selector transport's bytes per recv (256 KiB)
-            transport.max_size = READ_AHEAD
 
     async def splice_into(self, pipe: int, length: int, head: Callable[[bytes], Awaitable[None]]) -> None:
         """The stream's next ``length`` bytes into the non-blocking ``pipe``: first those the reader
@@ -52,6 +49,8 @@ class SpliceReader(asyncio.StreamReader):
         if self._raw is None:
             # a duplicate: the loop lets nobody but the transport wait on the transport's descriptor
             self._raw = os.dup(transport.get_extra_info("socket").fileno())
+            if hasattr(transport, "max_size"):  # this stream splices: read little ahead from now on
+                transport.max_size = READ_AHEAD
         transport.pause_reading()
         try:
             buffer: bytearray = self._buffer  # type: ignore[attr-defined]
