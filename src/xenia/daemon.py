@@ -347,10 +347,18 @@ class Daemon:
             self.app.db.backend.close()
 
     async def run(self) -> None:
-        await self.start()
-        # what start-up loaded (the db, the store, adopted domains) lives as long as the daemon: out of
-        # the cyclic collector's full passes, which otherwise walk it all and stall every client
-        gc.freeze()
+        # start-up builds millions of objects that live as long as the daemon (the db, the store's
+        # tree, adopted domains) and makes next to no cyclic garbage: the collector's passes over
+        # them while they are being built cost more than building them (a store snapshot of 10 000
+        # domains: 340 000 nodes in 1.8 s with it, 0.2 s without; issue 12)
+        gc.disable()
+        try:
+            await self.start()
+        finally:
+            # what start-up loaded lives as long as the daemon: out of the cyclic collector's full
+            # passes, which otherwise walk it all and stall every client
+            gc.freeze()
+            gc.enable()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)

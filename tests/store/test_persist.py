@@ -156,9 +156,73 @@ def test_a_snapshot_bigger_than_one_piece_is_one_json_object_that_restores_the_t
     e.request(s, "set_perms", "/many/3", parse_perms([b"n5", b"r0"]))
     assert journal.compact(e).startswith(f"snapshot of {len(e.snapshot())} nodes")
     snap = orjson.loads(journal.snapshot_path(e.head.seq).read_bytes())
-    assert snap["seq"] == e.head.seq and len(snap["nodes"]) == len(e.snapshot()) > Journal.SNAPSHOT_PIECE
+    assert snap["seq"] == e.head.seq and len(snap["nodes"]) == 4 * len(e.snapshot()) > 4 * Journal.SNAPSHOT_PIECE
     loaded = Engine()
     Journal(tmp_path).load(loaded)
     assert loaded.snapshot() == e.snapshot()
     s2 = loaded.open_session(lambda p, t: None)
     assert loaded.request(s2, "directory", "/many/3") == e.request(s, "directory", "/many/3")
+
+
+def _written_engine(tmp_path: Path) -> tuple[Engine, Journal]:
+    """An engine with nested, binary, re-owned and big (persistent-map) directories, journaled."""
+    from xenia.store.perms import parse_perms
+
+    e = Engine()
+    journal = Journal(tmp_path)
+    journal.load(e)
+    s = e.open_session(lambda p, t: None)
+    for i in range(150):  # past BIG: the children live in a hash map, their order in the stamps
+        e.request(s, "write", f"/local/domain/{i}/name", f"vm-{i}".encode())
+    e.request(s, "write", "/local/domain/7/data", b"\x00\xff")
+    e.request(s, "set_perms", "/local/domain/7", parse_perms([b"n7", b"r0"]))
+    return e, journal
+
+
+def test_a_snapshot_of_the_previous_format_still_loads(tmp_path: Path) -> None:
+    """A state directory written by format 2 (a [path, value, ACL] list per node) restores the same
+    tree, order, owners and indices, and the next snapshot is written in the current format."""
+    import orjson
+
+    from xenia.store.persist import FORMAT
+
+    e, journal = _written_engine(tmp_path)
+    journal.compact(e)
+    nodes = [[p, v.decode("latin-1"), [str(x) for x in perms]] for p, v, perms in e.snapshot()]
+    old = {"format": 2, "seq": e.head.seq, "time": e.head.time, "state": e.state(), "nodes": nodes}
+    journal.snapshot_path(e.head.seq).write_bytes(orjson.dumps(old))
+    loaded = Engine()
+    again = Journal(tmp_path, defer_bytes=0)  # the newest snapshot, the one rewritten
+    again.load(loaded)
+    assert loaded.snapshot() == e.snapshot()
+    assert dict(loaded.head.root.owned) == dict(e.head.root.owned) == {7: 1}
+    assert loaded.lookup_name("vm-149") == (149,)
+    s = loaded.open_session(lambda p, t: None)
+    assert list(loaded.request(s, "directory", "/local/domain")) == [str(i) for i in range(150)]
+    loaded.request(s, "write", "/more", b"1")
+    again.compact(loaded)
+    assert orjson.loads(again.snapshot_path(loaded.head.seq).read_bytes())["format"] == FORMAT == 3
+
+
+@pytest.mark.parametrize("counts", ["more", "fewer", "twin"])
+def test_a_snapshot_whose_child_counts_make_no_tree_stops_the_start(tmp_path: Path, counts: str) -> None:
+    """Child counts that claim more nodes than follow, leave nodes over, or give a directory two
+    children of one name: an unreadable snapshot (JournalError), never a tree silently different."""
+    import orjson
+
+    from xenia.store.persist import JournalError
+
+    e, journal = _written_engine(tmp_path)
+    journal.compact(e)
+    path = journal.snapshot_path(e.head.seq)
+    snap = orjson.loads(path.read_bytes())
+    flat = snap["nodes"]
+    if counts == "more":
+        flat[3] += 1
+    elif counts == "fewer":
+        flat[3] -= 1
+    else:  # /local/domain/149 named as its sibling 148 (the last four nodes: 148, its name, 149, its name)
+        flat[-8] = flat[-16]
+    path.write_bytes(orjson.dumps(snap))
+    with pytest.raises(JournalError, match="unreadable snapshot"):
+        Journal(tmp_path, defer_bytes=0).load(Engine())  # the newest snapshot, the one rewritten

@@ -706,8 +706,12 @@ class Engine:
             ed.load(nodes)
         except ValueError:  # not in pre-order (hand-made): the slower path that takes any order
             ed.put_many([(paths.split(path), value, perms) for path, value, perms in nodes])
+        self.restore_root(seq, ed.freeze(), state, when)
+
+    def restore_root(self, seq: int, root: Root, state: dict[str, Any], when: float | None = None) -> None:
+        """Start from a snapshot already built into ``root`` (see :meth:`restore`)."""
         self._seq = seq
-        self.head = Commit(seq, ed.freeze(), time.time() if when is None else when, 0, 0, "restored from snapshot")
+        self.head = Commit(seq, root, time.time() if when is None else when, 0, 0, "restored from snapshot")
         self.history.reset()
         self.history.append(self.head)
         self.quotas = Quotas(**state.get("quotas", {}))

@@ -38,14 +38,17 @@ import orjson
 from .engine import Effect, Engine, Mode, Session
 from .errors import XsError
 from .history import Commit, History, Retention
-from .perms import Perm, Perms, intern
-from .tree import Node, iter_nodes
+from .perms import DEFAULT_PERMS, Perm, Perms, intern
+from .tree import EMPTY, Editor, Node, Root, iter_named
+from .tree import intern as intern_name
 
 __all__ = ["Journal", "JournalError"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+#: 3: the nodes as flat columns with name and ACL tables (:meth:`Journal._write_snapshot`); 2 (a list
+#: of [path, value, ACL] per node) is still read
+FORMAT = 3
 
 
 class JournalError(Exception):
@@ -176,11 +179,17 @@ class Journal:
         path = self.snapshot_path(seq)
         try:
             snap = orjson.loads(path.read_bytes() if data is None else data)
-            nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
             if int(snap["seq"]) != seq:
                 raise ValueError(f"holds commit {snap['seq']}")
-            engine.restore(seq, nodes, snap.get("state", {}), snap.get("time"))
-        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+            if snap.get("format", 2) >= 3:
+                ed = Editor(Root.empty(Node(b"", DEFAULT_PERMS, EMPTY)))
+                names = [intern_name(name) for name in snap["names"]]
+                ed.load_flat(snap["nodes"], names, [self._perms.decode(ps) for ps in snap["acls"]])
+                engine.restore_root(seq, ed.freeze(), snap.get("state", {}), snap.get("time"))
+            else:
+                nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
+                engine.restore(seq, nodes, snap.get("state", {}), snap.get("time"))
+        except (orjson.JSONDecodeError, KeyError, ValueError, TypeError, IndexError) as exc:
             raise JournalError(f"{path}: unreadable snapshot: {exc}") from exc
 
     @staticmethod
@@ -398,18 +407,29 @@ class Journal:
     SNAPSHOT_PIECE = 4096
 
     def _write_snapshot(self, f: BinaryIO, head: dict[str, Any], tree: Node) -> int:
-        """The snapshot's JSON object, its ``nodes`` array written a piece at a time: the whole list of
-        350 000 nodes (10 000 domains) as Python tuples, then as one JSON text, held over 150 MiB at once
-        (issue 12). The file is the same JSON object a single ``orjson.dumps`` wrote. Returns the node count."""
-        enc = self._perms.encode
+        """The snapshot's JSON object: ``nodes`` holds four items per node in pre-order (the index of
+        its name in ``names``, its value as latin-1 text, the index of its ACL in ``acls``, its child
+        count), which :meth:`Editor.load_flat <xenia.store.tree.Editor.load_flat>` builds a tree from
+        without looking at a path (issue 12: format 2's absolute paths were split, and every name and
+        ACL decoded, once per node at each restart). The tables follow the nodes.
+
+        The ``nodes`` array is written a piece at a time: the whole list of 350 000 nodes (10 000
+        domains) as Python objects, then as one JSON text, held over 150 MiB at once (issue 12). The
+        file is the same JSON object a single ``orjson.dumps`` wrote. Returns the node count."""
+        names: dict[str, int] = {}
+        acls: dict[Perms, int] = {}
         f.write(orjson.dumps(head)[:-1] + b',"nodes":[')
-        nodes = iter_nodes(tree, "/")
+        nodes = iter_named(tree)
         count = 0
-        while piece := [(p, n.value.decode("latin-1"), enc(n.perms))
-                        for p, n in itertools.islice(nodes, self.SNAPSHOT_PIECE)]:  # fmt: skip
+        while batch := list(itertools.islice(nodes, self.SNAPSHOT_PIECE)):
+            piece: list[Any] = []
+            for name, n in batch:
+                piece += (names.setdefault(name, len(names)), n.value.decode("latin-1"),
+                          acls.setdefault(n.perms, len(acls)), len(n.children))  # fmt: skip
             f.write((b"," if count else b"") + orjson.dumps(piece)[1:-1])
-            count += len(piece)
-        f.write(b"]}")
+            count += len(batch)
+        enc = self._perms.encode
+        f.write(b'],"names":' + orjson.dumps(list(names)) + b',"acls":' + orjson.dumps([enc(p) for p in acls]) + b"}")
         return count
 
     def close(self, engine: Engine) -> None:
