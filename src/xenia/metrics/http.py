@@ -78,10 +78,17 @@ class MetricsHttp:
         route = self.routes.get(req.path)
         if route is None:
             return error_page(404, "not found")
+        if not self.service.restored.is_set():  # just after a start: the saved RRDs are being restored
+            return self._when_restored(req, local)
         auth = req.headers.get("authorization", "")
         if local or _session_id(req, query) is not None or not auth.lower().startswith("basic "):
             return self._serve(route, req, query, local, None)
         return self._with_basic(route, req, query, auth)
+
+    async def _when_restored(self, req: Request, local: bool) -> Response:
+        await self.service.restored.wait()
+        answer = self.handle(req, local)
+        return answer if isinstance(answer, Response) else await answer
 
     async def _with_basic(self, route: Route, req: Request, query: Query, auth: str) -> Response:
         try:
