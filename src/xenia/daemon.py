@@ -52,6 +52,7 @@ from xenia.pool.ha import HaMonitor
 from xenia.pool.join import read_pool
 from xenia.pool.liveness import Liveness
 from xenia.store import StoreServer
+from xenia.util.foreground import Foreground
 from xenia.util.private import private_socket, private_umask, secure_state_dir
 
 log = logging.getLogger("xenia")
@@ -149,12 +150,13 @@ class Daemon:
         hub = app.services["events"] = EventHub(db, cfg.events, is_active=sessions.active.__contains__)
         sessions.on_end += [tasks.session_ended, hub.session_ended]
         tasks.start()
-        await self._start_driver(app)
+        foreground = Foreground()  # the big answers being encoded, which start-up's leftovers give way to
+        await self._start_driver(app, foreground)
         if cfg.etcd:
             await self._join_liveness(app, cfg.etcd)
         dispatcher = Dispatcher(app, self._dispatch_table(app))
         hub.install(dispatcher.encoders, dispatcher.json_encoders)
-        self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()))
+        self.api = ApiServer(dispatcher, _fit_to_fd_limit(cfg.http, _raise_fd_limit()), foreground)
         metrics_http = MetricsHttp(app)
         for path in metrics_http.routes:
             self.api.route("GET", path, metrics_http.handle)
@@ -191,10 +193,19 @@ class Daemon:
         app.db.set("host", app.host_ref, "https_only", plain.https_only)
         if cfg.announce:
             self._announce(loaded, identity.generated_password)
-        app.services["ops"].follow_adopted_later()  # the API answers first; agents' keys are read after
-        if self.store is not None:
-            self.store.replay_older_history()  # and the store's history before its newest snapshot
+        await self._start_leftovers(app, foreground)
         asyncio.get_running_loop().create_task(self._housekeeping())
+
+    async def _start_leftovers(self, app: App, foreground: Foreground) -> None:
+        """What start-up leaves for after the API answers, giving way to the big answers being
+        encoded (:mod:`xenia.util.foreground`): following the adopted guests' agents, the store's
+        history before its newest snapshot, the saved RRDs (restored before the first tick)."""
+        app.services["ops"].foreground = foreground
+        app.services["ops"].follow_adopted_later()
+        if self.store is not None:
+            self.store.replay_older_history(foreground.wait_idle)
+        app.services["metrics"].foreground = foreground
+        await app.services["metrics"].start()
 
     @staticmethod
     def _dispatch_table(app: App) -> dict[str, Method]:
@@ -233,7 +244,7 @@ class Daemon:
             app.db.set("host_metrics", metrics, "live", True)
         ha.report_fenced()
 
-    async def _start_driver(self, app: App) -> None:
+    async def _start_driver(self, app: App, foreground: Foreground) -> None:
         """Open the driver (adopting the domains it kept), then bring the db in line with it."""
         cfg = self.config
         options = dict(cfg.driver_options)
@@ -247,6 +258,8 @@ class Daemon:
         store = self.store.client(0)
         app.services["store"] = self.store
         driver = registry.create(cfg.driver, cfg.state_dir, options)
+        if hasattr(driver, "foreground"):  # the simulator's guests, booted again after a restart
+            driver.foreground = foreground
         await driver.open()
         self.driver = driver
         attach = getattr(driver, "attach_store", None)
@@ -264,8 +277,7 @@ class Daemon:
             app.db.set("host_metrics", metrics, "memory_total", info.memory_total)
         await ops.adopt_all()
         metrics_service = MetricsService(app.db, driver, app.host_ref, cfg.state_dir, cfg.metrics)
-        app.services["metrics"] = metrics_service
-        await metrics_service.start()
+        app.services["metrics"] = metrics_service  # started once the API listens
 
     async def _start_migrations(self, app: App) -> None:
         """The migration receiver (``host.migrate_receive`` issues its tokens) and ``VM.migrate_send``."""

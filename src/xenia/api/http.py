@@ -41,6 +41,8 @@ from typing import Protocol
 
 import httptools
 
+from xenia.util.foreground import Foreground
+
 log = logging.getLogger(__name__)
 
 MAX_BODY = 300 * 1024
@@ -251,8 +253,11 @@ class Connections:
     only stores a deadline).
     """
 
-    def __init__(self, limits: HttpLimits) -> None:
+    def __init__(self, limits: HttpLimits, foreground: Foreground | None = None) -> None:
         self.limits = limits
+        #: counts the connections whose answers wait for the client to read them (background work
+        #: gives way meanwhile: :mod:`xenia.util.foreground`)
+        self.foreground = foreground
         self.open: set[HttpProtocol] = set()
         self.per_address: dict[str, int] = {}
         self.refused = 0
@@ -337,6 +342,7 @@ class HttpProtocol(asyncio.Protocol):
         self._upgrade_buf = bytearray()
         self._upgraded = False  # the parser stopped at an upgrade (CONNECT, Upgrade:): no more requests
         self._eof = False  # the client half-closed: answer what it sent, then close
+        self._in_foreground = False  # counted in connections.foreground while its answer is written
         self._tls = False
         self._error: HttpError | None = None
         # the request being parsed
@@ -414,6 +420,13 @@ class HttpProtocol(asyncio.Protocol):
         self._wake_writer()
         if self.upgrade is not None:
             self.upgrade.lost()
+        self._leave_foreground()
+
+    def _leave_foreground(self) -> None:
+        if self._in_foreground:
+            self._in_foreground = False
+            assert self.connections.foreground is not None
+            self.connections.foreground.leave()
 
     def pause_writing(self) -> None:
         """The client does not read its answers: stop answering and reading until it does.
@@ -427,8 +440,12 @@ class HttpProtocol(asyncio.Protocol):
             self.upgrade.pause()
         else:
             self._pause_reading()
+            if self.connections.foreground is not None and not self._in_foreground:
+                self._in_foreground = True  # a big answer on its way: written between background slices
+                self.connections.foreground.enter()
 
     def resume_writing(self) -> None:
+        self._leave_foreground()
         self.writable = True
         self.deadline = _INF
         self._wake_writer()

@@ -39,6 +39,7 @@ from xenia.api.http import (
 )
 from xenia.api.webui import WebFiles
 from xenia.datamodel.meta import Type
+from xenia.util.foreground import Foreground
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +63,18 @@ async def _ready(reply: Reply) -> Reply:
     return reply
 
 
-async def _gather(pieces: Iterator[bytes]) -> list[bytes]:
+async def _gather(pieces: Iterator[bytes], foreground: Foreground) -> list[bytes]:
     """The pieces of an answer encoded in slices, letting the event loop serve other calls between
-    slices; kept apart (the HTTP layer writes them with ``writelines``) since joining 70 MB stalls too."""
+    slices; kept apart (the HTTP layer writes them with ``writelines``) since joining 70 MB stalls too.
+    Counted in ``foreground`` meanwhile: background work waits (:mod:`xenia.util.foreground`)."""
     out: list[bytes] = []
-    for piece in pieces:
-        out.append(piece)
-        await asyncio.sleep(0)
+    foreground.enter()
+    try:
+        for piece in pieces:
+            out.append(piece)
+            await asyncio.sleep(0)
+    finally:
+        foreground.leave()
     return out
 
 
@@ -112,12 +118,16 @@ class Router:
 
 
 class ApiServer:
-    def __init__(self, dispatcher: Dispatcher, limits: HttpLimits | None = None) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, limits: HttpLimits | None = None, foreground: Foreground | None = None
+    ) -> None:
         self.dispatcher = dispatcher
+        #: the big answers being encoded, which background work gives way to
+        self.foreground = foreground if foreground is not None else Foreground()
         self.servers: list[asyncio.Server] = []
         self.limits = limits or HttpLimits()
-        self.tcp_connections = Connections(self.limits)  # plain and TLS listeners share the limits
-        self.unix_connections = Connections(self.limits)
+        self.tcp_connections = Connections(self.limits, self.foreground)  # plain and TLS listeners share the limits
+        self.unix_connections = Connections(self.limits, self.foreground)
         self.router = Router()
         #: see :meth:`_json_shared`
         self._shared: tuple[Any, dict[Any, Response]] = (None, {})
@@ -158,7 +168,7 @@ class ApiServer:
         if reply is None:
             return ANSWERED
         if reply.ok and not reply.bare and reply.type is not None and sliced.is_large(reply.value, reply.type):
-            chunks = await _gather(sliced.xml_success(self.dispatcher.encoders, reply.value, reply.type))
+            chunks = await _gather(sliced.xml_success(self.dispatcher.encoders, reply.value, reply.type), self.foreground)
             return Response(200, b"", _XML, chunks=chunks)
         return Response(200, self.dispatcher.encode_xml(reply), _XML)
 
@@ -182,7 +192,7 @@ class ApiServer:
         if reply is None:
             return ANSWERED
         if reply.ok and reply.type is not None and sliced.is_large(reply.value, reply.type):
-            chunks = await _gather(sliced.json_success(call, reply.value, reply.type))
+            chunks = await _gather(sliced.json_success(call, reply.value, reply.type), self.foreground)
             return Response(200, b"", _JSON, chunks=chunks)
         if reply.ok and reply.type is not None and (encode := self.dispatcher.json_encoders.get(reply.type)):
             return Response(200, jsonrpc.success(call, encode(reply.value)), _JSON)

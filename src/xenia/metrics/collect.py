@@ -47,6 +47,7 @@ from xenia.metrics.sources import (
     vm_values,
 )
 from xenia.util.clock import xapi_time
+from xenia.util.foreground import Foreground
 
 __all__ = ["MetricsConfig", "MetricsService"]
 
@@ -133,6 +134,8 @@ class MetricsService:
         self._ticks = 0
         #: set once the saved RRDs are restored (:meth:`_restore`); the RRD queries wait for it
         self.restored = asyncio.Event()
+        #: when set, the restore gives way to the big answers being encoded
+        self.foreground: Foreground | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -157,7 +160,7 @@ class MetricsService:
                     if done.value:
                         log.info("metrics: %d RRDs restored from %s", done.value, self.root)
                     return
-                await asyncio.sleep(0)
+                await (self.foreground.wait_idle() if self.foreground is not None else asyncio.sleep(0))
         except Exception:  # collection goes on without the history rather than not at all
             log.exception("metrics: restoring the saved RRDs failed")
         finally:

@@ -30,6 +30,7 @@ from xenia.ops.migtask import TaskCancel, progress_to
 from xenia.ops.spec import domain_spec, sr_path
 from xenia.ops.steps import Action, NoTask, Step, TaskControl, run_steps
 from xenia.store.client import StoreClient
+from xenia.util.foreground import Foreground
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ class Ops:
         self._pending: set[str] = set()
         self._unsubscribe = driver.subscribe(self._on_attention)
         self._background: set[asyncio.Task[None]] = set()
+        #: when set, following adopted agents gives way to the big answers being encoded
+        self.foreground: Foreground | None = None
         self._unwatch_db = db.subscribe(self._on_db_changes)
         #: operations this driver cannot carry out, left out of every VM's allowed_operations
         self.cannot = lifecycle.unsupported({c.value for c in driver.capabilities})
@@ -745,7 +748,7 @@ class Ops:
             return
         for n, (vm, domid) in enumerate(adopted):
             if n % FOLLOW_SLICE == FOLLOW_SLICE - 1:
-                await asyncio.sleep(0)
+                await (self.foreground.wait_idle() if self.foreground is not None else asyncio.sleep(0))
             if not self.db.exists("VM", vm):
                 continue
             async with self.lock(self._uuid(vm)):

@@ -176,6 +176,14 @@ class Journal:
             (self.dir / "snapshot.json").unlink(missing_ok=True)
 
     def _restore(self, engine: Engine, seq: int, data: bytes | None = None) -> None:
+        for _ in self._restore_steps(engine, seq, data):
+            pass
+
+    def _restore_steps(
+        self, engine: Engine, seq: int, data: bytes | None = None, step: int = 1 << 62
+    ) -> Iterator[None]:
+        """Restore ``engine`` from snapshot ``seq`` (read from disk unless ``data`` is given), yielding
+        every ``step`` nodes of a current-format snapshot."""
         path = self.snapshot_path(seq)
         try:
             snap = orjson.loads(path.read_bytes() if data is None else data)
@@ -184,7 +192,9 @@ class Journal:
             if snap.get("format", 2) >= 3:
                 ed = Editor(Root.empty(Node(b"", DEFAULT_PERMS, EMPTY)))
                 names = [intern_name(name) for name in snap["names"]]
-                ed.load_flat(snap["nodes"], names, [self._perms.decode(ps) for ps in snap["acls"]])
+                yield from ed.load_flat_steps(
+                    snap["nodes"], names, [self._perms.decode(ps) for ps in snap["acls"]], step
+                )
                 engine.restore_root(seq, ed.freeze(), snap.get("state", {}), snap.get("time"))
             else:
                 nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
@@ -240,7 +250,7 @@ class Journal:
             return None
         scratch = Engine(history=History(retention), mode=mode)
         try:
-            self._restore(scratch, first, snapshot)
+            yield from self._restore_steps(scratch, first, snapshot, 64 * step)
             for n, _ in enumerate(itertools.chain.from_iterable(self._replay_steps(scratch, data) for data in logs)):
                 if n % step == step - 1:
                     yield
@@ -442,4 +452,3 @@ class Journal:
             os.close(self._fd)
             self._fd = None
         engine.sink = None
-

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from .client import StoreClient
@@ -289,14 +290,20 @@ class StoreServer:
             self.replay_older_history()
         return self
 
-    def replay_older_history(self) -> None:
+    def replay_older_history(self, gate: Callable[[], Awaitable[None]] | None = None) -> None:
         """Start replaying the history before the newest snapshot (if start-up left any), in the
-        background, while the store serves."""
+        background, while the store serves: in a thread, or with ``gate`` on the event loop, in
+        steps of 256 records each after awaiting ``gate`` (``xenia serve``: waits while a big answer
+        is encoded, :mod:`xenia.util.foreground`; a thread would take the GIL from that answer)."""
         if self.journal is not None and self.journal.deferred and self._history_task is None:
-            self._history_task = asyncio.get_running_loop().create_task(self._older_history(self.journal))
+            self._history_task = asyncio.get_running_loop().create_task(self._older_history(self.journal, gate))
 
-    async def _older_history(self, journal: Journal) -> None:
-        """In a thread, into an engine of its own; merged on the loop (see :meth:`Journal.replay_older`)."""
+    async def _older_history(self, journal: Journal, gate: Callable[[], Awaitable[None]] | None) -> None:
+        """Into an engine of its own; merged on the loop (see :meth:`Journal.replay_older`)."""
+        if gate is not None:
+            for _ in journal.older_history(self.engine, step=256):
+                await gate()
+            return
         history = self.engine.history
         scratch = await asyncio.to_thread(journal.replay_older, history.retention, self.engine.mode)
         if scratch is not None:

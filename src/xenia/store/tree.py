@@ -33,8 +33,18 @@ import immutables
 from .perms import Perms
 
 __all__ = [
-    "BIG", "EMPTY", "Children", "Editor", "Node", "Root", "child_names", "iter_children", "iter_named", "iter_nodes",
-    "lookup", "shared_value",
+    "BIG",
+    "EMPTY",
+    "Children",
+    "Editor",
+    "Node",
+    "Root",
+    "child_names",
+    "iter_children",
+    "iter_named",
+    "iter_nodes",
+    "lookup",
+    "shared_value",
 ]
 
 _gen = itertools.count(1)
@@ -371,6 +381,13 @@ class Editor:
         self.rebuild()
 
     def load_flat(self, flat: list[Any], names: list[str], acls: list[Perms]) -> None:
+        """:meth:`load_flat_steps` in one go."""
+        for _ in self.load_flat_steps(flat, names, acls):
+            pass
+
+    def load_flat_steps(
+        self, flat: list[Any], names: list[str], acls: list[Perms], step: int = 1 << 62
+    ) -> Iterator[None]:
         """Replace the tree with a flat snapshot: four items per node in pre-order -- the index of its
         name in ``names``, its value as latin-1 text, the index of its ACL in ``acls``, its number of
         children -- as :func:`iter_named` walks the tree.
@@ -380,6 +397,8 @@ class Editor:
         decoded once) and the nodes are walked backwards, so a node's children are the last ones
         built: each directory is made with one slice of a stack, no path is looked at. Stamps are
         taken in bulk in pre-order, so a big directory's creation order survives.
+
+        Yields every ``step`` nodes (a caller on the event loop serves between steps).
 
         :raises ValueError: when the counts do not make one tree, or an index is out of range.
         """
@@ -392,6 +411,8 @@ class Editor:
         encode = str.encode
         kids: Children
         for i in range(count - 1, -1, -1):
+            if i % step == 0 and i:
+                yield
             j = 4 * i
             value = encode(flat[j + 1], "latin-1")
             if len(value) <= small:

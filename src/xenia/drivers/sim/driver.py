@@ -58,6 +58,7 @@ from xenia.drivers.sim.guest import BALLOON_TICK, GuestProfile, balloon_floor, b
 from xenia.drivers.sim.state import SimDomain, SimStore, spec_from_json, spec_to_json
 from xenia.drivers.sim.storage import SimStorage
 from xenia.drivers.sim.xsguest import StoreGuests
+from xenia.util.foreground import Foreground
 
 if TYPE_CHECKING:
     from xenia.store.client import StoreClient
@@ -130,6 +131,9 @@ class SimDriver:
         self.clock: Clock = clock
         #: The fault points; see :mod:`xenia.drivers.sim.faults`.
         self.faults = Faults(clock)
+        #: when set (``xenia serve``), booting the simulated guests after a restart gives way to the
+        #: big answers being encoded (:mod:`xenia.util.foreground`)
+        self.foreground: Foreground | None = None
         for text in filter(None, (s.strip() for s in opts.get("faults", "").split(","))):
             self.faults.set_spec(text)
         caps = set(Capability) - {Capability.MIGRATE}

@@ -86,7 +86,8 @@ class StoreGuests:
         once would all run in one stretch of the loop (a restart of 10 000 guests, issue 12)."""
         for n, (vm_uuid, domid) in enumerate(guests):
             if n % slice_size == slice_size - 1:
-                await asyncio.sleep(0)
+                foreground = self.sim.foreground  # the simulated guests run on the host's time, not the clients'
+                await (foreground.wait_idle() if foreground is not None else asyncio.sleep(0))
             dom = self.sim._domains.get(vm_uuid)
             if dom is None or dom.domid != domid or dom.run_state is RunState.SHUTDOWN:
                 continue  # gone while the loop served others, or booted again by its own start
