@@ -32,6 +32,7 @@ from xenia.api.http import (
     error_page,
     render,
 )
+from xenia.util.foreground import Foreground
 
 #: seconds a client waits for what must come (a broken server fails the test instead of hanging it)
 WAIT = 10
@@ -470,6 +471,7 @@ async def test_a_client_that_stops_reading_stops_being_read() -> None:
         return Response(200, big)
 
     async with serve(handler, header_timeout=0.4) as srv:  # sweeps every 0.1 s; idle_timeout stays 300 s
+        srv.connections.foreground = foreground = Foreground()
         sock = socket.create_connection(("127.0.0.1", srv.port))
         sock.setblocking(False)
         loop = asyncio.get_running_loop()
@@ -480,6 +482,7 @@ async def test_a_client_that_stops_reading_stops_being_read() -> None:
                 break
             await asyncio.sleep(0.01)
         assert len(served) < 10  # answers pile up unread: the server stopped answering (and reading)
+        assert foreground.count == 1  # an answer on its way: background work gives way meanwhile
         await asyncio.sleep(0.3)  # several sweeps: a client that does not read keeps its idle_timeout
         received = 0
         while received < 10 * len(big):
@@ -492,6 +495,7 @@ async def test_a_client_that_stops_reading_stops_being_read() -> None:
             received += len(data)
             if received >= 10 * len(big):
                 break
+        assert foreground.count == 0  # read: the connection no longer holds background work
         sock.close()
         assert served == [f"/{i}" for i in range(len(served))]
 
