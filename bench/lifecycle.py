@@ -191,7 +191,7 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
 
         rows: list[dict[str, Any]] = []
         running = 0
-        rss_at: dict[int, int] = {}
+        rss_at: dict[int, int] = {0: rss(pid)}  # 0: before any VM runs (the base for a single level)
         for level in levels:
             t0 = time.perf_counter()
             batch = level - running
@@ -217,27 +217,9 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
                   f"({batch / populate if populate else 0:.0f} clone+start/s); start median "
                   f"{statistics.median(starts) * 1e3:.2f} ms", flush=True)  # fmt: skip
 
-        print()
-        print(f"{'running VMs':>12} | {'start med':>9} {'p95':>8} | {'hard_shutdown':>13} {'p95':>8} | "
-              f"{'clean_shutdown':>14} {'p95':>8} | {'starts/s':>8} | {'RSS':>8}")  # fmt: skip
-        print("-" * 106)
-        for r in rows:
-            ms = [statistics.median(r["start"]), percentile(r["start"], 0.95), statistics.median(r["hard"]),
-                  percentile(r["hard"], 0.95), statistics.median(r["clean"]), percentile(r["clean"], 0.95)]  # fmt: skip
-            print(f"{r['level']:>12} | {ms[0] * 1e3:>7.2f}ms {ms[1] * 1e3:>6.2f}ms | {ms[2] * 1e3:>11.2f}ms "
-                  f"{ms[3] * 1e3:>6.2f}ms | {ms[4] * 1e3:>12.2f}ms {ms[5] * 1e3:>6.2f}ms | {r['rate']:>8.0f} | "
-                  f"{rss_at[r['level']] / 2**20:>6.0f}MB")  # fmt: skip
-        first, last = rows[0], rows[-1]
-        for key, label in (("start", "VM.start"), ("hard", "VM.hard_shutdown"), ("clean", "VM.clean_shutdown")):
-            ratio = statistics.median(last[key]) / statistics.median(first[key])
-            print(f"flatness {label}: median at {last['level']} / at {first['level']} = {ratio:.2f}")
-        print(f"flatness starts/s: at {last['level']} / at {first['level']} = {last['rate'] / first['rate']:.2f}")
-        lo, hi = levels[0], levels[-1]
-        per_vm = (rss_at[hi] - rss_at[lo]) / (hi - lo)
-        print(f"daemon RSS growth per running VM: {per_vm / 1024:.1f} KiB "
-              f"({rss_at[lo] / 2**20:.0f} MB at {lo}, {rss_at[hi] / 2**20:.0f} MB at {hi})")  # fmt: skip
+        summarize(rows, rss_at)
         total_populate = sum(r["populate"] for r in rows)
-        print(f"populating {hi} VMs (clone + start each, {args.clients} clients) took {total_populate:.0f} s")
+        print(f"populating {levels[-1]} VMs (clone + start each, {args.clients} clients) took {total_populate:.0f} s")
     finally:
         daemon.stop()
         if args.profile and isinstance(daemon, ProfiledDaemon) and daemon.prof.exists():
@@ -248,6 +230,35 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
 
         shutil.rmtree(state, ignore_errors=True)
     return 0
+
+
+def summarize(rows: list[dict[str, Any]], rss_at: dict[int, int]) -> None:
+    """The table of every level, the flatness ratios (last level against the first) and the RSS growth
+    per running VM (``rss_at[0]``: before any VM ran, the base when there is a single level)."""
+    levels = [r["level"] for r in rows]
+    print()
+    print(f"{'running VMs':>12} | {'start med':>9} {'p95':>8} | {'hard_shutdown':>13} {'p95':>8} | "
+          f"{'clean_shutdown':>14} {'p95':>8} | {'starts/s':>8} | {'RSS':>8}")  # fmt: skip
+    print("-" * 106)
+    for r in rows:
+        ms = [statistics.median(r["start"]), percentile(r["start"], 0.95), statistics.median(r["hard"]),
+              percentile(r["hard"], 0.95), statistics.median(r["clean"]), percentile(r["clean"], 0.95)]  # fmt: skip
+        print(f"{r['level']:>12} | {ms[0] * 1e3:>7.2f}ms {ms[1] * 1e3:>6.2f}ms | {ms[2] * 1e3:>11.2f}ms "
+              f"{ms[3] * 1e3:>6.2f}ms | {ms[4] * 1e3:>12.2f}ms {ms[5] * 1e3:>6.2f}ms | {r['rate']:>8.0f} | "
+              f"{rss_at[r['level']] / 2**20:>6.0f}MB")  # fmt: skip
+    first, last = rows[0], rows[-1]
+    if len(rows) > 1:  # a ratio needs two levels
+        for key, label in (("start", "VM.start"), ("hard", "VM.hard_shutdown"), ("clean", "VM.clean_shutdown")):
+            ratio = statistics.median(last[key]) / statistics.median(first[key])
+            print(f"flatness {label}: median at {last['level']} / at {first['level']} = {ratio:.2f}")
+        print(f"flatness starts/s: at {last['level']} / at {first['level']} = {last['rate'] / first['rate']:.2f}")
+    hi = levels[-1]
+    lo = levels[0] if levels[0] < hi else 0  # one level: the growth from no VM running
+    if hi == lo:  # a single level of 0 running VMs: no growth to divide
+        return
+    per_vm = (rss_at[hi] - rss_at[lo]) / (hi - lo)
+    print(f"daemon RSS growth per running VM: {per_vm / 1024:.1f} KiB "
+          f"({rss_at[lo] / 2**20:.0f} MB at {lo}, {rss_at[hi] / 2**20:.0f} MB at {hi})")  # fmt: skip
 
 
 def _load() -> str:

@@ -1,0 +1,39 @@
+"""bench/lifecycle.py's summary: one level (no ratio to print) and several (ratios, growth per VM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.bench_module import load_bench
+
+lifecycle = load_bench("lifecycle")
+
+MiB = 2**20
+
+
+def row(level: int, start_ms: float, rate: float) -> dict[str, object]:
+    calls = [start_ms / 1e3] * 3
+    return {
+        "level": level,
+        "populate": 1.0,
+        "batch": level,
+        "start": calls,
+        "hard": calls,
+        "clean": calls,
+        "rate": rate,
+    }
+
+
+def test_a_single_level_prints_its_row_and_the_growth_from_no_vm(capsys: pytest.CaptureFixture[str]) -> None:
+    lifecycle.summarize([row(10, 2.0, 30.0)], {0: 100 * MiB, 10: 110 * MiB})
+    out = capsys.readouterr().out
+    assert "flatness" not in out  # one level: nothing to compare it with
+    assert "daemon RSS growth per running VM: 1024.0 KiB (100 MB at 0, 110 MB at 10)" in out
+
+
+def test_two_levels_print_the_ratios_of_the_last_to_the_first(capsys: pytest.CaptureFixture[str]) -> None:
+    lifecycle.summarize([row(10, 2.0, 30.0), row(1000, 3.0, 24.0)], {0: 90 * MiB, 10: 100 * MiB, 1000: 199 * MiB})
+    out = capsys.readouterr().out
+    assert "flatness VM.start: median at 1000 / at 10 = 1.50" in out
+    assert "flatness starts/s: at 1000 / at 10 = 0.80" in out
+    assert "daemon RSS growth per running VM: 102.4 KiB (100 MB at 10, 199 MB at 1000)" in out
