@@ -249,6 +249,16 @@ class Db:
         """Objects of ``cls`` whose reference ``field`` names ``target`` (an index lookup)."""
         return list(self.tables[cls].by_ref_field[field].get(target, ()))
 
+    def before_batch(self, ref: str) -> Record | None:
+        """Inside a batch (a finisher): the object's stored record as it was before the batch, None if
+        the batch created it. Records are replaced, never changed in place, so this is the old one itself."""
+        batch = self._batch
+        assert batch is not None, "before_batch outside a batch"
+        if ref in batch.undo:
+            return batch.undo[ref][1]
+        cls = self.class_of.get(ref)
+        return None if cls is None else self.tables[cls].rows.get(ref)
+
     # ------------------------------------------------------------------ writes
 
     @contextmanager

@@ -39,6 +39,9 @@ _SHARED = frozenset({"clone", "copy", "snapshot", "export"})
 #: guest features a clean shutdown / reboot needs
 #: records whose changes can change what a VM allows, and the VM field that points at them
 _VM_FACTS = {"VM_guest_metrics": "guest_metrics", "VM_metrics": "metrics"}
+#: the fields of those records that what a VM allows depends on (``record._guest``): the metrics
+#: collector rewrites ``VM_metrics.VCPUs_utilisation`` of thousands of VMs a minute, which changes none
+_FACT_FIELDS = {"VM_guest_metrics": ("other", "PV_drivers_version"), "VM_metrics": ("current_domain_type",)}
 _CLEAN_NEEDS = {"clean_shutdown": "feature-poweroff", "clean_reboot": "feature-reboot"}
 #: VM.other_config key: bytes per second a suspend image is written and read at (none: no cap)
 SUSPEND_BANDWIDTH = "xenia-suspend-bandwidth"
@@ -90,12 +93,21 @@ class Ops:
         for cls, ref in touched:
             if cls == "VM":
                 vms.add(ref)
-            elif cls in _VM_FACTS:  # a guest's features or boot mode changed: what it allows follows
-                vms.update(db.referrers("VM", _VM_FACTS[cls], ref))
+            elif cls in _VM_FACTS and self._fact_changed(cls, ref):
+                vms.update(db.referrers("VM", _VM_FACTS[cls], ref))  # a guest's features or boot mode
         for vm in vms:
             if db.exists("VM", vm):
                 record.refresh_allowed(db, vm, self.cannot)
                 liveconfig.refresh_requires_reboot(db, vm)
+
+    def _fact_changed(self, cls: str, ref: str) -> bool:
+        """Whether a VM's guest metrics or metrics record, touched in this batch, came, went or changed
+        a field that what the VM allows depends on."""
+        before = self.db.before_batch(ref)
+        if before is None or not self.db.exists(cls, ref):
+            return True
+        now = self.db.get(cls, ref)
+        return any(before[f] != now[f] for f in _FACT_FIELDS[cls])
 
     def _on_db_changes(self, changes: list[Change]) -> None:
         """A running VM's new name goes to the store (with its index) after the db committed it."""
