@@ -12,7 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from xenia.metrics import persist
-from xenia.metrics.rrd import DsDef, DsType
+from xenia.metrics.registry import Registry
+from xenia.metrics.rrd import Bank, DsDef, DsType
+
+T0 = 1_700_000_000.0
 
 
 def same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -47,3 +50,33 @@ def test_a_file_reads_back_with_numpy_and_the_daemon_reader(tmp_path: Path) -> N
     persist.save(tmp_path, "vm", "u", snap)
     back = persist._read(persist.path_of(tmp_path, "vm", "u"))
     assert back is not None and all(same(back[name], array) for name, array in snap.items())
+
+
+def test_snapshots_of_several_rrds_hold_each_ones_values_and_sources() -> None:
+    """A save copies a chunk of RRDs with one read per archive: each still gets its own columns (fed
+    values known from first principles: a GAUGE's average of a constant is that constant), its own
+    archives (MIN and MAX only where it has them) and its current sources (one added later shows)."""
+    bank = Bank()
+    registry = Registry(bank)
+    gauge = [DsDef("memory", DsType.GAUGE, "B"), DsDef("free", DsType.GAUGE, "B")]
+    plain = registry.obtain("vm", "plain", minmax=False)
+    full = registry.obtain("vm", "full", minmax=True)
+    for obj in (plain, full):
+        registry.add_sources(obj, gauge)
+    first = persist.snapshots(bank, [plain, full])
+    assert first == [None, None]  # nothing fed yet: nothing to save
+    for t in range(0, 3600, 5):
+        bank.update(T0 + t, np.concatenate([plain.idx, full.idx]), np.array([1.0, 2.0, 10.0, 20.0]))
+    registry.add_sources(full, [DsDef("late", DsType.GAUGE, "B")])
+    one, two = persist.snapshots(bank, [plain, full])
+    assert one is not None and two is not None
+    assert list(one["names"]) == ["memory", "free"] and list(two["names"]) == ["memory", "free", "late"]
+    averages = [i for i, ring in enumerate(bank.rings) if ring.archive.cf.value == "AVERAGE"]
+    assert {k for k in one if k.startswith("a")} == {f"a{i}" for i in averages}
+    assert {k for k in two if k.startswith("a")} == {f"a{i}" for i in range(len(bank.rings))}
+    newest = averages[0]  # the 5 s archive: its newest rows are the values fed
+    assert one[f"a{newest}"][-1].tolist() == [1.0, 2.0]
+    assert two[f"a{newest}"][-1, :2].tolist() == [10.0, 20.0] and math.isnan(two[f"a{newest}"][-1, 2])
+    for snap in (one, two):  # and each one a file numpy reads back
+        with np.load(io.BytesIO(persist.npz_bytes(snap))) as loaded:
+            assert all(same(loaded[name], array) for name, array in snap.items())

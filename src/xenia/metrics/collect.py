@@ -601,11 +601,10 @@ class MetricsService:
         for start in range(0, len(dirty), self.SAVE_CHUNK):
             chunk = dirty[start : start + self.SAVE_CHUNK]
             async with self._saving:
+                # not saved by another save meanwhile, nor dropped
+                live = [obj for obj in chunk if obj.dirty and self.registry.objects.get((obj.kind, obj.uuid)) is obj]
                 todo: list[tuple[str, str, persist.Snapshot]] = []
-                for obj in chunk:
-                    if not obj.dirty or self.registry.objects.get((obj.kind, obj.uuid)) is not obj:
-                        continue  # saved by another save meanwhile, or dropped
-                    snap = persist.snapshot(self.bank, obj)
+                for obj, snap in zip(live, persist.snapshots(self.bank, live), strict=True):
                     obj.dirty = False
                     if snap is not None:
                         todo.append((obj.kind, obj.uuid, snap))
