@@ -192,8 +192,9 @@ class SimMetrics:
 
     def __init__(self, sim: SimDriver) -> None:
         self._sim = sim
-        #: (vm uuid, vcpus) -> its workload as a row (:func:`workload_row`), for the domains running now
-        self._rows: dict[tuple[str, int], F64] = {}
+        #: (vm uuid, vcpus) -> the domain and its workload as a row (:func:`workload_row`); rows of
+        #: domains that went are dropped in bulk, and a new domain of the same VM gets a new row
+        self._rows: dict[tuple[str, int], tuple[SimDomain, F64]] = {}
         self._groups: dict[_Layout, _GroupWaves] = {}
         #: whether this sample rebuilt a group (see :meth:`sample`)
         self._rebuilt = False
@@ -204,9 +205,11 @@ class SimMetrics:
 
     def _row(self, dom: SimDomain) -> F64:
         key = (dom.spec.vm_uuid, dom.vcpus)
-        row = self._rows.get(key)
-        if row is None:
-            row = self._rows[key] = workload_row(dom.spec.vm_uuid, dom.vcpus, dom.spec.other_config)
+        got = self._rows.get(key)
+        if got is not None and got[0] is dom:
+            return got[1]
+        row = workload_row(dom.spec.vm_uuid, dom.vcpus, dom.spec.other_config)
+        self._rows[key] = (dom, row)
         return row
 
     def _waves(self, layout: _Layout, doms: list[SimDomain]) -> _GroupWaves:
@@ -239,7 +242,9 @@ class SimMetrics:
             block, d, r, t = self._waves(layout, doms).block(layout, doms, now)
             blocks.append(block)
             demand, rx, tx = demand + d, rx + r, tx + t
-        if self._rebuilt:  # domains came or went: forget the rows of those that went
+        # forget the rows of domains that went once they are as many as the running ones: a set of
+        # every running domain built on each tick that followed a start cost 10 000 tuples (issue 12)
+        if self._rebuilt and len(self._rows) > 2 * len(sim._domains) + 64:
             keep = {(d.spec.vm_uuid, d.vcpus) for doms in by_layout.values() for d in doms}
             for key in self._rows.keys() - keep:
                 del self._rows[key]
