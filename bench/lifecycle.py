@@ -112,6 +112,12 @@ class Pool:
         return list(self.executor.map(lambda i: fn(self.session(), i), range(count)))
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process so far, every thread, user and system (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -206,13 +212,16 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
             time_each(s, "VM.start", fresh, False, False)
             clean = time_each(s, "VM.clean_shutdown", fresh)
             # throughput: every client starts its share of the fresh VMs at once
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), cpu_seconds(pid)
             on_each(pool, "VM.start", fresh, False, False)
             rate = len(fresh) / (time.perf_counter() - t)
+            # the daemon's CPU per start while they ran, its background work included: unlike starts/s,
+            # other processes on the machine barely move it
+            cpu_per_start = (cpu_seconds(pid) - cpu) / len(fresh)
             on_each(pool, "VM.hard_shutdown", fresh)
             on_each(pool, "VM.destroy", fresh)
             rows.append({"level": level, "populate": populate, "batch": batch, "start": starts, "hard": hard,
-                         "clean": clean, "rate": rate})  # fmt: skip
+                         "clean": clean, "rate": rate, "cpu": cpu_per_start})  # fmt: skip
             print(f"  {level:>6} running: populated +{batch} in {populate:.1f} s "
                   f"({batch / populate if populate else 0:.0f} clone+start/s); start median "
                   f"{statistics.median(starts) * 1e3:.2f} ms", flush=True)  # fmt: skip
@@ -252,6 +261,9 @@ def summarize(rows: list[dict[str, Any]], rss_at: dict[int, int]) -> None:
             ratio = statistics.median(last[key]) / statistics.median(first[key])
             print(f"flatness {label}: median at {last['level']} / at {first['level']} = {ratio:.2f}")
         print(f"flatness starts/s: at {last['level']} / at {first['level']} = {last['rate'] / first['rate']:.2f}")
+        if "cpu" in first and "cpu" in last:
+            print(f"daemon CPU per start while starting: {first['cpu'] * 1e3:.1f} ms at {first['level']}, "
+                  f"{last['cpu'] * 1e3:.1f} ms at {last['level']} ({last['cpu'] / first['cpu']:.2f}x)")  # fmt: skip
     hi = levels[-1]
     lo = levels[0] if levels[0] < hi else 0  # one level: the growth from no VM running
     if hi == lo:  # a single level of 0 running VMs: no growth to divide
