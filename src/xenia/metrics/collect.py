@@ -135,7 +135,8 @@ class MetricsService:
         self.plugged_srs: set[str] = set()
         self.last_tick_seconds = 0.0
         self._last_plan: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], np.ndarray] | None = None
-        #: where the next tick's turn of live field refreshes starts, in the sample's order of VMs
+        #: where the next tick's turn of live field refreshes starts, in the sample's order of VMs, in
+        #: units of 1 / ``db_refresh_ticks`` of a VM
         self._refresh_cursor = 0
         #: set once the saved RRDs are restored (:meth:`_restore`); the RRD queries wait for it
         self.restored = asyncio.Event()
@@ -498,10 +499,15 @@ class MetricsService:
         n = sum(len(uuids) for uuids, _ in groups)
         if not n:
             return []
+        # the cursor counts in sixths of a VM (1 / db_refresh_ticks): each tick moves it by n sixths,
+        # so each VM is refreshed every db_refresh_ticks ticks however few there are (a whole VM a
+        # tick would refresh a lone VM every tick), and by at most db_refresh_max VMs
         every = max(1, self.config.db_refresh_ticks)
-        count = min(-(-n // every), max(1, self.config.db_refresh_max))
-        first = self._refresh_cursor % n
-        self._refresh_cursor = first + count
+        start = self._refresh_cursor % (n * every)
+        step = min(n, max(1, self.config.db_refresh_max) * every)
+        self._refresh_cursor = start + step
+        first, count = -(-start // every), -(-(start + step) // every) - -(-start // every)
+        first %= n
         turn: list[tuple[str, int]] = []
         for lo, hi in ((first, min(n, first + count)), (0, first + count - n)):  # the second: wrapped round
             offset = 0
