@@ -25,11 +25,16 @@ Prints, in one run, each figure beside its goal (issue 15):
   TCG (every translated block made anew), the same on both paths. CPU s is the CPU time of this
   process and, for xenia, of the receiver's during the move (the path's own cost, whatever the load).
   Then the same guest through xenia capped at 10, 50 and 100 MiB/s.
+* the issue's other figures, by their own benchmarks run from this one so that one run prints
+  them all (skip with ``--no-others``): ``bench/migdisks.py`` (downtime of a live migration with a
+  disk), ``bench/export.py`` (export and import beside ``qemu-img convert`` of the same disk) and
+  ``bench/qos.py`` (a guest writing through capped disks).
 
 The benchmark is the child subreaper of everything it starts and reaps exited orphans at once
 (``_common.run_as_subreaper``), as init does on a normal host, and prints how long they waited.
 
-Run: ``.venv/bin/python bench/migration.py [--no-qemu] [--sizes 256,1024] [--rounds N] [--no-caps]``.
+Run: ``.venv/bin/python bench/migration.py [--no-qemu] [--sizes 256,1024] [--rounds N] [--no-caps]
+[--no-others]``.
 """
 
 from __future__ import annotations
@@ -447,6 +452,7 @@ async def main() -> None:
     parser.add_argument("--sizes", default="256,1024", help="guest memory sizes in MiB (default 256,1024)")
     parser.add_argument("--rounds", type=int, default=2, help="moves each way per size (default 2)")
     parser.add_argument("--no-caps", action="store_true", help="no capped QEMU moves")
+    parser.add_argument("--no-others", action="store_true", help="not the disk, export and QoS benchmarks")
     args = parser.parse_args()
     one, five, _ = os.getloadavg()
     print(f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores")
@@ -457,6 +463,16 @@ async def main() -> None:
         if not args.no_qemu:
             for i, size in enumerate(int(s) for s in args.sizes.split(",")):
                 await qemu_guest(base, size * MiB, args.rounds, caps=not args.no_caps and i == 0)
+    if not args.no_others:
+        others = [["bench/export.py", "--mib", "256"]]
+        if not args.no_qemu:
+            others = [["bench/migdisks.py", "--moves", "4"], *others, ["bench/qos.py"]]
+        here = Path(__file__).resolve().parent.parent
+        for cmd in others:
+            print(f"--- {' '.join(cmd)}", flush=True)
+            rc = await (await asyncio.create_subprocess_exec(sys.executable, *cmd, cwd=here)).wait()
+            if rc:
+                print(f"--- {cmd[0]} exited with status {rc}", flush=True)
 
 
 if __name__ == "__main__":
