@@ -5,7 +5,9 @@ migration stream). First a move cancelled while the disk is being copied: the VM
 source and the destination keeps nothing of it. Then the real move: a process started in the
 guest keeps counting across it, a file in its tmpfs is there on arrival, data written to the
 disk before reads back identical and the counter the guest keeps writing to the disk goes on;
-the source daemon has no QEMU and no disk of it left.
+the source daemon has no QEMU and no disk of it left. Last, a move back during which the
+destination daemon is killed (SIGKILL): the VM runs on where it was and the task's error names the
+phase that failed.
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ async def _count(console: SerialConsole) -> int:
 #: the guest writes 4 MiB of random data at 4 MiB into its disk, and its counter at sector 100
 _RANDOM = "dd if=/dev/urandom of=/tmp/r bs=1M count=4 2>/dev/null && dd if=/tmp/r of=/dev/vda bs=1M seek=4 oflag=direct 2>/dev/null && md5sum </tmp/r"
 _READ_RANDOM = "dd if=/dev/vda bs=1M skip=4 count=4 iflag=direct 2>/dev/null | md5sum"
-_COUNTER = ("i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; "
-            "echo $i | dd of=/dev/vda bs=512 seek=100 conv=notrunc,sync oflag=direct 2>/dev/null; sleep 0.1; done")
+_COUNTER = (
+    "i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; "
+    "echo $i | dd of=/dev/vda bs=512 seek=100 conv=notrunc,sync oflag=direct 2>/dev/null; sleep 0.1; done"
+)
 _READ_DISK_COUNTER = "dd if=/dev/vda bs=512 skip=100 count=1 iflag=direct 2>/dev/null | tr -d '\\000'"
 
 
@@ -127,4 +131,35 @@ def test_a_booted_guest_with_a_disk_moves_between_daemons_and_keeps_running(
             await console.close()
 
     asyncio.run(after())
+
+    _back_with_the_destination_killed(a, b, src, dst, new, moved)
     dst.VM.hard_shutdown(new)
+
+
+def _back_with_the_destination_killed(
+    a: DaemonProcess, b: DaemonProcess, src: Any, dst: Any, new: str, moved: str
+) -> None:
+    """The VM moved to b goes back to a, and a (the destination) is killed mid-stream: the VM runs
+    on at b and the error names the phase that failed."""
+    back = src.host.migrate_receive(src.host.get_all()[0], src.network.get_all()[0], {})
+    src_sr = src.pool.get_default_SR(src.pool.get_all()[0])
+    back_vifs: dict[str, Any] = dict.fromkeys(dst.VM.get_VIFs(new), src.network.get_all()[0])
+    task = dst.Async.VM.migrate_send(new, back, True, {moved: src_sr}, back_vifs, {"bandwidth": str(2 << 20)}, {})
+    wait_for(lambda: float(dst.task.get_progress(task)) > 0.05, "the copy back to start")
+    a.kill()
+    wait_for(lambda: dst.task.get_status(task) not in ("pending", "cancelling"), "the failed migration to end")
+    assert dst.task.get_status(task) == "failure"
+    code, *_, msg = dst.task.get_error_info(task)
+    assert code == "VM_MIGRATE_FAILED" and msg.split(":")[0] in ("connect", "send_memory"), msg
+    assert dst.VM.get_power_state(new) == "Running"
+
+    async def still_running() -> None:
+        console = await attach(domain_dir(b, dst, new) / "serial.sock")
+        try:
+            now = await _count(console)
+            while await _count(console) <= now:
+                await asyncio.sleep(0.1)
+        finally:
+            await console.close()
+
+    asyncio.run(still_running())

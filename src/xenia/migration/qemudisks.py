@@ -135,7 +135,7 @@ class DiskMirror:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            tunnel.error = tunnel.error or exc
+            tunnel.fail(exc)
 
     async def wait_ready(self, run: Run) -> None:
         """Until every mirror has caught up (the guest keeps writing to both sides from then on)."""

@@ -71,8 +71,7 @@ class Tunnel:
         try:
             await self._send(_HEADER.pack(channel, OPEN))
         except Exception as exc:
-            self.error = self.error or exc
-            self._drop(channel)
+            self.fail(exc)
 
     def _open(self, channel: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers[channel] = writer
@@ -92,7 +91,7 @@ class Tunnel:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the migration stream broke
-            self.error = self.error or exc
+            self.fail(exc)
         finally:
             self._drop(channel)
 
@@ -117,6 +116,14 @@ class Tunnel:
                 local.write(payload[_HEADER.size :])
         else:
             raise ValueError(f"unknown tunnel operation {op}")
+
+    def fail(self, exc: BaseException) -> None:
+        """The stream under the tunnel broke: remember why (:attr:`error`) and close every local
+        connection, so the local peer sees its end now. QEMU's NBD client otherwise waits on requests
+        no one will answer, and a block-layer drain waiting on them stops its QMP monitor too."""
+        self.error = self.error or exc
+        for channel in list(self._writers):
+            self._drop(channel)
 
     def _drop(self, channel: int) -> None:
         writer = self._writers.pop(channel, None)

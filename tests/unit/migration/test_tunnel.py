@@ -84,3 +84,22 @@ async def test_closing_the_tunnel_closes_its_connections_and_bad_frames_are_refu
         await near.close()
         await far.close()
         server.close()
+
+
+async def test_a_broken_stream_closes_the_local_connections_at_once(tmp_path: Path) -> None:
+    """The stream under the tunnel broke (the destination was killed): a local client such as QEMU's
+    NBD client sees its end of file now, not requests left unanswered for ever."""
+    near, far, server, _ = await _joined(tmp_path)
+    try:
+        reader, _writer = await asyncio.open_unix_connection(str(tmp_path / "near.sock"))
+        assert await asyncio.wait_for(reader.readline(), 10) == b"GREETING\n"
+        broken = ConnectionResetError("the receiver went away")
+        near.fail(broken)
+        assert await asyncio.wait_for(reader.read(), 10) == b""
+        assert near.error is broken and near.channels == 0
+        near.fail(OSError("later"))  # the first error is the one kept
+        assert near.error is broken
+    finally:
+        await near.close()
+        await far.close()
+        server.close()
