@@ -21,24 +21,14 @@ from xenia.migration.stream import Frame, Kind, encode, read_frame
 pytestmark = pytest.mark.asyncio
 
 
-class TunnellingSink:
-    """Takes NBD frames and answers each one through the bound reply, upper-cased."""
+class MemoryOnlySink:
+    """A sink without NBD frames (the simulator's, QEMU's on shared storage): no ``bind``, no ``nbd``."""
 
     def __init__(self) -> None:
-        self.nbd_frames: list[bytes] = []
-        self.reply: Callable[[bytes], Awaitable[None]] | None = None
         self.aborted = False
-
-    def bind(self, reply: Callable[[bytes], Awaitable[None]]) -> None:
-        self.reply = reply
 
     async def accept(self, hello: dict[str, Any]) -> None:
         pass
-
-    async def nbd(self, payload: bytes) -> None:
-        self.nbd_frames.append(payload)
-        assert self.reply is not None
-        await self.reply(payload.upper())
 
     async def data(self, payload: bytes) -> None:
         pass
@@ -53,11 +43,21 @@ class TunnellingSink:
         self.aborted = True
 
 
-class MemoryOnlySink(TunnellingSink):
-    """A sink without NBD frames (the simulator's, QEMU's on shared storage)."""
+class TunnellingSink(MemoryOnlySink):
+    """Takes NBD frames and answers each one through the bound reply, upper-cased."""
 
-    bind = None  # type: ignore[assignment]
-    nbd = None  # type: ignore[assignment]
+    def __init__(self) -> None:
+        super().__init__()
+        self.nbd_frames: list[bytes] = []
+        self.reply: Callable[[bytes], Awaitable[None]] | None = None
+
+    def bind(self, reply: Callable[[bytes], Awaitable[None]]) -> None:
+        self.reply = reply
+
+    async def nbd(self, payload: bytes) -> None:
+        self.nbd_frames.append(payload)
+        assert self.reply is not None
+        await self.reply(payload.upper())
 
 
 async def _hello(receiver: Receiver, payload: dict[str, Any]) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, Frame]:
