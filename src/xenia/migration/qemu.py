@@ -41,6 +41,7 @@ from xenia.migration.pipes import wait_ready, write_all
 from xenia.migration.qemudisks import DiskExport, DiskMirror, mirrored_disks
 from xenia.migration.stream import FrameWriter, Kind, pipe_available
 from xenia.migration.tunnel import Tunnel
+from xenia.util.tasks import cancel_and_wait
 
 __all__ = ["QemuSink", "QemuSource"]
 
@@ -216,10 +217,7 @@ class QemuSource:
             self._read_fd = None
 
     async def _stop(self) -> None:
-        if self._pump is not None and not self._pump.done():
-            self._pump.cancel()
-            with contextlib.suppress(BaseException):
-                await self._pump
+        await cancel_and_wait(self._pump)
         self._close()  # first: QEMU blocked writing to a full pipe sees EPIPE and can cancel
         dom = self.driver.domain(self.vm_uuid)
         if self._mirror is not None:
@@ -390,11 +388,7 @@ class QemuSink:
         if self._write_fd is not None:
             os.close(self._write_fd)
             self._write_fd = None
-        if self._launch is not None:
-            if not self._launch.done():
-                self._launch.cancel()
-            with contextlib.suppress(BaseException):
-                await self._launch
+        await cancel_and_wait(self._launch)
         if self.failed is not None and self.failed.done() and not self.failed.cancelled():
             self.failed.exception()  # retrieved: the stream has ended with it
         if self._export is not None:

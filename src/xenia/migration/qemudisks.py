@@ -32,6 +32,7 @@ from xenia.drivers.qemu.qmp import Event
 from xenia.migration.live import CONNECT_TIMEOUT, Run
 from xenia.migration.stream import FrameError, FrameWriter, Kind, read_frame
 from xenia.migration.tunnel import Tunnel
+from xenia.util.tasks import cancel_and_wait
 
 __all__ = ["DiskExport", "DiskMirror", "mirrored_disks"]
 
@@ -214,9 +215,7 @@ class DiskMirror:
             await self._tunnel.close()
             self._tunnel = None
         if self._side_reader is not None:
-            self._side_reader.cancel()
-            with contextlib.suppress(BaseException):
-                await self._side_reader
+            await cancel_and_wait(self._side_reader)
             self._side_reader = None
         if self._side_frames is not None:
             self._side_frames.close()  # its duplicate of the socket's descriptor
@@ -286,9 +285,7 @@ class DiskExport:
     async def stop(self) -> None:
         """The copy is complete (or abandoned): close the connections and the server."""
         if self._syncer is not None:
-            self._syncer.cancel()
-            with contextlib.suppress(BaseException):
-                await self._syncer
+            await cancel_and_wait(self._syncer)
             self._syncer = None
         if self.tunnel is not None:
             await self.tunnel.close()

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from xenia.migration.splicing import SpliceReader, splice_server
 from xenia.migration.stream import Frame, FrameError, Kind, decompress, encode, read_frame, read_header
+from xenia.util.tasks import cancel_and_wait
 
 __all__ = ["HELLO_TIMEOUT", "TICKET_TTL", "Receiver", "Sink", "SinkFactory", "Ticket"]
 
@@ -313,10 +314,7 @@ async def _next_header(
             if side is None or time.monotonic() - side.active > IDLE_TIMEOUT:
                 raise TimeoutError(f"no frame in {IDLE_TIMEOUT:g} s")
     finally:
-        if not reading.done():
-            reading.cancel()
-            with contextlib.suppress(BaseException):
-                await reading
+        await cancel_and_wait(reading)
 
 
 async def _control(

@@ -27,6 +27,8 @@ import os
 import struct
 from collections.abc import Awaitable, Callable
 
+from xenia.util.tasks import cancel_and_wait
+
 __all__ = ["CHUNK", "CLOSE", "DATA", "OPEN", "Tunnel"]
 
 _HEADER = struct.Struct(">HB")
@@ -147,8 +149,8 @@ class Tunnel:
         for channel in list(self._writers):
             self._drop(channel)
         for pump in pumps:
-            with contextlib.suppress(BaseException):
-                await pump
+            if pump is not asyncio.current_task():
+                await cancel_and_wait(pump)
         if self._path is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._path)
