@@ -125,6 +125,10 @@ class Run:
         #: the receiver's address and its READY payload (an ``nbd_token`` for a side connection)
         self.address: tuple[str, int] | None = None
         self.ready: dict[str, Any] = {}
+        #: called once when the connection to the receiver breaks: a tunnel whose frames travel on
+        #: it closes its local connections then (:meth:`.tunnel.Tunnel.fail`), or QEMU's NBD client
+        #: would wait on requests no one will answer
+        self.on_lost: list[Callable[[BaseException], None]] = []
         self._peer: asyncio.Queue[Frame | BaseException] = asyncio.Queue()
         self._peer_failed: BaseException | Frame | None = None
 
@@ -162,21 +166,26 @@ class Run:
             try:
                 frame = await read_frame(reader)
             except (asyncio.IncompleteReadError, OSError, FrameError) as exc:
-                self._peer_failed = self._peer_failed or exc
-                await self._peer.put(exc)
+                await self._lost(exc)
                 return
             handler = self.handlers.get(frame.kind)
             if handler is not None:
                 try:
                     await handler(frame.payload)
                 except Exception as exc:
-                    self._peer_failed = self._peer_failed or exc
-                    await self._peer.put(exc)
+                    await self._lost(exc)
                     return
                 continue
             if frame.kind is Kind.ERROR:
                 self._peer_failed = frame
             await self._peer.put(frame)
+
+    async def _lost(self, exc: BaseException) -> None:
+        self._peer_failed = self._peer_failed or exc
+        for lost in self.on_lost:
+            lost(exc)
+        self.on_lost.clear()
+        await self._peer.put(exc)
 
     async def reply(self, want: Kind, timeout: float = REPLY_TIMEOUT) -> Frame:
         """The receiver's next frame, which must be ``want``."""

@@ -92,8 +92,9 @@ class DiskMirror:
             run.sent(size, run.meter.bytes_remaining)
 
         tunnel = self._tunnel = Tunnel(send)
-        if side is None:
+        if side is None:  # the frames share the stream: its end is the tunnel's
             run.handlers[Kind.NBD] = tunnel.feed
+            run.on_lost.append(tunnel.fail)
         else:
             self._side_reader = asyncio.create_task(self._read_side(side[1], tunnel))
         sock = str(self.dom.paths.root / "mirror.sock")

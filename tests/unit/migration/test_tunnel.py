@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from xenia.migration.live import Run
+from xenia.migration.options import MigrationOptions
+from xenia.migration.stream import Kind, encode
 from xenia.migration.tunnel import CLOSE, DATA, OPEN, Tunnel
 
 pytestmark = pytest.mark.asyncio
@@ -100,6 +103,33 @@ async def test_a_broken_stream_closes_the_local_connections_at_once(tmp_path: Pa
         near.fail(OSError("later"))  # the first error is the one kept
         assert near.error is broken
     finally:
+        await near.close()
+        await far.close()
+        server.close()
+
+
+async def test_a_tunnel_on_the_migration_stream_fails_when_the_stream_ends(tmp_path: Path) -> None:
+    """A receiver that offers no side connection gets the NBD frames on the stream itself; when that
+    stream breaks (the destination was killed), the tunnel's local connections close too, as with a
+    side connection: the source registers the tunnel's ``fail`` for the stream's end."""
+    near, far, server, _ = await _joined(tmp_path)
+    run = Run(MigrationOptions())
+    run.handlers[Kind.NBD] = near.feed
+    run.on_lost.append(near.fail)
+    stream = asyncio.StreamReader()
+    reading = asyncio.create_task(run.read_peer(stream))
+    try:
+        reader, _writer = await asyncio.open_unix_connection(str(tmp_path / "near.sock"))
+        assert await asyncio.wait_for(reader.readline(), 10) == b"GREETING\n"
+        stream.feed_data(encode(Kind.READY, {}))  # a frame that is not NBD still goes to reply()
+        assert (await run.reply(Kind.READY)).kind is Kind.READY
+        assert near.channels == 1
+        stream.feed_eof()  # the receiver's connection ended mid-copy
+        assert await asyncio.wait_for(reader.read(), 10) == b""
+        await asyncio.wait_for(reading, 10)
+        assert isinstance(near.error, asyncio.IncompleteReadError) and near.channels == 0
+    finally:
+        reading.cancel()
         await near.close()
         await far.close()
         server.close()
