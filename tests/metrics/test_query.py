@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from xenia.metrics import persist
 from xenia.metrics.query import reduce_window
+from xenia.metrics.registry import Registry
 from xenia.metrics.rrd import Bank, DsDef, DsType
 
 T0 = 86_400.0 * 10
@@ -64,3 +68,46 @@ def test_long_window_min_max_of_sources_without_min_max_archives_read_their_aver
     got = reduce_window(bank, idx, 1800.0, ["min", "max"])
     # no MIN or MAX archive: the extremes of the 1 min averages, minutes 0 and 29
     assert got["min"][0] == 0 and got["max"][0] == 29
+
+
+COUNTER = DsDef("c", DsType.DERIVE, "")
+
+
+def test_a_young_bank_reduces_short_windows_over_whole_ticks() -> None:
+    """A window longer than the collection's age is still the raw ring's: the archives know no
+    more. An SR's counter runs from the first tick; its one disk (1 000 B/s) appears at the third,
+    its first rate at the fourth. Every tick's SR rate is the disk's, so the newest known values of
+    both (``last``) agree; the 5 s archive's newest row would mix them with the SR's zero seconds
+    before the disk was there (the SR's rate 0.6 of the disk's: issue "srsum")."""
+    bank = Bank()
+    sr, disk = bank.allocate([COUNTER, COUNTER])
+    for i in range(6):  # updates at +0 .. +5: the first 5 s PDP completes at +5
+        counter = max(0, i - 2) * 1000.0
+        bank.update(T0 + i, np.array([sr, disk]), np.array([counter, counter if i >= 2 else np.nan]))
+    got = reduce_window(bank, np.array([sr, disk]), 4.5, ["last", "average"])
+    assert got["last"].tolist() == [1000.0, 1000.0]
+    # the rows of +1 .. +5: the SR's 0, 0, then three ticks at the disk's rate (which is unknown before)
+    assert got["average"].tolist() == pytest.approx([600.0, 1000.0])
+
+
+def test_a_restored_history_is_read_from_the_archives() -> None:
+    """After a restore the raw ring holds only the ticks since: a window reaching back before them
+    is the archives', where the restored rows are. 10 minutes of a gauge at 7, saved and restored;
+    two ticks at 1 since: the last 5 minutes' 60 rows of 5 s are 58 restored 7s and two 1s."""
+    old = Registry(Bank())
+    obj = old.obtain("vm", "u")
+    old.add_sources(obj, [GAUGE])
+    for i in range(121):
+        old.bank.update(T0 + 5 * i, obj.idx, np.array([7.0]))
+    snap = persist.snapshot(old.bank, obj)
+    assert snap is not None
+    new = Registry(Bank())
+    with tempfile.TemporaryDirectory() as root:
+        persist.save(Path(root), "vm", "u", snap)
+        assert persist.load_all(Path(root), new) == 1
+    restored = new.get("vm", "u")
+    assert restored is not None
+    for i in (1, 2):
+        new.bank.update(T0 + 600 + 5 * i, restored.idx, np.array([1.0]))
+    assert reduce_window(new.bank, restored.idx, 300.0, ["average"])["average"][0] == pytest.approx((58 * 7 + 2) / 60)
+    assert reduce_window(new.bank, restored.idx, 10.0, ["average"])["average"][0] == 1.0  # the raw ring's ticks

@@ -239,9 +239,7 @@ def load_steps(root: Path, registry: Registry, files_per_step: int = 16) -> Gene
     if not found:
         return 0
     bank = registry.bank
-    if bank.last_updated is None:
-        newest = max(float(s["last_updated"]) for _, _, s in found)
-        bank.last_updated = newest
+    bank.restored(max(float(s["last_updated"]) for _, _, s in found))
     defs: dict[tuple[object, ...], list[DsDef]] = {}
     for start in range(0, len(found), RESTORE_GROUP):
         yield

@@ -4,7 +4,8 @@ Seed 001 asked for "the thirty-second load average for the following list of sta
 the host. One query gathers the (objects x sources) columns it needs from the bank in one numpy
 indexing step per storage block and reduces each along time, so the cost is O(objects x sources)
 in numpy, not a Python loop per object. Windows the raw ring still holds (10 minutes at the
-default tick) are reduced over the raw per-tick rates; longer ones over the finest archive that
+default tick, and any window while the ring holds all the bank's history: :meth:`Bank.raw_span`)
+are reduced over the raw per-tick rates, whole ticks; longer ones over the finest archive that
 covers them (AVERAGE rows for ``average`` and ``p95``; MIN and MAX rows where the archive has
 them).
 """

@@ -322,6 +322,12 @@ class Bank:
         self.raw = _Rows(raw_rows, raw_rows)
         self.raw_times: F64 = np.full(raw_rows, np.nan)
         self.raw_head = raw_rows - 1
+        #: the raw ring holds the rate of every update after this time (a row's rate is over the
+        #: interval since the update before it): the first update's, later the newest dropped row's
+        self.raw_from = -math.inf
+        #: the archives may know times before ``raw_from`` (the ring turned, or history was restored);
+        #: until then the ring holds every update the bank ever had and the archives nothing more
+        self.history_before_raw = False
         #: per DS: its RRD has MIN and MAX archives (xcp-rrdd: always the host's; a VM's or an SR's
         #: only when created while ``pool.other_config:create_min_max_in_new_VM_RRDs`` is true)
         self.minmax: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
@@ -401,6 +407,7 @@ class Bank:
         raw[idx] = values
         last = self.last_updated
         if last is None:  # the first update only sets the counters' starting points
+            self.raw_from = t
             self.last_updated = t
             self.last_raw = raw
             self.unknown_sec.fill(t - math.floor(t / STEP) * STEP)  # the PDP before t is unknown
@@ -483,6 +490,10 @@ class Bank:
 
     def _record_raw(self, t: float, rate: F64) -> None:
         self.raw_head = (self.raw_head + 1) % self.raw_rows
+        dropped = float(self.raw_times[self.raw_head])
+        if dropped == dropped:  # the ring turned: the oldest row left covers the time after the dropped one
+            self.raw_from = max(self.raw_from, dropped)
+            self.history_before_raw = True
         self.raw_times[self.raw_head] = t
         self.raw.write_rows(np.array([self.raw_head], dtype=np.int64), rate)
 
@@ -518,11 +529,24 @@ class Bank:
         return self.raw.read(order[times > since], idx)
 
     def raw_span(self) -> float:
-        """Seconds of history the raw ring holds (0 before two updates)."""
-        times = self.raw_times[~np.isnan(self.raw_times)]
-        if self.last_updated is None or len(times) < 2:
+        """Seconds back from the last update over which the raw ring holds every update's rate; inf
+        while the bank has no history the ring lacks (a window no longer than this is reduced over
+        the raw rates, whole ticks, never over an archive's 5 s rows, see :func:`reduce_window`).
+
+        The oldest row's rate covers the interval since the update before it, so the ring reaches
+        back to that update, one interval before the oldest row's own time; once the ring has
+        turned, to the newest row dropped; after a restore (:meth:`restored`), to the restored
+        time at most: the archives hold what came before."""
+        if self.last_updated is None:
             return 0.0
-        return float(self.last_updated - times.min())
+        return self.last_updated - self.raw_from if self.history_before_raw else math.inf
+
+    def restored(self, until: float) -> None:
+        """Archived history up to ``until`` is being written into the archives (a restore): the raw
+        ring holds none of it. A bank not yet updated takes ``until`` as its last update."""
+        if self.last_updated is None:
+            self.last_updated = self.raw_from = until
+        self.history_before_raw = True
 
     def bytes_per_ds(self, minmax: bool = True) -> int:
         """Memory one DS costs once every archive has made a full turn, whatever the number of DSs:
