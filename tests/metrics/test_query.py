@@ -78,7 +78,7 @@ def test_a_young_bank_reduces_short_windows_over_whole_ticks() -> None:
     more. An SR's counter runs from the first tick; its one disk (1 000 B/s) appears at the third,
     its first rate at the fourth. Every tick's SR rate is the disk's, so the newest known values of
     both (``last``) agree; the 5 s archive's newest row would mix them with the SR's zero seconds
-    before the disk was there (the SR's rate 0.6 of the disk's: issue "srsum")."""
+    before the disk was there (the SR's rate 0.6 of the disk's)."""
     bank = Bank()
     sr, disk = bank.allocate([COUNTER, COUNTER])
     for i in range(6):  # updates at +0 .. +5: the first 5 s PDP completes at +5
