@@ -151,17 +151,32 @@ class Ops:
                 async with self.lock(rec["uuid"]):
                     yield key
         finally:
-            if db.exists("VM", vm):
-                current = dict(db.get("VM", vm)["current_operations"])
-                current.pop(key, None)
-                db.set("VM", vm, "current_operations", current)
-            await self._update_host_memory()
+            free: int | None = None
+            try:
+                free = await self._host_memory_free()
+            finally:
+                # one commit (one sqlite write, one event batch) for the operation's end and the host's
+                # memory, rather than two on every operation (issue 12)
+                with db.batch():
+                    if db.exists("VM", vm):
+                        current = dict(db.get("VM", vm)["current_operations"])
+                        current.pop(key, None)
+                        db.set("VM", vm, "current_operations", current)
+                    if free is not None:
+                        record.host_memory(db, self.host, free)
 
-    async def _update_host_memory(self) -> None:
+    async def _host_memory_free(self) -> int | None:
+        """The host's free memory as the driver reports it (None, logged, when it cannot)."""
         try:
-            record.host_memory(self.db, self.host, await self.driver.host.memory_free())
+            return await self.driver.host.memory_free()
         except DriverError as e:
             log.warning("cannot read host memory: %s", e)
+            return None
+
+    async def _update_host_memory(self) -> None:
+        free = await self._host_memory_free()
+        if free is not None:
+            record.host_memory(self.db, self.host, free)
 
     def _uuid(self, vm: str) -> str:
         uuid: str = self.db.get("VM", vm)["uuid"]
@@ -265,20 +280,29 @@ class Ops:
         uuid = self._uuid(vm)
 
         async def mark() -> None:
-            record.live(self.db, vm, self.host, await self.driver.vm.get_state(uuid))
-            await self._sync_consoles(vm, uuid)
+            state = await self.driver.vm.get_state(uuid)
+            protocols = await self._console_protocols(uuid)
+            with self.db.batch():  # the state and its consoles in one commit and one event batch
+                record.live(self.db, vm, self.host, state)
+                self._record_consoles(vm, protocols)
 
         return Step("record_state", mark)
 
     async def _sync_consoles(self, vm: str, vm_uuid: str) -> None:
         """Console objects for the protocols the running domain serves (none where the driver has no consoles)."""
+        self._record_consoles(vm, await self._console_protocols(vm_uuid))
+
+    async def _console_protocols(self, vm_uuid: str) -> list[str]:
         try:
             infos = await self.driver.console.consoles(vm_uuid)
         except DriverError as e:
             log.info("no consoles for VM %s: %s", vm_uuid, e)
             infos = []
+        return [i.protocol.value for i in infos]
+
+    def _record_consoles(self, vm: str, protocols: list[str]) -> None:
         if self.db.exists("VM", vm) and self.db.get("VM", vm)["power_state"] in ("Running", "Paused"):
-            record.consoles(self.db, vm, [i.protocol.value for i in infos], self.console_url)
+            record.consoles(self.db, vm, protocols, self.console_url)
 
     def _record_halted(self, vm: str) -> Step:
         async def mark() -> None:

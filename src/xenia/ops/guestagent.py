@@ -71,22 +71,14 @@ class GuestAgents:
             await self.forget(vm)
 
     async def _keys(self, base: str) -> dict[str, str]:
-        """Every key under the domain's ``attr`` and ``data`` directories and ``feature/hotplug``."""
+        """Every key with a value under the domain's ``attr`` and ``data`` directories and
+        ``feature/hotplug`` (one subtree read each: a walk by DIRECTORY and READ cost some 50 store
+        requests per report, a tenth of a VM.start's work)."""
         found: dict[str, str] = {}
-
-        async def walk(rel: str) -> None:
-            try:
-                children = await self.store.directory(f"{base}/{rel}")
-            except XsError:
-                return
-            value = await self.store.read_str(f"{base}/{rel}", default=None) if not children else None
-            if value:
-                found[rel] = value
-            for child in children:
-                await walk(f"{rel}/{child}")
-
         for top in ("attr", "data", "feature/hotplug"):
-            await walk(top)
+            for rel, value in (await self.store.read_tree(f"{base}/{top}")).items():
+                if value:
+                    found[f"{top}/{rel}"] = value.decode("utf-8", "replace")
         return found
 
     async def read(self, vm: str, domid: int) -> None:

@@ -204,6 +204,11 @@ class StoreClient(_Ops):
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
+    async def read_tree(self, path: str) -> dict[str, bytes]:
+        """Every childless node's value below ``path``, by relative path, in one request
+        (:meth:`Engine.read_tree`); empty when ``path`` does not exist."""
+        return self._engine.read_tree(self._session, path)
+
     async def lookup_name(self, name: str) -> list[int]:
         """Domids whose ``name`` key is ``name`` (index; O(1) at any number of domains)."""
         return list(self._engine.lookup_name(name))

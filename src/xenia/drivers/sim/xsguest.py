@@ -21,7 +21,7 @@ from xenia.store import XsError
 
 if TYPE_CHECKING:
     from xenia.drivers.sim.driver import SimDriver
-    from xenia.store.client import StoreClient, Watch
+    from xenia.store.client import StoreClient, StoreTransaction, Watch
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,10 @@ class StoreGuests:
     async def report(self, domid: int, nics: Sequence[NicSpec], memory_bytes: int) -> None:
         """What a guest agent (xe-guest-utilities, xen-guest-agent) writes once it runs: its OS,
         its agent's version, its memory and each NIC's addresses (``attr/vif/<device>/ipv4/0``,
-        the agents' current layout), then ``data/updated`` last, which toolstacks watch."""
+        the agents' current layout), then ``data/updated`` last, which toolstacks watch.  All in one
+        transaction: a toolstack reads the keys when ``data/updated`` changes, so it sees the same as
+        from key-by-key writes, and the store makes one commit (journalled, kept in the history,
+        fired to watchers) per report instead of eighteen, a quarter of a start's work (issue 12)."""
         base = f"/local/domain/{domid}"
         if not await self.store.exists(base):
             return
@@ -120,9 +123,14 @@ class StoreGuests:
             keys[f"attr/vif/{nic.device}/ipv6/0"] = ipv6
         for feature in sorted(SIM_AGENT_FEATURES):
             keys[f"control/{feature}"] = "1"
-        for key, value in keys.items():
-            await self.store.write(f"{base}/{key}", value)
-        await self._updated(base)
+        self._updates += 1
+        keys["data/updated"] = str(self._updates)  # last: toolstacks read the rest when it changes
+
+        async def body(tx: StoreTransaction) -> None:
+            for key, value in keys.items():
+                await tx.write(f"{base}/{key}", value)
+
+        await self.store.transact(body)
 
     async def _updated(self, base: str) -> None:
         self._updates += 1
