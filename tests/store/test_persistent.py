@@ -33,34 +33,50 @@ def content(root: Root) -> list[tuple[str, bytes, tuple[object, ...]]]:
 
 
 @settings(max_examples=30, deadline=None)
-@given(_OPS)
-def test_versions_never_change_and_order_is_creation_order(ops: list[tuple[str, object, bytes]]) -> None:
+@given(_OPS, st.integers(1, 8))
+def test_versions_never_change_and_order_is_creation_order(ops: list[tuple[str, object, bytes]], group: int) -> None:
+    """``group`` > 1: the operations run in transactions of that many requests, whose editor changes
+    the nodes it made in place until it commits (a committed version must not see that)."""
     e = Engine()
     s = e.open_session(lambda p, t: None)
     model: list[str] = []  # children of /d in creation order
     versions: list[tuple[Root, list[tuple[str, bytes, tuple[object, ...]]]]] = []
-    for kind, arg, value in ops:
+    tx = 0
+
+    def request(kind: str, path: str, arg: object = None) -> object:
+        return e.request(s, kind, path, arg, tx_id=tx)
+
+    def tree() -> Node:
+        return e._tx(s, tx).editor.tree if tx else e.head.root.tree
+
+    for n, (kind, arg, value) in enumerate(ops):
+        if group > 1 and n % group == 0:
+            tx = e.transaction_start(s)
         if kind == "fill":  # many children at once, to cross the dict/map threshold
             for i in range(int(arg)):  # type: ignore[call-overload]
                 name = f"c{i}"
-                e.request(s, "write", f"/d/{name}", b"f")
+                request("write", f"/d/{name}", b"f")
                 if name not in model:
                     model.append(name)
         elif kind in ("write", "write_deep"):
             path = f"/d/{arg}" + ("/x/y" if kind == "write_deep" else "")
-            e.request(s, "write", path, value)
+            request("write", path, value)
             if arg not in model:
                 model.append(str(arg))
         elif kind == "rm":
-            if "d" in e.head.root.tree.children:
-                e.request(s, "rm", f"/d/{arg}")
+            if "d" in tree().children:
+                request("rm", f"/d/{arg}")
             if arg in model:
                 model.remove(str(arg))
         elif kind == "perms" and arg in model:
-            e.request(s, "set_perms", f"/d/{arg}", e.head.root.tree.perms)
-        versions.append((e.head.root, content(e.head.root)))
+            request("set_perms", f"/d/{arg}", e.head.root.tree.perms)
         if model:
-            assert list(e.request(s, "directory", "/d")) == model
+            assert list(request("directory", "/d")) == model  # type: ignore[call-overload]
+        if tx and (n % group == group - 1 or n == len(ops) - 1):
+            e.transaction_end(s, tx, True)
+            tx = 0
+        if not tx:
+            versions.append((e.head.root, content(e.head.root)))
     for root, seen in versions:
         assert content(root) == seen
 

@@ -305,12 +305,16 @@ class Engine:
         tx.ops.append((kind, path, arg, result))
         if kind in MUTATING:
             tx.written.add(path)
-            for i in range(len(parts)):
-                tx.touched.add("/" + "/".join(parts[:i]))
+            # every ancestor, built once each (a join per depth made a deep write O(depth^2))
+            ancestors = ["/"] if parts else []
+            prefix = ""
+            for name in parts[:-1]:
+                prefix = f"{prefix}/{name}"
+                ancestors.append(prefix)
+            tx.touched.update(ancestors)
             # implicitly created ancestors count as written: two branches creating the same parent
             # identically merge, differently (another owner) conflict
-            for i in range(len(parts) - created + 1, len(parts)):
-                tx.written.add("/" + "/".join(parts[:i]))
+            tx.written.update(ancestors[len(parts) - created + 1 :])
         return result
 
     # == the operations ===============================================================================

@@ -86,7 +86,8 @@ intern = sys.intern
 
 
 class Node:
-    """One xenstore node: value bytes, ACL, children in creation order. Treat as immutable.
+    """One xenstore node: value bytes, ACL, children in creation order. Treat as immutable (only the
+    :class:`Editor` that made an inner node changes it, until it freezes the tree: see ``_fresh``).
 
     ``gen`` is a fresh stamp per node version; DIRECTORY_PART reports it so a client paging through a
     directory can tell that the directory changed under it.
@@ -146,6 +147,14 @@ def _with_child(children: Children, name: str, node: Node) -> Children:
         return immutables.Map(children).set(name, node)
     assert isinstance(children, immutables.Map)
     return children.set(name, node)
+
+
+def _with_child_in_place(children: Children, name: str, node: Node) -> Children:
+    """:func:`_with_child` for a child map no other node holds: a dict changes in place."""
+    if type(children) is dict and (len(children) < BIG or name in children):
+        children[name] = node
+        return children
+    return _with_child(children, name, node)
 
 
 def _without_child(children: Children, name: str) -> Children:
@@ -246,6 +255,9 @@ class Editor:
         self._dom_name = base.dom_name
         self._dom_uuid = base.dom_uuid
         self._owned = base.owned
+        #: the inner nodes :meth:`put` made since the last :meth:`freeze`, each with a child map of its
+        #: own (kept here by id, and so alive: an id is not reused while listed)
+        self._fresh: dict[int, Node] = {}
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -308,12 +320,22 @@ class Editor:
             self._count(acl[depth][0].domid, +1)
         if old is None:
             self._count(new_perms[0].domid, +1)
+        fresh = self._fresh
         for depth in range(len(parts) - 1, -1, -1):
             anc = chain[depth]
+            if anc is not None and id(anc) in fresh:
+                # this editor made it (and its child map) since its last freeze: no other tree holds
+                # either, so it changes in place and the path above it stays; a transaction's writes
+                # under one directory no longer copy the path to the root each (issue 12)
+                anc.children = _with_child_in_place(anc.children, intern(parts[depth]), new)
+                anc.gen = next(_gen)
+                break
             if anc is None:
                 anc = Node(b"", acl[depth], EMPTY)
             new = Node(anc.value, anc.perms, _with_child(anc.children, intern(parts[depth]), new), born=anc.born)
-        self.tree = new
+            fresh[id(new)] = new
+        else:
+            self.tree = new
         self._reindex(parts, removed=False)
         return created
 
@@ -504,6 +526,7 @@ class Editor:
         return Node(value, perms, children, born=old.born if old is not None else None)
 
     def freeze(self) -> Root:
+        self._fresh = {}  # the frozen tree is shared from now on: later changes copy again
         return Root(self.tree, self._names, self._uuids, self._dom_name, self._dom_uuid, self._owned)
 
     # -- derived data ----------------------------------------------------------------------------------
