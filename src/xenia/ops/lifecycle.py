@@ -222,22 +222,24 @@ def allowed_operations(ref: str, rec: dict[str, Any], cannot: frozenset[str] = N
     strict check, the guest's features) let through and xenia can carry out here (``cannot``: from
     :func:`unsupported`), so clients never see an operation that then fails for want of a handler,
     a driver feature or a guest that answers."""
-    if not rec.get("current_operations") and not rec.get("blocked_operations"):
-        # the common case depends on a handful of flags only: computed once per combination, since
-        # every change to any VM recomputes its list (10 000 VMs adopted at start-up, every start)
-        key = (rec["power_state"], bool(rec.get("is_a_template")), bool(rec.get("is_a_snapshot")),
-               is_default_template(rec), bool(rec.get("is_control_domain")), cannot,
-               tuple(sorted(guest.other.items())), guest.pv_drivers, guest.booted_pv)  # fmt: skip
-        known = _ALLOWED_BY_FLAGS.get(key)
-        if known is None:
-            if len(_ALLOWED_BY_FLAGS) >= 4096:
-                _ALLOWED_BY_FLAGS.clear()
-            known = _ALLOWED_BY_FLAGS[key] = tuple(_allowed(ref, rec, cannot, guest))
-        return list(known)
-    return _allowed(ref, rec, cannot, guest)
+    # the list depends on a handful of flags only: computed once per combination, since every change
+    # to any VM recomputes its list (10 000 VMs adopted at start-up; every start, twice with its own
+    # operation in current_operations)
+    current = rec.get("current_operations") or {}
+    blocked = rec.get("blocked_operations") or {}
+    key = (rec["power_state"], bool(rec.get("is_a_template")), bool(rec.get("is_a_snapshot")),
+           is_default_template(rec), bool(rec.get("is_control_domain")), cannot,
+           tuple(sorted(guest.other.items())), guest.pv_drivers, guest.booted_pv,
+           tuple(sorted(current.values())), tuple(sorted(blocked)))  # fmt: skip
+    known = _ALLOWED_BY_FLAGS.get(key)
+    if known is None:
+        if len(_ALLOWED_BY_FLAGS) >= 4096:
+            _ALLOWED_BY_FLAGS.clear()
+        known = _ALLOWED_BY_FLAGS[key] = tuple(_allowed(ref, rec, cannot, guest))
+    return list(known)
 
 
-#: allowed_operations of VMs with no current or blocked operations, by what decides them
+#: allowed_operations by what decides them (the operations in progress and blocked among it)
 _ALLOWED_BY_FLAGS: dict[tuple[object, ...], tuple[str, ...]] = {}
 
 
