@@ -80,3 +80,24 @@ def test_snapshots_of_several_rrds_hold_each_ones_values_and_sources() -> None:
     for snap in (one, two):  # and each one a file numpy reads back
         with np.load(io.BytesIO(persist.npz_bytes(snap))) as loaded:
             assert all(same(loaded[name], array) for name, array in snap.items())
+
+
+def test_layouts_given_to_many_rrds_at_once_give_each_its_own_sources() -> None:
+    """The first tick after a restart lays out every VM's RRD with one bank allocation: each object
+    still gets its own indices for the default sources plus those it was asked to record, and a value
+    fed to one shows in its archives only (a GAUGE's average of a constant is that constant)."""
+    bank = Bank()
+    registry = Registry(bank)
+    defs = (DsDef("memory", DsType.GAUGE, "B"), DsDef("free", DsType.GAUGE, "B", default=False))
+    objs = [registry.obtain("vm", f"vm{i}") for i in range(3)]
+    objs[1].extra.add("free")
+    registry.set_layout_many(objs, "layout", defs)
+    assert [obj.layout for obj in objs] == ["layout"] * 3
+    assert [len(obj.feed) for obj in objs] == [1, 2, 1]
+    feeds = np.concatenate([obj.feed for obj in objs])
+    assert len(set(feeds.tolist())) == 4  # no index shared
+    for t in range(0, 600, 5):
+        bank.update(T0 + t, feeds, np.array([1.0, 2.0, 3.0, 4.0]))
+    newest = next(i for i, ring in enumerate(bank.rings) if ring.archive.cf.value == "AVERAGE")
+    snaps = persist.snapshots(bank, objs)
+    assert [s[f"a{newest}"][-1].tolist() for s in snaps if s is not None] == [[1.0], [2.0, 3.0], [4.0]]

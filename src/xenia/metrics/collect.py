@@ -307,12 +307,8 @@ class MetricsService:
         reg = self.registry
         defs = vm_defs(layout)
         width = len(defs)
-        objects = []
-        for uuid in block.vm_uuids:
-            obj = reg.obtain("vm", uuid)
-            if obj.layout != layout:
-                reg.set_layout(obj, layout, defs)
-            objects.append(obj)
+        objects = [reg.obtain("vm", uuid) for uuid in block.vm_uuids]
+        reg.set_layout_many([obj for obj in objects if obj.layout != layout], layout, defs)
         empty = np.empty(0, dtype=np.int64)
         # a plan is rebuilt on every start and stop: when every domain records the same first m
         # sources (the usual case), its value indices are one array expression, not 10 000 small arrays
