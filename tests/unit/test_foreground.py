@@ -43,3 +43,54 @@ def test_an_answer_that_never_ends_delays_background_work_only_by_the_bound() ->
         return fg.count
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_background_waits_for_a_call_in_progress_but_not_for_one_parked_long_ago() -> None:
+    """A login waiting for its password check holds background work (a call that came in less than
+    ``busy`` seconds ago); a long poll parked for longer (``busy`` 0 here) does not hold it."""
+
+    async def scenario() -> tuple[list[str], int]:
+        fg = Foreground(quiet=0, busy=3600)
+        order: list[str] = []
+
+        async def background() -> None:
+            await fg.wait_idle(at_most=3600)
+            order.append("background")
+
+        fg.called()
+        task = asyncio.create_task(background())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        order.append("call answered")
+        fg.answered()
+        await task
+        parked = Foreground(quiet=0, busy=0)
+        parked.called()  # an event.from that waits for events: in progress, but not busy
+        await parked.wait_idle(at_most=3600)
+        return order, parked.calls
+
+    assert asyncio.run(scenario()) == (["call answered", "background"], 1)
+
+
+def test_background_waits_until_calls_stop_coming() -> None:
+    """Between a client's calls no answer is being produced, yet the client is not done: background
+    work waits until no call came or went for ``quiet`` seconds."""
+
+    async def scenario() -> list[str]:
+        fg = Foreground(quiet=3600, busy=3600)
+        fg.called()
+        fg.answered()  # a login answered; the client's next call follows at once
+        order: list[str] = []
+
+        async def background() -> None:
+            await fg.wait_idle(at_most=0.5)  # the bound: it goes on once it has waited that long
+            order.append("background")
+
+        task = asyncio.create_task(background())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        order.append("next call")
+        await task
+        return order
+
+    assert asyncio.run(scenario()) == ["next call", "background"]

@@ -605,19 +605,24 @@ class HttpProtocol(asyncio.Protocol):
             self.pending[-1].keep_alive = False  # unless its handler takes the connection over: answer, then close
 
     def _pump(self) -> None:
+        foreground = self.connections.foreground
         while self.pending and self.writable and self.transport is not None:
             req = self.pending.popleft()
+            if foreground is not None:
+                foreground.called()
             try:
                 resp = self.handler(req, self.local)
             except Exception:
                 log.exception("HTTP handler failed")
                 resp = error_page(500, "internal error")
-            if not isinstance(resp, Response):
+            if not isinstance(resp, Response):  # _finish tells foreground it is answered
                 self.busy = True
                 self._serving = req
                 req.answer_early = self.answer_early
                 asyncio.get_running_loop().create_task(self._finish(req, resp))
                 return
+            if foreground is not None:
+                foreground.answered()
             if not self._send(req, resp):
                 return
         if self.transport is None or self.pending or not self.writable:
@@ -643,6 +648,9 @@ class HttpProtocol(asyncio.Protocol):
         except Exception:
             log.exception("HTTP handler failed")
             resp = error_page(500, "internal error")
+        finally:
+            if self.connections.foreground is not None:
+                self.connections.foreground.answered()
         self.busy = False
         self._serving = None
         if self.transport is None:

@@ -184,6 +184,8 @@ class MetricsService:
 
     async def _loop(self) -> None:
         await self._restore()
+        if self.foreground is not None:  # the first tick lays out every VM's RRD: clients first
+            await self.foreground.wait_idle()
         while True:
             started = time.monotonic()
             try:
