@@ -165,18 +165,33 @@ class Db:
             self.backend.write(objects, ())
         self.backend.set_meta(migrate.META_KEY, current)
         fields = migrate.stored_schema(self.model)
+        # one pass with the per-class lookups hoisted: 60 000 objects at 10 000 VMs, every
+        # attribute and call per object a visible part of a restart (issue 12)
+        tables, class_of, version, intern = self.tables, self.class_of, self.version, sys.intern
+        last_cls = None
+        table: _Table | None = None
+        want: Any = None
+        shared: tuple[str, ...] = ()
         count = 0
         for obj in objects:
-            obj = StoredObject(obj.cls, sys.intern(obj.ref), obj.record)
-            table = self.tables.get(obj.cls)
-            if table is None:
-                raise migrate.SchemaError(f"the db holds a {obj.cls} object, a class this datamodel does not store")
-            migrate.check_record(obj, fields[obj.cls])
-            share_strings(obj.record, table.shared)
-            table.rows[obj.ref] = obj.record
-            table.index(obj.ref, obj.record)
-            self.class_of[obj.ref] = obj.cls
-            self.version[obj.ref] = 0
+            cls, rec = obj.cls, obj.record
+            if cls != last_cls:
+                table = tables.get(cls)
+                if table is None:
+                    raise migrate.SchemaError(f"the db holds a {cls} object, a class this datamodel does not store")
+                want, shared, last_cls = fields[cls].keys(), tuple(table.shared), cls
+            assert table is not None
+            ref = intern(obj.ref)
+            if rec.keys() != want:  # key views compare as sets, without building any
+                migrate.check_record(StoredObject(cls, ref, rec), fields[cls])
+            for name in shared:
+                value = rec.get(name)
+                if type(value) is str:
+                    rec[name] = intern(value)
+            table.rows[ref] = rec
+            table.index(ref, rec)
+            class_of[ref] = cls
+            version[ref] = 0
             count += 1
         return count
 
