@@ -40,3 +40,12 @@ def test_running_a_command_loads_no_daemon_code() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(" + repr(FORBIDDEN) + ")))")  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_serve_builds_only_its_own_command() -> None:
+    """``xenia serve`` (the daemon's start-up) does not import the other commands' modules."""
+    code = ("import sys; from xenia.cli.main import build_parser; p = build_parser(serve_only=True);"
+            "a = p.parse_args(['serve', '--state-dir', 'x']); print(a.command, str(a.state_dir),"
+            " sorted(m for m in sys.modules if m in ('xenia.cli.vm', 'xenia.cli.objects', 'xenia.store.cli')))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "serve x []"
