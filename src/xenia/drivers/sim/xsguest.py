@@ -123,8 +123,7 @@ class StoreGuests:
             keys[f"attr/vif/{nic.device}/ipv6/0"] = ipv6
         for feature in sorted(SIM_AGENT_FEATURES):
             keys[f"control/{feature}"] = "1"
-        self._updates += 1
-        keys["data/updated"] = str(self._updates)  # last: toolstacks read the rest when it changes
+        keys["data/updated"] = self._next_update()  # last: toolstacks read the rest when it changes
 
         async def body(tx: StoreTransaction) -> None:
             for key, value in keys.items():
@@ -132,9 +131,13 @@ class StoreGuests:
 
         await self.store.transact(body)
 
-    async def _updated(self, base: str) -> None:
+    def _next_update(self) -> str:
+        """A new value for ``data/updated``: toolstacks watch for it to change."""
         self._updates += 1
-        await self.store.write(f"{base}/data/updated", str(self._updates))
+        return str(self._updates)
+
+    async def _updated(self, base: str) -> None:
+        await self.store.write(f"{base}/data/updated", self._next_update())
 
     async def _apply_ip_settings(self, domid: int, settings: str) -> None:
         """The guest agent applies a static address the toolstack set (``VIF.configure_ipv4/6``)
