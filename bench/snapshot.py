@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import tempfile
 import threading
@@ -62,11 +63,11 @@ def build(domains: int) -> Engine:
     return e
 
 
-async def workload(e: Engine, running: threading.Event | None, until: float | None) -> tuple[int, float, float]:
+async def workload(e: Engine, running: threading.Event | None, until: float | None) -> tuple[int, float, float, float]:
     """Writes with a yield after each, while ``running`` is set (or until ``until``): (writes, seconds,
-    longest gap between two)."""
+    longest gap between two, this process's CPU seconds meanwhile, every thread)."""
     s = e.open_session(lambda p, t: None)
-    n, gap, start = 0, 0.0, time.perf_counter()
+    n, gap, start, cpu = 0, 0.0, time.perf_counter(), time.process_time()
     last = start
     while (running.is_set() if running is not None else time.perf_counter() < (until or 0)):
         e.request(s, "write", f"/local/domain/{1 + n % 100}/data/a", str(n).encode())
@@ -74,7 +75,7 @@ async def workload(e: Engine, running: threading.Event | None, until: float | No
         await asyncio.sleep(0)
         now = time.perf_counter()
         gap, last = max(gap, now - last), now
-    return n, last - start, gap
+    return n, last - start, gap, time.process_time() - cpu
 
 
 def in_thread(journal: Journal, e: Engine, running: threading.Event) -> None:
@@ -103,6 +104,8 @@ async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="xenia-snapbench") as tmp:
         journal = Journal(Path(tmp), compact_after=1 << 40)
         journal.load(e)  # an empty directory: the first snapshot, in the foreground
+        gc.collect()
+        gc.freeze()  # as xenia serve does after a long collection (util/gcfreeze.py): no full pass over the tree
         print(f"{args.domains} domains, {nodes} nodes; load average {os.getloadavg()[0]:.2f}")
         for _ in range(args.rounds):
             for mode in ("loop", "thread", "fork"):
@@ -114,22 +117,25 @@ async def run(args: argparse.Namespace) -> None:
                     journal.compact(e)
                     wall = time.perf_counter() - t0
                     await asyncio.sleep(0)
-                    during, secs, gap = 0, wall, wall
+                    during, secs, gap, cpu = 0, wall, wall, wall
                 else:
                     if mode == "thread":
                         in_thread(journal, e, running)
                     else:
                         journal.compact_background(e)
                         watcher = asyncio.ensure_future(child_ended(journal, running))
-                    during, secs, gap = await workload(e, running, None)
+                    during, secs, gap, cpu = await workload(e, running, None)
                     wall = time.perf_counter() - t0
                     if mode == "fork":
                         await watcher
-                alone, alone_secs, alone_gap = await workload(e, None, time.perf_counter() + max(wall, 0.5))
+                alone, alone_secs, alone_gap, alone_cpu = await workload(e, None, time.perf_counter() + max(wall, 0.5))
                 rate = during / secs if secs else 0.0
-                print(f"{mode:>6}: snapshot {wall * 1000:7.0f} ms | loop writes/s meanwhile {rate:8.0f}, alone "
-                      f"{alone / alone_secs:8.0f} ({rate / (alone / alone_secs):4.2f}x) | longest stall "
-                      f"{gap * 1000:6.1f} ms (alone {alone_gap * 1000:4.1f} ms) | load {os.getloadavg()[0]:.2f}")  # fmt: skip
+                # the process's CPU beyond what its writes cost alone: the snapshot's share of this process
+                extra = cpu - during * alone_cpu / alone
+                print(f"{mode:>6}: snapshot {wall * 1000:5.0f} ms, its CPU in this process {extra * 1000:5.0f} ms | "
+                      f"loop writes/s meanwhile {rate:5.0f}, alone {alone / alone_secs:5.0f} "
+                      f"({rate / (alone / alone_secs):4.2f}x) | longest stall {gap * 1000:5.1f} ms (alone "
+                      f"{alone_gap * 1000:4.1f} ms) | load {os.getloadavg()[0]:.2f}")  # fmt: skip
         journal.close(e)
 
 
