@@ -57,7 +57,8 @@ def test_replay_across_segments_rebuilds_tree_order_indices_and_history(tmp_path
     from xenia.store.persist import Journal
 
     e = Engine()
-    Journal(tmp_path, compact_after=150).load(e)
+    journal = Journal(tmp_path, compact_after=150, keep_segments=1)
+    journal.load(e)
     s = e.open_session(lambda p, t: None)
     for dom in range(1, 301):
         tx = e.transaction_start(s)
@@ -69,6 +70,7 @@ def test_replay_across_segments_rebuilds_tree_order_indices_and_history(tmp_path
     for dom in range(1, 301, 6):
         e.request(s, "write", f"/local/domain/{dom}/name", b"again")
     e.request(s, "set_perms", "/local/domain/2", parse_perms([b"n2"]))
+    journal.settle()  # the snapshots are written in the background; pruning follows the last one
     assert len(list(tmp_path.glob("journal-*.log"))) == 2  # older pairs were pruned
     loaded = Engine()
     Journal(tmp_path).load(loaded)
@@ -84,10 +86,12 @@ def test_replay_across_segments_rebuilds_tree_order_indices_and_history(tmp_path
 def _two_segments(tmp_path: Path) -> Engine:
     """An engine whose journal holds an older snapshot/log pair and the current one."""
     e = Engine()
-    Journal(tmp_path, compact_after=100).load(e)
+    journal = Journal(tmp_path, compact_after=100)
+    journal.load(e)
     s = e.open_session(lambda p, t: None)
     for dom in range(1, 151):
         e.request(s, "write", f"/local/domain/{dom}/name", f"vm-{dom}".encode())
+    journal.settle()
     assert len(list(tmp_path.glob("snapshot-*.json"))) == 2
     return e
 

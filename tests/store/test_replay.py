@@ -290,7 +290,7 @@ def test_a_commit_records_exactly_the_nodes_it_created_or_changed(tmp_path: Path
 
 def test_a_snapshot_is_taken_after_compact_after_commits(tmp_path: Path) -> None:
     e = Engine()
-    journal = Journal(tmp_path, compact_after=3)
+    journal = Journal(tmp_path, compact_after=3, keep_segments=1, background=False)
     journal.load(e)
     d = e.open_session(lambda p, t: None)
     for i in range(7):
