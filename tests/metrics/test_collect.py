@@ -235,8 +235,8 @@ async def test_an_srs_io_is_its_running_disks_and_stays_known_when_a_vm_goes(tmp
 
 @pytest.mark.asyncio
 async def test_a_tick_yields_between_its_parts_and_refreshes_every_vm_of_its_turn(tmp_path: Path) -> None:
-    """At 10 000 VMs one tick is a few hundred ms of work: it runs in parts (sample, RRD update, the
-    live db fields a slice of VMs at a time) with the event loop serving other calls between them,
+    """At 10 000 VMs one tick is a few hundred ms of work: it runs in parts (sample, new RRDs' layouts,
+    RRD update, the live db fields a slice of VMs at a time) with the event loop serving other calls between them,
     and still refreshes each VM of its turn, as a whole tick in one piece does."""
     clock, drv, image = await _sim_with_disk(tmp_path)
     db = Db(MODEL)
@@ -248,9 +248,17 @@ async def test_a_tick_yields_between_its_parts_and_refreshes_every_vm_of_its_tur
         db.create("VM", {"uuid": s.vm_uuid, "name_label": "t", "metrics": metrics[-1], "power_state": "Running"})
         await drv.vm.create(s)
         await drv.vm.unpause(s.vm_uuid)
-    config = MetricsConfig(db_refresh_ticks=1, db_refresh_slice=2)
+    config = MetricsConfig(db_refresh_ticks=1, db_refresh_slice=2, layout_slice=2)
     service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", config)
-    await service.tick()
+    first = asyncio.ensure_future(service.tick())
+    first_steps = 0
+    while not first.done():
+        first_steps += 1
+        await asyncio.sleep(0)
+    await first
+    # the first tick lays out the 9 new RRDs 2 per step (after a restart: 10 000 in one piece, 0.5 s)
+    assert first_steps >= 5 + 1 + 5
+    assert {service.registry.objects[("vm", s.vm_uuid)].layout for s in specs} != {None}
     await clock.run_for(5)
     steps = 0
     task = asyncio.ensure_future(service.tick())
