@@ -134,7 +134,7 @@ def main() -> int:
     try:
         for n in (int(x) for x in args.levels.split(",")):
             results = [(label, _measure(src, n, args.ticks)) for label, src in trees]
-            print(f"\n{n} running VMs{'':>22} | " + " | ".join(f"{label:>17}" for label, _ in results))
+            print(f"\n{f'{n} running VMs':>36} | " + " | ".join(f"{label:>17}" for label, _ in results))
             for phase in results[0][1]:
                 cells = [f"{r[phase][0]:7.1f} / {r[phase][1]:7.1f}" if phase in r else "-" for _, r in results]
                 print(f"{phase:>36} | " + " | ".join(f"{c:>17}" for c in cells), flush=True)
