@@ -325,3 +325,38 @@ async def test_live_field_refreshes_per_tick_are_capped_and_take_every_vm_in_tur
     few = MetricsService(db, drv, identity.host_ref, tmp_path / "state", MetricsConfig(db_refresh_ticks=3))
     assert [len(few._refresh_turn(sample)) for _ in range(3)] == [3, 3, 3]  # under the cap: a third each tick
     await drv.close()
+
+
+@pytest.mark.asyncio
+async def test_the_disk_to_sr_map_built_over_loop_turns_is_the_one_built_at_once(tmp_path: Path) -> None:
+    """The first tick builds the disk -> SR map a slice of VBDs per loop turn (10 000 VBDs at once
+    held the loop after a restart, issue 12): the same map as the build in one piece; a VBD made
+    meanwhile is found by the next look; a VDI gone meanwhile leaves the map to be built again."""
+    clock = VirtualClock(start=86_400.0 * 20_000)
+    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
+    db = Db(MODEL)
+    identity = initialise(db, tmp_path / "state")
+    service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", MetricsConfig())
+    service._unsubscribe = db.subscribe(service._on_changes)
+    pbd = next(p for p in db.referrers("PBD", "host", identity.host_ref) if db.get("PBD", p)["currently_attached"])
+    sr_ref = db.get("PBD", pbd)["SR"]
+    sr_uuid = db.get("SR", sr_ref)["uuid"]
+    vms = [db.create("VM", {"uuid": str(uuid.uuid4()), "name_label": "m"}) for _ in range(6)]
+    uuids = [db.get("VM", vm)["uuid"] for vm in vms]
+    vdis = [db.create("VDI", {"SR": sr_ref}) for _ in vms]
+    for vm, vdi in zip(vms[:5], vdis, strict=False):
+        db.create("VBD", {"VM": vm, "VDI": vdi, "userdevice": "0", "type": "Disk"})
+    build = asyncio.ensure_future(service._build_sr_map(2))
+    await asyncio.sleep(0)
+    db.create("VBD", {"VM": vms[5], "VDI": vdis[5], "userdevice": "0", "type": "Disk"})  # while it builds
+    await build
+    assert service._sr_map == {(u, "0"): sr_uuid for u in uuids[:5]}
+    assert service._disk_srs() == {(u, "0"): sr_uuid for u in uuids}  # the new VBD, looked at by itself
+    service._sr_map = None
+    build = asyncio.ensure_future(service._build_sr_map(2))
+    await asyncio.sleep(0)
+    db.destroy("VDI", db.create("VDI", {"SR": sr_ref}))  # a VDI gone: every VBD's SR must be read again
+    await build
+    assert service._sr_map is None
+    assert service._disk_srs() == {(u, "0"): sr_uuid for u in uuids}
+    await drv.close()
