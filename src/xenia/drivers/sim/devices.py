@@ -277,11 +277,11 @@ class SimMetrics:
         """The workload rows missing from the groups about to be rebuilt, :data:`ROW_SLICE` per loop
         step (a row is some 25 us of Python; after a restart all 10 000 are missing)."""
         missing: list[SimDomain] = []
+        rows = self._rows
         for layout, doms in by_layout.items():
             group = self._groups.get(layout)
             if group is not None and len(group.uuids) == len(doms) and group.uuids == tuple(d.spec.vm_uuid for d in doms):
                 continue
-            rows = self._rows
             missing += [d for d in doms if (got := rows.get((d.spec.vm_uuid, d.vcpus))) is None or got[0] is not d]
         for first in range(0, len(missing), ROW_SLICE):
             await asyncio.sleep(0)
@@ -354,6 +354,7 @@ class _DomainState:
             np.concatenate([p.pv for p in parts]),
             tuple(i for p in parts for i in p.domids),
         )
+
 
 class _GroupWaves:
     """The workloads of the domains of one layout, as :class:`Waves` arrays."""
