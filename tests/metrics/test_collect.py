@@ -235,8 +235,8 @@ async def test_an_srs_io_is_its_running_disks_and_stays_known_when_a_vm_goes(tmp
 
 @pytest.mark.asyncio
 async def test_a_tick_yields_between_its_parts_and_refreshes_every_vm_of_its_turn(tmp_path: Path) -> None:
-    """At 10 000 VMs one tick is a few hundred ms of work: it runs in parts (sample, RRD update, the
-    live db fields a slice of VMs at a time) with the event loop serving other calls between them,
+    """At 10 000 VMs one tick is a few hundred ms of work: it runs in parts (sample, new RRDs' layouts,
+    RRD update, the live db fields a slice of VMs at a time) with the event loop serving other calls between them,
     and still refreshes each VM of its turn, as a whole tick in one piece does."""
     clock, drv, image = await _sim_with_disk(tmp_path)
     db = Db(MODEL)
@@ -248,9 +248,17 @@ async def test_a_tick_yields_between_its_parts_and_refreshes_every_vm_of_its_tur
         db.create("VM", {"uuid": s.vm_uuid, "name_label": "t", "metrics": metrics[-1], "power_state": "Running"})
         await drv.vm.create(s)
         await drv.vm.unpause(s.vm_uuid)
-    config = MetricsConfig(db_refresh_ticks=1, db_refresh_slice=2)
+    config = MetricsConfig(db_refresh_ticks=1, db_refresh_slice=2, layout_slice=2)
     service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", config)
-    await service.tick()
+    first = asyncio.ensure_future(service.tick())
+    first_steps = 0
+    while not first.done():
+        first_steps += 1
+        await asyncio.sleep(0)
+    await first
+    # the first tick lays out the 9 new RRDs 2 per step (after a restart: 10 000 in one piece, 0.5 s)
+    assert first_steps >= 5 + 1 + 5
+    assert {service.registry.objects[("vm", s.vm_uuid)].layout for s in specs} != {None}
     await clock.run_for(5)
     steps = 0
     task = asyncio.ensure_future(service.tick())
@@ -316,4 +324,39 @@ async def test_live_field_refreshes_per_tick_are_capped_and_take_every_vm_in_tur
     assert all(vcpus == 1 for t in turns for _, vcpus in t)
     few = MetricsService(db, drv, identity.host_ref, tmp_path / "state", MetricsConfig(db_refresh_ticks=3))
     assert [len(few._refresh_turn(sample)) for _ in range(3)] == [3, 3, 3]  # under the cap: a third each tick
+    await drv.close()
+
+
+@pytest.mark.asyncio
+async def test_the_disk_to_sr_map_built_over_loop_turns_is_the_one_built_at_once(tmp_path: Path) -> None:
+    """The first tick builds the disk -> SR map a slice of VBDs per loop turn (10 000 VBDs at once
+    held the loop after a restart, issue 12): the same map as the build in one piece; a VBD made
+    meanwhile is found by the next look; a VDI gone meanwhile leaves the map to be built again."""
+    clock = VirtualClock(start=86_400.0 * 20_000)
+    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
+    db = Db(MODEL)
+    identity = initialise(db, tmp_path / "state")
+    service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", MetricsConfig())
+    service._unsubscribe = db.subscribe(service._on_changes)
+    pbd = next(p for p in db.referrers("PBD", "host", identity.host_ref) if db.get("PBD", p)["currently_attached"])
+    sr_ref = db.get("PBD", pbd)["SR"]
+    sr_uuid = db.get("SR", sr_ref)["uuid"]
+    vms = [db.create("VM", {"uuid": str(uuid.uuid4()), "name_label": "m"}) for _ in range(6)]
+    uuids = [db.get("VM", vm)["uuid"] for vm in vms]
+    vdis = [db.create("VDI", {"SR": sr_ref}) for _ in vms]
+    for vm, vdi in zip(vms[:5], vdis, strict=False):
+        db.create("VBD", {"VM": vm, "VDI": vdi, "userdevice": "0", "type": "Disk"})
+    build = asyncio.ensure_future(service._build_sr_map(2))
+    await asyncio.sleep(0)
+    db.create("VBD", {"VM": vms[5], "VDI": vdis[5], "userdevice": "0", "type": "Disk"})  # while it builds
+    await build
+    assert service._sr_map == {(u, "0"): sr_uuid for u in uuids[:5]}
+    assert service._disk_srs() == {(u, "0"): sr_uuid for u in uuids}  # the new VBD, looked at by itself
+    service._sr_map = None
+    build = asyncio.ensure_future(service._build_sr_map(2))
+    await asyncio.sleep(0)
+    db.destroy("VDI", db.create("VDI", {"SR": sr_ref}))  # a VDI gone: every VBD's SR must be read again
+    await build
+    assert service._sr_map is None
+    assert service._disk_srs() == {(u, "0"): sr_uuid for u in uuids}
     await drv.close()
