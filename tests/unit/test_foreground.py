@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 from xenia.util.foreground import Foreground
@@ -116,7 +117,7 @@ def test_slices_past_their_bound_during_an_answer_go_one_at_a_time_a_bound_apart
 
     went = asyncio.run(scenario())
     assert len(went) == 3
-    assert all(later - earlier >= 0.05 for earlier, later in zip(went, went[1:]))
+    assert all(later - earlier >= 0.05 for earlier, later in itertools.pairwise(went))
 
 
 def test_a_call_that_worked_long_on_the_loop_holds_background_work_until_its_answer_is_encoded() -> None:
