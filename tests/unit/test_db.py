@@ -277,6 +277,11 @@ def test_another_members_batches_are_applied_published_and_not_written_back() ->
     assert [(c.cls, c.op, c.ref) for c in seen] == [("VBD", "del", vbd), ("VM", "mod", b)]
     assert not member.exists("VBD", vbd) and member.record("VM", b)["VBDs"] == []
     assert member.backend.objects == {}
+    older = remote(writer, b)[0]
+    del older.record["name_description"]  # from a member of an older schema, which lacks the field
+    member.apply_remote([older], [])
+    assert member.record("VM", b)["name_description"] == ""  # its initial value, the record in wire order
+    assert list(member.record("VM", b)) == list(writer.record("VM", b)) == [f.name for f in MODEL.wire_fields("VM")]
 
 
 def test_an_index_keeps_the_others_when_one_of_a_name_or_a_target_goes() -> None:

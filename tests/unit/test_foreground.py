@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 
 from xenia.util.foreground import Foreground
 
@@ -94,3 +96,56 @@ def test_background_waits_until_calls_stop_coming() -> None:
         return order
 
     assert asyncio.run(scenario()) == ["next call", "background"]
+
+
+def test_slices_past_their_bound_during_an_answer_go_one_at_a_time_a_bound_apart() -> None:
+    """While an answer is being produced, background tasks whose bound ran out do not all run a
+    slice at once between the answer's slices: one does, and the next no sooner than a bound later."""
+
+    async def scenario() -> list[float]:
+        fg = Foreground()
+        fg.enter()  # a big answer on its way throughout
+        went: list[float] = []
+
+        async def background() -> None:
+            await fg.wait_idle(at_most=0.05)
+            went.append(time.monotonic())
+
+        await asyncio.gather(*(background() for _ in range(3)))
+        fg.leave()
+        return went
+
+    went = asyncio.run(scenario())
+    assert len(went) == 3
+    assert all(later - earlier >= 0.05 for earlier, later in itertools.pairwise(went))
+
+
+def test_a_call_that_worked_long_on_the_loop_holds_background_work_until_its_answer_is_encoded() -> None:
+    """A query evaluated in one stretch longer than ``busy``: the slices that came due meanwhile wait
+    for its answer's encoding, which starts right after (``worked``), instead of running before it."""
+
+    async def scenario() -> list[str]:
+        fg = Foreground(quiet=0, busy=0.5)
+        order: list[str] = []
+
+        async def background() -> None:
+            await fg.wait_idle(at_most=3600)
+            order.append("background")
+
+        fg.called()
+        task = asyncio.create_task(background())
+        await asyncio.sleep(0)
+        time.sleep(0.5)  # the handler's synchronous evaluation, holding the loop
+        fg.worked()
+        for _ in range(5):
+            await asyncio.sleep(0)
+        fg.enter()  # the encoding in slices
+        for _ in range(20):
+            await asyncio.sleep(0)
+        order.append("answer encoded")
+        fg.leave()
+        fg.answered()
+        await task
+        return order
+
+    assert asyncio.run(scenario()) == ["answer encoded", "background"]

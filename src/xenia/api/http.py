@@ -616,6 +616,8 @@ class HttpProtocol(asyncio.Protocol):
                 log.exception("HTTP handler failed")
                 resp = error_page(500, "internal error")
             if not isinstance(resp, Response):  # _finish tells foreground it is answered
+                if foreground is not None:
+                    foreground.worked()  # the answer's encoding starts next: background work waits for it
                 self.busy = True
                 self._serving = req
                 req.answer_early = self.answer_early

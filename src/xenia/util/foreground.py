@@ -25,9 +25,19 @@ Under a steady stream of calls each slice waits its whole bound (following 10 00
 time: some 150 s instead of a few); a bound counted from the slice's wait rather than from the
 client's calls (half a second) let slices in between a client's login and its query again.
 
+A call's handler may work for most of a second before its answer is encoded (the query of
+10 000 VMs, evaluated in one piece): the busy window counts again from the end of that stretch
+(:meth:`Foreground.worked`), or the slices that came due during it (the first metrics tick, 1-2 s)
+ran between the evaluation and the encoding of the first answer after a restart.
+
 Starvation is bounded: a slice waits at most a second (a client that never reads its answer holds
 its connection paused until the idle timeout), and background work proceeds whenever no large
-answer is on its way, which is most of the time.
+answer is on its way, which is most of the time. Slices whose bound ran out while an answer is
+being produced go one at a time, a bound apart (:attr:`Foreground.next_forced`): after a
+restart four kinds of background work (the store's older history, the simulated guests' boot,
+following the agents, the metrics) each waited its second and each ran a slice between the first
+answer's slices, half of its encoding time; one at a time, a task waits at most a second per kind
+of background work waiting with it, still a bound.
 """
 
 from __future__ import annotations
@@ -56,10 +66,19 @@ class Foreground:
         #: when the last call came in or was answered (``time.monotonic``)
         self.last_call = -float("inf")
         self._waiters: list[asyncio.Future[None]] = []
+        #: when the next slice whose bound ran out may go while answers are being produced
+        #: (``time.monotonic``): one at a time, a bound apart
+        self.next_forced = -float("inf")
 
     def called(self) -> None:
         """A call came in (the hot path: one clock read)."""
         self.calls += 1
+        self.last_call = time.monotonic()
+
+    def worked(self) -> None:
+        """A call in progress did a stretch of work on the loop (its handler's synchronous part) and
+        its answer is encoded next: background work waits :attr:`busy` seconds from now, not from
+        the call's arrival."""
         self.last_call = time.monotonic()
 
     def answered(self) -> None:
@@ -87,14 +106,21 @@ class Foreground:
         """Yield to the loop once, then wait until no answer is being produced and no call came or went
         for :attr:`quiet` seconds (:attr:`busy` while one is in progress), ``at_most`` seconds (a client
         that reads its answer slowly, or never, or calls without a pause, delays background work, not
-        stops it)."""
+        stops it); past that bound, after the slices whose bound ran out before, one at a time."""
         await asyncio.sleep(0)
         deadline = time.monotonic() + at_most
         while True:
             now = time.monotonic()
             calm = 0.0 if self.count else self.last_call + (self.busy if self.calls else self.quiet) - now
-            if now >= deadline or (not self.count and calm <= 0):
+            if not self.count and calm <= 0:
                 return
+            if now >= deadline:
+                if not self.count:  # calls without a pause, no answer on its way: each goes at its bound
+                    return
+                if now >= self.next_forced:
+                    self.next_forced = now + at_most
+                    return
+                deadline = self.next_forced  # another slice went past its bound less than a bound ago
             waiter = asyncio.get_running_loop().create_future()  # woken when an answer or a call ends
             self._waiters.append(waiter)
             with contextlib.suppress(TimeoutError):
