@@ -19,7 +19,7 @@ from typing import Any
 
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
-from xenia.db import Change, Db, migrate, new_ref
+from xenia.db import Change, Db, new_ref
 from xenia.drivers.base import DomainState, Driver, RunState, ShutdownReason
 from xenia.drivers.errors import DriverError, NoSuchDomain
 from xenia.migration import MigrationCancelled, MigrationError, MigrationOptions
@@ -714,12 +714,6 @@ class Ops:
             else:
                 stopped.append((vm, vm_uuid, state))
         lost: list[str] = []
-        # every VM's allowed_operations is refreshed in each batch that touches it: a domain's here
-        # recomputed only when what it is computed from changed since it last was (allowed_basis);
-        # a halted one's always (another pool member, with other driver features, may have written it)
-        basis_key = f"allowed_operations_basis/{self.host}"
-        basis = record.allowed_basis(self.cannot, db.backend.get_meta(migrate.META_KEY) or "")
-        settled = db.backend.get_meta(basis_key) == basis
         for vm, _state in live:
             # the store kept the names of domains that ran on (a rename commits to the db first and
             # is written to the store after); knowing them, adoption writes no rename per VM
@@ -739,10 +733,8 @@ class Ops:
                     continue
                 if rec["power_state"] in ("Running", "Paused") and rec["uuid"] not in domains:
                     lost.append(vm)
-                elif not settled or rec["resident_on"] != self.host:  # (one this batch touches: when it ends)
+                else:
                     record.refresh_allowed(db, vm, self.cannot)
-        if not settled:
-            db.backend.set_meta(basis_key, basis)
         for vm, vm_uuid, state in stopped:
             async with self.lock(vm_uuid):
                 await self._apply(vm, vm_uuid, state)

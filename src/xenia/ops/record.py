@@ -8,11 +8,6 @@ see half an update.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import sys
-from pathlib import Path
-
 from xenia.datamodel.meta import NULL_REF
 from xenia.db import Db
 from xenia.drivers.base import DomainState, RunState
@@ -27,22 +22,6 @@ def refresh_allowed(db: Db, vm: str, cannot: frozenset[str] = lifecycle.NOT_SERV
     allowed = lifecycle.allowed_operations(vm, rec, cannot, _guest(db, rec))
     if allowed != rec["allowed_operations"]:
         db.set("VM", vm, "allowed_operations", allowed)
-
-
-def allowed_basis(cannot: frozenset[str], schema: str) -> str:
-    """What :func:`refresh_allowed` computes from besides the db: the operations the driver cannot
-    carry out, the rules (this module's and :mod:`lifecycle`'s code) and the db schema (a migration
-    rewrites records without refreshing them). Every batch that touches a VM refreshes its list, so
-    a restart under the basis the lists were last computed on finds each one already right and
-    need not recompute 10 000 of them (issue 12); under another, it recomputes them all."""
-    digest = hashlib.sha256(schema.encode())
-    digest.update(",".join(sorted(cannot)).encode())
-    for module in (lifecycle, sys.modules[__name__]):
-        try:
-            digest.update(Path(module.__file__ or "").read_bytes())
-        except OSError:  # code not in readable files: a basis of its own each time
-            digest.update(os.urandom(16))
-    return digest.hexdigest()
 
 
 def _guest(db: Db, rec: dict[str, object]) -> lifecycle.Guest:
