@@ -21,6 +21,7 @@ from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.metrics.registry import Registry
 from xenia.metrics.rrd import Bank
 from xenia.metrics.sources import disk_name, vm_defs, vm_layout, vm_values
+from xenia.util.foreground import Foreground
 
 from ..unit.drivers.simutil import MiB, open_sim, spec
 
@@ -270,6 +271,38 @@ async def test_a_tick_yields_between_its_parts_and_refreshes_every_vm_of_its_tur
     for m in metrics:
         util = db.get("VM_metrics", m)["VCPUs_utilisation"]
         assert list(util) == [0] and 0 < util[0] <= 1
+    await drv.close()
+
+
+@pytest.mark.asyncio
+async def test_a_bulk_layout_waits_for_the_answer_being_produced(tmp_path: Path) -> None:
+    """The first tick after a restart lays out every VM's RRD: those slices wait while a client's big
+    answer is being encoded (xenia.util.foreground), rather than running between its slices; the
+    tick finishes once the answer is out."""
+    clock, drv, image = await _sim_with_disk(tmp_path)
+    db = Db(MODEL)
+    identity = initialise(db, tmp_path / "state")
+    specs = [_vm_spec(image, 1, 1, 1) for _ in range(9)]
+    for s in specs:
+        db.create("VM", {"uuid": s.vm_uuid, "name_label": "t", "metrics": db.create("VM_metrics", {}),
+                         "power_state": "Running"})  # fmt: skip
+        await drv.vm.create(s)
+        await drv.vm.unpause(s.vm_uuid)
+    service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", MetricsConfig(layout_slice=2))
+    service.foreground = foreground = Foreground()
+    foreground.enter()  # an answer being encoded
+    tick = asyncio.ensure_future(service.tick())
+
+    def laid_out() -> int:
+        return sum(service.registry.get("vm", s.vm_uuid) is not None for s in specs)
+
+    for _ in range(200):
+        await asyncio.sleep(0)
+    # a slice may go once a second while answers keep coming (the bound); 200 turns are far less
+    assert not tick.done() and laid_out() < len(specs)
+    foreground.leave()
+    await tick
+    assert laid_out() == len(specs)
     await drv.close()
 
 

@@ -258,7 +258,7 @@ class MetricsService:
             todo = [u for u in block.vm_uuids if (obj := reg.get("vm", u)) is None or obj.layout != layout]
             defs = vm_defs(layout) if todo else ()
             for first in range(0, len(todo), step):
-                await asyncio.sleep(0)
+                await self._between_slices(bulk=len(todo) > step)
                 objs = [reg.obtain("vm", u) for u in todo[first : first + step]]
                 reg.set_layout_many([obj for obj in objs if obj.layout != layout], layout, defs)
         if self._sr_map is None and any(block.disks for block in domains.blocks):
@@ -268,6 +268,16 @@ class MetricsService:
             due = self.bank.tiles_due()
             if due:
                 self.bank.install_tiles(await asyncio.to_thread(make_tiles, due))
+
+    async def _between_slices(self, bulk: bool) -> None:
+        """Between two slices of a tick: the next loop turn; for bulk work (laying out many new VMs'
+        RRDs, the whole disk to SR map: after a restart, all 10 000) also until no client's answer is
+        being produced (:mod:`xenia.util.foreground`, bounded). Yielding one turn let the first tick
+        after a restart run its slices inside the first client's answer, about a second (issue 12)."""
+        if bulk and self.foreground is not None:
+            await self.foreground.wait_idle()
+        else:
+            await asyncio.sleep(0)
 
     async def _build_sr_map(self, step: int) -> None:
         """:meth:`_disk_srs`' full build, ``step`` VBDs per loop step. A VBD that changes meanwhile is
@@ -279,7 +289,7 @@ class MetricsService:
         keys: dict[str, tuple[str, str]] = {}
         refs = self.db.refs("VBD")
         for first in range(0, len(refs), step):
-            await asyncio.sleep(0)
+            await self._between_slices(bulk=len(refs) > step)
             for vbd in refs[first : first + step]:
                 entry = self._sr_entry(vbd) if self.db.exists("VBD", vbd) else None
                 if entry is not None:

@@ -275,7 +275,8 @@ class SimMetrics:
 
     async def _make_rows(self, by_layout: dict[_Layout, list[SimDomain]]) -> None:
         """The workload rows missing from the groups about to be rebuilt, :data:`ROW_SLICE` per loop
-        step (a row is some 25 us of Python; after a restart all 10 000 are missing)."""
+        step (a row is some 25 us of Python; after a restart all 10 000 are missing, and those slices
+        wait for the clients' answers as start-up's other background work does)."""
         missing: list[SimDomain] = []
         rows = self._rows
         for layout, doms in by_layout.items():
@@ -283,8 +284,9 @@ class SimMetrics:
             if group is not None and len(group.uuids) == len(doms) and group.uuids == tuple(d.spec.vm_uuid for d in doms):
                 continue
             missing += [d for d in doms if (got := rows.get((d.spec.vm_uuid, d.vcpus))) is None or got[0] is not d]
+        foreground = self._sim.foreground if len(missing) > ROW_SLICE else None  # bulk: clients first
         for first in range(0, len(missing), ROW_SLICE):
-            await asyncio.sleep(0)
+            await (foreground.wait_idle() if foreground is not None else asyncio.sleep(0))
             for dom in missing[first : first + ROW_SLICE]:
                 self._row(dom)
 
