@@ -306,11 +306,8 @@ async def test_a_bulk_layout_waits_for_the_answer_being_produced(tmp_path: Path)
     await drv.close()
 
 
-@pytest.mark.asyncio
-async def test_the_disk_to_sr_map_follows_vbds_made_and_destroyed_after_it_was_built(tmp_path: Path) -> None:
-    """Which SR each running disk is on is kept up to date VBD by VBD (a start or stop touches a few
-    VBDs; at 10 000 VMs a rebuild of the whole map per tick cost more than the tick's own work): a
-    VBD made later is found, one destroyed is forgotten, a VBD plugged or unplugged changes nothing."""
+async def _service_on_local_sr(tmp_path: Path) -> tuple[SimDriver, Db, MetricsService, str, str]:
+    """A simulator, a db and a metrics service following the db's changes; the host's local SR (ref, uuid)."""
     clock = VirtualClock(start=86_400.0 * 20_000)
     drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
     db = Db(MODEL)
@@ -319,7 +316,15 @@ async def test_the_disk_to_sr_map_follows_vbds_made_and_destroyed_after_it_was_b
     service._unsubscribe = db.subscribe(service._on_changes)
     pbd = next(p for p in db.referrers("PBD", "host", identity.host_ref) if db.get("PBD", p)["currently_attached"])
     sr_ref = db.get("PBD", pbd)["SR"]
-    sr_uuid = db.get("SR", sr_ref)["uuid"]
+    return drv, db, service, sr_ref, db.get("SR", sr_ref)["uuid"]
+
+
+@pytest.mark.asyncio
+async def test_the_disk_to_sr_map_follows_vbds_made_and_destroyed_after_it_was_built(tmp_path: Path) -> None:
+    """Which SR each running disk is on is kept up to date VBD by VBD (a start or stop touches a few
+    VBDs; at 10 000 VMs a rebuild of the whole map per tick cost more than the tick's own work): a
+    VBD made later is found, one destroyed is forgotten, a VBD plugged or unplugged changes nothing."""
+    drv, db, service, sr_ref, sr_uuid = await _service_on_local_sr(tmp_path)
     vms = [db.create("VM", {"uuid": str(uuid.uuid4()), "name_label": "m"}) for _ in range(3)]
     vbds = [db.create("VBD", {"VM": vm, "VDI": db.create("VDI", {"SR": sr_ref}), "userdevice": "0", "type": "Disk"})
             for vm in vms[:2]]  # fmt: skip
@@ -365,15 +370,7 @@ async def test_the_disk_to_sr_map_built_over_loop_turns_is_the_one_built_at_once
     """The first tick builds the disk -> SR map a slice of VBDs per loop turn (10 000 VBDs at once
     held the loop after a restart, issue 12): the same map as the build in one piece; a VBD made
     meanwhile is found by the next look; a VDI gone meanwhile leaves the map to be built again."""
-    clock = VirtualClock(start=86_400.0 * 20_000)
-    drv = await open_sim(tmp_path / "sim", clock, cpus="8", memory="8G")
-    db = Db(MODEL)
-    identity = initialise(db, tmp_path / "state")
-    service = MetricsService(db, drv, identity.host_ref, tmp_path / "state", MetricsConfig())
-    service._unsubscribe = db.subscribe(service._on_changes)
-    pbd = next(p for p in db.referrers("PBD", "host", identity.host_ref) if db.get("PBD", p)["currently_attached"])
-    sr_ref = db.get("PBD", pbd)["SR"]
-    sr_uuid = db.get("SR", sr_ref)["uuid"]
+    drv, db, service, sr_ref, sr_uuid = await _service_on_local_sr(tmp_path)
     vms = [db.create("VM", {"uuid": str(uuid.uuid4()), "name_label": "m"}) for _ in range(6)]
     uuids = [db.get("VM", vm)["uuid"] for vm in vms]
     vdis = [db.create("VDI", {"SR": sr_ref}) for _ in vms]
