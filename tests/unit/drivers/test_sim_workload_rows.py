@@ -5,6 +5,9 @@ domain, not to a VM uuid)."""
 from __future__ import annotations
 
 import asyncio
+import math
+import random
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -35,23 +38,45 @@ async def test_a_vm_started_again_shows_its_new_pinned_load(tmp_path: Path) -> N
         await drv.close()
 
 
-def test_a_workload_row_draws_what_workload_of_draws() -> None:
-    """``workload_row`` makes a VM's row without :class:`Wave` objects (after a restart the first
-    sample makes 10 000 of them, issue 12); it must be :func:`workload_of`'s waves, bit for bit, or
-    every simulated graph would change."""
+def _draws_of_the_first_release(vm_uuid: str, vcpus: int, pinned: str | None) -> list[float]:
+    """The simulator's workload as it was first drawn (one ``random.uniform`` per parameter, seeded by
+    the uuid's CRC-32), flattened in :func:`workload_row`'s order: the reference the row must keep."""
+    rng = random.Random(zlib.crc32(vm_uuid.encode()))
+
+    def wave(low: float, high: float) -> list[float]:
+        base = rng.uniform(low, high)
+        return [base, base * rng.uniform(0.3, 1.0), rng.uniform(60.0, 600.0), rng.uniform(0.0, 2 * math.pi)]
+
+    if pinned is not None:
+        try:
+            level = min(1.0, max(0.0, float(pinned)))
+        except ValueError:
+            level = 0.25
+        cpu = [level, 0.0, 60.0, 0.0] * vcpus
+    else:
+        cpu = [x for _ in range(vcpus) for x in wave(0.03, 0.45)]
+    disk_read, disk_write = wave(8_192, 2_000_000), wave(4_096, 1_000_000)
+    block, latency = rng.choice((4096, 16384, 65536)), rng.randrange(100_000, 5_000_000)
+    nic_rx, nic_tx = wave(1_000, 1_000_000), wave(500, 500_000)
+    free_memory = [0.4, 0.15, rng.uniform(120.0, 900.0), rng.uniform(0.0, 2 * math.pi)]
+    return [*cpu, *disk_read, *disk_write, *nic_rx, *nic_tx, *free_memory, block, latency]
+
+
+def test_a_workload_row_draws_what_the_simulator_always_drew() -> None:
+    """``workload_row`` makes a VM's row without an object per wave (after a restart the first
+    sample makes 10 000 of them, issue 12); it must be the draws the simulator always made, bit for
+    bit, or every simulated graph would change."""
     import uuid as uuidlib
 
-    from xenia.drivers.sim.workload import CPU_KEY, ROW_WAVES, workload_of, workload_row
+    from xenia.drivers.sim.workload import CPU_KEY, workload_row
 
     for i in range(300):
         vm = str(uuidlib.UUID(int=i * 0x9E3779B97F4A7C15 % (1 << 128)))
-        for config in ({}, {CPU_KEY: "0.3"}, {CPU_KEY: "7"}, {CPU_KEY: "high"}):
+        for pinned in (None, "0.3", "7", "high"):
             vcpus = 1 + i % 8
-            w = workload_of(vm, vcpus, config)
-            waves = (*w.cpu, *(getattr(w, name) for name in ROW_WAVES))
-            expected = [x for wave in waves for x in (wave.base, wave.amplitude, wave.period, wave.phase)]
-            expected += [w.disk_block, w.disk_latency_ns]
-            assert workload_row(vm, vcpus, config).tobytes() == np.array(expected, dtype=np.float64).tobytes()
+            expected = np.array(_draws_of_the_first_release(vm, vcpus, pinned), dtype=np.float64)
+            config = {} if pinned is None else {CPU_KEY: pinned}
+            assert workload_row(vm, vcpus, config).tobytes() == expected.tobytes()
 
 
 @pytest.mark.asyncio

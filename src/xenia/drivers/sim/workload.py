@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CPU_KEY", "ROW_WAVES", "Wave", "Waves", "Workload", "workload_of", "workload_row"]
+__all__ = ["CPU_KEY", "ROW_WAVES", "Waves", "workload_row"]
 
 F64 = npt.NDArray[np.float64]
 
@@ -35,27 +35,9 @@ CPU_KEY = "xenia-sim-cpu"
 _TWO_PI = 2 * math.pi
 
 
-@dataclass(frozen=True, slots=True)
-class Wave:
-    """A rate that oscillates around ``base``."""
-
-    base: float
-    amplitude: float
-    period: float
-    phase: float
-
-    def rate(self, s: float) -> float:
-        return self.base + self.amplitude * math.sin(_TWO_PI * s / self.period + self.phase)
-
-    def integral(self, s: float) -> float:
-        """The integral of :meth:`rate` from 0 to ``s``."""
-        k = self.period / _TWO_PI
-        return self.base * s + self.amplitude * k * (math.cos(self.phase) - math.cos(s / k + self.phase))
-
-
 @dataclass(frozen=True, eq=False)
 class Waves:
-    """Many :class:`Wave` s as arrays of one shape; :meth:`rate` and :meth:`integral` broadcast
+    """Many waves as arrays of one shape; :meth:`rate` and :meth:`integral` broadcast
     the running seconds against that shape."""
 
     base: F64
@@ -63,12 +45,6 @@ class Waves:
     k: F64  #: period / 2 pi
     phase: F64
     cos_phase: F64
-
-    @classmethod
-    def of(cls, waves: Sequence[Wave], shape: tuple[int, ...]) -> Waves:
-        """The waves, in row-major order, as arrays of ``shape``."""
-        params = np.array([(w.base, w.amplitude, w.period, w.phase) for w in waves], dtype=np.float64)
-        return cls.from_params(params.reshape((*shape, 4)))
 
     @classmethod
     def from_params(cls, params: F64) -> Waves:
@@ -84,68 +60,34 @@ class Waves:
         return self.base * s + self.amplitude * self.k * (self.cos_phase - np.cos(s / self.k + self.phase))
 
 
-def _wave(rng: random.Random, low: float, high: float) -> Wave:
-    base = rng.uniform(low, high)
-    return Wave(base, base * rng.uniform(0.3, 1.0), rng.uniform(60.0, 600.0), rng.uniform(0.0, _TWO_PI))
-
-
-@dataclass(frozen=True, slots=True)
-class Workload:
-    """One VM's activity: per vCPU, per disk and per NIC waves (device slots are reused)."""
-
-    cpu: tuple[Wave, ...]
-    disk_read: Wave
-    disk_write: Wave
-    disk_block: int  #: bytes per request
-    disk_latency_ns: int  #: per request
-    nic_rx: Wave
-    nic_tx: Wave
-    free_memory: Wave  #: fraction of memory the guest reports free (of wall-clock time)
-
-
-def workload_of(vm_uuid: str, vcpus: int, other_config: Mapping[str, str]) -> Workload:
-    rng = random.Random(zlib.crc32(vm_uuid.encode()))
-    pinned = other_config.get(CPU_KEY)
-    cpu: tuple[Wave, ...]
-    if pinned is not None:
-        try:
-            level = min(1.0, max(0.0, float(pinned)))
-        except ValueError:
-            level = 0.25
-        cpu = tuple(Wave(level, 0.0, 60.0, 0.0) for _ in range(vcpus))
-    else:
-        cpu = tuple(_wave(rng, 0.03, 0.45) for _ in range(vcpus))
-    return Workload(
-        cpu=cpu,
-        disk_read=_wave(rng, 8_192, 2_000_000),
-        disk_write=_wave(rng, 4_096, 1_000_000),
-        disk_block=rng.choice((4096, 16384, 65536)),
-        disk_latency_ns=rng.randrange(100_000, 5_000_000),
-        nic_rx=_wave(rng, 1_000, 1_000_000),
-        nic_tx=_wave(rng, 500, 500_000),
-        free_memory=Wave(0.4, 0.15, rng.uniform(120.0, 900.0), rng.uniform(0.0, _TWO_PI)),
-    )
-
-
 #: the waves of a :func:`workload_row` after its vCPUs', in this order (then disk_block, disk_latency_ns)
 ROW_WAVES = ("disk_read", "disk_write", "nic_rx", "nic_tx", "free_memory")
 
 
+def _wave(uniform: Callable[[float, float], float], low: float, high: float) -> tuple[float, float, float, float]:
+    """(base, amplitude, period, phase) of a wave around a base drawn between ``low`` and ``high``."""
+    base = uniform(low, high)
+    return base, base * uniform(0.3, 1.0), uniform(60.0, 600.0), uniform(0.0, _TWO_PI)
+
+
 def workload_row(vm_uuid: str, vcpus: int, other_config: Mapping[str, str]) -> F64:
-    """A VM's :func:`workload_of` as one flat row: (base, amplitude, period, phase) of each vCPU's wave,
-    then of the :data:`ROW_WAVES`, then disk_block and disk_latency_ns.
+    """A VM's workload as one flat row: (base, amplitude, period, phase) of each vCPU's wave, then of
+    the :data:`ROW_WAVES`, then disk_block (bytes per request) and disk_latency_ns (per request).
 
-    Why: the simulator keeps its running domains' waves as arrays per group, rebuilt whenever a
-    group's domains change -- on every start and stop.  From cached rows that rebuild is one
+    Why a row: the simulator keeps its running domains' waves as arrays per group, rebuilt whenever
+    a group's domains change -- on every start and stop.  From cached rows that rebuild is one
     ``np.stack`` (about 2 ms at 10 000 domains) instead of a Python pass over 80 000 waves (about
-    100 ms), and a row (30 floats) is smaller than the Workload's objects it replaces.
+    100 ms).  Why no object per wave: after a restart the first sample makes 10 000 rows, and making
+    them through a dataclass per wave took 60 us each, 0.6 s of the event loop (issue 12).
 
-    The same draws as :func:`workload_of`, in the same order and by the same expressions
-    (``random.uniform`` is ``a + (b - a) * random()``), without a :class:`Wave` object per wave:
-    after a restart the first sample makes 10 000 rows, and building them through
-    :func:`workload_of` took 60 us each, 0.6 s of the event loop (issue 12); this takes a third."""
+    The draws are the simulator's since its first release, in their order (``uniform`` is
+    ``random.uniform``'s own expression, inlined): a VM's graphs look the same in every version."""
     rng = random.Random(zlib.crc32(vm_uuid.encode()))
     rnd = rng.random
+
+    def uniform(low: float, high: float) -> float:
+        return low + (high - low) * rnd()
+
     out: list[float] = []
     pinned = other_config.get(CPU_KEY)
     if pinned is not None:
@@ -156,18 +98,11 @@ def workload_row(vm_uuid: str, vcpus: int, other_config: Mapping[str, str]) -> F
         out += (level, 0.0, 60.0, 0.0) * vcpus
     else:
         for _ in range(vcpus):
-            base = 0.03 + (0.45 - 0.03) * rnd()
-            out += (base, base * (0.3 + (1.0 - 0.3) * rnd()), 60.0 + (600.0 - 60.0) * rnd(), 0.0 + (_TWO_PI - 0.0) * rnd())
-    waves: list[float] = []
-    for low, high in ((8_192, 2_000_000), (4_096, 1_000_000)):  # disk_read, disk_write
-        base = low + (high - low) * rnd()
-        waves += (base, base * (0.3 + (1.0 - 0.3) * rnd()), 60.0 + (600.0 - 60.0) * rnd(), 0.0 + (_TWO_PI - 0.0) * rnd())
+            out += _wave(uniform, 0.03, 0.45)
+    disk = (*_wave(uniform, 8_192, 2_000_000), *_wave(uniform, 4_096, 1_000_000))  # read, write
     block = rng.choice((4096, 16384, 65536))
     latency = rng.randrange(100_000, 5_000_000)
-    for low, high in ((1_000, 1_000_000), (500, 500_000)):  # nic_rx, nic_tx
-        base = low + (high - low) * rnd()
-        waves += (base, base * (0.3 + (1.0 - 0.3) * rnd()), 60.0 + (600.0 - 60.0) * rnd(), 0.0 + (_TWO_PI - 0.0) * rnd())
-    waves += (0.4, 0.15, 120.0 + (900.0 - 120.0) * rnd(), 0.0 + (_TWO_PI - 0.0) * rnd())  # free_memory
-    out += waves
-    out += (block, latency)
+    nic = (*_wave(uniform, 1_000, 1_000_000), *_wave(uniform, 500, 500_000))  # rx, tx
+    free_memory = (0.4, 0.15, uniform(120.0, 900.0), uniform(0.0, _TWO_PI))  # fraction of memory free
+    out += (*disk, *nic, *free_memory, block, latency)
     return np.array(out, dtype=np.float64)
