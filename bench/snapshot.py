@@ -30,17 +30,17 @@ import time
 from pathlib import Path
 
 from xenia.store.engine import Engine
-from xenia.store.perms import DEFAULT_PERMS
+from xenia.store.perms import DEFAULT_PERMS, Perms
 from xenia.store.persist import FORMAT, Journal
 
 KEYS = [f"{d}/{k}" for d in ("device/vbd/768", "device/vif/0", "control", "data", "memory", "cpu/0", "cpu/1")
         for k in ("state", "backend", "a", "b")]  # fmt: skip
 
 
-def domain_nodes(dom: int) -> list[tuple[str, bytes, object]]:
+def domain_nodes(dom: int) -> list[tuple[str, bytes, Perms]]:
     """About 35 nodes, as a running sim VM's home holds."""
     home = f"/local/domain/{dom}"
-    out: list[tuple[str, bytes, object]] = [(home, b"", DEFAULT_PERMS), (f"{home}/name", f"vm-{dom}".encode(), DEFAULT_PERMS)]
+    out: list[tuple[str, bytes, Perms]] = [(home, b"", DEFAULT_PERMS), (f"{home}/name", f"vm-{dom}".encode(), DEFAULT_PERMS)]
     seen = {home}
     for key in KEYS:
         parts = key.split("/")
@@ -54,12 +54,12 @@ def domain_nodes(dom: int) -> list[tuple[str, bytes, object]]:
 
 
 def build(domains: int) -> Engine:
-    nodes: list[tuple[str, bytes, object]] = [("/", b"", DEFAULT_PERMS), ("/local", b"", DEFAULT_PERMS),
+    nodes: list[tuple[str, bytes, Perms]] = [("/", b"", DEFAULT_PERMS), ("/local", b"", DEFAULT_PERMS),
                                               ("/local/domain", b"", DEFAULT_PERMS)]  # fmt: skip
     for dom in range(1, domains + 1):
         nodes += domain_nodes(dom)
     e = Engine()
-    e.restore(1, nodes, {})  # type: ignore[arg-type]
+    e.restore(1, nodes, {})
     return e
 
 

@@ -9,18 +9,24 @@ import time
 from xenia.util.foreground import Foreground
 
 
+def _background(fg: Foreground, order: list[str], at_most: float = 3600) -> asyncio.Task[None]:
+    """A background slice: waits for ``fg`` (at most ``at_most`` seconds), then notes in ``order`` that it went."""
+
+    async def slice_() -> None:
+        await fg.wait_idle(at_most=at_most)
+        order.append("background")
+
+    return asyncio.create_task(slice_())
+
+
 def test_background_waits_for_the_answers_in_progress_and_goes_on_when_they_end() -> None:
     async def scenario() -> list[str]:
         fg = Foreground()
         order: list[str] = []
 
-        async def background() -> None:
-            await fg.wait_idle(at_most=3600)
-            order.append("background")
-
         fg.enter()
         fg.enter()  # two answers at once
-        task = asyncio.create_task(background())
+        task = _background(fg, order)
         for _ in range(20):
             await asyncio.sleep(0)
         order.append("first answer done")
@@ -55,12 +61,8 @@ def test_background_waits_for_a_call_in_progress_but_not_for_one_parked_long_ago
         fg = Foreground(quiet=0, busy=3600)
         order: list[str] = []
 
-        async def background() -> None:
-            await fg.wait_idle(at_most=3600)
-            order.append("background")
-
         fg.called()
-        task = asyncio.create_task(background())
+        task = _background(fg, order)
         for _ in range(20):
             await asyncio.sleep(0)
         order.append("call answered")
@@ -84,11 +86,7 @@ def test_background_waits_until_calls_stop_coming() -> None:
         fg.answered()  # a login answered; the client's next call follows at once
         order: list[str] = []
 
-        async def background() -> None:
-            await fg.wait_idle(at_most=0.5)  # the bound: it goes on once it has waited that long
-            order.append("background")
-
-        task = asyncio.create_task(background())
+        task = _background(fg, order, at_most=0.5)  # the bound: it goes on once it has waited that long
         for _ in range(20):
             await asyncio.sleep(0)
         order.append("next call")
@@ -128,12 +126,8 @@ def test_a_call_that_worked_long_on_the_loop_holds_background_work_until_its_ans
         fg = Foreground(quiet=0, busy=0.5)
         order: list[str] = []
 
-        async def background() -> None:
-            await fg.wait_idle(at_most=3600)
-            order.append("background")
-
         fg.called()
-        task = asyncio.create_task(background())
+        task = _background(fg, order)
         await asyncio.sleep(0)
         time.sleep(0.5)  # the handler's synchronous evaluation, holding the loop
         fg.worked()
