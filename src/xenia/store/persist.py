@@ -446,8 +446,8 @@ class Journal:
 
     def applied(self) -> None:
         """After a commit took effect: time for a snapshot? (Not before: the snapshot must hold it.)"""
-        if self._pending is not None:
-            self._reap(block=False)  # one waitpid while a child runs (its pidfd may not be watched)
+        if self._pending is not None and self._pending.loop is None:
+            self._reap(block=False)  # no loop watches the child's pidfd: one waitpid per commit instead
         if self._records < self.compact_after or self._engine is None or self._pending is not None:
             return
         try:
