@@ -18,9 +18,6 @@ import orjson
 
 from xenia.drivers.base import (
     PV_FEATURES,
-    DiskKind,
-    DiskMode,
-    DiskQos,
     DiskState,
     DomainSpec,
     DomainState,
@@ -30,7 +27,7 @@ from xenia.drivers.base import (
 )
 from xenia.drivers.sim.clock import TimerHandle
 from xenia.drivers.sim.guest import profile_of
-from xenia.drivers.specjson import spec_from_json, spec_to_json
+from xenia.drivers.specjson import DISK_KINDS, DISK_MODES, disk_qos, spec_from_json, spec_to_json
 
 __all__ = ["SimDomain", "SimStore", "spec_from_json", "spec_to_json"]
 
@@ -128,31 +125,38 @@ def _domain_to_json(d: SimDomain) -> bytes:
     )
 
 
+_RUN_STATES: dict[str, RunState] = {r.value: r for r in RunState}
+_REASONS: dict[str | None, ShutdownReason | None] = {None: None, **{r.value: r for r in ShutdownReason}}
+
+
 def _domain_from_json(raw: bytes) -> SimDomain:
-    j = orjson.loads(raw)
-    disks = {
-        s["u"]: DiskState(
-            userdevice=s["u"], path=s["p"], kind=DiskKind(s["k"]), mode=DiskMode(s["m"]), tray_open=s["t"],
-            qos=DiskQos(**s.get("q", {})),
-        )
-        for s in j["disks"]
-    }
+    return _domain_from_obj(orjson.loads(raw))
+
+
+def _domain_from_obj(j: dict[str, Any]) -> SimDomain:
+    """A domain from its decoded JSON: positional arguments and enum tables, as
+    :func:`~xenia.drivers.specjson.spec_from_json` (a restart decodes 10 000 of them, issue 12)."""
+    disks = j["disks"]
+    nics = j["nics"]
     return SimDomain(
-        spec=spec_from_json(j["spec"]),
-        domid=j["domid"],
-        run_state=RunState(j["run_state"]),
-        shutdown_reason=ShutdownReason(j["reason"]) if j["reason"] else None,
-        vcpus=j["vcpus"],
-        memory_actual=j["actual"],
-        memory_target=j["target"],
-        start_time=j["start"],
-        profile=j["profile"],
-        disks=disks,
-        nics={n["d"]: _nic_from(n) for n in j["nics"]},
-        run_seconds=j["run_seconds"],
-        running_since=j["running_since"],
-        pending=j["pending"],
-        pending_due=j["pending_due"],
+        spec_from_json(j["spec"]),
+        j["domid"],
+        _RUN_STATES[j["run_state"]],
+        _REASONS[j["reason"] or None],
+        j["vcpus"],
+        j["actual"],
+        j["target"],
+        j["start"],
+        j["profile"],
+        {
+            s["u"]: DiskState(s["u"], s["p"], DISK_KINDS[s["k"]], DISK_MODES[s["m"]], s["t"], disk_qos(s.get("q")))
+            for s in disks
+        } if disks else {},
+        {n["d"]: _nic_from(n) for n in nics} if nics else {},
+        j["run_seconds"],
+        j["running_since"],
+        j["pending"],
+        j["pending_due"],
     )
 
 
@@ -175,7 +179,8 @@ class SimStore:
 
     def load(self) -> list[SimDomain]:
         """Every recorded domain."""
-        return [_domain_from_json(row[0]) for row in self._db.execute("SELECT data FROM domains")]
+        loads, build = orjson.loads, _domain_from_obj
+        return [build(loads(row[0])) for row in self._db.execute("SELECT data FROM domains")]
 
     def put(self, dom: SimDomain) -> None:
         """Record (insert or replace) one domain, committed on return."""
