@@ -549,14 +549,36 @@ class Editor:
             self.rebuild()
 
     def rebuild(self) -> None:
-        """Recompute every index from the tree (after removing /local or /local/domain)."""
-        self._names = self._uuids = immutables.Map()
-        self._dom_name = self._dom_uuid = immutables.Map()
+        """Recompute every index from the tree (after a snapshot's load, or removing /local or /local/domain).
+
+        In bulk: plain dicts filled in one pass over the domains, each made a persistent map once
+        (a restart indexes 10 000 domains: 0.11 s as one ``Map.set`` per entry, issue 12). The same
+        entries as :meth:`_index_domain` makes one domain at a time."""
+        names: dict[str, list[int]] = {}
+        uuids: dict[str, list[int]] = {}
+        dom_name: dict[int, str] = {}
+        dom_uuid: dict[int, str] = {}
         domains = lookup(self.tree, ["local", "domain"])
         if domains is not None:
-            for name in domains.children:
-                if name.isdigit():
-                    self._index_domain(int(name))
+            for key, dom in domains.children.items():
+                if not key.isdigit():
+                    continue
+                domid = int(key)
+                kids = dom.children
+                name_node = kids.get("name")
+                if name_node is not None:
+                    name = name_node.value.decode("utf-8", "replace")
+                    dom_name[domid] = name
+                    names.setdefault(name, []).append(domid)
+                vm_node = kids.get("vm")
+                if vm_node is not None:
+                    uuid = vm_node.value.decode("utf-8", "replace").rsplit("/", 1)[-1]
+                    dom_uuid[domid] = uuid
+                    uuids.setdefault(uuid, []).append(domid)
+        self._names = immutables.Map({k: tuple(sorted(v)) for k, v in names.items()})
+        self._uuids = immutables.Map({k: tuple(sorted(v)) for k, v in uuids.items()})
+        self._dom_name = immutables.Map(dom_name)
+        self._dom_uuid = immutables.Map(dom_uuid)
 
     def _index_domain(self, domid: int) -> None:
         base = ["local", "domain", str(domid)]
