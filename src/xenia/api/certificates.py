@@ -14,15 +14,12 @@ import ssl
 import threading
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-
 from xenia.api import tls
 from xenia.datamodel.errors import ApiError
 
-#: the signature hashes xapi accepts on an installed certificate
-SIGNATURE_HASHES = (hashes.SHA256, hashes.SHA512)
+#: the signature hashes xapi accepts on an installed certificate (names of ``cryptography``'s classes:
+#: cryptography loads when a certificate is made or read, not at every start (issue 12: 50 ms of a restart))
+SIGNATURE_HASHES = ("SHA256", "SHA512")
 
 
 class ServerCertificate:
@@ -41,6 +38,9 @@ class ServerCertificate:
 
     def pem(self) -> str:
         """The leaf certificate, in PEM form (the first one in the file; a chain may follow)."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
         with self._lock:
             if not self.cert_path.exists():
                 tls.write_self_signed(self.cert_path, self.key_path, tls.host_names(),
@@ -71,6 +71,8 @@ def _rfc3339(t: datetime.datetime) -> str:
 
 def _key_type(key: object) -> str:
     """The name xapi's X509 library gives a key type (``ED25519``, ``P256``, ...)."""
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
+
     if isinstance(key, ec.EllipticCurvePrivateKey):
         return f"P{key.curve.key_size}"
     if isinstance(key, ed25519.Ed25519PrivateKey):
@@ -82,6 +84,10 @@ def _key_type(key: object) -> str:
 
 def _validated(certificate: str, private_key: str, chain: str) -> tuple[bytes, bytes]:
     """xapi's checks; returns the key (PKCS#8) and the leaf with its chain, re-encoded, as the files hold them."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     try:
         key = serialization.load_pem_private_key(private_key.encode(), password=None)
     except (ValueError, TypeError):
@@ -101,7 +107,8 @@ def _validated(certificate: str, private_key: str, chain: str) -> tuple[bytes, b
         raise ApiError("SERVER_CERTIFICATE_EXPIRED", _rfc3339(now), _rfc3339(leaf.not_valid_after_utc))
     if leaf.public_key() != key.public_key():
         raise ApiError("SERVER_CERTIFICATE_KEY_MISMATCH")
-    if not isinstance(leaf.signature_hash_algorithm, SIGNATURE_HASHES):
+    accepted = tuple(getattr(hashes, name) for name in SIGNATURE_HASHES)
+    if not isinstance(leaf.signature_hash_algorithm, accepted):
         raise ApiError("SERVER_CERTIFICATE_SIGNATURE_NOT_SUPPORTED")
     intermediates: list[x509.Certificate] = []
     if chain:

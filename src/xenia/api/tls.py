@@ -20,11 +20,6 @@ import socket
 import ssl
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
-
 CERT_FILE = "xapi-ssl.pem"
 KEY_FILE = "xapi-ssl.key"
 
@@ -75,6 +70,12 @@ def host_addresses(listen_host: str) -> list[ipaddress.IPv4Address | ipaddress.I
 
 def write_self_signed(cert_path: Path, key_path: Path, names: list[str],
                       addresses: list[ipaddress.IPv4Address | ipaddress.IPv6Address]) -> None:  # fmt: skip
+    # imported here: cryptography loads when a certificate is made or read, not at every start (issue 12: 50 ms of a restart)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
     now = datetime.datetime.now(datetime.UTC)

@@ -17,15 +17,15 @@ import asyncio
 import logging
 import os
 import struct
+import sys
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF, Qualifier
 from xenia.db import Db
 from xenia.drivers.base import DomainSpec, Driver
 from xenia.drivers.errors import DriverError
-from xenia.drivers.qemu import QemuDriver
 from xenia.drivers.sim.driver import SimDriver
 from xenia.drivers.specjson import spec_from_json
 from xenia.migration import (
@@ -39,7 +39,6 @@ from xenia.migration import (
     migrate,
 )
 from xenia.migration.live import Run, WrappedSource
-from xenia.migration.qemu import QemuSink, QemuSource
 from xenia.migration.save import read_header, restore, save
 from xenia.migration.sim import SimSink, SimSource
 from xenia.migration.stream import FrameWriter, Kind
@@ -53,7 +52,24 @@ from xenia.ops.storage import Storage
 
 __all__ = ["DEST_RECEIVER", "DEST_TOKEN", "Migrations"]
 
+if TYPE_CHECKING:
+    from xenia.drivers.qemu.driver import QemuDriver
+    from xenia.migration.qemu import QemuSink
+
 log = logging.getLogger(__name__)
+
+
+def _is_qemu(driver: Driver) -> TypeGuard[QemuDriver]:
+    """Whether ``driver`` is the QEMU driver, without importing it: its modules (and the QEMU side of
+    the migration library) load only with the driver, not on every start (issue 12)."""
+    module = sys.modules.get("xenia.drivers.qemu.driver")
+    return module is not None and isinstance(driver, module.QemuDriver)
+
+
+def _is_qemu_sink(sink: object) -> TypeGuard[QemuSink]:
+    """Whether ``sink`` is the QEMU driver's migration sink (made only by a QEMU driver; see :func:`_is_qemu`)."""
+    module = sys.modules.get("xenia.migration.qemu")
+    return module is not None and isinstance(sink, module.QemuSink)
 
 #: the keys xenia adds to xapi's ``dest`` map: where its receiver listens, and the one-time token
 DEST_RECEIVER = "xenia_receiver"
@@ -210,14 +226,14 @@ class _Arrival:
         for disk in disks:
             vdi = await self.owner.storage.create_vdi({**disk["VDI"], "SR": disk["SR"]})
             self.vdis.append(vdi)
-            if isinstance(self.inner, QemuSink) and not self.cold:  # empty, of the size: QEMU's mirror fills it
+            if _is_qemu_sink(self.inner) and not self.cold:  # empty, of the size: QEMU's mirror fills it
                 continue
             await asyncio.to_thread(_truncate, vdi_path(db, vdi))
         if suspend is not None:
             self.suspend_vdi = self.vdis.pop()
         if self.cold:
             return
-        if isinstance(self.inner, QemuSink):
+        if _is_qemu_sink(self.inner):
             self.inner.spec = self._local_spec(hello)
         await self.inner.accept(hello)
 
@@ -241,7 +257,7 @@ class _Arrival:
             bind(reply)
 
     async def nbd(self, payload: bytes) -> None:
-        if not isinstance(self.inner, QemuSink):
+        if not _is_qemu_sink(self.inner):
             raise ValueError("NBD frames for a driver that does not mirror disks")
         await self.inner.nbd(payload)
 
@@ -348,7 +364,9 @@ class Migrations:
     def _driver_sink(self) -> _DriverSink:
         if isinstance(self.driver, SimDriver):
             return SimSink(self.driver)
-        if isinstance(self.driver, QemuDriver):
+        if _is_qemu(self.driver):
+            from xenia.migration.qemu import QemuSink
+
             return QemuSink(self.driver)
         raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
 
@@ -357,7 +375,9 @@ class Migrations:
         destination (VM.migrate_send), else the destination opens the same files (a pool, a save)."""
         if isinstance(self.driver, SimDriver):
             return SimSource(self.driver, vm_uuid)
-        if isinstance(self.driver, QemuDriver):
+        if _is_qemu(self.driver):
+            from xenia.migration.qemu import QemuSource
+
             return QemuSource(self.driver, vm_uuid, copy_disks=copy_disks)
         raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
 
@@ -414,7 +434,7 @@ class Migrations:
               options: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
         """``VM.assert_can_migrate``'s checks; the records the stream will carry."""
         db = self.db
-        if not isinstance(self.driver, SimDriver | QemuDriver):
+        if not (isinstance(self.driver, SimDriver) or _is_qemu(self.driver)):
             raise ApiError("OPERATION_NOT_ALLOWED", f"the {self.driver.name} driver does not migrate")
         if DEST_RECEIVER not in dest or DEST_TOKEN not in dest:
             raise ApiError("VM_MIGRATE_CONTACT_REMOTE_SERVICE_FAILED")
@@ -467,7 +487,7 @@ class Migrations:
                 if "suspend" in records:  # the last image in the stream (xapi moves it with the disks)
                     source_vdis.append(records["suspend"].pop("source"))
                 paths = [vdi_path(db, v) for v in source_vdis]
-                if isinstance(self.driver, QemuDriver) and not cold:
+                if _is_qemu(self.driver) and not cold:
                     paths = []  # QEMU's block mirror copies them while the guest runs, tunnelled in the stream
                 inner = _ColdSource(uuid, power_state) if cold else self._driver_source(uuid, copy_disks=True)
                 result = await migrate(_WithRecords(inner, records, paths), (host, int(port)), dest[DEST_TOKEN], opts)

@@ -19,8 +19,6 @@ import datetime
 import re
 from pathlib import Path
 
-from cryptography import x509
-
 from xenia.api.context import Call
 from xenia.api.methods import handler
 from xenia.datamodel.errors import ApiError
@@ -55,6 +53,9 @@ def _rfc3339(t: datetime.datetime) -> str:
 
 def _check_ca_certificate(cert: str) -> None:
     """Gencertlib's ``validate_not_expired``: one PEM certificate, valid now."""
+    # imported here: cryptography loads when a certificate is made or read, not at every start (issue 12)
+    from cryptography import x509
+
     try:
         parsed = x509.load_pem_x509_certificate(cert.encode())
     except ValueError:
