@@ -64,16 +64,16 @@ from .engine import Effect, Engine, Mode, Session
 from .errors import XsError
 from .history import Commit, History, Retention
 from .perms import DEFAULT_PERMS, Perm, Perms, intern
-from .tree import EMPTY, Editor, Node, Root, iter_named
+from .tree import EMPTY, Editor, Node, Root, iter_named, shared_value
 from .tree import intern as intern_name
 
 __all__ = ["Journal", "JournalError"]
 
 log = logging.getLogger(__name__)
 
-#: 3: the nodes as flat columns with name and ACL tables (:meth:`Journal._write_snapshot`); 2 (a list
-#: of [path, value, ACL] per node) is still read
-FORMAT = 3
+#: 4: the nodes as flat columns with name, value and ACL tables (:meth:`Journal._write_snapshot`); 3 (the
+#: values inline) and 2 (a list of [path, value, ACL] per node) are still read
+FORMAT = 4
 
 
 class JournalError(Exception):
@@ -263,9 +263,15 @@ class Journal:
             if snap.get("format", 2) >= 3:
                 ed = Editor(Root.empty(Node(b"", DEFAULT_PERMS, EMPTY)))
                 names = [intern_name(name) for name in snap["names"]]
-                yield from ed.load_flat_steps(
-                    snap["nodes"], names, [self._perms.decode(ps) for ps in snap["acls"]], step
-                )
+                flat = snap["nodes"]
+                if snap["format"] == 3:  # the values inline: made a table as format 4 writes it
+                    table: dict[str, int] = {}
+                    flat[1::4] = [table.setdefault(v, len(table)) for v in flat[1::4]]
+                    texts = list(table)
+                else:
+                    texts = snap["values"]
+                values = [shared_value(v.encode("latin-1")) for v in texts]
+                yield from ed.load_flat_steps(flat, names, values, [self._perms.decode(ps) for ps in snap["acls"]], step)
                 engine.restore_root(seq, ed.freeze(), snap.get("state", {}), snap.get("time"))
             else:
                 nodes = [(p, v.encode("latin-1"), self._perms.decode(ps)) for p, v, ps in snap["nodes"]]
@@ -600,8 +606,8 @@ class Journal:
 
     def _write_snapshot(self, f: BinaryIO, head: dict[str, Any], tree: Node) -> int:
         """The snapshot's JSON object: ``nodes`` holds four items per node in pre-order (the index of
-        its name in ``names``, its value as latin-1 text, the index of its ACL in ``acls``, its child
-        count), which :meth:`Editor.load_flat <xenia.store.tree.Editor.load_flat>` builds a tree from
+        its name in ``names``, of its value in ``values`` (latin-1 text), of its ACL in ``acls``, its
+        child count), which :meth:`Editor.load_flat <xenia.store.tree.Editor.load_flat>` builds a tree from
         without looking at a path (issue 12: format 2's absolute paths were split, and every name and
         ACL decoded, once per node at each restart). The tables follow the nodes.
 
@@ -609,6 +615,7 @@ class Journal:
         domains) as Python objects, then as one JSON text, held over 150 MiB at once (issue 12). The
         file is the same JSON object a single ``orjson.dumps`` wrote. Returns the node count."""
         names: dict[str, int] = {}
+        values: dict[bytes, int] = {}
         acls: dict[Perms, int] = {}
         f.write(orjson.dumps(head)[:-1] + b',"nodes":[')
         nodes = iter_named(tree)
@@ -616,12 +623,14 @@ class Journal:
         while batch := list(itertools.islice(nodes, self.SNAPSHOT_PIECE)):
             piece: list[Any] = []
             for name, n in batch:
-                piece += (names.setdefault(name, len(names)), n.value.decode("latin-1"),
+                piece += (names.setdefault(name, len(names)), values.setdefault(n.value, len(values)),
                           acls.setdefault(n.perms, len(acls)), len(n.children))  # fmt: skip
             f.write((b"," if count else b"") + orjson.dumps(piece)[1:-1])
             count += len(batch)
         enc = self._perms.encode
-        f.write(b'],"names":' + orjson.dumps(list(names)) + b',"acls":' + orjson.dumps([enc(p) for p in acls]) + b"}")
+        f.write(b'],"names":' + orjson.dumps(list(names)) + b',"values":'
+                + orjson.dumps([v.decode("latin-1") for v in values])
+                + b',"acls":' + orjson.dumps([enc(p) for p in acls]) + b"}")  # fmt: skip
         return count
 
     def close(self, engine: Engine) -> None:

@@ -402,17 +402,19 @@ class Editor:
         self._owned = immutables.Map(owned)
         self.rebuild()
 
-    def load_flat(self, flat: list[Any], names: list[str], acls: list[Perms]) -> None:
+    def load_flat(self, flat: list[Any], names: list[str], values: list[bytes], acls: list[Perms]) -> None:
         """:meth:`load_flat_steps` in one go."""
-        for _ in self.load_flat_steps(flat, names, acls):
+        for _ in self.load_flat_steps(flat, names, values, acls):
             pass
 
     def load_flat_steps(
-        self, flat: list[Any], names: list[str], acls: list[Perms], step: int = 1 << 62
+        self, flat: list[Any], names: list[str], values: list[bytes], acls: list[Perms], step: int = 1 << 62
     ) -> Iterator[None]:
         """Replace the tree with a flat snapshot: four items per node in pre-order -- the index of its
-        name in ``names``, its value as latin-1 text, the index of its ACL in ``acls``, its number of
-        children -- as :func:`iter_named` walks the tree.
+        name in ``names``, the index of its value in ``values``, the index of its ACL in ``acls``, its
+        number of children -- as :func:`iter_named` walks the tree. ``values`` are shared as they are
+        (see :func:`shared_value`): a tree of 10 000 domains holds 37 000 distinct values in 317 000
+        nodes, so the table spares a decode and a lookup per node.
 
         Why this shape (issue 12): a restart of 10 000 domains waited seconds on :meth:`load`, which
         splits every absolute path and interns every name. Here names and ACLs are tables (each
@@ -429,16 +431,12 @@ class Editor:
             raise ValueError("a flat snapshot holds four items per node, the root first")
         base = reserve_stamps(count)
         stack: list[tuple[str, Node]] = []
-        Map, big, small, shared, empty = immutables.Map, BIG, SMALL_VALUE, _small_values, EMPTY
-        encode = str.encode
+        Map, big, empty = immutables.Map, BIG, EMPTY
         kids: Children
         for i in range(count - 1, -1, -1):
             if i % step == 0 and i:
                 yield
             j = 4 * i
-            value = encode(flat[j + 1], "latin-1")
-            if len(value) <= small:
-                value = shared.get(value, value)
             k = flat[j + 3]
             if k:
                 if k > len(stack):
@@ -452,7 +450,7 @@ class Editor:
             else:
                 kids = empty
             stamp = base + i
-            stack.append((names[flat[j]], Node(value, acls[flat[j + 2]], kids, stamp, stamp)))
+            stack.append((names[flat[j]], Node(values[flat[j + 1]], acls[flat[j + 2]], kids, stamp, stamp)))
         if len(stack) != 1:
             raise ValueError(f"the child counts make {len(stack)} trees, not one")
         owned: dict[int, int] = {}
