@@ -473,21 +473,30 @@ class Editor:
         """
         trie: dict[str, Any] = {}
         root_record: tuple[bytes, Perms] | None = None
+        reindex: set[int] = set()
         for parts, value, perms in records:
             if not parts:
                 root_record = (value, perms)
                 continue
             level = trie
             for name in parts[:-1]:
-                level = level.setdefault(name, [None, {}])[1]
-            level.setdefault(parts[-1], [None, {}])[0] = (value, perms)
+                entry = level.get(name)  # not setdefault: that would make a list and a dict per level
+                if entry is None:
+                    entry = level[name] = [None, {}]
+                level = entry[1]
+            entry = level.get(parts[-1])
+            if entry is None:
+                level[parts[-1]] = [(value, perms), {}]
+            else:
+                entry[0] = (value, perms)
+            if 3 <= len(parts) <= 4 and parts[1] == "domain" and parts[0] == "local" and parts[2].isdigit():
+                reindex.add(int(parts[2]))
         old_root = self.tree
         value, perms = root_record if root_record is not None else (old_root.value, old_root.perms)
         if perms is not old_root.perms and perms[0].domid != old_root.perms[0].domid:
             self._count(old_root.perms[0].domid, -1)
             self._count(perms[0].domid, +1)
         self.tree = Node(value, perms, self._rebuild_children(old_root.children, trie, "/"), born=old_root.born)
-        reindex = {int(parts[2]) for parts, _, _ in records if 3 <= len(parts) <= 4 and _domid_of(parts) is not None}
         for domid in reindex:
             self._index_domain(domid)
 
