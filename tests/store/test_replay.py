@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import pytest
 
-from xenia.store.engine import Engine, Quotas
+from xenia.store.engine import Effect, Engine, Quotas
 from xenia.store.errors import XsError
 from xenia.store.perms import DEFAULT_PERMS, parse_perms
 from xenia.store.persist import Journal
@@ -190,6 +190,33 @@ def test_replay_refuses_what_does_not_fit() -> None:
     assert [c.seq for c in e.history.commits()] == [0, 1, 2]
     e.replay_commit(5, 13.0, 0, 1, "a gap is the journal's to notice", [])
     assert e.head.seq == 5
+    # a node made without a record of its own: refused by its path, the head and counts as they were
+    before = fingerprint(e)
+    orphans: list[tuple[list[Effect], str]] = [([("p", "/x/m/n", b"1", perms("n4"))], "/x/m"),
+                                               ([("p", "/q/r", b"", DEFAULT_PERMS)], "/q")]  # fmt: skip
+    for orphan, missing in orphans:
+        with pytest.raises(ValueError, match=f"^{missing} would be created without a record of its own$"):
+            e.replay_commit(6, 14.0, 0, 1, "orphan", orphan)
+    assert fingerprint(e) == before
+
+
+def test_a_replayed_commit_keeps_the_indices() -> None:
+    """The name and uuid indices follow the replayed name and vm keys (first principles: they index
+    /local/domain/<id>/name and the uuid in .../vm), whether or not the commit repeats the domain's own
+    record, as the journal's transactions do for each key below it."""
+    e = Engine()
+    home = [("p", "/local", b"", DEFAULT_PERMS), ("p", "/local/domain", b"", DEFAULT_PERMS),
+            ("p", "/local/domain/7", b"", perms("n7", "r0"))]  # fmt: skip
+    e.replay_commit(1, 1.0, 0, 1, "intro", [*home, ("p", "/local/domain/7/name", b"web", perms("n7")),
+                                            ("p", "/local/domain/7/vm", b"/vm/u7", perms("n7"))])  # fmt: skip
+    assert (e.lookup_name("web"), e.lookup_uuid("u7"), dict(e.head.root.owned)) == ((7,), (7,), {7: 3})
+    e.replay_commit(2, 2.0, 0, 1, "data", [home[2], ("p", "/local/domain/7/data", b"", perms("n7")),
+                                           ("p", "/local/domain/7/data/x", b"1", perms("n7"))])  # fmt: skip
+    assert (e.lookup_name("web"), e.lookup_uuid("u7"), dict(e.head.root.owned)) == ((7,), (7,), {7: 5})
+    e.replay_commit(3, 3.0, 0, 1, "rename", [home[2], ("p", "/local/domain/7/name", b"db", perms("n7"))])
+    assert (e.lookup_name("web"), e.lookup_name("db")) == ((), (7,))
+    e.replay_commit(4, 4.0, 0, 1, "give", [("p", "/local/domain/7/data/x", b"2", perms("n8"))])
+    assert dict(e.head.root.owned) == {7: 4, 8: 1}
 
 
 @pytest.fixture

@@ -731,7 +731,7 @@ class Engine:
         try:
             ed.load(nodes)
         except ValueError:  # not in pre-order (hand-made): the slower path that takes any order
-            ed.put_many([(paths.split(path), value, perms) for path, value, perms in nodes])
+            ed.put_many(nodes)
         self.restore_root(seq, ed.freeze(), state, when)
 
     def restore_root(self, seq: int, root: Root, state: dict[str, Any], when: float | None = None) -> None:
@@ -779,10 +779,10 @@ class Engine:
         if seq <= self._seq:
             raise ValueError(f"commit {seq} replayed after commit {self._seq}")
         ed = Editor(self.head.root)
-        puts: list[tuple[list[str], bytes, Perms]] = []
+        puts: list[tuple[str, bytes, Perms]] = []
         for e in fx:
             if e[0] == "p":
-                puts.append((paths.split(e[1]), e[2], e[3]))
+                puts.append((e[1], e[2], e[3]))
             elif e[0] == "r":
                 if puts:  # records before a removal take effect before it
                     ed.put_many(puts)

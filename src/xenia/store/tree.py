@@ -462,75 +462,126 @@ class Editor:
         self._owned = immutables.Map(owned)
         self.rebuild()
 
-    def put_many(self, records: list[tuple[list[str], bytes, Perms]]) -> None:
-        """Set many node records at once (a snapshot's nodes, a journaled commit's effects) in one pass:
-        each changed node is rebuilt once, instead of once per record below it as :meth:`put` would.
+    def put_many(self, records: Iterable[tuple[str, bytes, Perms]]) -> None:
+        """Set many node records (absolute path, value, ACL) at once (a journaled commit's effects, a
+        hand-made snapshot's nodes) in one pass: each changed node is rebuilt once, instead of once per
+        record below it as :meth:`put` would.
 
         Every node that does not exist yet must have its own record, parents before children (the
         journal and snapshots write them so). New siblings are created in record order.
 
+        A commit's records are mostly siblings (a guest's ``data/*``, a device's keys): the trie level of
+        each parent path is kept, so a sibling costs one lookup instead of a walk from the root (replay
+        of a restart's journal, issue 12).
+
         :raises ValueError: when a new node has no record of its own.
         """
         trie: dict[str, Any] = {}
+        levels: dict[str, dict[str, Any]] = {"": trie}  # parent path -> its trie level
         root_record: tuple[bytes, Perms] | None = None
         reindex: set[int] = set()
-        for parts, value, perms in records:
-            if not parts:
+        for path, value, perms in records:
+            parent, _, name = path.rpartition("/")
+            if not name:
                 root_record = (value, perms)
                 continue
-            level = trie
-            for name in parts[:-1]:
-                entry = level.get(name)  # not setdefault: that would make a list and a dict per level
-                if entry is None:
-                    entry = level[name] = [None, {}]
-                level = entry[1]
-            entry = level.get(parts[-1])
+            level = levels.get(parent)
+            if level is None:
+                walk = trie
+                for part in parent[1:].split("/"):
+                    entry = walk.get(part)  # not setdefault: that would make a list and a dict per level
+                    if entry is None:
+                        entry = walk[part] = [None, {}]
+                    walk = entry[1]
+                level = levels[parent] = walk
+            entry = level.get(name)
             if entry is None:
-                level[parts[-1]] = [(value, perms), {}]
+                level[name] = [(value, perms), {}]
             else:
                 entry[0] = (value, perms)
-            if 3 <= len(parts) <= 4 and parts[1] == "domain" and parts[0] == "local" and parts[2].isdigit():
-                reindex.add(int(parts[2]))
+            # the indices follow a domain's name and vm keys. Not the domain's own record, which a
+            # journaled commit repeats for every key below it: its value and ACL are not indexed, and a
+            # new domain node's name or vm comes with records of their own
+            if name == "name" or name == "vm":
+                key = parent[14:]
+                if parent.startswith("/local/domain/") and key.isdigit():
+                    reindex.add(int(key))
         old_root = self.tree
         value, perms = root_record if root_record is not None else (old_root.value, old_root.perms)
+        owned: dict[int, int] = {}  # node count changes per owner, applied once below
         if perms is not old_root.perms and perms[0].domid != old_root.perms[0].domid:
-            self._count(old_root.perms[0].domid, -1)
-            self._count(perms[0].domid, +1)
-        self.tree = Node(value, perms, self._rebuild_children(old_root.children, trie, "/"), born=old_root.born)
+            owned[old_root.perms[0].domid] = -1
+            owned[perms[0].domid] = owned.get(perms[0].domid, 0) + 1
+        try:
+            children = self._rebuild_children(old_root.children, trie, owned)
+        except _NoRecord as exc:
+            raise ValueError(f"/{'/'.join(reversed(exc.names))} would be created without a record of its own") from None
+        self.tree = Node(value, perms, children, born=old_root.born)
+        for domid, delta in owned.items():
+            if delta:
+                self._count(domid, delta)
         for domid in reindex:
             self._index_domain(domid)
 
-    def _rebuild_children(self, children: Children, trie: dict[str, Any], path: str) -> Children:
-        if not trie:
-            return children
+    def _rebuild_children(self, children: Children, trie: dict[str, Any], owned: dict[int, int]) -> Children:
+        """``children`` with ``trie``'s changes. A leaf record (most of a commit's: a guest's keys) is
+        made here, without a call of :meth:`_rebuild` (replay's inner loop, issue 12)."""
+        out: dict[str, Node] | immutables.MapMutation[str, Node]
         if type(children) is dict:
-            out: dict[str, Node] = dict(children)
-            for name, entry in trie.items():
-                out[intern(name)] = self._rebuild(out.get(name), entry, path, name)
-            return immutables.Map(out) if len(out) > BIG else out
-        assert isinstance(children, immutables.Map)
-        m = children.mutate()
+            out = dict(children)
+        else:
+            assert isinstance(children, immutables.Map)
+            out = children.mutate()
         for name, entry in trie.items():
-            m[intern(name)] = self._rebuild(m.get(name), entry, path, name)
-        return m.finish()
+            old = out.get(name)
+            record, sub = entry
+            if sub or record is None:
+                out[intern(name)] = self._rebuild(old, entry, name, owned)
+                continue
+            value, perms = record
+            if len(value) <= SMALL_VALUE:
+                value = shared_value(value)
+            owner = perms[0].domid
+            if old is None:
+                owned[owner] = owned.get(owner, 0) + 1
+                out[intern(name)] = Node(value, perms, EMPTY)
+            else:
+                was = old.perms[0].domid
+                if owner != was:
+                    owned[was] = owned.get(was, 0) - 1
+                    owned[owner] = owned.get(owner, 0) + 1
+                out[name] = Node(value, perms, old.children, born=old.born)  # name: the old key's object
+        if type(out) is dict:
+            return immutables.Map(out) if len(out) > BIG else out
+        return out.finish()  # type: ignore[union-attr]
 
-    def _rebuild(self, old: Node | None, entry: list[Any], parent: str, name: str) -> Node:
+    def _rebuild(self, old: Node | None, entry: list[Any], name: str, owned: dict[int, int]) -> Node:
+        """``old`` (None: a new node) with ``entry``'s record and changes below it: the owners' counts
+        gathered in ``owned``, the path spelled out only for an error (:class:`_NoRecord`)."""
         record, sub = entry
-        path = f"{parent}/{name}" if parent != "/" else f"/{name}"
         if record is None:
             if old is None:
-                raise ValueError(f"{path} would be created without a record of its own")
+                raise _NoRecord(name)
             value, perms = old.value, old.perms
         else:
             value, perms = record
-            value = shared_value(value)
+            if len(value) <= SMALL_VALUE:
+                value = shared_value(value)
+            owner = perms[0].domid
             if old is None:
-                self._count(perms[0].domid, +1)
-            elif perms[0].domid != old.perms[0].domid:
-                self._count(old.perms[0].domid, -1)
-                self._count(perms[0].domid, +1)
-        children = self._rebuild_children(old.children if old is not None else EMPTY, sub, path)
-        return Node(value, perms, children, born=old.born if old is not None else None)
+                owned[owner] = owned.get(owner, 0) + 1
+            elif owner != old.perms[0].domid:
+                was = old.perms[0].domid
+                owned[was] = owned.get(was, 0) - 1
+                owned[owner] = owned.get(owner, 0) + 1
+        try:
+            if old is None:
+                return Node(value, perms, self._rebuild_children(EMPTY, sub, owned) if sub else EMPTY)
+            children = self._rebuild_children(old.children, sub, owned) if sub else old.children
+        except _NoRecord as exc:
+            exc.names.append(name)
+            raise
+        return Node(value, perms, children, born=old.born)
 
     def freeze(self) -> Root:
         self._fresh = {}  # the frozen tree is shared from now on: later changes copy again
@@ -595,6 +646,14 @@ class Editor:
         uuid = vm_node.value.decode("utf-8", "replace").rsplit("/", 1)[-1] if vm_node is not None else None
         self._names, self._dom_name = _set_entry(self._names, self._dom_name, domid, name)
         self._uuids, self._dom_uuid = _set_entry(self._uuids, self._dom_uuid, domid, uuid)
+
+
+class _NoRecord(Exception):
+    """A node :meth:`Editor.put_many` would create has no record; ``names``: its path, innermost first."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.names = [name]
 
 
 def _set_entry(
