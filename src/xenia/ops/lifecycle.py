@@ -230,7 +230,7 @@ def allowed_operations(ref: str, rec: dict[str, Any], cannot: frozenset[str] = N
     key = (rec["power_state"], bool(rec.get("is_a_template")), bool(rec.get("is_a_snapshot")),
            is_default_template(rec), bool(rec.get("is_control_domain")), cannot,
            tuple(sorted(guest.other.items())), guest.pv_drivers, guest.booted_pv,
-           tuple(sorted(current.values())), tuple(sorted(blocked)))  # fmt: skip
+           tuple(sorted(current.values())) if current else (), tuple(sorted(blocked)) if blocked else ())  # fmt: skip
     known = _ALLOWED_BY_FLAGS.get(key)
     if known is None:
         if len(_ALLOWED_BY_FLAGS) >= 4096:

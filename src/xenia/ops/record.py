@@ -26,15 +26,17 @@ def refresh_allowed(db: Db, vm: str, cannot: frozenset[str] = lifecycle.NOT_SERV
 
 def _guest(db: Db, rec: dict[str, object]) -> lifecycle.Guest:
     """What the guest reported (its guest metrics) and how it booted (its metrics), for the feature checks."""
+    # one row lookup each (not exists + get): every VM's list is recomputed at start-up (issue 12)
     gm, metrics = rec["guest_metrics"], rec["metrics"]
     other: dict[str, str] = {}
     pv_drivers = booted_pv = False
-    if isinstance(gm, str) and gm != NULL_REF and db.exists("VM_guest_metrics", gm):
-        grec = db.get("VM_guest_metrics", gm)
+    grec = db.table("VM_guest_metrics").rows.get(gm) if isinstance(gm, str) and gm != NULL_REF else None
+    if grec is not None:
         other = grec["other"]
         pv_drivers = "major" in grec["PV_drivers_version"]
-    if isinstance(metrics, str) and metrics != NULL_REF and db.exists("VM_metrics", metrics):
-        booted_pv = db.get("VM_metrics", metrics)["current_domain_type"] in ("pv", "pv_in_pvh", "pvh")
+    mrec = db.table("VM_metrics").rows.get(metrics) if isinstance(metrics, str) and metrics != NULL_REF else None
+    if mrec is not None:
+        booted_pv = mrec["current_domain_type"] in ("pv", "pv_in_pvh", "pvh")
     return lifecycle.Guest(other, pv_drivers, booted_pv)
 
 
@@ -126,18 +128,23 @@ def is_recorded_live(db: Db, vm: str, host: str, state: DomainState) -> bool:
     power = "Paused" if state.run_state is RunState.PAUSED else "Running"
     if rec["power_state"] != power or rec["domid"] != state.domid or rec["resident_on"] != host:
         return False
-    metrics, gm = rec["metrics"], rec["guest_metrics"]
-    if not (db.exists("VM_metrics", metrics) and db.exists("VM_guest_metrics", gm)):
+    m = db.table("VM_metrics").rows.get(rec["metrics"])  # one row lookup each, not exists + get
+    g = db.table("VM_guest_metrics").rows.get(rec["guest_metrics"])
+    if m is None or g is None:
         return False
-    m = db.get("VM_metrics", metrics)
-    if (m["memory_actual"], m["VCPUs_number"], m["start_time"], m["state"]) != (
-            state.memory_actual, state.vcpus, xapi_time(state.start_time), [power.lower()]):  # fmt: skip
+    if (m["memory_actual"], m["VCPUs_number"], m["state"]) != (state.memory_actual, state.vcpus, [power.lower()]):
         return False
-    g = db.get("VM_guest_metrics", gm)
+    if m["start_time"] != xapi_time(state.start_time):
+        return False
     features = sorted(state.guest_features)
     if (g["PV_drivers_detected"], g["other"], g["live"]) != (bool(features), {f: "1" for f in features}, True):
         return False
-    return all(db.get(cls, ref)["currently_attached"] for cls in ("VBD", "VIF") for ref in db.referrers(cls, "VM", vm))
+    for cls in ("VBD", "VIF"):
+        rows = db.table(cls).rows
+        for ref in db.table(cls).by_ref_field["VM"].get(vm, ()):
+            if not rows[ref]["currently_attached"]:
+                return False
+    return True
 
 
 def halted(db: Db, vm: str) -> None:
