@@ -119,7 +119,7 @@ def _unframe(line: bytes) -> Any:
 
 
 #: records (commits and state changes) after which :meth:`Journal.applied` starts a snapshot: the most a
-#: restart replays. At 10 000 domains a record replays in ~0.17 ms and a snapshot costs the child ~1 s
+#: restart replays. At 10 000 domains a record replays in ~0.12 ms and a snapshot costs the child ~1 s
 #: (docs/store.md); a VM's start writes about 3 records
 COMPACT_AFTER = 4_000
 #: older snapshot/log pairs kept for the history after a restart (5 x 4 000 records: the 20 000 records
