@@ -124,6 +124,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def runqueue_wait(pid: int) -> float:
+    """Seconds the process's threads have spent runnable but waiting for a CPU (``/proc/<pid>/task/*/schedstat``,
+    second field): the part of a slower window that other processes on the machine took, not the daemon's work."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass  # a thread that ended meanwhile
+    return total / 1e9
+
+
 def minor_faults(pid: int) -> int:
     """Minor page faults of a process so far (``/proc/<pid>/stat`` field minflt): after each store
     snapshot's fork, every page the daemon writes faults once (copy-on-write), and that grows with its heap."""
@@ -231,9 +243,13 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
             clean = time_each(s, "VM.clean_shutdown", fresh)
             # throughput: every client starts its share of the fresh VMs at once
             burst = fresh + clone_many(pool, base, f"burst-{level}", args.throughput - len(fresh))
-            t, cpu, faults = time.perf_counter(), cpu_seconds(pid), minor_faults(pid)
+            t, cpu, faults, waited = time.perf_counter(), cpu_seconds(pid), minor_faults(pid), runqueue_wait(pid)
             on_each(pool, "VM.start", burst, False, False)
-            rate = len(burst) / (time.perf_counter() - t)
+            elapsed = time.perf_counter() - t
+            rate = len(burst) / elapsed
+            # how much of the window the daemon was ready to run and waited for a core: on a shared machine
+            # starts/s follows it (the CPU per start does not)
+            wait_share = (runqueue_wait(pid) - waited) / elapsed
             # the daemon's CPU per start while they ran, its background work included: unlike starts/s,
             # other processes on the machine barely move it
             cpu_per_start = (cpu_seconds(pid) - cpu) / len(burst)
@@ -242,7 +258,7 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
             on_each(pool, "VM.destroy", burst)
             rows.append({"level": level, "populate": populate, "batch": batch, "start": starts, "hard": hard,
                          "clean": clean, "rate": rate, "cpu": cpu_per_start, "faults": faults_per_start,
-                         "burst": len(burst)})  # fmt: skip
+                         "burst": len(burst), "wait": wait_share, "busy": cpu_per_start * rate})  # fmt: skip
             print(f"  {level:>6} running: populated +{batch} in {populate:.1f} s "
                   f"({batch / populate if populate else 0:.0f} clone+start/s); start median "
                   f"{statistics.median(starts) * 1e3:.2f} ms", flush=True)  # fmt: skip
@@ -288,6 +304,10 @@ def summarize(rows: list[dict[str, Any]], rss_at: dict[int, int]) -> None:
         if "faults" in first and "faults" in last:
             print(f"daemon minor page faults per start while starting: {first['faults']:.0f} at {first['level']}, "
                   f"{last['faults']:.0f} at {last['level']}")  # fmt: skip
+        if "wait" in first and "wait" in last:  # the rest of the window it waited for its clients
+            print(f"daemon while starting, share of the window on a CPU / waiting for one: {first['busy']:.0%} / "
+                  f"{first['wait']:.0%} at {first['level']}, {last['busy']:.0%} / {last['wait']:.0%} at "
+                  f"{last['level']}")  # fmt: skip
     if "burst" in rows[0]:
         print(f"starts/s and CPU per start: {rows[0]['burst']} fresh VMs started by the clients at once")
     hi = levels[-1]
