@@ -237,7 +237,12 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
             rss_at[level] = rss(pid)
             # fresh halted VMs for the timed calls (not counted as running between samples)
             fresh = [s.call("VM.clone", h, base, f"probe-{level}-{i}") for i in range(samples)]
+            cpu, waited = cpu_seconds(pid), runqueue_wait(pid)
             starts = time_each(s, "VM.start", fresh, False, False)
+            # the timed starts, one client: the daemon's CPU per start, and the time it waited for a core per
+            # start (a median that moved with the machine's load rather than with the daemon's work shows here)
+            timed_cpu = (cpu_seconds(pid) - cpu) / len(fresh)
+            timed_wait = (runqueue_wait(pid) - waited) / len(fresh)
             hard = time_each(s, "VM.hard_shutdown", fresh)
             time_each(s, "VM.start", fresh, False, False)
             clean = time_each(s, "VM.clean_shutdown", fresh)
@@ -258,7 +263,8 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
             on_each(pool, "VM.destroy", burst)
             rows.append({"level": level, "populate": populate, "batch": batch, "start": starts, "hard": hard,
                          "clean": clean, "rate": rate, "cpu": cpu_per_start, "faults": faults_per_start,
-                         "burst": len(burst), "wait": wait_share, "busy": cpu_per_start * rate})  # fmt: skip
+                         "burst": len(burst), "wait": wait_share, "busy": cpu_per_start * rate,
+                         "timed_cpu": timed_cpu, "timed_wait": timed_wait})  # fmt: skip
             print(f"  {level:>6} running: populated +{batch} in {populate:.1f} s "
                   f"({batch / populate if populate else 0:.0f} clone+start/s); start median "
                   f"{statistics.median(starts) * 1e3:.2f} ms", flush=True)  # fmt: skip
@@ -301,6 +307,10 @@ def summarize(rows: list[dict[str, Any]], rss_at: dict[int, int]) -> None:
         if "cpu" in first and "cpu" in last:
             print(f"daemon CPU per start while starting: {first['cpu'] * 1e3:.1f} ms at {first['level']}, "
                   f"{last['cpu'] * 1e3:.1f} ms at {last['level']} ({last['cpu'] / first['cpu']:.2f}x)")  # fmt: skip
+        if "timed_cpu" in first and "timed_cpu" in last:
+            print(f"timed VM.start (one client), daemon CPU / wait for a CPU per start: {first['timed_cpu'] * 1e3:.1f}"
+                  f" / {first['timed_wait'] * 1e3:.1f} ms at {first['level']}, {last['timed_cpu'] * 1e3:.1f} / "
+                  f"{last['timed_wait'] * 1e3:.1f} ms at {last['level']}")  # fmt: skip
         if "faults" in first and "faults" in last:
             print(f"daemon minor page faults per start while starting: {first['faults']:.0f} at {first['level']}, "
                   f"{last['faults']:.0f} at {last['level']}")  # fmt: skip

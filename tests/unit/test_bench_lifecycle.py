@@ -28,6 +28,8 @@ def row(
         "burst": 500,
         "wait": wait,
         "busy": cpu * rate,
+        "timed_cpu": cpu / 2,
+        "timed_wait": wait / 100,
     }
 
 
@@ -48,6 +50,7 @@ def test_two_levels_print_the_ratios_of_the_last_to_the_first(capsys: pytest.Cap
     assert "flatness starts/s: at 1000 / at 10 = 0.80" in out
     assert "daemon CPU per start while starting: 8.0 ms at 10, 12.0 ms at 1000 (1.50x)" in out
     assert "daemon minor page faults per start while starting: 12 at 10, 88 at 1000" in out
+    assert "daemon CPU / wait for a CPU per start: 4.0 / 0.5 ms at 10, 6.0 / 3.8 ms at 1000" in out
     assert "share of the window on a CPU / waiting for one: 24% / 5% at 10, 29% / 38% at 1000" in out
     assert "500 fresh VMs started by the clients at once" in out
     assert "daemon RSS growth per running VM: 102.4 KiB (100 MB at 10, 199 MB at 1000)" in out
