@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,43 @@ def test_an_index_keeps_the_others_when_one_of_a_name_or_a_target_goes() -> None
     assert db.get("VBD", v2)["VM"] is a
     db.set("VBD", v2, "userdevice", "1")
     assert db.get("VBD", v2)["VM"] is a and db.referrers("VBD", "VM", a) == [v2]
+
+
+def _rows_in_the_database_file(path: Path, tmp: Path) -> int:
+    """Objects in the database file itself, without its WAL: what checkpoints have copied there."""
+    alone = tmp / "alone.db"
+    alone.write_bytes(path.read_bytes())
+    conn = sqlite3.connect(alone)
+    try:
+        return int(conn.execute("SELECT count(*) FROM objects").fetchone()[0])
+    except sqlite3.OperationalError:  # not even the table yet: it is still in the WAL
+        return 0
+    finally:
+        conn.close()
+        alone.unlink()
+
+
+def test_the_wal_is_checkpointed_by_the_checkpointer_thread_not_by_the_writing_commit(tmp_path: Path) -> None:
+    """The writing connection (the event loop's) never checkpoints, even past SQLite's default of 1 000 WAL
+    pages; after ``CHECKPOINT_EVERY`` batches the checkpointer's thread copies the WAL into the file."""
+    from xenia.db.sqlite import CHECKPOINT_EVERY
+
+    path = tmp_path / "x.db"
+    backend = SqliteBackend(path)
+    page = {"blob": "x" * 4000}  # about a page each
+    try:
+        for batch in range(8):  # 1 600 pages in all: SQLite's own rule would have checkpointed in a commit
+            backend.write([StoredObject("VM", f"OpaqueRef:{batch}-{i}", page) for i in range(200)], [])
+        assert _rows_in_the_database_file(path, tmp_path) == 0
+        for i in range(CHECKPOINT_EVERY - 8):
+            backend.write([StoredObject("VM", f"OpaqueRef:small-{i}", {"n": i})], [])
+        expected = 8 * 200 + CHECKPOINT_EVERY - 8
+        deadline = time.monotonic() + 60  # a wait for the thread, not a timed assertion
+        while (found := _rows_in_the_database_file(path, tmp_path)) != expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert found == expected
+    finally:
+        backend.close()
+    again = SqliteBackend(path)
+    assert len(list(again.load())) == expected
+    again.close()
