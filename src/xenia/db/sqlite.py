@@ -43,7 +43,6 @@ class _Checkpointer:
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._wake = threading.Event()
         self._stopping = False
-        self.done = 0  #: checkpoints run so far
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
         self._thread.start()
 
@@ -60,7 +59,6 @@ class _Checkpointer:
                 self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             except sqlite3.Error:
                 pass  # busy or failing: the WAL keeps the data, the next one tries again
-            self.done += 1
 
     def close(self) -> None:
         self._stopping = True
