@@ -31,9 +31,9 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -44,12 +44,27 @@ from xenia.db import Change, Db
 
 log = logging.getLogger(__name__)
 
-#: Set by the server around an ``event.from`` call it can answer ahead of the call's return: given
-#: the batch and its type, it writes the whole answer on the caller's connection and says whether it
-#: did.  A wake-up so writes every woken watcher's answer from one callback, before their tasks resume.
-EARLY_ANSWER: contextvars.ContextVar[Callable[[dict[str, Any], Type], bool] | None] = contextvars.ContextVar(
-    "EARLY_ANSWER", default=None
-)
+class EarlyAnswer(Protocol):
+    """How a wake-up writes an ``event.from`` call's answer itself, ahead of the call's return.
+
+    The server sets one (:data:`EARLY_ANSWER`) around a call it can answer that way.  Answers to one
+    batch whose ``envelope`` is equal are the same bytes (JSON-RPC: its version and ``id``; XML-RPC has
+    no envelope), so a wake-up renders them once per envelope and only sends them per watcher."""
+
+    envelope: Hashable
+
+    def render(self, batch: dict[str, Any], t: Type, /) -> bytes:
+        """The whole answer (HTTP head and body) carrying ``batch``."""
+        ...
+
+    def send(self, data: bytes, /) -> bool:
+        """Write ``data`` on the caller's connection; False (nothing written) when it cannot take it."""
+        ...
+
+
+#: Set by the server around an ``event.from`` call it can answer ahead of the call's return: a
+#: wake-up so writes every woken watcher's answer from one callback, before their tasks resume.
+EARLY_ANSWER: contextvars.ContextVar[EarlyAnswer | None] = contextvars.ContextVar("EARLY_ANSWER", default=None)
 
 #: classes that never generate events (xapi: session, user, and internal ones)
 SILENT = frozenset({"session", "user"})
@@ -138,19 +153,34 @@ _FOREVER = 1e9
 
 
 class _Waiter:
-    __slots__ = ("fut", "keys", "session", "since", "sink", "subs", "tick")
+    __slots__ = ("fut", "group", "keys", "session", "sink", "tick")
 
     def __init__(self, fut: asyncio.Future[dict[str, Any] | None], keys: list[str], session: str, tick: int = 0,
-                 subs: Subscription | None = None, since: int | None = None,
-                 sink: Callable[[dict[str, Any], Type], bool] | None = None) -> None:  # fmt: skip
+                 sink: EarlyAnswer | None = None) -> None:  # fmt: skip
         self.fut = fut
         self.keys = keys
         self.session = session
         self.tick = tick
-        #: an ``event.from`` answered at its wake-up: what it watches, since when, who writes its answer
+        #: who writes its answer at the wake-up (an ``event.from`` the server can answer ahead)
+        self.sink = sink
+        #: the group it is filed in, when it has a sink
+        self.group: _Group | None = None
+
+
+class _Group:
+    """Parked ``event.from`` calls answered at their wake-up that watch the same thing since the same
+    token: filed as one under what they watch, so a wake-up finds them grouped already (one batch
+    and one rendering for all of them) and the first answer leaves without a pass over the others."""
+
+    __slots__ = ("key", "members", "since", "subs", "woken")
+
+    def __init__(self, key: tuple[Subscription, int], subs: Subscription, since: int) -> None:
+        self.key = key
         self.subs = subs
         self.since = since
-        self.sink = sink
+        #: in the order they parked (a dict as an ordered set): the first to wait is answered first
+        self.members: dict[_Waiter, None] = {}
+        self.woken = False
 
 
 @dataclass
@@ -176,14 +206,17 @@ class EventHub:
         self.floor = self.base
         self.lower = {name: name.lower() for name in db.tables}
         self.upper = {low: name for name, low in self.lower.items()}
-        self._waiters: dict[str, set[_Waiter]] = {}
+        #: what waiters watch ("*", a class, "/ref") -> the waiters, and the groups (:class:`_Group`)
+        self._waiters: dict[str, set[_Waiter | _Group]] = {}
+        #: the groups still parked, by (subscription, since)
+        self._groups: dict[tuple[Subscription, int], _Group] = {}
         self._by_session: dict[str, set[_Waiter]] = {}
         #: deadline tick -> (its one loop timer, the waiters that time out then); see :meth:`wait`
         self._deadlines: dict[int, tuple[asyncio.TimerHandle, set[_Waiter]]] = {}
         #: parsed subscription lists: watchers re-poll with the same list, parse it once
         self._subscriptions: dict[tuple[str, ...], Subscription] = {}
-        #: woken waiters whose answers :meth:`_deliver` writes, in one callback
-        self._due: list[_Waiter] = []
+        #: woken groups whose answers :meth:`_deliver` writes, in one callback
+        self._due: list[_Group] = []
         self.registrations: dict[str, _Registration] = {}
         #: answers already built at the current generation, by (subscription, since): a thousand
         #: watchers of the same thing woken by one change share one answer (and its encoding)
@@ -239,60 +272,53 @@ class EventHub:
         first = not due
         for key in ("*", *keys):
             for w in waiters.pop(key, ()):
-                if w.fut.done():
-                    continue
-                if w.sink is not None:
-                    due.append(w)
-                else:
+                if isinstance(w, _Group):
+                    if not w.woken:  # (a group filed under several keys is woken once)
+                        w.woken = True
+                        if self._groups.get(w.key) is w:
+                            del self._groups[w.key]
+                        due.append(w)
+                elif not w.fut.done():
                     w.fut.set_result(None)
         if first and due:
             asyncio.get_running_loop().call_soon(self._deliver)
 
     def _deliver(self) -> None:
-        """Answer every watcher woken since the last call, in one pass: the batch (shared by those that
-        watch the same thing since the same token) is written on each connection at once, and each
-        task then only finishes -- instead of a thousand tasks each resuming to build its answer.
-        Run one loop step after the wake-up, so changes committed in the same step are in the batch.
+        """Answer every group woken since the last call, in one pass: the batch (shared by a group,
+        which watches the same thing since the same token) is rendered once per envelope and written on
+        each connection at once, and each task then only finishes -- instead of a thousand tasks each
+        resuming to build its answer.  Run one loop step after the wake-up, so changes committed in
+        the same step are in the batch.
 
-        The writes come first and nothing else sits between them: the watchers are grouped by
-        (subscription, token), each group's batch is looked up once and its answers written one after
-        the other (so the encodings the server shares per batch are made once), and the futures are
-        resolved only after the last write -- the thousandth answer does not wait for 999 task
-        wake-ups to be scheduled."""
+        The writes come first and nothing else sits between them: the waiters were grouped as they
+        parked, so the first answer leaves as soon as its batch is rendered, and what stands between
+        two answers is the write itself and a few attribute reads.  The futures are resolved only
+        after the last write: the thousandth answer does not wait for 999 task wake-ups."""
         due, self._due = self._due, []
-        closed = self.closed
         is_active = self.is_active
-        groups: dict[tuple[int, int | None], list[_Waiter]] = {}
-        others: list[_Waiter] = []  # nothing to write: the session ended, the hub closed, an event.next
-        sessions: dict[str, bool] = {}
-        for w in due:
-            if w.fut.done():  # timed out, or its session ended, meanwhile
+        batches: list[dict[str, Any] | None] = []
+        for group in due:
+            batch = None if self.closed else self._batch_with_events(group.subs, group.since)
+            batches.append(batch)
+            if batch is None:
                 continue
-            active = sessions.get(w.session)
-            if active is None:
-                active = sessions[w.session] = is_active(w.session)
-            if w.subs is None or closed or not active:
-                others.append(w)
-            else:  # subscriptions are interned (:meth:`subscription`): same list, same object
-                groups.setdefault((id(w.subs), w.since), []).append(w)
-        results: list[tuple[list[_Waiter], dict[str, Any] | None]] = []
-        for ws in groups.values():
-            w = ws[0]
-            assert w.subs is not None
-            batch = self._batch_with_events(w.subs, w.since)
-            if batch is not None:
-                for w in ws:
-                    assert w.sink is not None
-                    try:
-                        w.sink(batch, BATCH_TYPE)
-                    except Exception:  # its task still answers, the normal way
-                        log.exception("event.from: early answer failed")
-            results.append((ws, batch))
-        results.append((others, None))
-        for ws, batch in results:
-            for w in ws:
-                if not w.fut.done():
-                    w.fut.set_result(batch)
+            rendered: dict[Hashable, bytes] = {}
+            for w in group.members:
+                if w.fut.done() or not is_active(w.session):  # timed out or ended meanwhile: its task answers
+                    continue
+                sink = w.sink
+                assert sink is not None
+                try:
+                    data = rendered.get(sink.envelope)
+                    if data is None:
+                        data = rendered[sink.envelope] = sink.render(batch, BATCH_TYPE)
+                    sink.send(data)
+                except Exception:  # its task still answers, the normal way
+                    log.exception("event.from: early answer failed")
+        for group, batch in zip(due, batches, strict=True):
+            for w in group.members:
+                if not w.fut.done():  # a session that ended gets None: its task answers SESSION_INVALID
+                    w.fut.set_result(batch if batch is None or is_active(w.session) else None)
 
     def _batch_with_events(self, subs: Subscription, since: int | None) -> dict[str, Any] | None:
         """The shared answer for ``subs`` since ``since``; None when it brings no events."""
@@ -357,7 +383,7 @@ class EventHub:
     # ---------------------------------------------------------------- waiting
 
     async def wait(self, subs: Subscription, session: str, timeout: float, since: int | None = None,
-                   sink: Callable[[dict[str, Any], Type], bool] | None = None) -> dict[str, Any] | None:  # fmt: skip
+                   sink: EarlyAnswer | None = None) -> dict[str, Any] | None:  # fmt: skip
         """Until something ``subs`` watches changes, the session ends, or ``timeout`` passes.
 
         Deadlines are rounded up to a :data:`TICK` and the waiters of one tick share one loop timer:
@@ -376,9 +402,18 @@ class EventHub:
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[dict[str, Any] | None] = loop.create_future()
         tick = math.ceil((loop.time() + timeout) / TICK) if timeout < _FOREVER else 0  # 0: no deadline
-        w = _Waiter(fut, keys, session, tick, subs, since, sink)
-        for key in keys:
-            self._waiters.setdefault(key, set()).add(w)
+        w = _Waiter(fut, keys, session, tick, sink)
+        if sink is not None and since is not None:  # filed in its group, which is filed under the keys
+            group = self._groups.get((subs, since))
+            if group is None:
+                group = self._groups[(subs, since)] = _Group((subs, since), subs, since)
+                for key in keys:
+                    self._waiters.setdefault(key, set()).add(group)
+            group.members[w] = None
+            w.group = group
+        else:
+            for key in keys:
+                self._waiters.setdefault(key, set()).add(w)
         self._by_session.setdefault(session, set()).add(w)
         if tick:
             due = self._deadlines.get(tick)
@@ -417,17 +452,28 @@ class EventHub:
             if not due[1]:
                 due[0].cancel()
                 del self._deadlines[w.tick]
-        for key in w.keys:
-            bucket = self._waiters.get(key)
-            if bucket is not None:
-                bucket.discard(w)
-                if not bucket:
-                    del self._waiters[key]
+        group = w.group
+        if group is None:
+            self._unfile(w, w.keys)
+        else:
+            del group.members[w]
+            if not group.members:  # its last member: the group goes (its keys are its members' keys)
+                if self._groups.get(group.key) is group:
+                    del self._groups[group.key]
+                self._unfile(group, w.keys)
         mine = self._by_session.get(w.session)
         if mine is not None:
             mine.discard(w)
             if not mine:
                 del self._by_session[w.session]
+
+    def _unfile(self, item: _Waiter | _Group, keys: list[str]) -> None:
+        for key in keys:
+            bucket = self._waiters.get(key)
+            if bucket is not None:
+                bucket.discard(item)
+                if not bucket:
+                    del self._waiters[key]
 
     @property
     def waiting(self) -> int:

@@ -81,9 +81,10 @@ class Request:
     peer: str = ""
     #: a streaming route's body, read as it arrives (``body`` then stays empty)
     stream: BodyStream | None = None
-    #: while an asynchronous handler runs: writes its answer ahead of its return, when the connection
-    #: can take it (see :meth:`HttpProtocol.answer_early`); the handler then returns :data:`ANSWERED`
-    answer_early: Callable[[Request, Response], bool] | None = None
+    #: while an asynchronous handler runs on a kept-alive connection: writes its whole answer, rendered
+    #: (``render(resp, True)``), ahead of its return (see :meth:`HttpProtocol.answer_early`); the
+    #: handler then returns :data:`ANSWERED`
+    answer_early: Callable[[Request, bytes], bool] | None = None
 
 
 class BodyStream:
@@ -178,10 +179,6 @@ class Response:
 
 #: what a handler returns when ``Request.answer_early`` has written its answer: nothing more to write
 ANSWERED = Response(200, b"")
-
-
-#: the last answer :meth:`HttpProtocol.answer_early` rendered, and its bytes
-_rendered: tuple[Response | None, bytes] = (None, b"")
 
 
 class HttpError(Exception):
@@ -620,7 +617,8 @@ class HttpProtocol(asyncio.Protocol):
                     foreground.worked()  # the answer's encoding starts next: background work waits for it
                 self.busy = True
                 self._serving = req
-                req.answer_early = self.answer_early
+                if req.keep_alive:
+                    req.answer_early = self.answer_early
                 asyncio.get_running_loop().create_task(self._finish(req, resp))
                 return
             if foreground is not None:
@@ -660,20 +658,18 @@ class HttpProtocol(asyncio.Protocol):
         if resp is ANSWERED or self._send(req, resp):
             self._pump()
 
-    def answer_early(self, req: Request, resp: Response) -> bool:
+    def answer_early(self, req: Request, data: bytes) -> bool:
         """Write the answer of the request being served now, before its handler returns: the event hub
         writes a thousand ``event.from`` answers from one callback, and each handler's task then only
-        finishes (returning :data:`ANSWERED`).  Only a plain answer on a kept-alive connection; False
-        (nothing written) otherwise, and the handler answers the normal way."""
+        finishes (returning :data:`ANSWERED`).  ``data`` is the whole answer, rendered for a kept-alive
+        connection: a plain one (no pieces, no stream, no upgrade), the same bytes for every caller
+        that gets the same answer.  False (nothing written) when the connection is gone or this request
+        was answered already; the handler then answers the normal way."""
         transport = self.transport
-        if (transport is None or req is not self._serving or not req.keep_alive or resp.close
-                or resp.chunks is not None or resp.stream is not None or resp.upgrade is not None):  # fmt: skip
+        if transport is None or req is not self._serving:
             return False
         self._serving = None
-        global _rendered
-        if _rendered[0] is not resp:  # the watchers woken together mostly share one answer: render it once
-            _rendered = (resp, render(resp, True))
-        transport.write(_rendered[1])
+        transport.write(data)
         return True
 
     def _send(self, req: Request, resp: Response) -> bool:

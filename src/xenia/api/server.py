@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from xenia.api.http import (
     Request,
     Response,
     error_page,
+    render,
 )
 from xenia.api.webui import WebFiles
 from xenia.datamodel.meta import Type
@@ -129,8 +130,6 @@ class ApiServer:
         self.tcp_connections = Connections(self.limits, self.foreground)  # plain and TLS listeners share the limits
         self.unix_connections = Connections(self.limits, self.foreground)
         self.router = Router()
-        #: see :meth:`_json_shared`
-        self._shared: tuple[Any, dict[Any, Response]] = (None, {})
         self.handle = self.router.handle
         self.route("POST", "/", self._xmlrpc)  # and every POST path no other handler claims
         self.route("POST", "/json", self._jsonrpc)
@@ -164,7 +163,7 @@ class ApiServer:
         return self._xml_later(reply, req)
 
     async def _xml_later(self, pending: Awaitable[Reply], req: Request | None = None) -> Response:
-        reply = await _reply_or_early_answer(pending, req, self._xml_shared)
+        reply = await _reply_or_early_answer(pending, req, _XML, self._xml_answer)
         if reply is None:
             return ANSWERED
         if reply.ok and not reply.bare and reply.type is not None and sliced.is_large(reply.value, reply.type):
@@ -188,7 +187,7 @@ class ApiServer:
     async def _json_later(
         self, call: jsonrpc.JsonCall, pending: Awaitable[Reply], req: Request | None = None
     ) -> Response:
-        reply = await _reply_or_early_answer(pending, req, partial(self._json_shared, call))
+        reply = await _reply_or_early_answer(pending, req, (call.v2, call.id), partial(self._json_answer, call))
         if reply is None:
             return ANSWERED
         if reply.ok and reply.type is not None and sliced.is_large(reply.value, reply.type):
@@ -198,32 +197,16 @@ class ApiServer:
             return Response(200, jsonrpc.success(call, encode(reply.value)), _JSON)
         return _json_response(call, reply)
 
-    def _json_shared(self, call: jsonrpc.JsonCall, value: Any, t: Type) -> Response:
-        """The JSON-RPC answer of ``value`` (a batch a wake-up hands to many watchers), one Response per
-        envelope (version, id) for the latest value: the watchers that share both share the bytes too
-        (and the HTTP layer renders a Response it just rendered once).  Holds one value at a time."""
-        shared = self._shared
-        if shared[0] is not value:
-            shared = self._shared = (value, {})
-        key = (call.v2, call.id)
-        resp = shared[1].get(key)
-        if resp is None:
-            encode = self.dispatcher.json_encoders.get(t)
-            resp = Response(200, jsonrpc.success(call, encode(value) if encode is not None else value), _JSON)
-            if len(shared[1]) < 256:
-                shared[1][key] = resp
-        return resp
+    def _json_answer(self, call: jsonrpc.JsonCall, value: Any, t: Type) -> Response:
+        """The JSON-RPC answer of ``value`` (a batch a wake-up hands to many watchers: its encoding is
+        made once, by the type's encoder, and spliced into each caller's envelope)."""
+        encode = self.dispatcher.json_encoders.get(t)
+        return Response(200, jsonrpc.success(call, encode(value) if encode is not None else value), _JSON)
 
-    def _xml_shared(self, value: Any, t: Type) -> Response:
-        """The XML-RPC answer of ``value``: as :meth:`_json_shared`, and simpler, since an XML-RPC answer
-        has no envelope of its own (no id) -- every XML-RPC watcher of one batch gets the same bytes."""
-        shared = self._shared
-        if shared[0] is not value:
-            shared = self._shared = (value, {})
-        resp = shared[1].get(_XML)
-        if resp is None:
-            resp = shared[1][_XML] = Response(200, self.dispatcher.encode_xml(Reply(True, value, t)), _XML)
-        return resp
+    def _xml_answer(self, value: Any, t: Type) -> Response:
+        """The XML-RPC answer of ``value``: it has no envelope of its own (no id), so every XML-RPC
+        watcher of one batch gets the same bytes."""
+        return Response(200, self.dispatcher.encode_xml(Reply(True, value, t)), _XML)
 
     async def listen_tcp(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> int:
         """Listen on TCP (with TLS when given a context); returns the bound port."""
@@ -268,24 +251,40 @@ class ApiServer:
         self.unix_connections.close()
 
 
-async def _reply_or_early_answer(
-    pending: Awaitable[Reply], req: Request | None, respond: Callable[[Any, Type], Response]
-) -> Reply | None:
+class _EarlyAnswer:
+    """How the event hub writes an ``event.from`` answer at the wake-up (:class:`xenia.api.events.EarlyAnswer`):
+    rendered once per envelope by ``respond``, written ahead of the call's return on its connection."""
+
+    __slots__ = ("answered", "envelope", "req", "respond", "write")
+
+    def __init__(self, req: Request, write: Callable[[Request, bytes], bool], envelope: Hashable,
+                 respond: Callable[[Any, Type], Response]) -> None:  # fmt: skip
+        self.req = req
+        self.write = write
+        self.envelope = envelope
+        self.respond = respond
+        self.answered = False
+
+    def render(self, value: Any, t: Type, /) -> bytes:
+        return render(self.respond(value, t), True)
+
+    def send(self, data: bytes, /) -> bool:
+        self.answered = self.write(self.req, data)
+        return self.answered
+
+
+async def _reply_or_early_answer(pending: Awaitable[Reply], req: Request | None, envelope: Hashable,
+                                 respond: Callable[[Any, Type], Response]) -> Reply | None:  # fmt: skip
     """Await a call's reply; meanwhile the event hub may write the answer itself at the wake-up
-    (:data:`EARLY_ANSWER`, with ``respond`` encoding it): None then, nothing is left to write."""
-    if req is None:
+    (:data:`EARLY_ANSWER`, with ``respond`` making it): None then, nothing is left to write.
+    Answers of one batch with equal ``envelope`` are the same bytes (JSON-RPC: version and id)."""
+    write = req.answer_early if req is not None else None
+    if req is None or write is None:  # not a connection that can take it (not kept alive)
         return await pending
-    answered = False
-
-    def early(value: Any, t: Type) -> bool:
-        nonlocal answered
-        write = req.answer_early
-        answered = write is not None and write(req, respond(value, t))
-        return answered
-
+    early = _EarlyAnswer(req, write, envelope, respond)
     token = EARLY_ANSWER.set(early)
     try:
         reply = await pending
     finally:
         EARLY_ANSWER.reset(token)
-    return None if answered else reply
+    return None if early.answered else reply
