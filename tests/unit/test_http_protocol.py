@@ -701,7 +701,7 @@ async def test_answers_written_early_reach_each_waiting_client() -> None:
         if req.path == "/own":
             assert req.answer_early(req, render(Response(200, b"own " + req.query.encode()), True))
             return ANSWERED
-        assert req.answer_early(req, shared)
+        assert not req.answered and req.answer_early(req, shared) and req.answered
         refused.append(req.answer_early(req, render(Response(200, b"twice"), True)))
         return ANSWERED
 

@@ -85,6 +85,8 @@ class Request:
     #: (``render(resp, True)``), ahead of its return (see :meth:`HttpProtocol.answer_early`); the
     #: handler then returns :data:`ANSWERED`
     answer_early: Callable[[Request, bytes], bool] | None = None
+    #: its answer was written by ``answer_early``
+    answered: bool = False
 
 
 class BodyStream:
@@ -669,6 +671,7 @@ class HttpProtocol(asyncio.Protocol):
         if transport is None or req is not self._serving:
             return False
         self._serving = None
+        req.answered = True
         transport.write(data)
         return True
 

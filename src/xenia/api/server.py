@@ -253,24 +253,19 @@ class ApiServer:
 
 class _EarlyAnswer:
     """How the event hub writes an ``event.from`` answer at the wake-up (:class:`xenia.api.events.EarlyAnswer`):
-    rendered once per envelope by ``respond``, written ahead of the call's return on its connection."""
+    rendered once per envelope by ``respond``, written ahead of the call's return on its connection
+    (``send`` goes straight to the connection's ``answer_early``, which marks the request answered)."""
 
-    __slots__ = ("answered", "envelope", "req", "respond", "write")
+    __slots__ = ("envelope", "respond", "send")
 
     def __init__(self, req: Request, write: Callable[[Request, bytes], bool], envelope: Hashable,
                  respond: Callable[[Any, Type], Response]) -> None:  # fmt: skip
-        self.req = req
-        self.write = write
         self.envelope = envelope
         self.respond = respond
-        self.answered = False
+        self.send: Callable[[bytes], bool] = partial(write, req)
 
     def render(self, value: Any, t: Type, /) -> bytes:
         return render(self.respond(value, t), True)
-
-    def send(self, data: bytes, /) -> bool:
-        self.answered = self.write(self.req, data)
-        return self.answered
 
 
 async def _reply_or_early_answer(pending: Awaitable[Reply], req: Request | None, envelope: Hashable,
@@ -281,10 +276,9 @@ async def _reply_or_early_answer(pending: Awaitable[Reply], req: Request | None,
     write = req.answer_early if req is not None else None
     if req is None or write is None:  # not a connection that can take it (not kept alive)
         return await pending
-    early = _EarlyAnswer(req, write, envelope, respond)
-    token = EARLY_ANSWER.set(early)
+    token = EARLY_ANSWER.set(_EarlyAnswer(req, write, envelope, respond))
     try:
         reply = await pending
     finally:
         EARLY_ANSWER.reset(token)
-    return None if early.answered else reply
+    return None if req.answered else reply
