@@ -17,9 +17,18 @@ import orjson
 import pytest
 
 from xenia.api.codec import xmlrpc as codec
-from xenia.api.events import BATCH_TYPE, EventHub, EventLimits, make_token, parse_subscription, parse_token
+from xenia.api.events import (
+    BATCH_TYPE,
+    EARLY_ANSWER,
+    EventHub,
+    EventLimits,
+    make_token,
+    parse_subscription,
+    parse_token,
+)
 from xenia.datamodel import MODEL
 from xenia.datamodel.errors import ApiError
+from xenia.datamodel.meta import Type
 from xenia.db import Db
 
 
@@ -343,3 +352,108 @@ async def test_a_woken_watcher_leaves_no_deadline_behind() -> None:
     db.set("VM", vm, "name_label", "x")
     assert [e["ref"] for e in (await watch)["events"]] == [vm]
     assert h.waiting == 0 and not h._deadlines
+
+
+class Sink:
+    """An ``event.from`` caller whose answer the wake-up writes (as the server's, minus HTTP): each
+    rendering is logged, each answer sent is kept; ``refuse`` makes ``send`` fail."""
+
+    def __init__(self, envelope: str, renders: list[str], refuse: bool = False) -> None:
+        self.envelope = envelope
+        self.renders = renders
+        self.refuse = refuse
+        self.sent: list[bytes] = []
+
+    def render(self, batch: dict[str, Any], t: Type, /) -> bytes:
+        assert t == BATCH_TYPE
+        self.renders.append(self.envelope)
+        names = ",".join(e["snapshot"]["name_label"] for e in batch["events"])
+        return f"{self.envelope} {batch['token']} {names}".encode()
+
+    def send(self, data: bytes, /) -> bool:
+        if self.refuse:
+            raise ConnectionError("gone")
+        self.sent.append(data)
+        return True
+
+
+async def watch(h: EventHub, sink: Sink, session: str, classes: list[str], token: str) -> dict[str, Any]:
+    EARLY_ANSWER.set(sink)  # in this task's own context, as the server sets it around a call
+    return await h.from_(session, classes, token, 30.0)
+
+
+@pytest.mark.asyncio
+async def test_watchers_of_one_thing_since_one_token_get_one_rendering_per_envelope() -> None:
+    """Watchers parked with the same subscription and token form one group: a wake-up renders its answer
+    once per envelope and sends those bytes to each; a watcher of the same thing since a later token
+    is another group, with its own batch.  Nothing is left filed afterwards."""
+    db, h = hub()
+    vm = db.create("VM", {"name_label": "a"})
+    renders: list[str] = []
+    token = make_token(h.current)
+    early = [Sink(envelope, renders) for envelope in ("x", "y", "x", "x", "y")]
+    calls = [asyncio.ensure_future(watch(h, sink, f"s{i}", ["vm"], token)) for i, sink in enumerate(early)]
+    await asyncio.sleep(0.01)
+    db.create("host")  # not watched: nobody wakes, but the next watcher parks since a later token
+    late = Sink("x", renders)
+    calls.append(asyncio.ensure_future(watch(h, late, "s9", ["vm"], make_token(h.current))))
+    await asyncio.sleep(0.01)
+    assert h.waiting == 6 and len(h._groups) == 2 and not renders
+    db.set("VM", vm, "name_label", "b")
+    results = await asyncio.wait_for(asyncio.gather(*calls), 5)
+    assert sorted(renders) == ["x", "x", "y"]  # the early group: one x and one y; the late one: one x
+    first = early[0].sent[0]
+    assert all(sink.sent == [first] for sink in early if sink.envelope == "x")
+    assert early[0].sent[0] is early[2].sent[0] is early[3].sent[0] and early[1].sent[0] is early[4].sent[0]
+    assert early[1].sent[0].startswith(b"y ") and first.endswith(b" b") and late.sent[0].endswith(b" b")
+    assert all(r is results[0] for r in results[:5]) and results[5] is not results[0]
+    assert [e["ref"] for e in results[5]["events"]] == [vm] and results[5]["token"] == results[0]["token"]
+    assert h.waiting == 0 and not h._groups and not h._waiters
+
+
+@pytest.mark.asyncio
+async def test_a_group_member_that_cannot_be_answered_early_answers_its_own_way() -> None:
+    """In a woken group, a member whose session ended (without its end being announced) gets nothing
+    written and answers SESSION_INVALID; one cancelled in the same step gets nothing; one whose send
+    fails still returns the batch (the server then answers it the ordinary way); the others are written."""
+    db, h = hub()
+    active = {"ok1", "ended", "broken", "gone", "ok2"}
+    h.is_active = lambda session: session in active
+    vm = db.create("VM")
+    token = make_token(h.current)
+    renders: list[str] = []
+    sinks = {name: Sink("x", renders, refuse=name == "broken") for name in active}
+    calls = {name: asyncio.ensure_future(watch(h, sinks[name], name, ["vm"], token)) for name in sorted(active)}
+    await asyncio.sleep(0.01)
+    active.discard("ended")
+    calls["gone"].cancel()
+    db.set("VM", vm, "name_label", "now")
+    await asyncio.wait(calls.values(), timeout=5)
+    with pytest.raises(ApiError) as e:
+        calls["ended"].result()
+    assert e.value.description == ["SESSION_INVALID", "ended"]
+    assert calls["gone"].cancelled() and calls["broken"].result()["events"][0]["ref"] == vm
+    assert [len(sinks[n].sent) for n in ("ok1", "ok2", "ended", "gone", "broken")] == [1, 1, 0, 0, 0]
+    assert renders == ["x"] and calls["ok1"].result() is calls["ok2"].result() is calls["broken"].result()
+    assert h.waiting == 0 and not h._groups and not h._waiters
+
+
+@pytest.mark.asyncio
+async def test_a_group_watching_several_things_is_answered_once_when_they_change_together() -> None:
+    """A group is filed under each class it watches; changes to two of them in one step wake it once,
+    with both events in its one answer, and unfile it from both."""
+    db, h = hub()
+    vm, host = db.create("VM", {"name_label": "v"}), db.create("host", {"name_label": "h"})
+    renders: list[str] = []
+    sinks = [Sink("x", renders), Sink("x", renders)]
+    token = make_token(h.current)
+    calls = [asyncio.ensure_future(watch(h, sink, f"s{i}", ["vm", "host"], token)) for i, sink in enumerate(sinks)]
+    await asyncio.sleep(0.01)
+    assert set(h._waiters) == {"vm", "host"} and len(h._groups) == 1
+    with db.batch():
+        db.set("VM", vm, "name_label", "v2")
+        db.set("host", host, "name_label", "h2")
+    results = await asyncio.wait_for(asyncio.gather(*calls), 5)
+    assert renders == ["x"] and [s.sent for s in sinks] == [[sinks[0].sent[0]]] * 2
+    assert sorted(e["ref"] for e in results[0]["events"]) == sorted([vm, host])
+    assert h.waiting == 0 and not h._groups and not h._waiters

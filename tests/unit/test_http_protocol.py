@@ -701,7 +701,9 @@ async def test_answers_written_early_reach_each_waiting_client() -> None:
         if req.path == "/own":
             assert req.answer_early(req, render(Response(200, b"own " + req.query.encode()), True))
             return ANSWERED
-        assert not req.answered and req.answer_early(req, shared) and req.answered
+        before = req.answered
+        assert req.answer_early(req, shared)
+        assert (before, req.answered) == (False, True)
         refused.append(req.answer_early(req, render(Response(200, b"twice"), True)))
         return ANSWERED
 

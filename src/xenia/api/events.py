@@ -51,7 +51,8 @@ class EarlyAnswer(Protocol):
     batch whose ``envelope`` is equal are the same bytes (JSON-RPC: its version and ``id``; XML-RPC has
     no envelope), so a wake-up renders them once per envelope and only sends them per watcher."""
 
-    envelope: Hashable
+    @property
+    def envelope(self) -> Hashable: ...
 
     def render(self, batch: dict[str, Any], t: Type, /) -> bytes:
         """The whole answer (HTTP head and body) carrying ``batch``."""
