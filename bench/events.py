@@ -11,6 +11,8 @@ just before a client's ``VM.set_name_label`` is sent to the moment each watcher
 has the event (median and p99), then the changes per second delivered while
 writers change 50 VMs as fast as they can.  Watchers and writers live in this
 process, so client-side parsing counts too, as it would for a real client.
+The daemon's own send times (the kernel's receive stamp of each answer) and its CPU per change
+(the scheduler's count, every thread) are printed beside: the clients share the daemon's cores.
 
 Runs as a child subreaper (``_common.run_as_subreaper``), peers and all:
 orphaned descendants are reaped as soon as they exit, as init does on a normal
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import selectors
 import socket
 import statistics
@@ -45,6 +48,7 @@ _SCM_TIMESTAMPNS = _SO_TIMESTAMPNS
 class Figures:
     latency: dict[int, list[float]] = field(default_factory=dict)  # watchers -> seconds
     sent: dict[int, list[float]] = field(default_factory=dict)  # watchers -> seconds, the daemon's send times
+    cpu: dict[int, float] = field(default_factory=dict)  # watchers -> the daemon's CPU seconds per change
     changes_per_s: float = 0.0
     delivered_per_s: float = 0.0
 
@@ -127,10 +131,26 @@ def _answer_end(buf: bytes) -> int:
     return end + int(head[i : head.index(b"\r\n", i)])
 
 
-def server_send_times(port: int, session: str, vm: str, watchers: int, rounds: int) -> list[float]:
+def daemon_cpu(pid: int) -> float:
+    """The daemon's CPU seconds so far, every thread: the scheduler's own count in nanoseconds
+    (``/proc/PID/task/*/schedstat``), not ``/proc/PID/stat``'s 10 ms ticks."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return total / 1e9
+
+
+def server_send_times(port: int, pid: int, session: str, vm: str, watchers: int,
+                      rounds: int) -> tuple[list[float], float]:  # fmt: skip
     """Like :func:`latency`, but each arrival is the kernel's receive stamp of the answer's first byte
     (``SO_TIMESTAMPNS``; over loopback, the moment the daemon wrote it): the daemon's own send time,
-    whatever the watchers' process costs to parse a thousand answers."""
+    whatever the watchers' process costs to parse a thousand answers.  Also the daemon's CPU per
+    change (the change, every answer, the calls finishing; not the watchers' next calls): what the
+    send times cost, a figure other processes on the machine stretch far less than the times."""
     socks = []
     for _ in range(watchers):
         s = socket.create_connection((HOST, port))
@@ -141,6 +161,7 @@ def server_send_times(port: int, session: str, vm: str, watchers: int, rounds: i
     token = orjson.loads(_read_answer(writer, False)[0])["result"]["token"]
     tokens = {s: token for s in socks}
     out: list[float] = []
+    cpu = 0.0
     with selectors.DefaultSelector() as sel:
         for s in socks:
             sel.register(s, selectors.EVENT_READ, s)
@@ -148,6 +169,7 @@ def server_send_times(port: int, session: str, vm: str, watchers: int, rounds: i
             for s in socks:
                 s.sendall(_rpc_bytes("event.from", session, [f"vm/{vm}"], tokens[s], 60.0))
             time.sleep(0.5 + watchers / 1000)  # every watcher parked
+            before = daemon_cpu(pid)
             start = time.time()  # the kernel stamps with the real-time clock
             writer.sendall(_rpc_bytes("VM.set_name_label", session, vm, f"send {k} of {watchers}"))
             pending = set(socks)
@@ -159,9 +181,11 @@ def server_send_times(port: int, session: str, vm: str, watchers: int, rounds: i
                     out.append(when - start)
                     pending.discard(s)
             _read_answer(writer, False)
+            time.sleep(0.05)  # the woken calls' tasks finish
+            cpu += daemon_cpu(pid) - before
     for s in [*socks, writer]:
         s.close()
-    return out
+    return out, cpu / rounds
 
 
 async def throughput(port: int, session: str, vms: list[str], watchers: int, seconds: float) -> tuple[float, float]:
@@ -203,7 +227,7 @@ async def throughput(port: int, session: str, vms: list[str], watchers: int, sec
     return made / elapsed, got / watchers / elapsed
 
 
-async def measure(port: int, counts: list[int], rounds: int, with_throughput: bool) -> Figures:
+async def measure(port: int, pid: int, counts: list[int], rounds: int, with_throughput: bool) -> Figures:
     admin = await AioRpc(HOST, port).connect()
     await admin.login("root", ROOT_PASSWORD, "bench-events")
     tmpl = (await admin.xenapi("VM.get_by_name_label", "Generic Linux BIOS"))[0]
@@ -211,8 +235,8 @@ async def measure(port: int, counts: list[int], rounds: int, with_throughput: bo
     figures = Figures()
     for n in counts:
         figures.latency[n] = await latency(port, admin.session, vms[0], n, rounds if n < 1000 else max(5, rounds // 3))
-        figures.sent[n] = await asyncio.to_thread(server_send_times, port, admin.session, vms[1], n,
-                                                  rounds if n < 1000 else max(5, rounds // 3))  # fmt: skip
+        figures.sent[n], figures.cpu[n] = await asyncio.to_thread(
+            server_send_times, port, pid, admin.session, vms[1], n, rounds if n < 1000 else max(5, rounds // 3))
     if with_throughput:
         figures.changes_per_s, figures.delivered_per_s = await throughput(port, admin.session, vms, 10, 3.0)
     await admin.close()
@@ -221,7 +245,8 @@ async def measure(port: int, counts: list[int], rounds: int, with_throughput: bo
 
 def run_mode(batch_delay: float, counts: list[int], rounds: int) -> Figures:
     with DaemonProcess(extra_args=["--event-batch-delay", str(batch_delay)]) as d:
-        return asyncio.run(measure(d.port, counts, rounds, with_throughput=batch_delay == 0))
+        assert d.proc is not None
+        return asyncio.run(measure(d.port, d.proc.pid, counts, rounds, with_throughput=batch_delay == 0))
 
 
 def main() -> None:
@@ -251,6 +276,9 @@ def main() -> None:
         a, b = xenia.sent[n], xapi.sent[n]
         print(f"{n:>9} | {statistics.median(a) * ms:>12.2f} {pct(a, 0.99) * ms:>8.2f} |"
               f" {statistics.median(b) * ms:>17.2f} {pct(b, 0.99) * ms:>8.2f}")
+    for n in counts:
+        print(f"the daemon's CPU per change with {n} watchers: xenia {xenia.cpu[n] * ms:.2f} ms,"
+              f" 50ms-delay {xapi.cpu[n] * ms:.2f} ms")
     print()
     print("throughput with 10 watchers of every VM, 4 writers changing 50 VMs (xenia alone: no peer)")
     print(f"{xenia.changes_per_s:8.0f} changes/s made, {xenia.delivered_per_s:8.0f} events/s delivered "
