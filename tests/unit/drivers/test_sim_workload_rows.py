@@ -115,3 +115,50 @@ async def test_a_sample_in_slices_reads_every_domain_at_one_instant(tmp_path: Pa
                 assert np.array_equal(getattr(a, field), getattr(b, field), equal_nan=True), field
     finally:
         await drv.close()
+
+
+@pytest.mark.asyncio
+async def test_a_group_kept_across_starts_and_stops_counts_as_one_built_afresh(tmp_path: Path) -> None:
+    """After starts and stops a group keeps the rows of the domains that stay and adds only the new
+    ones' (stacking every row again cost ~18 ms a tick at 10 000 domains, issue 12): its counters are
+    those of a group built from nothing at the same instant, bit for bit, a VM started again with a
+    new pinned load included."""
+    clock = VirtualClock()
+    drv = await open_sim(tmp_path, clock, guest_delay="0")
+    try:
+        vms = []
+        for i in range(9):
+            s = spec({"xenia-sim-cpu": "0.5"} if i % 4 == 0 else None)
+            await drv.vm.create(s)
+            await drv.vm.unpause(s.vm_uuid)
+            vms.append(s.vm_uuid)
+            clock.advance(2.0)
+        await drv.metrics.sample()  # the groups built
+        for vm in (vms[0], vms[3], vms[8]):
+            await drv.vm.destroy(vm)
+        again = spec({"xenia-sim-cpu": "0.125"}, vm_uuid=vms[3])  # its new domain has a new load
+        await drv.vm.create(again)
+        await drv.vm.unpause(again.vm_uuid)
+        for _ in range(2):
+            s = spec(None)
+            await drv.vm.create(s)
+            await drv.vm.unpause(s.vm_uuid)
+        clock.advance(4.0)
+        kept = await drv.metrics.sample()
+        drv.metrics._groups.clear()  # every row and wave made again, in one piece
+        drv.metrics._rows.clear()
+        afresh = await drv.metrics.sample()  # the virtual clock has not moved: the same instant
+        assert isinstance(kept.domains, DomainColumns) and isinstance(afresh.domains, DomainColumns)
+        assert sum(len(b) for b in kept.domains.blocks) == 9
+        for a, b in zip(kept.domains.blocks, afresh.domains.blocks, strict=True):
+            assert a.vm_uuids == b.vm_uuids and a.domids == b.domids
+            for field in ("vcpu_time_ns", "memory_actual", "memory_target", "memory_internal_free", "disk", "nic"):
+                assert np.array_equal(getattr(a, field), getattr(b, field), equal_nan=True), field
+        row = kept.domains.blocks[0].vm_uuids.index(vms[3])
+        clock.advance(8.0)
+        later = await drv.metrics.sample()
+        assert isinstance(later.domains, DomainColumns)
+        spent = later.domains.blocks[0].vcpu_time_ns[row] - afresh.domains.blocks[0].vcpu_time_ns[row]
+        assert spent[0] == pytest.approx(0.125 * 8.0 * 1e9, rel=1e-6)  # the new load, not the old 0.5
+    finally:
+        await drv.close()
