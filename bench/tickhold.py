@@ -62,7 +62,8 @@ PIECES = (
     ("sim: sample in all", "xenia.drivers.sim.devices", "SimMetrics.sample"),
     ("new RRDs laid out", "xenia.metrics.collect", "MetricsService._prepare"),
     ("  of which bank reset", "xenia.metrics.rrd", "Bank.reset"),
-    ("block plan", "xenia.metrics.collect", "MetricsService._plan_block"),
+    ("block plan (kept rows)", "xenia.metrics.collect", "MetricsService._replan_block"),
+    ("block plan (whole)", "xenia.metrics.collect", "MetricsService._plan_block"),
     ("previous disks matched", "xenia.metrics.collect", "MetricsService._prev_disk_rows"),
     ("SR slots of the disks", "xenia.metrics.collect", "MetricsService._add_block_increments"),
 )

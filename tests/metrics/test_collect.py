@@ -20,7 +20,7 @@ from xenia.firstboot import initialise
 from xenia.metrics.collect import MetricsConfig, MetricsService
 from xenia.metrics.registry import Registry
 from xenia.metrics.rrd import Bank
-from xenia.metrics.sources import disk_name, vm_defs, vm_layout, vm_values
+from xenia.metrics.sources import block_layout, disk_name, vm_defs, vm_layout, vm_values
 from xenia.util.foreground import Foreground
 
 from ..unit.drivers.simutil import MiB, open_sim, spec
@@ -168,12 +168,21 @@ async def test_columns_feed_the_same_rates_as_one_domain_at_a_time(tmp_path: Pat
         assert len(sample.domains) == len(list(sample.domains))
         columns.ingest(sample)
         objects.ingest(dataclasses.replace(sample, domains=tuple(sample.domains)))
+        for block in sample.domains.blocks:  # a plan kept across starts and stops is the one built afresh
+            kept, fresh = columns._blocks[block_layout(block)], columns._plan_block(block, block_layout(block))
+            assert np.array_equal(kept.src, fresh.src) and np.array_equal(kept.dst, fresh.dst)
+            assert kept.lens is not None and fresh.lens is not None
+            assert kept.objects == fresh.objects and np.array_equal(kept.lens, fresh.lens)
         if tick == 1:
             await drv.disk.plug(specs[3].vm_uuid, DiskSpec("2", str(image)))
         if tick == 2:
             await drv.vm.destroy(specs[1].vm_uuid)
             await drv.vm.create(late)
             await drv.vm.unpause(late.vm_uuid)
+        if tick == 3:  # a domain gone from the middle of its block, and one more at its end
+            await drv.vm.destroy(specs[2].vm_uuid)
+            await drv.vm.create(specs[1])
+            await drv.vm.unpause(specs[1].vm_uuid)
         await clock.run_for(5)
         for vm_uuid in columns.live_vms | objects.live_vms:
             a, b = columns.registry.get("vm", vm_uuid), objects.registry.get("vm", vm_uuid)
@@ -213,7 +222,13 @@ async def test_an_srs_io_is_its_running_disks_and_stays_known_when_a_vm_goes(tmp
     await drv.vm.create(extra := _vm_spec(image, 1, 1, 0))  # a disk on no SR xenia knows: not counted
     await drv.vm.unpause(extra.vm_uuid)
     for tick in range(6):
-        service.ingest(await drv.metrics.sample())
+        sample = await drv.metrics.sample()
+        service.ingest(sample)
+        assert isinstance(sample.domains, DomainColumns)
+        for block in sample.domains.blocks:  # slots kept across starts and stops: those looked up afresh
+            plan = service._blocks[block_layout(block)]
+            fresh = service._slots_of(service._disk_srs(), block.vm_uuids, block.disks)
+            assert tick == 0 or (plan.sr_slots is not None and np.array_equal(plan.sr_slots, fresh))
         if tick >= 1:
             sr = service.registry.get("sr", sr_uuid)
             assert sr is not None
@@ -228,8 +243,10 @@ async def test_an_srs_io_is_its_running_disks_and_stays_known_when_a_vm_goes(tmp
                 assert len(running) == (3 if tick == 1 else 2)
             assert read == pytest.approx(sum(d[0] for d in disks), rel=1e-6) and read > 0
             assert iops == pytest.approx(sum(d[1] for d in disks), rel=1e-6)
-        if tick == 3:
+        if tick == 3:  # and a disk on no SR xenia knows comes after it in the block: still not counted
             await drv.vm.destroy(specs[0].vm_uuid)
+            await drv.vm.create(extra := _vm_spec(image, 1, 1, 0))
+            await drv.vm.unpause(extra.vm_uuid)
         await clock.run_for(5)
     await drv.close()
 

@@ -74,6 +74,10 @@ class Registry:
         #: bumped whenever an object or a recorded source comes or goes, so that plans built
         #: from the objects' indices (the cooked query's) know when to rebuild
         self.version = 0
+        #: bumped whenever the feed of an object already laid out changes or an object goes: a plan
+        #: built at the same count may keep the feeds of the objects it holds (the collector's
+        #: block plans after starts and stops, ``xenia.metrics.collect``)
+        self.reshaped = 0
 
     def __iter__(self) -> Iterator[ObjectRrd]:
         return iter(self.objects.values())
@@ -139,6 +143,8 @@ class Registry:
             self._plan_feed(obj, layout, available)
 
     def _plan_feed(self, obj: ObjectRrd, layout: object, available: tuple[DsDef, ...]) -> None:
+        if obj.layout is not None:
+            self.reshaped += 1
         pick = [i for i, d in enumerate(available) if d.name in obj.pos]
         obj.feed = obj.idx[[obj.pos[available[i].name] for i in pick]] if pick else np.empty(0, dtype=np.int64)
         obj.pick = None if pick == list(range(len(pick))) else pick
@@ -164,4 +170,5 @@ class Registry:
         if obj is not None:
             self.bank.free(obj.idx)
             self.version += 1
+            self.reshaped += 1
         return obj
