@@ -111,12 +111,19 @@ class _BlockPlan:
     #: the number of sources each domain feeds (its part of ``src`` and ``dst``)
     lens: np.ndarray | None = None
     _rows: dict[str, int] | None = None
+    #: the last :meth:`kept_rows` asked and its answer (a tick asks for one block's twice)
+    _kept: tuple[tuple[str, ...], np.ndarray] | None = None
 
     def kept_rows(self, uuids: tuple[str, ...]) -> np.ndarray:
         """Each domain's row in this plan (-1: not in it), at C speed (no Python step per domain)."""
+        if self._kept is not None and self._kept[0] is uuids:
+            return self._kept[1]
         if self._rows is None:
             self._rows = dict(zip(self.uuids, range(len(self.uuids)), strict=True))
-        return np.fromiter(map(self._rows.get, uuids, itertools.repeat(-1)), np.int64, len(uuids))
+        rows = np.fromiter(map(self._rows.get, uuids, itertools.repeat(-1)), np.int64, len(uuids))
+        rows.flags.writeable = False  # shared by the callers
+        self._kept = (uuids, rows)
+        return rows
 
 
 class MetricsService:
