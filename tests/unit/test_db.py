@@ -300,13 +300,13 @@ def test_an_index_keeps_the_others_when_one_of_a_name_or_a_target_goes() -> None
     assert db.get("VBD", v2)["VM"] is a and db.referrers("VBD", "VM", a) == [v2]
 
 
-def _rows_in_the_database_file(path: Path, tmp: Path) -> int:
-    """Objects in the database file itself, without its WAL: what checkpoints have copied there."""
+def _rows_in_the_database_file(path: Path, tmp: Path, table: str = "objects") -> int:
+    """Rows in the database file itself, without its WAL: what checkpoints have copied there."""
     alone = tmp / "alone.db"
     alone.write_bytes(path.read_bytes())
     conn = sqlite3.connect(alone)
     try:
-        return int(conn.execute("SELECT count(*) FROM objects").fetchone()[0])
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     except sqlite3.OperationalError:  # not even the table yet: it is still in the WAL
         return 0
     finally:
@@ -337,4 +337,34 @@ def test_the_wal_is_checkpointed_by_the_checkpointer_thread_not_by_the_writing_c
         backend.close()
     again = SqliteBackend(path)
     assert len(list(again.load())) == expected
+    again.close()
+
+
+def test_the_simulators_table_is_checkpointed_by_the_same_thread_not_by_its_commits(tmp_path: Path) -> None:
+    """The simulator's table of domains (``sim/domains.sqlite``) is written on the event loop too: its
+    connection never checkpoints, the db's checkpointer thread does, every ``CHECKPOINT_EVERY`` writes."""
+    from xenia.db.sqlite import CHECKPOINT_EVERY
+    from xenia.drivers.base import DomainSpec, RunState
+    from xenia.drivers.sim.state import SimDomain, SimStore
+
+    store = SimStore(tmp_path)
+    path = tmp_path / "domains.sqlite"
+    try:
+        assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        mib = 1 << 20
+        for i in range(CHECKPOINT_EVERY):
+            u = f"00000000-0000-4000-8000-{i:012d}"
+            spec = DomainSpec(vm_uuid=u, name="d", vcpus_max=1, vcpus_at_startup=1, memory_static_max=64 * mib,
+                              memory_dynamic_min=64 * mib, memory_dynamic_max=64 * mib, memory_target=64 * mib)  # fmt: skip
+            store.put(SimDomain(spec, i + 1, RunState.PAUSED, None, 1, 64 * mib, 64 * mib, 0.0, "hvm"))
+        deadline = time.monotonic() + 60  # a wait for the thread, not a timed assertion
+        while (found := _rows_in_the_database_file(path, tmp_path, "domains")) != CHECKPOINT_EVERY:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert found == CHECKPOINT_EVERY
+    finally:
+        store.close()
+    again = SimStore(tmp_path)
+    assert len(again.load()) == CHECKPOINT_EVERY
     again.close()

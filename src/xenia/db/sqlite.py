@@ -36,11 +36,15 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CHECKPOINT_EVERY = 64
 
 
-class _Checkpointer:
-    """A thread that checkpoints the WAL when asked (:meth:`due`), on its own connection."""
+class WalCheckpointer:
+    """A thread that checkpoints a WAL database when asked (:meth:`due`, or every ``every`` calls of
+    :meth:`wrote`), on its own connection. The writer sets ``wal_autocheckpoint`` to 0. Also the
+    simulator's table of domains' (``xenia.drivers.sim.state``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, every: int = CHECKPOINT_EVERY) -> None:
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._every = every
+        self._writes = 0
         self._wake = threading.Event()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
@@ -48,6 +52,12 @@ class _Checkpointer:
 
     def due(self) -> None:
         self._wake.set()
+
+    def wrote(self) -> None:
+        """One more write committed: a checkpoint is due every ``every`` of them."""
+        self._writes += 1
+        if self._writes % self._every == 0:
+            self._wake.set()
 
     def _run(self) -> None:
         while True:
@@ -76,8 +86,7 @@ class SqliteBackend:
         self._conn.execute("PRAGMA synchronous=" + ("FULL" if durability == "full" else "NORMAL"))
         self._conn.executescript(_SCHEMA)
         self._conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's thread does them
-        self._checkpointer = _Checkpointer(path)
-        self._batches = 0
+        self._checkpointer = WalCheckpointer(path)
 
     def load(self) -> Iterator[StoredObject]:
         # one comprehension rather than a generator: a resumed frame per object is a visible part of
@@ -104,9 +113,7 @@ class SqliteBackend:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-        self._batches += 1
-        if self._batches % CHECKPOINT_EVERY == 0:
-            self._checkpointer.due()
+        self._checkpointer.wrote()
 
     def get_meta(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

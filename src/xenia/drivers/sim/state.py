@@ -3,7 +3,9 @@
 A record is a small ``slots`` dataclass (10 000 of them must be cheap). Every change is written
 to ``<state_dir>/sim/domains.sqlite`` before the driver call returns, so a SIGKILLed daemon that
 restarts on the same state directory finds its domains exactly as they were (adoption). SQLite in
-WAL mode keeps each write O(1) even with 10 000 domains, unlike rewriting one JSON file per call.
+WAL mode keeps each write O(1) even with 10 000 domains, unlike rewriting one JSON file per call;
+its checkpoints run in the db's checkpointer thread (:class:`xenia.db.sqlite.WalCheckpointer`), not
+in a commit on the event loop.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from xenia.db.sqlite import WalCheckpointer
 from xenia.drivers.base import (
     PV_FEATURES,
     DiskState,
@@ -167,6 +170,7 @@ class SimStore:
 
     def __init__(self, directory: Path | None) -> None:
         """Keep the table in ``directory``, or only in memory when it is None (throw-away simulators)."""
+        self._checkpointer: WalCheckpointer | None = None
         if directory is None:
             self._db = sqlite3.connect(":memory:", isolation_level=None)
         else:
@@ -176,6 +180,9 @@ class SimStore:
         # only a power cut may lose the last transactions, which a simulator can accept.
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        if directory is not None:  # checkpoints in the db's thread, not in a commit on the event loop
+            self._db.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer = WalCheckpointer(directory / "domains.sqlite")
         self._db.execute("CREATE TABLE IF NOT EXISTS domains (uuid TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
 
@@ -189,10 +196,16 @@ class SimStore:
         self._db.execute(
             "INSERT OR REPLACE INTO domains (uuid, data) VALUES (?, ?)", (dom.spec.vm_uuid, _domain_to_json(dom))
         )
+        self._wrote()
 
     def delete(self, vm_uuid: str) -> None:
         """Forget one domain, committed on return."""
         self._db.execute("DELETE FROM domains WHERE uuid = ?", (vm_uuid,))
+        self._wrote()
+
+    def _wrote(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.wrote()
 
     def last_domid(self) -> int:
         """The highest domid ever handed out (0 when none)."""
@@ -223,4 +236,6 @@ class SimStore:
         return parsed
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self._db.close()
