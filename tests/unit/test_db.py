@@ -340,6 +340,34 @@ def test_the_wal_is_checkpointed_by_the_checkpointer_thread_not_by_the_writing_c
     again.close()
 
 
+def test_a_wal_grown_past_its_bound_is_started_over_and_emptied(tmp_path: Path) -> None:
+    """A passive checkpoint copies the WAL but never shortens it; under steady writing SQLite never starts
+    it over, and filling 10 000 VMs left a 1 GB log. Past ``RESET_FRAMES`` frames the checkpointer also
+    restarts and truncates it, and every row is still there."""
+    from xenia.db.sqlite import CHECKPOINT_EVERY, RESET_FRAMES
+
+    path = tmp_path / "x.db"
+    wal = tmp_path / "x.db-wal"
+    backend = SqliteBackend(path)
+    page = {"blob": "x" * 4000}  # about a page each
+    batches = RESET_FRAMES // 200 + 2
+    try:
+        for batch in range(batches):
+            backend.write([StoredObject("VM", f"OpaqueRef:{batch}-{i}", page) for i in range(200)], [])
+        assert wal.stat().st_size > RESET_FRAMES * 4096
+        for i in range(CHECKPOINT_EVERY - batches):
+            backend.write([StoredObject("VM", f"OpaqueRef:small-{i}", {"n": i})], [])
+        deadline = time.monotonic() + 60  # a wait for the thread, not a timed assertion
+        while wal.stat().st_size > 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert wal.stat().st_size == 0
+    finally:
+        backend.close()
+    again = SqliteBackend(path)
+    assert len(list(again.load())) == batches * 200 + CHECKPOINT_EVERY - batches
+    again.close()
+
+
 def test_the_simulators_table_is_checkpointed_by_the_same_thread_not_by_its_commits(tmp_path: Path) -> None:
     """The simulator's table of domains (``sim/domains.sqlite``) is written on the event loop too: its
     connection never checkpoints, the db's checkpointer thread does, every ``CHECKPOINT_EVERY`` writes."""
