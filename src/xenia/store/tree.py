@@ -524,36 +524,31 @@ class Editor:
             self._index_domain(domid)
 
     def _rebuild_children(self, children: Children, trie: dict[str, Any], owned: dict[int, int]) -> Children:
-        """``children`` with ``trie``'s changes. A leaf record (most of a commit's: a guest's keys) is
-        made here, without a call of :meth:`_rebuild` (replay's inner loop, issue 12)."""
-        out: dict[str, Node] | immutables.MapMutation[str, Node]
+        """``children`` with ``trie``'s changes, as the same kind of mapping (a small dict or a persistent map)."""
         if type(children) is dict:
             out = dict(children)
-        else:
-            assert isinstance(children, immutables.Map)
-            out = children.mutate()
+            self._apply_children(out, trie, owned)
+            return immutables.Map(out) if len(out) > BIG else out
+        assert isinstance(children, immutables.Map)
+        mutation = children.mutate()
+        self._apply_children(mutation, trie, owned)
+        return mutation.finish()
+
+    def _apply_children(self, out: dict[str, Node] | immutables.MapMutation[str, Node], trie: dict[str, Any],
+                        owned: dict[int, int]) -> None:  # fmt: skip
+        """Set each of ``trie``'s entries into ``out``. A leaf record (most of a commit's: a guest's keys)
+        is made here, without a call of :meth:`_rebuild` (replay's inner loop, issue 12)."""
         for name, entry in trie.items():
             old = out.get(name)
             record, sub = entry
             if sub or record is None:
                 out[intern(name)] = self._rebuild(old, entry, name, owned)
                 continue
-            value, perms = record
-            if len(value) <= SMALL_VALUE:
-                value = shared_value(value)
-            owner = perms[0].domid
+            value, perms = _owned_record(record, old, owned)
             if old is None:
-                owned[owner] = owned.get(owner, 0) + 1
                 out[intern(name)] = Node(value, perms, EMPTY)
             else:
-                was = old.perms[0].domid
-                if owner != was:
-                    owned[was] = owned.get(was, 0) - 1
-                    owned[owner] = owned.get(owner, 0) + 1
                 out[name] = Node(value, perms, old.children, born=old.born)  # name: the old key's object
-        if type(out) is dict:
-            return immutables.Map(out) if len(out) > BIG else out
-        return out.finish()  # type: ignore[union-attr]
 
     def _rebuild(self, old: Node | None, entry: list[Any], name: str, owned: dict[int, int]) -> Node:
         """``old`` (None: a new node) with ``entry``'s record and changes below it: the owners' counts
@@ -564,16 +559,7 @@ class Editor:
                 raise _NoRecord(name)
             value, perms = old.value, old.perms
         else:
-            value, perms = record
-            if len(value) <= SMALL_VALUE:
-                value = shared_value(value)
-            owner = perms[0].domid
-            if old is None:
-                owned[owner] = owned.get(owner, 0) + 1
-            elif owner != old.perms[0].domid:
-                was = old.perms[0].domid
-                owned[was] = owned.get(was, 0) - 1
-                owned[owner] = owned.get(owner, 0) + 1
+            value, perms = _owned_record(record, old, owned)
         try:
             if old is None:
                 return Node(value, perms, self._rebuild_children(EMPTY, sub, owned) if sub else EMPTY)
@@ -654,6 +640,21 @@ class _NoRecord(Exception):
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.names = [name]
+
+
+def _owned_record(record: tuple[bytes, Perms], old: Node | None, owned: dict[int, int]) -> tuple[bytes, Perms]:
+    """A put record's value (a small one shared, :func:`shared_value`) and ACL, its node counted in
+    ``owned`` for its owner, and uncounted for ``old``'s when that differs (``old`` None: a new node)."""
+    value, perms = record
+    if len(value) <= SMALL_VALUE:
+        value = shared_value(value)
+    owner = perms[0].domid
+    if old is None:
+        owned[owner] = owned.get(owner, 0) + 1
+    elif owner != (was := old.perms[0].domid):
+        owned[was] = owned.get(was, 0) - 1
+        owned[owner] = owned.get(owner, 0) + 1
+    return value, perms
 
 
 def _set_entry(
