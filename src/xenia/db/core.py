@@ -227,6 +227,11 @@ class Db:
         except KeyError:
             raise ApiError("HANDLE_INVALID", cls, ref) from None
 
+    def find(self, cls: str, ref: str) -> Record | None:
+        """The stored record (do not mutate), None if there is none: one lookup where ``exists`` and
+        ``get`` would make two (every VM's checks at start-up, issue 12)."""
+        return self.tables[cls].rows.get(ref)
+
     def refs(self, cls: str) -> list[str]:
         return list(self.tables[cls].rows)
 

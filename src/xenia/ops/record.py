@@ -30,11 +30,11 @@ def _guest(db: Db, rec: dict[str, object]) -> lifecycle.Guest:
     gm, metrics = rec["guest_metrics"], rec["metrics"]
     other: dict[str, str] = {}
     pv_drivers = booted_pv = False
-    grec = db.table("VM_guest_metrics").rows.get(gm) if isinstance(gm, str) and gm != NULL_REF else None
+    grec = db.find("VM_guest_metrics", gm) if isinstance(gm, str) and gm != NULL_REF else None
     if grec is not None:
         other = grec["other"]
         pv_drivers = "major" in grec["PV_drivers_version"]
-    mrec = db.table("VM_metrics").rows.get(metrics) if isinstance(metrics, str) and metrics != NULL_REF else None
+    mrec = db.find("VM_metrics", metrics) if isinstance(metrics, str) and metrics != NULL_REF else None
     if mrec is not None:
         booted_pv = mrec["current_domain_type"] in ("pv", "pv_in_pvh", "pvh")
     return lifecycle.Guest(other, pv_drivers, booted_pv)
@@ -128,8 +128,8 @@ def is_recorded_live(db: Db, vm: str, host: str, state: DomainState) -> bool:
     power = "Paused" if state.run_state is RunState.PAUSED else "Running"
     if rec["power_state"] != power or rec["domid"] != state.domid or rec["resident_on"] != host:
         return False
-    m = db.table("VM_metrics").rows.get(rec["metrics"])  # one row lookup each, not exists + get
-    g = db.table("VM_guest_metrics").rows.get(rec["guest_metrics"])
+    m = db.find("VM_metrics", rec["metrics"])
+    g = db.find("VM_guest_metrics", rec["guest_metrics"])
     if m is None or g is None:
         return False
     if (m["memory_actual"], m["VCPUs_number"], m["state"]) != (state.memory_actual, state.vcpus, [power.lower()]):
@@ -139,12 +139,7 @@ def is_recorded_live(db: Db, vm: str, host: str, state: DomainState) -> bool:
     features = sorted(state.guest_features)
     if (g["PV_drivers_detected"], g["other"], g["live"]) != (bool(features), {f: "1" for f in features}, True):
         return False
-    for cls in ("VBD", "VIF"):
-        rows = db.table(cls).rows
-        for ref in db.table(cls).by_ref_field["VM"].get(vm, ()):
-            if not rows[ref]["currently_attached"]:
-                return False
-    return True
+    return all(db.get(cls, ref)["currently_attached"] for cls in ("VBD", "VIF") for ref in db.referrers(cls, "VM", vm))
 
 
 def halted(db: Db, vm: str) -> None:
