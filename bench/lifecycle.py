@@ -1,16 +1,37 @@
 """Lifecycle latency against the number of running VMs, on the simulator (issue 3).
 
 LightVM's paper plots, for xl, VM creation time growing with the number of guests already
-running. This bench measures xenia's curve: a real ``xenia serve`` (simulator, 16 TiB of host
-memory, guests that act at once) is filled with N running VMs, and at N = 10, 1 000 and 10 000 it
-times VM.start, VM.hard_shutdown and VM.clean_shutdown of fresh VMs (median and p95), the start
-throughput of several clients at once, and the daemon's RSS growth per running VM.
+running. This bench measures xenia's curve: real ``xenia serve`` daemons (simulator, 16 TiB of host
+memory, guests that act at once), one per level, filled with N running VMs (N = 10, 1 000 and
+10 000), time VM.start, VM.hard_shutdown and VM.clean_shutdown of fresh VMs (median and p95), the
+start throughput of several clients at once, and the daemon's RSS growth per running VM.
 
-The throughput window starts ``--throughput`` fresh VMs (500 by default; 100 until issue 12's
-thru pass): at 10 000 running VMs the daemon's periodic work (a metrics tick every 5 s of some
-0.1-0.3 s, a full collection, a store snapshot's fork) falls in a window of 100 starts (0.5-0.7 s)
-or not, and the ratio swung with it; 500 starts (3-4 s) average it in, as a user starting VMs for
-longer pays it. The same count at every level, so at 10 running the window ends with 510.
+The levels are measured in turn, not one after the other (issue 12): every level's daemon is filled
+first, all stay up, and the timed calls (10 on one level, then 10 on the next) and the throughput
+rounds alternate between them. On this shared machine the same code's CPU per start moved by half
+within 20 minutes (1.5 to 2.4 ms at 10 running, the other tenants' load on memory and caches);
+measured one after the other, 10 running in the first minute and 10 000 half a minute later, that
+drift fell on one side of the ratio. While one level has its turn, the others' daemons are stopped
+(SIGSTOP to the process group, a snapshot's child included), so neither takes a CPU from the other;
+a stopped daemon's periodic work (a metrics tick every 5 s, some 60 ms at 10 000) runs when it is
+continued, in its own turn: a level pays all of its background work in about its share of the
+time, not less. The other daemons' CPU during a level's rounds is printed (0 % when they stopped).
+
+The throughput phase starts ``--throughput`` fresh VMs (500 by default; 100 until issue 12's thru
+pass) with every client at once, ``--rounds`` times (4 by default), shutting them down between
+rounds untimed; starts/s and the CPU per start are over the rounds' starts together. At 10 000
+running VMs the daemon's periodic work (a metrics tick every 5 s of some 60-250 ms, a full
+collection, a store snapshot's fork every 4 000 records) falls in one window of 500 starts (about a
+second on a fast machine) or not, and the ratio swung with it (0.67-0.84 in five runs of one tree);
+four rounds average it in, as a user starting VMs for longer pays it. The same count at every
+level, so at 10 running each round ends with 510.
+
+Each level is measured on a settled daemon: after populating, the bench waits one metrics period
+and then until the daemon's CPU over half a second is under 10 %. Populating 10 000 VMs in 20 s
+leaves work behind it that has nothing to do with how many VMs run: the next ticks make the RRDs
+and workload rows of the last thousands of new domains (250 ms of CPU at once here), the last
+snapshot's child is still writing. Measured straight after it, that work fell into the timed starts
+at 10 000 and into no phase at 10 (populated in 0.02 s). The wait is printed.
 
     python bench/lifecycle.py            # 10, 1 000, 10 000 running VMs
     python bench/lifecycle.py --quick    # 10, 100, 1 000
@@ -30,6 +51,7 @@ from __future__ import annotations
 import argparse
 import os
 import pstats
+import signal
 import statistics
 import sys
 import tempfile
@@ -37,6 +59,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -142,19 +165,27 @@ def minor_faults(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[7])
 
 
+#: timed calls made on one level before the next level's turn
+CHUNK = 10
+
+
+def settle(pid: int, period: float = 5.0, idle: float = 0.1, limit: float = 30.0) -> float:
+    """Wait until the daemon has settled after populating (see the module docstring): one metrics
+    ``period``, then until its CPU over half a second is below ``idle`` of a core (at most ``limit``
+    seconds in all). Returns the seconds waited."""
+    started = time.perf_counter()
+    time.sleep(period)
+    while time.perf_counter() - started < limit:
+        cpu = cpu_seconds(pid)
+        time.sleep(0.5)
+        if cpu_seconds(pid) - cpu < idle * 0.5:
+            break
+    return time.perf_counter() - started
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def time_each(session: Session, method: str, vms: list[str], *extra: Any) -> list[float]:
-    """Call ``method`` on each VM in turn; the latency of each call."""
-    out: list[float] = []
-    for vm in vms:
-        t = time.perf_counter()
-        session.call(method, session.handle, vm, *extra)
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def on_each(pool: Pool, method: str, vms: list[str], *extra: Any) -> None:
@@ -186,6 +217,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=100, help="timed starts/shutdowns per level")
     parser.add_argument("--clients", type=int, default=4, help="parallel clients for populating and throughput")
     parser.add_argument("--throughput", type=int, default=500, help="fresh VMs the clients start at once")
+    parser.add_argument("--rounds", type=int, default=4, help="throughput rounds (start all, shut down all)")
     parser.add_argument("--profile", action="store_true", help="run the daemon under cProfile and print its top")
     parser.add_argument("--against", default=None, help="first measure this git branch's tree (e.g. main)")
     args = parser.parse_args()
@@ -208,79 +240,162 @@ def main() -> int:
     return run(args, levels, samples, {})
 
 
-def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str, str]) -> int:
-    state = Path(tempfile.mkdtemp(prefix="xeniabench", dir="/tmp"))
-    extra = ["--driver-option", "memory=16T", "--driver-option", "guest-delay=0"]
-    daemon: DaemonProcess = ProfiledDaemon(state, extra) if args.profile else DaemonProcess(state, extra, env=env)
-    daemon.start()
-    assert daemon.proc is not None
-    pid = daemon.proc.pid
-    print(f"xenia lifecycle bench: daemon pid {pid}, state {state}, {os.cpu_count()} CPUs, "
-          f"{samples} samples per level, {args.clients} clients", flush=True)  # fmt: skip
-    try:
-        s = connect(daemon)
-        h = s.handle
-        template = s.call("VM.get_by_name_label", h, "Other install media")[0]
-        base = s.call("VM.clone", h, template, "bench-base")
-        s.call("VM.provision", h, base)  # un-templates it, as xapi
-        pool = Pool(daemon, args.clients)
+class Level:
+    """A daemon of its own filled to ``count`` running VMs, and what was measured on it."""
 
-        rows: list[dict[str, Any]] = []
-        running = 0
-        rss_at: dict[int, int] = {0: rss(pid)}  # 0: before any VM runs (the base for a single level)
-        for level in levels:
+    def __init__(self, count: int, daemon: DaemonProcess, clients: int) -> None:
+        self.count = count
+        self.daemon = daemon
+        assert daemon.proc is not None
+        self.pid = daemon.proc.pid
+        self.session = connect(daemon)
+        h = self.session.handle
+        template = self.session.call("VM.get_by_name_label", h, "Other install media")[0]
+        self.base = self.session.call("VM.clone", h, template, "bench-base")
+        self.session.call("VM.provision", h, self.base)  # un-templates it, as xapi
+        self.pool = Pool(daemon, clients)
+        self.row: dict[str, Any] = {"level": count, "start": [], "hard": [], "clean": [], "rates": []}
+        self.fresh: list[str] = []
+        self.burst: list[str] = []
+        self.timed = Meter(self.pid)  #: the timed starts
+        self.window = Meter(self.pid)  #: the throughput rounds
+        self.others = 0.0  #: CPU the other levels' daemons used during this one's rounds
+
+    def turn(self, runs: list[Level]) -> None:
+        """This level's turn: every other level's daemon stopped (SIGSTOP to its process group, its
+        snapshot child included), this one running."""
+        for other in runs:
+            os.killpg(other.pid, signal.SIGCONT if other is self else signal.SIGSTOP)
+
+    def call(self, method: str, vm: str, *extra: Any) -> float:
+        t = time.perf_counter()
+        self.session.call(method, self.session.handle, vm, *extra)
+        return time.perf_counter() - t
+
+
+class Meter:
+    """A daemon's CPU, minor faults and wait for a CPU summed over the spans measured."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.cpu = self.faults = self.wait = self.elapsed = 0.0
+        self._at: tuple[float, float, int, float] | None = None
+
+    def __enter__(self) -> Meter:
+        self._at = (time.perf_counter(), cpu_seconds(self.pid), minor_faults(self.pid), runqueue_wait(self.pid))
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        assert self._at is not None
+        t, cpu, faults, wait = self._at
+        self.elapsed += time.perf_counter() - t
+        self.cpu += cpu_seconds(self.pid) - cpu
+        self.faults += minor_faults(self.pid) - faults
+        self.wait += runqueue_wait(self.pid) - wait
+
+
+def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str, str]) -> int:
+    """Every level on a daemon of its own, all alive at once; the timed calls and the throughput rounds
+    alternate between them (module docstring: the machine's drift falls on every level alike)."""
+    states: list[Path] = []
+    daemons: list[DaemonProcess] = []
+    extra = ["--driver-option", "memory=16T", "--driver-option", "guest-delay=0"]
+    print(f"xenia lifecycle bench: {os.cpu_count()} CPUs, {samples} samples per level, {args.clients} clients, "
+          f"{args.rounds} throughput rounds of {args.throughput} starts, levels interleaved", flush=True)  # fmt: skip
+    try:
+        runs: list[Level] = []
+        rss_at: dict[int, int] = {}
+        for count in levels:
+            state = Path(tempfile.mkdtemp(prefix="xeniabench", dir="/tmp"))
+            states.append(state)
+            daemon = ProfiledDaemon(state, extra) if args.profile else DaemonProcess(state, extra, env=env)
+            daemons.append(daemon)
+            daemon.start()
+            level = Level(count, daemon, args.clients)
+            if not runs:
+                rss_at[0] = rss(level.pid)  # before any VM runs (the base for a single level)
             t0 = time.perf_counter()
-            batch = level - running
-            clone_and_start(pool, base, running, batch)
-            running = level
-            populate = time.perf_counter() - t0
-            rss_at[level] = rss(pid)
+            clone_and_start(level.pool, level.base, 0, count)
+            level.row.update(populate=time.perf_counter() - t0, batch=count)
+            rss_at[count] = rss(level.pid)
+            runs.append(level)
+        for level in runs:
+            level.row["settled"] = settle(level.pid)
             # fresh halted VMs for the timed calls (not counted as running between samples)
-            fresh = [s.call("VM.clone", h, base, f"probe-{level}-{i}") for i in range(samples)]
-            cpu, waited = cpu_seconds(pid), runqueue_wait(pid)
-            starts = time_each(s, "VM.start", fresh, False, False)
-            # the timed starts, one client: the daemon's CPU per start, and the time it waited for a core per
-            # start (a median that moved with the machine's load rather than with the daemon's work shows here)
-            timed_cpu = (cpu_seconds(pid) - cpu) / len(fresh)
-            timed_wait = (runqueue_wait(pid) - waited) / len(fresh)
-            hard = time_each(s, "VM.hard_shutdown", fresh)
-            time_each(s, "VM.start", fresh, False, False)
-            clean = time_each(s, "VM.clean_shutdown", fresh)
-            # throughput: every client starts its share of the fresh VMs at once
-            burst = fresh + clone_many(pool, base, f"burst-{level}", args.throughput - len(fresh))
-            t, cpu, faults, waited = time.perf_counter(), cpu_seconds(pid), minor_faults(pid), runqueue_wait(pid)
-            on_each(pool, "VM.start", burst, False, False)
-            elapsed = time.perf_counter() - t
-            rate = len(burst) / elapsed
-            # how much of the window the daemon was ready to run and waited for a core: on a shared machine
-            # starts/s follows it (the CPU per start does not)
-            wait_share = (runqueue_wait(pid) - waited) / elapsed
-            # the daemon's CPU per start while they ran, its background work included: unlike starts/s,
-            # other processes on the machine barely move it
-            cpu_per_start = (cpu_seconds(pid) - cpu) / len(burst)
-            faults_per_start = (minor_faults(pid) - faults) / len(burst)
-            on_each(pool, "VM.hard_shutdown", burst)
-            on_each(pool, "VM.destroy", burst)
-            rows.append({"level": level, "populate": populate, "batch": batch, "start": starts, "hard": hard,
-                         "clean": clean, "rate": rate, "cpu": cpu_per_start, "faults": faults_per_start,
-                         "burst": len(burst), "wait": wait_share, "busy": cpu_per_start * rate,
-                         "timed_cpu": timed_cpu, "timed_wait": timed_wait})  # fmt: skip
-            print(f"  {level:>6} running: populated +{batch} in {populate:.1f} s "
-                  f"({batch / populate if populate else 0:.0f} clone+start/s); start median "
-                  f"{statistics.median(starts) * 1e3:.2f} ms", flush=True)  # fmt: skip
+            level.fresh = [level.session.call("VM.clone", level.session.handle, level.base, f"probe-{i}")
+                           for i in range(samples)]  # fmt: skip
+        # the timed calls of one client, CHUNK at a time on each level in turn
+        for phase, method, extra_args in (("start", "VM.start", (False, False)), ("hard", "VM.hard_shutdown", ()),
+                                          (None, "VM.start", (False, False)), ("clean", "VM.clean_shutdown", ())):  # fmt: skip
+            for first in range(0, samples, CHUNK):
+                for level in runs:
+                    level.turn(runs)
+                    with level.timed if phase == "start" else nullcontext():
+                        took = [level.call(method, vm, *extra_args) for vm in level.fresh[first : first + CHUNK]]
+                    if phase is not None:
+                        level.row[phase] += took
+        for level in runs:
+            level.turn(runs)
+            level.burst = level.fresh + clone_many(level.pool, level.base, "burst", args.throughput - len(level.fresh))
+        # throughput: every client starts its share of the fresh VMs at once, each level in turn, --rounds times
+        for _ in range(args.rounds):
+            for level in runs:
+                level.turn(runs)
+                others = sum(cpu_seconds(o.pid) for o in runs if o is not level)
+                with level.window as meter:
+                    before = meter.elapsed
+                    on_each(level.pool, "VM.start", level.burst, False, False)
+                level.row["rates"].append(len(level.burst) / (meter.elapsed - before))
+                level.others += sum(cpu_seconds(o.pid) for o in runs if o is not level) - others
+                on_each(level.pool, "VM.hard_shutdown", level.burst)
+        for level in runs:
+            os.killpg(level.pid, signal.SIGCONT)
+        rows = []
+        for level in runs:
+            on_each(level.pool, "VM.destroy", level.burst)
+            started = len(level.burst) * args.rounds
+            w = level.window
+            level.row.update(
+                rate=started / w.elapsed,
+                # the daemon's CPU per start while they ran, its background work included: unlike starts/s,
+                # other processes on the machine barely move it
+                cpu=w.cpu / started,
+                faults=w.faults / started,
+                # how much of the windows the daemon was ready to run and waited for a core: on a shared
+                # machine starts/s follows it (the CPU per start does not)
+                wait=w.wait / w.elapsed,
+                busy=w.cpu / w.elapsed,
+                burst=len(level.burst),
+                others=level.others / w.elapsed,
+                # the timed starts, one client: the daemon's CPU per start, and the time it waited for a core
+                # per start (a median that moved with the machine's load rather than with the daemon's work)
+                timed_cpu=level.timed.cpu / samples,
+                timed_wait=level.timed.wait / samples,
+            )
+            r = level.row
+            print(f"  {r['level']:>6} running: populated in {r['populate']:.1f} s "
+                  f"({r['batch'] / r['populate'] if r['populate'] else 0:.0f} clone+start/s), settled in "
+                  f"{r['settled']:.1f} s; start median {statistics.median(r['start']) * 1e3:.2f} ms; starts/s per "
+                  f"round {' '.join(f'{x:.0f}' for x in r['rates'])}", flush=True)  # fmt: skip
+            rows.append(r)
 
         summarize(rows, rss_at)
-        total_populate = sum(r["populate"] for r in rows)
-        print(f"populating {levels[-1]} VMs (clone + start each, {args.clients} clients) took {total_populate:.0f} s")
+        print(f"populating {levels[-1]} VMs (clone + start each, {args.clients} clients) took "
+              f"{rows[-1]['populate']:.0f} s")  # fmt: skip
     finally:
-        daemon.stop()
-        if args.profile and isinstance(daemon, ProfiledDaemon) and daemon.prof.exists():
-            print("\ndaemon profile, top 25 by own time:")
-            pstats.Stats(str(daemon.prof), stream=sys.stdout).sort_stats("tottime").print_stats(25)
-        daemon.cleanup()
+        for daemon in daemons:
+            if daemon.proc is not None and daemon.proc.poll() is None:
+                os.killpg(daemon.proc.pid, signal.SIGCONT)  # a stopped daemon cannot stop cleanly
+            daemon.stop()
+        for daemon in daemons:
+            if args.profile and isinstance(daemon, ProfiledDaemon) and daemon.prof.exists():
+                print("\ndaemon profile, top 25 by own time:")
+                pstats.Stats(str(daemon.prof), stream=sys.stdout).sort_stats("tottime").print_stats(25)
+            daemon.cleanup()
         import shutil
 
-        shutil.rmtree(state, ignore_errors=True)
+        for state in states:
+            shutil.rmtree(state, ignore_errors=True)
     return 0
 
 
@@ -318,8 +433,13 @@ def summarize(rows: list[dict[str, Any]], rss_at: dict[int, int]) -> None:
             print(f"daemon while starting, share of the window on a CPU / waiting for one: {first['busy']:.0%} / "
                   f"{first['wait']:.0%} at {first['level']}, {last['busy']:.0%} / {last['wait']:.0%} at "
                   f"{last['level']}")  # fmt: skip
+        if "others" in first and "others" in last:  # what the idle peers took from a level's rounds
+            print(f"the other levels' daemons on a CPU during a level's rounds: {first['others']:.0%} at "
+                  f"{first['level']}, {last['others']:.0%} at {last['level']}")  # fmt: skip
     if "burst" in rows[0]:
-        print(f"starts/s and CPU per start: {rows[0]['burst']} fresh VMs started by the clients at once")
+        rounds = len(rows[0].get("rates", [])) or 1
+        print(f"starts/s and CPU per start: {rows[0]['burst']} fresh VMs started by the clients at once, "
+              f"{rounds} round{'s' if rounds > 1 else ''}, on a settled daemon")  # fmt: skip
     hi = levels[-1]
     lo = levels[0] if levels[0] < hi else 0  # one level: the growth from no VM running
     if hi == lo:  # a single level of 0 running VMs: no growth to divide
