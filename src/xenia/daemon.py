@@ -53,7 +53,7 @@ from xenia.pool.join import read_pool
 from xenia.pool.liveness import Liveness
 from xenia.store import StoreServer
 from xenia.util.foreground import Foreground
-from xenia.util.gcfreeze import freeze_after_slow_full_passes
+from xenia.util.gcfreeze import tune_collector
 from xenia.util.private import private_socket, private_umask, secure_state_dir
 
 log = logging.getLogger("xenia")
@@ -373,14 +373,14 @@ class Daemon:
             gc.freeze()
             gc.enable()
         loop = asyncio.get_running_loop()
-        unwatch = freeze_after_slow_full_passes(loop)
+        untune = tune_collector(loop)
         try:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self.stopping.set)
             await self.stopping.wait()
             await self.stop()
         finally:
-            unwatch()
+            untune()
 
 
 def _raise_fd_limit() -> int:

@@ -36,3 +36,21 @@ def test_a_slow_full_pass_freezes_its_survivors_and_young_passes_do_not() -> Non
     assert young == 0
     assert full > 0
     assert removed <= full  # removed: the later full pass froze nothing more (freed ones leave)
+
+
+def test_the_daemon_s_settings_collect_the_young_generation_less_often_and_are_put_back() -> None:
+    from xenia.util.gcfreeze import YOUNG, tune_collector
+
+    before = gc.get_threshold()
+
+    async def scenario() -> tuple[int, int, int]:
+        undo = tune_collector(asyncio.get_running_loop())
+        try:
+            return gc.get_threshold()
+        finally:
+            undo()
+
+    during = asyncio.run(scenario())
+    assert during == (YOUNG, before[1], before[2])
+    assert YOUNG > 700  # CPython's default: the point of the setting
+    assert gc.get_threshold() == before
