@@ -255,6 +255,11 @@ class Editor:
         self._dom_name = base.dom_name
         self._dom_uuid = base.dom_uuid
         self._owned = base.owned
+        #: node count changes per owner since the last :meth:`freeze`, folded into ``_owned`` there: a
+        #: ``Map.set`` per node created or removed copied the path of a 10 000-entry map each time, its
+        #: 32-slot nodes' children's counts touched all over the heap (a start creates some 30 nodes, a
+        #: shutdown removes them; issue 12)
+        self._owned_delta: dict[int, int] = {}
         #: the inner nodes :meth:`put` made since the last :meth:`freeze`, each with a child map of its
         #: own (kept here by id, and so alive: an id is not reused while listed)
         self._fresh: dict[int, Node] = {}
@@ -275,7 +280,7 @@ class Editor:
         return 0, node
 
     def owned(self, domid: int) -> int:
-        return self._owned.get(domid, 0)
+        return self._owned.get(domid, 0) + self._owned_delta.get(domid, 0)
 
     # -- changing --------------------------------------------------------------------------------------
 
@@ -400,6 +405,7 @@ class Editor:
             owned[perms[0].domid] = owned.get(perms[0].domid, 0) + 1
         self.tree = Node(value, perms, (Map(kids) if len(kids) > big else kids) if kids else EMPTY)
         self._owned = immutables.Map(owned)
+        self._owned_delta.clear()
         self.rebuild()
 
     def load_flat(self, flat: list[Any], names: list[str], values: list[bytes], acls: list[Perms]) -> None:
@@ -460,6 +466,7 @@ class Editor:
                 owned[owner] = owned.get(owner, 0) + n
         self.tree = stack[0][1]
         self._owned = immutables.Map(owned)
+        self._owned_delta.clear()
         self.rebuild()
 
     def put_many(self, records: Iterable[tuple[str, bytes, Perms]]) -> None:
@@ -571,18 +578,23 @@ class Editor:
 
     def freeze(self) -> Root:
         self._fresh = {}  # the frozen tree is shared from now on: later changes copy again
+        if self._owned_delta:
+            owned = self._owned.mutate()
+            for domid, delta in self._owned_delta.items():
+                left = owned.get(domid, 0) + delta
+                if left:
+                    owned[domid] = left
+                elif domid in owned:
+                    del owned[domid]
+            self._owned = owned.finish()
+            self._owned_delta = {}
         return Root(self.tree, self._names, self._uuids, self._dom_name, self._dom_uuid, self._owned)
 
     # -- derived data ----------------------------------------------------------------------------------
 
     def _count(self, domid: int, delta: int) -> None:
-        if domid == 0:
-            return
-        left = self._owned.get(domid, 0) + delta
-        if left:
-            self._owned = self._owned.set(domid, left)
-        elif domid in self._owned:
-            self._owned = self._owned.delete(domid)
+        if domid:
+            self._owned_delta[domid] = self._owned_delta.get(domid, 0) + delta
 
     def _reindex(self, parts: list[str], removed: bool) -> None:
         domid = _domid_of(parts)
