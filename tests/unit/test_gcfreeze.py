@@ -1,12 +1,13 @@
 """A slow full collection moves its survivors out of later full passes (``gc.freeze``); young
-collections and the callback's removal leave the collector as it was."""
+collections and the callback's removal leave the collector as it was; the daemon's settings collect
+the young generation less often than CPython's default and are put back when it stops."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 
-from xenia.util.gcfreeze import freeze_after_slow_full_passes
+from xenia.util.gcfreeze import YOUNG, freeze_after_slow_full_passes, tune_collector
 
 
 def test_a_slow_full_pass_freezes_its_survivors_and_young_passes_do_not() -> None:
@@ -39,8 +40,6 @@ def test_a_slow_full_pass_freezes_its_survivors_and_young_passes_do_not() -> Non
 
 
 def test_the_daemon_s_settings_collect_the_young_generation_less_often_and_are_put_back() -> None:
-    from xenia.util.gcfreeze import YOUNG, tune_collector
-
     before = gc.get_threshold()
 
     async def scenario() -> tuple[int, int, int]:

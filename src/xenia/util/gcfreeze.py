@@ -20,9 +20,9 @@ Each young pass visits what its survivors refer to; at 10 000 running VMs those 
 10 000 entries whose nodes lie all over a 360 MB heap, and a pass cost 0.3-0.6 ms against 0.2-0.3 at
 10 VMs, some 75 of them per 500 starts. With 5 000, the objects of a call that ends before the next
 pass are never visited at all: the collector's time per 500 starts went from 175 to 98 ms at 10 000
-running VMs and from 92 to 61 ms at 10 (four rounds each, ``gc.callbacks`` timing; issue 12), and
-the longest pause stayed under the 150 ms of the full passes it replaced (young passes up to 28 ms,
-middle ones up to 75 ms).
+running VMs and from 92 to 61 ms at 10 (four rounds each, ``gc.callbacks`` timing; issue 12). The
+passes are longer: young ones up to 28-39 ms, middle ones up to 75-82 ms at 10 000, where the
+longest before were full passes of up to 150 ms.
 """
 
 from __future__ import annotations
