@@ -14,9 +14,8 @@ from xenia.drivers.sim import SimDriver, VirtualClock, parse_size
 
 from .simutil import MiB, open_sim, spec
 
-pytestmark = pytest.mark.asyncio
 
-
+@pytest.mark.asyncio
 async def test_state_and_pending_guest_actions_survive_restart(tmp_path: Path) -> None:
     clock = VirtualClock()
     drv = await open_sim(tmp_path, clock)
@@ -47,6 +46,7 @@ async def test_state_and_pending_guest_actions_survive_restart(tmp_path: Path) -
     await drv2.close()
 
 
+@pytest.mark.asyncio
 async def test_domids_are_not_reused_after_destroy_and_restart(tmp_path: Path) -> None:
     clock = VirtualClock()
     drv = await open_sim(tmp_path, clock)
@@ -58,6 +58,7 @@ async def test_domids_are_not_reused_after_destroy_and_restart(tmp_path: Path) -
     await drv.close()
 
 
+@pytest.mark.asyncio
 async def test_suspend_image_round_trip_and_bad_images(tmp_path: Path) -> None:
     clock = VirtualClock()
     drv = await open_sim(tmp_path, clock)
@@ -79,6 +80,7 @@ async def test_suspend_image_round_trip_and_bad_images(tmp_path: Path) -> None:
     await drv.close()
 
 
+@pytest.mark.asyncio
 async def test_options_and_registry(tmp_path: Path) -> None:
     drv = registry.create("sim", tmp_path, {"memory": "2G", "cpus": "8", "hostname": "h1", "clock": "virtual"})
     assert isinstance(drv, SimDriver)
