@@ -8,6 +8,7 @@ them for every mutant of ``store/engine.py``.
 
 from __future__ import annotations
 
+import asyncio
 import resource
 import signal
 import zlib
@@ -347,3 +348,39 @@ def test_a_state_directory_of_earlier_versions_is_replayed_and_converted(tmp_pat
     loaded = Engine()
     Journal(tmp_path).load(loaded)
     assert loaded.snapshot() == e.snapshot()
+
+
+def test_snapshots_are_spaced_by_the_minimum_interval_until_the_log_reaches_its_limit(tmp_path: Path) -> None:
+    """Under churn a snapshot starts at most once a ``min_interval`` (each forks the daemon), but never
+    later than ``compact_limit`` records: what a restart replays stays bounded."""
+    e = Engine()
+    journal = Journal(tmp_path, compact_after=3, compact_limit=7, min_interval=3600, keep_segments=5, background=False)
+    journal.load(e)
+    d = e.open_session(lambda p, t: None)
+    for i in range(16):
+        e.request(d, "write", f"/k{i}", b"")
+    # the empty store's own at load starts the interval: then a snapshot only at the limit, 7 records on
+    assert sorted(p.name for p in tmp_path.glob("snapshot-*.json")) == [
+        "snapshot-0.json", "snapshot-14.json", "snapshot-7.json"
+    ]  # fmt: skip
+    assert [r["s"] for r in records(journal)] == [15, 16]
+
+
+def test_a_snapshot_held_back_is_taken_when_the_interval_ends_though_no_write_follows(tmp_path: Path) -> None:
+    """The writes stop before the interval ends: the snapshot comes in the quiet time after it, not with
+    the first write after the pause."""
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        e = Engine()
+        journal = Journal(tmp_path, compact_after=3, compact_limit=100, min_interval=0.2, background=False)
+        journal.load(e)  # the empty store's snapshot-0 starts the interval
+        d = e.open_session(lambda p, t: None)
+        for i in range(4):
+            e.request(d, "write", f"/k{i}", b"")
+        held = sorted(p.name for p in tmp_path.glob("snapshot-*.json"))
+        await asyncio.sleep(0.5)
+        return held, sorted(p.name for p in tmp_path.glob("snapshot-*.json"))
+
+    held, later = asyncio.run(scenario())
+    assert held == ["snapshot-0.json"]
+    assert later == ["snapshot-0.json", "snapshot-4.json"]

@@ -19,7 +19,7 @@ from .client import StoreClient
 from .dispatch import dispatch
 from .engine import Engine, Mode
 from .history import History, Retention
-from .persist import Journal
+from .persist import COMPACT_LIMIT, SNAPSHOT_INTERVAL, Journal
 from .wire import PAYLOAD_MAX, Decoder, Op, Packet, ProtocolError, encode
 
 __all__ = ["StoreServer"]
@@ -274,7 +274,7 @@ class StoreServer:
         engine = Engine(history=History(retention), mode=mode)
         journal = None
         if state_dir is not None:
-            journal = Journal(Path(state_dir) / "store")
+            journal = Journal(Path(state_dir) / "store", min_interval=SNAPSHOT_INTERVAL, compact_limit=COMPACT_LIMIT)
             journal.load(engine)
         if socket_path is None:
             if state_dir is None:
