@@ -384,3 +384,16 @@ def test_a_snapshot_held_back_is_taken_when_the_interval_ends_though_no_write_fo
     held, later = asyncio.run(scenario())
     assert held == ["snapshot-0.json"]
     assert later == ["snapshot-0.json", "snapshot-4.json"]
+
+
+def test_longer_pairs_keep_about_as_many_commits_not_as_many_pairs(tmp_path: Path) -> None:
+    """Pairs a heavy churn made at the limit (9 commits) span more than ``keep_segments`` pairs of
+    ``compact_after`` (2 x 3): the newest snapshot and one older one are kept, not three."""
+    e = Engine()
+    journal = Journal(tmp_path, compact_after=3, compact_limit=9, min_interval=3600, keep_segments=2, background=False)
+    journal.load(e)
+    d = e.open_session(lambda p, t: None)
+    for i in range(27):
+        e.request(d, "write", f"/k{i}", b"")
+    assert sorted(int(p.stem.split("-")[1]) for p in tmp_path.glob("snapshot-*.json")) == [18, 27]
+    assert sorted(int(p.stem.split("-")[1]) for p in tmp_path.glob("journal-*.log")) == [18, 27]

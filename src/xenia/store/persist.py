@@ -135,7 +135,8 @@ COMPACT_AFTER = 4_000
 SNAPSHOT_INTERVAL = 15.0
 COMPACT_LIMIT = 12_000
 #: older snapshot/log pairs kept for the history after a restart (5 x 4 000 records: the 20 000 records
-#: the one older pair kept with the old default of 20 000 held)
+#: the one older pair kept with the old default of 20 000 held); fewer when they span more commits than
+#: that, as the longer pairs of a heavy churn do (see :meth:`Journal._prune`)
 KEEP_SEGMENTS = 5
 
 
@@ -633,15 +634,20 @@ class Journal:
         self._records = 0
 
     def _prune(self) -> None:
-        """Delete the snapshots before the newest ``keep_segments + 1`` and the logs before the oldest
+        """Delete the snapshots before the newest ``keep_segments + 1`` (fewer when they span more than
+        ``keep_segments * compact_after`` commits, never fewer than two) and the logs before the oldest
         kept; not while :meth:`older_history` still has to read them."""
         if self.deferred:
             return
         snaps = self._seqs("snapshot", ".json")
-        if len(snaps) <= self.keep_segments + 1:
+        # as many commits as keep_segments pairs of compact_after hold: the pairs a heavy churn makes are
+        # up to compact_limit long, and six of them replayed after a restart held 80 MB more (issue 12)
+        within = sum(1 for seq in snaps if seq >= snaps[-1] - self.keep_segments * self.compact_after) if snaps else 0
+        kept = max(2, min(within, self.keep_segments + 1))
+        if len(snaps) <= kept:
             return
-        oldest = snaps[-self.keep_segments - 1]
-        for old in snaps[: -self.keep_segments - 1]:
+        oldest = snaps[-kept]
+        for old in snaps[:-kept]:
             self.snapshot_path(old).unlink(missing_ok=True)
         for old in self._seqs("journal", ".log"):
             if old < oldest:
