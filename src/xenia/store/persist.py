@@ -122,18 +122,19 @@ def _unframe(line: bytes) -> Any:
 
 
 #: records (commits and state changes) after which :meth:`Journal.applied` starts a snapshot: the most a
-#: restart replays. At 10 000 domains a record replays in ~0.12 ms and a snapshot costs the child ~1 s
-#: (docs/store.md); a VM's start writes about 3 records
+#: restart replays when writes are slow (see SNAPSHOT_INTERVAL). At 10 000 domains a record replays in
+#: ~0.12 ms and a snapshot costs the child ~1 s (docs/store.md); a VM's start writes about 3 records
 COMPACT_AFTER = 4_000
 #: ``xenia serve``'s snapshots under heavy churn: at most one every SNAPSHOT_INTERVAL seconds, unless the log
 #: has reached COMPACT_LIMIT records. Each snapshot forks the daemon, and every page the daemon writes
 #: afterwards faults once (copy-on-write): at 10 000 running VMs some 50 000 faults, 50-60 per start while
-#: 4 clients started VMs as fast as they could, and 4 000 records every 1-2 s. With these bounds,
-#: ``bench/lifecycle.py`` printed 15-21 faults per start and starts/s at 10 000 of 0.85 and 0.85 of those at
-#: 10, against 0.73-0.88 (issue 12). A restart after SIGKILL replays at most COMPACT_LIMIT records (about
-#: 0.05 ms each at 10 000 domains on the machine those figures were measured on; 0.12 on a slower one).
+#: 4 clients started VMs as fast as they could, and 4 000 records every 1-2 s. With these bounds
+#: ``bench/lifecycle.py`` printed 20-24 faults per start and starts/s at 10 000 of 0.83 and 0.86 of those
+#: at 10, against 0.73-0.88 (issue 12; 12 000 as the limit: 18-36 faults, 0.82-0.87). A restart after
+#: SIGKILL replays at most COMPACT_LIMIT records: about 1 s at the 0.12 ms a record of stop 15's slower
+#: machine, where the whole restart took 4.2-4.6 s with 4 000.
 SNAPSHOT_INTERVAL = 15.0
-COMPACT_LIMIT = 12_000
+COMPACT_LIMIT = 8_000
 #: older snapshot/log pairs kept for the history after a restart (5 x 4 000 records: the 20 000 records
 #: the one older pair kept with the old default of 20 000 held); fewer when they span more commits than
 #: that, as the longer pairs of a heavy churn do (see :meth:`Journal._prune`)
