@@ -350,15 +350,22 @@ def test_a_state_directory_of_earlier_versions_is_replayed_and_converted(tmp_pat
     assert loaded.snapshot() == e.snapshot()
 
 
+def churned(directory: Path, writes: int, **spacing: Any) -> Journal:
+    """A journal in the foreground after ``writes`` writes, its snapshots spaced by ``spacing`` (an hour's
+    interval: only the limit starts one after the empty store's own at load)."""
+    e = Engine()
+    journal = Journal(directory, compact_after=3, min_interval=3600, background=False, **spacing)
+    journal.load(e)
+    d = e.open_session(lambda p, t: None)
+    for i in range(writes):
+        e.request(d, "write", f"/k{i}", b"")
+    return journal
+
+
 def test_snapshots_are_spaced_by_the_minimum_interval_until_the_log_reaches_its_limit(tmp_path: Path) -> None:
     """Under churn a snapshot starts at most once a ``min_interval`` (each forks the daemon), but never
     later than ``compact_limit`` records: what a restart replays stays bounded."""
-    e = Engine()
-    journal = Journal(tmp_path, compact_after=3, compact_limit=7, min_interval=3600, keep_segments=5, background=False)
-    journal.load(e)
-    d = e.open_session(lambda p, t: None)
-    for i in range(16):
-        e.request(d, "write", f"/k{i}", b"")
+    journal = churned(tmp_path, 16, compact_limit=7, keep_segments=5)
     # the empty store's own at load starts the interval: then a snapshot only at the limit, 7 records on
     assert sorted(p.name for p in tmp_path.glob("snapshot-*.json")) == [
         "snapshot-0.json", "snapshot-14.json", "snapshot-7.json"
@@ -389,11 +396,6 @@ def test_a_snapshot_held_back_is_taken_when_the_interval_ends_though_no_write_fo
 def test_longer_pairs_keep_about_as_many_commits_not_as_many_pairs(tmp_path: Path) -> None:
     """Pairs a heavy churn made at the limit (9 commits) span more than ``keep_segments`` pairs of
     ``compact_after`` (2 x 3): the newest snapshot and one older one are kept, not three."""
-    e = Engine()
-    journal = Journal(tmp_path, compact_after=3, compact_limit=9, min_interval=3600, keep_segments=2, background=False)
-    journal.load(e)
-    d = e.open_session(lambda p, t: None)
-    for i in range(27):
-        e.request(d, "write", f"/k{i}", b"")
+    churned(tmp_path, 27, compact_limit=9, keep_segments=2)
     assert sorted(int(p.stem.split("-")[1]) for p in tmp_path.glob("snapshot-*.json")) == [18, 27]
     assert sorted(int(p.stem.split("-")[1]) for p in tmp_path.glob("journal-*.log")) == [18, 27]
