@@ -129,8 +129,8 @@ COMPACT_AFTER = 4_000
 #: has reached COMPACT_LIMIT records. Each snapshot forks the daemon, and every page the daemon writes
 #: afterwards faults once (copy-on-write): at 10 000 running VMs some 50 000 faults, 50-60 per start while
 #: 4 clients started VMs as fast as they could, and 4 000 records every 1-2 s. With these bounds
-#: ``bench/lifecycle.py`` printed 20-24 faults per start and starts/s at 10 000 of 0.83 and 0.86 of those
-#: at 10, against 0.73-0.88 (issue 12; 12 000 as the limit: 18-36 faults, 0.82-0.87). A restart after
+#: ``bench/lifecycle.py`` printed 14-31 faults per start and starts/s at 10 000 of 0.79-0.86 of those at
+#: 10 in four runs, against 0.73-0.88 (issue 12; 12 000 as the limit: 7-36 faults, 0.82-0.87). A restart after
 #: SIGKILL replays at most COMPACT_LIMIT records: about 1 s at the 0.12 ms a record of stop 15's slower
 #: machine, where the whole restart took 4.2-4.6 s with 4 000.
 SNAPSHOT_INTERVAL = 15.0
