@@ -46,7 +46,11 @@ export function graphs(console, parent, kind, uuid) {
   async function load() {
     const seconds = Number(range.value);
     const now = Math.floor(Date.now() / 1000);
-    const q = new URLSearchParams({ session_id: console.session.ref, start: String(now - seconds), cf: "AVERAGE", json: "true" });
+    // one 5 s step short of the range: the server picks the finest archive whose span holds the start, and
+    // the 5 s archive holds (last update - 600 s, last update]; asked for exactly now - 600 in the second of
+    // an update on a multiple of 5, it answered from the 1 min archive
+    const start = now - seconds + 5;
+    const q = new URLSearchParams({ session_id: console.session.ref, start: String(start), cf: "AVERAGE", json: "true" });
     if (kind === "host") q.set("host", "true");
     else q.set("vm_uuid", uuid);
     const res = await fetch(`/rrd_updates?${q}`, { headers: { Accept: "application/json" } });
