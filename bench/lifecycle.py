@@ -15,7 +15,7 @@ drift fell on one side of the ratio. While one level has its turn, the others' d
 (SIGSTOP to the process group, a snapshot's child included), so neither takes a CPU from the other;
 a stopped daemon's periodic work (a metrics tick every 5 s, some 60 ms at 10 000) runs when it is
 continued, in its own turn: a level pays all of its background work in about its share of the
-time, not less. The other daemons' CPU during a level's rounds is printed (0 % when they stopped).
+time, not less.
 
 The throughput phase starts ``--throughput`` fresh VMs (500 by default; 100 until issue 12's thru
 pass) with every client at once, ``--rounds`` times (4 by default), shutting them down between
@@ -265,7 +265,6 @@ class Level:
 
     def __init__(self, count: int, daemon: DaemonProcess, clients: int) -> None:
         self.count = count
-        self.daemon = daemon
         assert daemon.proc is not None
         self.pid = daemon.proc.pid
         self.session = connect(daemon)
@@ -279,7 +278,6 @@ class Level:
         self.burst: list[str] = []
         self.timed = Meter(self.pid)  #: the timed starts
         self.window = Meter(self.pid)  #: the throughput rounds
-        self.others = 0.0  #: CPU the other levels' daemons used during this one's rounds
 
     def turn(self, runs: list[Level]) -> None:
         """This level's turn: every other level's daemon stopped (SIGSTOP to its process group, its
@@ -361,12 +359,10 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
         for _ in range(args.rounds):
             for level in runs:
                 level.turn(runs)
-                others = sum(cpu_seconds(o.pid) for o in runs if o is not level)
                 with level.window as meter:
                     before = meter.elapsed
                     on_each(level.pool, "VM.start", level.burst, False, False)
                 level.row["rates"].append(len(level.burst) / (meter.elapsed - before))
-                level.others += sum(cpu_seconds(o.pid) for o in runs if o is not level) - others
                 on_each(level.pool, "VM.hard_shutdown", level.burst)
         for level in runs:
             os.killpg(level.pid, signal.SIGCONT)
@@ -386,7 +382,6 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
                 wait=w.wait / w.elapsed,
                 busy=w.cpu / w.elapsed,
                 burst=len(level.burst),
-                others=level.others / w.elapsed,
                 # the timed starts, one client: the daemon's CPU per start, and the time it waited for a core
                 # per start (a median that moved with the machine's load rather than with the daemon's work)
                 timed_cpu=level.timed.cpu / samples,
@@ -453,9 +448,6 @@ def summarize(rows: list[dict[str, Any]], rss_at: dict[int, int]) -> None:
             print(f"daemon while starting, share of the window on a CPU / waiting for one: {first['busy']:.0%} / "
                   f"{first['wait']:.0%} at {first['level']}, {last['busy']:.0%} / {last['wait']:.0%} at "
                   f"{last['level']}")  # fmt: skip
-        if "others" in first and "others" in last:  # what the idle peers took from a level's rounds
-            print(f"the other levels' daemons on a CPU during a level's rounds: {first['others']:.0%} at "
-                  f"{first['level']}, {last['others']:.0%} at {last['level']}")  # fmt: skip
     if "burst" in rows[0]:
         rounds = len(rows[0].get("rates", [])) or 1
         print(f"starts/s and CPU per start: {rows[0]['burst']} fresh VMs started by the clients at once, "

@@ -31,7 +31,6 @@ def row(
         "timed_cpu": cpu / 2,
         "timed_wait": wait / 100,
         "rates": [rate] * 4,
-        "others": 0.0,
     }
 
 
@@ -54,6 +53,5 @@ def test_two_levels_print_the_ratios_of_the_last_to_the_first(capsys: pytest.Cap
     assert "daemon minor page faults per start while starting: 12 at 10, 88 at 1000" in out
     assert "daemon CPU / wait for a CPU per start: 4.0 / 0.5 ms at 10, 6.0 / 3.8 ms at 1000" in out
     assert "share of the window on a CPU / waiting for one: 24% / 5% at 10, 29% / 38% at 1000" in out
-    assert "the other levels' daemons on a CPU during a level's rounds: 0% at 10, 0% at 1000" in out
     assert "500 fresh VMs started by the clients at once, 4 rounds, on a settled daemon" in out
     assert "daemon RSS growth per running VM: 102.4 KiB (100 MB at 10, 199 MB at 1000)" in out

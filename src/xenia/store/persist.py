@@ -641,9 +641,11 @@ class Journal:
         if self.deferred:
             return
         snaps = self._seqs("snapshot", ".json")
+        if len(snaps) <= 2:
+            return
         # as many commits as keep_segments pairs of compact_after hold: the pairs a heavy churn makes are
         # up to compact_limit long, and six of them replayed after a restart held 80 MB more (issue 12)
-        within = sum(1 for seq in snaps if seq >= snaps[-1] - self.keep_segments * self.compact_after) if snaps else 0
+        within = sum(1 for seq in snaps if seq >= snaps[-1] - self.keep_segments * self.compact_after)
         kept = max(2, min(within, self.keep_segments + 1))
         if len(snaps) <= kept:
             return
