@@ -316,11 +316,13 @@ def _rows_in_the_database_file(path: Path, tmp: Path, table: str = "objects") ->
 
 def test_the_wal_is_checkpointed_by_the_checkpointer_thread_not_by_the_writing_commit(tmp_path: Path) -> None:
     """The writing connection (the event loop's) never checkpoints, even past SQLite's default of 1 000 WAL
-    pages; after ``CHECKPOINT_EVERY`` batches the checkpointer's thread copies the WAL into the file."""
-    from xenia.db.sqlite import CHECKPOINT_EVERY
+    pages; after ``CHECKPOINT_EVERY`` batches the checkpointer's thread copies the WAL into the file. Its
+    page cache is ``CACHE_KIB``, not SQLite's 2 000 KiB: a 10 000-VM file's pages stay cached."""
+    from xenia.db.sqlite import CACHE_KIB, CHECKPOINT_EVERY
 
     path = tmp_path / "x.db"
     backend = SqliteBackend(path)
+    assert backend._conn.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
     page = {"blob": "x" * 4000}  # about a page each
     try:
         for batch in range(8):  # 1 600 pages in all: SQLite's own rule would have checkpointed in a commit
@@ -371,7 +373,7 @@ def test_a_wal_grown_past_its_bound_is_started_over_and_emptied(tmp_path: Path) 
 def test_the_simulators_table_is_checkpointed_by_the_same_thread_not_by_its_commits(tmp_path: Path) -> None:
     """The simulator's table of domains (``sim/domains.sqlite``) is written on the event loop too: its
     connection never checkpoints, the db's checkpointer thread does, every ``CHECKPOINT_EVERY`` writes."""
-    from xenia.db.sqlite import CHECKPOINT_EVERY
+    from xenia.db.sqlite import CACHE_KIB, CHECKPOINT_EVERY
     from xenia.drivers.base import DomainSpec, RunState
     from xenia.drivers.sim.state import SimDomain, SimStore
 
@@ -379,6 +381,7 @@ def test_the_simulators_table_is_checkpointed_by_the_same_thread_not_by_its_comm
     path = tmp_path / "domains.sqlite"
     try:
         assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        assert store._db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB  # a domain's pages stay cached
         mib = 1 << 20
         for i in range(CHECKPOINT_EVERY):
             u = f"00000000-0000-4000-8000-{i:012d}"

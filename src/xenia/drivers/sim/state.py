@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from xenia.db.sqlite import WalCheckpointer
+from xenia.db.sqlite import CACHE_KIB, WalCheckpointer
 from xenia.drivers.base import (
     PV_FEATURES,
     DiskState,
@@ -182,6 +182,7 @@ class SimStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         if directory is not None:  # checkpoints in the db's thread, not in a commit on the event loop
             self._db.execute("PRAGMA wal_autocheckpoint=0")
+            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # as the db's: a domain's page stays cached
             self._checkpointer = WalCheckpointer(directory / "domains.sqlite")
         self._db.execute("CREATE TABLE IF NOT EXISTS domains (uuid TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
