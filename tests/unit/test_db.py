@@ -339,6 +339,8 @@ def test_the_wal_is_checkpointed_by_the_checkpointer_thread_not_by_the_writing_c
         backend.close()
     again = SqliteBackend(path)
     assert len(list(again.load())) == expected
+    # the load read every page with SQLite's small cache; the writes after it have the large one again
+    assert again._conn.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
     again.close()
 
 

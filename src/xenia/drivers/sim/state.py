@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from xenia.db.sqlite import CACHE_KIB, WalCheckpointer
+from xenia.db.sqlite import CACHE_KIB, WalCheckpointer, small_page_cache
 from xenia.drivers.base import (
     PV_FEATURES,
     DiskState,
@@ -190,7 +190,8 @@ class SimStore:
     def load(self) -> list[SimDomain]:
         """Every recorded domain."""
         loads, build = orjson.loads, _domain_from_obj
-        return [build(loads(row[0])) for row in self._db.execute("SELECT data FROM domains")]
+        with small_page_cache(self._db):
+            return [build(loads(row[0])) for row in self._db.execute("SELECT data FROM domains")]
 
     def put(self, dom: SimDomain) -> None:
         """Record (insert or replace) one domain, committed on return."""
