@@ -16,10 +16,10 @@ drift fell on one side of the ratio. While one level has its turn, the others' d
 A stopped daemon's timers keep running on the monotonic clock, so what fell due while it was stopped
 (a metrics tick every 5 s, 60-100 ms at 10 000; a held-back store snapshot) ran all at once when it
 was continued, at the head of its timed window: a pile-up no daemon that is never stopped sees (its
-ticks fall in a window of starts at their rate, one per 5 s). Stop 16's bench timed it, and at
-10 000 running VMs the catch-up took half a second in three turns of four. So after its ``turn`` a
-level waits until its process group has been idle for 20 ms (:func:`catch_up`, at most 3 s); the
-work that falls due during its window still counts. The waits are printed.
+ticks fall in a window of starts at their rate, one per 5 s). Waiting for a quarter of a second of
+idling, the catch-up at 10 000 running VMs took half a second in three turns of four. So after its
+``turn`` a level waits until its process group has been idle for 20 ms (:func:`catch_up`, at most
+3 s); the work that falls due during its window still counts. The waits are printed.
 
 The throughput phase starts ``--throughput`` fresh VMs (500 by default; 100 until issue 12's thru
 pass) with every client at once, ``--rounds`` times (4 by default), shutting them down between
