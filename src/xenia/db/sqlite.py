@@ -59,16 +59,35 @@ CACHE_KIB = 65_536
 RESET_FRAMES = 2048
 
 
+#: SQLite's own default page cache (``PRAGMA cache_size=-2000``)
+DEFAULT_CACHE_KIB = 2_000
+
+
+def wal_writer(path: Path, durability: str = "normal") -> sqlite3.Connection:
+    """The event loop's connection to a WAL database of its own: ``synchronous=NORMAL`` (``FULL`` for
+    ``durability="full"``), no checkpoints in its commits (a :class:`WalCheckpointer` does them) and a
+    page cache of :data:`CACHE_KIB`. The db's file and the simulator's table of domains both use it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=" + ("FULL" if durability == "full" else "NORMAL"))
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    return conn
+
+
 @contextmanager
 def small_page_cache(conn: sqlite3.Connection) -> Iterator[None]:
-    """SQLite's default page cache while reading a whole table once (a load at start-up): with
-    :data:`CACHE_KIB` every page of a 10 000-VM file stayed cached after a restart, 64 MB more RSS
-    (``bench/scale.py``: 474 against 410 MiB after the restart). Later writes find their pages again."""
-    conn.execute("PRAGMA cache_size=-2000")
+    """SQLite's default page cache while reading a whole table once (a load at start-up), the
+    connection's own again after: with :data:`CACHE_KIB` every page of a 10 000-VM file stayed cached
+    after a restart, 64 MB more RSS (``bench/scale.py``: 474 against 410 MiB after the restart). Later
+    writes find their pages again."""
+    (before,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size=-{DEFAULT_CACHE_KIB}")
     try:
         yield
     finally:
-        conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        conn.execute(f"PRAGMA cache_size={before}")
 
 
 class WalCheckpointer:
@@ -117,13 +136,8 @@ class WalCheckpointer:
 class SqliteBackend:
     def __init__(self, path: Path, durability: str = "normal") -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=" + ("FULL" if durability == "full" else "NORMAL"))
+        self._conn = wal_writer(path, durability)
         self._conn.executescript(_SCHEMA)
-        self._conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's thread does them
-        self._conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         self._checkpointer = WalCheckpointer(path)
 
     def load(self) -> Iterator[StoredObject]:

@@ -475,7 +475,7 @@ class Journal:
         """After a commit took effect: time for a snapshot? (Not before: the snapshot must hold it.)"""
         if self._pending is not None and self._pending.loop is None:
             self._reap(block=False)  # no loop watches the child's pidfd: one waitpid per commit instead
-        if self._records < self.compact_after or self._engine is None or self._pending is not None:
+        if not self._snapshot_may_start():
             return
         wait = self._snapshot_at + self.min_interval - time.monotonic()
         if self._records < self.compact_limit and wait > 0:
@@ -497,8 +497,11 @@ class Journal:
 
     def _when_due(self) -> None:
         self._timer = None
-        if self._records >= self.compact_after and self._engine is not None and self._pending is None:
+        if self._snapshot_may_start():  # (the writes of the interval may have been snapshotted meanwhile)
             self._snapshot()
+
+    def _snapshot_may_start(self) -> bool:
+        return self._records >= self.compact_after and self._engine is not None and self._pending is None
 
     def _snapshot(self) -> None:
         assert self._engine is not None

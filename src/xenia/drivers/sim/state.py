@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from xenia.db.sqlite import CACHE_KIB, WalCheckpointer, small_page_cache
+from xenia.db.sqlite import WalCheckpointer, small_page_cache, wal_writer
 from xenia.drivers.base import (
     PV_FEATURES,
     DiskState,
@@ -174,16 +174,12 @@ class SimStore:
         if directory is None:
             self._db = sqlite3.connect(":memory:", isolation_level=None)
         else:
-            directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(directory / "domains.sqlite", isolation_level=None)
-        # WAL + synchronous=NORMAL: a committed write survives a process kill (the OS has it);
-        # only a power cut may lose the last transactions, which a simulator can accept.
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        if directory is not None:  # checkpoints in the db's thread, not in a commit on the event loop
-            self._db.execute("PRAGMA wal_autocheckpoint=0")
-            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # as the db's: a domain's page stays cached
-            self._checkpointer = WalCheckpointer(directory / "domains.sqlite")
+            # as the db's file (WAL, synchronous=NORMAL): a committed write survives a process kill (the
+            # OS has it); only a power cut may lose the last transactions, which a simulator can accept.
+            # Checkpoints in the db's thread, not in a commit on the event loop.
+            path = directory / "domains.sqlite"
+            self._db = wal_writer(path)
+            self._checkpointer = WalCheckpointer(path)
         self._db.execute("CREATE TABLE IF NOT EXISTS domains (uuid TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
 
