@@ -2,6 +2,8 @@
 
 1. db writes (create, set) through the db layer: the pool backend on a one-member etcd against the
    embedded SQLite backend, both on the same file system: median and p99 latency, writes per second;
+   then the read a member makes before deciding where a VM goes (the newest object write's revision)
+   at that many objects and at 20 000 (2 000 with ``--quick``), beside the sorted range it replaced;
 2. event propagation: a ``VM.set_name_label`` on one member until ``event.from`` on another
    member returns it (median, p99), beside the same on one member;
 3. failover: SIGKILL of a member until its HA-protected VM runs on the survivor, with the lease
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import itertools
 import shutil
 import statistics
@@ -37,6 +40,10 @@ from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 
 TEMPLATE = "Debian Bookworm 12"
 LEASE = 2
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
 
 
 def _p(values: list[float], q: float) -> float:
@@ -61,7 +68,7 @@ def _writes(db: Db, count: int) -> tuple[list[float], list[float], float, float]
     return creates, sets, create_rate, count / (time.perf_counter() - t0)
 
 
-def bench_writes(root: Path, count: int) -> None:
+def bench_writes(root: Path, count: int, fence_at: int) -> None:
     print(f"## db writes ({count} creates, then {count} sets; one process, one at a time)")
     with EtcdCluster(root / "etcd-writes", 1) as cluster:
         etcd_db = Db(MODEL, EtcdBackend(cluster.endpoints, "bench"))
@@ -73,7 +80,34 @@ def bench_writes(root: Path, count: int) -> None:
             print(f"{name:18} create median {statistics.median(c) * 1e3:6.2f} ms p99 {_p(c, 0.99) * 1e3:6.2f} ms"
                   f" {cr:7.0f}/s | set median {statistics.median(s) * 1e3:6.2f} ms p99 {_p(s, 0.99) * 1e3:6.2f} ms"
                   f" {sr:7.0f}/s")  # fmt: skip
+        assert isinstance(etcd_db.backend, EtcdBackend)
+        _fence(etcd_db.backend, count)
+        for first in range(count, fence_at, 1000):
+            with etcd_db.batch():
+                for i in range(first, min(first + 1000, fence_at)):
+                    etcd_db.create("VM", {"name_label": f"vm{i}"})
+        _fence(etcd_db.backend, fence_at)
+        for db in (sqlite_db, etcd_db):
             db.backend.close()
+
+
+def _fence(backend: EtcdBackend, objects: int, samples: int = 200) -> None:
+    """What a member reads before it decides where a VM goes (``PoolLink.fresh``) and after a forwarded
+    call: the newest object write's revision, from the one key every batch rewrites, beside finding it
+    by a range over every object sorted by revision (what xenia read before)."""
+    scan = {"key": _b64(b"bench/obj/"), "range_end": _b64(b"bench/obj0"),
+            "limit": 1, "sort_order": "DESCEND", "sort_target": "MOD", "keys_only": True}  # fmt: skip
+    ways = (("one key", backend.newest_object_revision),
+            ("sorted range", lambda: int(backend._client.call("kv/range", scan)["kvs"][0]["mod_revision"])))
+    assert ways[0][1]() == ways[1][1]()
+    print(f"## the newest object write's revision ({objects} objects; {samples} reads)")
+    for name, read in ways:
+        took = []
+        for _ in range(samples):
+            t = time.perf_counter()
+            read()
+            took.append(time.perf_counter() - t)
+        print(f"{name:18} median {statistics.median(took) * 1e3:6.2f} ms p99 {_p(took, 0.99) * 1e3:6.2f} ms")
 
 
 async def _login(d: DaemonProcess) -> AsyncSession:
@@ -160,10 +194,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer writes and VMs (a smoke run)")
     args = parser.parse_args()
     count, samples, per_member = (200, 20, 100) if args.quick else (2000, 200, 3000)
+    fence_at = 2000 if args.quick else 20000
     print(f"load average: {load_average()}")
     root = Path(tempfile.mkdtemp(prefix="xenia-bench-pool-"))
     try:
-        bench_writes(root, count)
+        bench_writes(root, count, fence_at)
         with EtcdCluster(root / "etcd-pool", 1) as cluster:
             members = [DaemonProcess(extra_args=["--etcd", cluster.endpoints, "--pool-serve-everywhere",
                                                  "--pool-host-timeout", str(LEASE)]) for _ in range(3)]  # fmt: skip

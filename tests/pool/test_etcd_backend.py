@@ -157,6 +157,36 @@ def test_the_watch_brings_other_members_commits_onto_the_change_feed(etcd_one: E
     asyncio.run(scenario())
 
 
+def test_caught_up_holds_until_another_member_s_newest_write_is_in_the_copy(etcd_one: EtcdCluster) -> None:
+    """What a member awaits before it decides where a VM goes, and after a call it forwarded: its copy
+    then has every write etcd had, the newest of them a removal here (no object is left to show it)."""
+    prefix = f"t{next(_prefixes)}"
+
+    async def scenario() -> None:
+        first = _member(etcd_one, prefix)
+        vm = first.create("VM", {"name_label": "before"})
+        gone = first.create("VM", {"name_label": "to be removed"})
+        second = _member(etcd_one, prefix)
+        backend = second.backend
+        assert isinstance(backend, EtcdBackend)
+        backend.attach(second, asyncio.get_running_loop())
+        for round_ in range(20):
+            await backend.caught_up()
+            assert second.exists("VM", gone)
+            first.set("VM", vm, "name_label", f"changed {round_}")
+            await backend.caught_up()
+            assert second.get("VM", vm)["name_label"] == f"changed {round_}"
+            first.destroy("VM", gone)  # the newest write, and no object written since shows it
+            assert second.exists("VM", gone)  # nothing awaited yet: the watch's news waits for the loop
+            assert backend.newest_object_revision() > backend.revision  # the member knows it is behind
+            await backend.caught_up()
+            assert not second.exists("VM", gone)
+            gone = first.create("VM", {"name_label": "to be removed"})
+        backend.close()
+
+    asyncio.run(scenario())
+
+
 def test_a_member_behind_a_compaction_resynchronises(etcd_one: EtcdCluster) -> None:
     """A member whose copy is older than etcd's compacted history reads everything afresh: changes
     and deletions made meanwhile arrive, on its change feed too."""

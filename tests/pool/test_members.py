@@ -425,6 +425,27 @@ def test_pool_migrate_refusals_failure_and_cancel_leave_it_running_on_its_member
     sessions[0].xenapi.VM.destroy(vm)
 
 
+def test_a_host_disabled_through_one_member_is_refused_at_once_by_another(sessions: list[Any]) -> None:
+    """Where a VM may go is decided on the pool as etcd has it when the call is made, as xapi's master
+    decides on its own db: no client waits for a watch before it may trust ``host.disable``."""
+    hosts = [_this_host(s) for s in sessions]
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    vm = sessions[0].xenapi.VM.clone(template, "pool-disabled-at-once")
+    sessions[0].xenapi.VM.set_is_a_template(vm, False)
+    try:
+        for _ in range(50):
+            sessions[1].xenapi.host.disable(hosts[2])
+            try:
+                with pytest.raises(XenAPI.Failure) as err:
+                    sessions[0].xenapi.VM.start_on(vm, hosts[2], False, False)
+                assert err.value.details == ["HOST_DISABLED", hosts[2]]
+            finally:
+                sessions[1].xenapi.host.enable(hosts[2])
+            assert sessions[0].xenapi.VM.get_power_state(vm) == "Halted"
+    finally:
+        sessions[0].xenapi.VM.destroy(vm)
+
+
 def _wait_halted(s: Any, vm: str) -> None:
     token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
     while s.xenapi.VM.get_power_state(vm) != "Halted":

@@ -250,6 +250,9 @@ class EtcdBackend:
         self.prefix = prefix.rstrip("/").encode()
         self._obj = self.prefix + b"/obj/"
         self._meta = self.prefix + b"/meta/"
+        #: rewritten by every batch of object writes, in the batch's transaction: its revision is the
+        #: newest object write's, read in one key's round trip (see ``newest_object_revision``)
+        self._newest = self._meta + b"newest-object-write"
         self._client = EtcdClient(self.endpoints, timeout, self.context)
         self.revisions: dict[bytes, int] = {}
         #: this member's successful writes so far (a call that made none may be run again after a conflict)
@@ -299,6 +302,7 @@ class EtcdBackend:
             del_keys.append(key)
         if not success:
             return
+        success.append({"request_put": {"key": _b64(self._newest), "value": _b64(b"1")}})
         keys = [*put_keys, *del_keys]
         failure = [{"request_range": {"key": _b64(key)}} for key in keys]  # what the winner left
         answer = self._call("kv/txn", {"compare": compare, "success": success, "failure": failure})
@@ -345,7 +349,15 @@ class EtcdBackend:
             db.apply_remote(upserts, deletes)
 
     def newest_object_revision(self) -> int:
-        """The revision of the pool's most recently written object, as etcd has it now."""
+        """The revision of the pool's most recently written object, as etcd has it now.
+
+        One key's read: every batch rewrites ``_newest`` in its own transaction.  A range over the
+        objects sorted by revision costs etcd a sort of every key (45 ms at 60 000 objects); it is
+        read only in a pool no member has written to since before the marker existed."""
+        answer = self._call("kv/range", {"key": _b64(self._newest)})
+        kvs = answer.get("kvs")
+        if kvs:
+            return int(kvs[0]["mod_revision"])
         answer = self._call("kv/range", {"key": _b64(self._obj), "range_end": _b64(_prefix_end(self._obj)),
                                          "limit": 1, "sort_order": "DESCEND", "sort_target": "MOD",
                                          "keys_only": True})  # fmt: skip
@@ -356,7 +368,8 @@ class EtcdBackend:
         """Wait until this member's copy holds every object write etcd has now (bounded by ``timeout``).
 
         Called after another member did work for this one (a forwarded call): the client that asked
-        here then reads what that call wrote, as xapi's clients do on the master that forwarded it."""
+        here then reads what that call wrote, as xapi's clients do on the master that forwarded it.
+        Called too before a decision on where a VM may go (``PoolLink.fresh``)."""
         target = await asyncio.to_thread(self.newest_object_revision)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
