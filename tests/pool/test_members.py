@@ -559,6 +559,30 @@ def test_two_members_changing_one_object_at_once_lose_nothing(sessions: list[Any
     sessions[1].xenapi.VM.destroy(vm)
 
 
+def test_two_members_cloning_one_template_at_once_all_succeed(sessions: list[Any]) -> None:
+    """Each clone shows itself in the template's ``current_operations`` while it runs, so two members
+    cloning one template write that record at the same time, and a member that has not yet seen the
+    other's last write writes from a stale copy: every clone still succeeds (the marking is made again
+    on the fresh record), and the template ends with no operation left on it, on every member."""
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    rounds = 30
+
+    def clones(i: int) -> list[str]:
+        return [sessions[i].xenapi.VM.clone(template, f"cloned-at-once-{i}-{n}") for n in range(rounds)]
+
+    with ThreadPoolExecutor(2) as pool:
+        made = [vm for batch in pool.map(clones, (0, 1)) for vm in batch]
+    assert len(set(made)) == 2 * rounds
+    for s in sessions:
+        token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
+        while s.xenapi.VM.get_current_operations(template) or not all(_exists(s, vm) for vm in made):
+            answer = s.xenapi.event_from(["VM"], token, 30.0)
+            assert answer["events"], s.xenapi.VM.get_current_operations(template)
+            token = answer["token"]
+    for vm in made:
+        sessions[2].xenapi.VM.destroy(vm)
+
+
 def test_the_pool_goes_on_when_one_etcd_member_of_three_dies(etcd_three: EtcdCluster, sessions: list[Any]) -> None:
     """Each member writes in turn once it has seen the previous member's write (a member whose watch
     went through the dead etcd member catches up by itself; until then its writes on objects changed

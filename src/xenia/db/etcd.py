@@ -41,7 +41,7 @@ import ssl
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -537,3 +537,31 @@ class EtcdBackend:
     def _decode(self, key: bytes, value: bytes) -> StoredObject:
         data = orjson.loads(value)
         return StoredObject(data["cls"], key[len(self._obj) :].decode(), data["record"])
+
+
+#: tries of one unit of writes (the first and the repeats): each refused try means another member's
+#: write went through, so the pool makes progress; on a loaded machine a member lost 7 races in a row
+#: to another that kept writing the same object, hence the margin (a try costs one etcd round trip)
+ATTEMPTS = 50
+
+_T = TypeVar("_T")
+
+
+def again_on_conflict(backend: object, write: Callable[[], _T]) -> _T:
+    """``write`` made again from its start when another pool member's write beat it (its reads, its
+    checks and its batch run on this member's copy, brought up to what that member left by the refusal).
+
+    ``write`` must run on the event loop without awaiting, so nothing else interleaves, and it is made
+    again only if the refused batch was its first commit. On a db not on etcd it runs once: nobody
+    else writes there."""
+    if not isinstance(backend, EtcdBackend):
+        return write()
+    for attempt in range(1, ATTEMPTS + 1):
+        commits = backend.commits
+        try:
+            return write()
+        except WriteConflict as conflict:
+            if attempt == ATTEMPTS or backend.commits != commits:
+                raise
+            backend.refresh(conflict)
+    raise AssertionError("unreachable")

@@ -19,7 +19,8 @@ from typing import Any
 
 from xenia.datamodel.errors import ApiError
 from xenia.datamodel.meta import NULL_REF
-from xenia.db import Change, Db, new_ref
+from xenia.db import Change, Db, Record, new_ref
+from xenia.db.etcd import again_on_conflict
 from xenia.drivers.base import DomainState, Driver, RunState, ShutdownReason
 from xenia.drivers.errors import DriverError, NoSuchDomain
 from xenia.migration import MigrationCancelled, MigrationError, MigrationOptions
@@ -140,10 +141,17 @@ class Ops:
     async def operation(self, vm: str, op: str, task: TaskControl | None = None) -> AsyncIterator[str]:
         """Check ``op`` on ``vm``, show it in ``current_operations``, and hold the VM's lock while it runs."""
         db = self.db
-        rec = db.get("VM", vm)
-        lifecycle.require(vm, rec, op)
         key = task.ref if task is not None and task.ref != NULL_REF else new_ref()
-        db.set("VM", vm, "current_operations", {**rec["current_operations"], key: op})
+
+        def begin() -> Record:
+            rec = db.get("VM", vm)
+            lifecycle.require(vm, rec, op)
+            db.set("VM", vm, "current_operations", {**rec["current_operations"], key: op})
+            return rec
+
+        # in a pool another member may write the VM meanwhile (clones of one template): each mark is
+        # made again on the VM as that member left it (xenia.pool.retry)
+        rec = again_on_conflict(db.backend, begin)
         try:
             if op in _SHARED:
                 yield key  # reads the VM only: runs beside its kin (xapi's compatible operations)
@@ -155,15 +163,19 @@ class Ops:
             try:
                 free = await self._host_memory_free()
             finally:
-                # one commit (one sqlite write, one event batch) for the operation's end and the host's
-                # memory, rather than two on every operation (issue 12)
-                with db.batch():
-                    if db.exists("VM", vm):
-                        current = dict(db.get("VM", vm)["current_operations"])
-                        current.pop(key, None)
-                        db.set("VM", vm, "current_operations", current)
-                    if free is not None:
-                        record.host_memory(db, self.host, free)
+
+                def end() -> None:
+                    # one commit (one sqlite write, one event batch) for the operation's end and the
+                    # host's memory, rather than two on every operation (issue 12)
+                    with db.batch():
+                        if db.exists("VM", vm):
+                            current = dict(db.get("VM", vm)["current_operations"])
+                            current.pop(key, None)
+                            db.set("VM", vm, "current_operations", current)
+                        if free is not None:
+                            record.host_memory(db, self.host, free)
+
+                again_on_conflict(db.backend, end)
 
     async def _host_memory_free(self) -> int | None:
         """The host's free memory as the driver reports it (None, logged, when it cannot)."""

@@ -8,14 +8,17 @@ must keep both keys.  So the refused call is made again as a client would, from 
 re-read (the conflict brings what etcd held for the batch's objects, read in the same round trip,
 into this member's copy), re-check (the handler runs again on that copy: a key another member added
 in the meantime is now ``MAP_DUPLICATE_KEY``, a VM another member destroyed ``HANDLE_INVALID``) and
-re-apply.
+re-apply (:func:`~xenia.db.etcd.again_on_conflict`).
 
 Only a call that can be made twice is made again: a synchronous handler (it cannot touch a driver,
 which is asynchronous, nor interleave with another call) that had committed no write of its own before
 the refused one.  Every implicit setter, ``add_to_*``/``remove_from_*``, ``create`` and ``destroy``
 is such a call, and so are most explicit settings.  An asynchronous handler's refused write ends it
-with the error, as before, its copy brought up to date for the client's next try.  After
-:data:`ATTEMPTS` refusals in a row the error stands.
+with the error, as before, its copy brought up to date for the client's next try; but the marks an
+operation leaves on its VM (``current_operations``, set as it begins and cleared as it ends, in
+``xenia.ops.engine``) are such units of their own and are made again the same way: two members
+cloning one template both write it.  After
+:data:`~xenia.db.etcd.ATTEMPTS` refusals in a row the error stands.
 """
 
 from __future__ import annotations
@@ -25,27 +28,14 @@ from typing import Any
 
 from xenia.api.context import Call
 from xenia.api.methods import Handler, Method
-from xenia.db.etcd import EtcdBackend, WriteConflict
-
-#: tries of one call (the first and the repeats): each refused try means another member's write went
-#: through, so the pool makes progress; on a loaded machine a member lost 7 races in a row to another
-#: that kept writing the same object, hence the margin (a try costs one etcd round trip)
-ATTEMPTS = 50
+from xenia.db.etcd import EtcdBackend, again_on_conflict
 
 
 def _retrying(method: Method, backend: EtcdBackend) -> Handler:
     inner = method.handler
 
     def retried(call: Call, *args: Any) -> Any:
-        for attempt in range(1, ATTEMPTS + 1):
-            commits = backend.commits
-            try:
-                return inner(call, *args)
-            except WriteConflict as conflict:
-                if attempt == ATTEMPTS or backend.commits != commits:
-                    raise
-                backend.refresh(conflict)
-        raise AssertionError("unreachable")
+        return again_on_conflict(backend, lambda: inner(call, *args))
 
     retried.__doc__ = inner.__doc__
     return retried
