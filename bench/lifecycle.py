@@ -295,7 +295,8 @@ class Level:
         self.base = self.session.call("VM.clone", h, template, "bench-base")
         self.session.call("VM.provision", h, self.base)  # un-templates it, as xapi
         self.pool = Pool(daemon, clients)
-        self.row: dict[str, Any] = {"level": count, "start": [], "hard": [], "clean": [], "rates": []}
+        self.row: dict[str, Any] = {"level": count, "start": [], "hard": [], "clean": [], "rates": [],
+                                    "start_first": [], "start_rest": []}  # fmt: skip
         self.fresh: list[str] = []
         self.burst: list[str] = []
         self.timed = Meter(self.pid)  #: the timed starts
@@ -336,6 +337,22 @@ class Meter:
         self.wait += runqueue_wait(self.pid) - wait
 
 
+def timed_calls(runs: list[Level], samples: int) -> None:
+    """The timed calls of one client, CHUNK at a time on each level in turn."""
+    for phase, method, extra_args in (("start", "VM.start", (False, False)), ("hard", "VM.hard_shutdown", ()),
+                                      (None, "VM.start", (False, False)), ("clean", "VM.clean_shutdown", ())):  # fmt: skip
+        for first in range(0, samples, CHUNK):
+            for level in runs:
+                level.turn(runs)
+                with level.timed if phase == "start" else nullcontext():
+                    took = [level.call(method, vm, *extra_args) for vm in level.fresh[first : first + CHUNK]]
+                if phase is not None:
+                    level.row[phase] += took
+                if phase == "start":  # by place in the turn: the first call after the switch apart
+                    level.row["start_first"] += took[:1]
+                    level.row["start_rest"] += took[1:]
+
+
 def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str, str]) -> int:
     """Every level on a daemon of its own, all alive at once; the timed calls and the throughput rounds
     alternate between them (module docstring: the machine's drift falls on every level alike)."""
@@ -366,16 +383,7 @@ def run(args: argparse.Namespace, levels: list[int], samples: int, env: dict[str
             # fresh halted VMs for the timed calls (not counted as running between samples)
             level.fresh = [level.session.call("VM.clone", level.session.handle, level.base, f"probe-{i}")
                            for i in range(samples)]  # fmt: skip
-        # the timed calls of one client, CHUNK at a time on each level in turn
-        for phase, method, extra_args in (("start", "VM.start", (False, False)), ("hard", "VM.hard_shutdown", ()),
-                                          (None, "VM.start", (False, False)), ("clean", "VM.clean_shutdown", ())):  # fmt: skip
-            for first in range(0, samples, CHUNK):
-                for level in runs:
-                    level.turn(runs)
-                    with level.timed if phase == "start" else nullcontext():
-                        took = [level.call(method, vm, *extra_args) for vm in level.fresh[first : first + CHUNK]]
-                    if phase is not None:
-                        level.row[phase] += took
+        timed_calls(runs, samples)
         for level in runs:
             level.turn(runs)
             level.burst = level.fresh + clone_many(level.pool, level.base, "burst", args.throughput - len(level.fresh))
@@ -467,6 +475,12 @@ def summarize(rows: list[dict[str, Any]], rss_at: dict[int, int]) -> None:
             print(f"timed VM.start (one client), daemon CPU / wait for a CPU per start: {first['timed_cpu'] * 1e3:.1f}"
                   f" / {first['timed_wait'] * 1e3:.1f} ms at {first['level']}, {last['timed_cpu'] * 1e3:.1f} / "
                   f"{last['timed_wait'] * 1e3:.1f} ms at {last['level']}")  # fmt: skip
+        if first.get("start_first") and first.get("start_rest") and last.get("start_first") and last.get("start_rest"):
+            place = {r["level"]: (statistics.median(r["start_first"]), statistics.median(r["start_rest"]))
+                     for r in (first, last)}  # fmt: skip
+            print("timed VM.start median, the first call of a turn / the others: "
+                  + ", ".join(f"{a * 1e3:.2f} / {b * 1e3:.2f} ms at {lvl}" for lvl, (a, b) in place.items())
+                  + f"; the others' ratio {place[last['level']][1] / place[first['level']][1]:.2f}")  # fmt: skip
         if "faults" in first and "faults" in last:
             print(f"daemon minor page faults per start while starting: {first['faults']:.0f} at {first['level']}, "
                   f"{last['faults']:.0f} at {last['level']}")  # fmt: skip
