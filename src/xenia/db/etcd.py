@@ -352,8 +352,9 @@ class EtcdBackend:
         """The revision of the pool's most recently written object, as etcd has it now.
 
         One key's read: every batch rewrites ``_newest`` in its own transaction.  A range over the
-        objects sorted by revision costs etcd a sort of every key (45 ms at 60 000 objects); it is
-        read only in a pool no member has written to since before the marker existed."""
+        objects sorted by revision costs etcd a sort of every key (``bench/pool.py``: 29 ms median at
+        20 000 objects, against 0.3 ms for the key); it is read only in a pool no member has written
+        to since before the key existed."""
         answer = self._call("kv/range", {"key": _b64(self._newest)})
         kvs = answer.get("kvs")
         if kvs:
