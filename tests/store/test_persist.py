@@ -96,6 +96,28 @@ def _two_segments(tmp_path: Path) -> Engine:
     return e
 
 
+def test_more_acls_than_the_codec_caches_are_written_and_read_back(tmp_path: Path) -> None:
+    """Every domain has ACLs of its own: past the codec's cache size (it starts afresh when full) each
+    node's permissions still reach the journal, and a crash's replay (no snapshot) brings them back."""
+    from xenia.store.perms import parse_perms
+    from xenia.store.persist import _PermsCodec
+
+    domains = _PermsCodec.LIMIT + 100
+    e = Engine()
+    Journal(tmp_path, compact_after=10**9).load(e)
+    s = e.open_session(lambda p, t: None)
+    for dom in range(1, domains + 1):
+        e.request(s, "write", f"/local/domain/{dom}/name", b"x")
+        e.request(s, "set_perms", f"/local/domain/{dom}/name", parse_perms([f"n{dom}".encode(), b"r0"]))
+    loaded = Engine()
+    Journal(tmp_path).load(loaded)
+    s2 = loaded.open_session(lambda p, t: None)
+    for dom in (1, _PermsCodec.LIMIT, domains):
+        assert loaded.request(s2, "get_perms", f"/local/domain/{dom}/name") == e.request(
+            s, "get_perms", f"/local/domain/{dom}/name")
+    assert loaded.snapshot() == e.snapshot()
+
+
 def test_a_big_older_segment_is_replayed_after_start_into_the_same_history(tmp_path: Path) -> None:
     e = _two_segments(tmp_path)
     whole = Engine()

@@ -84,7 +84,14 @@ class JournalError(Exception):
 
 
 class _PermsCodec:
-    """Perms <-> ``["n0", "r5"]``, cached: a tree carries a handful of distinct ACLs."""
+    """Perms <-> ``["n0", "r5"]``, cached: a domain's nodes share an ACL or two.
+
+    Each domain has ACLs of its own (its domid is in them) and every start brings a new domid, so
+    the caches start afresh when full rather than keep the first ACLs they met: a cache that stopped
+    admitting at 10 000 entries missed on every node of every domain started after that (issue 12)."""
+
+    #: entries each cache holds before it starts afresh
+    LIMIT = 4096
 
     def __init__(self) -> None:
         self._dec: dict[tuple[str, ...], Perms] = {}
@@ -94,15 +101,17 @@ class _PermsCodec:
         key = tuple(items)
         got = self._dec.get(key)
         if got is None:
+            if len(self._dec) >= self.LIMIT:
+                self._dec.clear()
             got = self._dec[key] = intern(tuple(Perm(t[0], int(t[1:])) for t in items))
         return got
 
     def encode(self, perms: Perms) -> list[str]:
         got = self._enc.get(perms)
         if got is None:
-            got = [str(p) for p in perms]
-            if len(self._enc) < 10_000:
-                self._enc[perms] = got
+            if len(self._enc) >= self.LIMIT:
+                self._enc.clear()
+            got = self._enc[perms] = [str(p) for p in perms]
         return got
 
 
