@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 
@@ -82,7 +83,18 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.set_defaults(handler=run)
 
 
+def one_blas_thread() -> None:
+    """Give numpy's OpenBLAS one thread, before anything imports numpy (a setting of the caller's stands).
+
+    OpenBLAS runs a product of more than 10 000 elements on a thread per core, and the helper threads
+    then spin for about 0.1 s before they sleep: the simulator's per-tick sums over 10 000 running
+    domains (``drivers/sim/devices.py``) cost a second core a tenth of a second every tick.  The
+    daemon's products are small; its cores belong to the guests and the clients."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def run(args: argparse.Namespace) -> int:
+    one_blas_thread()
     from xenia.api.events import EventLimits
     from xenia.api.faillock import LockoutPolicy
     from xenia.api.http import HttpLimits
