@@ -26,6 +26,15 @@ def _member(cluster: EtcdCluster, prefix: str) -> Db:
     return db
 
 
+def _watching(cluster: EtcdCluster, prefix: str) -> tuple[Db, EtcdBackend]:
+    """A member whose copy follows the others' writes through its watch (on the running loop)."""
+    db = _member(cluster, prefix)
+    backend = db.backend
+    assert isinstance(backend, EtcdBackend)
+    backend.attach(db, asyncio.get_running_loop())
+    return db, backend
+
+
 def test_objects_written_by_one_member_load_on_another(etcd_one: EtcdCluster) -> None:
     prefix = f"t{next(_prefixes)}"
     first = _member(etcd_one, prefix)
@@ -70,10 +79,7 @@ def test_a_refused_write_brings_what_the_winner_left_so_it_can_be_made_again(etc
         first = _member(etcd_one, prefix)
         vm = first.create("VM", {"name_label": "before"})
         other = first.create("VM", {"name_label": "other"})
-        second = _member(etcd_one, prefix)
-        backend = second.backend
-        assert isinstance(backend, EtcdBackend)
-        backend.attach(second, asyncio.get_running_loop())
+        second, backend = _watching(etcd_one, prefix)
         seen: list[tuple[str, str]] = []
         second.subscribe(lambda changes: seen.extend((c.op, c.ref) for c in changes))
         first.set("VM", vm, "name_label", "first")  # no await before the next write: its watch is behind
@@ -115,10 +121,7 @@ def test_the_watch_brings_other_members_commits_onto_the_change_feed(etcd_one: E
 
     async def scenario() -> None:
         first = _member(etcd_one, prefix)
-        second = _member(etcd_one, prefix)
-        backend = second.backend
-        assert isinstance(backend, EtcdBackend)
-        backend.attach(second, asyncio.get_running_loop())
+        second, backend = _watching(etcd_one, prefix)
         seen: list[Change] = []
         arrived = asyncio.Event()
 
@@ -166,10 +169,7 @@ def test_caught_up_holds_until_another_member_s_newest_write_is_in_the_copy(etcd
         first = _member(etcd_one, prefix)
         vm = first.create("VM", {"name_label": "before"})
         gone = first.create("VM", {"name_label": "to be removed"})
-        second = _member(etcd_one, prefix)
-        backend = second.backend
-        assert isinstance(backend, EtcdBackend)
-        backend.attach(second, asyncio.get_running_loop())
+        second, backend = _watching(etcd_one, prefix)
         for round_ in range(20):
             await backend.caught_up()
             assert second.exists("VM", gone)
