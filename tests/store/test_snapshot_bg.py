@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,21 @@ def write(e: Engine, first: int, last: int) -> None:
 
 
 def unblock(fifo: Path) -> None:
-    """Let a child blocked opening ``fifo`` for writing go on, with nobody reading: its write fails."""
-    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    """Let the child opening ``fifo`` for writing go on, with nobody left reading: its write (or its
+    fsync) fails.  The reader stays until the child is there: one that came and went before the child
+    reached its ``open`` (a loaded machine) left it blocked for good, and ``settle`` with it."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        for _ in range(6000):  # a bound against hanging (30 s), not a measurement
+            try:
+                if os.read(fd, 1 << 16):
+                    return  # it has written: it is there
+            except BlockingIOError:
+                return  # a writer holds the FIFO open, nothing written yet
+            time.sleep(0.005)  # end of file: no writer yet
+        raise AssertionError("the snapshot's child never opened its file")
+    finally:
+        os.close(fd)
 
 
 def test_a_snapshot_that_never_finishes_or_fails_loses_nothing_and_the_logs_chain(
