@@ -17,8 +17,8 @@ is such a call, and so are most explicit settings.  An asynchronous handler's re
 with the error, as before, its copy brought up to date for the client's next try; but the marks an
 operation leaves on its VM (``current_operations``, set as it begins and cleared as it ends, in
 ``xenia.ops.engine``) are such units of their own and are made again the same way: two members
-cloning one template both write it.  After
-:data:`~xenia.db.etcd.ATTEMPTS` refusals in a row the error stands.
+cloning one template both write it.  After :data:`~xenia.db.etcd.ATTEMPTS` refusals in a row the
+error stands.
 """
 
 from __future__ import annotations
