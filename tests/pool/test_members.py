@@ -446,6 +446,28 @@ def test_a_host_disabled_through_one_member_is_refused_at_once_by_another(sessio
         sessions[0].xenapi.VM.destroy(vm)
 
 
+def test_an_object_made_through_one_member_is_used_at_once_through_another(sessions: list[Any]) -> None:
+    """A member asked about an object its copy lacks first catches up with etcd (the object may have
+    been made through another member a moment ago), as xapi's master has every object; a ref that
+    names nothing is still HANDLE_INVALID, after that wait."""
+    (template,) = sessions[0].xenapi.VM.get_by_name_label(TEMPLATE)
+    made = []
+    try:
+        for n in range(30):
+            vm = sessions[2].xenapi.VM.clone(template, f"used-at-once-{n}")
+            made.append(vm)
+            assert sessions[0].xenapi.VM.get_name_label(vm) == f"used-at-once-{n}"
+            task = sessions[1].xenapi.Async.VM.set_start_delay(vm, "5")
+            assert _task_status(sessions[1], task) == "success", sessions[1].xenapi.task.get_error_info(task)
+    finally:
+        for vm in made:
+            sessions[2].xenapi.VM.destroy(vm)
+    nothing = "OpaqueRef:00000000-0000-0000-0000-00000000beef"
+    with pytest.raises(XenAPI.Failure) as err:
+        sessions[0].xenapi.VM.get_name_label(nothing)
+    assert err.value.details == ["HANDLE_INVALID", "VM", nothing]
+
+
 def _wait_halted(s: Any, vm: str) -> None:
     token = s.xenapi.event_from(["VM"], "", 0.0)["token"]
     while s.xenapi.VM.get_power_state(vm) != "Halted":

@@ -19,7 +19,7 @@ from xenia.api.methods import Method, build_table
 from xenia.api.sessions import POOL_ORIGINATOR, ActiveSession
 from xenia.api.unmarshal import BadEnum, BadValue, TypeMismatch, has_invalid_utf8, unmarshal
 from xenia.datamodel.errors import ApiError
-from xenia.datamodel.meta import Kind, Type, parse_type
+from xenia.datamodel.meta import NULL_REF, Kind, Type, parse_type
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,10 @@ class Reply:
     error: list[str] | None = None
     #: xapi answers ``system.listMethods`` without the Status envelope
     bare: bool = False
+
+
+class _Unseen(Exception):
+    """Raised by ``_prepare`` when a pool member must catch up before the call (``Dispatcher._unseen``)."""
 
 
 def _internal(name: str, e: Exception) -> Reply:
@@ -61,6 +65,8 @@ class Dispatcher:
         #: in a pool: waits until this member's copy of the db holds every write etcd has now; run
         #: before a call another member forwards here, which must see what that member just wrote
         self.settle: Callable[[], Awaitable[None]] | None = None
+        #: per method: the positions and classes of its arguments that name db objects (``_unseen``)
+        self._ref_params: dict[str, list[tuple[int, str]]] = {}
         app.services["dispatcher"] = self
 
     def lookup(self, name: str) -> tuple[Method | None, bool]:
@@ -79,14 +85,16 @@ class Dispatcher:
         return reply if isinstance(reply, Reply) else await reply
 
     def call_nowait(
-        self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False, peer: str = ""
-    ) -> Reply | Coroutine[Any, Any, Reply]:
+        self, name: str, params: list[Any], *, local: bool = False, bad_utf8: bool = False, peer: str = "",
+        settled: bool = False,
+    ) -> Reply | Coroutine[Any, Any, Reply]:  # fmt: skip
         """Serve a call without a coroutine when its handler is synchronous (most getters and setters).
 
-        Returns the reply, or a coroutine to await when the handler is asynchronous.
+        Returns the reply, or a coroutine to await when the handler is asynchronous, or when a pool
+        member must first catch up with etcd (``settled``: it has).
         """
         try:
-            call, args = self._prepare(name, params, local, bad_utf8, peer)
+            call, args = self._prepare(name, params, local, bad_utf8, peer, settled)
             if isinstance(call, Reply):
                 return call
             method = call.method
@@ -95,10 +103,33 @@ class Dispatcher:
             if method.is_coroutine:
                 return self._finish_async(call, args)
             return self._reply(method, method.handler(call, *args))
+        except _Unseen:
+            return self._after_catching_up(name, params, local, bad_utf8, peer)
         except ApiError as e:
             return Reply(False, error=e.description)
         except Exception as e:  # every non-API failure becomes INTERNAL_ERROR; the daemon goes on
             return _internal(name, e)
+
+    async def _after_catching_up(self, name: str, params: list[Any], local: bool, bad_utf8: bool, peer: str) -> Reply:
+        """The call again once this member's copy holds every write etcd has (``_unseen``)."""
+        assert self.settle is not None
+        await self.settle()
+        reply = self.call_nowait(name, params, local=local, bad_utf8=bad_utf8, peer=peer, settled=True)
+        return reply if isinstance(reply, Reply) else await reply
+
+    def _unseen(self, method: Method, args: list[Any]) -> bool:
+        """A pool member's copy lacks an object an argument names: made through another member a moment
+        ago, its watch may not have brought it yet. xapi's clients call the master, which has every
+        object; here the call waits for the copy to catch up (one etcd read), and only then would it
+        answer HANDLE_INVALID. An argument naming an object that exists costs a dict lookup."""
+        refs = self._ref_params.get(method.wire)
+        if refs is None:
+            tables = self.app.db.tables
+            refs = self._ref_params[method.wire] = [
+                (i, p.type.name) for i, p in enumerate(method.params) if p.type.kind is Kind.REF and p.type.name in tables
+            ]
+        db = self.app.db
+        return any(isinstance(args[i], str) and args[i] != NULL_REF and not db.exists(cls, args[i]) for i, cls in refs)
 
     async def _settled(self, call: Call, args: list[Any]) -> Reply:
         """A forwarded call: first this member's copy catches up with the forwarding member's writes."""
@@ -126,7 +157,7 @@ class Dispatcher:
         return Reply(True, "" if method.result.kind is Kind.VOID else result, method.result)
 
     def _prepare(
-        self, name: str, params: list[Any], local: bool, bad_utf8: bool, peer: str
+        self, name: str, params: list[Any], local: bool, bad_utf8: bool, peer: str, settled: bool = False
     ) -> tuple[Call | Reply, list[Any]]:
         """Every check before the handler, in xapi's order; a Reply when the call ends here."""
         if bad_utf8:
@@ -154,6 +185,8 @@ class Dispatcher:
                     method.permission,
                     f"No permission in user session. (Roles with this permission: {method.roles_text})",
                 )
+        if self.settle is not None and not settled and self._unseen(method, args):
+            raise _Unseen
         call = Call(self.app, method, session, local, peer=peer)
         if is_async:
             task_ref: str = self.app.services["tasks"].spawn(call, args)
