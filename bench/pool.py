@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import itertools
 import shutil
 import statistics
@@ -40,10 +39,6 @@ from xenia.testing.daemon import ROOT_PASSWORD, DaemonProcess
 
 TEMPLATE = "Debian Bookworm 12"
 LEASE = 2
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
 
 
 def _p(values: list[float], q: float) -> float:
@@ -92,13 +87,10 @@ def bench_writes(root: Path, count: int, fence_at: int) -> None:
 
 
 def _fence(backend: EtcdBackend, objects: int, samples: int = 200) -> None:
-    """What a member reads before it decides where a VM goes (``PoolLink.fresh``) and after a forwarded
-    call: the newest object write's revision, from the one key every batch rewrites, beside finding it
-    by a range over every object sorted by revision (what xenia read before)."""
-    scan = {"key": _b64(b"bench/obj/"), "range_end": _b64(b"bench/obj0"),
-            "limit": 1, "sort_order": "DESCEND", "sort_target": "MOD", "keys_only": True}  # fmt: skip
-    ways = (("one key", backend.newest_object_revision),
-            ("sorted range", lambda: int(backend._client.call("kv/range", scan)["kvs"][0]["mod_revision"])))
+    """What a member reads before it decides where a VM goes (``Dispatcher._must_catch_up``) and after
+    a forwarded call: the newest object write's revision, from the one key every batch rewrites, beside
+    finding it by a range over every object sorted by revision (what xenia read before)."""
+    ways = (("one key", backend.newest_object_revision), ("sorted range", backend.newest_object_revision_by_range))
     assert ways[0][1]() == ways[1][1]()
     print(f"## the newest object write's revision ({objects} objects; {samples} reads)")
     for name, read in ways:

@@ -37,8 +37,8 @@ class Reply:
     bare: bool = False
 
 
-class _Unseen(Exception):
-    """Raised by ``_prepare`` when a pool member must catch up before the call (``Dispatcher._unseen``)."""
+class _CatchUpFirst(Exception):
+    """Raised by ``_prepare`` when a pool member must catch up before the call (``Dispatcher._must_catch_up``)."""
 
 
 def _internal(name: str, e: Exception) -> Reply:
@@ -63,7 +63,7 @@ class Dispatcher:
         #: (an ``orjson.Fragment``) shared by many answers: an event batch woken for 1 000 watchers
         self.json_encoders: dict[Type, Callable[[Any], Any]] = {}
         #: in a pool: waits until this member's copy of the db holds every write etcd has now; run
-        #: before a call another member forwards here, which must see what that member just wrote
+        #: before the calls that need it (:meth:`_must_catch_up`)
         self.settle: Callable[[], Awaitable[None]] | None = None
         #: per method: the positions and classes of its arguments that name db objects (``_unseen``)
         self._ref_params: dict[str, list[tuple[int, str]]] = {}
@@ -98,12 +98,10 @@ class Dispatcher:
             if isinstance(call, Reply):
                 return call
             method = call.method
-            if self.settle is not None and call.session is not None and call.session.originator == POOL_ORIGINATOR:
-                return self._settled(call, args)
             if method.is_coroutine:
                 return self._finish_async(call, args)
             return self._reply(method, method.handler(call, *args))
-        except _Unseen:
+        except _CatchUpFirst:
             return self._after_catching_up(name, params, local, bad_utf8, peer)
         except ApiError as e:
             return Reply(False, error=e.description)
@@ -111,11 +109,18 @@ class Dispatcher:
             return _internal(name, e)
 
     async def _after_catching_up(self, name: str, params: list[Any], local: bool, bad_utf8: bool, peer: str) -> Reply:
-        """The call again once this member's copy holds every write etcd has (``_unseen``)."""
+        """The call again once this member's copy holds every write etcd has (:meth:`_must_catch_up`)."""
         assert self.settle is not None
         await self.settle()
         reply = self.call_nowait(name, params, local=local, bad_utf8=bad_utf8, peer=peer, settled=True)
         return reply if isinstance(reply, Reply) else await reply
+
+    def _must_catch_up(self, method: Method, session: ActiveSession | None, args: list[Any]) -> bool:
+        """On a pool member: the call runs once this member's copy holds every write etcd has when it
+        is a call another member forwards here (it must see what that member just wrote), a decision on
+        where a VM may go (:attr:`Method.placement`), or names an object the copy lacks (:meth:`_unseen`)."""
+        return (method.placement or (session is not None and session.originator == POOL_ORIGINATOR)
+                or self._unseen(method, args))  # fmt: skip
 
     def _unseen(self, method: Method, args: list[Any]) -> bool:
         """A pool member's copy lacks an object an argument names: made through another member a moment
@@ -130,19 +135,6 @@ class Dispatcher:
             ]
         db = self.app.db
         return any(isinstance(args[i], str) and args[i] != NULL_REF and not db.exists(cls, args[i]) for i, cls in refs)
-
-    async def _settled(self, call: Call, args: list[Any]) -> Reply:
-        """A forwarded call: first this member's copy catches up with the forwarding member's writes."""
-        assert self.settle is not None
-        await self.settle()
-        if call.method.is_coroutine:
-            return await self._finish_async(call, args)
-        try:
-            return self._reply(call.method, call.method.handler(call, *args))
-        except ApiError as e:
-            return Reply(False, error=e.description)
-        except Exception as e:
-            return _internal(call.method.wire, e)
 
     async def _finish_async(self, call: Call, args: list[Any]) -> Reply:
         try:
@@ -185,8 +177,8 @@ class Dispatcher:
                     method.permission,
                     f"No permission in user session. (Roles with this permission: {method.roles_text})",
                 )
-        if self.settle is not None and not settled and self._unseen(method, args):
-            raise _Unseen
+        if self.settle is not None and not settled and self._must_catch_up(method, session, args):
+            raise _CatchUpFirst
         call = Call(self.app, method, session, local, peer=peer)
         if is_async:
             task_ref: str = self.app.services["tasks"].spawn(call, args)

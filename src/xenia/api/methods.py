@@ -24,15 +24,20 @@ Handler = Callable[..., Any]
 
 #: explicit handlers (and overrides of implicit ones), by wire name; filled by ``xenia.api.handlers``
 HANDLERS: dict[str, Handler] = {}
+#: the wire names whose handlers decide where a VM may go (:attr:`Method.placement`)
+PLACEMENT: set[str] = set()
 
 
-def handler(wire: str) -> Callable[[Handler], Handler]:
-    """Register the handler of one message, e.g. ``@handler("VM.clone")``."""
+def handler(wire: str, *, placement: bool = False) -> Callable[[Handler], Handler]:
+    """Register the handler of one message, e.g. ``@handler("VM.clone")``; ``placement``: it decides
+    where a VM may go, on every pool member's state (:attr:`Method.placement`)."""
 
     def register(fn: Handler) -> Handler:
         if wire in HANDLERS:
             raise ValueError(f"two handlers for {wire}")
         HANDLERS[wire] = fn
+        if placement:
+            PLACEMENT.add(wire)
         return fn
 
     return register
@@ -70,6 +75,10 @@ class Method:
     #: the permission name RBAC_PERMISSION_DENIED reports (lowercased wire name)
     permission: str
     roles_text: str
+    #: it decides where a VM may go: on a pool member it runs once the member's copy holds every write
+    #: etcd has (``Dispatcher``), as xapi's master decides on its one db; a host disabled, or memory
+    #: taken, through another member a moment ago counts
+    placement: bool = False
 
     @property
     def session_first(self) -> bool:
@@ -93,6 +102,7 @@ def _method(cls: str, msg: Message, fn: Handler) -> Method:
         min_role=msg.min_role,
         permission=wire.lower(),
         roles_text=", ".join(r for r in msg.roles if r != "client-cert") or "local root only",
+        placement=wire in PLACEMENT,
     )
 
 

@@ -48,12 +48,6 @@ class PoolLink:
         ref = await self.sessions.login("root", "", POOL_ORIGINATOR, local=True)
         return Response(200, ref.encode(), "text/plain")
 
-    async def fresh(self) -> None:
-        """Bring this member's copy up to every object write etcd has now (one key's read, then the
-        watch), before deciding where a VM may go: a host disabled, or memory taken, through another
-        member a moment ago counts, as on xapi's master, which decides on the one db."""
-        await self.backend.caught_up()
-
     async def call(self, host: str, method: str, *params: Any) -> Any:
         """``method`` on ``host``'s daemon; its XenAPI errors come back as they are."""
         peer = await self._peer(host)

@@ -112,7 +112,7 @@ class HaMonitor:
     async def _restart(self, vm: str) -> None:
         """On the possible host with the most free memory (this one or another member)."""
         try:
-            await self.link.fresh()
+            await self.link.backend.caught_up()  # decided on the pool as etcd has it, as a placement call is
             free = await self.ops.driver.host.memory_free()
             host = placement.choose_host(self.db, vm, self.host, free)
             if host == self.host:

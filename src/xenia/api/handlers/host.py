@@ -18,7 +18,6 @@ from xenia.db.etcd import EtcdBackend
 from xenia.ops.spec import domain_spec
 from xenia.pool import migrate as pool_migration
 from xenia.pool import placement
-from xenia.pool.forward import PoolLink
 from xenia.util.clock import xapi_time
 
 
@@ -72,26 +71,18 @@ def _evacuation_plan(db: Db, host: str) -> dict[str, str | list[str]]:
     return plan
 
 
-async def _fresh_plan(call: Call, host: str) -> dict[str, str | list[str]]:
-    """The plan made on the pool as etcd has it now (``PoolLink.fresh``), as xapi's master plans on its db."""
-    link: PoolLink | None = call.app.services.get("pool")
-    if link is not None:
-        await link.fresh()
-    return _evacuation_plan(call.db, host)
+def _evacuation_errors(db: Db, host: str) -> dict[str, list[str]]:
+    return {vm: step for vm, step in _evacuation_plan(db, host).items() if isinstance(step, list)}
 
 
-async def _evacuation_errors(call: Call, host: str) -> dict[str, list[str]]:
-    return {vm: step for vm, step in (await _fresh_plan(call, host)).items() if isinstance(step, list)}
+@handler("host.get_vms_which_prevent_evacuation", placement=True)
+def get_vms_which_prevent_evacuation(call: Call, self: str) -> dict[str, list[str]]:
+    return _evacuation_errors(call.db, self)
 
 
-@handler("host.get_vms_which_prevent_evacuation")
-async def get_vms_which_prevent_evacuation(call: Call, self: str) -> dict[str, list[str]]:
-    return await _evacuation_errors(call, self)
-
-
-@handler("host.assert_can_evacuate")
-async def assert_can_evacuate(call: Call, host: str) -> None:
-    errors = await _evacuation_errors(call, host)
+@handler("host.assert_can_evacuate", placement=True)
+def assert_can_evacuate(call: Call, host: str) -> None:
+    errors = _evacuation_errors(call.db, host)
     if errors:
         raise ApiError("CANNOT_EVACUATE_HOST", "|".join(",".join(e) for e in errors.values()))
 
@@ -100,13 +91,13 @@ async def assert_can_evacuate(call: Call, host: str) -> None:
 EVACUATE_BATCH = 10
 
 
-@handler("host.evacuate")
+@handler("host.evacuate", placement=True)
 async def evacuate(call: Call, host: str, network: str, evacuate_batch_size: int) -> None:
     """Move every VM away by ``VM.pool_migrate``, in batches; nothing moves when one fits nowhere
     (its error is raised as it is, as xapi does)."""
     if network != NULL_REF:
         call.db.get("network", network)
-    plan = await _fresh_plan(call, host)
+    plan = _evacuation_plan(call.db, host)
     for step in plan.values():
         if isinstance(step, list):
             raise ApiError(*step)

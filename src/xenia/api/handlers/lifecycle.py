@@ -51,11 +51,10 @@ def _pool(call: Call) -> PoolLink | None:
     return link
 
 
-@handler("VM.start")
+@handler("VM.start", placement=True)
 async def start(call: Call, vm: str, start_paused: bool, force: bool) -> None:
     link = _pool(call)
     if link is not None:  # a pool member: the host with the most free memory (xenia.pool.placement)
-        await link.fresh()
         lifecycle.require(vm, call.db.get("VM", vm), "start")
         free: int = await ops(call).driver.host.memory_free()
         host = placement.choose_host(call.db, vm, call.app.host_ref, free)
@@ -66,11 +65,10 @@ async def start(call: Call, vm: str, start_paused: bool, force: bool) -> None:
     await ops(call).start(vm, start_paused, task(call))
 
 
-@handler("VM.start_on")
+@handler("VM.start_on", placement=True)
 async def start_on(call: Call, vm: str, host: str, start_paused: bool, force: bool) -> None:
     link = _pool(call)
     if link is not None and host != call.app.host_ref:  # another member's to do
-        await link.fresh()
         call.db.get("host", host)
         lifecycle.require(vm, call.db.get("VM", vm), "start_on")
         if not call.db.get("host", host)["enabled"]:

@@ -43,22 +43,20 @@ async def migrate_send(call: Call, vm: str, dest: dict[str, str], live: bool, vd
     return await migrations(call).send(vm, dest, vdi_map, vif_map, options, task_context(call))
 
 
-@handler("VM.pool_migrate")
+@handler("VM.pool_migrate", placement=True)
 async def pool_migrate(call: Call, vm: str, host: str, options: dict[str, str]) -> None:
     await move_vm(call, vm, host, options)
 
 
 async def move_vm(call: Call, vm: str, host: str, options: dict[str, str]) -> None:
     """xapi's checks on the member asked, then the move, made by the member the VM runs on."""
-    link: PoolLink | None = call.app.services.get("pool")
-    if link is not None:
-        await link.fresh()
     db = call.db
     rec = db.get("VM", vm)
     db.get("host", host)
     lifecycle.require(vm, rec, "pool_migrate")
     if host == rec["resident_on"]:
         return  # xapi migrates a VM onto its own host; xenia leaves it running (docs/pools.md)
+    link: PoolLink | None = call.app.services.get("pool")
     if link is None:  # a host alone: the only host is the VM's own
         raise ApiError("HOST_OFFLINE", host)
     here = call.app.host_ref

@@ -17,7 +17,6 @@ from xenia.db import Db, Record
 from xenia.ops import lifecycle, record
 from xenia.ops.spec import domain_spec
 from xenia.pool import placement
-from xenia.pool.forward import PoolLink
 
 #: xapi's high-water marks (CA-6525): disks 0-254 (dom0 0-255), NICs 0-15
 _DISKS, _DOM0_DISKS, _NICS = 255, 256, 16
@@ -104,13 +103,10 @@ async def _free_memory(call: Call) -> int:
     return free
 
 
-@handler("VM.assert_can_boot_here")
+@handler("VM.assert_can_boot_here", placement=True)
 async def assert_can_boot_here(call: Call, self: str, host: str) -> None:
-    link: PoolLink | None = call.app.services.get("pool")
-    if link is not None:
-        await link.fresh()
     call.db.get("host", host)
-    if link is not None:
+    if "pool" in call.app.services:
         here = host == call.app.host_ref
         free = await _free_memory(call) if here else placement.free_memory(call.db, host)
         placement.assert_can_boot_on(call.db, self, host, free)
@@ -120,13 +116,11 @@ async def assert_can_boot_here(call: Call, self: str, host: str) -> None:
     _can_boot_here(call.db, self, host, await _free_memory(call))
 
 
-@handler("VM.get_possible_hosts")
+@handler("VM.get_possible_hosts", placement=True)
 async def get_possible_hosts(call: Call, vm: str) -> list[str]:
     """The hosts the VM could start on now: this one, unless the VM could not boot here (in a pool:
     every member that passes ``assert_can_boot_here``)."""
-    link: PoolLink | None = call.app.services.get("pool")
-    if link is not None:
-        await link.fresh()
+    if "pool" in call.app.services:
         call.db.get("VM", vm)
         return placement.possible_hosts(call.db, vm, call.app.host_ref, await _free_memory(call))
     try:
